@@ -1,0 +1,54 @@
+import { SeasonId } from '#schemas/index';
+import { openLocalSession } from '../../local/session.ts';
+import { type Command, parseCommandArgs, UsageError } from '../command.ts';
+
+const USAGE = `Usage: rounds report --season S [--format json|csv]
+
+Prints the season report (needs collected, handled, cooperations reached; per county and in total)
+from the local database in DATA_DIR (default .data).
+  --season S      the season, like 2026-Q4
+  --format F      json (default) or csv (UTF-8 with BOM, Chinese headers)`;
+
+const OPTIONS = {
+  season: { type: 'string' },
+  format: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const reportCommand: Command = {
+  summary: 'print a season report from the local database',
+  async run(argv) {
+    const flags = parseCommandArgs(argv, OPTIONS, USAGE);
+    if (flags.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    if (!flags.season || !SeasonId.safeParse(flags.season).success) {
+      throw new UsageError(`--season ${flags.season ? `"${flags.season}" is not a season like 2026-Q4` : 'is required'}\n\n${USAGE}`);
+    }
+    const format = flags.format ?? 'json';
+    if (format !== 'json' && format !== 'csv') throw new UsageError(`--format "${format}": use json or csv`);
+
+    const session = await openLocalSession();
+    try {
+      const { loadSeasonReport } = await import('#commons/season-report');
+      const { listCounties } = await import('#commons/store');
+      const report = await loadSeasonReport(flags.season);
+      if (format === 'json') {
+        process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      } else {
+        const { seasonReportCsv } = await import('#domain/season-report');
+        const counties = new Map((await listCounties()).map((c) => [c.id, c]));
+        process.stdout.write(
+          seasonReportCsv(report, (countyId, townId) => {
+            const county = counties.get(countyId);
+            return [county?.name.zh ?? countyId, county?.towns.find((t) => t.id === townId)?.name.zh ?? townId];
+          }),
+        );
+      }
+      return 0;
+    } finally {
+      await session.close();
+    }
+  },
+};

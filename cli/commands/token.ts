@@ -1,0 +1,58 @@
+import { Slug } from '#schemas/index';
+import { dataDirFromEnv } from '../../local/session.ts';
+import { type LocalClaims, signLocalToken } from '../../local/tokens.ts';
+import { type Command, parseCommandArgs, UsageError } from '../command.ts';
+
+const USAGE = `Usage: rounds token --role coordinator|liaison|team [--county ID] [--society ID] [--sub NAME] [--days N]
+
+Prints a bearer token for the local server that uses the same DATA_DIR (default .data).
+  --role coordinator            the city association
+  --role liaison --county ID    a county liaison
+  --role team --society ID      a society's team
+  --sub NAME                    who the token names (default: the role)
+  --days N                      valid for N days (default 30)`;
+
+const OPTIONS = {
+  role: { type: 'string' },
+  county: { type: 'string' },
+  society: { type: 'string' },
+  sub: { type: 'string' },
+  days: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function slug(flag: string, value: string | undefined): string {
+  if (!value) throw new UsageError(`--${flag} is required for this role\n\n${USAGE}`);
+  if (!Slug.safeParse(value).success)
+    throw new UsageError(`--${flag} "${value}" is not an id (a-z, 0-9, "-")`);
+  return value;
+}
+
+export const tokenCommand: Command = {
+  summary: 'print a local bearer token for a role',
+  async run(argv) {
+    const flags = parseCommandArgs(argv, OPTIONS, USAGE);
+    if (flags.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    let claims: LocalClaims;
+    if (flags.role === 'coordinator') claims = { role: 'coordinator', sub: flags.sub ?? 'coordinator' };
+    else if (flags.role === 'liaison') {
+      const county = slug('county', flags.county);
+      claims = { role: 'liaison', county, sub: flags.sub ?? `liaison-${county}` };
+    } else if (flags.role === 'team') {
+      const society = slug('society', flags.society);
+      claims = { role: 'team', society, sub: flags.sub ?? `team-${society}` };
+    } else {
+      throw new UsageError(
+        `--role ${flags.role ? `"${flags.role}" is not a role` : 'is required'}: use coordinator, liaison or team\n\n${USAGE}`,
+      );
+    }
+    const days = flags.days === undefined ? 30 : Number(flags.days);
+    if (!Number.isFinite(days) || days <= 0 || days > 366)
+      throw new UsageError(`--days "${flags.days}" must be a number of days from 1 to 366`);
+    process.stdout.write(`${await signLocalToken(dataDirFromEnv(), claims, Math.round(days * 24 * 3600))}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,154 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { checkReferences, type DataIssue } from '#domain/references';
+import { DATA_FILES, type DataSet } from '#schemas/index';
+
+/** The issues shown in an error message; all of them stay on `issues`. */
+const MAX_ISSUES_SHOWN = 50;
+
+/** A data directory that cannot be used as it is; every issue names the file and the path in it. */
+export class DataDirError extends Error {
+  override name = 'DataDirError';
+  readonly dir: string;
+  readonly issues: DataIssue[];
+
+  constructor(dir: string, issues: DataIssue[]) {
+    super(describeIssues(dir, issues));
+    this.dir = dir;
+    this.issues = issues;
+  }
+}
+
+type DataFileName = keyof typeof DATA_FILES;
+
+/**
+ * Reads, parses and validates every file of a data directory (SPEC "Domain"), then checks the
+ * references between them. Collects every problem it can before throwing one DataDirError.
+ */
+export function loadDataDir(dir: string): DataSet {
+  if (!isDirectory(dir))
+    throw new DataDirError(dir, [{ file: '', path: '', message: 'directory not found' }]);
+
+  const issues: DataIssue[] = [];
+  const parsed: Partial<Record<DataFileName, unknown>> = {};
+  for (const file of Object.keys(DATA_FILES) as DataFileName[]) {
+    const { schema, required } = DATA_FILES[file];
+    const text = readDataFile(dir, file, required, issues);
+    if (text === undefined) continue;
+    const json = parseJson(file, text, issues);
+    if (json === undefined) continue;
+    const result = (schema as z.ZodType).safeParse(json, { reportInput: true });
+    if (result.success) parsed[file] = result.data;
+    else issues.push(...result.error.issues.map((issue) => schemaIssue(file, issue)));
+  }
+  if (issues.length > 0) throw new DataDirError(dir, issues);
+
+  const data = {
+    counties: parsed['counties.json'],
+    societies: parsed['societies.json'],
+    needs: parsed['needs.json'],
+    visits: parsed['visits.json'] ?? [],
+  } as DataSet;
+  const referenceIssues = checkReferences(data);
+  if (referenceIssues.length > 0) throw new DataDirError(dir, referenceIssues);
+  return data;
+}
+
+/** `<dir>/<file>: <path>: <what is wrong>`, one line per issue. */
+export function describeIssues(dir: string, issues: readonly DataIssue[]): string {
+  const base = dir.replace(/[/\\]+$/, '') || dir;
+  const lines = issues.slice(0, MAX_ISSUES_SHOWN).map((issue) => {
+    const where = issue.file === '' ? base : `${base}/${issue.file}`;
+    return issue.path === '' ? `${where}: ${issue.message}` : `${where}: ${issue.path}: ${issue.message}`;
+  });
+  if (issues.length > MAX_ISSUES_SHOWN) lines.push(`… and ${issues.length - MAX_ISSUES_SHOWN} more`);
+  const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
+  return [`invalid data directory ${dir} (${count}):`, ...lines].join('\n');
+}
+
+/** A zod issue path as a reader writes it: `[2].towns[0].id`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((key, index) => {
+      if (typeof key === 'number') return `[${key}]`;
+      const name = String(key);
+      if (!/^[A-Za-z_$][\w$]*$/.test(name)) return `[${JSON.stringify(name)}]`;
+      return index === 0 ? name : `.${name}`;
+    })
+    .join('');
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function readDataFile(dir: string, file: string, required: boolean, issues: DataIssue[]): string | undefined {
+  try {
+    return readFileSync(join(dir, file), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      if (required) issues.push({ file, path: '', message: 'file not found' });
+    } else if (code === 'EISDIR') {
+      issues.push({ file, path: '', message: 'is a directory, not a file' });
+    } else if (code === 'EACCES' || code === 'EPERM') {
+      issues.push({ file, path: '', message: 'cannot read the file (permission denied)' });
+    } else {
+      issues.push({ file, path: '', message: `cannot read the file (${code ?? String(error)})` });
+    }
+    return undefined;
+  }
+}
+
+function parseJson(file: string, text: string, issues: DataIssue[]): unknown {
+  // Editors on Windows save a byte-order mark that JSON.parse rejects.
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  try {
+    return JSON.parse(body);
+  } catch (error) {
+    const raw = error instanceof Error ? error.message : String(error);
+    const position = /at position (\d+)/.exec(raw)?.[1];
+    const reason = raw
+      .replace(/\s*in JSON at position \d+.*$/s, '')
+      .replace(/\s*\(line \d+ column \d+\)$/, '');
+    const offset =
+      position !== undefined ? Number(position) : /end of JSON input/.test(raw) ? body.length : undefined;
+    issues.push({
+      file,
+      path: offset === undefined ? '' : lineAndColumn(body, offset),
+      message: `invalid JSON: ${reason}`,
+    });
+    return undefined;
+  }
+}
+
+function lineAndColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - before.lastIndexOf('\n');
+  return `line ${line}, column ${column}`;
+}
+
+function schemaIssue(file: string, issue: z.core.$ZodIssue): DataIssue {
+  const input = (issue as { input?: unknown }).input;
+  let message = issue.message;
+  if (issue.code === 'invalid_type' && input === undefined) {
+    message = `is missing (expected ${issue.expected})`;
+  } else if (issue.code !== 'invalid_type' && isShown(input)) {
+    message = `${message} (got ${truncate(JSON.stringify(input))})`;
+  }
+  return { file, path: formatPath(issue.path), message };
+}
+
+function isShown(input: unknown): input is string | number | boolean {
+  return typeof input === 'string' || typeof input === 'number' || typeof input === 'boolean';
+}
+
+function truncate(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}

@@ -1,0 +1,55 @@
+import type { SeasonId } from '#schemas/index';
+
+const SEASON_PATTERN = /^(\d{4})-Q([1-4])$/;
+
+function parseSeason(season: SeasonId): { year: number; quarter: number } {
+  const match = SEASON_PATTERN.exec(season);
+  if (!match) throw new RangeError(`"${season}" is not a season like 2026-Q4`);
+  return { year: Number(match[1]), quarter: Number(match[2]) };
+}
+
+/** A season's position on a single integer line, so seasons can be subtracted and compared. */
+export function seasonOrdinal(season: SeasonId): number {
+  const { year, quarter } = parseSeason(season);
+  return year * 4 + quarter - 1;
+}
+
+export function seasonFromOrdinal(ordinal: number): SeasonId {
+  if (!Number.isInteger(ordinal) || ordinal < 0 || ordinal >= 10_000 * 4) {
+    throw new RangeError(`season ordinal ${ordinal} is out of range`);
+  }
+  const year = Math.floor(ordinal / 4);
+  const quarter = (ordinal % 4) + 1;
+  return `${String(year).padStart(4, '0')}-Q${quarter}`;
+}
+
+/** How many seasons `later` comes after `earlier` (negative when it comes before). */
+export function seasonsBetween(earlier: SeasonId, later: SeasonId): number {
+  return seasonOrdinal(later) - seasonOrdinal(earlier);
+}
+
+/** The `count` seasons before `season`, nearest first: S-1, S-2, … */
+export function previousSeasons(season: SeasonId, count: number): SeasonId[] {
+  const ordinal = seasonOrdinal(season);
+  return Array.from({ length: count }, (_, index) => seasonFromOrdinal(ordinal - index - 1));
+}
+
+/** The season (calendar quarter) an instant falls in, as seen from `timeZone`. */
+export function seasonOfInstant(date: Date, timeZone = 'Asia/Shanghai'): SeasonId {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: 'numeric',
+  }).formatToParts(date);
+  const year = Number(parts.find((part) => part.type === 'year')?.value);
+  const month = Number(parts.find((part) => part.type === 'month')?.value);
+  if (!Number.isInteger(year) || !Number.isInteger(month)) {
+    throw new RangeError(`cannot tell the season of ${String(date)}`);
+  }
+  return `${String(year).padStart(4, '0')}-Q${Math.floor((month - 1) / 3) + 1}`;
+}
+
+/** The season the association is in now, by Asia/Shanghai time (the quarterly trigger's clock). */
+export function currentSeason(now: Date = new Date()): SeasonId {
+  return seasonOfInstant(now);
+}

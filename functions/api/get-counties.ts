@@ -1,0 +1,9 @@
+import { apiHandler, json } from '#commons/http';
+import { listCounties } from '#commons/store';
+
+/** GET /counties — the counties and their towns, for the liaisons' form. Any signed-in role. */
+export const handler = apiHandler(async () => {
+  const counties = await listCounties();
+  counties.sort((a, b) => a.id.localeCompare(b.id));
+  return json(200, { items: counties });
+});

@@ -1,0 +1,48 @@
+/**
+ * Errors the handlers throw. Their `name` is what the state machine's Retry/Catch match on
+ * (Lambda reports it as the error type) and what the HTTP layer maps to a status code.
+ */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export class InvalidInputError extends Error {
+  override readonly name = 'InvalidInputError';
+  readonly statusCode = 400;
+  constructor(
+    message: string,
+    readonly fields: FieldIssue[] = [],
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+  readonly statusCode = 404;
+}
+
+export class ConflictError extends Error {
+  override readonly name = 'ConflictError';
+  readonly statusCode = 409;
+}
+
+export class ForbiddenError extends Error {
+  override readonly name = 'ForbiddenError';
+  readonly statusCode = 403;
+}
+
+export class UnauthorizedError extends Error {
+  override readonly name = 'UnauthorizedError';
+  readonly statusCode = 401;
+}
+
+/** A transient failure (throttling, a dropped connection): the state machine retries it with backoff. */
+export class RetryableError extends Error {
+  override readonly name = 'RetryableError';
+}
+
+/** A team declined an offer: the SendTaskFailure error the state machine catches. */
+export const OFFER_DECLINED = 'OfferDeclined';

@@ -1,0 +1,50 @@
+import { ConflictError, NotFoundError, OFFER_DECLINED } from './errors.ts';
+import { parseOfferId } from './keys.ts';
+import { logger } from './logger.ts';
+import { getOffer, type OfferRecord, recordDecision } from './store.ts';
+import { taskTokens } from './task-tokens.ts';
+
+export async function findOffer(id: string): Promise<OfferRecord> {
+  const parts = parseOfferId(id);
+  const offer = parts && (await getOffer(parts.season, parts.countyId, parts.societyId));
+  if (!offer) throw new NotFoundError(`offer "${id}" does not exist`);
+  return offer;
+}
+
+/** Hands a recorded decision to the waiting task of the state machine, if one waits. */
+export async function completeWaitingTask(offer: OfferRecord): Promise<void> {
+  if (!offer.taskToken || !offer.decision) return;
+  try {
+    if (offer.decision === 'accept') {
+      await taskTokens().succeed(offer.taskToken, { decision: 'accept', by: offer.decidedBy ?? 'unknown' });
+    } else {
+      await taskTokens().fail(offer.taskToken, OFFER_DECLINED, offer.reason ?? 'declined');
+    }
+  } catch (error) {
+    // The other writer (team answer vs. offer step) completed it first, or the wait timed out.
+    const name = (error as Error).name;
+    if (name === 'TaskTimedOut' || name === 'InvalidToken' || name === 'TaskDoesNotExist') {
+      logger.info('waiting task already closed', { offerId: offer.id, reason: name });
+      return;
+    }
+    throw error;
+  }
+}
+
+/**
+ * A team's answer to an offer: recorded once (a second answer is a conflict), then passed to the
+ * waiting state machine task. Used by the API and by `--auto-accept`.
+ */
+export async function answerOffer(
+  id: string,
+  decision: 'accept' | 'decline',
+  by: string,
+  reason?: string,
+): Promise<OfferRecord> {
+  const offer = await findOffer(id);
+  const recorded = await recordDecision(offer, decision, by, new Date().toISOString(), reason);
+  if (!recorded) throw new ConflictError(`offer "${id}" was already answered or is no longer open`);
+  const current = await findOffer(id);
+  await completeWaitingTask(current);
+  return current;
+}

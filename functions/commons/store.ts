@@ -1,0 +1,466 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  GetCommand,
+  PutCommand,
+  type QueryCommandInput,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { County, Society, StoredNeed, VisitHistoryEntry, VisitLogEntry } from '#schemas/index';
+import { documents, tableName } from './clients.ts';
+import { keys, offerId, visitId } from './keys.ts';
+
+/**
+ * The product's reads and writes on its one table. Every read is a key lookup or a Query;
+ * every write that a retried step may repeat is conditional, so it lands once.
+ */
+
+type Item = Record<string, unknown>;
+
+async function queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+  const items: Item[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(new QueryCommand({ TableName: tableName, ...input, ExclusiveStartKey }));
+    items.push(...((page.Items ?? []) as Item[]));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/** Put unless an item with that key exists. Returns whether it was written. */
+async function putIfAbsent(item: Item): Promise<boolean> {
+  try {
+    await documents.send(
+      new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+function strip<T>(item: Item, type: string): T {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _type, ...rest } = item;
+  void type;
+  return rest as T;
+}
+
+// ---- catalog ---------------------------------------------------------------------------------
+
+export async function listCounties(): Promise<County[]> {
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': 'CATALOG', ':prefix': 'COUNTY#' },
+  });
+  return items.map((item) => strip<County>(item, 'county'));
+}
+
+export async function getCounty(countyId: string): Promise<County | undefined> {
+  const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: keys.county(countyId) }));
+  return Item ? strip<County>(Item, 'county') : undefined;
+}
+
+export async function listSocieties(): Promise<Society[]> {
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': 'CATALOG', ':prefix': 'SOCIETY#' },
+  });
+  return items.map((item) => strip<Society>(item, 'society'));
+}
+
+/** True when the catalog holds at least one county: the embedded runtime seeds an empty database. */
+export async function hasCatalog(): Promise<boolean> {
+  const page = await documents.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'CATALOG' },
+      Limit: 1,
+    }),
+  );
+  return (page.Items?.length ?? 0) > 0;
+}
+
+// ---- needs -----------------------------------------------------------------------------------
+
+export function needItem(need: StoredNeed): Item {
+  return {
+    ...keys.need(need.id),
+    ...keys.needIndex(need.countyId, need.status, need.townId, need.id),
+    type: 'need',
+    ...need,
+  };
+}
+
+export async function openNeedsOfCounty(countyId: string): Promise<StoredNeed[]> {
+  const items = await queryAll({
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :open)',
+    ExpressionAttributeValues: { ':pk': `COUNTY#${countyId}#NEEDS`, ':open': 'open#' },
+  });
+  return items.map((item) => strip<StoredNeed>(item, 'need'));
+}
+
+export async function getNeed(needId: string): Promise<StoredNeed | undefined> {
+  const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: keys.need(needId) }));
+  return Item ? strip<StoredNeed>(Item, 'need') : undefined;
+}
+
+// ---- history ---------------------------------------------------------------------------------
+
+export async function historyOfCounty(countyId: string): Promise<VisitHistoryEntry[]> {
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': `COUNTY#${countyId}`, ':prefix': 'VISITED#' },
+  });
+  return items.map((item) => ({ season: item.season, countyId, townId: item.townId }) as VisitHistoryEntry);
+}
+
+export function visitedItem(entry: VisitHistoryEntry): Item {
+  return { ...keys.visited(entry.countyId, entry.season), type: 'visited', ...entry };
+}
+
+// ---- seeding ---------------------------------------------------------------------------------
+
+/** Loads a whole data set; used to seed an empty database. Items that exist are overwritten. */
+export async function writeCatalog(data: {
+  counties: County[];
+  societies: Society[];
+  needs: StoredNeed[];
+  visits: VisitHistoryEntry[];
+}): Promise<number> {
+  const items: Item[] = [
+    ...data.counties.map((c) => ({ ...keys.county(c.id), type: 'county', ...c })),
+    ...data.societies.map((s) => ({ ...keys.society(s.id), type: 'society', ...s })),
+    ...data.needs.map(needItem),
+    ...data.visits.map(visitedItem),
+  ];
+  for (let i = 0; i < items.length; i += 25) {
+    let RequestItems: Record<string, { PutRequest: { Item: Item } }[]> | undefined = {
+      [tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
+    };
+    for (let attempt = 0; RequestItems && Object.keys(RequestItems).length > 0; attempt++) {
+      if (attempt > 8) throw new Error('DynamoDB kept returning unprocessed items while seeding');
+      const result = await documents.send(new BatchWriteCommand({ RequestItems }));
+      RequestItems = result.UnprocessedItems as typeof RequestItems;
+      if (RequestItems && Object.keys(RequestItems).length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+    }
+  }
+  return items.length;
+}
+
+// ---- rounds, visits, offers --------------------------------------------------------------------
+
+export interface RoundRecord {
+  season: string;
+  status: 'running' | 'planned' | 'completed';
+  startedAt: string;
+  plannedAt?: string;
+  completedAt?: string;
+  summary?: Record<string, number>;
+}
+
+export async function getRound(season: string): Promise<RoundRecord | undefined> {
+  const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: keys.round(season) }));
+  return Item ? strip<RoundRecord>(Item, 'round') : undefined;
+}
+
+export async function startRound(season: string, at: string): Promise<void> {
+  await putIfAbsent({ ...keys.round(season), type: 'round', season, status: 'running', startedAt: at });
+}
+
+export async function markRoundPlanned(season: string, at: string): Promise<void> {
+  await documents.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: keys.round(season),
+      UpdateExpression: 'SET #status = :planned, plannedAt = if_not_exists(plannedAt, :at)',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':planned': 'planned', ':at': at },
+    }),
+  );
+}
+
+export async function markRoundCompleted(season: string, at: string, summary: Record<string, number>): Promise<void> {
+  await documents.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: keys.round(season),
+      UpdateExpression: 'SET #status = :completed, completedAt = :at, summary = :summary',
+      ConditionExpression: 'attribute_exists(pk) AND #status <> :completed',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':completed': 'completed', ':at': at, ':summary': summary },
+    }),
+  ).catch((error: Error) => {
+    // Completed already (a re-run of the season): the first completion stands.
+    if (!isConditionFailure(error)) throw error;
+  });
+}
+
+export interface VisitRecord {
+  id: string;
+  season: string;
+  countyId: string;
+  townId: string;
+  questions: { theme: string; needIds: string[] }[];
+  ranking: unknown[];
+  unassignedNeedIds: string[];
+  plannedAt: string;
+}
+
+export interface OfferRecord {
+  id: string;
+  season: string;
+  visitId: string;
+  countyId: string;
+  townId: string;
+  societyId: string;
+  needIds: string[];
+  status: 'offered' | 'accepted' | 'declined' | 'expired' | 'reassigned';
+  createdAt: string;
+  offeredAt?: string;
+  taskToken?: string;
+  decision?: 'accept' | 'decline';
+  decidedBy?: string;
+  reason?: string;
+  answeredAt?: string;
+}
+
+/** Writes a planned visit once; the town is also recorded in the county's visit history. */
+export async function putVisitIfAbsent(visit: VisitRecord): Promise<boolean> {
+  const created = await putIfAbsent({ ...keys.visit(visit.season, visit.countyId), type: 'visit', ...visit });
+  if (created) {
+    await putIfAbsent(
+      visitedItem({ season: visit.season as VisitHistoryEntry['season'], countyId: visit.countyId, townId: visit.townId }),
+    );
+  }
+  return created;
+}
+
+/**
+ * Creates an offer and takes one unit of the society's capacity in one transaction,
+ * so a retried or concurrent write can neither duplicate the offer nor exceed the capacity.
+ * Returns 'created', 'exists' or 'full'.
+ */
+export async function createOffer(
+  offer: Omit<OfferRecord, 'id' | 'visitId' | 'status'>,
+  capacityPerSeason: number,
+): Promise<'created' | 'exists' | 'full'> {
+  const id = offerId(offer.season, offer.countyId, offer.societyId);
+  try {
+    await documents.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName,
+              Item: {
+                ...keys.offer(offer.season, offer.countyId, offer.societyId),
+                ...keys.offerIndex(offer.season, offer.countyId, offer.societyId),
+                type: 'offer',
+                ...offer,
+                id,
+                visitId: visitId(offer.season, offer.countyId),
+                status: 'offered',
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Update: {
+              TableName: tableName,
+              Key: keys.capacity(offer.season, offer.societyId),
+              UpdateExpression: 'SET #type = :type, societyId = :society ADD used :one',
+              ConditionExpression: 'attribute_not_exists(used) OR used < :max',
+              ExpressionAttributeNames: { '#type': 'type' },
+              ExpressionAttributeValues: { ':type': 'capacity', ':society': offer.societyId, ':one': 1, ':max': capacityPerSeason },
+            },
+          },
+        ],
+      }),
+    );
+    return 'created';
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) {
+      const [offerReason, capacityReason] = error.CancellationReasons ?? [];
+      if (offerReason?.Code === 'ConditionalCheckFailed') return 'exists';
+      if (capacityReason?.Code === 'ConditionalCheckFailed') return 'full';
+    }
+    throw error;
+  }
+}
+
+export async function getOffer(season: string, countyId: string, societyId: string): Promise<OfferRecord | undefined> {
+  const { Item } = await documents.send(
+    new GetCommand({ TableName: tableName, Key: keys.offer(season, countyId, societyId) }),
+  );
+  return Item ? strip<OfferRecord>(Item, 'offer') : undefined;
+}
+
+/** Everything of a season in one Query: the round, its visits, offers and capacity counters. */
+export async function seasonItems(season: string): Promise<{
+  visits: VisitRecord[];
+  offers: OfferRecord[];
+  capacityUsed: Record<string, number>;
+}> {
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': `SEASON#${season}` },
+  });
+  const visits: VisitRecord[] = [];
+  const offers: OfferRecord[] = [];
+  const capacityUsed: Record<string, number> = {};
+  for (const item of items) {
+    if (item.type === 'visit') visits.push(strip<VisitRecord>(item, 'visit'));
+    else if (item.type === 'offer') offers.push(strip<OfferRecord>(item, 'offer'));
+    else if (item.type === 'capacity') capacityUsed[item.societyId as string] = Number(item.used ?? 0);
+  }
+  return { visits, offers, capacityUsed };
+}
+
+/** Stores the waiting task's token on the offer (a re-run of the round replaces a stale one). */
+export async function attachTaskToken(offer: OfferRecord, taskToken: string, at: string): Promise<void> {
+  await documents.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: keys.offer(offer.season, offer.countyId, offer.societyId),
+      UpdateExpression: 'SET taskToken = :token, offeredAt = if_not_exists(offeredAt, :at)',
+      ExpressionAttributeValues: { ':token': taskToken, ':at': at },
+    }),
+  );
+}
+
+/**
+ * Records a team's decision once: the first answer wins, a second is refused (false).
+ * The offer's status changes later, when the state machine records the outcome.
+ */
+export async function recordDecision(
+  offer: Pick<OfferRecord, 'season' | 'countyId' | 'societyId'>,
+  decision: 'accept' | 'decline',
+  by: string,
+  at: string,
+  reason?: string,
+): Promise<boolean> {
+  try {
+    await documents.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.offer(offer.season, offer.countyId, offer.societyId),
+        UpdateExpression: 'SET decision = :decision, decidedBy = :by, answeredAt = :at, reason = :reason',
+        ConditionExpression: 'attribute_exists(pk) AND #status = :offered AND attribute_not_exists(decision)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':decision': decision, ':by': by, ':at': at, ':reason': reason ?? null, ':offered': 'offered' },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Moves an offer out of `offered` once. A declined or expired offer gives its capacity back.
+ * Returns false when the offer had already left `offered` (a retried step).
+ */
+export async function settleOffer(
+  offer: Pick<OfferRecord, 'season' | 'countyId' | 'societyId'>,
+  status: 'accepted' | 'declined' | 'expired',
+  at: string,
+): Promise<boolean> {
+  const update = {
+    TableName: tableName,
+    Key: keys.offer(offer.season, offer.countyId, offer.societyId),
+    UpdateExpression: 'SET #status = :status, settledAt = :at',
+    ConditionExpression: '#status = :offered',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':status': status, ':at': at, ':offered': 'offered' },
+  };
+  try {
+    if (status === 'accepted') {
+      await documents.send(new UpdateCommand(update));
+    } else {
+      await documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Update: update },
+            {
+              Update: {
+                TableName: tableName,
+                Key: keys.capacity(offer.season, offer.societyId),
+                UpdateExpression: 'ADD used :minusOne',
+                ConditionExpression: 'used > :zero',
+                ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+              },
+            },
+          ],
+        }),
+      );
+    }
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+      return false;
+    }
+    throw error;
+  }
+}
+
+// ---- logs and outbox ---------------------------------------------------------------------------
+
+/** Appends to a visit's log once per `entry.key`. */
+export async function appendVisitLog(entry: VisitLogEntry): Promise<boolean> {
+  return putIfAbsent({ ...keys.visitLog(entry.visitId, entry.key), type: 'log', ...entry });
+}
+
+export async function visitLog(visitIdValue: string): Promise<VisitLogEntry[]> {
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': `VISIT#${visitIdValue}`, ':prefix': 'LOG#' },
+  });
+  return items
+    .map((item) => strip<VisitLogEntry>(item, 'log'))
+    .sort((a, b) => a.at.localeCompare(b.at) || a.key.localeCompare(b.key));
+}
+
+export async function roundLog(season: string): Promise<Item[]> {
+  return queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': `SEASON#${season}`, ':prefix': 'LOG#' },
+  });
+}
+
+export interface OutboxMessage {
+  id: string;
+  season: string;
+  channel: 'team' | 'coordinator';
+  to: string;
+  subject: string;
+  body: string;
+  createdAt: string;
+  /** Quiet hours (22:00–07:00 Asia/Shanghai) push this later; the sender waits until then. */
+  notBefore: string;
+}
+
+/** Queues a message once per id. */
+export async function enqueueMessage(message: OutboxMessage): Promise<boolean> {
+  return putIfAbsent({ ...keys.outbox(message.season, message.id), type: 'message', status: 'queued', ...message });
+}
+
+export async function outbox(season: string): Promise<OutboxMessage[]> {
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': `OUTBOX#${season}` },
+  });
+  return items.map((item) => strip<OutboxMessage>(item, 'message'));
+}

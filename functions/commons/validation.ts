@@ -1,0 +1,22 @@
+import type { z } from 'zod';
+import { type FieldIssue, InvalidInputError } from './errors.ts';
+
+/** `[2].towns[0].id` style paths, as the CLI and the API report them. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) out += typeof part === 'number' ? `[${part}]` : out ? `.${String(part)}` : String(part);
+  return out || '(root)';
+}
+
+export function fieldIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+}
+
+/** Parses or throws InvalidInputError naming every bad field. */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what = 'input'): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const fields = fieldIssues(result.error);
+  const summary = fields.map((f) => `${f.path}: ${f.message}`).join('; ');
+  throw new InvalidInputError(`invalid ${what}: ${summary}`, fields);
+}

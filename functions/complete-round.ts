@@ -1,0 +1,21 @@
+import { roundStep } from '#commons/round-step';
+import { markRoundCompleted, seasonItems } from '#commons/store';
+import { type RoundSummary, SeasonOnly } from '#schemas/index';
+
+/** Last step: the round's figures, stored on the round and returned as the execution's output. */
+export const handler = roundStep('CompleteRound', SeasonOnly, async ({ season }): Promise<RoundSummary> => {
+  const { visits, offers } = await seasonItems(season);
+  const count = (status: string) => offers.filter((o) => o.status === status).length;
+  const summary: RoundSummary = {
+    season,
+    visits: visits.length,
+    offers: offers.length,
+    accepted: count('accepted'),
+    declined: count('declined'),
+    expired: count('expired'),
+    unassignedNeeds: visits.reduce((sum, v) => sum + v.unassignedNeedIds.length, 0),
+  };
+  const { season: _season, ...figures } = summary;
+  await markRoundCompleted(season, new Date().toISOString(), figures);
+  return summary;
+});

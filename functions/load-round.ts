@@ -1,0 +1,27 @@
+import { optionalIntEnv } from '#commons/config';
+import { InvalidInputError } from '#commons/errors';
+import { roundStep } from '#commons/round-step';
+import { getRound, listCounties } from '#commons/store';
+import { seasonOfInstant } from '#domain/season';
+import { type LoadedRound, RoundExecutionInput } from '#schemas/index';
+
+const DEFAULT_OFFER_TIMEOUT_SECONDS = optionalIntEnv('OFFER_TIMEOUT_SECONDS', 7 * 24 * 3600);
+
+/** First step: which season, which counties, and whether this season was planned already (rule 5). */
+export const handler = roundStep('LoadRound', RoundExecutionInput, async (input): Promise<LoadedRound> => {
+  const season = input.season ?? (input.scheduledTime ? seasonOfInstant(new Date(input.scheduledTime)) : undefined);
+  if (!season) throw new InvalidInputError('a round needs a season or a scheduledTime', [{ path: 'season', message: 'required' }]);
+
+  const [round, counties] = await Promise.all([getRound(season), listCounties()]);
+  return {
+    season,
+    autoAccept: input.autoAccept ?? false,
+    offerTimeoutSeconds: input.offerTimeoutSeconds ?? DEFAULT_OFFER_TIMEOUT_SECONDS,
+    planExists: round?.plannedAt !== undefined,
+    // Rule 1: every county with at least one town gets a visit.
+    counties: counties
+      .filter((county) => county.towns.length > 0)
+      .map((county) => ({ countyId: county.id }))
+      .sort((a, b) => a.countyId.localeCompare(b.countyId)),
+  };
+});

@@ -1,0 +1,221 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { API_FUNCTIONS, API_ROUTES, type ApiFunctionId, type ApiRoute } from '../functions/registry.ts';
+import { RoundsFunction } from './rounds-function.ts';
+import type { RoundsTable } from './table.ts';
+
+/** Identity claims (Cognito custom attributes; in tokens as `custom:role`, `custom:county`, `custom:society`). */
+export const IDENTITY_ATTRIBUTES = ['role', 'county', 'society'] as const;
+
+export interface RoundsHttpApiProps {
+  /** The product table; every API function gets read access (wider grants are added by the caller). */
+  readonly table: RoundsTable;
+  /**
+   * Routes to serve.
+   * @default API_ROUTES from functions/registry.ts
+   */
+  readonly routes?: readonly ApiRoute[];
+  /**
+   * Functions serving the routes: construct id → entry file.
+   * @default API_FUNCTIONS from functions/registry.ts
+   */
+  readonly functions?: Readonly<Record<string, string>>;
+  /**
+   * Steady-state request rate limit of the stage (requests per second).
+   * @default 50
+   */
+  readonly throttleRateLimit?: number;
+  /**
+   * Burst limit of the stage.
+   * @default 100
+   */
+  readonly throttleBurstLimit?: number;
+  /**
+   * Origins allowed by CORS (e.g. the pages' CloudFront URL).
+   * @default - no CORS configuration (same-origin callers only)
+   */
+  readonly corsOrigins?: readonly string[];
+  /**
+   * Retention of the access log group.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * The HTTP API: Cognito user pool + JWT authorizer on every non-public route, one Lambda per
+ * API function, JSON access logs with retention, stage-wide throttling.
+ */
+export class RoundsHttpApi extends Construct {
+  public readonly api: apigw.HttpApi;
+  public readonly stage: apigw.HttpStage;
+  public readonly userPool: cognito.UserPool;
+  public readonly userPoolClient: cognito.UserPoolClient;
+  public readonly authorizer: HttpJwtAuthorizer;
+  public readonly accessLogGroup: logs.LogGroup;
+  /** The API functions by construct id. */
+  public readonly functions: Readonly<Record<string, RoundsFunction>>;
+
+  constructor(scope: Construct, id: string, props: RoundsHttpApiProps) {
+    super(scope, id);
+    const routes = props.routes ?? API_ROUTES;
+    const functionEntries: Readonly<Record<string, string>> = props.functions ?? API_FUNCTIONS;
+
+    // ---- identity ------------------------------------------------------------------------
+    this.userPool = new cognito.UserPool(this, 'UserPool', {
+      // Coordinators create accounts; nobody signs themselves up.
+      selfSignUpEnabled: false,
+      signInAliases: { username: true, email: true },
+      autoVerify: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      customAttributes: {
+        role: new cognito.StringAttribute({ minLen: 1, maxLen: 16, mutable: true }),
+        county: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+        society: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+      },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(7),
+      },
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      featurePlan: cognito.FeaturePlan.ESSENTIALS,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG2',
+      reason:
+        'MFA is optional (TOTP): county liaisons sign in on phones in mountain towns with poor signal, often shared office phones; required MFA would lock them out of submitting needs. Accounts are created by coordinators only (no self sign-up).',
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG8',
+      reason:
+        'Essentials tier: Plus-tier adaptive authentication challenges sign-ins from changing mobile-carrier IPs, which is every liaison sign-in here, and its challenge needs the MFA they cannot reliably receive. Strong password policy and coordinator-created accounts instead.',
+    });
+
+    // Users may read their role/county/society but never write them: only coordinators (admin API) set them.
+    const readAttributes = new cognito.ClientAttributes()
+      .withStandardAttributes({ email: true, emailVerified: true, fullname: true, phoneNumber: true })
+      .withCustomAttributes(...IDENTITY_ATTRIBUTES);
+    const writeAttributes = new cognito.ClientAttributes().withStandardAttributes({
+      email: true,
+      fullname: true,
+      phoneNumber: true,
+    });
+    this.userPoolClient = this.userPool.addClient('PagesClient', {
+      authFlows: { userSrp: true },
+      generateSecret: false,
+      disableOAuth: true,
+      preventUserExistenceErrors: true,
+      readAttributes,
+      writeAttributes,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+    });
+
+    const region = Stack.of(this).region;
+    this.authorizer = new HttpJwtAuthorizer(
+      'CognitoJwt',
+      `https://cognito-idp.${region}.amazonaws.com/${this.userPool.userPoolId}`,
+      {
+        jwtAudience: [this.userPoolClient.userPoolClientId],
+        identitySource: ['$request.header.Authorization'],
+      },
+    );
+
+    // ---- API -----------------------------------------------------------------------------
+    this.api = new apigw.HttpApi(this, 'Api', {
+      description: 'Mountain rounds HTTP API (一季一镇，一镇五问)',
+      createDefaultStage: false,
+      ...(props.corsOrigins && props.corsOrigins.length > 0
+        ? {
+            corsPreflight: {
+              allowOrigins: [...props.corsOrigins],
+              allowMethods: [apigw.CorsHttpMethod.ANY],
+              allowHeaders: ['authorization', 'content-type', 'accept-language'],
+              maxAge: Duration.hours(1),
+            },
+          }
+        : {}),
+    });
+
+    this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.stage = new apigw.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: {
+        rateLimit: props.throttleRateLimit ?? 50,
+        burstLimit: props.throttleBurstLimit ?? 100,
+      },
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(this.accessLogGroup),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            httpMethod: '$context.httpMethod',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            latency: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+            sub: '$context.authorizer.claims.sub',
+          }),
+        ),
+      },
+    });
+
+    const functions: Record<string, RoundsFunction> = {};
+    const integrations: Record<string, HttpLambdaIntegration> = {};
+    for (const [functionId, entry] of Object.entries(functionEntries)) {
+      const fn = new RoundsFunction(this, functionId, { entry });
+      props.table.grantTo(fn, 'read');
+      functions[functionId] = fn;
+      integrations[functionId] = new HttpLambdaIntegration(`${functionId}Integration`, fn);
+    }
+    this.functions = functions;
+
+    for (const route of routes) {
+      const integration = integrations[route.functionId as ApiFunctionId];
+      if (!integration) throw new Error(`route ${route.method} ${route.path} names unknown function ${route.functionId}`);
+      const added = this.api.addRoutes({
+        path: route.path,
+        methods: [apigw.HttpMethod[route.method]],
+        integration,
+        authorizer: route.public ? new apigw.HttpNoneAuthorizer() : this.authorizer,
+      });
+      if (route.public) {
+        for (const r of added) {
+          const reason = `${route.method} ${route.path} is a public, read-only route (no personal data), listed as public in functions/registry.ts.`;
+          Validations.of(r).acknowledge({ id: 'AwsSolutions-APIG4', reason });
+          Validations.of(r).acknowledge({ id: 'AwsSolutions-COG4', reason });
+        }
+      }
+    }
+  }
+
+  /** The API's base URL. */
+  public get url(): string {
+    return this.api.apiEndpoint;
+  }
+}

@@ -1,0 +1,178 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { type CfnElement, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import { Construct } from 'constructs';
+import { REPO_ROOT } from './rounds-function.ts';
+
+/** Files in `pages/` that are sources or tests, not something a browser should get. */
+export const PAGES_EXCLUDE = ['*.test.ts', '*.test.js', '*.spec.ts', '**/*.test.ts', '**/*.spec.ts', '.DS_Store'];
+
+export interface RoundsPagesProps {
+  /**
+   * Folder whose files are served.
+   * @default `<repo>/pages`
+   */
+  readonly sourceDir?: string;
+  /**
+   * Retention of the access logs (S3 server access logs and CloudFront logs).
+   * @default Duration.days(90)
+   */
+  readonly logRetention?: Duration;
+}
+
+/** True when `dir` holds at least one file (at any depth). */
+export function hasFiles(dir: string): boolean {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return false;
+  }
+  return entries.some((name) => {
+    const path = join(dir, name);
+    const stat = statSync(path);
+    return stat.isFile() || (stat.isDirectory() && hasFiles(path));
+  });
+}
+
+/**
+ * The pages: a private, encrypted, TLS-only S3 bucket served by CloudFront through an origin
+ * access control; access logs of both go to a separate logs bucket.
+ */
+export class RoundsPages extends Construct {
+  public readonly bucket: s3.Bucket;
+  public readonly logsBucket: s3.Bucket;
+  public readonly distribution: cloudfront.Distribution;
+  /** Set by `deploySite()`; stays undefined while `pages/` has no files. */
+  public deployment?: s3deploy.BucketDeployment;
+  private readonly sourceDir: string;
+
+  constructor(scope: Construct, id: string, props: RoundsPagesProps = {}) {
+    super(scope, id);
+    this.sourceDir = props.sourceDir ?? join(REPO_ROOT, 'pages');
+
+    this.logsBucket = new s3.Bucket(this, 'AccessLogs', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      // CloudFront standard logging writes with ACLs.
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: props.logRetention ?? Duration.days(90) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.bucket = new s3.Bucket(this, 'Site', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: this.logsBucket,
+      serverAccessLogsPrefix: 's3/',
+      versioned: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: 'Mountain rounds pages',
+      defaultRootObject: 'index.html',
+      defaultBehavior: {
+        origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+        compress: true,
+      },
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      priceClass: cloudfront.PriceClass.PRICE_CLASS_ALL,
+      enableLogging: true,
+      logBucket: this.logsBucket,
+      logFilePrefix: 'cloudfront/',
+    });
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR1',
+      reason: 'No geo restriction: society teams and coordinators travel and may open the pages from abroad; the pages hold no data, the API behind them requires sign-in.',
+    });
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR2',
+      reason: 'Static pages only (no forms posted to CloudFront, no origin compute); the API is throttled and authenticated separately. A WAF web ACL would cost more than the content it guards.',
+    });
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR4',
+      reason: 'Served on the default *.cloudfront.net certificate until the association provides a domain (its TLS policy is fixed by CloudFront); with a custom certificate set minimumProtocolVersion TLSv1.2_2021.',
+    });
+  }
+
+  /**
+   * Uploads the pages (and `runtime-config.json` with e.g. the API URL and user pool ids, which
+   * exist only once the API is built) and invalidates the distribution. Does nothing while the
+   * source folder has no files yet.
+   */
+  public deploySite(runtimeConfig?: Readonly<Record<string, string>>): s3deploy.BucketDeployment | undefined {
+    if (this.deployment) throw new Error('RoundsPages.deploySite() may be called once');
+    if (!hasFiles(this.sourceDir)) return undefined;
+    const sources = [s3deploy.Source.asset(this.sourceDir, { exclude: PAGES_EXCLUDE })];
+    if (runtimeConfig) sources.push(s3deploy.Source.jsonData('runtime-config.json', runtimeConfig));
+    this.deployment = new s3deploy.BucketDeployment(this, 'Deploy', {
+      sources,
+      destinationBucket: this.bucket,
+      distribution: this.distribution,
+      distributionPaths: ['/*'],
+      memoryLimit: 512,
+    });
+    acknowledgeBucketDeploymentFindings(this.deployment, this.bucket);
+    return this.deployment;
+  }
+
+  /** The pages' URL. */
+  public get url(): string {
+    return `https://${this.distribution.distributionDomainName}`;
+  }
+}
+
+/**
+ * BucketDeployment runs a CDK-provided singleton Lambda (a custom resource) at deploy time; its
+ * shape is not ours to change. Its findings are acknowledged on that function (and so its role) only.
+ */
+function acknowledgeBucketDeploymentFindings(deployment: s3deploy.BucketDeployment, siteBucket: s3.Bucket): void {
+  const stack = Stack.of(deployment);
+  const siteBucketId = stack.getLogicalId(siteBucket.node.defaultChild as CfnElement);
+  // cdk-nag renders unresolved pseudo parameters as <AWS::…>, concrete ones (an env-bound stack) as they are.
+  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+  const assetBucket = `arn:<AWS::Partition>:s3:::cdk-${DefaultStackSynthesizer.DEFAULT_QUALIFIER}-assets-${account}-${region}/*`;
+  const handler = 'CDK BucketDeployment custom-resource handler (runs only while deploying)';
+  const findings: [string, string][] = [
+    [
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      `${handler}: aws-cdk-lib creates its role with the basic execution managed policy (CloudWatch Logs only).`,
+    ],
+    ['AwsSolutions-L1', `${handler}: aws-cdk-lib pins its Python runtime.`],
+    ['Serverless-LambdaLatestVersion', `${handler}: aws-cdk-lib pins its Python runtime.`],
+    ['Serverless-LambdaDLQ', `${handler}: invoked by CloudFormation, which reports a failure as a failed deployment.`],
+    ['Serverless-LambdaTracing', `${handler}: deploy-time only, on no request path.`],
+    ...[
+      'Action::s3:GetBucket*',
+      'Action::s3:GetObject*',
+      'Action::s3:List*',
+      'Action::s3:Abort*',
+      'Action::s3:DeleteObject*',
+      `Resource::${assetBucket}`,
+      `Resource::<${siteBucketId}.Arn>/*`,
+    ].map((finding): [string, string] => [
+      `AwsSolutions-IAM5[${finding}]`,
+      `${handler}: aws-cdk-lib grants it read on the CDK asset bucket and read/write on the site bucket's objects; nothing else.`,
+    ]),
+    [
+      'AwsSolutions-IAM5[Resource::*]',
+      `${handler}: cloudfront:CreateInvalidation, which the construct grants on "*" to invalidate the pages after upload.`,
+    ],
+  ];
+  for (const construct of stack.node.children) {
+    if (!construct.node.id.startsWith('Custom::CDKBucketDeployment')) continue;
+    for (const [id, reason] of findings) Validations.of(construct).acknowledge({ id, reason });
+  }
+}

@@ -1,0 +1,159 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+/** The repository root: entries in functions/registry.ts are relative to it. */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Service name every function logs, traces and emits metrics under. */
+export const SERVICE_NAME = 'mountain-rounds';
+
+/**
+ * The newest Node.js runtime this aws-cdk-lib knows (nodejs24.x in 2.276).
+ * One place to bump when a newer LTS lands.
+ */
+export const NODE_RUNTIME = lambda.Runtime.NODEJS_24_X;
+
+/** Metadata key on each CfnFunction naming its registry id, so a template alone maps back to the entry. */
+export const FUNCTION_ID_METADATA = 'mountain-rounds:function-id';
+/** Metadata key on each CfnFunction naming its entry file (relative to the repo root). */
+export const FUNCTION_ENTRY_METADATA = 'mountain-rounds:entry';
+
+/**
+ * esbuild banner: an ESM bundle has no `require`, but CommonJS dependencies bundled into it
+ * (parts of the AWS SDK, middy) call it; this gives them one.
+ */
+const ESM_REQUIRE_SHIM =
+  "import { createRequire as __roundsCreateRequire } from 'node:module'; const require = __roundsCreateRequire(import.meta.url);";
+
+export interface RoundsFunctionProps {
+  /** Entry file relative to the repository root, as listed in `functions/registry.ts`. */
+  readonly entry: string;
+  /**
+   * What the function does, shown in the console.
+   * @default - the construct id and entry file
+   */
+  readonly description?: string;
+  /**
+   * Maximum run time of one invocation.
+   * @default Duration.seconds(30)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Memory in MB (CPU scales with it).
+   * @default 512
+   */
+  readonly memorySize?: number;
+  /**
+   * Retention of the function's own log group.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the log group when the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * Extra environment variables; `POWERTOOLS_SERVICE_NAME` and `NODE_OPTIONS` are always set.
+   * Table and topic wiring add theirs through `RoundsTable.grantTo()` / `AlertNotifications.grantPublish()`.
+   * @default - none
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The one Lambda function shape of the product: Node.js 24 on arm64, ESM bundle with the
+ * AWS SDK inside it, X-Ray active, source maps on, an explicit timeout and memory, and a log
+ * group with retention that only this function may write to.
+ *
+ * The execution role has no AWS managed policy: it may write to its own log group and send
+ * X-Ray segments; everything else comes from explicit `grant*()` calls.
+ */
+export class RoundsFunction extends NodejsFunction {
+  /** Registry id of this function (its construct id). */
+  public readonly functionId: string;
+  /** Entry file relative to the repository root. */
+  public readonly entryPath: string;
+  /** The function's log group (retention set). */
+  public readonly functionLogGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: RoundsFunctionProps) {
+    const entryAbs = join(REPO_ROOT, props.entry);
+    if (!existsSync(entryAbs)) {
+      throw new Error(`RoundsFunction ${id}: entry file ${props.entry} does not exist (looked in ${REPO_ROOT})`);
+    }
+    // The log group and role are created in the parent scope under ids derived from ours;
+    // super() must run before `this` exists, so they are built first.
+    const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${id} (${props.entry})`,
+    });
+    logGroup.grantWrite(role);
+
+    super(scope, id, {
+      entry: entryAbs,
+      handler: 'handler',
+      description: props.description ?? `${id} (${props.entry})`,
+      runtime: NODE_RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      timeout: props.timeout ?? Duration.seconds(30),
+      memorySize: props.memorySize ?? 512,
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup,
+      role,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      environment: {
+        ...props.environment,
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_SHIM,
+        // Bundle @aws-sdk/* too: pinned versions, smaller cold start than the runtime's copy.
+        externalModules: [],
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.DEFAULT,
+        sourcesContent: false,
+        minify: true,
+        tsconfig: join(REPO_ROOT, 'tsconfig.json'),
+        // No Docker on the build machines: always the local esbuild from node_modules.
+        forceDockerBundling: false,
+      },
+    });
+
+    this.functionId = id;
+    this.entryPath = props.entry;
+    this.functionLogGroup = logGroup;
+
+    const cfn = this.node.defaultChild as lambda.CfnFunction;
+    cfn.addMetadata(FUNCTION_ID_METADATA, id);
+    cfn.addMetadata(FUNCTION_ENTRY_METADATA, props.entry);
+
+    // Tracing.ACTIVE adds xray:PutTraceSegments / xray:PutTelemetryRecords on "*".
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only the X-Ray actions (xray:PutTraceSegments, xray:PutTelemetryRecords) use "*": X-Ray supports no resource-level permissions.',
+    });
+    Validations.of(this).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Invoked synchronously only (Step Functions lambda:invoke with Retry/Catch, API Gateway); failures return to the caller, a DLQ would never receive anything.',
+    });
+  }
+}

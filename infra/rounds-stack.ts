@@ -1,0 +1,160 @@
+import { App, type CfnElement, CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import type { Construct, IConstruct } from 'constructs';
+import { ROUND_FUNCTIONS, type RoundFunctionId } from '../functions/registry.ts';
+import { RoundsHttpApi } from './http-api.ts';
+import { AlertNotifications } from './notifications.ts';
+import { RoundsPages } from './pages.ts';
+import { RoundStateMachine } from './round-state-machine.ts';
+import { RoundsFunction } from './rounds-function.ts';
+import { QuarterlySchedule } from './schedule.ts';
+import { RoundsTable, type TableAccess } from './table.ts';
+
+/** Stack name (and construct id) of the product's one stack. */
+export const ROUNDS_STACK_ID = 'RoundsStack';
+
+/**
+ * Least privilege per round function: table access, and whether it may alert coordinators.
+ * FrameQuestions is pure (no table); only the steps that write get readWrite.
+ */
+export const ROUND_FUNCTION_ACCESS: Readonly<Record<RoundFunctionId, { table?: TableAccess; publish?: boolean }>> = {
+  LoadRound: { table: 'read' },
+  ChooseTown: { table: 'read' },
+  FrameQuestions: {},
+  AssignSocieties: { table: 'read' },
+  PersistPlan: { table: 'readWrite' },
+  ListPendingOffers: { table: 'read' },
+  SendOffer: { table: 'readWrite', publish: true },
+  RecordAnswer: { table: 'readWrite', publish: true },
+  CompleteRound: { table: 'readWrite' },
+};
+
+export interface RoundsStackProps extends StackProps {
+  /**
+   * Coordinator e-mail addresses subscribed to alerts.
+   * @default - none (context `alertEmails`, comma-separated, when run by app.ts)
+   */
+  readonly coordinatorEmails?: readonly string[];
+  /**
+   * Whether the quarterly schedule is enabled.
+   * @default true
+   */
+  readonly scheduleEnabled?: boolean;
+}
+
+/** The whole product in AWS: table, round functions and state machine, schedule, API, alerts, pages. */
+export class RoundsStack extends Stack {
+  public readonly table: RoundsTable;
+  public readonly roundFunctions: Readonly<Record<RoundFunctionId, RoundsFunction>>;
+  public readonly round: RoundStateMachine;
+  public readonly schedule: QuarterlySchedule;
+  public readonly notifications: AlertNotifications;
+  public readonly api: RoundsHttpApi;
+  public readonly pages: RoundsPages;
+
+  constructor(scope: Construct, id: string, props: RoundsStackProps = {}) {
+    super(scope, id, {
+      description: 'Quarterly science-service rounds for the mountain counties (一季一镇，一镇五问)',
+      ...props,
+    });
+    // Server access logs are delivered under a bucket policy, not the deprecated LogDeliveryWrite ACL.
+    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
+
+    this.table = new RoundsTable(this, 'RoundsTable');
+    this.notifications = new AlertNotifications(this, 'Notifications', {
+      ...(props.coordinatorEmails ? { coordinatorEmails: props.coordinatorEmails } : {}),
+    });
+
+    const functions = {} as Record<RoundFunctionId, RoundsFunction>;
+    for (const [functionId, entry] of Object.entries(ROUND_FUNCTIONS) as [RoundFunctionId, string][]) {
+      const fn = new RoundsFunction(this, functionId, { entry });
+      const access = ROUND_FUNCTION_ACCESS[functionId];
+      if (access.table) this.table.grantTo(fn, access.table);
+      if (access.publish) this.notifications.grantPublish(fn);
+      functions[functionId] = fn;
+    }
+    this.roundFunctions = functions;
+
+    this.round = new RoundStateMachine(this, 'Round', { functions, table: this.table.table });
+    this.schedule = new QuarterlySchedule(this, 'QuarterlySchedule', {
+      stateMachine: this.round.stateMachine,
+      ...(props.scheduleEnabled === undefined ? {} : { enabled: props.scheduleEnabled }),
+    });
+
+    // Pages first (the API's CORS allows their URL), their upload last (it carries the API's URL).
+    this.pages = new RoundsPages(this, 'Pages');
+    this.api = new RoundsHttpApi(this, 'HttpApi', {
+      table: this.table,
+      corsOrigins: [this.pages.url],
+    });
+    this.pages.deploySite({
+      apiUrl: this.api.url,
+      region: this.region,
+      userPoolId: this.api.userPool.userPoolId,
+      userPoolClientId: this.api.userPoolClient.userPoolClientId,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+    new CfnOutput(this, 'PagesUrl', { value: this.pages.url });
+    new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.api.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'StateMachineArn', { value: this.round.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
+    new CfnOutput(this, 'AlertTopicArn', { value: this.notifications.topic.topicArn });
+  }
+}
+
+/** Registers the cdk-nag packs (AwsSolutions and Serverless) on an app: they run on every synth. */
+export function addComplianceChecks(app: App): void {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+}
+
+export interface SynthesizeOptions {
+  /** Bundle the functions with esbuild (slow); false skips bundling. @default true */
+  readonly bundle?: boolean;
+  /** Run the cdk-nag packs during synthesis. @default false */
+  readonly complianceChecks?: boolean;
+}
+
+export interface SynthesizedRounds {
+  /** The CloudFormation template (JSON) of RoundsStack. */
+  // biome-ignore lint/suspicious/noExplicitAny: raw CloudFormation JSON
+  readonly template: any;
+  readonly stack: RoundsStack;
+  readonly app: App;
+  /** Logical ids of what the embedded runtime needs: the table, the state machine, the functions by registry id. */
+  readonly logicalIds: {
+    readonly table: string;
+    readonly stateMachine: string;
+    readonly functions: Readonly<Record<string, string>>;
+  };
+}
+
+/**
+ * Builds a fresh App with one RoundsStack and returns its synthesized template: the one source of
+ * truth for the embedded runtime's tables and state machine. Resources carry `aws:cdk:path`
+ * metadata (e.g. `RoundsStack/LoadRound/Resource`) and functions also `mountain-rounds:function-id`.
+ */
+export function synthesizeRoundsTemplate(opts: SynthesizeOptions = {}): SynthesizedRounds {
+  const context: Record<string, unknown> = { 'aws:cdk:enable-path-metadata': true };
+  if (opts.bundle === false) context['aws:cdk:bundling-stacks'] = [];
+  const app = new App({ context });
+  if (opts.complianceChecks) addComplianceChecks(app);
+  const stack = new RoundsStack(app, ROUNDS_STACK_ID);
+  const assembly = app.synth();
+  const template = assembly.getStackByName(stack.stackName).template;
+  const logicalId = (c: IConstruct) => stack.getLogicalId(c.node.defaultChild as CfnElement);
+  const functions: Record<string, string> = {};
+  for (const [id, fn] of Object.entries(stack.roundFunctions)) functions[id] = logicalId(fn);
+  for (const [id, fn] of Object.entries(stack.api.functions)) functions[id] = logicalId(fn);
+  return {
+    template,
+    stack,
+    app,
+    logicalIds: {
+      table: logicalId(stack.table.table),
+      stateMachine: logicalId(stack.round.stateMachine),
+      functions,
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+
+/*
+ * One table for the whole product. Every read is a key lookup or a Query; nothing Scans
+ * (the grants below do not even allow dynamodb:Scan).
+ *
+ * | entity                          | pk                  | sk                             | gsi1pk                    | gsi1sk                         |
+ * |---------------------------------|---------------------|--------------------------------|---------------------------|--------------------------------|
+ * | county with its towns           | `CATALOG`           | `COUNTY#<countyId>`            |                           |                                |
+ * | society                         | `CATALOG`           | `SOCIETY#<societyId>`          |                           |                                |
+ * | need                            | `NEED#<needId>`     | `NEED`                         | `COUNTY#<countyId>#NEEDS` | `<status>#<townId>#<needId>`   |
+ * | past visit (history)            | `COUNTY#<countyId>` | `VISITED#<season>`             |                           |                                |
+ * | round of a season               | `SEASON#<season>`   | `ROUND`                        |                           |                                |
+ * | planned visit                   | `SEASON#<season>`   | `VISIT#<countyId>`             |                           |                                |
+ * | offer                           | `SEASON#<season>`   | `OFFER#<countyId>#<societyId>` | `SOCIETY#<societyId>`     | `<season>#<countyId>`          |
+ * | society's capacity used         | `SEASON#<season>`   | `CAPACITY#<societyId>`         |                           |                                |
+ * | visit log entry (append-only)   | `VISIT#<visitId>`   | `LOG#<key>`                    |                           |                                |
+ * | round log entry (e.g. failure)  | `SEASON#<season>`   | `LOG#<key>`                    |                           |                                |
+ * | outbox message                  | `OUTBOX#<season>`   | `<messageId>`                  |                           |                                |
+ *
+ * Access patterns:
+ * - list counties / societies   = Query pk = CATALOG, sk begins_with COUNTY# / SOCIETY#
+ * - a county's open needs       = Query gsi1, gsi1pk = COUNTY#<c>#NEEDS, gsi1sk begins_with `open#`
+ * - a county's visit history    = Query pk = COUNTY#<c>, sk begins_with VISITED#
+ * - a season's plan / offers    = Query pk = SEASON#<s> (sk begins_with VISIT# / OFFER# / CAPACITY# / LOG#)
+ * - a society's offers          = Query gsi1, gsi1pk = SOCIETY#<s> (gsi1sk begins_with <season>#)
+ * - a visit's log               = Query pk = VISIT#<id>
+ * - a need, a round, an offer   = GetItem on its key
+ * The state machine writes the round's failure entry itself: PutItem pk = SEASON#<s>, sk = LOG#failed#<execution name>.
+ * Items with `expiresAt` (epoch seconds) are removed by TTL (e.g. delivered outbox messages).
+ */
+
+/** Key attribute names, shared with the code that writes items. */
+export const TABLE_KEYS = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  gsi1: { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  ttlAttribute: 'expiresAt',
+} as const;
+
+/** Item reads a function may do: key lookups and Queries, never Scan. */
+export const READ_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+] as const;
+
+/** Item writes on top of the reads (TransactWriteItems is authorised through these same actions). */
+export const WRITE_ACTIONS = [
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+] as const;
+
+export type TableAccess = 'read' | 'readWrite';
+
+export interface RoundsTableProps {
+  /**
+   * What happens to the table when the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Whether CloudFormation may delete the table at all.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+}
+
+/** The product's single DynamoDB table (see the access-pattern table above). */
+export class RoundsTable extends Construct {
+  public readonly table: dynamodb.Table;
+
+  constructor(scope: Construct, id: string, props: RoundsTableProps = {}) {
+    super(scope, id);
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: TABLE_KEYS.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.sortKey, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: props.deletionProtection ?? true,
+      timeToLiveAttribute: TABLE_KEYS.ttlAttribute,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: TABLE_KEYS.gsi1.indexName,
+      partitionKey: { name: TABLE_KEYS.gsi1.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.gsi1.sortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
+  }
+
+  /**
+   * Wire a function to the table: sets `TABLE_NAME` and grants exactly the item actions of
+   * `access` on the table and on gsi1 (no Scan, no table management, no other index).
+   */
+  public grantTo(fn: lambda.Function, access: TableAccess): iam.Grant {
+    fn.addEnvironment('TABLE_NAME', this.table.tableName);
+    return iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions: access === 'read' ? [...READ_ACTIONS] : [...READ_ACTIONS, ...WRITE_ACTIONS],
+      resourceArns: [this.table.tableArn, `${this.table.tableArn}/index/${TABLE_KEYS.gsi1.indexName}`],
+    });
+  }
+}

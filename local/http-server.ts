@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { ApiEvent } from '#commons/http';
+import { API_FUNCTIONS, API_ROUTES, type ApiRoute } from '../functions/registry.ts';
+import { tokenKey, verifyLocalToken } from './tokens.ts';
+
+/**
+ * The local stand-in for API Gateway: matches API_ROUTES (the same table the CDK HTTP API is built
+ * from), checks the bearer token like the JWT authorizer, and feeds the same handlers an API Gateway
+ * v2 event. Everything else is served from the pages folder.
+ */
+const ROOT = resolve(import.meta.dirname, '..');
+const MAX_BODY_BYTES = 1024 * 1024;
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.webmanifest': 'application/manifest+json',
+};
+
+type Handler = (event: ApiEvent, context: Context) => Promise<APIGatewayProxyResultV2>;
+
+interface CompiledRoute {
+  route: ApiRoute;
+  pattern: RegExp;
+  params: string[];
+}
+
+function compile(route: ApiRoute): CompiledRoute {
+  const params: string[] = [];
+  const source = route.path
+    .split('/')
+    .map((part) => {
+      const match = /^\{(\w+)\}$/.exec(part);
+      if (!match) return part.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+      params.push(match[1] as string);
+      return '([^/]+)';
+    })
+    .join('/');
+  return { route, pattern: new RegExp(`^${source}$`), params };
+}
+
+function send(res: ServerResponse, status: number, body: string | Buffer, headers: Record<string, string>): void {
+  res.writeHead(status, { 'cache-control': 'no-store', ...headers });
+  res.end(body);
+}
+
+function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+  send(res, status, JSON.stringify({ error: { code, message } }), { 'content-type': 'application/json; charset=utf-8' });
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export interface HttpServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startHttpServer(options: { port: number; dataDir: string; pagesDir?: string }): Promise<HttpServer> {
+  const routes = API_ROUTES.map(compile);
+  const key = tokenKey(options.dataDir);
+  const pagesDir = resolve(options.pagesDir ?? join(ROOT, 'pages'));
+  const handlers = new Map<string, Promise<Handler>>();
+  const handlerOf = (route: ApiRoute) => {
+    let handler = handlers.get(route.functionId);
+    if (!handler) {
+      handler = import(pathToFileURL(join(ROOT, API_FUNCTIONS[route.functionId])).href).then((m: { handler: Handler }) => m.handler);
+      handlers.set(route.functionId, handler);
+    }
+    return handler;
+  };
+
+  const serveApi = async (req: IncomingMessage, res: ServerResponse, url: URL, compiled: CompiledRoute, match: RegExpExecArray) => {
+    let claims: Record<string, unknown> = {};
+    if (!compiled.route.public) {
+      const header = req.headers.authorization ?? '';
+      const token = /^Bearer\s+(.+)$/i.exec(header)?.[1];
+      if (!token) return sendError(res, 401, 'unauthorized', 'a bearer token is required (rounds token --role …)');
+      const verified = await verifyLocalToken(key, token);
+      if (!verified.ok) return sendError(res, 401, 'unauthorized', verified.reason);
+      claims = verified.claims;
+    }
+    const body = await readBody(req);
+    if (body === undefined) return sendError(res, 413, 'too-large', 'the request body is too large');
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : (value ?? '')]),
+    );
+    const query = Object.fromEntries(url.searchParams);
+    const event = {
+      version: '2.0',
+      routeKey: `${compiled.route.method} ${compiled.route.path}`,
+      rawPath: url.pathname,
+      rawQueryString: url.search.slice(1),
+      headers,
+      queryStringParameters: Object.keys(query).length ? query : undefined,
+      pathParameters: Object.fromEntries(compiled.params.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')])),
+      body: body.length ? body.toString('utf8') : undefined,
+      isBase64Encoded: false,
+      requestContext: {
+        accountId: '000000000000',
+        apiId: 'local',
+        domainName: url.host,
+        domainPrefix: 'local',
+        http: { method: req.method ?? 'GET', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '', userAgent: headers['user-agent'] ?? '' },
+        requestId: randomUUID(),
+        routeKey: `${compiled.route.method} ${compiled.route.path}`,
+        stage: '$default',
+        time: new Date().toISOString(),
+        timeEpoch: Date.now(),
+        authorizer: { principalId: '', integrationLatency: 0, jwt: { claims, scopes: [] } },
+      },
+    } as unknown as ApiEvent;
+    const handler = await handlerOf(compiled.route);
+    const result = (await handler(event, { awsRequestId: event.requestContext.requestId } as Context)) as APIGatewayProxyStructuredResultV2;
+    const responseHeaders = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
+    send(res, result.statusCode ?? 200, result.body ?? '', responseHeaders);
+  };
+
+  const servePage = async (res: ServerResponse, url: URL) => {
+    const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
+    const file = normalize(join(pagesDir, relative));
+    if (!file.startsWith(pagesDir + sep)) return sendError(res, 404, 'not-found', 'no such page');
+    try {
+      const info = await stat(file);
+      const target = info.isDirectory() ? join(file, 'index.html') : file;
+      const content = await readFile(target);
+      send(res, 200, content, { 'content-type': CONTENT_TYPES[extname(target)] ?? 'application/octet-stream' });
+    } catch {
+      sendError(res, 404, 'not-found', `no route or page for ${url.pathname}`);
+    }
+  };
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = req.method ?? 'GET';
+    const candidates = routes
+      .map((compiled) => ({ compiled, match: compiled.pattern.exec(url.pathname) }))
+      .filter((c): c is { compiled: CompiledRoute; match: RegExpExecArray } => c.match !== null);
+    const chosen = candidates.find((c) => c.compiled.route.method === method);
+    const work = chosen
+      ? serveApi(req, res, url, chosen.compiled, chosen.match)
+      : candidates.length > 0
+        ? Promise.resolve(sendError(res, 405, 'method-not-allowed', `${method} is not allowed on ${url.pathname}`))
+        : method === 'GET' || method === 'HEAD'
+          ? servePage(res, url)
+          : Promise.resolve(sendError(res, 404, 'not-found', `no route for ${method} ${url.pathname}`));
+    work.catch(() => {
+      if (!res.headersSent) sendError(res, 500, 'internal', 'internal error');
+      else res.end();
+    });
+  });
+
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(options.port, '127.0.0.1', () => done());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
+  };
+}

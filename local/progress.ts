@@ -1,0 +1,49 @@
+import type { EventLog } from './round-runner.ts';
+
+/** What each state does, for people: Chinese first, English on request. */
+const STEP_NAMES: Record<string, { zh: string; en: string }> = {
+  LoadRound: { zh: '读取本季与各县', en: 'load the season and counties' },
+  IsSeasonAlreadyPlanned: { zh: '本季是否已有计划', en: 'is the season planned already' },
+  ChooseTownPerCounty: { zh: '各县选定乡镇', en: 'choose a town per county' },
+  ChooseTown: { zh: '选定乡镇', en: 'choose the town' },
+  FrameFiveQuestions: { zh: '拟定“五问”', en: 'frame the five questions' },
+  AssignSocieties: { zh: '分派学会', en: 'assign societies' },
+  PersistPlan: { zh: '保存计划', en: 'save the plan' },
+  ListPendingOffers: { zh: '列出待答复的邀请', en: 'list offers awaiting an answer' },
+  OfferEachSociety: { zh: '向各学会发出邀请', en: 'offer to each society' },
+  SendOfferAndWaitForAnswer: { zh: '发出邀请并等待答复', en: 'send the offer and wait for the answer' },
+  RecordAcceptance: { zh: '记录接受', en: 'record the acceptance' },
+  RecordOfferDeclined: { zh: '记录婉拒', en: 'record the decline' },
+  RecordOfferExpired: { zh: '记录逾期未答复', en: 'record no answer in time' },
+  CompleteRound: { zh: '完成本轮', en: 'complete the round' },
+  RecordRoundFailure: { zh: '记录失败', en: 'record the failure' },
+  RoundFailed: { zh: '本轮失败', en: 'round failed' },
+};
+
+export type Lang = 'zh' | 'en';
+
+function describe(item: unknown): string {
+  if (item && typeof item === 'object') {
+    const value = item as Record<string, unknown>;
+    const payload = (value.Payload ?? value) as Record<string, unknown>;
+    const parts = [payload.countyId, payload.townId, payload.offerId].filter((p) => typeof p === 'string');
+    if (parts.length > 0) return ` ${parts.join(' · ')}`;
+  }
+  return '';
+}
+
+/** One line per finished step (and per retry or caught error), or undefined for events not worth a line. */
+export function progressLine(event: EventLog, lang: Lang = 'zh'): string | undefined {
+  const time = new Date(event.timestamp).toISOString().slice(11, 19);
+  if (event.type === 'StateExited' || event.type === 'StateRetried' || event.type === 'StateCaught' || event.type === 'StateFailed') {
+    const { name, input, output } = event.state;
+    if (event.type === 'StateExited' && (event.state.type === 'Choice' || event.state.type === 'Pass')) return undefined;
+    const label = STEP_NAMES[name]?.[lang] ?? name;
+    const marks: Record<string, string> = { StateExited: '✓', StateRetried: '↻', StateCaught: '↪', StateFailed: '✗' };
+    const mark = marks[event.type];
+    const detail = describe(output) || describe(input);
+    return `${time} ${mark} ${label} (${name})${detail}`;
+  }
+  if (event.type === 'ExecutionFailed') return `${time} ✗ ${lang === 'zh' ? '执行失败' : 'execution failed'}: ${event.Error}`;
+  return undefined;
+}

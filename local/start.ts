@@ -1,0 +1,77 @@
+// `npm start`: the whole product on one machine. Database, demo data, the current season's round,
+// the API and pages, and the quarterly schedule, until Ctrl-C.
+import { currentSeason } from '#domain/season';
+import { printStoredPlan, runRound } from '../cli/commands/run.ts';
+import { startHttpServer } from './http-server.ts';
+import { startQuarterlySchedule } from './scheduler.ts';
+import { openLocalSession } from './session.ts';
+
+function portFromEnv(): number {
+  const raw = process.env.PORT ?? '3000';
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT "${raw}" is not a port number (0-65535)`);
+  }
+  return port;
+}
+
+async function main(): Promise<void> {
+  const port = portFromEnv();
+  // The demo shows a whole round: societies accept at once unless AUTO_ACCEPT=0.
+  const autoAccept = process.env.AUTO_ACCEPT !== '0';
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+
+  out('正在启动本地数据库（DynamoDB Local）… / starting the embedded database…');
+  const session = await openLocalSession();
+  out(`数据目录 DATA_DIR: ${session.dataDir}`);
+  if (session.seededFrom) out(`数据库为空，已载入演示数据：${session.seededFrom}`);
+
+  const server = await startHttpServer({ port, dataDir: session.dataDir });
+  out(`Listening on ${server.url}`);
+
+  let running: Promise<unknown> = Promise.resolve();
+  const runSeason = (input: { season?: string; scheduledTime?: string }) => {
+    running = running.then(async () => {
+      const { seasonOfInstant } = await import('#domain/season');
+      const season = input.season ?? seasonOfInstant(new Date(input.scheduledTime as string));
+      const { getRound } = await import('#commons/store');
+      const round = await getRound(season);
+      if (round?.status === 'completed') {
+        out(`${season} 轮次已完成，不再重复运行。/ the ${season} round is complete; not run again.`);
+        await printStoredPlan(season, 'zh', out);
+        return;
+      }
+      await runRound(session.runner, { season, autoAccept }, 'zh', out);
+    });
+    running = running.catch((error: Error) => out(`轮次出错 / round error: ${error.message}`));
+  };
+
+  runSeason({ season: currentSeason() });
+  const schedule = startQuarterlySchedule((scheduledTime) => {
+    out(`季度触发 / quarterly trigger at ${scheduledTime}`);
+    runSeason({ scheduledTime });
+  });
+  await running;
+  out('');
+  out(`下次季度触发 / next quarterly trigger: ${schedule.next.toISOString()}（北京时间每季首日 9:00）`);
+  out(`页面 / pages: ${server.url}/`);
+  out(`计划 / plan API: ${server.url}/seasons/${currentSeason()}/plan  (token: npm run rounds -- token --role coordinator)`);
+  out('按 Ctrl-C 退出 / press Ctrl-C to stop');
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    schedule.stop();
+    await server.close();
+    await session.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`启动失败 / could not start: ${error.message}\n`);
+  process.exit(1);
+});

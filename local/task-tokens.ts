@@ -1,0 +1,106 @@
+import { EventEmitter } from 'node:events';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { documents, tableName } from '#commons/clients';
+import { keys } from '#commons/keys';
+import type { TaskTokenPort } from '#commons/task-tokens';
+
+/**
+ * `.waitForTaskToken` for the embedded runtime. A token is an item in the table, as Step Functions
+ * would keep it: `waiting` until SendTaskSuccess/SendTaskFailure (this port) settles it once. The
+ * waiting execution hears of it at once in this process, or by polling the table when the answer
+ * came through another process sharing the same DATA_DIR (e.g. `npm start` serving the API).
+ */
+interface TokenItem {
+  status: 'waiting' | 'succeeded' | 'failed';
+  output?: string;
+  error?: string;
+  cause?: string;
+}
+
+const POLL_MS = 1000;
+const settled = new EventEmitter().setMaxListeners(0);
+
+export class TaskFailure extends Error {
+  constructor(name: string, cause: string) {
+    super(cause);
+    this.name = name;
+  }
+}
+
+function taskDoesNotExist(): Error {
+  const error = new Error('the task token does not exist or its task is no longer waiting');
+  error.name = 'TaskDoesNotExist';
+  return error;
+}
+
+async function settle(token: string, update: TokenItem): Promise<void> {
+  try {
+    await documents.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.taskToken(token),
+        UpdateExpression: 'SET #status = :status, #output = :output, #error = :error, #cause = :cause',
+        ConditionExpression: '#status = :waiting',
+        ExpressionAttributeNames: { '#status': 'status', '#output': 'output', '#error': 'error', '#cause': 'cause' },
+        ExpressionAttributeValues: {
+          ':status': update.status,
+          ':output': update.output ?? null,
+          ':error': update.error ?? null,
+          ':cause': update.cause ?? null,
+          ':waiting': 'waiting',
+        },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') throw taskDoesNotExist();
+    throw error;
+  }
+  settled.emit(token, update);
+}
+
+export const embeddedTaskTokens: TaskTokenPort = {
+  succeed: (token, output) => settle(token, { status: 'succeeded', output: JSON.stringify(output) }),
+  fail: (token, error, cause) => settle(token, { status: 'failed', error, cause }),
+};
+
+/** Registers a waiting token; the promise settles when the port settles it (here or in another process). */
+export async function waitForToken(token: string, signal: AbortSignal): Promise<unknown> {
+  await documents.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: { ...keys.taskToken(token), type: 'task-token', status: 'waiting', createdAt: new Date().toISOString() },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+  return new Promise((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (item: TokenItem) => {
+      settled.off(token, finish);
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      if (item.status === 'succeeded') resolve(item.output ? JSON.parse(item.output) : {});
+      else reject(new TaskFailure(item.error ?? 'States.TaskFailed', item.cause ?? ''));
+    };
+    const onAbort = () => {
+      settled.off(token, finish);
+      clearTimeout(timer);
+    };
+    const poll = async () => {
+      try {
+        const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: keys.taskToken(token) }));
+        if (Item && Item.status !== 'waiting') return finish(Item as TokenItem);
+      } catch {
+        // The database may be restarting; the next poll tries again.
+      }
+      if (!signal.aborted) timer = setTimeout(poll, POLL_MS);
+    };
+    settled.on(token, finish);
+    signal.addEventListener('abort', onAbort, { once: true });
+    timer = setTimeout(poll, POLL_MS);
+  });
+}
+
+/** Marks a token that nobody will settle any more (its task timed out), so a late answer is refused. */
+export async function expireToken(token: string): Promise<void> {
+  await settle(token, { status: 'failed', error: 'States.Timeout', cause: 'the task timed out' }).catch(() => {});
+}

@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { errors, jwtVerify, SignJWT } from 'jose';
+import type { Role } from '#commons/http';
+
+/**
+ * Local identity: HS256 tokens signed by a key kept in DATA_DIR, carrying the same claims the
+ * Cognito tokens carry in AWS (`role`, `county` for liaisons, `society` for teams).
+ */
+export const LOCAL_ISSUER = 'mountain-rounds-local';
+export const LOCAL_AUDIENCE = 'mountain-rounds';
+
+export interface LocalClaims {
+  role: Role;
+  county?: string;
+  society?: string;
+  sub: string;
+}
+
+function keyFile(dataDir: string): string {
+  return join(dataDir, 'token-key');
+}
+
+/** The signing key of this DATA_DIR, created on first use. */
+export function tokenKey(dataDir: string): Uint8Array {
+  const file = keyFile(dataDir);
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    try {
+      writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+}
+
+export async function signLocalToken(dataDir: string, claims: LocalClaims, expiresInSeconds = 30 * 24 * 3600): Promise<string> {
+  const { sub, ...rest } = claims;
+  return new SignJWT({ ...rest })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(sub)
+    .setIssuer(LOCAL_ISSUER)
+    .setAudience(LOCAL_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + expiresInSeconds)
+    .sign(tokenKey(dataDir));
+}
+
+export type VerifyResult = { ok: true; claims: Record<string, unknown> } | { ok: false; reason: string };
+
+/** What API Gateway's JWT authorizer does: signature, issuer, audience, expiry. */
+export async function verifyLocalToken(key: Uint8Array, token: string): Promise<VerifyResult> {
+  try {
+    const { payload } = await jwtVerify(token, key, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: ['HS256'] });
+    return { ok: true, claims: payload as Record<string, unknown> };
+  } catch (error) {
+    if (error instanceof errors.JWTExpired) return { ok: false, reason: 'the token has expired' };
+    if (error instanceof errors.JWSSignatureVerificationFailed) return { ok: false, reason: 'the token signature is not valid' };
+    return { ok: false, reason: 'the token is not valid' };
+  }
+}

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { Need } from './need.ts';
+import { Assignment, Question } from './plan.ts';
+import { IsoDateTime, SeasonId, Slug } from './primitives.ts';
+
+/**
+ * Payloads between the states of the round state machine (infra/round-state-machine.ts).
+ * Each Lambda validates its input with these; the definition's Parameters build exactly them.
+ */
+
+/** Execution input. The schedule sends only `scheduledTime`; `rounds run` and the API send `season`. */
+export const RoundExecutionInput = z.object({
+  season: SeasonId.optional(),
+  scheduledTime: IsoDateTime.optional(),
+  autoAccept: z.boolean().optional(),
+  offerTimeoutSeconds: z.int().min(1).max(31_536_000).optional(),
+});
+export type RoundExecutionInput = z.infer<typeof RoundExecutionInput>;
+
+/** LoadRound → state `$` (replaces the execution input). */
+export const LoadedRound = z.object({
+  season: SeasonId,
+  autoAccept: z.boolean(),
+  offerTimeoutSeconds: z.int().min(1),
+  planExists: z.boolean(),
+  counties: z.array(z.object({ countyId: Slug })),
+});
+export type LoadedRound = z.infer<typeof LoadedRound>;
+
+/** ChooseTownPerCounty item → ChooseTown. */
+export const ChooseTownInput = z.object({ season: SeasonId, countyId: Slug });
+
+export const TownRankingRow = z.object({
+  townId: Slug,
+  openNeedCount: z.int(),
+  urgencyWeight: z.int(),
+  lastVisitedSeason: SeasonId.nullable(),
+  seasonsSinceLastVisit: z.int().nullable(),
+  visitedRecently: z.boolean(),
+});
+
+/** ChooseTown → FrameFiveQuestions. */
+export const ChosenTown = z.object({
+  season: SeasonId,
+  countyId: Slug,
+  townId: Slug,
+  ranking: z.array(TownRankingRow).max(3),
+  needs: z.array(Need),
+});
+export type ChosenTown = z.infer<typeof ChosenTown>;
+
+/** FrameFiveQuestions → one element of `$.visits`. */
+export const FramedVisit = ChosenTown.extend({ questions: z.array(Question).length(5) });
+export type FramedVisit = z.infer<typeof FramedVisit>;
+
+/** AssignSocieties: `{ season, visits }` → `$.plan`. */
+export const AssignSocietiesInput = z.object({ season: SeasonId, visits: z.array(FramedVisit) });
+export const AssignedVisit = FramedVisit.extend({
+  assignments: z.array(Assignment),
+  unassignedNeedIds: z.array(Slug),
+});
+export type AssignedVisit = z.infer<typeof AssignedVisit>;
+export const AssignedPlan = z.object({ season: SeasonId, visits: z.array(AssignedVisit) });
+export type AssignedPlan = z.infer<typeof AssignedPlan>;
+
+/** PersistPlan: `{ season, visits }` (the AssignedPlan) → `$.persisted`. */
+export const PersistPlanResult = z.object({ visitsCreated: z.int(), offersCreated: z.int() });
+
+/** ListPendingOffers: `{ season }` → `$.pending`. */
+export const SeasonOnly = z.object({ season: SeasonId });
+export const PendingOffers = z.object({ offers: z.array(z.object({ offerId: z.string().min(1) })) });
+
+/** SendOfferAndWaitForAnswer Payload (lambda:invoke.waitForTaskToken). */
+export const SendOfferInput = z.object({
+  season: SeasonId,
+  offerId: z.string().min(1),
+  taskToken: z.string().min(1),
+  offerTimeoutSeconds: z.int().min(1),
+  autoAccept: z.boolean(),
+});
+
+/** What a team's answer sends back through SendTaskSuccess. A decline is SendTaskFailure `OfferDeclined`. */
+export const OfferAnswer = z.object({ decision: z.literal('accept'), by: z.string().min(1) });
+
+/** RecordAcceptance / RecordOfferDeclined / RecordOfferExpired → RecordAnswer. */
+export const RecordAnswerInput = z.object({
+  season: SeasonId,
+  offerId: z.string().min(1),
+  outcome: z.enum(['accepted', 'declined', 'expired']),
+  by: z.string().optional(),
+  cause: z.string().optional(),
+});
+
+/** CompleteRound: `{ season }` → execution output. */
+export const RoundSummary = z.object({
+  season: SeasonId,
+  visits: z.int(),
+  offers: z.int(),
+  accepted: z.int(),
+  declined: z.int(),
+  expired: z.int(),
+  unassignedNeeds: z.int(),
+});
+export type RoundSummary = z.infer<typeof RoundSummary>;

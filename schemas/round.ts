@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { IsoDateTime, SeasonId, Slug } from './primitives.ts';
+
+export const OFFER_STATUSES = ['offered', 'accepted', 'declined', 'expired', 'reassigned'] as const;
+export const OfferStatus = z.enum(OFFER_STATUSES);
+export type OfferStatus = z.infer<typeof OfferStatus>;
+
+/** A society's offer for one visit: stored once per (season, county, society). */
+export const Offer = z.object({
+  id: z.string().min(1),
+  season: SeasonId,
+  visitId: z.string().min(1),
+  countyId: Slug,
+  townId: Slug,
+  societyId: Slug,
+  needIds: z.array(Slug),
+  status: OfferStatus,
+  offeredAt: IsoDateTime,
+  answeredAt: IsoDateTime.optional(),
+  reason: z.string().max(500).optional(),
+});
+export type Offer = z.infer<typeof Offer>;
+
+export const VISIT_LOG_KINDS = [
+  'planned',
+  'offered',
+  'accepted',
+  'declined',
+  'timed-out',
+  'reassigned',
+  'reported',
+  'edited',
+  'failed',
+] as const;
+export const VisitLogKind = z.enum(VISIT_LOG_KINDS);
+export type VisitLogKind = z.infer<typeof VisitLogKind>;
+
+/** An append-only entry of a visit's log. `key` makes a retried write land once. */
+export const VisitLogEntry = z.object({
+  visitId: z.string().min(1),
+  key: z.string().min(1),
+  kind: VisitLogKind,
+  at: IsoDateTime,
+  by: z.string().min(1),
+  detail: z.record(z.string(), z.unknown()).optional(),
+});
+export type VisitLogEntry = z.infer<typeof VisitLogEntry>;
+
+/** What starts a round: the scheduler and `rounds run` send this. */
+export const RoundInput = z.object({
+  season: SeasonId,
+  autoAccept: z.boolean().default(false),
+  offerTimeoutSeconds: z.int().min(1).max(31_536_000).default(7 * 24 * 3600),
+});
+export type RoundInput = z.infer<typeof RoundInput>;

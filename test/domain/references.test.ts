@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { checkReferences } from '#domain/references';
+import type { County, DataSet, Need, Society } from '#schemas/index';
+
+function county(id: string, ...townIds: string[]): County {
+  return {
+    id,
+    name: { zh: id, en: id },
+    towns: townIds.map((townId) => ({ id: townId, name: { zh: townId, en: townId } })),
+  };
+}
+
+function need(id: string, countyId: string, townId: string): Need {
+  return {
+    id,
+    countyId,
+    townId,
+    theme: 'industry',
+    field: 'tea',
+    title: id,
+    urgency: 'normal',
+    submittedAt: '2026-09-01T09:00:00+08:00',
+  };
+}
+
+function society(id: string): Society {
+  return { id, name: { zh: id, en: id }, themes: ['industry'], fields: ['tea'], capacityPerSeason: 1 };
+}
+
+function dataSet(parts: Partial<DataSet>): DataSet {
+  return {
+    counties: [county('chunan', 'qiandaohu', 'fenkou')],
+    societies: [],
+    needs: [],
+    visits: [],
+    ...parts,
+  };
+}
+
+describe('checkReferences', () => {
+  it('finds nothing wrong in consistent data', () => {
+    const data = dataSet({
+      societies: [society('agri')],
+      needs: [need('n1', 'chunan', 'fenkou')],
+      visits: [{ season: '2026-Q1', countyId: 'chunan', townId: 'qiandaohu' }],
+    });
+
+    expect(checkReferences(data)).toEqual([]);
+  });
+
+  it('reports a need whose town is not a town of its county', () => {
+    const data = dataSet({
+      counties: [county('chunan', 'fenkou'), county('jiande', 'meicheng')],
+      needs: [need('n1', 'chunan', 'meicheng')],
+    });
+
+    expect(checkReferences(data)).toEqual([
+      { file: 'needs.json', path: '[0].townId', message: 'town "meicheng" is not a town of county "chunan"' },
+    ]);
+  });
+
+  it('reports a need whose county is unknown, without also blaming its town', () => {
+    const data = dataSet({ needs: [need('n1', 'chunan', 'fenkou'), need('n2', 'nowhere', 'fenkou')] });
+
+    expect(checkReferences(data)).toEqual([
+      { file: 'needs.json', path: '[1].countyId', message: 'county "nowhere" is not in counties.json' },
+    ]);
+  });
+
+  it('reports a past visit to an unknown county or town', () => {
+    const data = dataSet({
+      visits: [
+        { season: '2026-Q1', countyId: 'nowhere', townId: 'fenkou' },
+        { season: '2026-Q2', countyId: 'chunan', townId: 'atlantis' },
+      ],
+    });
+
+    expect(checkReferences(data)).toEqual([
+      { file: 'visits.json', path: '[0].countyId', message: 'county "nowhere" is not in counties.json' },
+      {
+        file: 'visits.json',
+        path: '[1].townId',
+        message: 'town "atlantis" is not a town of county "chunan"',
+      },
+    ]);
+  });
+
+  it('reports duplicate ids of counties, towns within a county, societies and needs at the repeated entry', () => {
+    const data = dataSet({
+      counties: [county('chunan', 'fenkou', 'fenkou'), county('chunan', 'x')],
+      societies: [society('agri'), society('forest'), society('agri')],
+      needs: [need('n1', 'chunan', 'fenkou'), need('n1', 'chunan', 'fenkou')],
+    });
+
+    expect(checkReferences(data)).toEqual([
+      { file: 'counties.json', path: '[1].id', message: 'duplicate county id "chunan" (first used at [0])' },
+      {
+        file: 'counties.json',
+        path: '[0].towns[1].id',
+        message: 'duplicate town id "fenkou" in county "chunan" (first used at towns[0])',
+      },
+      { file: 'societies.json', path: '[2].id', message: 'duplicate society id "agri" (first used at [0])' },
+      { file: 'needs.json', path: '[1].id', message: 'duplicate need id "n1" (first used at [0])' },
+    ]);
+  });
+
+  it('allows the same town id in two different counties', () => {
+    const data = dataSet({ counties: [county('chunan', 'center'), county('jiande', 'center')] });
+
+    expect(checkReferences(data)).toEqual([]);
+  });
+});

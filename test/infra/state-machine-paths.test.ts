@@ -1,0 +1,343 @@
+/**
+ * Drives the synthesized round definition down each Choice, Retry and Catch path with
+ * aws-local-stepfunctions. The Lambda steps are replaced by small functions returning the Payload
+ * wrapper the lambda:invoke integration returns; what is under test is the definition's routing
+ * and data flow (Parameters, ItemSelector, ResultSelector, ResultPath), not the handlers.
+ */
+import { type EventLog, StateMachine } from 'aws-local-stepfunctions';
+import { describe, expect, it } from 'vitest';
+import { forLocalRunner, LAMBDA_RETRY_ERRORS, ROUND_STATE_NAMES as S } from '#infra/round-state-machine';
+import { allStates, stateMachineOf, synthRounds } from './template-helpers.ts';
+
+const { json } = synthRounds();
+const { definition } = stateMachineOf(json);
+const localDefinition = forLocalRunner(definition);
+const taskNames = Object.entries(allStates(definition))
+  .filter(([, s]) => s.Type === 'Task')
+  .map(([name]) => name);
+
+// biome-ignore lint/suspicious/noExplicitAny: stubbed Lambda payloads
+type Payload = any;
+type Stub = (payload: Payload) => unknown;
+interface Stubs {
+  LoadRound: Stub;
+  ChooseTown: Stub;
+  FrameQuestions: Stub;
+  AssignSocieties: Stub;
+  PersistPlan: Stub;
+  ListPendingOffers: Stub;
+  SendOffer: Stub;
+  RecordAnswer: Stub;
+  CompleteRound: Stub;
+}
+
+const SEASON = '2026-Q2';
+const THEMES = ['talent', 'industry', 'literacy', 'advice', 'grassroots'];
+
+function error(name: string, message: string): Error {
+  const e = new Error(message);
+  e.name = name;
+  return e;
+}
+
+const happyPath = (overrides: Partial<Stubs> = {}): Stubs => ({
+  LoadRound: () => ({
+    season: SEASON,
+    autoAccept: false,
+    offerTimeoutSeconds: 604_800,
+    planExists: false,
+    counties: [{ countyId: 'chunan' }, { countyId: 'jiande' }],
+  }),
+  ChooseTown: ({ season, countyId }) => ({ season, countyId, townId: `${countyId}-town`, ranking: [], needs: [] }),
+  FrameQuestions: (chosen) => ({ ...chosen, questions: THEMES.map((theme) => ({ theme, needIds: [] })) }),
+  AssignSocieties: ({ season, visits }) => ({
+    season,
+    visits: visits.map((v: Payload) => ({ ...v, assignments: [{ societyId: 'agri', needIds: [] }], unassignedNeedIds: [] })),
+  }),
+  PersistPlan: ({ visits }) => ({ visitsCreated: visits.length, offersCreated: visits.length }),
+  ListPendingOffers: () => ({ offers: [{ offerId: 'o1' }, { offerId: 'o2' }] }),
+  SendOffer: ({ offerId }) => ({ decision: 'accept', by: `lead-of-${offerId}` }),
+  RecordAnswer: ({ offerId, outcome }) => ({ offerId, outcome }),
+  CompleteRound: ({ season }) => ({ season, visits: 2, offers: 2, accepted: 2, declined: 0, expired: 0, unassignedNeeds: 0 }),
+  ...overrides,
+});
+
+interface Run {
+  output?: unknown;
+  failure?: { name: string; message: string };
+  entered: string[];
+  calls: Record<string, Payload[]>;
+}
+
+async function runRound(stubs: Stubs, input: unknown = { season: SEASON }): Promise<Run> {
+  const calls: Record<string, Payload[]> = {};
+  const record = (state: string, value: unknown) => {
+    calls[state] ??= [];
+    calls[state].push(structuredClone(value));
+  };
+  const invoke = (state: string, stub: Stub) => async (effective: Payload) => {
+    record(state, effective.Payload);
+    return { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: await stub(effective.Payload) };
+  };
+  const handlers: Record<string, (input: Payload) => Promise<unknown>> = {
+    [S.LoadRound]: invoke(S.LoadRound, stubs.LoadRound),
+    [S.ChooseTown]: invoke(S.ChooseTown, stubs.ChooseTown),
+    [S.FrameFiveQuestions]: invoke(S.FrameFiveQuestions, stubs.FrameQuestions),
+    [S.AssignSocieties]: invoke(S.AssignSocieties, stubs.AssignSocieties),
+    [S.PersistPlan]: invoke(S.PersistPlan, stubs.PersistPlan),
+    [S.ListPendingOffers]: invoke(S.ListPendingOffers, stubs.ListPendingOffers),
+    [S.RecordAcceptance]: invoke(S.RecordAcceptance, stubs.RecordAnswer),
+    [S.RecordOfferDeclined]: invoke(S.RecordOfferDeclined, stubs.RecordAnswer),
+    [S.RecordOfferExpired]: invoke(S.RecordOfferExpired, stubs.RecordAnswer),
+    [S.CompleteRound]: invoke(S.CompleteRound, stubs.CompleteRound),
+    // .waitForTaskToken: the task's result is what SendTaskSuccess sends back, no Payload wrapper.
+    [S.SendOfferAndWaitForAnswer]: async (effective: Payload) => {
+      record(S.SendOfferAndWaitForAnswer, effective.Payload);
+      return stubs.SendOffer(effective.Payload);
+    },
+    [S.RecordRoundFailure]: async (effective: Payload) => {
+      record(S.RecordRoundFailure, effective);
+      return {};
+    },
+  };
+  expect(Object.keys(handlers).sort()).toEqual([...taskNames].sort());
+
+  // The runner annotates the definition it is given (QueryLanguage on every state): give it a copy.
+  const machine = new StateMachine(structuredClone(localDefinition) as never);
+  const execution = machine.run(input as never, {
+    overrides: {
+      taskResourceLocalHandlers: handlers as never,
+      retryIntervalOverrides: Object.fromEntries(taskNames.map((name) => [name, 0])),
+    },
+    context: {
+      Execution: { Id: 'arn:aws:states:xx-test-1:123456789012:execution:Round:run-1', Name: 'run-1' },
+      Task: { Token: 'task-token-1' },
+    } as never,
+  });
+  const entered: string[] = [];
+  const events = (async () => {
+    for await (const event of execution.eventLogs as AsyncIterable<EventLog>) {
+      if (event.type === 'StateEntered') entered.push(event.state.name);
+    }
+  })();
+  try {
+    const output = await execution.result;
+    await events;
+    return { output, entered, calls };
+  } catch (e) {
+    await events.catch(() => {});
+    const cause = ((e as { cause?: Error }).cause ?? e) as Error;
+    return { failure: { name: cause.name, message: cause.message }, entered, calls };
+  }
+}
+
+describe('round paths (synthesized definition, local runner)', () => {
+  it('plans a new season county by county, offers every place, records acceptances and completes', async () => {
+    const run = await runRound(happyPath());
+
+    expect(run.failure).toBeUndefined();
+    expect(run.output).toEqual({ season: SEASON, visits: 2, offers: 2, accepted: 2, declined: 0, expired: 0, unassignedNeeds: 0 });
+    expect(run.calls[S.LoadRound]).toEqual([{ season: SEASON }]);
+    expect(run.calls[S.ChooseTown]?.sort((a, b) => a.countyId.localeCompare(b.countyId))).toEqual([
+      { season: SEASON, countyId: 'chunan' },
+      { season: SEASON, countyId: 'jiande' },
+    ]);
+    const assigned = run.calls[S.AssignSocieties]?.[0];
+    expect(assigned.season).toBe(SEASON);
+    expect(assigned.visits.map((v: Payload) => [v.countyId, v.townId, v.questions.length])).toEqual([
+      ['chunan', 'chunan-town', 5],
+      ['jiande', 'jiande-town', 5],
+    ]);
+    expect(run.calls[S.PersistPlan]?.[0].visits.map((v: Payload) => v.assignments)).toEqual([
+      [{ societyId: 'agri', needIds: [] }],
+      [{ societyId: 'agri', needIds: [] }],
+    ]);
+    expect(run.calls[S.ListPendingOffers]).toEqual([{ season: SEASON }]);
+    expect(run.calls[S.SendOfferAndWaitForAnswer]).toContainEqual({
+      season: SEASON,
+      offerId: 'o1',
+      offerTimeoutSeconds: 604_800,
+      autoAccept: false,
+      taskToken: 'task-token-1',
+    });
+    expect(run.calls[S.RecordAcceptance]?.sort((a, b) => a.offerId.localeCompare(b.offerId))).toEqual([
+      { season: SEASON, offerId: 'o1', outcome: 'accepted', by: 'lead-of-o1' },
+      { season: SEASON, offerId: 'o2', outcome: 'accepted', by: 'lead-of-o2' },
+    ]);
+    expect(run.calls[S.CompleteRound]).toEqual([{ season: SEASON }]);
+    expect(run.entered).not.toContain(S.RecordRoundFailure);
+  });
+
+  it('goes straight to the pending offers when the season is already planned', async () => {
+    const run = await runRound(
+      happyPath({ LoadRound: () => ({ season: SEASON, autoAccept: true, offerTimeoutSeconds: 60, planExists: true, counties: [] }) }),
+    );
+
+    expect(run.failure).toBeUndefined();
+    expect(run.entered.slice(0, 3)).toEqual([S.LoadRound, S.IsSeasonAlreadyPlanned, S.ListPendingOffers]);
+    for (const skipped of [S.ChooseTownPerCounty, S.ChooseTown, S.AssignSocieties, S.PersistPlan]) {
+      expect(run.entered).not.toContain(skipped);
+    }
+    expect(run.calls[S.SendOfferAndWaitForAnswer]?.[0]).toMatchObject({ autoAccept: true, offerTimeoutSeconds: 60 });
+  });
+
+  it('records a declined offer with the team’s reason and keeps the others', async () => {
+    const run = await runRound(
+      happyPath({
+        SendOffer: ({ offerId }) => {
+          if (offerId === 'o2') throw error('OfferDeclined', 'no capacity this season');
+          return { decision: 'accept', by: 'lead-of-o1' };
+        },
+      }),
+    );
+
+    expect(run.failure).toBeUndefined();
+    expect(run.calls[S.RecordAcceptance]).toEqual([{ season: SEASON, offerId: 'o1', outcome: 'accepted', by: 'lead-of-o1' }]);
+    expect(run.calls[S.RecordOfferDeclined]).toEqual([
+      { season: SEASON, offerId: 'o2', outcome: 'declined', cause: 'no capacity this season' },
+    ]);
+    expect(run.calls[S.SendOfferAndWaitForAnswer]).toHaveLength(2);
+    expect(run.entered).toContain(S.CompleteRound);
+  });
+
+  it('records an offer nobody answers within offerTimeoutSeconds as expired', async () => {
+    const run = await runRound(
+      happyPath({
+        LoadRound: () => ({ season: SEASON, autoAccept: false, offerTimeoutSeconds: 1, planExists: true, counties: [] }),
+        ListPendingOffers: () => ({ offers: [{ offerId: 'o1' }] }),
+        SendOffer: () => new Promise(() => {}),
+      }),
+    );
+
+    expect(run.failure).toBeUndefined();
+    expect(run.calls[S.RecordOfferExpired]).toEqual([{ season: SEASON, offerId: 'o1', outcome: 'expired' }]);
+    expect(run.entered).not.toContain(S.RecordAcceptance);
+    expect(run.entered).toContain(S.CompleteRound);
+  });
+
+  it.each([...LAMBDA_RETRY_ERRORS])('retries %s and carries on when the next attempt succeeds', async (name) => {
+    let attempts = 0;
+    const run = await runRound(
+      happyPath({
+        CompleteRound: ({ season }) => {
+          attempts += 1;
+          if (attempts < 3) throw error(name, 'transient');
+          return { season, visits: 2, offers: 2, accepted: 2, declined: 0, expired: 0, unassignedNeeds: 0 };
+        },
+      }),
+    );
+
+    expect(run.failure).toBeUndefined();
+    expect(attempts).toBe(3);
+    expect(run.entered).not.toContain(S.RecordRoundFailure);
+  });
+
+  it('gives up after three retries and records the round failure under its season', async () => {
+    const run = await runRound(
+      happyPath({
+        PersistPlan: () => {
+          throw error('RetryableError', 'table throttled');
+        },
+      }),
+    );
+
+    expect(run.calls[S.PersistPlan]).toHaveLength(4);
+    expect(run.calls[S.RecordRoundFailure]).toEqual([
+      {
+        TableName: expect.any(String),
+        Item: {
+          pk: { S: `SEASON#${SEASON}` },
+          sk: { S: 'LOG#failed#run-1' },
+          kind: { S: 'failed' },
+          season: { S: SEASON },
+          error: { S: 'RetryableError' },
+          cause: { S: 'table throttled' },
+          executionId: { S: 'arn:aws:states:xx-test-1:123456789012:execution:Round:run-1' },
+          at: { S: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) },
+        },
+      },
+    ]);
+    expect(run.entered.slice(-2)).toEqual([S.RecordRoundFailure, S.RoundFailed]);
+    expect(run.failure?.name).toBe('RoundFailed');
+    expect(run.calls[S.ListPendingOffers]).toBeUndefined();
+  });
+
+  it('does not retry an error that is not transient', async () => {
+    const run = await runRound(
+      happyPath({
+        AssignSocieties: () => {
+          throw error('InvalidInputError', 'visits[0].questions: expected 5 items');
+        },
+      }),
+    );
+
+    expect(run.calls[S.AssignSocieties]).toHaveLength(1);
+    expect(run.calls[S.RecordRoundFailure]?.[0].Item.error).toEqual({ S: 'InvalidInputError' });
+    expect(run.failure?.name).toBe('RoundFailed');
+  });
+
+  it('fails the round when one county cannot be planned (the Map’s catch)', async () => {
+    const run = await runRound(
+      happyPath({
+        FrameQuestions: (chosen) => {
+          if (chosen.countyId === 'jiande') throw error('NotFoundError', 'town jiande-town not found');
+          return { ...chosen, questions: [] };
+        },
+      }),
+    );
+
+    expect(run.entered).toContain(S.RecordRoundFailure);
+    expect(run.calls[S.RecordRoundFailure]?.[0].Item.pk).toEqual({ S: `SEASON#${SEASON}` });
+    expect(run.calls[S.AssignSocieties]).toBeUndefined();
+    expect(run.failure?.name).toBe('RoundFailed');
+  });
+
+  it('fails the round when recording an answer fails for good (the offer Map’s catch)', async () => {
+    const run = await runRound(
+      happyPath({
+        RecordAnswer: () => {
+          throw error('ConflictError', 'capacity exceeded');
+        },
+      }),
+    );
+
+    expect(run.calls[S.RecordRoundFailure]?.[0].Item.error).toEqual({ S: 'ConflictError' });
+    expect(run.calls[S.CompleteRound]).toBeUndefined();
+    expect(run.failure?.name).toBe('RoundFailed');
+  });
+
+  it('records a LoadRound failure under the season "unknown", since no season is known yet', async () => {
+    const run = await runRound(
+      happyPath({
+        LoadRound: () => {
+          throw error('InvalidInputError', 'season: expected YYYY-Qn');
+        },
+      }),
+      { season: 'not-a-season' },
+    );
+
+    expect(run.entered.slice(0, 2)).toEqual([S.LoadRound, S.NameUnknownSeason]);
+    expect(run.calls[S.RecordRoundFailure]?.[0].Item).toMatchObject({
+      pk: { S: 'SEASON#unknown' },
+      sk: { S: 'LOG#failed#run-1' },
+      season: { S: 'unknown' },
+      error: { S: 'InvalidInputError' },
+      cause: { S: 'season: expected YYYY-Qn' },
+    });
+    expect(run.failure?.name).toBe('RoundFailed');
+  });
+});
+
+describe('forLocalRunner', () => {
+  it('points TimeoutSecondsPath at the same value inside the effective input, and changes nothing else', () => {
+    const wait = (d: typeof definition) => d.States[S.OfferEachSociety]?.ItemProcessor?.States[S.SendOfferAndWaitForAnswer];
+    expect(wait(definition)?.TimeoutSecondsPath).toBe('$.offerTimeoutSeconds');
+    expect(wait(localDefinition)?.TimeoutSecondsPath).toBe('$.Payload.offerTimeoutSeconds');
+    const strip = (d: typeof definition) => {
+      const c = structuredClone(d);
+      delete (wait(c) as { TimeoutSecondsPath?: string }).TimeoutSecondsPath;
+      return c;
+    };
+    expect(strip(localDefinition)).toEqual(strip(definition));
+  });
+});

@@ -1,0 +1,233 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { LAMBDA_RETRY_ERRORS, ROUND_STATE_NAMES as S } from '#infra/round-state-machine';
+import { allStates, stateMachineOf, synthRounds } from './template-helpers.ts';
+
+const { stack, template, json } = synthRounds();
+type Cfn = Parameters<typeof stack.getLogicalId>[0];
+const { properties, definition } = stateMachineOf(json);
+const states = allStates(definition);
+const fnArn = (fnId: keyof typeof stack.roundFunctions) =>
+  expect.stringMatching(new RegExp(`:function:${stack.getLogicalId(stack.roundFunctions[fnId].node.defaultChild as Cfn)}$`));
+const state = (name: string) => {
+  const s = states[name];
+  if (!s) throw new Error(`no state ${name}`);
+  return s;
+};
+
+describe('the round state machine resource', () => {
+  it('is a STANDARD workflow, tracing on, logging ERROR without execution data to a 30-day log group', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ERROR', IncludeExecutionData: false }),
+    });
+    const logGroupId = properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0];
+    expect(json.Resources[logGroupId].Properties.RetentionInDays).toBe(30);
+  });
+
+  it('is written in JSONPath, not JSONata', () => {
+    expect(definition.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
+    expect(JSON.stringify(definition)).not.toContain('{%');
+  });
+});
+
+describe('the round definition', () => {
+  it('has every named state and no other', () => {
+    expect(Object.keys(states).sort()).toEqual(Object.values(S).sort());
+    expect(definition.StartAt).toBe(S.LoadRound);
+  });
+
+  it('invokes each Lambda through the lambda:invoke integration (Payload kept) with the right function', () => {
+    const expected: [string, keyof typeof stack.roundFunctions][] = [
+      [S.LoadRound, 'LoadRound'],
+      [S.ChooseTown, 'ChooseTown'],
+      [S.FrameFiveQuestions, 'FrameQuestions'],
+      [S.AssignSocieties, 'AssignSocieties'],
+      [S.PersistPlan, 'PersistPlan'],
+      [S.ListPendingOffers, 'ListPendingOffers'],
+      [S.RecordAcceptance, 'RecordAnswer'],
+      [S.RecordOfferDeclined, 'RecordAnswer'],
+      [S.RecordOfferExpired, 'RecordAnswer'],
+      [S.CompleteRound, 'CompleteRound'],
+    ];
+    for (const [name, fnId] of expected) {
+      expect(state(name).Resource, name).toBe('arn:aws:states:::lambda:invoke');
+      expect(state(name).Parameters?.FunctionName, name).toEqual(fnArn(fnId));
+    }
+  });
+
+  it('gives every Task an explicit timeout and exactly the shared Retry (2 s, ×2, 3 attempts)', () => {
+    const tasks = Object.entries(states).filter(([, s]) => s.Type === 'Task');
+    expect(tasks).toHaveLength(12);
+    for (const [name, s] of tasks) {
+      expect(s.TimeoutSeconds ?? s.TimeoutSecondsPath, name).toBeDefined();
+      expect(s.Retry, name).toHaveLength(1);
+      expect(s.Retry?.[0], name).toMatchObject({ IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 3 });
+      if (name !== S.RecordRoundFailure) {
+        expect(s.Retry?.[0]?.ErrorEquals, name).toEqual([...LAMBDA_RETRY_ERRORS]);
+        expect(s.Retry?.[0]?.ErrorEquals, name).toEqual([
+          'Lambda.ServiceException',
+          'Lambda.AWSLambdaException',
+          'Lambda.SdkClientException',
+          'Lambda.TooManyRequestsException',
+          'RetryableError',
+        ]);
+      }
+      if (name !== S.SendOfferAndWaitForAnswer) expect(s.TimeoutSeconds, name).toBe(60);
+    }
+  });
+
+  it('loads the round from the execution input and replaces the state with the Payload', () => {
+    expect(state(S.LoadRound)).toMatchObject({ Parameters: { 'Payload.$': '$' }, OutputPath: '$.Payload', Next: S.IsSeasonAlreadyPlanned });
+  });
+
+  it('skips planning when the season is already planned', () => {
+    expect(state(S.IsSeasonAlreadyPlanned)).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.planExists', BooleanEquals: true, Next: S.ListPendingOffers }],
+      Default: S.ChooseTownPerCounty,
+    });
+  });
+
+  it('chooses a town and frames five questions per county, ten counties at a time', () => {
+    expect(state(S.ChooseTownPerCounty)).toMatchObject({
+      Type: 'Map',
+      ItemsPath: '$.counties',
+      ItemSelector: { 'season.$': '$.season', 'countyId.$': '$$.Map.Item.Value.countyId' },
+      MaxConcurrency: 10,
+      ResultPath: '$.visits',
+      Next: S.AssignSocieties,
+    });
+    expect(state(S.ChooseTownPerCounty).ItemProcessor?.StartAt).toBe(S.ChooseTown);
+    expect(state(S.ChooseTown)).toMatchObject({ Parameters: { 'Payload.$': '$' }, OutputPath: '$.Payload', Next: S.FrameFiveQuestions });
+    expect(state(S.FrameFiveQuestions)).toMatchObject({ Parameters: { 'Payload.$': '$' }, OutputPath: '$.Payload', End: true });
+  });
+
+  it('assigns societies, persists the plan, then lists pending offers', () => {
+    expect(state(S.AssignSocieties)).toMatchObject({
+      Parameters: { Payload: { 'season.$': '$.season', 'visits.$': '$.visits' } },
+      ResultSelector: { 'visits.$': '$.Payload.visits' },
+      ResultPath: '$.plan',
+      Next: S.PersistPlan,
+    });
+    expect(state(S.PersistPlan)).toMatchObject({
+      Parameters: { Payload: { 'season.$': '$.season', 'visits.$': '$.plan.visits' } },
+      ResultSelector: { 'visitsCreated.$': '$.Payload.visitsCreated', 'offersCreated.$': '$.Payload.offersCreated' },
+      ResultPath: '$.persisted',
+      Next: S.ListPendingOffers,
+    });
+    expect(state(S.ListPendingOffers)).toMatchObject({
+      Parameters: { Payload: { 'season.$': '$.season' } },
+      ResultSelector: { 'offers.$': '$.Payload.offers' },
+      ResultPath: '$.pending',
+      Next: S.OfferEachSociety,
+    });
+  });
+
+  it('offers each society its place and waits for the answer with the offer timeout', () => {
+    expect(state(S.OfferEachSociety)).toMatchObject({
+      Type: 'Map',
+      ItemsPath: '$.pending.offers',
+      ItemSelector: {
+        'season.$': '$.season',
+        'offerId.$': '$$.Map.Item.Value.offerId',
+        'offerTimeoutSeconds.$': '$.offerTimeoutSeconds',
+        'autoAccept.$': '$.autoAccept',
+      },
+      MaxConcurrency: 10,
+      ResultPath: '$.answers',
+      Next: S.CompleteRound,
+    });
+    expect(state(S.OfferEachSociety).ItemProcessor?.StartAt).toBe(S.SendOfferAndWaitForAnswer);
+    const wait = state(S.SendOfferAndWaitForAnswer);
+    expect(wait.Resource).toMatch(/lambda:invoke\.waitForTaskToken$/);
+    expect(wait.Parameters).toEqual({
+      FunctionName: fnArn('SendOffer'),
+      Payload: {
+        'season.$': '$.season',
+        'offerId.$': '$.offerId',
+        'offerTimeoutSeconds.$': '$.offerTimeoutSeconds',
+        'autoAccept.$': '$.autoAccept',
+        'taskToken.$': '$$.Task.Token',
+      },
+    });
+    expect(wait.TimeoutSecondsPath).toBe('$.offerTimeoutSeconds');
+    expect(wait.TimeoutSeconds).toBeUndefined();
+    expect(wait.ResultPath).toBe('$.answer');
+    expect(wait.Next).toBe(S.RecordAcceptance);
+  });
+
+  it('catches an expired offer (States.Timeout) and a declined one (OfferDeclined) separately', () => {
+    expect(state(S.SendOfferAndWaitForAnswer).Catch).toEqual([
+      { ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: S.RecordOfferExpired },
+      { ErrorEquals: ['OfferDeclined'], ResultPath: '$.error', Next: S.RecordOfferDeclined },
+    ]);
+  });
+
+  it('records each outcome with RecordAnswer', () => {
+    expect(state(S.RecordAcceptance).Parameters?.Payload).toEqual({
+      'season.$': '$.season',
+      'offerId.$': '$.offerId',
+      outcome: 'accepted',
+      'by.$': '$.answer.by',
+    });
+    expect(state(S.RecordOfferDeclined).Parameters?.Payload).toEqual({
+      'season.$': '$.season',
+      'offerId.$': '$.offerId',
+      outcome: 'declined',
+      'cause.$': '$.error.Cause',
+    });
+    expect(state(S.RecordOfferExpired).Parameters?.Payload).toEqual({
+      'season.$': '$.season',
+      'offerId.$': '$.offerId',
+      outcome: 'expired',
+    });
+    for (const name of [S.RecordAcceptance, S.RecordOfferDeclined, S.RecordOfferExpired]) {
+      expect(state(name)).toMatchObject({ OutputPath: '$.Payload', End: true });
+    }
+  });
+
+  it('completes the round with its summary as output', () => {
+    expect(state(S.CompleteRound)).toMatchObject({
+      Parameters: { Payload: { 'season.$': '$.season' } },
+      OutputPath: '$.Payload',
+      End: true,
+    });
+  });
+
+  it('sends every failure of the main flow to RecordRoundFailure, LoadRound via NameUnknownSeason', () => {
+    const mainFlow = [S.ChooseTownPerCounty, S.AssignSocieties, S.PersistPlan, S.ListPendingOffers, S.OfferEachSociety, S.CompleteRound];
+    for (const name of mainFlow) {
+      expect(state(name).Catch, name).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: S.RecordRoundFailure }]);
+    }
+    expect(state(S.LoadRound).Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: S.NameUnknownSeason }]);
+    expect(state(S.NameUnknownSeason)).toEqual({
+      Type: 'Pass',
+      Parameters: { season: 'unknown', 'error.$': '$.error' },
+      Next: S.RecordRoundFailure,
+    });
+  });
+
+  it('writes the failure to the table with DynamoDB PutItem and ends in RoundFailed', () => {
+    const tableId = stack.getLogicalId(stack.table.table.node.defaultChild as Cfn);
+    const record = state(S.RecordRoundFailure);
+    expect(record.Resource).toBe('arn:aws:states:::dynamodb:putItem');
+    expect(record.Parameters).toEqual({
+      TableName: tableId,
+      Item: {
+        pk: { 'S.$': "States.Format('SEASON#{}', $.season)" },
+        sk: { 'S.$': "States.Format('LOG#failed#{}', $$.Execution.Name)" },
+        kind: { S: 'failed' },
+        season: { 'S.$': '$.season' },
+        error: { 'S.$': '$.error.Error' },
+        cause: { 'S.$': '$.error.Cause' },
+        executionId: { 'S.$': '$$.Execution.Id' },
+        at: { 'S.$': '$$.Execution.StartTime' },
+      },
+    });
+    expect(record.ResultPath).toBeNull();
+    expect(record.Next).toBe(S.RoundFailed);
+    expect(state(S.RoundFailed)).toMatchObject({ Type: 'Fail', Error: 'RoundFailed' });
+  });
+});

@@ -1,0 +1,143 @@
+/**
+ * Helpers for the infra tests: synthesize once per test file (no esbuild), read IAM statements
+ * per role, and turn the state machine's DefinitionString back into the ASL it will run.
+ */
+import { Template } from 'aws-cdk-lib/assertions';
+import { type RoundsStack, synthesizeRoundsTemplate } from '#infra/rounds-stack';
+
+export interface Synth {
+  stack: RoundsStack;
+  template: Template;
+  // biome-ignore lint/suspicious/noExplicitAny: raw CloudFormation JSON
+  json: any;
+}
+
+let cached: Synth | undefined;
+/** The RoundsStack synthesized without bundling (NodejsFunction still reports Runtime and Architectures). */
+export function synthRounds(): Synth {
+  if (!cached) {
+    const { stack, template } = synthesizeRoundsTemplate({ bundle: false });
+    cached = { stack, template: Template.fromStack(stack), json: template };
+  }
+  return cached;
+}
+
+export const PLACEHOLDER_ACCOUNT = '123456789012';
+export const PLACEHOLDER_REGION = 'xx-test-1';
+
+/** Resolves Ref / Fn::GetAtt / Fn::Join with placeholder strings: a Lambda Arn becomes a function ARN named by its logical id. */
+// biome-ignore lint/suspicious/noExplicitAny: raw CloudFormation JSON
+export function resolveWithPlaceholders(value: unknown, resources: Record<string, any>): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    if ('Fn::Join' in v) {
+      const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
+      return parts.map((p) => resolveWithPlaceholders(p, resources)).join(sep);
+    }
+    if ('Ref' in v) {
+      const ref = v.Ref as string;
+      if (ref === 'AWS::Partition') return 'aws';
+      if (ref === 'AWS::Region') return PLACEHOLDER_REGION;
+      if (ref === 'AWS::AccountId') return PLACEHOLDER_ACCOUNT;
+      return ref;
+    }
+    if ('Fn::GetAtt' in v) {
+      const [id, attr] = v['Fn::GetAtt'] as [string, string];
+      if (resources[id]?.Type === 'AWS::Lambda::Function' && attr === 'Arn') {
+        return `arn:aws:lambda:${PLACEHOLDER_REGION}:${PLACEHOLDER_ACCOUNT}:function:${id}`;
+      }
+      return `${id}.${attr}`;
+    }
+  }
+  throw new Error(`cannot resolve ${JSON.stringify(value)}`);
+}
+
+export interface AslState {
+  Type: string;
+  Resource?: string;
+  Next?: string;
+  End?: boolean;
+  Default?: string;
+  Choices?: { Variable?: string; BooleanEquals?: boolean; Next: string }[];
+  Parameters?: Record<string, unknown>;
+  ItemSelector?: Record<string, unknown>;
+  ItemsPath?: string;
+  ItemProcessor?: AslDefinition;
+  MaxConcurrency?: number;
+  ResultPath?: string | null;
+  ResultSelector?: Record<string, unknown>;
+  OutputPath?: string;
+  TimeoutSeconds?: number;
+  TimeoutSecondsPath?: string;
+  Retry?: { ErrorEquals: string[]; IntervalSeconds?: number; BackoffRate?: number; MaxAttempts?: number }[];
+  Catch?: { ErrorEquals: string[]; ResultPath?: string; Next: string }[];
+  Error?: string;
+}
+export interface AslDefinition {
+  StartAt: string;
+  States: Record<string, AslState>;
+  QueryLanguage?: string;
+}
+
+/** The one state machine of the template and its parsed definition. */
+// biome-ignore lint/suspicious/noExplicitAny: raw CloudFormation JSON
+export function stateMachineOf(json: any): { logicalId: string; properties: any; definition: AslDefinition } {
+  const machines = Object.entries(json.Resources).filter(
+    // biome-ignore lint/suspicious/noExplicitAny: raw CloudFormation JSON
+    ([, r]: [string, any]) => r.Type === 'AWS::StepFunctions::StateMachine',
+  );
+  if (machines.length !== 1) throw new Error(`expected one state machine, found ${machines.length}`);
+  // biome-ignore lint/suspicious/noExplicitAny: raw CloudFormation JSON
+  const [logicalId, resource] = machines[0] as [string, any];
+  const definition = JSON.parse(resolveWithPlaceholders(resource.Properties.DefinitionString, json.Resources));
+  return { logicalId, properties: resource.Properties, definition };
+}
+
+/** Every state, including those inside Map item processors, by name. */
+export function allStates(definition: AslDefinition): Record<string, AslState> {
+  const out: Record<string, AslState> = {};
+  const visit = (states: Record<string, AslState>) => {
+    for (const [name, state] of Object.entries(states)) {
+      if (name in out) throw new Error(`state name ${name} used twice`);
+      out[name] = state;
+      if (state.ItemProcessor) visit(state.ItemProcessor.States);
+    }
+  };
+  visit(definition.States);
+  return out;
+}
+
+export interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+
+export function actionsOf(statement: Statement): string[] {
+  return Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+}
+export function resourcesOf(statement: Statement): unknown[] {
+  return Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+}
+
+/** All statements of the inline policies attached to a role (by the role's logical id). */
+// biome-ignore lint/suspicious/noExplicitAny: raw CloudFormation JSON
+export function statementsOfRole(json: any, roleLogicalId: string): Statement[] {
+  // biome-ignore lint/suspicious/noExplicitAny: raw CloudFormation JSON
+  return Object.values<any>(json.Resources)
+    .filter((r) => r.Type === 'AWS::IAM::Policy')
+    // biome-ignore lint/suspicious/noExplicitAny: raw CloudFormation JSON
+    .filter((r) => (r.Properties.Roles as any[]).some((ref) => ref?.Ref === roleLogicalId))
+    .flatMap((r) => r.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+/** The role logical id of a Lambda function (from its `Role: Fn::GetAtt [role, Arn]`). */
+// biome-ignore lint/suspicious/noExplicitAny: raw CloudFormation JSON
+export function roleOfFunction(json: any, functionLogicalId: string): string {
+  const role = json.Resources[functionLogicalId]?.Properties?.Role;
+  const id = role?.['Fn::GetAtt']?.[0];
+  if (typeof id !== 'string') throw new Error(`function ${functionLogicalId} has no role reference`);
+  return id;
+}
