@@ -197,7 +197,8 @@ export class RoundsHttpApi extends Construct {
 
     for (const route of routes) {
       const integration = integrations[route.functionId as ApiFunctionId];
-      if (!integration) throw new Error(`route ${route.method} ${route.path} names unknown function ${route.functionId}`);
+      if (!integration)
+        throw new Error(`route ${route.method} ${route.path} names unknown function ${route.functionId}`);
       const added = this.api.addRoutes({
         path: route.path,
         methods: [apigw.HttpMethod[route.method]],

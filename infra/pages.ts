@@ -1,6 +1,14 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CfnElement, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import {
+  type CfnElement,
+  DefaultStackSynthesizer,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  Token,
+  Validations,
+} from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -9,7 +17,14 @@ import { Construct } from 'constructs';
 import { REPO_ROOT } from './rounds-function.ts';
 
 /** Files in `pages/` that are sources or tests, not something a browser should get. */
-export const PAGES_EXCLUDE = ['*.test.ts', '*.test.js', '*.spec.ts', '**/*.test.ts', '**/*.spec.ts', '.DS_Store'];
+export const PAGES_EXCLUDE = [
+  '*.test.ts',
+  '*.test.js',
+  '*.spec.ts',
+  '**/*.test.ts',
+  '**/*.spec.ts',
+  '.DS_Store',
+];
 
 export interface RoundsPagesProps {
   /**
@@ -94,15 +109,18 @@ export class RoundsPages extends Construct {
     });
     Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions-CFR1',
-      reason: 'No geo restriction: society teams and coordinators travel and may open the pages from abroad; the pages hold no data, the API behind them requires sign-in.',
+      reason:
+        'No geo restriction: society teams and coordinators travel and may open the pages from abroad; the pages hold no data, the API behind them requires sign-in.',
     });
     Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions-CFR2',
-      reason: 'Static pages only (no forms posted to CloudFront, no origin compute); the API is throttled and authenticated separately. A WAF web ACL would cost more than the content it guards.',
+      reason:
+        'Static pages only (no forms posted to CloudFront, no origin compute); the API is throttled and authenticated separately. A WAF web ACL would cost more than the content it guards.',
     });
     Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions-CFR4',
-      reason: 'Served on the default *.cloudfront.net certificate until the association provides a domain (its TLS policy is fixed by CloudFront); with a custom certificate set minimumProtocolVersion TLSv1.2_2021.',
+      reason:
+        'Served on the default *.cloudfront.net certificate until the association provides a domain (its TLS policy is fixed by CloudFront); with a custom certificate set minimumProtocolVersion TLSv1.2_2021.',
     });
   }
 
@@ -137,7 +155,10 @@ export class RoundsPages extends Construct {
  * BucketDeployment runs a CDK-provided singleton Lambda (a custom resource) at deploy time; its
  * shape is not ours to change. Its findings are acknowledged on that function (and so its role) only.
  */
-function acknowledgeBucketDeploymentFindings(deployment: s3deploy.BucketDeployment, siteBucket: s3.Bucket): void {
+function acknowledgeBucketDeploymentFindings(
+  deployment: s3deploy.BucketDeployment,
+  siteBucket: s3.Bucket,
+): void {
   const stack = Stack.of(deployment);
   const siteBucketId = stack.getLogicalId(siteBucket.node.defaultChild as CfnElement);
   // cdk-nag renders unresolved pseudo parameters as <AWS::…>, concrete ones (an env-bound stack) as they are.
@@ -152,7 +173,10 @@ function acknowledgeBucketDeploymentFindings(deployment: s3deploy.BucketDeployme
     ],
     ['AwsSolutions-L1', `${handler}: aws-cdk-lib pins its Python runtime.`],
     ['Serverless-LambdaLatestVersion', `${handler}: aws-cdk-lib pins its Python runtime.`],
-    ['Serverless-LambdaDLQ', `${handler}: invoked by CloudFormation, which reports a failure as a failed deployment.`],
+    [
+      'Serverless-LambdaDLQ',
+      `${handler}: invoked by CloudFormation, which reports a failure as a failed deployment.`,
+    ],
     ['Serverless-LambdaTracing', `${handler}: deploy-time only, on no request path.`],
     ...[
       'Action::s3:GetBucket*',

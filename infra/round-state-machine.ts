@@ -60,53 +60,6 @@ export const ROUND_FAILED_ERROR = 'RoundFailed';
 /** Season recorded when the round failed before its season was known (LoadRound failed). */
 export const UNKNOWN_SEASON = 'unknown';
 
-/** A state of an Amazon States Language definition, as far as `forLocalRunner` needs it. */
-interface AslStateLike {
-  Type?: string;
-  Parameters?: unknown;
-  TimeoutSecondsPath?: string;
-  HeartbeatSecondsPath?: string;
-  ItemProcessor?: { States: Record<string, AslStateLike> };
-  Iterator?: { States: Record<string, AslStateLike> };
-  Branches?: { States: Record<string, AslStateLike> }[];
-}
-
-/**
- * The synthesized definition adapted to one deviation of aws-local-stepfunctions 3.0: it resolves a
- * Task's `TimeoutSecondsPath` / `HeartbeatSecondsPath` against the effective input (after
- * `Parameters`), while Step Functions resolves them against the state input. A path that
- * `Parameters` copies (e.g. `$.offerTimeoutSeconds` → `Payload.offerTimeoutSeconds`) is rewritten to
- * where that value sits in the effective input, so both read the same number; nothing else changes.
- * Pure: returns a copy.
- */
-export function forLocalRunner<T extends { States: Record<string, unknown> }>(definition: T): T {
-  const copy = structuredClone(definition);
-  const locate = (params: unknown, path: string, at: string[]): string[] | undefined => {
-    if (!params || typeof params !== 'object' || Array.isArray(params)) return undefined;
-    for (const [key, value] of Object.entries(params)) {
-      if (key.endsWith('.$') && value === path) return [...at, key.slice(0, -2)];
-      const found = locate(value, path, [...at, key]);
-      if (found) return found;
-    }
-    return undefined;
-  };
-  const visit = (states: Record<string, AslStateLike>) => {
-    for (const state of Object.values(states)) {
-      for (const field of ['TimeoutSecondsPath', 'HeartbeatSecondsPath'] as const) {
-        const path = state[field];
-        if (state.Type !== 'Task' || !path || state.Parameters === undefined) continue;
-        const found = locate(state.Parameters, path, []);
-        if (found) state[field] = `$.${found.join('.')}`;
-      }
-      const nested = state.ItemProcessor ?? state.Iterator;
-      if (nested) visit(nested.States);
-      for (const branch of state.Branches ?? []) visit(branch.States);
-    }
-  };
-  visit(copy.States as Record<string, AslStateLike>);
-  return copy;
-}
-
 /** The Lambda functions the round invokes, by registry id. */
 export type RoundFunctions = Readonly<Record<RoundFunctionId, lambda.IFunction>>;
 
@@ -155,7 +108,9 @@ export class RoundStateMachine extends Construct {
     const recordRoundFailure = new tasks.DynamoPutItem(this, N.RecordRoundFailure, {
       table: props.table,
       item: {
-        pk: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.format('SEASON#{}', sfn.JsonPath.stringAt('$.season'))),
+        pk: tasks.DynamoAttributeValue.fromString(
+          sfn.JsonPath.format('SEASON#{}', sfn.JsonPath.stringAt('$.season')),
+        ),
         sk: tasks.DynamoAttributeValue.fromString(
           sfn.JsonPath.format('LOG#failed#{}', sfn.JsonPath.stringAt('$$.Execution.Name')),
         ),
@@ -254,7 +209,11 @@ export class RoundStateMachine extends Construct {
       taskTimeout: sfn.Timeout.at('$.offerTimeoutSeconds'),
       resultPath: '$.answer',
     });
-    const recordAnswer = (name: RoundStateName, outcome: 'accepted' | 'declined' | 'expired', extra: Record<string, string>) =>
+    const recordAnswer = (
+      name: RoundStateName,
+      outcome: 'accepted' | 'declined' | 'expired',
+      extra: Record<string, string>,
+    ) =>
       this.invoke(name, fns.RecordAnswer, {
         payload: sfn.TaskInput.fromObject({
           season: sfn.JsonPath.stringAt('$.season'),
@@ -264,7 +223,9 @@ export class RoundStateMachine extends Construct {
         }),
         outputPath: '$.Payload',
       });
-    const recordAcceptance = recordAnswer(N.RecordAcceptance, 'accepted', { by: sfn.JsonPath.stringAt('$.answer.by') });
+    const recordAcceptance = recordAnswer(N.RecordAcceptance, 'accepted', {
+      by: sfn.JsonPath.stringAt('$.answer.by'),
+    });
     const recordOfferDeclined = recordAnswer(N.RecordOfferDeclined, 'declined', {
       cause: sfn.JsonPath.stringAt('$.error.Cause'),
     });
@@ -306,7 +267,8 @@ export class RoundStateMachine extends Construct {
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      comment: 'Quarterly science-service round: one town per county, five questions per town (一季一镇，一镇五问).',
+      comment:
+        'Quarterly science-service round: one town per county, five questions per town (一季一镇，一镇五问).',
       stateMachineType: sfn.StateMachineType.STANDARD,
       queryLanguage: sfn.QueryLanguage.JSON_PATH,
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
@@ -321,7 +283,10 @@ export class RoundStateMachine extends Construct {
   private invoke(
     name: RoundStateName,
     fn: lambda.IFunction,
-    props: Omit<tasks.LambdaInvokeProps, 'lambdaFunction' | 'retryOnServiceExceptions' | 'payloadResponseOnly'>,
+    props: Omit<
+      tasks.LambdaInvokeProps,
+      'lambdaFunction' | 'retryOnServiceExceptions' | 'payloadResponseOnly'
+    >,
   ): tasks.LambdaInvoke {
     const task = new tasks.LambdaInvoke(this, name, {
       taskTimeout: sfn.Timeout.duration(TASK_TIMEOUT),
@@ -359,7 +324,7 @@ export class RoundStateMachine extends Construct {
     Validations.of(this.stateMachine).acknowledge({
       id: 'AwsSolutions-SF1',
       reason:
-        'Logs ERROR without execution data on purpose: payloads carry liaisons\' needs and names (personal data); every failure is also written to the table as a round log entry.',
+        "Logs ERROR without execution data on purpose: payloads carry liaisons' needs and names (personal data); every failure is also written to the table as a round log entry.",
     });
   }
 }

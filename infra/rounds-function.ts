@@ -87,7 +87,9 @@ export class RoundsFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: RoundsFunctionProps) {
     const entryAbs = join(REPO_ROOT, props.entry);
     if (!existsSync(entryAbs)) {
-      throw new Error(`RoundsFunction ${id}: entry file ${props.entry} does not exist (looked in ${REPO_ROOT})`);
+      throw new Error(
+        `RoundsFunction ${id}: entry file ${props.entry} does not exist (looked in ${REPO_ROOT})`,
+      );
     }
     // The log group and role are created in the parent scope under ids derived from ours;
     // super() must run before `this` exists, so they are built first.

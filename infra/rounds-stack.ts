@@ -17,7 +17,9 @@ export const ROUNDS_STACK_ID = 'RoundsStack';
  * Least privilege per round function: table access, and whether it may alert coordinators.
  * FrameQuestions is pure (no table); only the steps that write get readWrite.
  */
-export const ROUND_FUNCTION_ACCESS: Readonly<Record<RoundFunctionId, { table?: TableAccess; publish?: boolean }>> = {
+export const ROUND_FUNCTION_ACCESS: Readonly<
+  Record<RoundFunctionId, { table?: TableAccess; publish?: boolean }>
+> = {
   LoadRound: { table: 'read' },
   ChooseTown: { table: 'read' },
   FrameQuestions: {},

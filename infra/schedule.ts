@@ -59,14 +59,19 @@ export class QuarterlySchedule extends Construct {
     // The target creates a role that Scheduler (this account, the default group) may assume, allowed
     // states:StartExecution on this state machine and sqs:SendMessage to this queue — nothing else.
     const target = new targets.StepFunctionsStartExecution(props.stateMachine, {
-      input: scheduler.ScheduleTargetInput.fromObject({ scheduledTime: scheduler.ContextAttribute.scheduledTime }),
+      input: scheduler.ScheduleTargetInput.fromObject({
+        scheduledTime: scheduler.ContextAttribute.scheduledTime,
+      }),
       deadLetterQueue: this.deadLetterQueue,
       retryAttempts: props.retryAttempts ?? 3,
       maxEventAge: props.maxEventAge ?? Duration.hours(6),
     });
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       description: 'Starts the quarterly science-service round (一季一镇，一镇五问).',
-      schedule: scheduler.ScheduleExpression.expression(props.expression ?? QUARTERLY_CRON, SCHEDULE_TIME_ZONE),
+      schedule: scheduler.ScheduleExpression.expression(
+        props.expression ?? QUARTERLY_CRON,
+        SCHEDULE_TIME_ZONE,
+      ),
       timeWindow: scheduler.TimeWindow.off(),
       target,
       enabled: props.enabled ?? true,

@@ -43,11 +43,7 @@ export const TABLE_KEYS = {
 } as const;
 
 /** Item reads a function may do: key lookups and Queries, never Scan. */
-export const READ_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-] as const;
+export const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
 
 /** Item writes on top of the reads (TransactWriteItems is authorised through these same actions). */
 export const WRITE_ACTIONS = [

@@ -25,7 +25,11 @@ afterAll(() => {
 });
 
 /** Synthesizes `build` in a fresh app with the AwsSolutions and Serverless packs; returns the packs' findings. */
-function checkedSynth(build: (app: App) => Stack): { stack: Stack; findings: Violation[]; synthError?: Error } {
+function checkedSynth(build: (app: App) => Stack): {
+  stack: Stack;
+  findings: Violation[];
+  synthError?: Error;
+} {
   const outdir = mkdtempSync(join(tmpdir(), 'rounds-nag-'));
   outdirs.push(outdir);
   const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
@@ -51,7 +55,12 @@ describe('cdk-nag (AwsSolutions and Serverless packs)', () => {
 
   it('finds nothing unacknowledged in RoundsStack: no error, no warning', () => {
     expect(rounds.synthError).toBeUndefined();
-    expect(rounds.findings.map((f) => `${f.ruleName} (${f.severity}) at ${f.violatingConstructs.map((c) => c.constructPath).join(', ')}`)).toEqual([]);
+    expect(
+      rounds.findings.map(
+        (f) =>
+          `${f.ruleName} (${f.severity}) at ${f.violatingConstructs.map((c) => c.constructPath).join(', ')}`,
+      ),
+    ).toEqual([]);
   });
 
   it('leaves no AwsSolutions error or warning annotation on the stack', () => {

@@ -8,49 +8,58 @@ const roundIds = Object.keys(ROUND_FUNCTIONS) as (keyof typeof ROUND_FUNCTIONS)[
 const apiIds = Object.keys(API_FUNCTIONS) as (keyof typeof API_FUNCTIONS)[];
 const logicalIdOf = (fn: { node: { defaultChild?: unknown } }) =>
   stack.getLogicalId(fn.node.defaultChild as Parameters<typeof stack.getLogicalId>[0]);
+const defined = <T>(value: T | undefined, what: string): T => {
+  if (value === undefined) throw new Error(`${what} is missing from the stack`);
+  return value;
+};
 const everyFunction = [
   ...roundIds.map((id) => [id, stack.roundFunctions[id]] as const),
-  ...apiIds.map((id) => [id, stack.api.functions[id]] as const),
+  ...apiIds.map((id) => [id, defined(stack.api.functions[id], id)] as const),
 ];
 
 describe('Lambda functions', () => {
   it('builds exactly one function per registry entry (round and API), plus none of its own', () => {
     const functions = template.findResources('AWS::Lambda::Function');
     const ours = Object.entries(functions).filter(([, r]) => r.Metadata?.['mountain-rounds:function-id']);
-    expect(ours.map(([, r]) => r.Metadata['mountain-rounds:function-id']).sort()).toEqual([...roundIds, ...apiIds].sort());
+    expect(ours.map(([, r]) => r.Metadata['mountain-rounds:function-id']).sort()).toEqual(
+      [...roundIds, ...apiIds].sort(),
+    );
     for (const [, r] of ours) {
       const id = r.Metadata['mountain-rounds:function-id'] as string;
       expect(r.Metadata['mountain-rounds:entry']).toBe({ ...ROUND_FUNCTIONS, ...API_FUNCTIONS }[id]);
     }
   });
 
-  it.each(everyFunction)('%s runs nodejs24.x on arm64 with an explicit 30 s timeout, 512 MB and active tracing', (_id, fn) => {
-    expect(fn).toBeDefined();
-    template.hasResource('AWS::Lambda::Function', {
-      Properties: Match.objectLike({
-        Runtime: 'nodejs24.x',
-        Architectures: ['arm64'],
-        Timeout: 30,
-        MemorySize: 512,
-        TracingConfig: { Mode: 'Active' },
-        Handler: 'index.handler',
-        Environment: {
-          Variables: Match.objectLike({
-            POWERTOOLS_SERVICE_NAME: 'mountain-rounds',
-            NODE_OPTIONS: '--enable-source-maps',
-          }),
-        },
-      }),
-    });
-    const props = json.Resources[logicalIdOf(fn)].Properties;
-    expect(props.Runtime).toBe('nodejs24.x');
-    expect(props.Architectures).toEqual(['arm64']);
-    expect(props.Timeout).toBe(30);
-    expect(props.MemorySize).toBe(512);
-    expect(props.TracingConfig).toEqual({ Mode: 'Active' });
-    expect(props.Environment.Variables.POWERTOOLS_SERVICE_NAME).toBe('mountain-rounds');
-    expect(props.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
-  });
+  it.each(everyFunction)(
+    '%s runs nodejs24.x on arm64 with an explicit 30 s timeout, 512 MB and active tracing',
+    (_id, fn) => {
+      expect(fn).toBeDefined();
+      template.hasResource('AWS::Lambda::Function', {
+        Properties: Match.objectLike({
+          Runtime: 'nodejs24.x',
+          Architectures: ['arm64'],
+          Timeout: 30,
+          MemorySize: 512,
+          TracingConfig: { Mode: 'Active' },
+          Handler: 'index.handler',
+          Environment: {
+            Variables: Match.objectLike({
+              POWERTOOLS_SERVICE_NAME: 'mountain-rounds',
+              NODE_OPTIONS: '--enable-source-maps',
+            }),
+          },
+        }),
+      });
+      const props = json.Resources[logicalIdOf(fn)].Properties;
+      expect(props.Runtime).toBe('nodejs24.x');
+      expect(props.Architectures).toEqual(['arm64']);
+      expect(props.Timeout).toBe(30);
+      expect(props.MemorySize).toBe(512);
+      expect(props.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(props.Environment.Variables.POWERTOOLS_SERVICE_NAME).toBe('mountain-rounds');
+      expect(props.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    },
+  );
 
   it.each(everyFunction)('%s logs to its own log group kept for 30 days', (_id, fn) => {
     const props = json.Resources[logicalIdOf(fn)].Properties;
@@ -61,34 +70,40 @@ describe('Lambda functions', () => {
     expect(logGroup.Properties.RetentionInDays).toBe(30);
   });
 
-  it.each(everyFunction)('%s has its own role with no AWS managed policy, writing only to its own log group', (_id, fn) => {
-    const props = json.Resources[logicalIdOf(fn)].Properties;
-    const roleId = props.Role['Fn::GetAtt'][0] as string;
-    expect(json.Resources[roleId].Properties.ManagedPolicyArns).toBeUndefined();
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [{ Ref: roleId }],
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          {
-            Effect: 'Allow',
-            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-            Resource: { 'Fn::GetAtt': [props.LoggingConfig.LogGroup.Ref, 'Arn'] },
-          },
-        ]),
-      },
-    });
-  });
+  it.each(everyFunction)(
+    '%s has its own role with no AWS managed policy, writing only to its own log group',
+    (_id, fn) => {
+      const props = json.Resources[logicalIdOf(fn)].Properties;
+      const roleId = props.Role['Fn::GetAtt'][0] as string;
+      expect(json.Resources[roleId].Properties.ManagedPolicyArns).toBeUndefined();
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: roleId }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            {
+              Effect: 'Allow',
+              Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              Resource: { 'Fn::GetAtt': [props.LoggingConfig.LogGroup.Ref, 'Arn'] },
+            },
+          ]),
+        },
+      });
+    },
+  );
 
   it('gives the alerting functions (SendOffer, RecordAnswer) the topic ARN, and no other function', () => {
     for (const [id, fn] of everyFunction) {
       const vars = json.Resources[logicalIdOf(fn)].Properties.Environment.Variables;
-      if (id === 'SendOffer' || id === 'RecordAnswer') expect(vars.ALERT_TOPIC_ARN).toEqual({ Ref: expect.any(String) });
+      if (id === 'SendOffer' || id === 'RecordAnswer')
+        expect(vars.ALERT_TOPIC_ARN).toEqual({ Ref: expect.any(String) });
       else expect(vars.ALERT_TOPIC_ARN).toBeUndefined();
     }
   });
 
   it('gives TABLE_NAME to every function that touches the table, and not to FrameQuestions', () => {
-    const tableId = stack.getLogicalId(stack.table.table.node.defaultChild as Parameters<typeof stack.getLogicalId>[0]);
+    const tableId = stack.getLogicalId(
+      stack.table.table.node.defaultChild as Parameters<typeof stack.getLogicalId>[0],
+    );
     for (const [id, fn] of everyFunction) {
       const vars = json.Resources[logicalIdOf(fn)].Properties.Environment.Variables;
       if (id === 'FrameQuestions') expect(vars.TABLE_NAME).toBeUndefined();

@@ -1,9 +1,9 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { API_ROUTES } from '../../functions/registry.ts';
 import { RoundsHttpApi } from '#infra/http-api';
 import { RoundsTable } from '#infra/table';
+import { API_ROUTES } from '../../functions/registry.ts';
 import { synthRounds } from './template-helpers.ts';
 
 const { stack, template, json } = synthRounds();
@@ -14,7 +14,9 @@ const authorizerId = Object.keys(template.findResources('AWS::ApiGatewayV2::Auth
 describe('HTTP API', () => {
   it('has one route per API_ROUTES entry, each behind the Cognito JWT authorizer unless public', () => {
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
-    expect(routes.map((r) => r.RouteKey).sort()).toEqual(API_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual(
+      API_ROUTES.map((r) => `${r.method} ${r.path}`).sort(),
+    );
     for (const route of API_ROUTES.filter((r) => !r.public)) {
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
         RouteKey: `${route.method} ${route.path}`,
@@ -33,7 +35,12 @@ describe('HTTP API', () => {
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
         Audience: [{ Ref: clientId }],
-        Issuer: { 'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: poolId }]] },
+        Issuer: {
+          'Fn::Join': [
+            '',
+            ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: poolId }],
+          ],
+        },
       },
     });
   });
@@ -45,20 +52,38 @@ describe('HTTP API', () => {
       AutoDeploy: true,
       DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
       AccessLogSettings: {
-        DestinationArn: { 'Fn::GetAtt': [stack.getLogicalId(stack.api.accessLogGroup.node.defaultChild as Cfn), 'Arn'] },
+        DestinationArn: {
+          'Fn::GetAtt': [stack.getLogicalId(stack.api.accessLogGroup.node.defaultChild as Cfn), 'Arn'],
+        },
         Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"'),
       },
     });
     const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0];
     expect(() => JSON.parse(stage?.Properties.AccessLogSettings.Format)).not.toThrow();
-    expect(json.Resources[stack.getLogicalId(stack.api.accessLogGroup.node.defaultChild as Cfn)].Properties.RetentionInDays).toBe(30);
+    expect(
+      json.Resources[stack.getLogicalId(stack.api.accessLogGroup.node.defaultChild as Cfn)].Properties
+        .RetentionInDays,
+    ).toBe(30);
   });
 
   it('allows CORS only from the pages’ CloudFront URL', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: Match.objectLike({
         AllowOrigins: [
-          { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [stack.getLogicalId(stack.pages.distribution.node.defaultChild as Cfn), 'DomainName'] }]] },
+          {
+            'Fn::Join': [
+              '',
+              [
+                'https://',
+                {
+                  'Fn::GetAtt': [
+                    stack.getLogicalId(stack.pages.distribution.node.defaultChild as Cfn),
+                    'DomainName',
+                  ],
+                },
+              ],
+            ],
+          },
         ],
       }),
     });
@@ -90,7 +115,9 @@ describe('Cognito user pool', () => {
 
   it('lets users read but never write their own role, county or society', () => {
     const client = Object.values(template.findResources('AWS::Cognito::UserPoolClient'))[0]?.Properties;
-    expect(client.ReadAttributes).toEqual(expect.arrayContaining(['custom:role', 'custom:county', 'custom:society']));
+    expect(client.ReadAttributes).toEqual(
+      expect.arrayContaining(['custom:role', 'custom:county', 'custom:society']),
+    );
     expect(client.WriteAttributes.filter((a: string) => a.startsWith('custom:'))).toEqual([]);
     expect(client.GenerateSecret).toBe(false);
   });
@@ -108,8 +135,14 @@ describe('public routes', () => {
       ],
     });
     const t = Template.fromStack(s);
-    t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /counties', AuthorizationType: 'NONE' });
-    t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /seasons/{season}/plan', AuthorizationType: 'JWT' });
+    t.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'GET /counties',
+      AuthorizationType: 'NONE',
+    });
+    t.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'GET /seasons/{season}/plan',
+      AuthorizationType: 'JWT',
+    });
   });
 
   it('reject a route naming a function that does not exist', () => {

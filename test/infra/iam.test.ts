@@ -1,8 +1,15 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { ROUND_FUNCTIONS, type RoundFunctionId } from '../../functions/registry.ts';
 import { READ_ACTIONS, WRITE_ACTIONS } from '#infra/table';
-import { actionsOf, resourcesOf, roleOfFunction, type Statement, statementsOfRole, synthRounds } from './template-helpers.ts';
+import { ROUND_FUNCTIONS, type RoundFunctionId } from '../../functions/registry.ts';
+import {
+  actionsOf,
+  resourcesOf,
+  roleOfFunction,
+  type Statement,
+  statementsOfRole,
+  synthRounds,
+} from './template-helpers.ts';
 
 const { stack, template, json } = synthRounds();
 type Cfn = Parameters<typeof stack.getLogicalId>[0];
@@ -13,11 +20,14 @@ const tableResources = [
   { 'Fn::GetAtt': [tableId, 'Arn'] },
   { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, '/index/gsi1']] },
 ];
-const roleStatements = (fnId: RoundFunctionId) => statementsOfRole(json, roleOfFunction(json, idOf(stack.roundFunctions[fnId])));
+const roleStatements = (fnId: RoundFunctionId) =>
+  statementsOfRole(json, roleOfFunction(json, idOf(stack.roundFunctions[fnId])));
 const dynamoActions = (statements: Statement[]) =>
   statements.flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:'));
 const allPolicyStatements = (): Statement[] =>
-  Object.values(template.findResources('AWS::IAM::Policy')).flatMap((r) => r.Properties.PolicyDocument.Statement);
+  Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+    (r) => r.Properties.PolicyDocument.Statement,
+  );
 
 describe('IAM: least privilege per round function', () => {
   it('FrameQuestions (pure) has no DynamoDB and no SNS action at all', () => {
@@ -26,7 +36,12 @@ describe('IAM: least privilege per round function', () => {
     expect(dynamoActions(statements)).toEqual([]);
     expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('sns:'))).toEqual([]);
     expect(statements.flatMap(actionsOf).sort()).toEqual(
-      ['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'].sort(),
+      [
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ].sort(),
     );
   });
 
@@ -38,12 +53,20 @@ describe('IAM: least privilege per round function', () => {
         Roles: [{ Ref: roleId }],
         PolicyDocument: {
           Statement: Match.arrayWith([
-            { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'], Resource: tableResources },
+            {
+              Effect: 'Allow',
+              Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+              Resource: tableResources,
+            },
           ]),
         },
       });
       expect(dynamoActions(roleStatements(fnId)).sort()).toEqual([...READ_ACTIONS].sort());
-      expect(roleStatements(fnId).flatMap(actionsOf).some((a) => a.startsWith('sns:'))).toBe(false);
+      expect(
+        roleStatements(fnId)
+          .flatMap(actionsOf)
+          .some((a) => a.startsWith('sns:')),
+      ).toBe(false);
     },
   );
 
@@ -56,7 +79,10 @@ describe('IAM: least privilege per round function', () => {
         Roles: [{ Ref: roleId }],
         PolicyDocument: {
           Statement: Match.arrayWith([
-            Match.objectLike({ Action: Match.arrayWith(['dynamodb:PutItem', 'dynamodb:UpdateItem']), Resource: tableResources }),
+            Match.objectLike({
+              Action: Match.arrayWith(['dynamodb:PutItem', 'dynamodb:UpdateItem']),
+              Resource: tableResources,
+            }),
           ]),
         },
       });
@@ -88,7 +114,9 @@ describe('IAM: least privilege per round function', () => {
   });
 
   it('never grants a DynamoDB action on "*" or on a wildcard index', () => {
-    const dynamoStatements = allPolicyStatements().filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+    const dynamoStatements = allPolicyStatements().filter((s) =>
+      actionsOf(s).some((a) => a.startsWith('dynamodb:')),
+    );
     expect(dynamoStatements.length).toBeGreaterThan(5);
     for (const statement of dynamoStatements) {
       for (const resource of resourcesOf(statement)) {
@@ -147,7 +175,8 @@ describe('IAM: the schedule role', () => {
   it('may only start this state machine and send to its own dead-letter queue', () => {
     const smId = stack.getLogicalId(stack.round.stateMachine.node.defaultChild as Cfn);
     const dlqId = stack.getLogicalId(stack.schedule.deadLetterQueue.node.defaultChild as Cfn);
-    const scheduleProps = json.Resources[stack.getLogicalId(stack.schedule.schedule.node.defaultChild as Cfn)].Properties;
+    const scheduleProps =
+      json.Resources[stack.getLogicalId(stack.schedule.schedule.node.defaultChild as Cfn)].Properties;
     const roleId = scheduleProps.Target.RoleArn['Fn::GetAtt'][0] as string;
     expect(statementsOfRole(json, roleId)).toEqual([
       { Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: smId } },

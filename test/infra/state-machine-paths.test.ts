@@ -4,10 +4,10 @@
  * wrapper the lambda:invoke integration returns; what is under test is the definition's routing
  * and data flow (Parameters, ItemSelector, ResultSelector, ResultPath), not the handlers.
  */
-import { type EventLog, StateMachine } from 'aws-local-stepfunctions';
+import { StateMachine } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
-import { forLocalRunner, LAMBDA_RETRY_ERRORS, ROUND_STATE_NAMES as S } from '#infra/round-state-machine';
-import { allStates, stateMachineOf, synthRounds } from './template-helpers.ts';
+import { LAMBDA_RETRY_ERRORS, ROUND_STATE_NAMES as S } from '#infra/round-state-machine';
+import { allStates, forLocalRunner, stateMachineOf, synthRounds } from './template-helpers.ts';
 
 const { json } = synthRounds();
 const { definition } = stateMachineOf(json);
@@ -48,17 +48,35 @@ const happyPath = (overrides: Partial<Stubs> = {}): Stubs => ({
     planExists: false,
     counties: [{ countyId: 'chunan' }, { countyId: 'jiande' }],
   }),
-  ChooseTown: ({ season, countyId }) => ({ season, countyId, townId: `${countyId}-town`, ranking: [], needs: [] }),
+  ChooseTown: ({ season, countyId }) => ({
+    season,
+    countyId,
+    townId: `${countyId}-town`,
+    ranking: [],
+    needs: [],
+  }),
   FrameQuestions: (chosen) => ({ ...chosen, questions: THEMES.map((theme) => ({ theme, needIds: [] })) }),
   AssignSocieties: ({ season, visits }) => ({
     season,
-    visits: visits.map((v: Payload) => ({ ...v, assignments: [{ societyId: 'agri', needIds: [] }], unassignedNeedIds: [] })),
+    visits: visits.map((v: Payload) => ({
+      ...v,
+      assignments: [{ societyId: 'agri', needIds: [] }],
+      unassignedNeedIds: [],
+    })),
   }),
   PersistPlan: ({ visits }) => ({ visitsCreated: visits.length, offersCreated: visits.length }),
   ListPendingOffers: () => ({ offers: [{ offerId: 'o1' }, { offerId: 'o2' }] }),
   SendOffer: ({ offerId }) => ({ decision: 'accept', by: `lead-of-${offerId}` }),
   RecordAnswer: ({ offerId, outcome }) => ({ offerId, outcome }),
-  CompleteRound: ({ season }) => ({ season, visits: 2, offers: 2, accepted: 2, declined: 0, expired: 0, unassignedNeeds: 0 }),
+  CompleteRound: ({ season }) => ({
+    season,
+    visits: 2,
+    offers: 2,
+    accepted: 2,
+    declined: 0,
+    expired: 0,
+    unassignedNeeds: 0,
+  }),
   ...overrides,
 });
 
@@ -116,7 +134,7 @@ async function runRound(stubs: Stubs, input: unknown = { season: SEASON }): Prom
   });
   const entered: string[] = [];
   const events = (async () => {
-    for await (const event of execution.eventLogs as AsyncIterable<EventLog>) {
+    for await (const event of execution.eventLogs) {
       if (event.type === 'StateEntered') entered.push(event.state.name);
     }
   })();
@@ -136,7 +154,15 @@ describe('round paths (synthesized definition, local runner)', () => {
     const run = await runRound(happyPath());
 
     expect(run.failure).toBeUndefined();
-    expect(run.output).toEqual({ season: SEASON, visits: 2, offers: 2, accepted: 2, declined: 0, expired: 0, unassignedNeeds: 0 });
+    expect(run.output).toEqual({
+      season: SEASON,
+      visits: 2,
+      offers: 2,
+      accepted: 2,
+      declined: 0,
+      expired: 0,
+      unassignedNeeds: 0,
+    });
     expect(run.calls[S.LoadRound]).toEqual([{ season: SEASON }]);
     expect(run.calls[S.ChooseTown]?.sort((a, b) => a.countyId.localeCompare(b.countyId))).toEqual([
       { season: SEASON, countyId: 'chunan' },
@@ -170,7 +196,15 @@ describe('round paths (synthesized definition, local runner)', () => {
 
   it('goes straight to the pending offers when the season is already planned', async () => {
     const run = await runRound(
-      happyPath({ LoadRound: () => ({ season: SEASON, autoAccept: true, offerTimeoutSeconds: 60, planExists: true, counties: [] }) }),
+      happyPath({
+        LoadRound: () => ({
+          season: SEASON,
+          autoAccept: true,
+          offerTimeoutSeconds: 60,
+          planExists: true,
+          counties: [],
+        }),
+      }),
     );
 
     expect(run.failure).toBeUndefined();
@@ -178,7 +212,10 @@ describe('round paths (synthesized definition, local runner)', () => {
     for (const skipped of [S.ChooseTownPerCounty, S.ChooseTown, S.AssignSocieties, S.PersistPlan]) {
       expect(run.entered).not.toContain(skipped);
     }
-    expect(run.calls[S.SendOfferAndWaitForAnswer]?.[0]).toMatchObject({ autoAccept: true, offerTimeoutSeconds: 60 });
+    expect(run.calls[S.SendOfferAndWaitForAnswer]?.[0]).toMatchObject({
+      autoAccept: true,
+      offerTimeoutSeconds: 60,
+    });
   });
 
   it('records a declined offer with the team’s reason and keeps the others', async () => {
@@ -192,7 +229,9 @@ describe('round paths (synthesized definition, local runner)', () => {
     );
 
     expect(run.failure).toBeUndefined();
-    expect(run.calls[S.RecordAcceptance]).toEqual([{ season: SEASON, offerId: 'o1', outcome: 'accepted', by: 'lead-of-o1' }]);
+    expect(run.calls[S.RecordAcceptance]).toEqual([
+      { season: SEASON, offerId: 'o1', outcome: 'accepted', by: 'lead-of-o1' },
+    ]);
     expect(run.calls[S.RecordOfferDeclined]).toEqual([
       { season: SEASON, offerId: 'o2', outcome: 'declined', cause: 'no capacity this season' },
     ]);
@@ -203,7 +242,13 @@ describe('round paths (synthesized definition, local runner)', () => {
   it('records an offer nobody answers within offerTimeoutSeconds as expired', async () => {
     const run = await runRound(
       happyPath({
-        LoadRound: () => ({ season: SEASON, autoAccept: false, offerTimeoutSeconds: 1, planExists: true, counties: [] }),
+        LoadRound: () => ({
+          season: SEASON,
+          autoAccept: false,
+          offerTimeoutSeconds: 1,
+          planExists: true,
+          counties: [],
+        }),
         ListPendingOffers: () => ({ offers: [{ offerId: 'o1' }] }),
         SendOffer: () => new Promise(() => {}),
       }),
@@ -215,22 +260,25 @@ describe('round paths (synthesized definition, local runner)', () => {
     expect(run.entered).toContain(S.CompleteRound);
   });
 
-  it.each([...LAMBDA_RETRY_ERRORS])('retries %s and carries on when the next attempt succeeds', async (name) => {
-    let attempts = 0;
-    const run = await runRound(
-      happyPath({
-        CompleteRound: ({ season }) => {
-          attempts += 1;
-          if (attempts < 3) throw error(name, 'transient');
-          return { season, visits: 2, offers: 2, accepted: 2, declined: 0, expired: 0, unassignedNeeds: 0 };
-        },
-      }),
-    );
+  it.each([...LAMBDA_RETRY_ERRORS])(
+    'retries %s and carries on when the next attempt succeeds',
+    async (name) => {
+      let attempts = 0;
+      const run = await runRound(
+        happyPath({
+          CompleteRound: ({ season }) => {
+            attempts += 1;
+            if (attempts < 3) throw error(name, 'transient');
+            return { season, visits: 2, offers: 2, accepted: 2, declined: 0, expired: 0, unassignedNeeds: 0 };
+          },
+        }),
+      );
 
-    expect(run.failure).toBeUndefined();
-    expect(attempts).toBe(3);
-    expect(run.entered).not.toContain(S.RecordRoundFailure);
-  });
+      expect(run.failure).toBeUndefined();
+      expect(attempts).toBe(3);
+      expect(run.entered).not.toContain(S.RecordRoundFailure);
+    },
+  );
 
   it('gives up after three retries and records the round failure under its season', async () => {
     const run = await runRound(
@@ -330,7 +378,8 @@ describe('round paths (synthesized definition, local runner)', () => {
 
 describe('forLocalRunner', () => {
   it('points TimeoutSecondsPath at the same value inside the effective input, and changes nothing else', () => {
-    const wait = (d: typeof definition) => d.States[S.OfferEachSociety]?.ItemProcessor?.States[S.SendOfferAndWaitForAnswer];
+    const wait = (d: typeof definition) =>
+      d.States[S.OfferEachSociety]?.ItemProcessor?.States[S.SendOfferAndWaitForAnswer];
     expect(wait(definition)?.TimeoutSecondsPath).toBe('$.offerTimeoutSeconds');
     expect(wait(localDefinition)?.TimeoutSecondsPath).toBe('$.Payload.offerTimeoutSeconds');
     const strip = (d: typeof definition) => {

@@ -8,7 +8,9 @@ type Cfn = Parameters<typeof stack.getLogicalId>[0];
 const { properties, definition } = stateMachineOf(json);
 const states = allStates(definition);
 const fnArn = (fnId: keyof typeof stack.roundFunctions) =>
-  expect.stringMatching(new RegExp(`:function:${stack.getLogicalId(stack.roundFunctions[fnId].node.defaultChild as Cfn)}$`));
+  expect.stringMatching(
+    new RegExp(`:function:${stack.getLogicalId(stack.roundFunctions[fnId].node.defaultChild as Cfn)}$`),
+  );
 const state = (name: string) => {
   const s = states[name];
   if (!s) throw new Error(`no state ${name}`);
@@ -22,7 +24,8 @@ describe('the round state machine resource', () => {
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: Match.objectLike({ Level: 'ERROR', IncludeExecutionData: false }),
     });
-    const logGroupId = properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0];
+    const logGroupId =
+      properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0];
     expect(json.Resources[logGroupId].Properties.RetentionInDays).toBe(30);
   });
 
@@ -79,7 +82,11 @@ describe('the round definition', () => {
   });
 
   it('loads the round from the execution input and replaces the state with the Payload', () => {
-    expect(state(S.LoadRound)).toMatchObject({ Parameters: { 'Payload.$': '$' }, OutputPath: '$.Payload', Next: S.IsSeasonAlreadyPlanned });
+    expect(state(S.LoadRound)).toMatchObject({
+      Parameters: { 'Payload.$': '$' },
+      OutputPath: '$.Payload',
+      Next: S.IsSeasonAlreadyPlanned,
+    });
   });
 
   it('skips planning when the season is already planned', () => {
@@ -100,8 +107,16 @@ describe('the round definition', () => {
       Next: S.AssignSocieties,
     });
     expect(state(S.ChooseTownPerCounty).ItemProcessor?.StartAt).toBe(S.ChooseTown);
-    expect(state(S.ChooseTown)).toMatchObject({ Parameters: { 'Payload.$': '$' }, OutputPath: '$.Payload', Next: S.FrameFiveQuestions });
-    expect(state(S.FrameFiveQuestions)).toMatchObject({ Parameters: { 'Payload.$': '$' }, OutputPath: '$.Payload', End: true });
+    expect(state(S.ChooseTown)).toMatchObject({
+      Parameters: { 'Payload.$': '$' },
+      OutputPath: '$.Payload',
+      Next: S.FrameFiveQuestions,
+    });
+    expect(state(S.FrameFiveQuestions)).toMatchObject({
+      Parameters: { 'Payload.$': '$' },
+      OutputPath: '$.Payload',
+      End: true,
+    });
   });
 
   it('assigns societies, persists the plan, then lists pending offers', () => {
@@ -113,7 +128,10 @@ describe('the round definition', () => {
     });
     expect(state(S.PersistPlan)).toMatchObject({
       Parameters: { Payload: { 'season.$': '$.season', 'visits.$': '$.plan.visits' } },
-      ResultSelector: { 'visitsCreated.$': '$.Payload.visitsCreated', 'offersCreated.$': '$.Payload.offersCreated' },
+      ResultSelector: {
+        'visitsCreated.$': '$.Payload.visitsCreated',
+        'offersCreated.$': '$.Payload.offersCreated',
+      },
       ResultPath: '$.persisted',
       Next: S.ListPendingOffers,
     });
@@ -197,11 +215,22 @@ describe('the round definition', () => {
   });
 
   it('sends every failure of the main flow to RecordRoundFailure, LoadRound via NameUnknownSeason', () => {
-    const mainFlow = [S.ChooseTownPerCounty, S.AssignSocieties, S.PersistPlan, S.ListPendingOffers, S.OfferEachSociety, S.CompleteRound];
+    const mainFlow = [
+      S.ChooseTownPerCounty,
+      S.AssignSocieties,
+      S.PersistPlan,
+      S.ListPendingOffers,
+      S.OfferEachSociety,
+      S.CompleteRound,
+    ];
     for (const name of mainFlow) {
-      expect(state(name).Catch, name).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: S.RecordRoundFailure }]);
+      expect(state(name).Catch, name).toEqual([
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: S.RecordRoundFailure },
+      ]);
     }
-    expect(state(S.LoadRound).Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: S.NameUnknownSeason }]);
+    expect(state(S.LoadRound).Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: S.NameUnknownSeason },
+    ]);
     expect(state(S.NameUnknownSeason)).toEqual({
       Type: 'Pass',
       Parameters: { season: 'unknown', 'error.$': '$.error' },

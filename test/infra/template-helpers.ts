@@ -5,11 +5,14 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { type RoundsStack, synthesizeRoundsTemplate } from '#infra/rounds-stack';
 
+/** Raw CloudFormation JSON, read field by field. */
+// biome-ignore lint/suspicious/noExplicitAny: raw CloudFormation JSON
+export type CfnJson = any;
+
 export interface Synth {
   stack: RoundsStack;
   template: Template;
-  // biome-ignore lint/suspicious/noExplicitAny: raw CloudFormation JSON
-  json: any;
+  json: CfnJson;
 }
 
 let cached: Synth | undefined;
@@ -26,8 +29,7 @@ export const PLACEHOLDER_ACCOUNT = '123456789012';
 export const PLACEHOLDER_REGION = 'xx-test-1';
 
 /** Resolves Ref / Fn::GetAtt / Fn::Join with placeholder strings: a Lambda Arn becomes a function ARN named by its logical id. */
-// biome-ignore lint/suspicious/noExplicitAny: raw CloudFormation JSON
-export function resolveWithPlaceholders(value: unknown, resources: Record<string, any>): string {
+export function resolveWithPlaceholders(value: unknown, resources: Record<string, CfnJson>): string {
   if (typeof value === 'string') return value;
   if (value && typeof value === 'object') {
     const v = value as Record<string, unknown>;
@@ -81,16 +83,19 @@ export interface AslDefinition {
 }
 
 /** The one state machine of the template and its parsed definition. */
-// biome-ignore lint/suspicious/noExplicitAny: raw CloudFormation JSON
-export function stateMachineOf(json: any): { logicalId: string; properties: any; definition: AslDefinition } {
+export function stateMachineOf(json: CfnJson): {
+  logicalId: string;
+  properties: CfnJson;
+  definition: AslDefinition;
+} {
   const machines = Object.entries(json.Resources).filter(
-    // biome-ignore lint/suspicious/noExplicitAny: raw CloudFormation JSON
-    ([, r]: [string, any]) => r.Type === 'AWS::StepFunctions::StateMachine',
+    ([, r]: [string, CfnJson]) => r.Type === 'AWS::StepFunctions::StateMachine',
   );
   if (machines.length !== 1) throw new Error(`expected one state machine, found ${machines.length}`);
-  // biome-ignore lint/suspicious/noExplicitAny: raw CloudFormation JSON
-  const [logicalId, resource] = machines[0] as [string, any];
-  const definition = JSON.parse(resolveWithPlaceholders(resource.Properties.DefinitionString, json.Resources));
+  const [logicalId, resource] = machines[0] as [string, CfnJson];
+  const definition = JSON.parse(
+    resolveWithPlaceholders(resource.Properties.DefinitionString, json.Resources),
+  );
   return { logicalId, properties: resource.Properties, definition };
 }
 
@@ -123,21 +128,64 @@ export function resourcesOf(statement: Statement): unknown[] {
 }
 
 /** All statements of the inline policies attached to a role (by the role's logical id). */
-// biome-ignore lint/suspicious/noExplicitAny: raw CloudFormation JSON
-export function statementsOfRole(json: any, roleLogicalId: string): Statement[] {
-  // biome-ignore lint/suspicious/noExplicitAny: raw CloudFormation JSON
-  return Object.values<any>(json.Resources)
+export function statementsOfRole(json: CfnJson, roleLogicalId: string): Statement[] {
+  return Object.values<CfnJson>(json.Resources)
     .filter((r) => r.Type === 'AWS::IAM::Policy')
-    // biome-ignore lint/suspicious/noExplicitAny: raw CloudFormation JSON
-    .filter((r) => (r.Properties.Roles as any[]).some((ref) => ref?.Ref === roleLogicalId))
+    .filter((r) => (r.Properties.Roles as CfnJson[]).some((ref) => ref?.Ref === roleLogicalId))
     .flatMap((r) => r.Properties.PolicyDocument.Statement as Statement[]);
 }
 
 /** The role logical id of a Lambda function (from its `Role: Fn::GetAtt [role, Arn]`). */
-// biome-ignore lint/suspicious/noExplicitAny: raw CloudFormation JSON
-export function roleOfFunction(json: any, functionLogicalId: string): string {
+export function roleOfFunction(json: CfnJson, functionLogicalId: string): string {
   const role = json.Resources[functionLogicalId]?.Properties?.Role;
   const id = role?.['Fn::GetAtt']?.[0];
   if (typeof id !== 'string') throw new Error(`function ${functionLogicalId} has no role reference`);
   return id;
+}
+
+/** A state of an Amazon States Language definition, as far as `forLocalRunner` needs it. */
+interface AslStateLike {
+  Type?: string;
+  Parameters?: unknown;
+  TimeoutSecondsPath?: string;
+  HeartbeatSecondsPath?: string;
+  ItemProcessor?: { States: Record<string, AslStateLike> };
+  Iterator?: { States: Record<string, AslStateLike> };
+  Branches?: { States: Record<string, AslStateLike> }[];
+}
+
+/**
+ * The synthesized definition adapted to one deviation of aws-local-stepfunctions 3.0: it resolves a
+ * Task's `TimeoutSecondsPath` / `HeartbeatSecondsPath` against the effective input (after
+ * `Parameters`), while Step Functions resolves them against the state input. A path that
+ * `Parameters` copies (e.g. `$.offerTimeoutSeconds` → `Payload.offerTimeoutSeconds`) is rewritten to
+ * where that value sits in the effective input, so both read the same number; nothing else changes.
+ * Pure: returns a copy. (local/round-runner.ts applies the same retargeting to the definition it runs.)
+ */
+export function forLocalRunner<T extends { States: Record<string, unknown> }>(definition: T): T {
+  const copy = structuredClone(definition);
+  const locate = (params: unknown, path: string, at: string[]): string[] | undefined => {
+    if (!params || typeof params !== 'object' || Array.isArray(params)) return undefined;
+    for (const [key, value] of Object.entries(params)) {
+      if (key.endsWith('.$') && value === path) return [...at, key.slice(0, -2)];
+      const found = locate(value, path, [...at, key]);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  const visit = (states: Record<string, AslStateLike>) => {
+    for (const state of Object.values(states)) {
+      for (const field of ['TimeoutSecondsPath', 'HeartbeatSecondsPath'] as const) {
+        const path = state[field];
+        if (state.Type !== 'Task' || !path || state.Parameters === undefined) continue;
+        const found = locate(state.Parameters, path, []);
+        if (found) state[field] = `$.${found.join('.')}`;
+      }
+      const nested = state.ItemProcessor ?? state.Iterator;
+      if (nested) visit(nested.States);
+      for (const branch of state.Branches ?? []) visit(branch.States);
+    }
+  };
+  visit(copy.States as Record<string, AslStateLike>);
+  return copy;
 }
