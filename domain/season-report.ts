@@ -36,7 +36,15 @@ export interface SeasonReport {
   counties: ({ countyId: string; townId: string } & SeasonFigures)[];
 }
 
-const FIGURES: (keyof SeasonFigures)[] = ['collected', 'assigned', 'unassigned', 'visited', 'handled', 'cooperations', 'carriedOver'];
+const FIGURES: (keyof SeasonFigures)[] = [
+  'collected',
+  'assigned',
+  'unassigned',
+  'visited',
+  'handled',
+  'cooperations',
+  'carriedOver',
+];
 
 export function seasonReport(
   season: string,
@@ -55,7 +63,9 @@ export function seasonReport(
       );
       const report = reports.find((r) => r.countyId === visit.countyId);
       const handled = new Set(
-        (report?.outcomes ?? []).filter((o) => o.outcome === 'resolved' && collected.has(o.needId)).map((o) => o.needId),
+        (report?.outcomes ?? [])
+          .filter((o) => o.outcome === 'resolved' && collected.has(o.needId))
+          .map((o) => o.needId),
       );
       return {
         countyId: visit.countyId,
@@ -69,7 +79,9 @@ export function seasonReport(
         carriedOver: collected.size - handled.size,
       };
     });
-  const total = Object.fromEntries(FIGURES.map((f) => [f, counties.reduce((sum, c) => sum + c[f], 0)])) as unknown as SeasonFigures;
+  const total = Object.fromEntries(
+    FIGURES.map((f) => [f, counties.reduce((sum, c) => sum + c[f], 0)]),
+  ) as unknown as SeasonFigures;
   return { season, total, counties };
 }
 
@@ -86,9 +98,12 @@ const CSV_HEADERS: Record<keyof SeasonFigures | 'countyId' | 'townId', string> =
 };
 
 /** CSV for spreadsheets: UTF-8 with a BOM (so Excel reads the Chinese), Chinese headers, a total row. */
-export function seasonReportCsv(report: SeasonReport, names: (countyId: string, townId: string) => [string, string]): string {
+export function seasonReportCsv(
+  report: SeasonReport,
+  names: (countyId: string, townId: string) => [string, string],
+): string {
   const columns = Object.keys(CSV_HEADERS) as (keyof typeof CSV_HEADERS)[];
-  const escape = (value: string | number) => {
+  const csvCell = (value: string | number) => {
     const text = String(value);
     return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
@@ -97,5 +112,5 @@ export function seasonReportCsv(report: SeasonReport, names: (countyId: string, 
     return columns.map((c) => (c === 'countyId' ? countyName : c === 'townId' ? townName : county[c]));
   });
   rows.push(['合计', '', ...FIGURES.map((f) => report.total[f])]);
-  return `\uFEFF${[columns.map((c) => CSV_HEADERS[c]), ...rows].map((r) => r.map(escape).join(',')).join('\r\n')}\r\n`;
+  return `\uFEFF${[columns.map((c) => CSV_HEADERS[c]), ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }

@@ -9,8 +9,12 @@ const DEFAULT_OFFER_TIMEOUT_SECONDS = optionalIntEnv('OFFER_TIMEOUT_SECONDS', 7 
 
 /** First step: which season, which counties, and whether this season was planned already (rule 5). */
 export const handler = roundStep('LoadRound', RoundExecutionInput, async (input): Promise<LoadedRound> => {
-  const season = input.season ?? (input.scheduledTime ? seasonOfInstant(new Date(input.scheduledTime)) : undefined);
-  if (!season) throw new InvalidInputError('a round needs a season or a scheduledTime', [{ path: 'season', message: 'required' }]);
+  const season =
+    input.season ?? (input.scheduledTime ? seasonOfInstant(new Date(input.scheduledTime)) : undefined);
+  if (!season)
+    throw new InvalidInputError('a round needs a season or a scheduledTime', [
+      { path: 'season', message: 'required' },
+    ]);
 
   const [round, counties] = await Promise.all([getRound(season), listCounties()]);
   return {

@@ -1,7 +1,14 @@
-import { roundStep } from '#commons/round-step';
 import { visitId } from '#commons/keys';
 import { logger } from '#commons/logger';
-import { appendVisitLog, createOffer, listSocieties, markRoundPlanned, putVisitIfAbsent, startRound } from '#commons/store';
+import { roundStep } from '#commons/round-step';
+import {
+  appendVisitLog,
+  createOffer,
+  listSocieties,
+  markRoundPlanned,
+  putVisitIfAbsent,
+  startRound,
+} from '#commons/store';
 import { AssignedPlan } from '#schemas/index';
 
 const BY = 'round-state-machine';
@@ -53,7 +60,8 @@ export const handler = roundStep('PersistPlan', AssignedPlan, async ({ season, v
       );
       if (result === 'created') offersCreated++;
       // Capacity changed between planning and writing (e.g. a coordinator's edit): say so, never exceed it.
-      if (result === 'full') logger.warn('society full at persist time', { season, societyId: assignment.societyId });
+      if (result === 'full')
+        logger.warn('society full at persist time', { season, societyId: assignment.societyId });
     }
   }
   await markRoundPlanned(season, at);

@@ -1,22 +1,26 @@
-import { roundStep } from '#commons/round-step';
 import { findOffer } from '#commons/offers';
+import { roundStep } from '#commons/round-step';
 import { appendVisitLog, settleOffer } from '#commons/store';
 import { RecordAnswerInput } from '#schemas/index';
 
 const LOG_KIND = { accepted: 'accepted', declined: 'declined', expired: 'timed-out' } as const;
 
 /** Records how an offer ended: accepted, declined, or no answer in time. Idempotent. */
-export const handler = roundStep('RecordAnswer', RecordAnswerInput, async ({ offerId, outcome, by, cause }) => {
-  const offer = await findOffer(offerId);
-  const at = new Date().toISOString();
-  const changed = await settleOffer(offer, outcome, at);
-  await appendVisitLog({
-    visitId: offer.visitId,
-    key: `${LOG_KIND[outcome]}#${offer.societyId}`,
-    kind: LOG_KIND[outcome],
-    at,
-    by: by ?? offer.decidedBy ?? (outcome === 'expired' ? 'round-state-machine' : offer.societyId),
-    detail: { societyId: offer.societyId, needIds: offer.needIds, ...(cause ? { reason: cause } : {}) },
-  });
-  return { offerId, outcome, changed };
-});
+export const handler = roundStep(
+  'RecordAnswer',
+  RecordAnswerInput,
+  async ({ offerId, outcome, by, cause }) => {
+    const offer = await findOffer(offerId);
+    const at = new Date().toISOString();
+    const changed = await settleOffer(offer, outcome, at);
+    await appendVisitLog({
+      visitId: offer.visitId,
+      key: `${LOG_KIND[outcome]}#${offer.societyId}`,
+      kind: LOG_KIND[outcome],
+      at,
+      by: by ?? offer.decidedBy ?? (outcome === 'expired' ? 'round-state-machine' : offer.societyId),
+      detail: { societyId: offer.societyId, needIds: offer.needIds, ...(cause ? { reason: cause } : {}) },
+    });
+    return { offerId, outcome, changed };
+  },
+);

@@ -1,7 +1,7 @@
-import { nextSendableTime } from '#domain/quiet-hours';
-import { roundStep } from '#commons/round-step';
 import { answerOffer, completeWaitingTask, findOffer } from '#commons/offers';
+import { roundStep } from '#commons/round-step';
 import { appendVisitLog, attachTaskToken, enqueueMessage, getCounty, listSocieties } from '#commons/store';
+import { nextSendableTime } from '#domain/quiet-hours';
 import { SendOfferInput } from '#schemas/index';
 
 /**

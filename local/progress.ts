@@ -35,15 +35,27 @@ function describe(item: unknown): string {
 /** One line per finished step (and per retry or caught error), or undefined for events not worth a line. */
 export function progressLine(event: EventLog, lang: Lang = 'zh'): string | undefined {
   const time = new Date(event.timestamp).toISOString().slice(11, 19);
-  if (event.type === 'StateExited' || event.type === 'StateRetried' || event.type === 'StateCaught' || event.type === 'StateFailed') {
+  if (
+    event.type === 'StateExited' ||
+    event.type === 'StateRetried' ||
+    event.type === 'StateCaught' ||
+    event.type === 'StateFailed'
+  ) {
     const { name, input, output } = event.state;
-    if (event.type === 'StateExited' && (event.state.type === 'Choice' || event.state.type === 'Pass')) return undefined;
+    if (event.type === 'StateExited' && (event.state.type === 'Choice' || event.state.type === 'Pass'))
+      return undefined;
     const label = STEP_NAMES[name]?.[lang] ?? name;
-    const marks: Record<string, string> = { StateExited: '✓', StateRetried: '↻', StateCaught: '↪', StateFailed: '✗' };
+    const marks: Record<string, string> = {
+      StateExited: '✓',
+      StateRetried: '↻',
+      StateCaught: '↪',
+      StateFailed: '✗',
+    };
     const mark = marks[event.type];
     const detail = describe(output) || describe(input);
     return `${time} ${mark} ${label} (${name})${detail}`;
   }
-  if (event.type === 'ExecutionFailed') return `${time} ✗ ${lang === 'zh' ? '执行失败' : 'execution failed'}: ${event.Error}`;
+  if (event.type === 'ExecutionFailed')
+    return `${time} ✗ ${lang === 'zh' ? '执行失败' : 'execution failed'}: ${event.Error}`;
   return undefined;
 }

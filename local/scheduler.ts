@@ -6,7 +6,10 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * The embedded stand-in for EventBridge Scheduler: calls `fire` with the scheduled time at each
  * quarterly trigger. Long waits are split, since Node timers cap at about 24.8 days.
  */
-export function startQuarterlySchedule(fire: (scheduledTime: string) => void, now: () => Date = () => new Date()) {
+export function startQuarterlySchedule(
+  fire: (scheduledTime: string) => void,
+  now: () => Date = () => new Date(),
+) {
   let timer: NodeJS.Timeout | undefined;
   let next = nextQuarterlyTrigger(now());
   const arm = () => {

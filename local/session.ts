@@ -20,7 +20,9 @@ export interface LocalSession extends EmbeddedRuntime {
  * The embedded runtime on DATA_DIR's database. An empty database first gets the given data
  * directory's files (validated before anything is written), or the demo data.
  */
-export async function openLocalSession(options: { dataDir?: string; seedFrom?: string; log?: (line: string) => void } = {}): Promise<LocalSession> {
+export async function openLocalSession(
+  options: { dataDir?: string; seedFrom?: string; log?: (line: string) => void } = {},
+): Promise<LocalSession> {
   const dataDir = options.dataDir ?? dataDirFromEnv();
   const seedDir = options.seedFrom ?? DEMO_DATA_DIR;
   // Validate first: bad input writes nothing.

@@ -55,7 +55,9 @@ async function main(): Promise<void> {
   out('');
   out(`下次季度触发 / next quarterly trigger: ${schedule.next.toISOString()}（北京时间每季首日 9:00）`);
   out(`页面 / pages: ${server.url}/`);
-  out(`计划 / plan API: ${server.url}/seasons/${currentSeason()}/plan  (token: npm run rounds -- token --role coordinator)`);
+  out(
+    `计划 / plan API: ${server.url}/seasons/${currentSeason()}/plan  (token: npm run rounds -- token --role coordinator)`,
+  );
   out('按 Ctrl-C 退出 / press Ctrl-C to stop');
 
   let stopping = false;

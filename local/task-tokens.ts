@@ -41,7 +41,12 @@ async function settle(token: string, update: TokenItem): Promise<void> {
         Key: keys.taskToken(token),
         UpdateExpression: 'SET #status = :status, #output = :output, #error = :error, #cause = :cause',
         ConditionExpression: '#status = :waiting',
-        ExpressionAttributeNames: { '#status': 'status', '#output': 'output', '#error': 'error', '#cause': 'cause' },
+        ExpressionAttributeNames: {
+          '#status': 'status',
+          '#output': 'output',
+          '#error': 'error',
+          '#cause': 'cause',
+        },
         ExpressionAttributeValues: {
           ':status': update.status,
           ':output': update.output ?? null,
@@ -68,7 +73,12 @@ export async function waitForToken(token: string, signal: AbortSignal): Promise<
   await documents.send(
     new PutCommand({
       TableName: tableName,
-      Item: { ...keys.taskToken(token), type: 'task-token', status: 'waiting', createdAt: new Date().toISOString() },
+      Item: {
+        ...keys.taskToken(token),
+        type: 'task-token',
+        status: 'waiting',
+        createdAt: new Date().toISOString(),
+      },
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
@@ -87,7 +97,9 @@ export async function waitForToken(token: string, signal: AbortSignal): Promise<
     };
     const poll = async () => {
       try {
-        const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: keys.taskToken(token) }));
+        const { Item } = await documents.send(
+          new GetCommand({ TableName: tableName, Key: keys.taskToken(token) }),
+        );
         if (Item && Item.status !== 'waiting') return finish(Item as TokenItem);
       } catch {
         // The database may be restarting; the next poll tries again.
@@ -102,5 +114,7 @@ export async function waitForToken(token: string, signal: AbortSignal): Promise<
 
 /** Marks a token that nobody will settle any more (its task timed out), so a late answer is refused. */
 export async function expireToken(token: string): Promise<void> {
-  await settle(token, { status: 'failed', error: 'States.Timeout', cause: 'the task timed out' }).catch(() => {});
+  await settle(token, { status: 'failed', error: 'States.Timeout', cause: 'the task timed out' }).catch(
+    () => {},
+  );
 }

@@ -20,7 +20,11 @@ export function localFunctionArn(logicalId: string): string {
 }
 
 /** Resolves Ref, Fn::GetAtt, Fn::Join and Fn::Sub against local names (tables keep their logical ids). */
-export function resolveIntrinsics(value: unknown, template: CfnTemplate, tableNames: Record<string, string>): unknown {
+export function resolveIntrinsics(
+  value: unknown,
+  template: CfnTemplate,
+  tableNames: Record<string, string>,
+): unknown {
   const ref = (logicalId: string): string => {
     const pseudo: Record<string, string> = {
       'AWS::Partition': 'aws',

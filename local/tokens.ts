@@ -36,7 +36,11 @@ export function tokenKey(dataDir: string): Uint8Array {
   return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
 }
 
-export async function signLocalToken(dataDir: string, claims: LocalClaims, expiresInSeconds = 30 * 24 * 3600): Promise<string> {
+export async function signLocalToken(
+  dataDir: string,
+  claims: LocalClaims,
+  expiresInSeconds = 30 * 24 * 3600,
+): Promise<string> {
   const { sub, ...rest } = claims;
   return new SignJWT({ ...rest })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -53,11 +57,16 @@ export type VerifyResult = { ok: true; claims: Record<string, unknown> } | { ok:
 /** What API Gateway's JWT authorizer does: signature, issuer, audience, expiry. */
 export async function verifyLocalToken(key: Uint8Array, token: string): Promise<VerifyResult> {
   try {
-    const { payload } = await jwtVerify(token, key, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: ['HS256'] });
+    const { payload } = await jwtVerify(token, key, {
+      issuer: LOCAL_ISSUER,
+      audience: LOCAL_AUDIENCE,
+      algorithms: ['HS256'],
+    });
     return { ok: true, claims: payload as Record<string, unknown> };
   } catch (error) {
     if (error instanceof errors.JWTExpired) return { ok: false, reason: 'the token has expired' };
-    if (error instanceof errors.JWSSignatureVerificationFailed) return { ok: false, reason: 'the token signature is not valid' };
+    if (error instanceof errors.JWSSignatureVerificationFailed)
+      return { ok: false, reason: 'the token signature is not valid' };
     return { ok: false, reason: 'the token is not valid' };
   }
 }

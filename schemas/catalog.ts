@@ -9,7 +9,10 @@ export type County = z.infer<typeof County>;
 
 export const Contact = z.object({
   email: z.email().optional(),
-  phone: z.string().regex(/^\+?[0-9 -]{5,20}$/).optional(),
+  phone: z
+    .string()
+    .regex(/^\+?[0-9 -]{5,20}$/)
+    .optional(),
   webhook: z.url({ protocol: /^https?$/ }).optional(),
 });
 

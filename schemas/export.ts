@@ -10,7 +10,8 @@ const outDir = join(dirname(fileURLToPath(import.meta.url)), 'json');
 export function jsonSchemas(): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(schemas)) {
-    if (value instanceof z.ZodType) out[name] = z.toJSONSchema(value, { io: 'input', unrepresentable: 'any' });
+    if (value instanceof z.ZodType)
+      out[name] = z.toJSONSchema(value, { io: 'input', unrepresentable: 'any' });
   }
   for (const [file, { schema }] of Object.entries(schemas.DATA_FILES)) {
     out[file.replace('.json', '.file')] = z.toJSONSchema(schema, { io: 'input' });

@@ -28,4 +28,7 @@ export const LocalizedName = z.object({
 });
 export type LocalizedName = z.infer<typeof LocalizedName>;
 
-export const IsoDateTime = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time, e.g. 2026-10-01T09:00:00+08:00' });
+export const IsoDateTime = z.iso.datetime({
+  offset: true,
+  error: 'must be an ISO-8601 date-time, e.g. 2026-10-01T09:00:00+08:00',
+});

@@ -50,6 +50,10 @@ export type VisitLogEntry = z.infer<typeof VisitLogEntry>;
 export const RoundInput = z.object({
   season: SeasonId,
   autoAccept: z.boolean().default(false),
-  offerTimeoutSeconds: z.int().min(1).max(31_536_000).default(7 * 24 * 3600),
+  offerTimeoutSeconds: z
+    .int()
+    .min(1)
+    .max(31_536_000)
+    .default(7 * 24 * 3600),
 });
 export type RoundInput = z.infer<typeof RoundInput>;

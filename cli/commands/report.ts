@@ -24,7 +24,9 @@ export const reportCommand: Command = {
       return 0;
     }
     if (!flags.season || !SeasonId.safeParse(flags.season).success) {
-      throw new UsageError(`--season ${flags.season ? `"${flags.season}" is not a season like 2026-Q4` : 'is required'}\n\n${USAGE}`);
+      throw new UsageError(
+        `--season ${flags.season ? `"${flags.season}" is not a season like 2026-Q4` : 'is required'}\n\n${USAGE}`,
+      );
     }
     const format = flags.format ?? 'json';
     if (format !== 'json' && format !== 'csv') throw new UsageError(`--format "${format}": use json or csv`);
@@ -42,7 +44,10 @@ export const reportCommand: Command = {
         process.stdout.write(
           seasonReportCsv(report, (countyId, townId) => {
             const county = counties.get(countyId);
-            return [county?.name.zh ?? countyId, county?.towns.find((t) => t.id === townId)?.name.zh ?? townId];
+            return [
+              county?.name.zh ?? countyId,
+              county?.towns.find((t) => t.id === townId)?.name.zh ?? townId,
+            ];
           }),
         );
       }

@@ -100,17 +100,29 @@ export async function runRound(
     return 'FAILED';
   }
   await printStoredPlan(input.season, lang, out);
-  out(lang === 'zh' ? `状态转换 ${execution.stateTransitions} 次` : `${execution.stateTransitions} state transitions`);
+  out(
+    lang === 'zh'
+      ? `状态转换 ${execution.stateTransitions} 次`
+      : `${execution.stateTransitions} state transitions`,
+  );
   return 'SUCCEEDED';
 }
 
 /** The season's stored plan as a table, with how its offers stand. */
-export async function printStoredPlan(season: string, lang: Lang, out: (line: string) => void): Promise<void> {
+export async function printStoredPlan(
+  season: string,
+  lang: Lang,
+  out: (line: string) => void,
+): Promise<void> {
   const [{ storedPlan }, { listCounties, listSocieties }] = await Promise.all([
     import('#commons/stored-plan'),
     import('#commons/store'),
   ]);
-  const [plan, counties, societies] = await Promise.all([storedPlan(season), listCounties(), listSocieties()]);
+  const [plan, counties, societies] = await Promise.all([
+    storedPlan(season),
+    listCounties(),
+    listSocieties(),
+  ]);
   if (!plan) return;
   out('');
   out(renderPlan(plan as never, { counties, societies, needs: [], visits: [] }, lang).trimEnd());

@@ -1,9 +1,9 @@
+import { z } from 'zod';
 import { ForbiddenError, NotFoundError } from '#commons/errors';
 import { apiHandler, json, requireRole } from '#commons/http';
 import { storedPlan } from '#commons/stored-plan';
 import { parseInput } from '#commons/validation';
 import { SeasonId } from '#schemas/index';
-import { z } from 'zod';
 
 const Params = z.object({ season: SeasonId });
 
@@ -14,7 +14,8 @@ const Params = z.object({ season: SeasonId });
 export const handler = apiHandler(async (event, caller) => {
   requireRole(caller, 'coordinator', 'liaison');
   const { season } = parseInput(Params, event.pathParameters ?? {}, 'path');
-  if (caller.role === 'liaison' && !caller.county) throw new ForbiddenError('a liaison token must name a county');
+  if (caller.role === 'liaison' && !caller.county)
+    throw new ForbiddenError('a liaison token must name a county');
 
   const plan = await storedPlan(season);
   if (!plan) throw new NotFoundError(`season ${season} has no plan yet`);

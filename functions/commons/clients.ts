@@ -6,7 +6,12 @@ import { requiredEnv } from './config.ts';
 const endpoint = process.env.DYNAMODB_ENDPOINT;
 export const dynamodb = new DynamoDBClient(
   endpoint
-    ? { endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 3 }
+    ? {
+        endpoint,
+        region: 'local',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        maxAttempts: 3,
+      }
     : { maxAttempts: 3 },
 );
 export const documents = DynamoDBDocumentClient.from(dynamodb, {

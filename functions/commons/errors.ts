@@ -39,6 +39,18 @@ export class UnauthorizedError extends Error {
   readonly statusCode = 401;
 }
 
+/** A request body over the endpoint's limit. */
+export class PayloadTooLargeError extends Error {
+  override readonly name = 'PayloadTooLargeError';
+  readonly statusCode = 413;
+}
+
+/** A request body that is not JSON (by its Content-Type). */
+export class UnsupportedMediaTypeError extends Error {
+  override readonly name = 'UnsupportedMediaTypeError';
+  readonly statusCode = 415;
+}
+
 /** A transient failure (throttling, a dropped connection): the state machine retries it with backoff. */
 export class RetryableError extends Error {
   override readonly name = 'RetryableError';

@@ -25,6 +25,8 @@ export const keys = {
   roundLog: (season: string, key: string) => ({ pk: `SEASON#${season}`, sk: `LOG#${key}` }),
   outbox: (season: string, messageId: string) => ({ pk: `OUTBOX#${season}`, sk: messageId }),
   taskToken: (token: string) => ({ pk: `TASKTOKEN#${token}`, sk: 'TOKEN' }),
+  /** One POST's Idempotency-Key, per caller: `scope` is a hash of the caller and the key. */
+  idempotency: (scope: string) => ({ pk: `IDEMPOTENCY#${scope}`, sk: 'IDEMPOTENCY' }),
 };
 
 /** A visit is one county's visit in one season: `2026-Q4.chunan`. Dots never occur in slugs. */
@@ -36,7 +38,9 @@ export function offerId(season: string, countyId: string, societyId: string): st
   return `${season}.${countyId}.${societyId}`;
 }
 
-export function parseOfferId(id: string): { season: string; countyId: string; societyId: string } | undefined {
+export function parseOfferId(
+  id: string,
+): { season: string; countyId: string; societyId: string } | undefined {
   const parts = id.split('.');
   if (parts.length !== 3 || parts.some((p) => p === '')) return undefined;
   const [season, countyId, societyId] = parts as [string, string, string];

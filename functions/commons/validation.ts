@@ -4,7 +4,8 @@ import { type FieldIssue, InvalidInputError } from './errors.ts';
 /** `[2].towns[0].id` style paths, as the CLI and the API report them. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
-  for (const part of path) out += typeof part === 'number' ? `[${part}]` : out ? `.${String(part)}` : String(part);
+  for (const part of path)
+    out += typeof part === 'number' ? `[${part}]` : out ? `.${String(part)}` : String(part);
   return out || '(root)';
 }
 

@@ -4,18 +4,28 @@ import { nextQuarterlyTrigger } from '../../domain/schedule.ts';
 
 describe('quarterly trigger, cron(0 9 1 1,4,7,10 ? *) in Asia/Shanghai', () => {
   it('fires at 09:00 Shanghai (01:00 UTC) on the first day of the next quarter', () => {
-    expect(nextQuarterlyTrigger(new Date('2026-11-29T10:00:00Z')).toISOString()).toBe('2027-01-01T01:00:00.000Z');
-    expect(nextQuarterlyTrigger(new Date('2026-02-10T00:00:00Z')).toISOString()).toBe('2026-04-01T01:00:00.000Z');
+    expect(nextQuarterlyTrigger(new Date('2026-11-29T10:00:00Z')).toISOString()).toBe(
+      '2027-01-01T01:00:00.000Z',
+    );
+    expect(nextQuarterlyTrigger(new Date('2026-02-10T00:00:00Z')).toISOString()).toBe(
+      '2026-04-01T01:00:00.000Z',
+    );
   });
 
   it('moves to the following quarter once the trigger time has passed', () => {
-    expect(nextQuarterlyTrigger(new Date('2026-04-01T01:00:00Z')).toISOString()).toBe('2026-07-01T01:00:00.000Z');
-    expect(nextQuarterlyTrigger(new Date('2026-04-01T00:59:59Z')).toISOString()).toBe('2026-04-01T01:00:00.000Z');
+    expect(nextQuarterlyTrigger(new Date('2026-04-01T01:00:00Z')).toISOString()).toBe(
+      '2026-07-01T01:00:00.000Z',
+    );
+    expect(nextQuarterlyTrigger(new Date('2026-04-01T00:59:59Z')).toISOString()).toBe(
+      '2026-04-01T01:00:00.000Z',
+    );
   });
 
   it('uses the Shanghai calendar year at the turn of the year', () => {
     // 2026-12-31T20:00Z is already 2027-01-01 04:00 in Shanghai: the 09:00 trigger that day is next.
-    expect(nextQuarterlyTrigger(new Date('2026-12-31T20:00:00Z')).toISOString()).toBe('2027-01-01T01:00:00.000Z');
+    expect(nextQuarterlyTrigger(new Date('2026-12-31T20:00:00Z')).toISOString()).toBe(
+      '2027-01-01T01:00:00.000Z',
+    );
   });
 });
 

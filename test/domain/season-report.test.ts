@@ -2,8 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { seasonReport, seasonReportCsv } from '../../domain/season-report.ts';
 
 const visits = [
-  { countyId: 'tonglu', townId: 'fenshui', questions: [{ needIds: ['n3'] }, { needIds: [] }], unassignedNeedIds: ['n3'] },
-  { countyId: 'chunan', townId: 'fenkou', questions: [{ needIds: ['n1', 'n2'] }, { needIds: [] }], unassignedNeedIds: [] },
+  {
+    countyId: 'tonglu',
+    townId: 'fenshui',
+    questions: [{ needIds: ['n3'] }, { needIds: [] }],
+    unassignedNeedIds: ['n3'],
+  },
+  {
+    countyId: 'chunan',
+    townId: 'fenkou',
+    questions: [{ needIds: ['n1', 'n2'] }, { needIds: [] }],
+    unassignedNeedIds: [],
+  },
 ];
 
 describe('season report', () => {
@@ -19,21 +29,41 @@ describe('season report', () => {
     );
 
     expect(report.counties.map((c) => c.countyId)).toEqual(['chunan', 'tonglu']);
-    expect(report.counties[0]).toMatchObject({ collected: 2, assigned: 1, unassigned: 1, visited: 0, handled: 0, carriedOver: 2 });
-    expect(report.total).toEqual({ collected: 3, assigned: 1, unassigned: 2, visited: 0, handled: 0, cooperations: 0, carriedOver: 3 });
+    expect(report.counties[0]).toMatchObject({
+      collected: 2,
+      assigned: 1,
+      unassigned: 1,
+      visited: 0,
+      handled: 0,
+      carriedOver: 2,
+    });
+    expect(report.total).toEqual({
+      collected: 3,
+      assigned: 1,
+      unassigned: 2,
+      visited: 0,
+      handled: 0,
+      cooperations: 0,
+      carriedOver: 3,
+    });
   });
 
   it('counts only resolved outcomes as handled and carries the rest over', () => {
-    const report = seasonReport('2026-Q4', visits, [], [
-      {
-        countyId: 'chunan',
-        outcomes: [
-          { needId: 'n1', outcome: 'resolved' },
-          { needId: 'n2', outcome: 'partial' },
-        ],
-        cooperations: [{ title: '水稻种植合作' }],
-      },
-    ]);
+    const report = seasonReport(
+      '2026-Q4',
+      visits,
+      [],
+      [
+        {
+          countyId: 'chunan',
+          outcomes: [
+            { needId: 'n1', outcome: 'resolved' },
+            { needId: 'n2', outcome: 'partial' },
+          ],
+          cooperations: [{ title: '水稻种植合作' }],
+        },
+      ],
+    );
 
     expect(report.counties[0]).toMatchObject({ visited: 1, handled: 1, cooperations: 1, carriedOver: 1 });
     expect(report.total).toMatchObject({ visited: 1, handled: 1, cooperations: 1, carriedOver: 2 });

@@ -49,18 +49,25 @@ describe('the round state machine on the demo data', () => {
     expect(execution.status).toBe('SUCCEEDED');
     const plan = await storedPlan('2026-Q4');
     const expected = planRound('2026-Q4', demo);
-    expect(plan?.visits.map(({ countyId, townId, questions, unassignedNeedIds, assignments }) => ({
-      countyId,
-      townId,
-      questions,
-      unassignedNeedIds,
-      assignments: assignments.map(({ societyId, needIds }) => ({ societyId, needIds })),
-    }))).toEqual([...expected.visits].sort((a, b) => a.countyId.localeCompare(b.countyId)));
+    expect(
+      plan?.visits.map(({ countyId, townId, questions, unassignedNeedIds, assignments }) => ({
+        countyId,
+        townId,
+        questions,
+        unassignedNeedIds,
+        assignments: assignments.map(({ societyId, needIds }) => ({ societyId, needIds })),
+      })),
+    ).toEqual([...expected.visits].sort((a, b) => a.countyId.localeCompare(b.countyId)));
     expect(plan?.visits.map((v) => v.countyId)).toEqual(['chunan', 'jiande', 'linan', 'tonglu']);
     const assignments = plan?.visits.flatMap((v) => v.assignments) ?? [];
     expect(assignments.length).toBeGreaterThan(0);
     expect(assignments.every((a) => a.status === 'accepted')).toBe(true);
-    expect(execution.output).toMatchObject({ season: '2026-Q4', visits: 4, offers: assignments.length, accepted: assignments.length });
+    expect(execution.output).toMatchObject({
+      season: '2026-Q4',
+      visits: 4,
+      offers: assignments.length,
+      accepted: assignments.length,
+    });
     expect((await store.getRound('2026-Q4'))?.status).toBe('completed');
   });
 
@@ -68,7 +75,9 @@ describe('the round state machine on the demo data', () => {
     const plan = await storedPlan('2026-Q4');
     const visit = plan!.visits[0]!;
     const log = await store.visitLog(visit.id);
-    const kinds = log.map((entry) => `${entry.kind}${entry.detail?.societyId ? `:${entry.detail.societyId}` : ''}`);
+    const kinds = log.map(
+      (entry) => `${entry.kind}${entry.detail?.societyId ? `:${entry.detail.societyId}` : ''}`,
+    );
     expect(kinds[0]).toBe('planned');
     for (const assignment of visit.assignments) {
       expect(kinds).toContain(`offered:${assignment.societyId}`);
@@ -80,10 +89,15 @@ describe('the round state machine on the demo data', () => {
     const before = await seasonSnapshot('2026-Q4');
     const events: EventLog[] = [];
 
-    const execution = await runtime.runner.run({ season: '2026-Q4', autoAccept: true }, { onEvent: (e) => events.push(e) });
+    const execution = await runtime.runner.run(
+      { season: '2026-Q4', autoAccept: true },
+      { onEvent: (e) => events.push(e) },
+    );
 
     expect(execution.status).toBe('SUCCEEDED');
-    const entered = events.filter((e) => e.type === 'StateEntered').map((e) => (e as { state: { name: string } }).state.name);
+    const entered = events
+      .filter((e) => e.type === 'StateEntered')
+      .map((e) => (e as { state: { name: string } }).state.name);
     expect(entered).toContain('IsSeasonAlreadyPlanned');
     expect(entered).not.toContain('ChooseTownPerCounty');
     expect(entered).not.toContain('PersistPlan');
@@ -104,7 +118,10 @@ describe('the round state machine on the demo data', () => {
             ? run
             : async (input) => {
                 calls++;
-                if (calls === 1) throw Object.assign(new Error('Rate exceeded'), { name: 'Lambda.TooManyRequestsException' });
+                if (calls === 1)
+                  throw Object.assign(new Error('Rate exceeded'), {
+                    name: 'Lambda.TooManyRequestsException',
+                  });
                 return run(input);
               },
       },
@@ -112,7 +129,12 @@ describe('the round state machine on the demo data', () => {
 
     expect(execution.status).toBe('SUCCEEDED');
     expect(calls).toBe(2);
-    expect(events.some((e) => e.type === 'StateRetried' && (e as { state: { name: string } }).state.name === 'AssignSocieties')).toBe(true);
+    expect(
+      events.some(
+        (e) =>
+          e.type === 'StateRetried' && (e as { state: { name: string } }).state.name === 'AssignSocieties',
+      ),
+    ).toBe(true);
     expect((await storedPlan('2027-Q1'))?.visits).toHaveLength(4);
   });
 
@@ -134,7 +156,12 @@ describe('the round state machine on the demo data', () => {
     expect(execution.error?.name).toBe('RoundFailed');
     const log = await store.roundLog('2027-Q2');
     expect(log).toEqual([
-      expect.objectContaining({ sk: 'LOG#failed#failing-persist', kind: 'failed', error: 'StorageBrokenError', cause: expect.stringContaining('disk on fire') }),
+      expect.objectContaining({
+        sk: 'LOG#failed#failing-persist',
+        kind: 'failed',
+        error: 'StorageBrokenError',
+        cause: expect.stringContaining('disk on fire'),
+      }),
     ]);
     expect(await storedPlan('2027-Q2')).toBeUndefined();
   });
@@ -154,7 +181,9 @@ describe('the round state machine on the demo data', () => {
     const [accepted, declined, ...unanswered] = waiting.sort((a, b) => a.id.localeCompare(b.id));
     await offers.answerOffer(accepted!.id, 'accept', 'team-a');
     await offers.answerOffer(declined!.id, 'decline', 'team-b', '本季人手不足');
-    await expect(offers.answerOffer(declined!.id, 'accept', 'team-b')).rejects.toMatchObject({ name: 'ConflictError' });
+    await expect(offers.answerOffer(declined!.id, 'accept', 'team-b')).rejects.toMatchObject({
+      name: 'ConflictError',
+    });
 
     const execution = await running;
 
@@ -165,11 +194,15 @@ describe('the round state machine on the demo data', () => {
     for (const offer of unanswered) expect(after.get(offer.id)?.status).toBe('expired');
     const declinedLog = await store.visitLog(declined!.visitId);
     expect(declinedLog).toContainEqual(
-      expect.objectContaining({ kind: 'declined', detail: expect.objectContaining({ reason: '本季人手不足' }) }),
+      expect.objectContaining({
+        kind: 'declined',
+        detail: expect.objectContaining({ reason: '本季人手不足' }),
+      }),
     );
     const { capacityUsed } = await store.seasonItems(season);
     expect(capacityUsed[declined!.societyId] ?? 0).toBe(
-      [...after.values()].filter((o) => o.societyId === declined!.societyId && o.status === 'accepted').length,
+      [...after.values()].filter((o) => o.societyId === declined!.societyId && o.status === 'accepted')
+        .length,
     );
   });
 });

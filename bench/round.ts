@@ -1,0 +1,172 @@
+// Issue 2's figures: each function's bundle size and import time (ratio to an empty bundle), state
+// transitions and DynamoDB write units per county for one round, and the demo round's wall time.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { loadDataDir } from '../cli/data-dir.ts';
+import { synthesizeRoundsTemplate } from '../infra/rounds-stack.ts';
+import { bootEmbeddedRuntime } from '../local/runtime.ts';
+import { DEMO_DATA_DIR } from '../local/session.ts';
+
+const IMPORT_RUNS = 7;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+/** Milliseconds to import a module in a fresh Node process, median of several processes. */
+function importMs(file: string): number {
+  const script = `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`;
+  const runs: number[] = [];
+  for (let i = 0; i < IMPORT_RUNS; i++) {
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: {
+        ...process.env,
+        TABLE_NAME: 'bench',
+        AWS_REGION: 'ap-east-1',
+        ALERT_TOPIC_ARN: 'arn:aws:sns:ap-east-1:0:bench',
+      },
+      encoding: 'utf8',
+    });
+    runs.push(Number(out.trim()));
+  }
+  return median(runs);
+}
+
+function bundles(): void {
+  // The very bundles `cdk deploy` uploads: synthesize with esbuild bundling on.
+  const { template, app } = synthesizeRoundsTemplate({ bundle: true });
+  const outdir = app.outdir;
+  const empty = join(mkdtempSync(join(tmpdir(), 'bench-empty-')), 'index.mjs');
+  writeFileSync(empty, 'export {};\n');
+  const baseline = importMs(empty);
+
+  const rows: string[][] = [];
+  type Resource = {
+    Type: string;
+    Metadata?: Record<string, string>;
+    Properties?: { Code?: { S3Key?: string } };
+  };
+  for (const resource of Object.values(template.Resources as Record<string, Resource>)) {
+    if (resource.Type !== 'AWS::Lambda::Function') continue;
+    const id = resource.Metadata?.['mountain-rounds:function-id'];
+    // A bundled asset's S3 key is its hash; the cloud assembly keeps it as `asset.<hash>/`.
+    const hash = resource.Properties?.Code?.S3Key?.replace(/\.zip$/, '');
+    if (!id || !hash) continue;
+    const file = join(outdir, `asset.${hash}`, 'index.mjs');
+    const bytes = statSync(file).size;
+    const gzipped = gzipSync(readFileSync(file)).length;
+    const ms = importMs(file);
+    rows.push([
+      id,
+      (bytes / 1024).toFixed(0),
+      (gzipped / 1024).toFixed(0),
+      ms.toFixed(1),
+      (ms / baseline).toFixed(1),
+    ]);
+  }
+  rows.sort((a, b) => (a[0] as string).localeCompare(b[0] as string));
+  console.log(
+    `\nFunction bundles (import time: median of ${IMPORT_RUNS} fresh processes; empty bundle ${baseline.toFixed(2)} ms)`,
+  );
+  table(['function', 'KiB', 'KiB gz', 'import ms', 'import ÷ empty'], rows);
+}
+
+async function round(): Promise<void> {
+  const runtime = await bootEmbeddedRuntime();
+  try {
+    const demo = loadDataDir(DEMO_DATA_DIR);
+    const { seedIfEmpty } = await import('../local/seed.ts');
+    await seedIfEmpty(demo);
+    const { dynamodb } = await import('../functions/commons/clients.ts');
+
+    // Count write capacity as DynamoDB reports it: ask every write for its consumed capacity.
+    const WRITES = new Set([
+      'PutItemCommand',
+      'UpdateItemCommand',
+      'DeleteItemCommand',
+      'TransactWriteItemsCommand',
+      'BatchWriteItemCommand',
+    ]);
+    let writeUnits = 0;
+    let writeRequests = 0;
+    dynamodb.middlewareStack.add(
+      (next, context) => async (args) => {
+        const counted = WRITES.has(context.commandName ?? '');
+        if (counted) (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
+        const result = await next(args);
+        if (counted) {
+          writeRequests++;
+          const consumed = (
+            result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }
+          ).ConsumedCapacity;
+          for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : [])
+            writeUnits += c.CapacityUnits ?? 0;
+        }
+        return result;
+      },
+      { step: 'initialize', name: 'benchWriteUnits' },
+    );
+
+    // Baseline in the same run: one raw PutItem round trip on the same database.
+    const { PutItemCommand } = await import('@aws-sdk/client-dynamodb');
+    const putTimes: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const t = performance.now();
+      await dynamodb.send(
+        new PutItemCommand({
+          TableName: runtime.tableName,
+          Item: { pk: { S: 'BENCH' }, sk: { S: String(i) } },
+        }),
+      );
+      putTimes.push(performance.now() - t);
+    }
+    const putMs = median(putTimes);
+    writeUnits = 0;
+    writeRequests = 0;
+
+    const counties = demo.counties.filter((c) => c.towns.length > 0).length;
+    const started = performance.now();
+    const execution = await runtime.runner.run({ season: '2026-Q4', autoAccept: true });
+    const wallMs = performance.now() - started;
+    if (execution.status !== 'SUCCEEDED') throw new Error(`demo round failed: ${execution.error?.message}`);
+    const offers = (execution.output as { offers: number }).offers;
+
+    console.log(`\nDemo round 2026-Q4 (${counties} counties, ${offers} offers, societies accept at once)`);
+    table(
+      ['figure', 'total', 'per county'],
+      [
+        [
+          'state transitions',
+          String(execution.stateTransitions),
+          (execution.stateTransitions / counties).toFixed(1),
+        ],
+        ['DynamoDB write requests', String(writeRequests), (writeRequests / counties).toFixed(1)],
+        ['DynamoDB write capacity units', writeUnits.toFixed(0), (writeUnits / counties).toFixed(1)],
+        ['wall time (ms), database up', wallMs.toFixed(0), (wallMs / counties).toFixed(0)],
+        [
+          'wall time ÷ one PutItem round trip',
+          (wallMs / putMs).toFixed(0),
+          (wallMs / putMs / counties).toFixed(0),
+        ],
+      ],
+    );
+    console.log(`(one PutItem round trip on the same DynamoDB Local: median ${putMs.toFixed(2)} ms)`);
+  } finally {
+    await runtime.close();
+  }
+}
+
+function table(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] as number)).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const row of rows) console.log(line(row));
+}
+
+bundles();
+await round();
