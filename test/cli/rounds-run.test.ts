@@ -1,0 +1,157 @@
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// The `rounds` command and `npm start` as a user runs them: separate processes on a DATA_DIR.
+const ROOT = join(import.meta.dirname, '..', '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+const dirs: string[] = [];
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+}
+
+function rounds(args: string[], dataDir: string) {
+  return spawnSync(TSX, ['cli/main.ts', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, DATA_DIR: dataDir, DYNAMODB_ENDPOINT: '' },
+    timeout: 120_000,
+  });
+}
+
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('rounds run and rounds report', () => {
+  const dataDir = tempDir('rounds-run-');
+
+  it('runs a season end to end on the demo data and reports its figures', () => {
+    const run = rounds(['run', '--season', '2026-Q4', '--auto-accept'], dataDir);
+
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('✓ 完成本轮 (CompleteRound)');
+    expect(run.stdout).toMatch(/淳安县\s+\S+镇/);
+    const report = rounds(['report', '--season', '2026-Q4'], dataDir);
+    expect(report.status).toBe(0);
+    const figures = JSON.parse(report.stdout);
+    expect(figures.counties.map((c: { countyId: string }) => c.countyId)).toEqual([
+      'chunan',
+      'jiande',
+      'linan',
+      'tonglu',
+    ]);
+    expect(figures.total.collected).toBeGreaterThan(0);
+    expect(figures.total.collected).toBe(figures.total.assigned + figures.total.unassigned);
+  });
+
+  it('prints the report as CSV with a byte-order mark and Chinese headers', () => {
+    const report = rounds(['report', '--season', '2026-Q4', '--format', 'csv'], dataDir);
+
+    expect(report.status).toBe(0);
+    expect(report.stdout.startsWith('\uFEFF县（市、区）,走访乡镇,收集需求')).toBe(true);
+    expect(report.stdout).toContain('淳安县');
+  });
+
+  it('exits 2 naming the file when --data is invalid, and writes nothing', () => {
+    const fresh = tempDir('rounds-bad-');
+    const bad = tempDir('rounds-data-');
+    writeFileSync(
+      join(bad, 'counties.json'),
+      '[{"id": "Chun An", "name": {"zh": "淳安县", "en": "Chun\'an"}, "towns": []}]',
+    );
+    writeFileSync(join(bad, 'societies.json'), '[]');
+    writeFileSync(join(bad, 'needs.json'), '[]');
+
+    const run = rounds(['run', '--season', '2026-Q4', '--data', bad], fresh);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('counties.json');
+    expect(run.stderr).toContain('[0].id');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(spawnSync('ls', [fresh], { encoding: 'utf8' }).stdout.trim()).toBe('');
+  });
+
+  it('exits 2 for a malformed season without touching the database', () => {
+    const run = rounds(['run', '--season', '2026-Q5'], tempDir('rounds-season-'));
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('--season');
+  });
+
+  it('prints tokens for each role, and refuses a liaison without a county', () => {
+    expect(rounds(['token', '--role', 'coordinator'], dataDir).stdout).toMatch(
+      /^ey[\w-]+\.[\w-]+\.[\w-]+\n$/,
+    );
+    const liaison = rounds(['token', '--role', 'liaison'], dataDir);
+    expect(liaison.status).toBe(2);
+    expect(liaison.stderr).toContain('--county');
+  });
+});
+
+describe('npm start', () => {
+  function start(dataDir: string): {
+    child: ChildProcessWithoutNullStreams;
+    output: () => string;
+    waitFor: (text: string) => Promise<void>;
+  } {
+    const child = spawn(TSX, ['local/start.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, DATA_DIR: dataDir, PORT: '0', DYNAMODB_ENDPOINT: '' },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    const waitFor = (text: string) =>
+      new Promise<void>((resolve, reject) => {
+        const deadline = setTimeout(() => reject(new Error(`no "${text}" in:\n${output}`)), 90_000);
+        const check = () => {
+          if (output.includes(text)) {
+            clearTimeout(deadline);
+            resolve();
+          } else if (child.exitCode !== null) {
+            clearTimeout(deadline);
+            reject(new Error(`exited ${child.exitCode}:\n${output}`));
+          } else setTimeout(check, 100);
+        };
+        check();
+      });
+    return { child, output: () => output, waitFor };
+  }
+
+  async function stop(child: ChildProcessWithoutNullStreams): Promise<void> {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    await exited;
+  }
+
+  it('serves the API, completes the current round, and does not run it again after a restart', async () => {
+    const dataDir = tempDir('npm-start-');
+    const first = start(dataDir);
+    await first.waitFor('Listening on http://127.0.0.1:');
+    await first.waitFor('按 Ctrl-C 退出');
+    const url = /Listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(first.output())![1];
+    const token = rounds(['token', '--role', 'coordinator'], dataDir).stdout.trim();
+    const counties = await fetch(`${url}/counties`, { headers: { authorization: `Bearer ${token}` } });
+    expect(counties.status).toBe(200);
+    expect((await counties.json()).items).toHaveLength(4);
+    expect(first.output()).toContain('✓ 完成本轮 (CompleteRound)');
+    await stop(first.child);
+
+    const second = start(dataDir);
+    await second.waitFor('按 Ctrl-C 退出');
+    expect(second.output()).toContain('不再重复运行');
+    expect(second.output()).not.toContain('(LoadRound)');
+    await stop(second.child);
+  });
+});
