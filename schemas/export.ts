@@ -1,5 +1,5 @@
 // Writes every schema as JSON Schema into schemas/json/, for programs that are not TypeScript.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -22,6 +22,7 @@ export function jsonSchemas(): Record<string, unknown> {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   mkdirSync(outDir, { recursive: true });
   const all = jsonSchemas();
+  for (const stale of readdirSync(outDir).filter((f) => f.endsWith('.schema.json'))) rmSync(join(outDir, stale));
   for (const [name, schema] of Object.entries(all)) {
     writeFileSync(join(outDir, `${name}.schema.json`), `${JSON.stringify(schema, null, 2)}\n`);
   }
