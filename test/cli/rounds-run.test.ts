@@ -2,12 +2,14 @@ import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:chil
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 
 // The `rounds` command and `npm start` as a user runs them: separate processes on a DATA_DIR.
 const ROOT = join(import.meta.dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const dirs: string[] = [];
+// Each command starts a JVM and synthesizes the stack; on a busy 2-core machine that takes a while.
+vi.setConfig({ testTimeout: 240_000 });
 
 function tempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -20,7 +22,7 @@ function rounds(args: string[], dataDir: string) {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, DATA_DIR: dataDir, DYNAMODB_ENDPOINT: '' },
-    timeout: 120_000,
+    timeout: 200_000,
   });
 }
 
