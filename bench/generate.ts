@@ -142,7 +142,12 @@ function pick<T>(next: () => number, items: readonly T[], weightOf: (item: T) =>
   return items[items.length - 1]!;
 }
 
-function pickDistinct<T>(next: () => number, items: readonly T[], weightOf: (item: T) => number, count: number) {
+function pickDistinct<T>(
+  next: () => number,
+  items: readonly T[],
+  weightOf: (item: T) => number,
+  count: number,
+) {
   const chosen: T[] = [];
   while (chosen.length < Math.min(count, items.length)) {
     const item = pick(next, items, (candidate) => (chosen.includes(candidate) ? 0 : weightOf(candidate)));
@@ -155,7 +160,16 @@ function pad(value: number, width: number): string {
   return String(value).padStart(width, '0');
 }
 
-const SEASONS_BEFORE = ['2024-Q4', '2025-Q1', '2025-Q2', '2025-Q3', '2025-Q4', '2026-Q1', '2026-Q2', '2026-Q3'];
+const SEASONS_BEFORE = [
+  '2024-Q4',
+  '2025-Q1',
+  '2025-Q2',
+  '2025-Q3',
+  '2025-Q4',
+  '2026-Q1',
+  '2026-Q2',
+  '2026-Q3',
+];
 
 /** A data set of the given size; the planned season is 2026-Q4. */
 export function generateInstance(size: InstanceSize, seed = 1): DataSet {
@@ -177,7 +191,9 @@ export function generateInstance(size: InstanceSize, seed = 1): DataSet {
       })),
     });
     // Zipf-like: the county seat and a couple of market towns collect most needs.
-    townWeights.push(Array.from({ length: townCount }, () => 1 / (1 + Math.floor(next() * townCount)) ** 1.2));
+    townWeights.push(
+      Array.from({ length: townCount }, () => 1 / (1 + Math.floor(next() * townCount)) ** 1.2),
+    );
     specialities.push(pickDistinct(next, FIELDS, (f) => f.weight, integer(next, [2, 3])).map((f) => f.zh));
   }
 

@@ -1,8 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { z } from 'zod';
-import { checkReferences, type DataIssue } from '#domain/references';
-import { DATA_FILES, type DataSet } from '#schemas/index';
+import { checkOverrideReferences, checkReferences, type DataIssue } from '#domain/references';
+import { DATA_FILES, type DataSet, Overrides, type SeasonId } from '#schemas/index';
 
 /** The issues shown in an error message; all of them stay on `issues`. */
 const MAX_ISSUES_SHOWN = 50;
@@ -53,6 +53,42 @@ export function loadDataDir(dir: string): DataSet {
   const referenceIssues = checkReferences(data);
   if (referenceIssues.length > 0) throw new DataDirError(dir, referenceIssues);
   return data;
+}
+
+/** The overrides file a data directory may hold. */
+export const OVERRIDES_FILE = 'overrides.json';
+
+/**
+ * Reads and validates a coordinator's overrides file (schemas/overrides.ts), then checks it against
+ * the data set. Errors name the file and the path in it, like those of the data directory.
+ * Returns undefined when `optional` and the file does not exist.
+ */
+export function loadOverrides(
+  path: string,
+  data: DataSet,
+  season: SeasonId | undefined,
+  { optional = false } = {},
+): Overrides | undefined {
+  const dir = dirname(path);
+  const file = basename(path);
+  const issues: DataIssue[] = [];
+  const text = readDataFile(dir, file, !optional, issues);
+  if (text === undefined) {
+    if (issues.length > 0) throw new DataDirError(dir, issues);
+    return undefined;
+  }
+  const json = parseJson(file, text, issues);
+  if (json === undefined) throw new DataDirError(dir, issues);
+  const result = Overrides.safeParse(json, { reportInput: true });
+  if (!result.success) {
+    throw new DataDirError(
+      dir,
+      result.error.issues.map((issue) => schemaIssue(file, issue)),
+    );
+  }
+  const referenceIssues = checkOverrideReferences(data, result.data, season, file);
+  if (referenceIssues.length > 0) throw new DataDirError(dir, referenceIssues);
+  return result.data;
 }
 
 /** `<dir>/<file>: <path>: <what is wrong>`, one line per issue. */

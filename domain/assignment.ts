@@ -1,313 +1,360 @@
-import type { Assignment, Need, Society } from '#schemas/index';
-import { URGENCY_WEIGHT } from '#schemas/index';
+import type { Assignment } from '#schemas/index';
+import { solveExact } from './assignment-exact.ts';
+import { solveLarge } from './assignment-large.ts';
+import {
+  type AssignmentInput,
+  type AssignmentModel,
+  buildModel,
+  compareIds,
+  components,
+  coverableWeight,
+  coveredWeight,
+  fill,
+  findCandidate,
+  type Joined,
+  loadSquares,
+  maxLoadFraction,
+  pairCount,
+  prune,
+  usage,
+} from './assignment-model.ts';
 
-export type AssignableNeed = Pick<Need, 'id' | 'theme' | 'field' | 'urgency'>;
-export type AssignableSociety = Pick<Society, 'id' | 'themes' | 'fields' | 'capacityPerSeason'>;
-
-export interface VisitToStaff {
-  countyId: string;
-  townId: string;
-  needs: readonly AssignableNeed[];
-}
-
-export interface AssignmentInput {
-  visits: readonly VisitToStaff[];
-  societies: readonly AssignableSociety[];
-  /** Visits each society already joined this season; they count against its capacity and its load. */
-  capacityUsed?: Readonly<Record<string, number>>;
-}
+export {
+  type AssignableNeed,
+  type AssignableSociety,
+  type AssignmentInput,
+  isCompetent,
+  type SocietyExclusion,
+  type SocietyPin,
+  type VisitToStaff,
+} from './assignment-model.ts';
 
 export interface StaffedVisit {
   countyId: string;
   townId: string;
-  /** Sorted by societyId; each needIds sorted. */
+  /** Sorted by societyId; each needIds sorted and never empty. */
   assignments: Assignment[];
   /** Sorted. */
   unassignedNeedIds: string[];
 }
 
-/** A society may cover a need only when both the need's theme and its field are among the society's. */
-export function isCompetent(
-  society: Pick<Society, 'themes' | 'fields'>,
-  need: Pick<Need, 'theme' | 'field'>,
-) {
-  return society.themes.includes(need.theme) && society.fields.includes(need.field);
+/** How good a plan is, in rule 4's order. */
+export interface AssignmentObjective {
+  /** (a) Summed urgency weight of the covered needs. */
+  weight: number;
+  /** (b) Society-visit pairs. */
+  pairs: number;
+  /**
+   * (c) Σ over societies of (visits joined this season, earlier ones included / capacityPerSeason)²:
+   * smaller is more even. Rounded to 6 decimals.
+   */
+  loadSquares: number;
+  /** The largest load fraction among societies on at least one visit of this plan. */
+  maxLoadFraction: number;
 }
 
-/** Bounds the local search so a large season still plans in well under a second. */
-const MAX_IMPROVEMENT_TRIALS = 5_000;
+export interface AssignmentBound {
+  /** The simple bound: summed weight of the needs some available society is competent for. */
+  coverableWeight: number;
+  /** The best proven upper bound on (a) (the optimum itself when `optimal.weight`). */
+  weight: number;
+  /** Which parts of the objective are proven optimal. */
+  optimal: { weight: boolean; pairs: boolean; balance: boolean };
+  /** `exact`: branch and cut on every component; `column-generation` on at least one large one. */
+  method: 'exact' | 'column-generation';
+}
+
+export interface AssignmentSolution {
+  /** In input order. */
+  visits: StaffedVisit[];
+  objective: AssignmentObjective;
+  bound: AssignmentBound;
+  /** The canonical model and the chosen pairs, for explanations. */
+  model: AssignmentModel;
+  joined: Joined;
+  /** To start a related solve (the same season with one override less) from this one. */
+  warmStart: WarmStart;
+}
+
+/** A previous solution of a related problem, by ids: its plan and the patterns it generated. */
+export interface WarmStart {
+  /** Society ids joining each county's visit. */
+  plan: ReadonlyMap<string, readonly string[]>;
+  /** Sets of society ids tried at each county's visit (column generation only). */
+  patterns: ReadonlyMap<string, readonly (readonly string[])[]>;
+}
+
+export interface AssignmentOptions {
+  /** Seconds allowed to a large component's solve. @default 30 */
+  timeLimit?: number;
+  /** Start from a related solution; pairs no longer possible are dropped. */
+  warmStart?: WarmStart;
+}
+
+/** A component with at most this many candidate pairs is solved by branch and cut, exactly. */
+export const EXACT_MAX_PAIRS = 2_500;
+
+/** A coordinator override the plan cannot honour; `override` names it, like `pins[0]`. */
+export interface OverrideConflict {
+  override: string;
+  message: string;
+}
+
+export class OverrideConflictError extends Error {
+  override name = 'OverrideConflictError';
+  readonly conflicts: OverrideConflict[];
+
+  constructor(conflicts: OverrideConflict[]) {
+    super(conflicts.map((conflict) => `${conflict.override}: ${conflict.message}`).join('\n'));
+    this.conflicts = conflicts;
+  }
+}
 
 /**
  * Rule 4: which societies join which visits and which needs each covers.
  *
  * Always holds: a society covers only needs it is competent for, each need is covered at most
  * once, a society uses one unit of capacity per visit it joins and never more than
- * `capacityPerSeason - capacityUsed`.
+ * `capacityPerSeason - capacityUsed`; pinned pairs are kept and excluded ones never made.
  *
- * The objective — (a) most urgency weight covered, (b) fewest society-visit pairs, (c) balanced
- * load (smallest sum of squared visits per society, counting `capacityUsed`) — is pursued by a
- * HEURISTIC, not solved exactly:
- * 1. greedy: repeatedly join the (society, visit) pair that newly covers the most weight; ties go
- *    to the society with more capacity left, then the less loaded, then society id, then visit order;
- * 2. prune: drop pairs whose needs are all covered by other societies on the same visit;
- * 3. local search: for each joined pair, try replacing it with every other useful pair, refill
- *    greedily, prune, and keep the result when it scores better on (a, b, c); repeat until no move
- *    helps or the trial budget is spent.
- * Within a visit, a need that several joined societies could cover goes to the one with the fewest
- * needs there so far. Every step iterates in id order, so the same input gives the same output.
+ * Objective, lexicographic: (a) most urgency weight covered, (b) fewest society-visit pairs,
+ * (c) most even load, measured as the smallest Σ over societies of (load / capacityPerSeason)²
+ * with load counting `capacityUsed`. See `solveAssignment` for how it is solved and what is proven.
+ * The same input in any order gives the same output.
  */
-export function assignSocieties({ visits, societies, capacityUsed = {} }: AssignmentInput): StaffedVisit[] {
-  const problem = buildProblem(visits, societies, capacityUsed);
-  const initial = emptyState(problem);
-  fill(problem, initial);
-  prune(problem, initial);
-  const best = improve(problem, initial);
-  return visits.map((visit, v) => staffVisit(problem, best, visit, v));
+export function assignSocieties(input: AssignmentInput): StaffedVisit[] {
+  return solveAssignment(input).visits;
 }
 
-interface Problem {
-  /** Sorted by id, so index order is id order. */
-  societies: AssignableSociety[];
-  visitCount: number;
-  /** [visit][need] */
-  weights: number[][];
-  /** [society][visit] → indices of the visit's needs the society is competent for. */
-  competent: number[][][];
-  capacityLeft: number[];
-  priorLoad: number[];
-}
-
-interface State {
-  /** [society * visitCount + visit] is 1 when the society joins the visit. */
-  joined: Uint8Array;
-  /** Visits joined per society in this plan. */
-  used: number[];
-}
-
-interface Score {
-  weight: number;
-  pairs: number;
-  loadSquares: number;
-}
-
-function buildProblem(
-  visits: readonly VisitToStaff[],
-  societies: readonly AssignableSociety[],
-  capacityUsed: Readonly<Record<string, number>>,
-): Problem {
-  const sorted = [...societies].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const priorLoad = sorted.map((society) => Math.max(0, capacityUsed[society.id] ?? 0));
-  return {
-    societies: sorted,
-    visitCount: visits.length,
-    weights: visits.map((visit) => visit.needs.map((need) => URGENCY_WEIGHT[need.urgency])),
-    competent: sorted.map((society) =>
-      visits.map((visit) =>
-        visit.needs.flatMap((need, index) => (isCompetent(society, need) ? [index] : [])),
-      ),
-    ),
-    capacityLeft: sorted.map((society, s) => Math.max(0, society.capacityPerSeason - (priorLoad[s] ?? 0))),
-    priorLoad,
-  };
-}
-
-function emptyState(problem: Problem): State {
-  return {
-    joined: new Uint8Array(problem.societies.length * problem.visitCount),
-    used: problem.societies.map(() => 0),
-  };
-}
-
-function cloneState(state: State): State {
-  return { joined: state.joined.slice(), used: [...state.used] };
-}
-
-function competentNeeds(problem: Problem, s: number, v: number): number[] {
-  return problem.competent[s]?.[v] ?? [];
-}
-
-/** How many joined societies could cover each need: [visit][need]. */
-function coverCounts(problem: Problem, state: State): number[][] {
-  const counts = problem.weights.map((weights) => weights.map(() => 0));
-  forEachJoined(problem, state, (s, v) => {
-    const visitCounts = counts[v]!;
-    for (const need of competentNeeds(problem, s, v)) visitCounts[need]! += 1;
-  });
-  return counts;
-}
-
-function forEachJoined(problem: Problem, state: State, visit: (s: number, v: number) => void): void {
-  for (let s = 0; s < problem.societies.length; s += 1) {
-    for (let v = 0; v < problem.visitCount; v += 1) {
-      if (state.joined[s * problem.visitCount + v]) visit(s, v);
-    }
-  }
-}
-
-function newlyCoveredWeight(problem: Problem, counts: number[][], s: number, v: number): number {
-  let gain = 0;
-  for (const need of competentNeeds(problem, s, v)) {
-    if (counts[v]![need] === 0) gain += problem.weights[v]![need]!;
-  }
-  return gain;
-}
-
-function hasCapacity(problem: Problem, state: State, s: number): boolean {
-  return state.used[s]! < problem.capacityLeft[s]!;
-}
-
-function join(problem: Problem, state: State, counts: number[][], s: number, v: number): void {
-  state.joined[s * problem.visitCount + v] = 1;
-  state.used[s]! += 1;
-  for (const need of competentNeeds(problem, s, v)) counts[v]![need]! += 1;
-}
-
-function leave(problem: Problem, state: State, counts: number[][], s: number, v: number): void {
-  state.joined[s * problem.visitCount + v] = 0;
-  state.used[s]! -= 1;
-  for (const need of competentNeeds(problem, s, v)) counts[v]![need]! -= 1;
-}
-
-/** Greedy step: join pairs while some society with capacity left can cover an uncovered need. */
-function fill(problem: Problem, state: State): void {
-  const counts = coverCounts(problem, state);
-  for (;;) {
-    let best: { s: number; v: number; gain: number; left: number; load: number } | undefined;
-    for (let s = 0; s < problem.societies.length; s += 1) {
-      if (!hasCapacity(problem, state, s)) continue;
-      const left = problem.capacityLeft[s]! - state.used[s]!;
-      const load = problem.priorLoad[s]! + state.used[s]!;
-      for (let v = 0; v < problem.visitCount; v += 1) {
-        if (state.joined[s * problem.visitCount + v]) continue;
-        const gain = newlyCoveredWeight(problem, counts, s, v);
-        if (gain === 0) continue;
-        // Strictly better only: iteration order already prefers lower society and visit indices.
-        if (
-          best === undefined ||
-          gain > best.gain ||
-          (gain === best.gain && (left > best.left || (left === best.left && load < best.load)))
-        ) {
-          best = { s, v, gain, left, load };
-        }
-      }
-    }
-    if (best === undefined) return;
-    join(problem, state, counts, best.s, best.v);
-  }
-}
-
-/** Drops pairs that cover nothing another joined society on the same visit does not; busiest societies first. */
-function prune(problem: Problem, state: State): void {
-  const counts = coverCounts(problem, state);
-  const pairs: { s: number; v: number }[] = [];
-  forEachJoined(problem, state, (s, v) => pairs.push({ s, v }));
-  const load = (s: number) => problem.priorLoad[s]! + state.used[s]!;
-  pairs.sort((a, b) => load(b.s) - load(a.s) || b.s - a.s || b.v - a.v);
-  for (const { s, v } of pairs) {
-    const redundant = competentNeeds(problem, s, v).every((need) => counts[v]![need]! >= 2);
-    if (redundant) leave(problem, state, counts, s, v);
-  }
-}
-
-function score(problem: Problem, state: State): Score {
-  const counts = coverCounts(problem, state);
-  let weight = 0;
-  counts.forEach((visitCounts, v) => {
-    visitCounts.forEach((count, need) => {
-      if (count > 0) weight += problem.weights[v]![need]!;
-    });
-  });
-  let pairs = 0;
-  let loadSquares = 0;
-  state.used.forEach((used, s) => {
-    pairs += used;
-    loadSquares += (problem.priorLoad[s]! + used) ** 2;
-  });
-  return { weight, pairs, loadSquares };
-}
-
-function isBetter(a: Score, b: Score): boolean {
-  if (a.weight !== b.weight) return a.weight > b.weight;
-  if (a.pairs !== b.pairs) return a.pairs < b.pairs;
-  return a.loadSquares < b.loadSquares;
-}
-
-/** Local search over "replace one joined pair by another, then refill and prune" moves; first improvement wins. */
-function improve(problem: Problem, start: State): State {
-  let current = start;
-  let currentScore = score(problem, current);
-  let trials = 0;
-  search: for (;;) {
-    const joinedPairs: { s: number; v: number }[] = [];
-    forEachJoined(problem, current, (s, v) => joinedPairs.push({ s, v }));
-    for (const removed of joinedPairs) {
-      const base = cloneState(current);
-      const baseCounts = coverCounts(problem, base);
-      leave(problem, base, baseCounts, removed.s, removed.v);
-      for (let s = 0; s < problem.societies.length; s += 1) {
-        if (!hasCapacity(problem, base, s)) continue;
-        for (let v = 0; v < problem.visitCount; v += 1) {
-          if ((s === removed.s && v === removed.v) || base.joined[s * problem.visitCount + v]) continue;
-          if (newlyCoveredWeight(problem, baseCounts, s, v) === 0) continue;
-          if (trials >= MAX_IMPROVEMENT_TRIALS) return current;
-          trials += 1;
-          const trial = cloneState(base);
-          join(problem, trial, coverCounts(problem, trial), s, v);
-          fill(problem, trial);
-          prune(problem, trial);
-          const trialScore = score(problem, trial);
-          if (isBetter(trialScore, currentScore)) {
-            current = trial;
-            currentScore = trialScore;
-            continue search;
-          }
-        }
-      }
-    }
-    return current;
-  }
-}
-
-function staffVisit(problem: Problem, state: State, visit: VisitToStaff, v: number): StaffedVisit {
-  const joinedSocieties: number[] = [];
-  forEachJoined(problem, state, (s, joinedVisit) => {
-    if (joinedVisit === v) joinedSocieties.push(s);
-  });
-  const coverers = visit.needs.map((_, need) =>
-    joinedSocieties.filter((s) => competentNeeds(problem, s, v).includes(need)),
+/**
+ * Solves rule 4 and says how good the result is.
+ *
+ * Needs no available society is competent for are set aside; the rest splits into independent
+ * components (visits linked by societies that could serve both). A component with at most
+ * EXACT_MAX_PAIRS candidate pairs — anything up to a province — is solved by HiGHS branch and cut,
+ * proving (a) and (b) optimal and then optimising (c) among those optima. A larger one goes to
+ * column generation (see assignment-large.ts), which reports a proven upper bound on (a).
+ */
+export function solveAssignment(input: AssignmentInput, options: AssignmentOptions = {}): AssignmentSolution {
+  const model = buildModel(input);
+  checkPins(model, input);
+  const joined: Joined = model.visits.map((visit) =>
+    visit.candidates.filter((candidate) => candidate.pinned).map((candidate) => candidate.society),
   );
-  const covered = new Map<number, number[]>(joinedSocieties.map((s) => [s, []]));
-  // Needs only one joined society can cover go first, so pruning's guarantee gives every society a need.
-  const order = visit.needs
-    .map((need, index) => ({ need, index }))
-    .sort(
-      (a, b) =>
-        coverers[a.index]!.length - coverers[b.index]!.length ||
-        problem.weights[v]![b.index]! - problem.weights[v]![a.index]! ||
-        (a.need.id < b.need.id ? -1 : a.need.id > b.need.id ? 1 : 0),
-    );
-  const unassignedNeedIds: string[] = [];
-  for (const { need, index } of order) {
-    const candidates = coverers[index]!;
-    if (candidates.length === 0) {
-      unassignedNeedIds.push(need.id);
-      continue;
+  const warm = warmPlan(model, joined, options.warmStart);
+  const warmPatterns = new Map<number, number[][]>();
+  model.visits.forEach((visit, v) => {
+    const patterns = options.warmStart?.patterns.get(visit.countyId) ?? [];
+    const mapped = patterns.flatMap((ids) => {
+      const societies = ids.map((id) => model.societyIndex.get(id));
+      return societies.every((s) => s !== undefined) ? [societies as number[]] : [];
+    });
+    if (mapped.length > 0) warmPatterns.set(v, mapped);
+  });
+  const patternsOut = new Map<string, string[][]>();
+  let weightBound = 0;
+  let optimalWeight = true;
+  let optimalPairs = true;
+  let optimalBalance = true;
+  let method: AssignmentBound['method'] = 'exact';
+  for (const component of components(model)) {
+    const pairs = component.reduce((sum, v) => sum + model.visits[v]!.candidates.length, 0);
+    if (pairs <= EXACT_MAX_PAIRS) {
+      const start = model.visits.map((_, v) => [...warm[v]!]);
+      fill(model, start, component);
+      prune(model, start);
+      const result = solveExact(model, component, { start });
+      for (const [v, societies] of result.joined) joined[v] = societies;
+      weightBound += result.weightBound;
+      optimalWeight &&= result.optimal;
+      optimalPairs &&= result.optimal;
+      optimalBalance &&= result.optimal && result.balanceOptimal;
+    } else {
+      method = 'column-generation';
+      const result = solveLarge(model, component, {
+        timeLimit: options.timeLimit ?? 30,
+        start: warm,
+        patterns: warmPatterns,
+      });
+      for (const [v, societies] of result.joined) joined[v] = societies;
+      for (const [v, patterns] of result.patterns) {
+        patternsOut.set(
+          model.visits[v]!.countyId,
+          patterns.map((societies) => societies.map((s) => model.societies[s]!.id)),
+        );
+      }
+      weightBound += result.weightBound;
+      optimalWeight &&= result.weight >= result.weightBound;
+      optimalPairs = false;
+      optimalBalance = false;
     }
-    const chosen = candidates.reduce((fewest, s) =>
-      covered.get(s)!.length < covered.get(fewest)!.length ? s : fewest,
-    );
-    covered.get(chosen)!.push(index);
   }
-  const assignments: Assignment[] = [];
-  for (const s of joinedSocieties) {
-    const needIds = covered.get(s)!.map((index) => visit.needs[index]!.id);
-    if (needIds.length > 0)
-      assignments.push({ societyId: problem.societies[s]!.id, needIds: needIds.sort() });
+  // A no-op on proven optima; completes a plan cut short by a time limit, so that a need stays
+  // unassigned only when every society that could take it is full or excluded.
+  fill(model, joined);
+  prune(model, joined);
+  const staffed = model.visits.map((_, v) => staffVisit(model, joined, v));
+  const visits: StaffedVisit[] = new Array(input.visits.length);
+  model.visits.forEach((visit, v) => {
+    visits[visit.input] = staffed[v]!;
+  });
+  const objective: AssignmentObjective = {
+    weight: coveredWeight(model, joined),
+    pairs: pairCount(joined),
+    loadSquares: Math.round(loadSquares(model, joined) * 1e6) / 1e6,
+    maxLoadFraction: Math.round(maxLoadFraction(model, joined) * 1e6) / 1e6,
+  };
+  return {
+    visits,
+    objective,
+    bound: {
+      coverableWeight: coverableWeight(model),
+      weight: Math.max(weightBound, objective.weight),
+      optimal: { weight: optimalWeight, pairs: optimalPairs, balance: optimalBalance },
+      method,
+    },
+    model,
+    joined,
+    warmStart: {
+      plan: new Map(
+        model.visits.map((visit, v) => [visit.countyId, joined[v]!.map((s) => model.societies[s]!.id)]),
+      ),
+      patterns: patternsOut,
+    },
+  };
+}
+
+/** The warm start's plan made feasible for this model: pins kept, impossible pairs and excess dropped. */
+function warmPlan(model: AssignmentModel, pinned: Joined, warmStart: WarmStart | undefined): Joined {
+  const plan = pinned.map((list) => [...list]);
+  if (warmStart === undefined) return plan;
+  const used = usage(model, plan);
+  model.visits.forEach((visit, v) => {
+    for (const id of warmStart.plan.get(visit.countyId) ?? []) {
+      const s = model.societyIndex.get(id);
+      if (s === undefined || plan[v]!.includes(s) || findCandidate(visit, s) === undefined) continue;
+      if (used[s]! >= model.societies[s]!.left) continue;
+      used[s]! += 1;
+      plan[v] = [...plan[v]!, s].sort((a, b) => a - b);
+    }
+  });
+  return plan;
+}
+
+/** Pins must name a society that may join the visit, within its capacity. */
+function checkPins(model: AssignmentModel, input: AssignmentInput): void {
+  const conflicts: OverrideConflict[] = [];
+  const visitOf = new Map(model.visits.map((visit) => [visit.countyId, visit]));
+  const pinsOf = new Map<number, number>();
+  (input.pins ?? []).forEach((pin, index) => {
+    const where = `pins[${index}]`;
+    const s = model.societyIndex.get(pin.societyId);
+    const visit = visitOf.get(pin.countyId);
+    if (s === undefined) {
+      conflicts.push({ override: where, message: `society "${pin.societyId}" is not among the societies` });
+      return;
+    }
+    if (visit === undefined) {
+      conflicts.push({ override: where, message: `county "${pin.countyId}" has no visit this season` });
+      return;
+    }
+    const society = model.societies[s]!;
+    if (findCandidate(visit, s) === undefined) {
+      const reason = society.excluded
+        ? 'it is also excluded from the season'
+        : visit.excluded.has(s)
+          ? 'it is also excluded from this visit'
+          : society.left === 0
+            ? 'it has no capacity left this season'
+            : `it is competent for none of the needs of town "${visit.townId}"`;
+      conflicts.push({
+        override: where,
+        message: `society "${pin.societyId}" cannot join the visit to county "${pin.countyId}": ${reason}`,
+      });
+      return;
+    }
+    pinsOf.set(s, (pinsOf.get(s) ?? 0) + 1);
+  });
+  for (const [s, count] of pinsOf) {
+    const society = model.societies[s]!;
+    if (count > society.left) {
+      conflicts.push({
+        override: 'pins',
+        message: `society "${society.id}" is pinned to ${count} visits but has capacity for ${society.left}`,
+      });
+    }
   }
+  if (conflicts.length > 0) throw new OverrideConflictError(conflicts);
+}
+
+/**
+ * Which joined society covers which need. Every joined society gets at least one need (a matching
+ * gives each a need of its own first); each further need goes to the competent joined society with
+ * the fewest needs so far. Needs with fewer possible societies are placed first.
+ */
+function staffVisit(model: AssignmentModel, joined: Joined, v: number): StaffedVisit {
+  const visit = model.visits[v]!;
+  const societies = joined[v]!;
+  const coverers: number[][] = visit.needs.map(() => []);
+  for (const s of societies) {
+    for (const k of findCandidate(visit, s)!.classes) {
+      for (const n of visit.classes[k]!.needs) coverers[n]!.push(s);
+    }
+  }
+  const needOrder = visit.needs
+    .map((need, n) => ({ need, n }))
+    .sort((a, b) => coverers[a.n]!.length - coverers[b.n]!.length || compareIds(a.need.id, b.need.id))
+    .map(({ n }) => n);
+  const owner = new Int32Array(visit.needs.length).fill(-1);
+  // Kuhn's augmenting paths: a need for every joined society.
+  const matchedNeed = new Map<number, number>();
+  for (const s of societies) {
+    const seen = new Set<number>();
+    const augment = (society: number): boolean => {
+      for (const n of needOrder) {
+        if (!coverers[n]!.includes(society) || seen.has(n)) continue;
+        seen.add(n);
+        if (owner[n] === -1 || augment(owner[n]!)) {
+          owner[n] = society;
+          matchedNeed.set(society, n);
+          return true;
+        }
+      }
+      return false;
+    };
+    if (!augment(s)) {
+      const pinned = findCandidate(visit, s)!.pinned;
+      throw new OverrideConflictError([
+        {
+          override: 'pins',
+          message: pinned
+            ? `society "${model.societies[s]!.id}" is pinned to the visit to county "${visit.countyId}" but every need it could cover there goes to another pinned society`
+            : `internal: society "${model.societies[s]!.id}" has no need of its own at county "${visit.countyId}"`,
+        },
+      ]);
+    }
+  }
+  const count = new Map<number, number>(societies.map((s) => [s, 1]));
+  for (const n of needOrder) {
+    if (owner[n] !== -1 || coverers[n]!.length === 0) continue;
+    let chosen = coverers[n]![0]!;
+    for (const s of coverers[n]!) if (count.get(s)! < count.get(chosen)!) chosen = s;
+    owner[n] = chosen;
+    count.set(chosen, count.get(chosen)! + 1);
+  }
+  const bySociety = new Map<number, string[]>(societies.map((s) => [s, []]));
+  const unassignedNeedIds: string[] = [];
+  visit.needs.forEach((need, n) => {
+    if (owner[n] === -1) unassignedNeedIds.push(need.id);
+    else bySociety.get(owner[n]!)!.push(need.id);
+  });
   return {
     countyId: visit.countyId,
     townId: visit.townId,
-    assignments,
-    unassignedNeedIds: unassignedNeedIds.sort(),
+    assignments: societies.map((s) => ({
+      societyId: model.societies[s]!.id,
+      needIds: bySociety.get(s)!.sort(compareIds),
+    })),
+    unassignedNeedIds: unassignedNeedIds.sort(compareIds),
   };
 }

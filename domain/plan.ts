@@ -1,37 +1,232 @@
-import type { DataSet, Plan, PlannedVisit, SeasonId } from '#schemas/index';
-import { assignSocieties } from './assignment.ts';
+import type {
+  DataSet,
+  Need,
+  OverrideCost,
+  Plan,
+  PlannedVisit,
+  SeasonId,
+  VisitHistoryEntry,
+} from '#schemas/index';
+import {
+  type AssignmentSolution,
+  OverrideConflictError,
+  type SocietyExclusion,
+  type SocietyPin,
+  solveAssignment,
+  type WarmStart,
+} from './assignment.ts';
+import { explainPlan } from './explain.ts';
 import { frameQuestions } from './questions.ts';
-import { chooseTown } from './town-choice.ts';
+import { rankTowns, type TownRanking } from './town-choice.ts';
+
+/** Coordinator overrides as the planner takes them (the shape of schemas/overrides.ts, lists optional). */
+export interface PlanOverrides {
+  pins?: readonly (SocietyPin & { note?: string })[];
+  exclusions?: readonly (SocietyExclusion & { note?: string })[];
+  townLocks?: readonly { countyId: string; townId: string; note?: string }[];
+}
+
+export interface PlanOptions {
+  overrides?: PlanOverrides;
+  /** Add `explain` to the plan. @default true */
+  explain?: boolean;
+  /** Re-plan without each override to report what it costs. @default true */
+  costOverrides?: boolean;
+  /** Seconds allowed to a large assignment solve. @default 30 */
+  timeLimit?: number;
+  /**
+   * Seconds from the start of planning after which overrides not yet costed are reported without a
+   * cost (each re-solve starts from the plan's own solution). @default 40
+   */
+  overrideCostDeadline?: number;
+}
+
+/** One county's visit before assignment, with the rule-2 ranking that chose its town. */
+export interface ChosenVisit {
+  countyId: string;
+  townId: string;
+  needs: Need[];
+  rankings: TownRanking[];
+  townLocked: boolean;
+}
+
+export interface PlanCore {
+  chosen: ChosenVisit[];
+  solution: AssignmentSolution;
+  visits: PlannedVisit[];
+}
 
 /**
  * The season's plan from a data set, without side effects: rule 1 (one visit per county that has
- * towns, in counties.json order), rule 2 (town choice), rule 3 (five questions) and rule 4
- * (societies assigned across all visits, sharing each society's capacity).
- * Every need in the data set is open.
+ * towns, in counties.json order), rule 2 (town choice, unless a coordinator locked the town),
+ * rule 3 (five questions) and rule 4 (societies assigned across all visits, sharing each society's
+ * capacity, respecting pins and exclusions). Every need in the data set is open.
+ *
+ * With `explain` (the default) the plan carries why: each county's top three towns, why each
+ * society, why each unassigned need, the objective next to its proven bound, and what each
+ * override costs. Throws OverrideConflictError when an override cannot be honoured.
  */
-export function planRound(season: SeasonId, data: DataSet): Plan {
-  const chosen = data.counties.flatMap((county) => {
-    const openNeeds = data.needs.filter((need) => need.countyId === county.id);
-    const town = chooseTown({
+export function planRound(season: SeasonId, data: DataSet, options: PlanOptions = {}): Plan {
+  const overrides = options.overrides ?? {};
+  const deadline = Date.now() + (options.overrideCostDeadline ?? 40) * 1000;
+  const core = planCore(season, data, overrides, options.timeLimit);
+  const plan: Plan = { season, visits: core.visits };
+  if (options.explain === false) return plan;
+  const costs =
+    options.costOverrides === false
+      ? []
+      : overrideCosts(season, data, overrides, core, options.timeLimit, deadline);
+  return { ...plan, explain: explainPlan(core, overrides, costs) };
+}
+
+/** Town choice, questions and assignment, without explanation. */
+export function planCore(
+  season: SeasonId,
+  data: DataSet,
+  overrides: PlanOverrides,
+  timeLimit?: number,
+  warmStart?: WarmStart,
+): PlanCore {
+  const needsOf = groupBy(data.needs, (need) => need.countyId);
+  const historyOf = groupBy<VisitHistoryEntry>(data.visits, (visit) => visit.countyId);
+  const locks = new Map<string, { townId: string; index: number }>();
+  (overrides.townLocks ?? []).forEach((lock, index) => {
+    locks.set(lock.countyId, { townId: lock.townId, index });
+  });
+  const conflicts: { override: string; message: string }[] = [];
+  const chosen = data.counties.flatMap((county): ChosenVisit[] => {
+    const openNeeds = needsOf.get(county.id) ?? [];
+    const rankings = rankTowns({
       season,
       towns: county.towns,
       openNeeds,
-      history: data.visits.filter((visit) => visit.countyId === county.id),
+      history: historyOf.get(county.id) ?? [],
     });
-    if (town === undefined) return [];
+    const lock = locks.get(county.id);
+    if (lock !== undefined && !county.towns.some((town) => town.id === lock.townId)) {
+      conflicts.push({
+        override: `townLocks[${lock.index}]`,
+        message: `town "${lock.townId}" is not a town of county "${county.id}"`,
+      });
+    }
+    const townId = lock?.townId ?? rankings[0]?.townId;
+    if (townId === undefined || county.towns.length === 0) return [];
     return [
-      { countyId: county.id, townId: town.townId, needs: openNeeds.filter((n) => n.townId === town.townId) },
+      {
+        countyId: county.id,
+        townId,
+        needs: openNeeds.filter((need) => need.townId === townId),
+        rankings,
+        townLocked: lock !== undefined,
+      },
     ];
   });
-  const staffed = assignSocieties({ visits: chosen, societies: data.societies });
+  if (conflicts.length > 0) throw new OverrideConflictError(conflicts);
+
+  const solution = solveAssignment(
+    {
+      visits: chosen,
+      societies: data.societies,
+      pins: overrides.pins ?? [],
+      exclusions: overrides.exclusions ?? [],
+    },
+    { timeLimit: timeLimit ?? 30, ...(warmStart === undefined ? {} : { warmStart }) },
+  );
   const visits = chosen.map(
     (visit, index): PlannedVisit => ({
       countyId: visit.countyId,
       townId: visit.townId,
       questions: frameQuestions(visit.needs),
-      assignments: staffed[index]!.assignments,
-      unassignedNeedIds: staffed[index]!.unassignedNeedIds,
+      assignments: solution.visits[index]!.assignments,
+      unassignedNeedIds: solution.visits[index]!.unassignedNeedIds,
     }),
   );
-  return { season, visits };
+  return { chosen, solution, visits };
+}
+
+/**
+ * What each override costs: the plan re-solved without it (all others kept, starting from the
+ * plan's solution), compared with the plan. `weightLost` = weight without − weight with;
+ * `pairsAdded` = pairs with − pairs without. `proven` when both weights are proven optimal, so the
+ * weight lost is exact. Null costs when the other overrides cannot be honoured without this one,
+ * or when the time for costing ran out.
+ */
+function overrideCosts(
+  season: SeasonId,
+  data: DataSet,
+  overrides: PlanOverrides,
+  core: PlanCore,
+  timeLimit: number | undefined,
+  deadline: number,
+): OverrideCost[] {
+  const { weight, pairs } = core.solution.objective;
+  const pins = overrides.pins ?? [];
+  const exclusions = overrides.exclusions ?? [];
+  const townLocks = overrides.townLocks ?? [];
+  const costOf = (without: PlanOverrides) => {
+    const remaining = (deadline - Date.now()) / 1000;
+    if (remaining <= 0) return { weightLost: null, pairsAdded: null, proven: false };
+    try {
+      const other = planCore(
+        season,
+        data,
+        without,
+        Math.min(timeLimit ?? 30, remaining),
+        core.solution.warmStart,
+      ).solution;
+      return {
+        weightLost: other.objective.weight - weight,
+        pairsAdded: pairs - other.objective.pairs,
+        proven: other.bound.optimal.weight && core.solution.bound.optimal.weight,
+      };
+    } catch (error) {
+      if (error instanceof OverrideConflictError)
+        return { weightLost: null, pairsAdded: null, proven: false };
+      throw error;
+    }
+  };
+  const drop = <T>(list: readonly T[], index: number) => list.filter((_, i) => i !== index);
+  return [
+    ...pins.map(
+      (pin, index): OverrideCost => ({
+        kind: 'pin',
+        index,
+        societyId: pin.societyId,
+        countyId: pin.countyId,
+        ...(pin.note === undefined ? {} : { note: pin.note }),
+        ...costOf({ ...overrides, pins: drop(pins, index) }),
+      }),
+    ),
+    ...exclusions.map(
+      (exclusion, index): OverrideCost => ({
+        kind: 'exclusion',
+        index,
+        societyId: exclusion.societyId,
+        ...(exclusion.countyId === undefined ? {} : { countyId: exclusion.countyId }),
+        ...(exclusion.note === undefined ? {} : { note: exclusion.note }),
+        ...costOf({ ...overrides, exclusions: drop(exclusions, index) }),
+      }),
+    ),
+    ...townLocks.map(
+      (lock, index): OverrideCost => ({
+        kind: 'town-lock',
+        index,
+        countyId: lock.countyId,
+        townId: lock.townId,
+        ...(lock.note === undefined ? {} : { note: lock.note }),
+        ...costOf({ ...overrides, townLocks: drop(townLocks, index) }),
+      }),
+    ),
+  ];
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list === undefined) groups.set(k, [item]);
+    else list.push(item);
+  }
+  return groups;
 }

@@ -1,4 +1,4 @@
-import type { DataSet } from '#schemas/index';
+import type { DataSet, Overrides, SeasonId } from '#schemas/index';
 
 /** One problem found in a data directory: the file, the path inside it (like `[3].townId`), and what is wrong. */
 export interface DataIssue {
@@ -64,4 +64,99 @@ function forEachDuplicate(
     if (first === undefined) firstIndex.set(item.id, index);
     else onDuplicate(index, item.id, first);
   });
+}
+
+/**
+ * Checks an overrides file against the data set: every society, county and town it names exists;
+ * a county gets at most one town lock and has towns; a pin is not also an exclusion; no society is
+ * pinned to more visits than its capacity; `season`, when given, is the season planned.
+ * Whether a pinned society is competent at the town finally chosen is checked by the planner.
+ */
+export function checkOverrideReferences(
+  data: DataSet,
+  overrides: Overrides,
+  season?: SeasonId,
+  file = 'overrides.json',
+): DataIssue[] {
+  const issues: DataIssue[] = [];
+  const report = (path: string, message: string): void => {
+    issues.push({ file, path, message });
+  };
+  const countyById = new Map<string, DataSet['counties'][number]>();
+  for (const county of data.counties) if (!countyById.has(county.id)) countyById.set(county.id, county);
+  const societyById = new Map<string, DataSet['societies'][number]>();
+  for (const society of data.societies)
+    if (!societyById.has(society.id)) societyById.set(society.id, society);
+
+  if (season !== undefined && overrides.season !== undefined && overrides.season !== season) {
+    report('season', `is "${overrides.season}" but the plan is for "${season}"`);
+  }
+  const checkSociety = (path: string, societyId: string) => {
+    if (!societyById.has(societyId))
+      report(`${path}.societyId`, `society "${societyId}" is not in societies.json`);
+  };
+  const checkCounty = (path: string, countyId: string): boolean => {
+    const county = countyById.get(countyId);
+    if (county === undefined) {
+      report(`${path}.countyId`, `county "${countyId}" is not in counties.json`);
+      return false;
+    }
+    if (county.towns.length === 0) {
+      report(`${path}.countyId`, `county "${countyId}" has no towns, so no visit this season`);
+      return false;
+    }
+    return true;
+  };
+
+  const pinCount = new Map<string, number>();
+  const pinned = new Set<string>();
+  overrides.pins.forEach((pin, index) => {
+    const path = `pins[${index}]`;
+    checkSociety(path, pin.societyId);
+    checkCounty(path, pin.countyId);
+    const key = `${pin.societyId}@${pin.countyId}`;
+    if (pinned.has(key))
+      report(path, `society "${pin.societyId}" is already pinned to county "${pin.countyId}"`);
+    pinned.add(key);
+    pinCount.set(pin.societyId, (pinCount.get(pin.societyId) ?? 0) + 1);
+  });
+  for (const [societyId, count] of pinCount) {
+    const capacity = societyById.get(societyId)?.capacityPerSeason;
+    if (capacity !== undefined && count > capacity) {
+      const first = overrides.pins.findIndex((pin) => pin.societyId === societyId);
+      report(
+        `pins[${first}].societyId`,
+        `society "${societyId}" is pinned to ${count} visit${count === 1 ? '' : 's'} but its capacityPerSeason is ${capacity}`,
+      );
+    }
+  }
+  overrides.exclusions.forEach((exclusion, index) => {
+    const path = `exclusions[${index}]`;
+    checkSociety(path, exclusion.societyId);
+    if (exclusion.countyId !== undefined) checkCounty(path, exclusion.countyId);
+    const clash = overrides.pins.findIndex(
+      (pin) =>
+        pin.societyId === exclusion.societyId &&
+        (exclusion.countyId === undefined || exclusion.countyId === pin.countyId),
+    );
+    if (clash >= 0) {
+      report(
+        path,
+        `excludes society "${exclusion.societyId}" that pins[${clash}] pins to county "${overrides.pins[clash]!.countyId}"`,
+      );
+    }
+  });
+  const locked = new Map<string, number>();
+  overrides.townLocks.forEach((lock, index) => {
+    const path = `townLocks[${index}]`;
+    if (!checkCounty(path, lock.countyId)) return;
+    const first = locked.get(lock.countyId);
+    if (first !== undefined)
+      report(`${path}.countyId`, `county "${lock.countyId}" is already locked by townLocks[${first}]`);
+    else locked.set(lock.countyId, index);
+    if (!countyById.get(lock.countyId)!.towns.some((town) => town.id === lock.townId)) {
+      report(`${path}.townId`, `town "${lock.townId}" is not a town of county "${lock.countyId}"`);
+    }
+  });
+  return issues;
 }

@@ -191,3 +191,122 @@ describe('rounds plan', () => {
     expect(badCommand.stderr).toContain('unknown command "plant"');
   });
 });
+
+describe('rounds plan explains the plan and takes the coordinator’s overrides', () => {
+  it('prints the explanation beside the contract’s fields with --json', () => {
+    const dir = dataDir();
+
+    const { code, stdout } = rounds('plan', '--season', '2026-Q4', '--data', dir, '--json');
+
+    expect(code).toBe(0);
+    const json = JSON.parse(stdout);
+    expect(Object.keys(json).sort()).toEqual(['explain', 'season', 'visits']);
+    const plan = Plan.parse(json);
+    expect(plan.explain?.bound).toMatchObject({
+      weight: 3,
+      coverableWeight: 3,
+      optimal: { weight: true, pairs: true },
+    });
+    expect(plan.explain?.visits[0]?.towns.map((town) => town.townId)).toEqual(['fenkou', 'qiandaohu']);
+    expect(plan.explain?.visits[1]?.unassigned).toEqual([
+      { needId: 'school-lab', reason: 'no-competent-society', competentSocieties: [] },
+    ]);
+  });
+
+  it('prints a readable explanation under the table', () => {
+    const dir = dataDir();
+
+    const zh = rounds('plan', '--season', '2026-Q4', '--data', dir);
+    const en = rounds('plan', '--season', '2026-Q4', '--data', dir, '--lang', 'en');
+
+    expect(zh.stdout).toContain('已证明上界 3');
+    expect(zh.stdout).toContain('未分配 school-lab：没有胜任的学会');
+    expect(en.stdout).toContain('proven upper bound 3');
+    expect(en.stdout).toContain('1. Fenkou: 1 need, weight 3');
+    expect(en.stdout).toContain('Agricultural Society: takes tea-pests');
+  });
+
+  it('applies overrides.json from the data directory and reports what each costs', () => {
+    const dir = dataDir({
+      'overrides.json': { townLocks: [{ countyId: 'chunan', townId: 'qiandaohu', note: '镇里有会' }] },
+    });
+
+    const { code, stdout } = rounds('plan', '--season', '2026-Q4', '--data', dir, '--json');
+
+    expect(code).toBe(0);
+    const plan = Plan.parse(JSON.parse(stdout));
+    expect(plan.visits[0]?.townId).toBe('qiandaohu');
+    expect(plan.explain?.overrides).toEqual([
+      {
+        kind: 'town-lock',
+        index: 0,
+        countyId: 'chunan',
+        townId: 'qiandaohu',
+        note: '镇里有会',
+        weightLost: 3,
+        pairsAdded: -1,
+        proven: true,
+      },
+    ]);
+  });
+
+  it('takes another overrides file with --overrides', () => {
+    const dir = dataDir({ 'other.json': { exclusions: [{ societyId: 'agri' }] } });
+
+    const { code, stdout } = rounds(
+      'plan',
+      '--season',
+      '2026-Q4',
+      '--data',
+      dir,
+      '--overrides',
+      join(dir, 'other.json'),
+      '--json',
+    );
+
+    expect(code).toBe(0);
+    expect(Plan.parse(JSON.parse(stdout)).visits[0]?.assignments).toEqual([]);
+  });
+
+  it('exits 2 naming the overrides file and the path of an unknown society', () => {
+    const dir = dataDir({ 'overrides.json': { pins: [{ societyId: 'nobody', countyId: 'chunan' }] } });
+
+    const { code, stdout, stderr } = rounds('plan', '--season', '2026-Q4', '--data', dir, '--json');
+
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(
+      `${dir}/overrides.json: pins[0].societyId: society "nobody" is not in societies.json`,
+    );
+    expectNoStackTrace(stderr);
+  });
+
+  it('exits 2 when a pinned society is competent for nothing at the chosen town', () => {
+    const dir = dataDir({ 'overrides.json': { pins: [{ societyId: 'agri', countyId: 'jiande' }] } });
+
+    const { code, stderr } = rounds('plan', '--season', '2026-Q4', '--data', dir);
+
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      `${dir}/overrides.json: pins[0]: society "agri" cannot join the visit to county "jiande"`,
+    );
+    expectNoStackTrace(stderr);
+  });
+
+  it('exits 2 naming --overrides FILE when it does not exist', () => {
+    const dir = dataDir();
+
+    const { code, stderr } = rounds(
+      'plan',
+      '--season',
+      '2026-Q4',
+      '--data',
+      dir,
+      '--overrides',
+      join(dir, 'missing.json'),
+    );
+
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${dir}/missing.json: file not found`);
+  });
+});

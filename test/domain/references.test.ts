@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkReferences } from '#domain/references';
-import type { County, DataSet, Need, Society } from '#schemas/index';
+import { checkOverrideReferences, checkReferences } from '#domain/references';
+import { type County, type DataSet, type Need, Overrides, type Society } from '#schemas/index';
 
 function county(id: string, ...townIds: string[]): County {
   return {
@@ -108,5 +108,88 @@ describe('checkReferences', () => {
     const data = dataSet({ counties: [county('chunan', 'center'), county('jiande', 'center')] });
 
     expect(checkReferences(data)).toEqual([]);
+  });
+});
+
+describe('checkOverrideReferences', () => {
+  const data = dataSet({
+    counties: [county('chunan', 'qiandaohu', 'fenkou'), county('empty')],
+    societies: [society('agri'), society('forest')],
+  });
+
+  it('finds nothing wrong in overrides that name existing societies, counties and towns', () => {
+    const overrides = Overrides.parse({
+      season: '2026-Q4',
+      pins: [{ societyId: 'agri', countyId: 'chunan' }],
+      exclusions: [{ societyId: 'forest' }],
+      townLocks: [{ countyId: 'chunan', townId: 'fenkou' }],
+    });
+
+    expect(checkOverrideReferences(data, overrides, '2026-Q4')).toEqual([]);
+  });
+
+  it('names the path of every unknown society, county and town, and of a county without a visit', () => {
+    const overrides = Overrides.parse({
+      pins: [{ societyId: 'nobody', countyId: 'chunan' }],
+      exclusions: [{ societyId: 'agri', countyId: 'nowhere' }],
+      townLocks: [
+        { countyId: 'chunan', townId: 'atlantis' },
+        { countyId: 'empty', townId: 'x' },
+      ],
+    });
+
+    expect(checkOverrideReferences(data, overrides)).toEqual([
+      {
+        file: 'overrides.json',
+        path: 'pins[0].societyId',
+        message: 'society "nobody" is not in societies.json',
+      },
+      {
+        file: 'overrides.json',
+        path: 'exclusions[0].countyId',
+        message: 'county "nowhere" is not in counties.json',
+      },
+      {
+        file: 'overrides.json',
+        path: 'townLocks[0].townId',
+        message: 'town "atlantis" is not a town of county "chunan"',
+      },
+      {
+        file: 'overrides.json',
+        path: 'townLocks[1].countyId',
+        message: 'county "empty" has no towns, so no visit this season',
+      },
+    ]);
+  });
+
+  it('reports contradictions: a pinned society excluded, two locks of one county, pins beyond capacity, another season', () => {
+    const overrides = Overrides.parse({
+      season: '2026-Q3',
+      pins: [
+        { societyId: 'agri', countyId: 'chunan' },
+        { societyId: 'forest', countyId: 'chunan' },
+      ],
+      exclusions: [{ societyId: 'agri' }],
+      townLocks: [
+        { countyId: 'chunan', townId: 'fenkou' },
+        { countyId: 'chunan', townId: 'qiandaohu' },
+      ],
+    });
+    const full = { ...data, societies: [society('agri'), { ...society('forest'), capacityPerSeason: 0 }] };
+
+    expect(
+      checkOverrideReferences(full, overrides, '2026-Q4').map((issue) => `${issue.path}: ${issue.message}`),
+    ).toEqual([
+      'season: is "2026-Q3" but the plan is for "2026-Q4"',
+      'pins[1].societyId: society "forest" is pinned to 1 visit but its capacityPerSeason is 0',
+      'exclusions[0]: excludes society "agri" that pins[0] pins to county "chunan"',
+      'townLocks[1].countyId: county "chunan" is already locked by townLocks[0]',
+    ]);
+  });
+
+  it('rejects unknown keys, so a misspelt override is not silently ignored', () => {
+    const result = Overrides.safeParse({ pin: [{ societyId: 'agri', countyId: 'chunan' }] });
+
+    expect(result.success).toBe(false);
   });
 });
