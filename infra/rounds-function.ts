@@ -66,6 +66,12 @@ export interface RoundsFunctionProps {
    * @default - none
    */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Files (relative to the repository root) copied beside the bundled module, for code that loads
+   * them at run time from its own folder — e.g. the HiGHS solver's WebAssembly.
+   * @default - none
+   */
+  readonly bundleFiles?: readonly string[];
 }
 
 /**
@@ -135,6 +141,16 @@ export class RoundsFunction extends NodejsFunction {
         tsconfig: join(REPO_ROOT, 'tsconfig.json'),
         // No Docker on the build machines: always the local esbuild from node_modules.
         forceDockerBundling: false,
+        ...(props.bundleFiles?.length
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (_input: string, output: string) =>
+                  (props.bundleFiles ?? []).map((file) => `cp "${join(REPO_ROOT, file)}" "${output}/"`),
+              },
+            }
+          : {}),
       },
     });
 

@@ -1,14 +1,18 @@
-import { App, type CfnElement, CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { App, Duration, type CfnElement, CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { Construct, IConstruct } from 'constructs';
-import { ROUND_FUNCTIONS, type RoundFunctionId } from '../functions/registry.ts';
+import { API_FUNCTION_ROUND_ACCESS, ROUND_FUNCTIONS, type RoundFunctionId } from '../functions/registry.ts';
 import { RoundsHttpApi } from './http-api.ts';
 import { AlertNotifications } from './notifications.ts';
+import { OutboxDispatch } from './outbox.ts';
 import { RoundsPages } from './pages.ts';
 import { RoundStateMachine } from './round-state-machine.ts';
 import { RoundsFunction } from './rounds-function.ts';
 import { QuarterlySchedule } from './schedule.ts';
 import { RoundsTable, type TableAccess } from './table.ts';
+
+/** The planner's solver (HiGHS) loads its WebAssembly from beside the bundle. */
+const HIGHS_WASM = 'node_modules/highs/build/highs.wasm';
 
 /** Stack name (and construct id) of the product's one stack. */
 export const ROUNDS_STACK_ID = 'RoundsStack';
@@ -28,6 +32,7 @@ export const ROUND_FUNCTION_ACCESS: Readonly<
   ListPendingOffers: { table: 'read' },
   SendOffer: { table: 'readWrite', publish: true },
   RecordAnswer: { table: 'readWrite', publish: true },
+  ReassignNeeds: { table: 'readWrite' },
   CompleteRound: { table: 'readWrite' },
 };
 
@@ -51,6 +56,7 @@ export class RoundsStack extends Stack {
   public readonly round: RoundStateMachine;
   public readonly schedule: QuarterlySchedule;
   public readonly notifications: AlertNotifications;
+  public readonly outbox: OutboxDispatch;
   public readonly api: RoundsHttpApi;
   public readonly pages: RoundsPages;
 
@@ -69,7 +75,12 @@ export class RoundsStack extends Stack {
 
     const functions = {} as Record<RoundFunctionId, RoundsFunction>;
     for (const [functionId, entry] of Object.entries(ROUND_FUNCTIONS) as [RoundFunctionId, string][]) {
-      const fn = new RoundsFunction(this, functionId, { entry });
+      const fn = new RoundsFunction(this, functionId, {
+        entry,
+        ...(functionId === 'AssignSocieties'
+          ? { bundleFiles: [HIGHS_WASM], memorySize: 3008, timeout: Duration.minutes(5) }
+          : {}),
+      });
       const access = ROUND_FUNCTION_ACCESS[functionId];
       if (access.table) this.table.grantTo(fn, access.table);
       if (access.publish) this.notifications.grantPublish(fn);
@@ -77,7 +88,15 @@ export class RoundsStack extends Stack {
     }
     this.roundFunctions = functions;
 
-    this.round = new RoundStateMachine(this, 'Round', { functions, table: this.table.table });
+    this.round = new RoundStateMachine(this, 'Round', {
+      functions,
+      table: this.table.table,
+      alertTopic: this.notifications.topic,
+    });
+    this.outbox = new OutboxDispatch(this, 'Outbox', {
+      table: this.table,
+      ...(props.scheduleEnabled === undefined ? {} : { enabled: props.scheduleEnabled }),
+    });
     this.schedule = new QuarterlySchedule(this, 'QuarterlySchedule', {
       stateMachine: this.round.stateMachine,
       ...(props.scheduleEnabled === undefined ? {} : { enabled: props.scheduleEnabled }),
@@ -89,6 +108,17 @@ export class RoundsStack extends Stack {
       table: this.table,
       corsOrigins: [this.pages.url],
     });
+    // POST /rounds starts the round; accept/decline complete its waiting task. Nothing else on it.
+    for (const [functionId, access] of Object.entries(API_FUNCTION_ROUND_ACCESS)) {
+      const fn = this.api.functions[functionId];
+      if (!fn) throw new Error(`API_FUNCTION_ROUND_ACCESS names unknown API function ${functionId}`);
+      if (access === 'start') {
+        fn.addEnvironment('STATE_MACHINE_ARN', this.round.stateMachine.stateMachineArn);
+        this.round.stateMachine.grantStartExecution(fn);
+      } else {
+        this.round.stateMachine.grantTaskResponse(fn);
+      }
+    }
     this.pages.deploySite({
       apiUrl: this.api.url,
       region: this.region,
@@ -149,6 +179,7 @@ export function synthesizeRoundsTemplate(opts: SynthesizeOptions = {}): Synthesi
   const functions: Record<string, string> = {};
   for (const [id, fn] of Object.entries(stack.roundFunctions)) functions[id] = logicalId(fn);
   for (const [id, fn] of Object.entries(stack.api.functions)) functions[id] = logicalId(fn);
+  functions.DispatchOutbox = logicalId(stack.outbox.function);
   return {
     template,
     stack,

@@ -1,0 +1,357 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import {
+  type Actor,
+  canonicalJson,
+  keyedNeedId,
+  mayAccessCounty,
+  newNeed,
+  requestHash,
+  seasonOfNeed,
+  shanghaiTimestamp,
+  townOfCounty,
+} from '#domain/needs';
+import {
+  type County,
+  IdempotencyKey,
+  NEED_STATUSES,
+  NeedInput,
+  NeedListQuery,
+  type NeedPage,
+  NeedPatch,
+  type NeedView,
+  PAGE_SIZE_DEFAULT,
+  Slug,
+  WithdrawInput,
+} from '#schemas/index';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from './errors.ts';
+import { parseBilingual } from './json-body.ts';
+import {
+  changeOpenNeed,
+  createNeedOnce,
+  type NeedPosition,
+  type NeedSegment,
+  putNeedIfAbsent,
+  readNeed,
+  readNeedPage,
+} from './needs-store.ts';
+import { listCounties } from './store.ts';
+
+/*
+ * What the needs endpoints do, over the store: access per county, validation in Chinese and
+ * English, idempotent creation, cursors. The handlers in functions/api/ only read the event and
+ * shape the response; `rounds needs import` uses submitNeed too.
+ */
+
+// ---- the catalog, cached per process (a Lambda container keeps it for a minute) ------------------
+
+const CATALOG_TTL_MS = 60_000;
+/** An unknown county makes a re-read when the cache is older than this. */
+const CATALOG_MISS_REFRESH_MS = 2_000;
+let catalog: { at: number; counties: Promise<Map<string, County>> } | undefined;
+
+function loadCatalog(now: number): Promise<Map<string, County>> {
+  const counties = listCounties().then((list) => new Map(list.map((c) => [c.id, c])));
+  catalog = { at: now, counties };
+  counties.catch(() => {
+    if (catalog?.counties === counties) catalog = undefined;
+  });
+  return counties;
+}
+
+export async function countiesById(): Promise<Map<string, County>> {
+  const now = Date.now();
+  if (!catalog || now - catalog.at > CATALOG_TTL_MS) return loadCatalog(now);
+  return catalog.counties;
+}
+
+async function countyById(countyId: string): Promise<County | undefined> {
+  const county = (await countiesById()).get(countyId);
+  if (county || !catalog || Date.now() - catalog.at < CATALOG_MISS_REFRESH_MS) return county;
+  return (await loadCatalog(Date.now())).get(countyId);
+}
+
+/** Forget the cached catalog (tests, and `rounds needs import` after seeding). */
+export function forgetCatalog(): void {
+  catalog = undefined;
+}
+
+// ---- access ---------------------------------------------------------------------------------------
+
+/** Teams never see needs; a liaison's token must name their county. Checked before the body is read. */
+export function requireNeedsRole(actor: Actor): void {
+  if (actor.role === 'team') {
+    throw new ForbiddenError('学会团队无权访问需求 / society teams have no access to needs');
+  }
+  if (actor.role === 'liaison' && !actor.county) {
+    throw new ForbiddenError('联络员令牌未指定所属县 / a liaison token must name a county');
+  }
+}
+
+function requireCounty(actor: Actor, countyId: string): void {
+  if (!mayAccessCounty(actor, countyId)) {
+    throw new ForbiddenError(
+      `无权访问其他县（${countyId}）的需求 / no access to the needs of another county (${countyId})`,
+    );
+  }
+}
+
+const NEED = { zh: '需求', en: 'need' };
+
+function needIdOf(value: unknown): string {
+  const parsed = Slug.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new InvalidInputError('需求编号无效 / invalid need id', [
+    { path: 'id', message: '「需求编号」应为小写编号 / Need id must be a lowercase id (a-z, 0-9, "-")' },
+  ]);
+}
+
+async function existingNeed(actor: Actor, needId: string): Promise<NeedView> {
+  const need = await readNeed(needId);
+  if (!need) throw new NotFoundError(`没有编号为 ${needId} 的需求 / no need with id ${needId}`);
+  requireCounty(actor, need.countyId);
+  return need;
+}
+
+function unknownTown(countyId: string, townId: string): InvalidInputError {
+  const message = `「乡镇（街道）」${townId} 不属于 ${countyId} / Town ${townId} is not a town of county ${countyId}`;
+  return new InvalidInputError(message, [{ path: 'townId', message }]);
+}
+
+// ---- create -----------------------------------------------------------------------------------------
+
+export interface Submitted {
+  need: NeedView;
+  /** True when an earlier request with the same Idempotency-Key created it. */
+  replayed: boolean;
+}
+
+/**
+ * `POST /needs`. With an Idempotency-Key the same key and body give the same need once (also for
+ * concurrent requests); the same key with another body is a 409.
+ */
+export async function submitNeed(
+  actor: Actor,
+  body: unknown,
+  idempotencyKey: string | undefined,
+  now: Date = new Date(),
+): Promise<Submitted> {
+  requireNeedsRole(actor);
+  let key: string | undefined;
+  if (idempotencyKey !== undefined) {
+    const parsed = IdempotencyKey.safeParse(idempotencyKey);
+    if (!parsed.success) {
+      const message =
+        '「幂等键」应为 1 至 128 个可打印 ASCII 字符 / Idempotency-Key must be 1 to 128 printable ASCII characters';
+      throw new InvalidInputError(message, [{ path: 'Idempotency-Key', message }]);
+    }
+    key = parsed.data;
+  }
+  // Another county's need is refused before its content is looked at.
+  const claimed = body && typeof body === 'object' ? (body as { countyId?: unknown }).countyId : undefined;
+  if (typeof claimed === 'string' && Slug.safeParse(claimed).success) requireCounty(actor, claimed);
+  const input = parseBilingual(NeedInput, body, NEED);
+  requireCounty(actor, input.countyId);
+  const county = await countyById(input.countyId);
+  if (!county) {
+    const message = `「县（市、区）」${input.countyId} 不存在 / County ${input.countyId} does not exist`;
+    throw new InvalidInputError(message, [{ path: 'countyId', message }]);
+  }
+  if (!townOfCounty(county, input.townId)) throw unknownTown(input.countyId, input.townId);
+
+  if (key === undefined) {
+    // No key: a random id; a clash (48 random bits beside the clock) only means another draw.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const need = newNeed(input, actor, now);
+      if (await putNeedIfAbsent(need)) return { need: need as NeedView, replayed: false };
+    }
+    throw new ConflictError('未能生成唯一的需求编号，请重试 / could not allocate a unique need id; retry');
+  }
+  const outcome = await createNeedOnce(
+    newNeed(input, actor, now, keyedNeedId(actor.subject, key)),
+    requestHash(input),
+  );
+  if (outcome.kind === 'key-reused') {
+    throw new ConflictError(
+      '此幂等键已用于另一份内容的提交 / this Idempotency-Key was used with a different request body',
+    );
+  }
+  return { need: outcome.need, replayed: outcome.kind === 'replayed' };
+}
+
+// ---- read -------------------------------------------------------------------------------------------
+
+export async function showNeed(actor: Actor, needId: unknown): Promise<NeedView> {
+  requireNeedsRole(actor);
+  return existingNeed(actor, needIdOf(needId));
+}
+
+const Cursor = z.strictObject({
+  v: z.literal(1),
+  q: z.string(),
+  c: Slug,
+  p: z.int().min(0).max(NEED_STATUSES.length),
+  a: z
+    .string()
+    .regex(/^[a-z]+#[a-z0-9-]{1,64}#[a-z0-9-]{1,64}$/)
+    .optional(),
+});
+
+function badCursor(): InvalidInputError {
+  const message = '「翻页标记」无效或不属于此查询 / Cursor is not valid for this query';
+  return new InvalidInputError(message, [{ path: 'cursor', message }]);
+}
+
+/**
+ * `GET /needs`: a liaison's own county, or for a coordinator the named county or every county in
+ * turn — one Query per county (and status, when a town is named without one) on gsi1.
+ */
+export async function listNeeds(actor: Actor, rawQuery: unknown): Promise<NeedPage> {
+  requireNeedsRole(actor);
+  const claimed =
+    rawQuery && typeof rawQuery === 'object' ? (rawQuery as { countyId?: unknown }).countyId : undefined;
+  if (typeof claimed === 'string' && Slug.safeParse(claimed).success) requireCounty(actor, claimed);
+  const query = parseBilingual(NeedListQuery, rawQuery ?? {}, { zh: '查询条件', en: 'query' });
+
+  const counties =
+    query.countyId !== undefined
+      ? [query.countyId]
+      : actor.role === 'liaison'
+        ? [actor.county as string]
+        : [...(await countiesById()).keys()].sort();
+  const town = query.townId ? `${query.townId}#` : '';
+  const prefixes: (string | undefined)[] = query.status
+    ? [`${query.status}#${town}`]
+    : query.townId
+      ? NEED_STATUSES.map((status) => `${status}#${town}`)
+      : [undefined];
+  const segments: NeedSegment[] = counties.flatMap((countyId) =>
+    prefixes.map((prefix) => ({ countyId, ...(prefix ? { prefix } : {}) })),
+  );
+
+  const tag = createHash('sha256')
+    .update(
+      canonicalJson({
+        countyId: query.countyId,
+        townId: query.townId,
+        status: query.status,
+        season: query.season,
+        scope: actor.role === 'liaison' ? actor.county : '*',
+      }),
+    )
+    .digest('base64url')
+    .slice(0, 12);
+
+  let start: NeedPosition | undefined;
+  if (query.cursor !== undefined) {
+    let decoded: z.infer<typeof Cursor>;
+    try {
+      decoded = Cursor.parse(JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8')));
+    } catch {
+      throw badCursor();
+    }
+    const segment = segments.findIndex(
+      (s) => s.countyId === decoded.c && prefixes.indexOf(s.prefix) === decoded.p,
+    );
+    if (decoded.q !== tag || segment < 0) throw badCursor();
+    const prefix = segments[segment]!.prefix;
+    if (decoded.a !== undefined && prefix && !decoded.a.startsWith(prefix)) throw badCursor();
+    start = { segment, ...(decoded.a ? { after: decoded.a } : {}) };
+  }
+
+  const season = query.season;
+  const page = await readNeedPage({
+    segments,
+    ...(start ? { start } : {}),
+    limit: query.limit ?? PAGE_SIZE_DEFAULT,
+    ...(season ? { accept: (need: NeedView) => seasonOfNeed(need) === season } : {}),
+  });
+  if (!page.next) return { items: page.items };
+  const at = segments[page.next.segment]!;
+  const cursor = Buffer.from(
+    JSON.stringify({
+      v: 1,
+      q: tag,
+      c: at.countyId,
+      p: prefixes.indexOf(at.prefix),
+      ...(page.next.after ? { a: page.next.after } : {}),
+    }),
+  ).toString('base64url');
+  return { items: page.items, cursor };
+}
+
+// ---- change -----------------------------------------------------------------------------------------
+
+function notOpen(need: NeedView): ConflictError {
+  return new ConflictError(
+    `需求 ${need.id} 状态为 ${need.status}，只有待解决的需求可以修改或撤回 / need ${need.id} is ${need.status}; only open needs can be changed or withdrawn`,
+  );
+}
+
+/** `PATCH /needs/{id}`: while the need is open. */
+export async function editNeed(
+  actor: Actor,
+  needId: unknown,
+  body: unknown,
+  now: Date = new Date(),
+): Promise<NeedView> {
+  requireNeedsRole(actor);
+  const id = needIdOf(needId);
+  const patch = parseBilingual(NeedPatch, body, NEED);
+  const need = await existingNeed(actor, id);
+  if (need.status !== 'open') throw notOpen(need);
+  if (patch.townId !== undefined && patch.townId !== need.townId) {
+    const county = await countyById(need.countyId);
+    if (!county || !townOfCounty(county, patch.townId)) throw unknownTown(need.countyId, patch.townId);
+  }
+  const { detail, ...rest } = patch;
+  const changed = await changeOpenNeed(id, {
+    set: {
+      ...rest,
+      ...(detail !== undefined ? { detail: detail === '' ? undefined : detail } : {}),
+      updatedAt: shanghaiTimestamp(now),
+      updatedBy: actor.subject,
+    },
+    townId: need.townId,
+    ...(patch.townId ? { newTownId: patch.townId } : {}),
+  });
+  if (changed) return changed;
+  const current = await existingNeed(actor, id);
+  if (current.status !== 'open') throw notOpen(current);
+  throw new ConflictError(
+    '需求刚被他人修改，请刷新后重试 / the need was changed meanwhile; reload and retry',
+  );
+}
+
+/** `POST /needs/{id}/withdraw`: an open need becomes withdrawn; withdrawing it again changes nothing. */
+export async function withdrawNeed(
+  actor: Actor,
+  needId: unknown,
+  body: unknown,
+  now: Date = new Date(),
+): Promise<NeedView> {
+  requireNeedsRole(actor);
+  const id = needIdOf(needId);
+  const input = parseBilingual(WithdrawInput, body === undefined ? {} : body, {
+    zh: '撤回',
+    en: 'withdrawal',
+  });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const need = await existingNeed(actor, id);
+    if (need.status === 'withdrawn') return need;
+    if (need.status !== 'open') throw notOpen(need);
+    const changed = await changeOpenNeed(id, {
+      status: 'withdrawn',
+      set: {
+        withdrawnAt: shanghaiTimestamp(now),
+        withdrawnBy: actor.subject,
+        ...(input.reason ? { withdrawReason: input.reason } : {}),
+      },
+      townId: need.townId,
+    });
+    if (changed) return changed;
+  }
+  throw new ConflictError(
+    '需求刚被他人修改，请刷新后重试 / the need was changed meanwhile; reload and retry',
+  );
+}

@@ -1,0 +1,539 @@
+// The county liaisons' form: submit a town's need and follow it. Mobile first, Chinese first.
+// Checked in the browser with the very schemas the API uses (lib/schemas.js is bundled from
+// schemas/), kept as a draft on the device, and sent with an Idempotency-Key that a retry after a
+// lost connection reuses, so a need is never created twice.
+import {
+  FIELD_LABELS,
+  NeedInput,
+  STATUS_LABELS,
+  THEME_LABELS,
+  THEMES,
+  URGENCIES,
+  URGENCY_LABELS,
+  validate,
+} from './lib/schemas.js';
+
+const KEYS = {
+  token: 'needs.token',
+  draft: 'needs.draft.v1',
+  pending: 'needs.pending.v1',
+  counties: 'needs.counties.v1',
+  lang: 'lang',
+};
+const REQUEST_TIMEOUT_MS = 20_000;
+const RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 20_000, 30_000];
+const FIELD_SUGGESTIONS = [
+  '农业',
+  '林业',
+  '茶叶',
+  '水利',
+  '生态',
+  '食品',
+  '医疗',
+  '中医药',
+  '科普',
+  '青少年',
+  '信息化',
+  '电商',
+  '旅游',
+  '乡村治理',
+  '建筑',
+  '物流',
+];
+const THEME_HINTS = {
+  talent: ['需要哪些方面的人才或专家？', 'What expertise or people are needed?'],
+  industry: ['哪个本地产业遇到技术难题？', 'Which local industry has a technical problem?'],
+  literacy: ['需要哪些科普，面向谁？', 'What science-popularisation, for whom?'],
+  advice: ['哪项本地决策需要专家建议？', 'Which local decision needs expert advice?'],
+  grassroots: ['基层科协组织需要什么？', 'What does the grassroots science organisation need?'],
+};
+const TEXT = {
+  loading: ['加载中…', 'Loading…'],
+  sending: ['正在提交…', 'Sending…'],
+  retrying: ['正在重试（同一份提交，不会重复）…', 'Retrying (the same submission, never twice)…'],
+  offline: [
+    '网络中断，内容已保存在本机，将自动重试（不会重复提交）',
+    'No connection. Saved on this device; retrying automatically (never submitted twice)',
+  ],
+  retryIn: ['秒后重试', 's until retry'],
+  sent: ['已提交：', 'Submitted: '],
+  fix: ['请修改标出的内容', 'Please correct the marked fields'],
+  empty: ['还没有需求', 'No needs yet'],
+  withdraw: ['撤回', 'Withdraw'],
+  confirmWithdraw: ['确定撤回这条需求吗？', 'Withdraw this need?'],
+  badToken: ['令牌无效或已过期，请重新输入', 'The token is not valid or has expired; enter it again'],
+  noNeeds: [
+    '此令牌不能填报需求（学会团队请使用其他页面）',
+    'This token cannot submit needs (teams use another page)',
+  ],
+  coordinator: ['市科协协调员', 'Coordinator'],
+  liaison: ['县科协联络员', 'County liaison'],
+  allCounties: ['全部县', 'All counties'],
+  choose: ['请选择', 'Choose'],
+};
+
+const $ = (id) => document.getElementById(id);
+let lang = localStorage.getItem(KEYS.lang) === 'en' ? 'en' : 'zh';
+const t = (pair) => (lang === 'zh' ? pair[0] : pair[1]);
+const label = (bilingual) => bilingual?.[lang] ?? '';
+
+let counties = [];
+let identity = null;
+let retryTimer = null;
+let retryAttempt = 0;
+let sending = false;
+
+// ---- language --------------------------------------------------------------------------------------
+
+function applyLang() {
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  for (const el of document.querySelectorAll('[data-zh]')) el.textContent = el.dataset[lang];
+  $('lang').textContent = lang === 'zh' ? 'English' : '中文';
+  document.title = lang === 'zh' ? '需求填报 · 山区四县科技服务' : 'Town needs · Mountain-county rounds';
+  renderChoices();
+  renderCounties();
+  showWho();
+  showPending();
+}
+
+// ---- token -----------------------------------------------------------------------------------------
+
+function decodeToken(token) {
+  try {
+    const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    const json = decodeURIComponent(
+      [...atob(part)].map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join(''),
+    );
+    const claims = JSON.parse(json);
+    const claim = (name) => claims[name] ?? claims[`custom:${name}`];
+    return { role: claim('role'), county: claim('county'), sub: claims.sub, exp: claims.exp };
+  } catch {
+    return null;
+  }
+}
+
+function token() {
+  return localStorage.getItem(KEYS.token) ?? '';
+}
+
+function showWho() {
+  if (!identity) return;
+  const county = counties.find((c) => c.id === identity.county);
+  const role = identity.role === 'coordinator' ? t(TEXT.coordinator) : t(TEXT.liaison);
+  $('who-text').textContent =
+    `${role}${county ? ` · ${label(county.name)}` : identity.county ? ` · ${identity.county}` : ''}`;
+}
+
+function askForToken(message = '') {
+  identity = null;
+  for (const id of ['who', 'submit', 'mine']) $(id).hidden = true;
+  $('access').hidden = false;
+  $('token-error').textContent = message;
+}
+
+async function start() {
+  const current = token();
+  identity = current ? decodeToken(current) : null;
+  if (!identity) return askForToken();
+  if (identity.role !== 'coordinator' && identity.role !== 'liaison') return askForToken(t(TEXT.noNeeds));
+  $('access').hidden = true;
+  $('who').hidden = false;
+  $('list-status').textContent = t(TEXT.loading);
+  try {
+    const reply = await api('GET', '/counties');
+    if (reply.status === 401) return askForToken(t(TEXT.badToken));
+    counties = reply.body.items ?? [];
+    localStorage.setItem(KEYS.counties, JSON.stringify(counties));
+  } catch {
+    // Offline at start: the towns from the last visit, and the draft, are still on the phone.
+    try {
+      counties = JSON.parse(localStorage.getItem(KEYS.counties) ?? '[]');
+    } catch {}
+  }
+  $('submit').hidden = false;
+  $('mine').hidden = false;
+  showWho();
+  renderCounties();
+  restoreDraft();
+  showPending();
+  const pending = readPending();
+  if (pending) send(pending);
+  loadList();
+}
+
+// ---- form ------------------------------------------------------------------------------------------
+
+function choice(name, value, text, hint) {
+  const id = `${name}-${value}`;
+  const wrap = document.createElement('label');
+  wrap.className = 'choice';
+  wrap.htmlFor = id;
+  const input = document.createElement('input');
+  Object.assign(input, { type: 'radio', name, value, id });
+  const strong = document.createElement('strong');
+  strong.textContent = text;
+  wrap.append(input, strong);
+  if (hint) {
+    const small = document.createElement('small');
+    small.textContent = hint;
+    wrap.append(small);
+  }
+  return wrap;
+}
+
+function renderChoices() {
+  const draft = readDraft();
+  $('theme').replaceChildren(
+    ...THEMES.map((th) => choice('theme', th, label(THEME_LABELS[th]), t(THEME_HINTS[th]))),
+  );
+  $('urgency').replaceChildren(...URGENCIES.map((u) => choice('urgency', u, label(URGENCY_LABELS[u]))));
+  setRadio('theme', draft.theme);
+  setRadio('urgency', draft.urgency);
+  $('fields').replaceChildren(
+    ...FIELD_SUGGESTIONS.map((f) => Object.assign(document.createElement('option'), { value: f })),
+  );
+}
+
+function setRadio(name, value) {
+  for (const input of document.querySelectorAll(`input[name="${name}"]`))
+    input.checked = input.value === value;
+}
+
+function option(value, text) {
+  return Object.assign(document.createElement('option'), { value, textContent: text });
+}
+
+function renderCounties() {
+  if (!identity || counties.length === 0) return;
+  const select = $('countyId');
+  const chosen = select.value || readDraft().countyId || identity.county || '';
+  const mine = identity.role === 'liaison' ? counties.filter((c) => c.id === identity.county) : counties;
+  select.replaceChildren(
+    ...(identity.role === 'coordinator' ? [option('', t(TEXT.choose))] : []),
+    ...mine.map((c) => option(c.id, label(c.name))),
+  );
+  select.value = mine.some((c) => c.id === chosen) ? chosen : (mine[0]?.id ?? '');
+  select.disabled = identity.role === 'liaison';
+  renderTowns();
+}
+
+function renderTowns() {
+  const county = counties.find((c) => c.id === $('countyId').value);
+  const select = $('townId');
+  const chosen = select.value || readDraft().townId || '';
+  select.replaceChildren(
+    option('', t(TEXT.choose)),
+    ...(county?.towns ?? []).map((town) => option(town.id, label(town.name))),
+  );
+  select.value = county?.towns.some((town) => town.id === chosen) ? chosen : '';
+}
+
+function formValues() {
+  const radio = (name) => document.querySelector(`input[name="${name}"]:checked`)?.value;
+  const values = {
+    countyId: $('countyId').value || identity?.county || '',
+    townId: $('townId').value,
+    theme: radio('theme'),
+    field: $('field').value,
+    title: $('title').value,
+    detail: $('detail').value,
+    urgency: radio('urgency'),
+  };
+  for (const key of Object.keys(values))
+    if (values[key] === undefined || values[key] === '') delete values[key];
+  return values;
+}
+
+function readDraft() {
+  try {
+    return JSON.parse(localStorage.getItem(KEYS.draft) ?? '{}') ?? {};
+  } catch {
+    return {};
+  }
+}
+
+function saveDraft() {
+  localStorage.setItem(KEYS.draft, JSON.stringify(formValues()));
+}
+
+function restoreDraft() {
+  const draft = readDraft();
+  for (const key of ['field', 'title', 'detail']) $(key).value = draft[key] ?? '';
+  setRadio('theme', draft.theme);
+  setRadio('urgency', draft.urgency);
+  renderCounties();
+}
+
+function showErrors(issues) {
+  for (const el of document.querySelectorAll('.error[data-for]')) el.textContent = '';
+  for (const el of document.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+  for (const issue of issues) {
+    const key = issue.path in FIELD_LABELS || issue.path === '(form)' ? issue.path : '(form)';
+    const box = document.querySelector(`.error[data-for="${CSS.escape(key)}"]`);
+    if (box) box.textContent = [box.textContent, issue[lang] ?? issue.message].filter(Boolean).join('；');
+    $(key)?.setAttribute('aria-invalid', 'true');
+  }
+  const first = issues[0] && $(issues[0].path);
+  first?.focus?.();
+}
+
+// ---- sending ---------------------------------------------------------------------------------------
+
+function readPending() {
+  try {
+    const pending = JSON.parse(localStorage.getItem(KEYS.pending) ?? 'null');
+    return pending && typeof pending.key === 'string' && pending.body ? pending : null;
+  } catch {
+    return null;
+  }
+}
+
+function newKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+async function api(method, path, body, headers = {}) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
+  try {
+    const res = await fetch(path, {
+      method,
+      headers: {
+        authorization: `Bearer ${token()}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      signal: controller.signal,
+    });
+    let parsed = null;
+    try {
+      parsed = await res.json();
+    } catch {}
+    return { status: res.status, body: parsed };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function showPending() {
+  const pending = readPending();
+  $('pending').hidden = !pending || retryAttempt === 0;
+  $('need-fields').disabled = Boolean(pending);
+  if (pending) $('pending-text').textContent = t(sending ? TEXT.retrying : TEXT.offline);
+}
+
+function scheduleRetry(pending) {
+  clearTimeout(retryTimer);
+  const delay = RETRY_DELAYS_MS[Math.min(retryAttempt, RETRY_DELAYS_MS.length - 1)];
+  retryAttempt++;
+  retryTimer = setTimeout(() => send(pending), delay);
+}
+
+/** Sends the pending submission; the same Idempotency-Key until the server has answered for it. */
+async function send(pending) {
+  if (sending) return;
+  sending = true;
+  clearTimeout(retryTimer);
+  $('sent').textContent = t(TEXT.sending);
+  showPending();
+  let reply;
+  try {
+    reply = await api('POST', '/needs', pending.body, { 'idempotency-key': pending.key });
+  } catch {
+    reply = null; // no answer: offline, dropped, timed out
+  }
+  sending = false;
+  $('sent').textContent = '';
+  if (!reply || reply.status >= 500 || reply.status === 429) {
+    scheduleRetry(pending);
+    showPending();
+    return;
+  }
+  localStorage.removeItem(KEYS.pending);
+  retryAttempt = 0;
+  showPending();
+  if (reply.status === 201) {
+    localStorage.removeItem(KEYS.draft);
+    $('need-form').reset();
+    restoreDraft();
+    $('sent').textContent = `${t(TEXT.sent)}${reply.body.title}（${reply.body.id}）`;
+    loadList();
+    return;
+  }
+  if (reply.status === 401) return askForToken(t(TEXT.badToken));
+  const error = reply.body?.error ?? {};
+  showErrors(
+    error.fields?.length
+      ? error.fields
+      : [
+          {
+            path: '(form)',
+            message: error.message ?? `HTTP ${reply.status}`,
+            zh: error.message,
+            en: error.message,
+          },
+        ],
+  );
+}
+
+function submit(event) {
+  event.preventDefault();
+  if (readPending()) return;
+  $('sent').textContent = '';
+  const result = validate(NeedInput, formValues());
+  if (!result.ok) {
+    showErrors([...result.issues, { path: '(form)', zh: TEXT.fix[0], en: TEXT.fix[1] }]);
+    return;
+  }
+  showErrors([]);
+  // The validated body is what is sent, and re-sent, under this key.
+  const pending = { key: newKey(), body: result.data, at: new Date().toISOString() };
+  localStorage.setItem(KEYS.pending, JSON.stringify(pending));
+  retryAttempt = 0;
+  send(pending);
+}
+
+// ---- the list --------------------------------------------------------------------------------------
+
+function place(countyId, townId) {
+  const county = counties.find((c) => c.id === countyId);
+  const town = county?.towns.find((x) => x.id === townId);
+  return `${county ? label(county.name) : countyId} · ${town ? label(town.name) : townId}`;
+}
+
+function needItem(need) {
+  const li = document.createElement('li');
+  li.dataset.id = need.id;
+  li.dataset.status = need.status;
+  const head = document.createElement('div');
+  head.className = 'need-head';
+  const title = document.createElement('strong');
+  title.textContent = need.title;
+  const status = document.createElement('span');
+  status.className = `status status-${need.status}`;
+  status.textContent = label(STATUS_LABELS[need.status]) || need.status;
+  head.append(title, status);
+  const meta = document.createElement('div');
+  meta.className = 'meta';
+  meta.textContent = [
+    place(need.countyId, need.townId),
+    label(THEME_LABELS[need.theme]),
+    need.field,
+    label(URGENCY_LABELS[need.urgency]),
+    need.submittedAt?.slice(0, 10),
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  li.append(head, meta);
+  if (need.status === 'open') {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'link';
+    button.textContent = t(TEXT.withdraw);
+    button.addEventListener('click', async () => {
+      if (!confirm(t(TEXT.confirmWithdraw))) return;
+      const reply = await api('POST', `/needs/${encodeURIComponent(need.id)}/withdraw`).catch(() => null);
+      if (reply?.status === 200) li.replaceWith(needItem(reply.body));
+    });
+    li.append(button);
+  }
+  return li;
+}
+
+const LIST_PAGE = 30;
+const LIST_MAX = 2000;
+let listed = [];
+let shown = 0;
+
+/**
+ * The needs of the liaison's county (a coordinator: every county), newest first. The API pages in
+ * index order (status, town), so every page is read, then sorted here; a county has a few hundred.
+ */
+async function loadList() {
+  if (!identity) return;
+  $('list-status').textContent = t(TEXT.loading);
+  const all = [];
+  let cursor;
+  do {
+    const params = new URLSearchParams({ limit: '100' });
+    if (identity.role === 'liaison' && identity.county) params.set('countyId', identity.county);
+    if ($('status-filter').value) params.set('status', $('status-filter').value);
+    if (cursor) params.set('cursor', cursor);
+    let reply;
+    try {
+      reply = await api('GET', `/needs?${params}`);
+    } catch {
+      $('list-status').textContent = t(TEXT.offline).split(/[，.]/)[0];
+      return;
+    }
+    if (reply.status === 401) return askForToken(t(TEXT.badToken));
+    if (reply.status !== 200) {
+      $('list-status').textContent = reply.body?.error?.message ?? `HTTP ${reply.status}`;
+      return;
+    }
+    all.push(...reply.body.items);
+    cursor = reply.body.cursor;
+  } while (cursor && all.length < LIST_MAX);
+  listed = all.sort(
+    (a, b) => Date.parse(b.submittedAt) - Date.parse(a.submittedAt) || b.id.localeCompare(a.id),
+  );
+  shown = 0;
+  $('needs').replaceChildren();
+  showMore();
+}
+
+function showMore() {
+  const next = listed.slice(shown, shown + LIST_PAGE);
+  $('needs').append(...next.map(needItem));
+  shown += next.length;
+  $('more').hidden = shown >= listed.length;
+  $('list-status').textContent = listed.length ? '' : t(TEXT.empty);
+}
+
+// ---- wiring ----------------------------------------------------------------------------------------
+
+$('lang').addEventListener('click', () => {
+  lang = lang === 'zh' ? 'en' : 'zh';
+  localStorage.setItem(KEYS.lang, lang);
+  applyLang();
+  loadList();
+});
+$('token-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const value = $('token')
+    .value.trim()
+    .replace(/^Bearer\s+/i, '');
+  if (!decodeToken(value)) {
+    $('token-error').textContent = t(TEXT.badToken);
+    return;
+  }
+  localStorage.setItem(KEYS.token, value);
+  start();
+});
+$('sign-out').addEventListener('click', () => {
+  localStorage.removeItem(KEYS.token);
+  $('token').value = '';
+  askForToken();
+});
+$('need-form').addEventListener('input', saveDraft);
+$('need-form').addEventListener('change', (event) => {
+  if (event.target.id === 'countyId') renderTowns();
+  saveDraft();
+});
+$('need-form').addEventListener('submit', submit);
+$('retry-now').addEventListener('click', () => {
+  const pending = readPending();
+  if (pending) send(pending);
+});
+$('status-filter').addEventListener('change', () => loadList());
+$('more').addEventListener('click', showMore);
+window.addEventListener('online', () => {
+  const pending = readPending();
+  if (pending) send(pending);
+});
+
+applyLang();
+start();

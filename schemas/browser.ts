@@ -1,0 +1,16 @@
+/*
+ * What the pages get of the schemas: the very zod schemas the API validates with, and the same
+ * bilingual messages. Bundled by schemas/browser-bundle.ts into pages/lib/schemas.js.
+ */
+
+export { validate } from './messages.ts';
+export { NEED_STATUSES } from './need.ts';
+export {
+  FIELD_LABELS,
+  NeedInput,
+  NeedPatch,
+  STATUS_LABELS,
+  THEME_LABELS,
+  URGENCY_LABELS,
+} from './need-api.ts';
+export { THEMES, URGENCIES } from './primitives.ts';
