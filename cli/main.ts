@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Command, UsageError } from './command.ts';
+import { needsCommand } from './commands/needs.ts';
 import { planCommand } from './commands/plan.ts';
 import { reportCommand } from './commands/report.ts';
 import { runCommand } from './commands/run.ts';
@@ -15,6 +16,7 @@ export const COMMANDS: Record<string, Command> = {
   run: runCommand,
   report: reportCommand,
   token: tokenCommand,
+  needs: needsCommand,
   help: {
     summary: 'show this help',
     async run() {

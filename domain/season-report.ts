@@ -97,20 +97,56 @@ const CSV_HEADERS: Record<keyof SeasonFigures | 'countyId' | 'townId', string> =
   carriedOver: '结转下季',
 };
 
+/** When and how a county's visit was reported, for the export's last columns (Asia/Shanghai times). */
+export interface ReportDetails {
+  visitDate?: string;
+  reportedAt?: string;
+}
+
+const DETAIL_HEADERS = ['走访日期', '报告提交时间（北京时间）'];
+
+/** `2026-10-15 14:30` in Asia/Shanghai (UTC+8, no daylight saving). */
+export function shanghaiDateTime(iso: string): string {
+  return new Date(new Date(iso).getTime() + 8 * 3600 * 1000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/**
+ * The export's table: Chinese headers, a row per county, a total row. With `details`, two more
+ * columns: the visit date and when the report was filed, Beijing time. Shared by CSV and XLSX.
+ */
+export function seasonReportTable(
+  report: SeasonReport,
+  names: (countyId: string, townId: string) => [string, string],
+  details?: (countyId: string) => ReportDetails | undefined,
+): (string | number)[][] {
+  const columns = Object.keys(CSV_HEADERS) as (keyof typeof CSV_HEADERS)[];
+  const rows: (string | number)[][] = report.counties.map((county) => {
+    const [countyName, townName] = names(county.countyId, county.townId);
+    const row: (string | number)[] = columns.map((c) =>
+      c === 'countyId' ? countyName : c === 'townId' ? townName : county[c],
+    );
+    if (details) {
+      const d = details(county.countyId);
+      row.push(d?.visitDate ?? '', d?.reportedAt ? shanghaiDateTime(d.reportedAt) : '');
+    }
+    return row;
+  });
+  const total: (string | number)[] = ['合计', '', ...FIGURES.map((f) => report.total[f])];
+  if (details) total.push('', '');
+  return [[...columns.map((c) => CSV_HEADERS[c]), ...(details ? DETAIL_HEADERS : [])], ...rows, total];
+}
+
 /** CSV for spreadsheets: UTF-8 with a BOM (so Excel reads the Chinese), Chinese headers, a total row. */
 export function seasonReportCsv(
   report: SeasonReport,
   names: (countyId: string, townId: string) => [string, string],
+  details?: (countyId: string) => ReportDetails | undefined,
 ): string {
-  const columns = Object.keys(CSV_HEADERS) as (keyof typeof CSV_HEADERS)[];
-  const csvCell = (value: string | number) => {
+  const quote = (value: string | number) => {
     const text = String(value);
-    return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+    return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
-  const rows = report.counties.map((county) => {
-    const [countyName, townName] = names(county.countyId, county.townId);
-    return columns.map((c) => (c === 'countyId' ? countyName : c === 'townId' ? townName : county[c]));
-  });
-  rows.push(['合计', '', ...FIGURES.map((f) => report.total[f])]);
-  return `\uFEFF${[columns.map((c) => CSV_HEADERS[c]), ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
+  return `\uFEFF${seasonReportTable(report, names, details)
+    .map((r) => r.map(quote).join(','))
+    .join('\r\n')}\r\n`;
 }

@@ -1,5 +1,6 @@
 import { roundStep } from '#commons/round-step';
 import { markRoundCompleted, seasonItems } from '#commons/store';
+import { unassignedNeedIdsOf } from '#domain/reassignment';
 import { type RoundSummary, SeasonOnly } from '#schemas/index';
 
 /** Last step: the round's figures, stored on the round and returned as the execution's output. */
@@ -13,7 +14,7 @@ export const handler = roundStep('CompleteRound', SeasonOnly, async ({ season })
     accepted: count('accepted'),
     declined: count('declined'),
     expired: count('expired'),
-    unassignedNeeds: visits.reduce((sum, v) => sum + v.unassignedNeedIds.length, 0),
+    unassignedNeeds: visits.reduce((sum, v) => sum + unassignedNeedIdsOf(v, offers).length, 0),
   };
   const { season: _season, ...figures } = summary;
   await markRoundCompleted(season, new Date().toISOString(), figures);

@@ -1,11 +1,16 @@
 import { findOffer } from '#commons/offers';
 import { roundStep } from '#commons/round-step';
 import { appendVisitLog, settleOffer } from '#commons/store';
+import { getTeamOffer, type TeamOffer } from '#commons/teams-store';
 import { RecordAnswerInput } from '#schemas/index';
 
 const LOG_KIND = { accepted: 'accepted', declined: 'declined', expired: 'timed-out' } as const;
 
-/** Records how an offer ended: accepted, declined, or no answer in time. Idempotent. */
+/**
+ * Records how an offer ended: accepted, declined, or no answer in time. Idempotent. The log entry is
+ * written only when the offer did end that way (a stale wait that times out after the team answered
+ * through a newer execution logs nothing).
+ */
 export const handler = roundStep(
   'RecordAnswer',
   RecordAnswerInput,
@@ -13,14 +18,18 @@ export const handler = roundStep(
     const offer = await findOffer(offerId);
     const at = new Date().toISOString();
     const changed = await settleOffer(offer, outcome, at);
-    await appendVisitLog({
-      visitId: offer.visitId,
-      key: `${LOG_KIND[outcome]}#${offer.societyId}`,
-      kind: LOG_KIND[outcome],
-      at,
-      by: by ?? offer.decidedBy ?? (outcome === 'expired' ? 'round-state-machine' : offer.societyId),
-      detail: { societyId: offer.societyId, needIds: offer.needIds, ...(cause ? { reason: cause } : {}) },
-    });
+    const after: TeamOffer = changed ? { ...offer, status: outcome } : ((await getTeamOffer(offerId)) ?? offer);
+    const endedSo = after.status === outcome || (after.status === 'reassigned' && after.endedAs === outcome);
+    if (changed || endedSo) {
+      await appendVisitLog({
+        visitId: offer.visitId,
+        key: `${LOG_KIND[outcome]}#${offer.societyId}`,
+        kind: LOG_KIND[outcome],
+        at,
+        by: by ?? offer.decidedBy ?? (outcome === 'expired' ? 'round-state-machine' : offer.societyId),
+        detail: { societyId: offer.societyId, needIds: offer.needIds, ...(cause ? { reason: cause } : {}) },
+      });
+    }
     return { offerId, outcome, changed };
   },
 );

@@ -6,7 +6,14 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { API_FUNCTIONS, API_ROUTES, type ApiFunctionId, type ApiRoute } from '../functions/registry.ts';
+import {
+  API_FUNCTION_ACCESS,
+  API_FUNCTIONS,
+  API_ROUTES,
+  type ApiFunctionId,
+  type ApiRoute,
+  type ApiTableAccess,
+} from '../functions/registry.ts';
 import { RoundsFunction } from './rounds-function.ts';
 import type { RoundsTable } from './table.ts';
 
@@ -14,7 +21,7 @@ import type { RoundsTable } from './table.ts';
 export const IDENTITY_ATTRIBUTES = ['role', 'county', 'society'] as const;
 
 export interface RoundsHttpApiProps {
-  /** The product table; every API function gets read access (wider grants are added by the caller). */
+  /** The product table; each API function gets the access `functionAccess` gives it (default `read`). */
   readonly table: RoundsTable;
   /**
    * Routes to serve.
@@ -26,6 +33,11 @@ export interface RoundsHttpApiProps {
    * @default API_FUNCTIONS from functions/registry.ts
    */
   readonly functions?: Readonly<Record<string, string>>;
+  /**
+   * Table access per function id; a function not named gets `read`, `none` gets no TABLE_NAME at all.
+   * @default API_FUNCTION_ACCESS from functions/registry.ts
+   */
+  readonly functionAccess?: Readonly<Record<string, ApiTableAccess>>;
   /**
    * Steady-state request rate limit of the stage (requests per second).
    * @default 50
@@ -66,6 +78,8 @@ export class RoundsHttpApi extends Construct {
     super(scope, id);
     const routes = props.routes ?? API_ROUTES;
     const functionEntries: Readonly<Record<string, string>> = props.functions ?? API_FUNCTIONS;
+    const functionAccess: Readonly<Record<string, ApiTableAccess>> =
+      props.functionAccess ?? API_FUNCTION_ACCESS;
 
     // ---- identity ------------------------------------------------------------------------
     this.userPool = new cognito.UserPool(this, 'UserPool', {
@@ -145,7 +159,7 @@ export class RoundsHttpApi extends Construct {
             corsPreflight: {
               allowOrigins: [...props.corsOrigins],
               allowMethods: [apigw.CorsHttpMethod.ANY],
-              allowHeaders: ['authorization', 'content-type', 'accept-language'],
+              allowHeaders: ['authorization', 'content-type', 'accept-language', 'idempotency-key'],
               maxAge: Duration.hours(1),
             },
           }
@@ -189,7 +203,8 @@ export class RoundsHttpApi extends Construct {
     const integrations: Record<string, HttpLambdaIntegration> = {};
     for (const [functionId, entry] of Object.entries(functionEntries)) {
       const fn = new RoundsFunction(this, functionId, { entry });
-      props.table.grantTo(fn, 'read');
+      const access = functionAccess[functionId] ?? 'read';
+      if (access !== 'none') props.table.grantTo(fn, access);
       functions[functionId] = fn;
       integrations[functionId] = new HttpLambdaIntegration(`${functionId}Integration`, fn);
     }

@@ -2,6 +2,7 @@ import { CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
@@ -22,6 +23,12 @@ export const ROUND_STATE_NAMES = {
   RecordAcceptance: 'RecordAcceptance',
   RecordOfferDeclined: 'RecordOfferDeclined',
   RecordOfferExpired: 'RecordOfferExpired',
+  FindNextSociety: 'FindNextSociety',
+  IsAnotherSocietyFound: 'IsAnotherSocietyFound',
+  OfferToNextSociety: 'OfferToNextSociety',
+  HoldAlertUntilDaytime: 'HoldAlertUntilDaytime',
+  AlertCoordinator: 'AlertCoordinator',
+  NoNeedsLeftToMove: 'NoNeedsLeftToMove',
   CompleteRound: 'CompleteRound',
   NameUnknownSeason: 'NameUnknownSeason',
   RecordRoundFailure: 'RecordRoundFailure',
@@ -46,6 +53,21 @@ export const DYNAMODB_RETRY_ERRORS = [
   'DynamoDB.InternalServerErrorException',
 ] as const;
 
+/**
+ * Errors the coordinator alert (SNS Publish) retries: any task failure. A duplicate alert is
+ * harmless, a lost one is not.
+ */
+export const SNS_RETRY_ERRORS = ['States.TaskFailed'] as const;
+
+/**
+ * Wait states that hold a message for quiet hours (22:00–07:00 Asia/Shanghai). The embedded runtime
+ * passes them at once: locally the alert goes to the outbox, whose dispatcher holds it until `notBefore`.
+ */
+export const QUIET_HOURS_WAIT_STATES: readonly string[] = ['HoldAlertUntilDaytime'];
+
+/** Offers waiting at once (inline Map: at most 40). Every society must get its offer on day one. */
+export const OFFER_CONCURRENCY = 40;
+
 /** Retry shape shared by every Task: 2 s, then 4 s, then 8 s; three retries at most. */
 export const RETRY_INTERVAL = Duration.seconds(2);
 export const RETRY_BACKOFF_RATE = 2;
@@ -68,6 +90,8 @@ export interface RoundStateMachineProps {
   readonly functions: RoundFunctions;
   /** The table the failure entry is written to (only `dynamodb:PutItem` is granted). */
   readonly table: dynamodb.ITable;
+  /** The coordinator alert topic (only `sns:Publish` on it is granted). */
+  readonly alertTopic: sns.ITopic;
   /**
    * Retention of the state machine's log group.
    * @default logs.RetentionDays.ONE_MONTH
@@ -87,7 +111,11 @@ export interface RoundStateMachineProps {
  *   ├─ planExists → ListPendingOffers
  *   └─ otherwise → ChooseTownPerCounty [ChooseTown → FrameFiveQuestions] → AssignSocieties → PersistPlan → ListPendingOffers
  * ListPendingOffers → OfferEachSociety [SendOfferAndWaitForAnswer (.waitForTaskToken)
- *     → RecordAcceptance | States.Timeout → RecordOfferExpired | OfferDeclined → RecordOfferDeclined] → CompleteRound
+ *     → RecordAcceptance | States.Timeout → RecordOfferExpired | OfferDeclined → RecordOfferDeclined
+ *     RecordOfferExpired / RecordOfferDeclined → FindNextSociety → IsAnotherSocietyFound
+ *       ├─ a new offer (try 2 or 3) → OfferToNextSociety → SendOfferAndWaitForAnswer
+ *       ├─ an alert (3 tries done, or no society left) → HoldAlertUntilDaytime → AlertCoordinator (SNS)
+ *       └─ nothing to move → NoNeedsLeftToMove] → CompleteRound
  * Any main-flow failure → RecordRoundFailure (DynamoDB PutItem) → RoundFailed;
  * a LoadRound failure passes NameUnknownSeason first, since the season is not known yet.
  */
@@ -226,12 +254,87 @@ export class RoundStateMachine extends Construct {
     const recordAcceptance = recordAnswer(N.RecordAcceptance, 'accepted', {
       by: sfn.JsonPath.stringAt('$.answer.by'),
     });
-    const recordOfferDeclined = recordAnswer(N.RecordOfferDeclined, 'declined', {
+    // A refusal keeps the item's state (season, offer, timeout) for the reassignment that follows.
+    const recordRefusal = (
+      name: RoundStateName,
+      outcome: 'declined' | 'expired',
+      extra: Record<string, string>,
+    ) =>
+      this.invoke(name, fns.RecordAnswer, {
+        payload: sfn.TaskInput.fromObject({
+          season: sfn.JsonPath.stringAt('$.season'),
+          offerId: sfn.JsonPath.stringAt('$.offerId'),
+          outcome,
+          ...extra,
+        }),
+        resultPath: sfn.JsonPath.DISCARD,
+      });
+    const recordOfferDeclined = recordRefusal(N.RecordOfferDeclined, 'declined', {
       cause: sfn.JsonPath.stringAt('$.error.Cause'),
     });
-    const recordOfferExpired = recordAnswer(N.RecordOfferExpired, 'expired', {});
+    const recordOfferExpired = recordRefusal(N.RecordOfferExpired, 'expired', {});
     sendOfferAndWait.addCatch(recordOfferExpired, { errors: [sfn.Errors.TIMEOUT], resultPath: '$.error' });
     sendOfferAndWait.addCatch(recordOfferDeclined, { errors: [OFFER_DECLINED_ERROR], resultPath: '$.error' });
+
+    // ---- reassignment (rule 6) -----------------------------------------------------------
+    const findNextSociety = this.invoke(N.FindNextSociety, fns.ReassignNeeds, {
+      payload: sfn.TaskInput.fromObject({
+        season: sfn.JsonPath.stringAt('$.season'),
+        offerId: sfn.JsonPath.stringAt('$.offerId'),
+      }),
+      resultSelector: {
+        nextOfferId: sfn.JsonPath.stringAt('$.Payload.nextOfferId'),
+        attempt: sfn.JsonPath.numberAt('$.Payload.attempt'),
+        unassignedNeedIds: sfn.JsonPath.listAt('$.Payload.unassignedNeedIds'),
+        alert: sfn.JsonPath.objectAt('$.Payload.alert'),
+      },
+      resultPath: '$.reassignment',
+    });
+    recordOfferDeclined.next(findNextSociety);
+    recordOfferExpired.next(findNextSociety);
+
+    // The loop: the new offer replaces the item's offer; nothing else of the old wait is carried.
+    const offerToNextSociety = new sfn.Pass(this, N.OfferToNextSociety, {
+      parameters: {
+        season: sfn.JsonPath.stringAt('$.season'),
+        offerId: sfn.JsonPath.stringAt('$.reassignment.nextOfferId'),
+        offerTimeoutSeconds: sfn.JsonPath.numberAt('$.offerTimeoutSeconds'),
+        autoAccept: sfn.JsonPath.stringAt('$.autoAccept'),
+      },
+    }).next(sendOfferAndWait);
+
+    // Quiet hours: FindNextSociety computed the first moment outside 22:00–07:00 Asia/Shanghai.
+    const holdAlertUntilDaytime = new sfn.Wait(this, N.HoldAlertUntilDaytime, {
+      time: sfn.WaitTime.timestampPath('$.reassignment.alert.notBefore'),
+    });
+    const alertCoordinator = new tasks.SnsPublish(this, N.AlertCoordinator, {
+      topic: props.alertTopic,
+      subject: sfn.JsonPath.stringAt('$.reassignment.alert.subject'),
+      message: sfn.TaskInput.fromJsonPathAt('$.reassignment.alert.message'),
+      messageAttributes: {
+        season: { value: sfn.JsonPath.stringAt('$.season') },
+        offerId: { value: sfn.JsonPath.stringAt('$.offerId') },
+        reason: { value: sfn.JsonPath.stringAt('$.reassignment.alert.reason') },
+        notBefore: { value: sfn.JsonPath.stringAt('$.reassignment.alert.notBefore') },
+      },
+      resultPath: sfn.JsonPath.DISCARD,
+      taskTimeout: sfn.Timeout.duration(TASK_TIMEOUT),
+    });
+    alertCoordinator.addRetry({
+      errors: [...SNS_RETRY_ERRORS],
+      interval: RETRY_INTERVAL,
+      backoffRate: RETRY_BACKOFF_RATE,
+      maxAttempts: RETRY_MAX_ATTEMPTS,
+    });
+    holdAlertUntilDaytime.next(alertCoordinator);
+
+    // `Not IsNull` rather than `IsNull: false`: the same meaning, and aws-local-stepfunctions 3.0
+    // evaluates `IsNull: false` as always false.
+    const isAnotherSocietyFound = new sfn.Choice(this, N.IsAnotherSocietyFound)
+      .when(sfn.Condition.not(sfn.Condition.isNull('$.reassignment.nextOfferId')), offerToNextSociety)
+      .when(sfn.Condition.not(sfn.Condition.isNull('$.reassignment.alert')), holdAlertUntilDaytime)
+      .otherwise(new sfn.Succeed(this, N.NoNeedsLeftToMove));
+    findNextSociety.next(isAnotherSocietyFound);
 
     const offerEachSociety = new sfn.Map(this, N.OfferEachSociety, {
       itemsPath: '$.pending.offers',
@@ -241,7 +344,7 @@ export class RoundStateMachine extends Construct {
         offerTimeoutSeconds: sfn.JsonPath.numberAt('$.offerTimeoutSeconds'),
         autoAccept: sfn.JsonPath.stringAt('$.autoAccept'),
       },
-      maxConcurrency: 10,
+      maxConcurrency: OFFER_CONCURRENCY,
       resultPath: '$.answers',
     });
     offerEachSociety.itemProcessor(sendOfferAndWait.next(recordAcceptance));

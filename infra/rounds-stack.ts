@@ -1,4 +1,4 @@
-import { App, Duration, type CfnElement, CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { App, type CfnElement, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { Construct, IConstruct } from 'constructs';
 import { API_FUNCTION_ROUND_ACCESS, ROUND_FUNCTIONS, type RoundFunctionId } from '../functions/registry.ts';

@@ -21,6 +21,8 @@ import { Construct } from 'constructs';
  * | visit log entry (append-only)   | `VISIT#<visitId>`   | `LOG#<key>`                    |                           |                                |
  * | round log entry (e.g. failure)  | `SEASON#<season>`   | `LOG#<key>`                    |                           |                                |
  * | outbox message                  | `OUTBOX#<season>`   | `<messageId>`                  |                           |                                |
+ * | visit report, one item a version| `VISIT#<visitId>`   | `REPORT#<000001>`              |                           |                                |
+ * | a report's retry key            | `VISIT#<visitId>`   | `SUBMISSION#<Idempotency-Key>` |                           |                                |
  *
  * Access patterns:
  * - list counties / societies   = Query pk = CATALOG, sk begins_with COUNTY# / SOCIETY#
@@ -28,8 +30,13 @@ import { Construct } from 'constructs';
  * - a county's visit history    = Query pk = COUNTY#<c>, sk begins_with VISITED#
  * - a season's plan / offers    = Query pk = SEASON#<s> (sk begins_with VISIT# / OFFER# / CAPACITY# / LOG#)
  * - a society's offers          = Query gsi1, gsi1pk = SOCIETY#<s> (gsi1sk begins_with <season>#)
- * - a visit's log               = Query pk = VISIT#<id>
+ * - a visit's log               = Query pk = VISIT#<id>, sk begins_with LOG#
+ * - a visit's reports          = Query pk = VISIT#<id>, sk begins_with REPORT# (latest: descending, Limit 1)
+ * - a season's outbox          = Query pk = OUTBOX#<s> (the local dispatcher; the team page, filtered by society)
+ * - a county's needs            = Query gsi1, gsi1pk = COUNTY#<c>#NEEDS (gsi1sk begins_with `<status>#[<townId>#]`)
  * - a need, a round, an offer   = GetItem on its key
+ * - a POST's Idempotency-Key    = the need's own id, `need-<h>`, h = sha256(caller, key): one conditional
+ *                                 PutItem creates it once; the item keeps the request's hash (`requestHash`)
  * The state machine writes the round's failure entry itself: PutItem pk = SEASON#<s>, sk = LOG#failed#<execution name>.
  * Items with `expiresAt` (epoch seconds) are removed by TTL (e.g. delivered outbox messages).
  */

@@ -48,24 +48,42 @@ function compile(route: ApiRoute): CompiledRoute {
   return { route, pattern: new RegExp(`^${source}$`), params };
 }
 
-function send(res: ServerResponse, status: number, body: string | Buffer, headers: Record<string, string>): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string | Buffer,
+  headers: Record<string, string>,
+): void {
   res.writeHead(status, { 'cache-control': 'no-store', ...headers });
   res.end(body);
 }
 
 function sendError(res: ServerResponse, status: number, code: string, message: string): void {
-  send(res, status, JSON.stringify({ error: { code, message } }), { 'content-type': 'application/json; charset=utf-8' });
+  send(res, status, JSON.stringify({ error: { code, message } }), {
+    'content-type': 'application/json; charset=utf-8',
+  });
 }
+
+/** Past the limit the rest of the body is read and dropped (up to this much), so the 413 reaches the client. */
+const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
 
 async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
+    else if (size > DRAIN_LIMIT_BYTES) return undefined;
   }
-  return Buffer.concat(chunks);
+  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks);
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 export interface HttpServer {
@@ -73,34 +91,74 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
-export async function startHttpServer(options: { port: number; dataDir: string; pagesDir?: string }): Promise<HttpServer> {
+export async function startHttpServer(options: {
+  port: number;
+  dataDir: string;
+  pagesDir?: string;
+}): Promise<HttpServer> {
   const routes = API_ROUTES.map(compile);
   const key = tokenKey(options.dataDir);
   const pagesDir = resolve(options.pagesDir ?? join(ROOT, 'pages'));
   const handlers = new Map<string, Promise<Handler>>();
+  // Tokens whose signature was checked, until they expire: an HS256 check costs ~0.2 ms a request.
+  // A token that failed is never kept; an expired one is checked again (and refused).
+  const verifiedTokens = new Map<string, { claims: Record<string, unknown>; expiresAt: number }>();
+  const rememberToken = (token: string, claims: Record<string, unknown>) => {
+    if (typeof claims.exp !== 'number') return;
+    if (verifiedTokens.size >= 1000) verifiedTokens.delete(verifiedTokens.keys().next().value as string);
+    verifiedTokens.set(token, { claims, expiresAt: claims.exp * 1000 });
+  };
   const handlerOf = (route: ApiRoute) => {
     let handler = handlers.get(route.functionId);
     if (!handler) {
-      handler = import(pathToFileURL(join(ROOT, API_FUNCTIONS[route.functionId])).href).then((m: { handler: Handler }) => m.handler);
+      handler = import(pathToFileURL(join(ROOT, API_FUNCTIONS[route.functionId])).href).then(
+        (m: { handler: Handler }) => m.handler,
+      );
       handlers.set(route.functionId, handler);
     }
     return handler;
   };
 
-  const serveApi = async (req: IncomingMessage, res: ServerResponse, url: URL, compiled: CompiledRoute, match: RegExpExecArray) => {
+  const serveApi = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    compiled: CompiledRoute,
+    match: RegExpExecArray,
+  ) => {
     let claims: Record<string, unknown> = {};
     if (!compiled.route.public) {
       const header = req.headers.authorization ?? '';
       const token = /^Bearer\s+(.+)$/i.exec(header)?.[1];
-      if (!token) return sendError(res, 401, 'unauthorized', 'a bearer token is required (rounds token --role …)');
-      const verified = await verifyLocalToken(key, token);
-      if (!verified.ok) return sendError(res, 401, 'unauthorized', verified.reason);
-      claims = verified.claims;
+      if (!token)
+        return sendError(res, 401, 'unauthorized', 'a bearer token is required (rounds token --role …)');
+      const known = verifiedTokens.get(token);
+      if (known && known.expiresAt > Date.now()) claims = known.claims;
+      else {
+        const verified = await verifyLocalToken(key, token);
+        if (!verified.ok) return sendError(res, 401, 'unauthorized', verified.reason);
+        claims = verified.claims;
+        rememberToken(token, claims);
+      }
     }
     const body = await readBody(req);
-    if (body === undefined) return sendError(res, 413, 'too-large', 'the request body is too large');
+    if (body === undefined) {
+      // The connection is closed after the answer: the client may still be sending the body.
+      return send(
+        res,
+        413,
+        JSON.stringify({ error: { code: 'too-large', message: 'the request body is too large' } }),
+        {
+          'content-type': 'application/json; charset=utf-8',
+          connection: 'close',
+        },
+      );
+    }
     const headers = Object.fromEntries(
-      Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : (value ?? '')]),
+      Object.entries(req.headers).map(([name, value]) => [
+        name,
+        Array.isArray(value) ? value.join(',') : (value ?? ''),
+      ]),
     );
     const query = Object.fromEntries(url.searchParams);
     const event = {
@@ -110,7 +168,10 @@ export async function startHttpServer(options: { port: number; dataDir: string; 
       rawQueryString: url.search.slice(1),
       headers,
       queryStringParameters: Object.keys(query).length ? query : undefined,
-      pathParameters: Object.fromEntries(compiled.params.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')])),
+      // Like API Gateway: a malformed %-escape is passed on as it is (the handler rejects it), never a 500.
+      pathParameters: Object.fromEntries(
+        compiled.params.map((name, i) => [name, safeDecode(match[i + 1] ?? '')]),
+      ),
       body: body.length ? body.toString('utf8') : undefined,
       isBase64Encoded: false,
       requestContext: {
@@ -118,7 +179,13 @@ export async function startHttpServer(options: { port: number; dataDir: string; 
         apiId: 'local',
         domainName: url.host,
         domainPrefix: 'local',
-        http: { method: req.method ?? 'GET', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '', userAgent: headers['user-agent'] ?? '' },
+        http: {
+          method: req.method ?? 'GET',
+          path: url.pathname,
+          protocol: 'HTTP/1.1',
+          sourceIp: req.socket.remoteAddress ?? '',
+          userAgent: headers['user-agent'] ?? '',
+        },
         requestId: randomUUID(),
         routeKey: `${compiled.route.method} ${compiled.route.path}`,
         stage: '$default',
@@ -128,20 +195,27 @@ export async function startHttpServer(options: { port: number; dataDir: string; 
       },
     } as unknown as ApiEvent;
     const handler = await handlerOf(compiled.route);
-    const result = (await handler(event, { awsRequestId: event.requestContext.requestId } as Context)) as APIGatewayProxyStructuredResultV2;
-    const responseHeaders = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
-    send(res, result.statusCode ?? 200, result.body ?? '', responseHeaders);
+    const result = (await handler(event, {
+      awsRequestId: event.requestContext.requestId,
+    } as Context)) as APIGatewayProxyStructuredResultV2;
+    const responseHeaders = Object.fromEntries(
+      Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]),
+    );
+    const payload = result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? '');
+    send(res, result.statusCode ?? 200, payload, responseHeaders);
   };
 
   const servePage = async (res: ServerResponse, url: URL) => {
-    const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
+    const relative = url.pathname === '/' ? 'index.html' : safeDecode(url.pathname.slice(1));
     const file = normalize(join(pagesDir, relative));
     if (!file.startsWith(pagesDir + sep)) return sendError(res, 404, 'not-found', 'no such page');
     try {
       const info = await stat(file);
       const target = info.isDirectory() ? join(file, 'index.html') : file;
       const content = await readFile(target);
-      send(res, 200, content, { 'content-type': CONTENT_TYPES[extname(target)] ?? 'application/octet-stream' });
+      send(res, 200, content, {
+        'content-type': CONTENT_TYPES[extname(target)] ?? 'application/octet-stream',
+      });
     } catch {
       sendError(res, 404, 'not-found', `no route or page for ${url.pathname}`);
     }
@@ -157,7 +231,9 @@ export async function startHttpServer(options: { port: number; dataDir: string; 
     const work = chosen
       ? serveApi(req, res, url, chosen.compiled, chosen.match)
       : candidates.length > 0
-        ? Promise.resolve(sendError(res, 405, 'method-not-allowed', `${method} is not allowed on ${url.pathname}`))
+        ? Promise.resolve(
+            sendError(res, 405, 'method-not-allowed', `${method} is not allowed on ${url.pathname}`),
+          )
         : method === 'GET' || method === 'HEAD'
           ? servePage(res, url)
           : Promise.resolve(sendError(res, 404, 'not-found', `no route for ${method} ${url.pathname}`));

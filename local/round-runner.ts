@@ -5,7 +5,9 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { dynamodb } from '#commons/clients';
+import { enqueueMessage, type OutboxMessage } from '#commons/store';
 import { API_FUNCTIONS, ROUND_FUNCTIONS } from '../functions/registry.ts';
+import { QUIET_HOURS_WAIT_STATES } from '../infra/round-state-machine.ts';
 import { waitForToken } from './task-tokens.ts';
 import {
   type CfnTemplate,
@@ -19,7 +21,8 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRIES: Record<string, string> = { ...ROUND_FUNCTIONS, ...API_FUNCTIONS };
 
 /** An execution event of aws-local-stepfunctions (the package does not export the type). */
-export type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
+export type EventLog =
+  ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 type TaskOverride = (input: unknown) => Promise<unknown>;
@@ -59,7 +62,10 @@ export interface RunOptions {
   wrapTask?: (stateName: string, run: TaskOverride) => TaskOverride;
 }
 
-function forEachState(states: Record<string, StateDefinition>, visit: (name: string, state: StateDefinition) => void): void {
+function forEachState(
+  states: Record<string, StateDefinition>,
+  visit: (name: string, state: StateDefinition) => void,
+): void {
   for (const [name, state] of Object.entries(states)) {
     visit(name, state);
     const nested = state.ItemProcessor ?? state.Iterator;
@@ -86,7 +92,8 @@ function retargetTimeoutPath(name: string, state: StateDefinition): void {
     return undefined;
   };
   const retargeted = find(state.Parameters, '$');
-  if (!retargeted) throw new Error(`state ${name}: TimeoutSecondsPath ${path} is not passed in its Parameters`);
+  if (!retargeted)
+    throw new Error(`state ${name}: TimeoutSecondsPath ${path} is not passed in its Parameters`);
   state.TimeoutSecondsPath = retargeted;
 }
 
@@ -119,7 +126,8 @@ function asTaskError(error: unknown): Error {
 /**
  * Runs the synthesized round state machine with aws-local-stepfunctions. Every Task is overridden by
  * the integration it names — Lambda invoke (with its Payload wrapper), Lambda invoke with a task
- * token, DynamoDB PutItem — performed by the same handler code against the real local database.
+ * token, DynamoDB PutItem, SNS Publish (into the outbox) — performed by the same handler code
+ * against the real local database.
  */
 export class RoundRunner {
   private readonly definition: Definition;
@@ -132,7 +140,8 @@ export class RoundRunner {
   ) {
     const machines = resourcesOfType(template, 'AWS::StepFunctions::StateMachine');
     const [machine] = machines;
-    if (machines.length !== 1 || !machine) throw new Error(`expected one state machine, found ${machines.length}`);
+    if (machines.length !== 1 || !machine)
+      throw new Error(`expected one state machine, found ${machines.length}`);
     const definition = resolveIntrinsics(machine[1].Properties?.DefinitionString, template, tableNames);
     this.definition = JSON.parse(definition as string) as Definition;
     forEachState(this.definition.States, (name, state) => retargetTimeoutPath(name, state));
@@ -149,8 +158,12 @@ export class RoundRunner {
     const env: Record<string, string> = {};
     for (const [logicalId, resource] of resourcesOfType(this.template, 'AWS::Lambda::Function')) {
       if (!this.functions.has(logicalId)) continue;
-      const variables = (resource.Properties?.Environment as { Variables?: Record<string, unknown> })?.Variables ?? {};
-      const resolved = resolveIntrinsics(variables, this.template, this.tableNames) as Record<string, unknown>;
+      const variables =
+        (resource.Properties?.Environment as { Variables?: Record<string, unknown> })?.Variables ?? {};
+      const resolved = resolveIntrinsics(variables, this.template, this.tableNames) as Record<
+        string,
+        unknown
+      >;
       for (const [key, value] of Object.entries(resolved)) env[key] = String(value);
     }
     return env;
@@ -212,7 +225,10 @@ export class RoundRunner {
     }
     if (resource.endsWith(':::lambda:invoke.waitForTaskToken')) {
       return async (input) => {
-        const { FunctionName, Payload } = input as { FunctionName: unknown; Payload: Record<string, unknown> };
+        const { FunctionName, Payload } = input as {
+          FunctionName: unknown;
+          Payload: Record<string, unknown>;
+        };
         // Step Functions mints a token per task; the local context has one placeholder, so mint it here.
         const taskToken = randomUUID();
         const answer = waitForToken(taskToken, signal);
@@ -227,11 +243,58 @@ export class RoundRunner {
         return {};
       };
     }
+    if (resource.endsWith(':::sns:publish')) {
+      // The coordinator alert: locally a message in the outbox (channel `coordinator`), which the
+      // dispatcher holds until `notBefore` (quiet hours), as the HoldAlertUntilDaytime Wait does in AWS.
+      return async (input) => {
+        const { Subject, Message, MessageAttributes } = input as {
+          Subject?: string;
+          Message: unknown;
+          MessageAttributes?: Record<string, { StringValue?: string }>;
+        };
+        const attribute = (key: string) => MessageAttributes?.[key]?.StringValue;
+        const now = new Date().toISOString();
+        const offerId = attribute('offerId');
+        const message = {
+          id: `alert#${offerId ?? randomUUID()}`,
+          season: attribute('season') ?? 'unknown',
+          channel: 'coordinator',
+          to: 'coordinator',
+          subject: Subject ?? '',
+          body: typeof Message === 'string' ? Message : JSON.stringify(Message),
+          createdAt: now,
+          notBefore: attribute('notBefore') ?? now,
+          status: 'queued',
+          kind: 'alert',
+          ...(offerId ? { offerId } : {}),
+        };
+        await enqueueMessage(message as OutboxMessage);
+        return { MessageId: message.id };
+      };
+    }
     throw new Error(`state ${name}: the embedded runtime has no integration for ${resource}`);
   }
 
-  async run(input: unknown, options: RunOptions = {}): Promise<RoundExecution> {
+  /** Executions running in this process, by name (Step Functions refuses a running name twice). */
+  private readonly running = new Map<string, Promise<RoundExecution>>();
+
+  /** The execution of that name while it runs in this process. */
+  runningExecution(name: string): Promise<RoundExecution> | undefined {
+    return this.running.get(name);
+  }
+
+  /** Runs an execution; a name already running in this process joins that execution instead. */
+  run(input: unknown, options: RunOptions = {}): Promise<RoundExecution> {
     const name = options.name ?? randomUUID();
+    const already = this.running.get(name);
+    if (already) return already;
+    const execution = this.execute(input, { ...options, name }).finally(() => this.running.delete(name));
+    this.running.set(name, execution);
+    return execution;
+  }
+
+  private async execute(input: unknown, options: RunOptions & { name: string }): Promise<RoundExecution> {
+    const name = options.name;
     const invocations: Record<string, number> = {};
     const abort = new AbortController();
     const overrides = this.overrides(invocations, abort.signal);
@@ -244,6 +307,8 @@ export class RoundRunner {
       overrides: {
         taskResourceLocalHandlers: overrides as never,
         retryIntervalOverrides: options.retryIntervalOverrides ?? {},
+        // Quiet hours are kept by the outbox's notBefore locally (see the sns:publish override).
+        waitTimeOverrides: Object.fromEntries(QUIET_HOURS_WAIT_STATES.map((state) => [state, 0])),
       },
       context: {
         Execution: {
@@ -253,7 +318,10 @@ export class RoundRunner {
           StartTime: startTime,
           RoleArn: 'arn:aws:iam::000000000000:role/local',
         },
-        StateMachine: { Id: 'arn:aws:states:local:000000000000:stateMachine:RoundStateMachine', Name: 'RoundStateMachine' },
+        StateMachine: {
+          Id: 'arn:aws:states:local:000000000000:stateMachine:RoundStateMachine',
+          Name: 'RoundStateMachine',
+        },
         // Only read by Parameters that pass it on; the waitForTaskToken override mints the real one.
         Task: { Token: 'minted-by-the-embedded-runtime' },
       } as never,

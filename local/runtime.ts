@@ -13,6 +13,8 @@ export interface EmbeddedRuntime {
   tableName: string;
   template: CfnTemplate;
   runner: import('./round-runner.ts').RoundRunner;
+  /** POST /rounds' StartExecution, answered by this runner (installed as the handlers' port). */
+  roundStarter: import('./round-starter.ts').LocalRoundStarter;
   close(): Promise<void>;
 }
 
@@ -28,7 +30,9 @@ const userEndpoint = process.env.DYNAMODB_ENDPOINT;
 export async function bootEmbeddedRuntime(options: BootOptions = {}): Promise<EmbeddedRuntime> {
   const env = { ...process.env, DYNAMODB_ENDPOINT: userEndpoint };
   const database: DynamoDbLocal = await startDynamoDbLocal(
-    options.dataDir ? { dataDir: options.dataDir, log: options.log, env } : { inMemory: true, log: options.log, env },
+    options.dataDir
+      ? { dataDir: options.dataDir, log: options.log, env }
+      : { inMemory: true, log: options.log, env },
   );
   try {
     const { synthesizeRoundsTemplate } = await import('../infra/rounds-stack.ts');
@@ -37,7 +41,8 @@ export async function bootEmbeddedRuntime(options: BootOptions = {}): Promise<Em
     const tableNames = await createTablesFromTemplate(client, template);
     client.destroy();
     const tableName = Object.values(tableNames)[0];
-    if (!tableName || Object.keys(tableNames).length !== 1) throw new Error('the template should define exactly one table');
+    if (!tableName || Object.keys(tableNames).length !== 1)
+      throw new Error('the template should define exactly one table');
 
     process.env.DYNAMODB_ENDPOINT = database.endpoint;
     process.env.TABLE_NAME = tableName;
@@ -52,7 +57,20 @@ export async function bootEmbeddedRuntime(options: BootOptions = {}): Promise<Em
       import('./task-tokens.ts'),
     ]);
     installTaskTokenPort(embeddedTaskTokens);
-    return { endpoint: database.endpoint, tableName, template, runner, close: () => database.stop() };
+    const [{ installRoundStarterPort }, { localRoundStarter }] = await Promise.all([
+      import('#commons/round-starter'),
+      import('./round-starter.ts'),
+    ]);
+    const roundStarter = localRoundStarter(runner);
+    installRoundStarterPort(roundStarter);
+    return {
+      endpoint: database.endpoint,
+      tableName,
+      template,
+      runner,
+      roundStarter,
+      close: () => database.stop(),
+    };
   } catch (error) {
     await database.stop();
     throw error;

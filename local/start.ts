@@ -3,6 +3,7 @@
 import { currentSeason } from '#domain/season';
 import { printStoredPlan, runRound } from '../cli/commands/run.ts';
 import { startHttpServer } from './http-server.ts';
+import { startOutboxDispatcher } from './outbox-dispatcher.ts';
 import { startQuarterlySchedule } from './scheduler.ts';
 import { openLocalSession } from './session.ts';
 
@@ -28,6 +29,8 @@ async function main(): Promise<void> {
 
   const server = await startHttpServer({ port, dataDir: session.dataDir });
   out(`Listening on ${server.url}`);
+  // Offers, reminders, reassignments and coordinator alerts: printed here when due (never 22:00–07:00).
+  const outbox = startOutboxDispatcher({ out });
 
   let running: Promise<unknown> = Promise.resolve();
   const runSeason = (input: { season?: string; scheduledTime?: string }) => {
@@ -41,7 +44,8 @@ async function main(): Promise<void> {
         await printStoredPlan(season, 'zh', out);
         return;
       }
-      await runRound(session.runner, { season, autoAccept }, 'zh', out);
+      const { roundExecutionName } = await import('#commons/round-starter');
+      await runRound(session.runner, { season, autoAccept }, 'zh', out, await roundExecutionName(season));
     });
     running = running.catch((error: Error) => out(`轮次出错 / round error: ${error.message}`));
   };
@@ -56,6 +60,10 @@ async function main(): Promise<void> {
   out(`下次季度触发 / next quarterly trigger: ${schedule.next.toISOString()}（北京时间每季首日 9:00）`);
   out(`页面 / pages: ${server.url}/`);
   out(
+    `学会团队 / society teams: ${server.url}/team.html  (token: npm run rounds -- token --role team --society ID)`,
+  );
+  out(`协调人看板 / coordinator dashboard: ${server.url}/dashboard.html`);
+  out(
     `计划 / plan API: ${server.url}/seasons/${currentSeason()}/plan  (token: npm run rounds -- token --role coordinator)`,
   );
   out('按 Ctrl-C 退出 / press Ctrl-C to stop');
@@ -65,6 +73,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     schedule.stop();
+    outbox.stop();
     await server.close();
     await session.close();
     process.exit(0);

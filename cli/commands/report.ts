@@ -33,24 +33,12 @@ export const reportCommand: Command = {
 
     const session = await openLocalSession();
     try {
-      const { loadSeasonReport } = await import('#commons/season-report');
-      const { listCounties } = await import('#commons/store');
-      const report = await loadSeasonReport(flags.season);
-      if (format === 'json') {
-        process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      } else {
-        const { seasonReportCsv } = await import('#domain/season-report');
-        const counties = new Map((await listCounties()).map((c) => [c.id, c]));
-        process.stdout.write(
-          seasonReportCsv(report, (countyId, townId) => {
-            const county = counties.get(countyId);
-            return [
-              county?.name.zh ?? countyId,
-              county?.towns.find((t) => t.id === townId)?.name.zh ?? townId,
-            ];
-          }),
-        );
-      }
+      // The same code path as GET /seasons/{season}/report, so both give the same figures.
+      const { exportSeasonReport } = await import('#commons/season-report');
+      const exported = await exportSeasonReport(flags.season, format);
+      process.stdout.write(
+        format === 'json' ? `${JSON.stringify(exported.report, null, 2)}\n` : exported.body,
+      );
       return 0;
     } finally {
       await session.close();

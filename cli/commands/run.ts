@@ -79,6 +79,8 @@ export async function runRound(
   input: { season: string; autoAccept: boolean; offerTimeoutSeconds?: number | undefined },
   lang: Lang,
   out: (line: string) => void,
+  /** The execution's name; `npm start` names it as POST /rounds does, so the two never run it twice. */
+  name?: string,
 ): Promise<'SUCCEEDED' | 'FAILED'> {
   out(
     lang === 'zh'
@@ -86,6 +88,7 @@ export async function runRound(
       : `starting the ${input.season} round`,
   );
   const execution = await runner.run(input, {
+    ...(name ? { name } : {}),
     onEvent: (event) => {
       const line = progressLine(event, lang);
       if (line) out(line);

@@ -55,6 +55,22 @@ const CODES: Record<number, string> = {
   415: 'unsupported-media-type',
 };
 
+/** Errors become `{ error: { code, message, fields? } }` with their status; anything else is a bare 500. */
+const errorResponses: middy.MiddlewareObj<ApiEvent, APIGatewayProxyResultV2> = {
+  onError: (request) => {
+    const error = request.error as HttpError;
+    const status = error.statusCode && CODES[error.statusCode] ? error.statusCode : 500;
+    if (status === 500) logger.error('request failed', { error });
+    request.response = json(status, {
+      error: {
+        code: CODES[status] ?? 'internal',
+        message: status === 500 ? 'internal error' : error.message,
+        ...(error.fields?.length ? { fields: error.fields } : {}),
+      },
+    });
+  },
+};
+
 /**
  * An HTTP handler: errors become `{ error: { code, message, fields? } }` with their status; anything
  * unexpected is a 500 with no internals (middy's httpErrorHandler answers in plain text, so ours is JSON).
@@ -63,21 +79,20 @@ export function apiHandler(
   run: (event: ApiEvent, caller: Caller) => Promise<APIGatewayProxyResultV2>,
 ): (event: ApiEvent, context: Context) => Promise<APIGatewayProxyResultV2> {
   return middy<ApiEvent, APIGatewayProxyResultV2>()
-    .use({
-      onError: (request) => {
-        const error = request.error as HttpError;
-        const status = error.statusCode && CODES[error.statusCode] ? error.statusCode : 500;
-        if (status === 500) logger.error('request failed', { error });
-        request.response = json(status, {
-          error: {
-            code: CODES[status] ?? 'internal',
-            message: status === 500 ? 'internal error' : error.message,
-            ...(error.fields?.length ? { fields: error.fields } : {}),
-          },
-        });
-      },
-    })
+    .use(errorResponses)
     .handler(async (event) => run(event, callerOf(event))) as unknown as (
+    event: ApiEvent,
+    context: Context,
+  ) => Promise<APIGatewayProxyResultV2>;
+}
+
+/** A handler of a route marked `public` in functions/registry.ts: no caller, the same error responses. */
+export function publicApiHandler(
+  run: (event: ApiEvent) => Promise<APIGatewayProxyResultV2>,
+): (event: ApiEvent, context: Context) => Promise<APIGatewayProxyResultV2> {
+  return middy<ApiEvent, APIGatewayProxyResultV2>()
+    .use(errorResponses)
+    .handler(async (event) => run(event)) as unknown as (
     event: ApiEvent,
     context: Context,
   ) => Promise<APIGatewayProxyResultV2>;

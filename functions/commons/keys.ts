@@ -25,8 +25,6 @@ export const keys = {
   roundLog: (season: string, key: string) => ({ pk: `SEASON#${season}`, sk: `LOG#${key}` }),
   outbox: (season: string, messageId: string) => ({ pk: `OUTBOX#${season}`, sk: messageId }),
   taskToken: (token: string) => ({ pk: `TASKTOKEN#${token}`, sk: 'TOKEN' }),
-  /** One POST's Idempotency-Key, per caller: `scope` is a hash of the caller and the key. */
-  idempotency: (scope: string) => ({ pk: `IDEMPOTENCY#${scope}`, sk: 'IDEMPOTENCY' }),
 };
 
 /** A visit is one county's visit in one season: `2026-Q4.chunan`. Dots never occur in slugs. */

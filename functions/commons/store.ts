@@ -48,7 +48,8 @@ async function putIfAbsent(item: Item): Promise<boolean> {
 }
 
 function strip<T>(item: Item, type: string): T {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _type, ...rest } = item;
+  // requestHash: the fingerprint of the POST that created a need (functions/commons/needs-store.ts).
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _type, requestHash: _rh, ...rest } = item;
   void type;
   return rest as T;
 }

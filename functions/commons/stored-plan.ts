@@ -1,3 +1,4 @@
+import { unassignedNeedIdsOf } from '#domain/reassignment';
 import { THEMES } from '#schemas/index';
 import { getRound, type RoundRecord, seasonItems } from './store.ts';
 
@@ -9,7 +10,18 @@ export interface StoredPlan {
     countyId: string;
     townId: string;
     questions: { theme: (typeof THEMES)[number]; needIds: string[] }[];
-    assignments: { id: string; societyId: string; needIds: string[]; status: string }[];
+    assignments: {
+      id: string;
+      societyId: string;
+      needIds: string[];
+      status: string;
+      /** 1 for a planned offer; 2 and 3 after a decline or an expiry moved the needs. */
+      attempt: number;
+      /** The refused offer whose needs this one took over. */
+      replaces?: string;
+      /** Where this offer's needs went (status `reassigned`). */
+      reassignedTo?: string;
+    }[];
     unassignedNeedIds: string[];
   }[];
 }
@@ -34,8 +46,20 @@ export async function storedPlan(season: string): Promise<StoredPlan | undefined
         assignments: offers
           .filter((o) => o.visitId === visit.id)
           .sort((a, b) => a.societyId.localeCompare(b.societyId))
-          .map((o) => ({ id: o.id, societyId: o.societyId, needIds: o.needIds, status: o.status })),
-        unassignedNeedIds: visit.unassignedNeedIds,
+          .map((o) => {
+            const extra = o as { attempt?: number; replaces?: string; reassignedTo?: string };
+            return {
+              id: o.id,
+              societyId: o.societyId,
+              needIds: o.needIds,
+              status: o.status,
+              attempt: extra.attempt ?? 1,
+              ...(extra.replaces ? { replaces: extra.replaces } : {}),
+              ...(extra.reassignedTo ? { reassignedTo: extra.reassignedTo } : {}),
+            };
+          }),
+        // Derived from the offers: a need is unassigned when no offered or accepted offer covers it.
+        unassignedNeedIds: unassignedNeedIdsOf(visit, offers),
       })),
   };
 }

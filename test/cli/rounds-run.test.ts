@@ -146,7 +146,7 @@ describe('npm start', () => {
     const token = rounds(['token', '--role', 'coordinator'], dataDir).stdout.trim();
     const counties = await fetch(`${url}/counties`, { headers: { authorization: `Bearer ${token}` } });
     expect(counties.status).toBe(200);
-    expect((await counties.json()).items).toHaveLength(4);
+    expect(((await counties.json()) as { items: unknown[] }).items).toHaveLength(4);
     expect(first.output()).toContain('✓ 完成本轮 (CompleteRound)');
     await stop(first.child);
 

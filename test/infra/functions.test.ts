@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { API_FUNCTIONS, ROUND_FUNCTIONS } from '../../functions/registry.ts';
+import { API_FUNCTIONS, ROUND_FUNCTIONS, SCHEDULED_FUNCTIONS } from '../../functions/registry.ts';
 import { synthRounds } from './template-helpers.ts';
 
 const { stack, template, json } = synthRounds();
@@ -15,31 +15,37 @@ const defined = <T>(value: T | undefined, what: string): T => {
 const everyFunction = [
   ...roundIds.map((id) => [id, stack.roundFunctions[id]] as const),
   ...apiIds.map((id) => [id, defined(stack.api.functions[id], id)] as const),
+  ['DispatchOutbox', stack.outbox.function] as const,
 ];
 
 describe('Lambda functions', () => {
-  it('builds exactly one function per registry entry (round and API), plus none of its own', () => {
+  it('builds exactly one function per registry entry (round, API and scheduled), plus none of its own', () => {
     const functions = template.findResources('AWS::Lambda::Function');
     const ours = Object.entries(functions).filter(([, r]) => r.Metadata?.['mountain-rounds:function-id']);
     expect(ours.map(([, r]) => r.Metadata['mountain-rounds:function-id']).sort()).toEqual(
-      [...roundIds, ...apiIds].sort(),
+      [...roundIds, ...apiIds, ...Object.keys(SCHEDULED_FUNCTIONS)].sort(),
     );
     for (const [, r] of ours) {
       const id = r.Metadata['mountain-rounds:function-id'] as string;
-      expect(r.Metadata['mountain-rounds:entry']).toBe({ ...ROUND_FUNCTIONS, ...API_FUNCTIONS }[id]);
+      expect(r.Metadata['mountain-rounds:entry']).toBe(
+        { ...ROUND_FUNCTIONS, ...API_FUNCTIONS, ...SCHEDULED_FUNCTIONS }[id],
+      );
     }
   });
 
+  // The planner solves a whole country's assignment: it gets minutes and memory; every other function the defaults.
+  const sizing = (id: string) => (id === 'AssignSocieties' ? { timeout: 300, memory: 3008 } : { timeout: 30, memory: 512 });
+
   it.each(everyFunction)(
-    '%s runs nodejs24.x on arm64 with an explicit 30 s timeout, 512 MB and active tracing',
-    (_id, fn) => {
+    '%s runs nodejs24.x on arm64 with an explicit timeout and memory (30 s and 512 MB unless it plans) and active tracing',
+    (id, fn) => {
       expect(fn).toBeDefined();
       template.hasResource('AWS::Lambda::Function', {
         Properties: Match.objectLike({
           Runtime: 'nodejs24.x',
           Architectures: ['arm64'],
-          Timeout: 30,
-          MemorySize: 512,
+          Timeout: sizing(id).timeout,
+          MemorySize: sizing(id).memory,
           TracingConfig: { Mode: 'Active' },
           Handler: 'index.handler',
           Environment: {
@@ -53,8 +59,8 @@ describe('Lambda functions', () => {
       const props = json.Resources[logicalIdOf(fn)].Properties;
       expect(props.Runtime).toBe('nodejs24.x');
       expect(props.Architectures).toEqual(['arm64']);
-      expect(props.Timeout).toBe(30);
-      expect(props.MemorySize).toBe(512);
+      expect(props.Timeout).toBe(sizing(id).timeout);
+      expect(props.MemorySize).toBe(sizing(id).memory);
       expect(props.TracingConfig).toEqual({ Mode: 'Active' });
       expect(props.Environment.Variables.POWERTOOLS_SERVICE_NAME).toBe('mountain-rounds');
       expect(props.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
@@ -100,13 +106,13 @@ describe('Lambda functions', () => {
     }
   });
 
-  it('gives TABLE_NAME to every function that touches the table, and not to FrameQuestions', () => {
+  it('gives TABLE_NAME to every function that touches the table, and not to FrameQuestions or GetOpenApi', () => {
     const tableId = stack.getLogicalId(
       stack.table.table.node.defaultChild as Parameters<typeof stack.getLogicalId>[0],
     );
     for (const [id, fn] of everyFunction) {
       const vars = json.Resources[logicalIdOf(fn)].Properties.Environment.Variables;
-      if (id === 'FrameQuestions') expect(vars.TABLE_NAME).toBeUndefined();
+      if (id === 'FrameQuestions' || id === 'GetOpenApi') expect(vars.TABLE_NAME).toBeUndefined();
       else expect(vars.TABLE_NAME).toEqual({ Ref: tableId });
     }
   });

@@ -69,6 +69,8 @@ describe('HTTP API', () => {
   it('allows CORS only from the pages’ CloudFront URL', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: Match.objectLike({
+        // The needs form retries a POST with the same Idempotency-Key from the CloudFront origin.
+        AllowHeaders: Match.arrayWith(['authorization', 'content-type', 'idempotency-key']),
         AllowOrigins: [
           {
             'Fn::Join': [

@@ -1,7 +1,13 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { READ_ACTIONS, WRITE_ACTIONS } from '#infra/table';
-import { ROUND_FUNCTIONS, type RoundFunctionId } from '../../functions/registry.ts';
+import {
+  API_FUNCTION_ACCESS,
+  API_FUNCTION_ROUND_ACCESS,
+  API_FUNCTIONS,
+  ROUND_FUNCTIONS,
+  type RoundFunctionId,
+} from '../../functions/registry.ts';
 import {
   actionsOf,
   resourcesOf,
@@ -70,7 +76,7 @@ describe('IAM: least privilege per round function', () => {
     },
   );
 
-  it.each(['PersistPlan', 'SendOffer', 'RecordAnswer', 'CompleteRound'] as const)(
+  it.each(['PersistPlan', 'SendOffer', 'RecordAnswer', 'ReassignNeeds', 'CompleteRound'] as const)(
     '%s may read and write items, and nothing more on the table',
     (fnId) => {
       expect(dynamoActions(roleStatements(fnId)).sort()).toEqual([...READ_ACTIONS, ...WRITE_ACTIONS].sort());
@@ -126,11 +132,47 @@ describe('IAM: least privilege per round function', () => {
     }
   });
 
-  it('lets the API functions only read the table', () => {
-    for (const fn of Object.values(stack.api.functions)) {
-      const statements = statementsOfRole(json, roleOfFunction(json, idOf(fn)));
+  it('lets an API function only read the table unless API_FUNCTION_ACCESS gives it more', () => {
+    const readOnly = Object.keys(API_FUNCTIONS).filter((id) => !(id in API_FUNCTION_ACCESS));
+    expect(readOnly).toEqual(
+      expect.arrayContaining(['GetCounties', 'GetSeasonPlan', 'ListNeeds', 'GetNeed']),
+    );
+    for (const id of readOnly) {
+      const statements = statementsOfRole(json, roleOfFunction(json, idOf(stack.api.functions[id]!)));
       expect(dynamoActions(statements).sort()).toEqual([...READ_ACTIONS].sort());
     }
+  });
+
+  it.each(['PostNeed', 'PatchNeed', 'WithdrawNeed'] as const)(
+    '%s may read and write items on the table and gsi1, and nothing more',
+    (fnId) => {
+      expect(API_FUNCTION_ACCESS[fnId]).toBe('readWrite');
+      const roleId = roleOfFunction(json, idOf(stack.api.functions[fnId]!));
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: roleId }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Action: Match.arrayWith([
+                'dynamodb:ConditionCheckItem',
+                'dynamodb:PutItem',
+                'dynamodb:UpdateItem',
+              ]),
+              Resource: tableResources,
+            }),
+          ]),
+        },
+      });
+      const statements = statementsOfRole(json, roleOfFunction(json, idOf(stack.api.functions[fnId]!)));
+      expect(dynamoActions(statements).sort()).toEqual([...READ_ACTIONS, ...WRITE_ACTIONS].sort());
+    },
+  );
+
+  it('gives the OpenAPI function no DynamoDB action at all', () => {
+    expect(API_FUNCTION_ACCESS.GetOpenApi).toBe('none');
+    const statements = statementsOfRole(json, roleOfFunction(json, idOf(stack.api.functions.GetOpenApi!)));
+    expect(statements.length).toBeGreaterThan(0);
+    expect(dynamoActions(statements)).toEqual([]);
   });
 });
 
@@ -162,12 +204,71 @@ describe('IAM: the state machine role', () => {
     expect(JSON.stringify(dynamo[0]?.Resource)).toContain(`{"Ref":"${tableId}"}`);
   });
 
-  it('has nothing beyond invoke, PutItem, log delivery and X-Ray', () => {
+  it('may publish the coordinator alert to the alert topic only', () => {
+    const publish = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('sns:')));
+    expect(publish).toEqual([{ Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: topicId } }]);
+  });
+
+  it('has nothing beyond invoke, PutItem, the alert publish, log delivery and X-Ray', () => {
     const services = new Set(statements.flatMap(actionsOf).map((a) => a.split(':')[0]));
-    expect([...services].sort()).toEqual(['dynamodb', 'lambda', 'logs', 'xray']);
+    expect([...services].sort()).toEqual(['dynamodb', 'lambda', 'logs', 'sns', 'xray']);
     expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('lambda:'))).toEqual(
       Array(Object.keys(ROUND_FUNCTIONS).length).fill('lambda:InvokeFunction'),
     );
+  });
+});
+
+describe('IAM: API functions on the round state machine', () => {
+  const smId = stack.getLogicalId(stack.round.stateMachine.node.defaultChild as Cfn);
+  const apiStatements = (fnId: string) =>
+    statementsOfRole(json, roleOfFunction(json, idOf(stack.api.functions[fnId]!)));
+  const statesActions = (fnId: string) =>
+    apiStatements(fnId)
+      .flatMap(actionsOf)
+      .filter((a) => a.startsWith('states:'));
+
+  it('lets StartRound (POST /rounds) start this state machine and nothing else on it', () => {
+    expect(API_FUNCTION_ROUND_ACCESS.StartRound).toBe('start');
+    expect(
+      apiStatements('StartRound').filter((s) => actionsOf(s).some((a) => a.startsWith('states:'))),
+    ).toEqual([{ Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: smId } }]);
+    expect(
+      json.Resources[idOf(stack.api.functions.StartRound!)].Properties.Environment.Variables
+        .STATE_MACHINE_ARN,
+    ).toEqual({
+      Ref: smId,
+    });
+  });
+
+  it('lets AnswerAssignment complete the waiting task of this state machine only', () => {
+    expect(API_FUNCTION_ROUND_ACCESS.AnswerAssignment).toBe('answer');
+    expect(statesActions('AnswerAssignment').sort()).toEqual(
+      ['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess'].sort(),
+    );
+    for (const statement of apiStatements('AnswerAssignment').filter((s) =>
+      actionsOf(s).some((a) => a.startsWith('states:')),
+    )) {
+      expect(statement.Resource).toEqual({ Ref: smId });
+    }
+    expect(dynamoActions(apiStatements('AnswerAssignment')).sort()).toEqual(
+      [...READ_ACTIONS, ...WRITE_ACTIONS].sort(),
+    );
+  });
+
+  it('gives no other API function any Step Functions action', () => {
+    for (const fnId of Object.keys(API_FUNCTIONS)) {
+      if (fnId in API_FUNCTION_ROUND_ACCESS) continue;
+      expect(statesActions(fnId), fnId).toEqual([]);
+    }
+  });
+
+  it('lets FileVisitReport write (versions, needs’ status) and keeps the other team reads read-only', () => {
+    expect(dynamoActions(apiStatements('FileVisitReport')).sort()).toEqual(
+      [...READ_ACTIONS, ...WRITE_ACTIONS].sort(),
+    );
+    for (const fnId of ['ListAssignments', 'GetVisitLog', 'GetSeasonReport', 'StartRound']) {
+      expect(dynamoActions(apiStatements(fnId)).sort(), fnId).toEqual([...READ_ACTIONS].sort());
+    }
   });
 });
 

@@ -28,6 +28,9 @@ interface Stubs {
   ListPendingOffers: Stub;
   SendOffer: Stub;
   RecordAnswer: Stub;
+  ReassignNeeds: Stub;
+  /** The sns:publish integration's effective input (TopicArn, Subject, Message, MessageAttributes). */
+  PublishAlert: Stub;
   CompleteRound: Stub;
 }
 
@@ -68,6 +71,8 @@ const happyPath = (overrides: Partial<Stubs> = {}): Stubs => ({
   ListPendingOffers: () => ({ offers: [{ offerId: 'o1' }, { offerId: 'o2' }] }),
   SendOffer: ({ offerId }) => ({ decision: 'accept', by: `lead-of-${offerId}` }),
   RecordAnswer: ({ offerId, outcome }) => ({ offerId, outcome }),
+  ReassignNeeds: () => ({ nextOfferId: null, attempt: 1, unassignedNeedIds: [], alert: null }),
+  PublishAlert: () => ({ MessageId: 'm-1' }),
   CompleteRound: ({ season }) => ({
     season,
     visits: 2,
@@ -107,6 +112,11 @@ async function runRound(stubs: Stubs, input: unknown = { season: SEASON }): Prom
     [S.RecordAcceptance]: invoke(S.RecordAcceptance, stubs.RecordAnswer),
     [S.RecordOfferDeclined]: invoke(S.RecordOfferDeclined, stubs.RecordAnswer),
     [S.RecordOfferExpired]: invoke(S.RecordOfferExpired, stubs.RecordAnswer),
+    [S.FindNextSociety]: invoke(S.FindNextSociety, stubs.ReassignNeeds),
+    [S.AlertCoordinator]: async (effective: Payload) => {
+      record(S.AlertCoordinator, effective);
+      return stubs.PublishAlert(effective);
+    },
     [S.CompleteRound]: invoke(S.CompleteRound, stubs.CompleteRound),
     // .waitForTaskToken: the task's result is what SendTaskSuccess sends back, no Payload wrapper.
     [S.SendOfferAndWaitForAnswer]: async (effective: Payload) => {
@@ -372,6 +382,225 @@ describe('round paths (synthesized definition, local runner)', () => {
       error: { S: 'InvalidInputError' },
       cause: { S: 'season: expected YYYY-Qn' },
     });
+    expect(run.failure?.name).toBe('RoundFailed');
+  });
+});
+
+const PAST = '2020-01-01T00:00:00.000Z';
+const alert = (reason: string) => ({
+  reason,
+  subject: `Mountain rounds ${SEASON}: needs unassigned`,
+  message: '以下需求暂未分派 / needs unassigned',
+  notBefore: PAST,
+});
+const oneOffer = (overrides: Partial<Stubs>) =>
+  happyPath({
+    LoadRound: () => ({
+      season: SEASON,
+      autoAccept: false,
+      offerTimeoutSeconds: 60,
+      planExists: true,
+      counties: [],
+    }),
+    ListPendingOffers: () => ({ offers: [{ offerId: 'o1' }] }),
+    ...overrides,
+  });
+
+describe('reassignment paths (rule 6)', () => {
+  it('moves a declined offer to the next society found, and waits for that society’s answer', async () => {
+    const run = await runRound(
+      oneOffer({
+        SendOffer: ({ offerId }) => {
+          if (offerId === 'o1') throw error('OfferDeclined', '人手不足');
+          return { decision: 'accept', by: `lead-of-${offerId}` };
+        },
+        ReassignNeeds: ({ offerId }) => ({
+          nextOfferId: `${offerId}-next`,
+          attempt: 2,
+          unassignedNeedIds: [],
+          alert: null,
+        }),
+      }),
+    );
+
+    expect(run.failure).toBeUndefined();
+    expect(
+      run.entered.filter(
+        (n) => n !== S.LoadRound && n !== S.IsSeasonAlreadyPlanned && n !== S.ListPendingOffers,
+      ),
+    ).toEqual([
+      S.OfferEachSociety,
+      S.SendOfferAndWaitForAnswer,
+      S.RecordOfferDeclined,
+      S.FindNextSociety,
+      S.IsAnotherSocietyFound,
+      S.OfferToNextSociety,
+      S.SendOfferAndWaitForAnswer,
+      S.RecordAcceptance,
+      S.CompleteRound,
+    ]);
+    expect(run.calls[S.FindNextSociety]).toEqual([{ season: SEASON, offerId: 'o1' }]);
+    expect(run.calls[S.SendOfferAndWaitForAnswer]?.[1]).toEqual({
+      season: SEASON,
+      offerId: 'o1-next',
+      offerTimeoutSeconds: 60,
+      autoAccept: false,
+      taskToken: 'task-token-1',
+    });
+    expect(run.calls[S.RecordAcceptance]).toEqual([
+      { season: SEASON, offerId: 'o1-next', outcome: 'accepted', by: 'lead-of-o1-next' },
+    ]);
+    expect(run.calls[S.AlertCoordinator]).toBeUndefined();
+  });
+
+  it('moves an expired offer on as well (the States.Timeout catch leads to FindNextSociety)', async () => {
+    let sent = 0;
+    const run = await runRound(
+      oneOffer({
+        LoadRound: () => ({
+          season: SEASON,
+          autoAccept: false,
+          offerTimeoutSeconds: 1,
+          planExists: true,
+          counties: [],
+        }),
+        SendOffer: () => {
+          sent += 1;
+          return sent === 1 ? new Promise(() => {}) : { decision: 'accept', by: 'second' };
+        },
+        ReassignNeeds: () => ({ nextOfferId: 'o2', attempt: 2, unassignedNeedIds: [], alert: null }),
+      }),
+    );
+
+    expect(run.failure).toBeUndefined();
+    expect(run.calls[S.RecordOfferExpired]).toEqual([{ season: SEASON, offerId: 'o1', outcome: 'expired' }]);
+    expect(run.calls[S.FindNextSociety]).toEqual([{ season: SEASON, offerId: 'o1' }]);
+    expect(run.calls[S.RecordAcceptance]).toEqual([
+      { season: SEASON, offerId: 'o2', outcome: 'accepted', by: 'second' },
+    ]);
+  });
+
+  it('alerts the coordinator through SNS after the third refusal, once quiet hours are over', async () => {
+    const run = await runRound(
+      oneOffer({
+        SendOffer: () => {
+          throw error('OfferDeclined', 'no');
+        },
+        ReassignNeeds: ({ offerId }) => {
+          const tries = offerId === 'o1' ? 1 : offerId === 'o1-2' ? 2 : 3;
+          return tries < 3
+            ? { nextOfferId: `o1-${tries + 1}`, attempt: tries + 1, unassignedNeedIds: [], alert: null }
+            : { nextOfferId: null, attempt: 3, unassignedNeedIds: ['n1'], alert: alert('tries-exhausted') };
+        },
+      }),
+    );
+
+    expect(run.failure).toBeUndefined();
+    expect(run.calls[S.SendOfferAndWaitForAnswer]?.map((p: Payload) => p.offerId)).toEqual([
+      'o1',
+      'o1-2',
+      'o1-3',
+    ]);
+    expect(run.calls[S.RecordOfferDeclined]).toHaveLength(3);
+    expect(run.entered.slice(-4)).toEqual([
+      S.IsAnotherSocietyFound,
+      S.HoldAlertUntilDaytime,
+      S.AlertCoordinator,
+      S.CompleteRound,
+    ]);
+    expect(run.calls[S.AlertCoordinator]).toEqual([
+      {
+        TopicArn: expect.any(String),
+        Subject: `Mountain rounds ${SEASON}: needs unassigned`,
+        Message: '以下需求暂未分派 / needs unassigned',
+        MessageAttributes: {
+          season: { DataType: 'String', StringValue: SEASON },
+          offerId: { DataType: 'String', StringValue: 'o1-3' },
+          reason: { DataType: 'String', StringValue: 'tries-exhausted' },
+          notBefore: { DataType: 'String', StringValue: PAST },
+        },
+      },
+    ]);
+  });
+
+  it('alerts the coordinator at once when no society can take the needs', async () => {
+    const run = await runRound(
+      oneOffer({
+        SendOffer: () => {
+          throw error('OfferDeclined', 'no');
+        },
+        ReassignNeeds: () => ({
+          nextOfferId: null,
+          attempt: 1,
+          unassignedNeedIds: ['n1'],
+          alert: alert('no-society'),
+        }),
+      }),
+    );
+
+    expect(run.calls[S.SendOfferAndWaitForAnswer]).toHaveLength(1);
+    expect(run.entered).not.toContain(S.OfferToNextSociety);
+    expect(run.calls[S.AlertCoordinator]?.[0].MessageAttributes.reason).toEqual({
+      DataType: 'String',
+      StringValue: 'no-society',
+    });
+  });
+
+  it('ends the item quietly when there is nothing left to move (e.g. the needs were resolved meanwhile)', async () => {
+    const run = await runRound(
+      oneOffer({
+        SendOffer: () => {
+          throw error('OfferDeclined', 'no');
+        },
+      }),
+    );
+
+    expect(run.failure).toBeUndefined();
+    expect(run.entered).toContain(S.NoNeedsLeftToMove);
+    expect(run.entered).not.toContain(S.AlertCoordinator);
+    expect(run.entered).toContain(S.CompleteRound);
+  });
+
+  it('retries a failed SNS publish, then carries on', async () => {
+    let attempts = 0;
+    const run = await runRound(
+      oneOffer({
+        SendOffer: () => {
+          throw error('OfferDeclined', 'no');
+        },
+        ReassignNeeds: () => ({
+          nextOfferId: null,
+          attempt: 1,
+          unassignedNeedIds: ['n1'],
+          alert: alert('no-society'),
+        }),
+        PublishAlert: () => {
+          attempts += 1;
+          if (attempts < 3) throw error('States.TaskFailed', 'SNS throttled');
+          return { MessageId: 'm-3' };
+        },
+      }),
+    );
+
+    expect(run.failure).toBeUndefined();
+    expect(attempts).toBe(3);
+    expect(run.entered).toContain(S.CompleteRound);
+  });
+
+  it('fails the round when finding the next society fails for good (the offer Map’s catch)', async () => {
+    const run = await runRound(
+      oneOffer({
+        SendOffer: () => {
+          throw error('OfferDeclined', 'no');
+        },
+        ReassignNeeds: () => {
+          throw error('RetryableError', 'table throttled');
+        },
+      }),
+    );
+
+    expect(run.calls[S.FindNextSociety]).toHaveLength(4);
+    expect(run.calls[S.RecordRoundFailure]?.[0].Item.error).toEqual({ S: 'RetryableError' });
     expect(run.failure?.name).toBe('RoundFailed');
   });
 });

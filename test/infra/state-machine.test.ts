@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { LAMBDA_RETRY_ERRORS, ROUND_STATE_NAMES as S } from '#infra/round-state-machine';
+import { LAMBDA_RETRY_ERRORS, ROUND_STATE_NAMES as S, SNS_RETRY_ERRORS } from '#infra/round-state-machine';
 import { allStates, stateMachineOf, synthRounds } from './template-helpers.ts';
 
 const { stack, template, json } = synthRounds();
@@ -52,6 +52,7 @@ describe('the round definition', () => {
       [S.RecordAcceptance, 'RecordAnswer'],
       [S.RecordOfferDeclined, 'RecordAnswer'],
       [S.RecordOfferExpired, 'RecordAnswer'],
+      [S.FindNextSociety, 'ReassignNeeds'],
       [S.CompleteRound, 'CompleteRound'],
     ];
     for (const [name, fnId] of expected) {
@@ -62,12 +63,13 @@ describe('the round definition', () => {
 
   it('gives every Task an explicit timeout and exactly the shared Retry (2 s, ×2, 3 attempts)', () => {
     const tasks = Object.entries(states).filter(([, s]) => s.Type === 'Task');
-    expect(tasks).toHaveLength(12);
+    expect(tasks).toHaveLength(14);
     for (const [name, s] of tasks) {
       expect(s.TimeoutSeconds ?? s.TimeoutSecondsPath, name).toBeDefined();
       expect(s.Retry, name).toHaveLength(1);
       expect(s.Retry?.[0], name).toMatchObject({ IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 3 });
-      if (name !== S.RecordRoundFailure) {
+      if (name === S.AlertCoordinator) expect(s.Retry?.[0]?.ErrorEquals).toEqual([...SNS_RETRY_ERRORS]);
+      else if (name !== S.RecordRoundFailure) {
         expect(s.Retry?.[0]?.ErrorEquals, name).toEqual([...LAMBDA_RETRY_ERRORS]);
         expect(s.Retry?.[0]?.ErrorEquals, name).toEqual([
           'Lambda.ServiceException',
@@ -153,7 +155,7 @@ describe('the round definition', () => {
         'offerTimeoutSeconds.$': '$.offerTimeoutSeconds',
         'autoAccept.$': '$.autoAccept',
       },
-      MaxConcurrency: 10,
+      MaxConcurrency: 40,
       ResultPath: '$.answers',
       Next: S.CompleteRound,
     });
@@ -183,7 +185,7 @@ describe('the round definition', () => {
     ]);
   });
 
-  it('records each outcome with RecordAnswer', () => {
+  it('records each outcome with RecordAnswer; a refusal keeps the item state and looks for the next society', () => {
     expect(state(S.RecordAcceptance).Parameters?.Payload).toEqual({
       'season.$': '$.season',
       'offerId.$': '$.offerId',
@@ -201,9 +203,70 @@ describe('the round definition', () => {
       'offerId.$': '$.offerId',
       outcome: 'expired',
     });
-    for (const name of [S.RecordAcceptance, S.RecordOfferDeclined, S.RecordOfferExpired]) {
-      expect(state(name)).toMatchObject({ OutputPath: '$.Payload', End: true });
+    expect(state(S.RecordAcceptance)).toMatchObject({ OutputPath: '$.Payload', End: true });
+    for (const name of [S.RecordOfferDeclined, S.RecordOfferExpired]) {
+      expect(state(name).ResultPath, name).toBeNull();
+      expect(state(name).Next, name).toBe(S.FindNextSociety);
     }
+  });
+
+  it('finds the next society for a refused offer and keeps what it found under $.reassignment', () => {
+    expect(state(S.FindNextSociety)).toMatchObject({
+      Parameters: { Payload: { 'season.$': '$.season', 'offerId.$': '$.offerId' } },
+      ResultSelector: {
+        'nextOfferId.$': '$.Payload.nextOfferId',
+        'attempt.$': '$.Payload.attempt',
+        'unassignedNeedIds.$': '$.Payload.unassignedNeedIds',
+        'alert.$': '$.Payload.alert',
+      },
+      ResultPath: '$.reassignment',
+      Next: S.IsAnotherSocietyFound,
+    });
+  });
+
+  it('loops back to the offer wait for a new society, alerts after quiet hours, or ends', () => {
+    expect(state(S.IsAnotherSocietyFound)).toMatchObject({
+      Type: 'Choice',
+      Choices: [
+        { Not: { Variable: '$.reassignment.nextOfferId', IsNull: true }, Next: S.OfferToNextSociety },
+        { Not: { Variable: '$.reassignment.alert', IsNull: true }, Next: S.HoldAlertUntilDaytime },
+      ],
+      Default: S.NoNeedsLeftToMove,
+    });
+    expect(state(S.OfferToNextSociety)).toEqual({
+      Type: 'Pass',
+      Parameters: {
+        'season.$': '$.season',
+        'offerId.$': '$.reassignment.nextOfferId',
+        'offerTimeoutSeconds.$': '$.offerTimeoutSeconds',
+        'autoAccept.$': '$.autoAccept',
+      },
+      Next: S.SendOfferAndWaitForAnswer,
+    });
+    expect(state(S.HoldAlertUntilDaytime)).toEqual({
+      Type: 'Wait',
+      TimestampPath: '$.reassignment.alert.notBefore',
+      Next: S.AlertCoordinator,
+    });
+    expect(state(S.NoNeedsLeftToMove)).toEqual({ Type: 'Succeed' });
+  });
+
+  it('alerts the coordinator with SNS Publish on the alert topic, ASCII subject, Chinese message', () => {
+    const topicId = stack.getLogicalId(stack.notifications.topic.node.defaultChild as Cfn);
+    const publish = state(S.AlertCoordinator);
+    expect(publish.Resource).toBe('arn:aws:states:::sns:publish');
+    expect(publish.Parameters).toEqual({
+      TopicArn: topicId,
+      'Subject.$': '$.reassignment.alert.subject',
+      'Message.$': '$.reassignment.alert.message',
+      MessageAttributes: {
+        season: { DataType: 'String', 'StringValue.$': '$.season' },
+        offerId: { DataType: 'String', 'StringValue.$': '$.offerId' },
+        reason: { DataType: 'String', 'StringValue.$': '$.reassignment.alert.reason' },
+        notBefore: { DataType: 'String', 'StringValue.$': '$.reassignment.alert.notBefore' },
+      },
+    });
+    expect(publish).toMatchObject({ ResultPath: null, TimeoutSeconds: 60, End: true });
   });
 
   it('completes the round with its summary as output', () => {

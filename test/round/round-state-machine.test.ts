@@ -166,7 +166,7 @@ describe('the round state machine on the demo data', () => {
     expect(await storedPlan('2027-Q2')).toBeUndefined();
   });
 
-  it('records an acceptance, a decline and an offer left unanswered past its timeout', async () => {
+  it('records an acceptance, a decline and an offer left unanswered past its timeout, and moves the refused needs on', async () => {
     const season = '2027-Q3';
     const running = runtime.runner.run({ season, autoAccept: false, offerTimeoutSeconds: 4 });
 
@@ -188,10 +188,25 @@ describe('the round state machine on the demo data', () => {
     const execution = await running;
 
     expect(execution.status).toBe('SUCCEEDED');
-    const after = new Map((await store.seasonItems(season)).offers.map((o) => [o.id, o]));
+    const all = (await store.seasonItems(season)).offers as ((typeof waiting)[number] & {
+      endedAs?: string;
+      replaces?: string;
+    })[];
+    const after = new Map(all.map((o) => [o.id, o]));
     expect(after.get(accepted!.id)?.status).toBe('accepted');
-    expect(after.get(declined!.id)?.status).toBe('declined');
-    for (const offer of unanswered) expect(after.get(offer.id)?.status).toBe('expired');
+    // A refused offer is `reassigned` when another society took its needs, else it stays refused.
+    const refused = (id: string, how: 'declined' | 'expired') => {
+      const offer = after.get(id)!;
+      if (offer.status === 'reassigned') {
+        expect(offer.endedAs).toBe(how);
+        expect(all.some((o) => o.replaces === id)).toBe(true);
+      } else expect(offer.status).toBe(how);
+    };
+    refused(declined!.id, 'declined');
+    for (const offer of unanswered) refused(offer.id, 'expired');
+    // Nobody answered the societies the needs moved to: they expired in turn.
+    for (const successor of all.filter((o) => o.replaces))
+      expect(['expired', 'reassigned']).toContain(successor.status);
     const declinedLog = await store.visitLog(declined!.visitId);
     expect(declinedLog).toContainEqual(
       expect.objectContaining({
@@ -199,10 +214,12 @@ describe('the round state machine on the demo data', () => {
         detail: expect.objectContaining({ reason: '本季人手不足' }),
       }),
     );
+    // Every refused offer gave its capacity back: only accepted offers hold any.
     const { capacityUsed } = await store.seasonItems(season);
-    expect(capacityUsed[declined!.societyId] ?? 0).toBe(
-      [...after.values()].filter((o) => o.societyId === declined!.societyId && o.status === 'accepted')
-        .length,
-    );
+    for (const societyId of new Set(all.map((o) => o.societyId))) {
+      expect(capacityUsed[societyId] ?? 0, societyId).toBe(
+        all.filter((o) => o.societyId === societyId && o.status === 'accepted').length,
+      );
+    }
   });
 });

@@ -1,0 +1,18 @@
+import { apiHandler, json, requireRole } from '#commons/http';
+import { roundExecutionName, roundStarter } from '#commons/round-starter';
+import { jsonBodyOf } from '#commons/teams-http';
+import { StartRoundBody } from '#schemas/index';
+
+/**
+ * POST /rounds `{ season }` (coordinator) → 202 `{ executionId }`. The execution's name is the
+ * season and its attempt (`2026-Q4-1`; a failed round recorded in the round log makes the next
+ * attempt `-2`), so a second call starts nothing new: Step Functions refuses a name twice and the
+ * existing execution's id comes back. The round itself changes nothing that exists (rule 5).
+ */
+export const handler = apiHandler(async (event, caller) => {
+  requireRole(caller, 'coordinator');
+  const { season } = jsonBodyOf(event, StartRoundBody);
+  const name = await roundExecutionName(season);
+  const { executionId, started } = await roundStarter().start(name, { season });
+  return json(202, { executionId, season, started });
+});

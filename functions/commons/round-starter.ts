@@ -1,0 +1,54 @@
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { RoundExecutionInput } from '#schemas/index';
+import { roundLog } from './store.ts';
+
+/**
+ * Starts the round's state machine. In AWS this is Step Functions' StartExecution on
+ * STATE_MACHINE_ARN; the embedded runtime installs its own port that runs the same definition.
+ * A name that ran already starts nothing: the existing execution's id comes back.
+ */
+export interface RoundStarterPort {
+  start(name: string, input: RoundExecutionInput): Promise<{ executionId: string; started: boolean }>;
+}
+
+const stateMachineArn = process.env.STATE_MACHINE_ARN;
+let sfn: SFNClient | undefined;
+
+const stepFunctionsPort: RoundStarterPort = {
+  async start(name, input) {
+    if (!stateMachineArn) throw new Error('environment variable STATE_MACHINE_ARN is not set');
+    sfn ??= new SFNClient({});
+    try {
+      const { executionArn } = await sfn.send(
+        new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }),
+      );
+      return { executionId: executionArn as string, started: true };
+    } catch (error) {
+      // Same name, closed execution (or other input): that execution is the season's round.
+      if ((error as Error).name !== 'ExecutionAlreadyExists') throw error;
+      const executionId = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+      return { executionId, started: false };
+    }
+  },
+};
+
+let current: RoundStarterPort = stepFunctionsPort;
+
+export function roundStarter(): RoundStarterPort {
+  return current;
+}
+
+/** Used by the embedded runtime only. */
+export function installRoundStarterPort(port: RoundStarterPort): void {
+  current = port;
+}
+
+/**
+ * The name of the season's round execution: `<season>-<attempt>`, where a failed attempt (written
+ * to the round log by RecordRoundFailure) makes the next one `-2`. The same season gets the same
+ * name until it fails, so starting it twice starts one execution.
+ */
+export async function roundExecutionName(season: string): Promise<string> {
+  const failures = (await roundLog(season)).filter((item) => item.kind === 'failed').length;
+  return `${season}-${failures + 1}`;
+}

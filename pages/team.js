@@ -1,0 +1,469 @@
+// The society team's page: offers to accept or decline, confirmed visits with their five questions
+// and needs, and the visit-report form. Drafts stay in this browser; a retried submission carries
+// the same Idempotency-Key, so it never files a second version.
+const T = {
+  title: ['学会团队：邀请与走访报告', 'Society team: offers and visit reports'],
+  navHome: ['首页', 'Home'],
+  navDashboard: ['协调人看板', 'Coordinator dashboard'],
+  token: ['访问令牌', 'Access token'],
+  load: ['载入', 'Load'],
+  loading: ['加载中…', 'Loading…'],
+  offers: ['待答复的邀请', 'Offers awaiting your answer'],
+  visits: ['已确认的走访', 'Confirmed visits'],
+  messages: ['通知（发件箱）', 'Notifications (outbox)'],
+  earlier: ['以往邀请', 'Earlier offers'],
+  none: ['暂无', 'None'],
+  deadline: ['答复截止（北京时间）', 'Answer by (Beijing time)'],
+  accept: ['接受', 'Accept'],
+  decline: ['婉拒', 'Decline'],
+  reason: ['婉拒理由', 'Reason for declining'],
+  reasonNeeded: ['请填写婉拒理由', 'Please give a reason'],
+  accepted: ['已接受，感谢！', 'Accepted, thank you!'],
+  declined: ['已婉拒，需求将改派其他学会。', 'Declined; the needs will move to another society.'],
+  yourNeeds: ['贵会对接的需求', 'Needs for your society'],
+  questions: ['一镇五问', 'The five questions'],
+  report: ['走访报告', 'Visit report'],
+  visitDate: ['走访日期', 'Visit date'],
+  outcomes: ['需求办理结果', 'Outcome per need'],
+  cooperations: ['达成的合作', 'Cooperations reached'],
+  coopTitle: ['合作内容', 'Cooperation'],
+  partner: ['合作方', 'Partner'],
+  addCoop: ['添加合作', 'Add a cooperation'],
+  remove: ['删除', 'Remove'],
+  submit: ['提交报告', 'Submit report'],
+  draftKept: ['草稿已保存在本机', 'Draft kept on this device'],
+  submitted: ['已提交第 {v} 版', 'Version {v} filed'],
+  replayed: ['此前已提交（第 {v} 版），未重复提交', 'Already filed (version {v}); not filed twice'],
+  retry: [
+    '网络不佳，可再次点击提交（不会重复）',
+    'Poor connection: press submit again (it will not file twice)',
+  ],
+  lastReport: ['最新报告：第 {v} 版，{t}', 'Latest report: version {v}, {t}'],
+  resolved: ['已解决', 'resolved'],
+  partial: ['部分解决', 'partial'],
+  unresolved: ['未解决', 'unresolved'],
+  status_offered: ['待答复', 'offered'],
+  status_accepted: ['已接受', 'accepted'],
+  status_declined: ['已婉拒', 'declined'],
+  status_expired: ['逾期', 'expired'],
+  status_reassigned: ['已改派', 'reassigned'],
+  reassignedNote: ['（改派）', ' (reassigned to you)'],
+  queued: ['待发送', 'queued'],
+  sent: ['已发送', 'sent'],
+  cancelled: ['已取消', 'cancelled'],
+  needToken: ['请输入团队令牌', 'Enter a team token'],
+};
+const THEMES = {
+  talent: ['人才引智', 'Talent'],
+  industry: ['科技兴业', 'Industry'],
+  literacy: ['科普素养', 'Science literacy'],
+  advice: ['建言献策', 'Advice'],
+  grassroots: ['强基固本', 'Grassroots'],
+};
+const URGENCY = { high: ['紧急', 'high'], normal: ['一般', 'normal'], low: ['不急', 'low'] };
+let lang = localStorage.getItem('lang') ?? 'zh';
+let data;
+const $ = (id) => document.getElementById(id);
+const t = (key, vars = {}) =>
+  (T[key]?.[lang === 'zh' ? 0 : 1] ?? key).replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '');
+const pick = (pair) => pair?.[lang === 'zh' ? 0 : 1] ?? '';
+const nameOf = (n) => n?.[lang] ?? n?.zh ?? '';
+const beijing = (iso) =>
+  iso ? new Date(new Date(iso).getTime() + 8 * 3600e3).toISOString().slice(0, 16).replace('T', ' ') : '';
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === 'class') node.className = value;
+    else if (key === 'dataset') Object.assign(node.dataset, value);
+    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else if (value !== undefined && value !== null && value !== false)
+      node.setAttribute(key, value === true ? '' : value);
+  }
+  for (const child of children.flat()) if (child !== null && child !== undefined) node.append(child);
+  return node;
+}
+
+function applyLang() {
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  for (const node of document.querySelectorAll('[data-t]')) node.textContent = t(node.dataset.t);
+  $('lang').textContent = lang === 'zh' ? 'English' : '中文';
+  if (data) render();
+}
+
+async function api(method, path, body, headers = {}) {
+  const res = await fetch(path, {
+    method,
+    headers: {
+      authorization: `Bearer ${$('token').value.trim()}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  const json = text ? JSON.parse(text) : {};
+  if (!res.ok)
+    throw Object.assign(new Error(json.error?.message ?? res.statusText), {
+      status: res.status,
+      fields: json.error?.fields,
+    });
+  return json;
+}
+
+function setStatus(text, isError = false) {
+  $('status').textContent = text;
+  $('status').className = text ? `note${isError ? ' error' : ''}` : '';
+}
+
+async function load(event) {
+  event?.preventDefault();
+  const token = $('token').value.trim();
+  if (!token) return setStatus(t('needToken'), true);
+  sessionStorage.setItem('team-token', token);
+  setStatus(t('loading'));
+  try {
+    data = await api('GET', '/assignments');
+    setStatus('');
+    render();
+  } catch (error) {
+    setStatus(error.message, true);
+  }
+}
+
+function needList(needs) {
+  if (!needs.length) return el('p', { class: 'muted' }, t('none'));
+  return el(
+    'ul',
+    { class: 'needs' },
+    needs.map((n) =>
+      el(
+        'li',
+        { class: n.mine ? 'mine' : '' },
+        `${n.title ?? n.id}`,
+        ' ',
+        el(
+          'span',
+          { class: `muted urgency-${n.urgency}` },
+          `${n.field ?? ''} · ${pick(URGENCY[n.urgency])} · ${n.id}`,
+        ),
+      ),
+    ),
+  );
+}
+
+function questionsOf(item) {
+  return el(
+    'details',
+    {},
+    el('summary', {}, t('questions')),
+    item.questions.map((q) => el('div', {}, el('h3', {}, pick(THEMES[q.theme])), needList(q.needs))),
+  );
+}
+
+function header(item) {
+  const badge = el('span', { class: `badge status-${item.status}` }, t(`status_${item.status}`));
+  return el(
+    'h3',
+    {},
+    `${item.season} · ${nameOf(item.county)} ${nameOf(item.town)}`,
+    item.attempt > 1 ? t('reassignedNote') : '',
+    badge,
+  );
+}
+
+function offerCard(item) {
+  const reason = el('textarea', {
+    rows: 2,
+    placeholder: t('reason'),
+    'aria-label': t('reason'),
+    hidden: true,
+    name: 'reason',
+  });
+  const answer = async (decision, button) => {
+    if (decision === 'decline') {
+      if (reason.hidden) {
+        reason.hidden = false;
+        reason.focus();
+        return;
+      }
+      if (!reason.value.trim()) {
+        setStatus(t('reasonNeeded'), true);
+        reason.focus();
+        return;
+      }
+    }
+    button.disabled = true;
+    try {
+      await api(
+        'POST',
+        `/assignments/${encodeURIComponent(item.id)}/${decision}`,
+        decision === 'decline' ? { reason: reason.value.trim() } : {},
+      );
+      await load();
+      setStatus(t(decision === 'accept' ? 'accepted' : 'declined'));
+    } catch (error) {
+      button.disabled = false;
+      setStatus(error.message, true);
+    }
+  };
+  const acceptButton = el(
+    'button',
+    { type: 'button', class: 'accept', dataset: { action: 'accept' } },
+    t('accept'),
+  );
+  const declineButton = el(
+    'button',
+    { type: 'button', class: 'decline', dataset: { action: 'decline' } },
+    t('decline'),
+  );
+  acceptButton.addEventListener('click', () => answer('accept', acceptButton));
+  declineButton.addEventListener('click', () => answer('decline', declineButton));
+  return el(
+    'article',
+    { class: 'card offered', dataset: { offer: item.id } },
+    header(item),
+    el('p', { class: 'muted' }, `${t('deadline')}: ${beijing(item.deadline)}`),
+    el('h3', {}, t('yourNeeds')),
+    needList(item.needs),
+    questionsOf(item),
+    el('div', { class: 'actions' }, acceptButton, declineButton, reason),
+  );
+}
+
+// ---- the visit report, with a draft kept in localStorage -------------------------------------
+const draftKey = (visitId) => `report-draft:${visitId}`;
+function loadDraft(item) {
+  const saved = localStorage.getItem(draftKey(item.visitId));
+  if (saved) return JSON.parse(saved);
+  const base = item.report?.input;
+  return {
+    key: crypto.randomUUID(),
+    visitDate: base?.visitDate ?? new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10),
+    answers: { ...Object.fromEntries(Object.keys(THEMES).map((k) => [k, ''])), ...(base?.answers ?? {}) },
+    outcomes: Object.fromEntries((base?.outcomes ?? []).map((o) => [o.needId, o.outcome])),
+    cooperations: base?.cooperations ?? [],
+  };
+}
+
+function reportForm(item) {
+  const draft = loadDraft(item);
+  const save = () => localStorage.setItem(draftKey(item.visitId), JSON.stringify(draft));
+  const note = el(
+    'p',
+    { class: 'muted', role: 'status' },
+    item.report ? t('lastReport', { v: item.report.version, t: beijing(item.report.reportedAt) }) : '',
+  );
+  const visitNeeds = item.questions.flatMap((q) => q.needs);
+  const coops = el('div', {});
+  const drawCoops = () =>
+    coops.replaceChildren(
+      ...draft.cooperations.map((c, i) =>
+        el(
+          'div',
+          { class: 'coop-row' },
+          el('input', {
+            value: c.title,
+            placeholder: t('coopTitle'),
+            'aria-label': t('coopTitle'),
+            name: `coop-title-${i}`,
+            oninput: (e) => {
+              c.title = e.target.value;
+              save();
+            },
+          }),
+          el('input', {
+            value: c.partner,
+            placeholder: t('partner'),
+            'aria-label': t('partner'),
+            name: `coop-partner-${i}`,
+            oninput: (e) => {
+              c.partner = e.target.value;
+              save();
+            },
+          }),
+          el(
+            'button',
+            {
+              type: 'button',
+              onclick: () => {
+                draft.cooperations.splice(i, 1);
+                save();
+                drawCoops();
+              },
+            },
+            t('remove'),
+          ),
+        ),
+      ),
+    );
+  drawCoops();
+  const submit = el('button', { type: 'submit', class: 'accept' }, t('submit'));
+  const form = el(
+    'form',
+    { class: 'report', dataset: { visit: item.visitId } },
+    el(
+      'label',
+      {},
+      el('span', {}, t('visitDate')),
+      el('input', {
+        type: 'date',
+        name: 'visitDate',
+        value: draft.visitDate,
+        required: true,
+        oninput: (e) => {
+          draft.visitDate = e.target.value;
+          save();
+        },
+      }),
+    ),
+    Object.keys(THEMES).map((theme) =>
+      el(
+        'label',
+        {},
+        el('span', {}, pick(THEMES[theme])),
+        el(
+          'textarea',
+          {
+            name: `answer-${theme}`,
+            required: true,
+            oninput: (e) => {
+              draft.answers[theme] = e.target.value;
+              save();
+            },
+          },
+          draft.answers[theme] ?? '',
+        ),
+      ),
+    ),
+    el(
+      'fieldset',
+      {},
+      el('legend', {}, t('outcomes')),
+      visitNeeds.map((need) =>
+        el(
+          'div',
+          { class: 'outcome-row' },
+          el('span', {}, `${need.title ?? need.id} `, el('small', { class: 'muted' }, need.id)),
+          el(
+            'select',
+            {
+              name: `outcome-${need.id}`,
+              'aria-label': need.title ?? need.id,
+              onchange: (e) => {
+                draft.outcomes[need.id] = e.target.value;
+                save();
+              },
+            },
+            ['unresolved', 'partial', 'resolved'].map((o) =>
+              el('option', { value: o, selected: (draft.outcomes[need.id] ?? 'unresolved') === o }, t(o)),
+            ),
+          ),
+        ),
+      ),
+    ),
+    el(
+      'fieldset',
+      {},
+      el('legend', {}, t('cooperations')),
+      coops,
+      el(
+        'button',
+        {
+          type: 'button',
+          onclick: () => {
+            draft.cooperations.push({ title: '', partner: '' });
+            save();
+            drawCoops();
+          },
+        },
+        t('addCoop'),
+      ),
+    ),
+    el('p', { class: 'muted' }, t('draftKept')),
+    submit,
+    note,
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    save();
+    submit.disabled = true;
+    const body = {
+      visitDate: draft.visitDate,
+      answers: draft.answers,
+      outcomes: visitNeeds.map((n) => ({ needId: n.id, outcome: draft.outcomes[n.id] ?? 'unresolved' })),
+      cooperations: draft.cooperations.filter((c) => c.title.trim() && c.partner.trim()),
+    };
+    try {
+      // The same key for every retry of this draft: the server files it once.
+      const result = await api('POST', `/visits/${encodeURIComponent(item.visitId)}/report`, body, {
+        'idempotency-key': draft.key,
+      });
+      localStorage.removeItem(draftKey(item.visitId));
+      await load();
+      setStatus(t(result.replayed ? 'replayed' : 'submitted', { v: result.version }));
+    } catch (error) {
+      submit.disabled = false;
+      const detail = error.fields?.map((f) => `${f.path}: ${f.message}`).join('；');
+      setStatus(error.status ? `${error.message}${detail ? ` (${detail})` : ''}` : t('retry'), true);
+    }
+  });
+  return el('details', { open: !item.report }, el('summary', {}, t('report')), form);
+}
+
+function visitCard(item) {
+  return el(
+    'article',
+    { class: 'card accepted', dataset: { visit: item.visitId } },
+    header(item),
+    el('h3', {}, t('yourNeeds')),
+    needList(item.needs),
+    questionsOf(item),
+    reportForm(item),
+  );
+}
+
+function messageView(m) {
+  return el(
+    'div',
+    { class: `message ${m.status}` },
+    el('strong', {}, m.subject),
+    el('span', { class: 'badge' }, t(m.status)),
+    el('div', { class: 'muted' }, beijing(m.notBefore)),
+    m.body,
+  );
+}
+
+function fill(section, container, nodes) {
+  $(section).hidden = false;
+  $(container).replaceChildren(...(nodes.length ? nodes : [el('p', { class: 'muted' }, t('none'))]));
+}
+
+function render() {
+  fill('offers-section', 'offers', data.offers.map(offerCard));
+  fill('visits-section', 'visits', data.visits.map(visitCard));
+  fill('messages-section', 'messages', data.messages.map(messageView));
+  fill(
+    'earlier-section',
+    'earlier',
+    data.earlier.map((item) =>
+      el(
+        'article',
+        { class: 'card' },
+        header(item),
+        item.reason ? el('p', { class: 'muted' }, item.reason) : null,
+      ),
+    ),
+  );
+}
+
+$('lang').addEventListener('click', () => {
+  lang = lang === 'zh' ? 'en' : 'zh';
+  localStorage.setItem('lang', lang);
+  applyLang();
+});
+$('access').addEventListener('submit', load);
+const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
+$('token').value = fromHash ?? sessionStorage.getItem('team-token') ?? '';
+applyLang();
+if ($('token').value) load();

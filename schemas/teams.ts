@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { IsoDateTime, SeasonId, Slug, THEMES } from './primitives.ts';
+
+/*
+ * The shapes of the society teams' side (issue 5): the reassignment step of the round, the
+ * answers to offers, the visit report. No Node.js imports: the pages may bundle these too.
+ */
+
+/** How many offers one set of needs gets in total (the first offer and two reassignments). */
+export const MAX_OFFER_TRIES = 3;
+
+/** FindNextSociety (ReassignNeeds) payload: the offer that was declined or expired. */
+export const ReassignNeedsInput = z.object({ season: SeasonId, offerId: z.string().min(1) });
+
+export const ALERT_REASONS = ['tries-exhausted', 'no-society'] as const;
+
+/** FindNextSociety → `$.reassignment`: the next offer to wait for, or the coordinator alert (both null: nothing to move). */
+export const Reassignment = z.object({
+  /** The new offer, when a competent society with capacity left was found; else null. */
+  nextOfferId: z.string().min(1).nullable(),
+  /** 1 for a first offer; the new offer's try when one was made. */
+  attempt: z.int().min(1),
+  /** Needs no further society takes: they stay open and are listed unassigned. */
+  unassignedNeedIds: z.array(Slug),
+  alert: z
+    .object({
+      reason: z.enum(ALERT_REASONS),
+      /** SNS subjects are ASCII only. */
+      subject: z.string().max(99),
+      message: z.string().min(1),
+      /** Quiet hours (22:00–07:00 Asia/Shanghai): the alert waits until this instant. */
+      notBefore: IsoDateTime,
+    })
+    .nullable(),
+});
+export type Reassignment = z.infer<typeof Reassignment>;
+
+/** `POST /rounds`. */
+export const StartRoundBody = z.strictObject({ season: SeasonId });
+
+/** `POST /assignments/{id}/decline`: a reason is required, so the coordinator knows why. */
+export const DeclineBody = z.strictObject({ reason: z.string().trim().min(1).max(500) });
+/** `POST /assignments/{id}/accept`: the body is optional. */
+export const AcceptBody = z.strictObject({ note: z.string().trim().max(500).optional() });
+
+export const NEED_OUTCOMES = ['resolved', 'partial', 'unresolved'] as const;
+export const NeedOutcome = z.enum(NEED_OUTCOMES);
+export type NeedOutcome = z.infer<typeof NeedOutcome>;
+
+const Answer = z.string().trim().min(1, { error: 'each of the five questions needs an answer' }).max(4000);
+
+/** `POST /visits/{id}/report`: the answers to the five questions, an outcome per need, cooperations. */
+export const VisitReportInput = z.strictObject({
+  visitDate: z.iso.date({ error: 'must be a date like 2026-10-15' }),
+  answers: z.strictObject(
+    Object.fromEntries(THEMES.map((theme) => [theme, Answer])) as Record<
+      (typeof THEMES)[number],
+      typeof Answer
+    >,
+  ),
+  outcomes: z
+    .array(
+      z.strictObject({ needId: Slug, outcome: NeedOutcome, note: z.string().trim().max(1000).optional() }),
+    )
+    .max(200),
+  cooperations: z
+    .array(
+      z.strictObject({
+        title: z.string().trim().min(1).max(200),
+        partner: z.string().trim().min(1).max(200),
+      }),
+    )
+    .max(100),
+});
+export type VisitReportInput = z.infer<typeof VisitReportInput>;
+
+/** One stored version of a visit report. */
+export const VisitReport = VisitReportInput.extend({
+  visitId: z.string().min(1),
+  season: SeasonId,
+  countyId: Slug,
+  version: z.int().min(1),
+  societyId: Slug,
+  reportedBy: z.string().min(1),
+  reportedAt: IsoDateTime,
+});
+export type VisitReport = z.infer<typeof VisitReport>;

@@ -1,0 +1,154 @@
+/** The pure rules behind the teams' side: who takes refused needs, what stays unassigned, XLSX, message timing. No I/O. */
+import { describe, expect, it } from 'vitest';
+import { rankSuccessors, unassignedNeedIdsOf } from '../../domain/reassignment.ts';
+import { seasonReport, seasonReportTable } from '../../domain/season-report.ts';
+import { unzip, xlsxWorkbook } from '../../domain/xlsx.ts';
+import { alertTexts, offerMessage, reminderMessage, reminderTime } from '../../functions/commons/messages.ts';
+import type { Theme } from '../../schemas/index.ts';
+
+const need = (id: string, theme: Theme, field: string, urgency: 'low' | 'normal' | 'high') => ({
+  id,
+  theme,
+  field,
+  urgency,
+});
+const society = (id: string, themes: Theme[], fields: string[], capacityPerSeason: number) => ({
+  id,
+  themes,
+  fields,
+  capacityPerSeason,
+});
+
+describe('rankSuccessors', () => {
+  const needs = [need('n1', 'industry', '茶叶', 'high'), need('n2', 'literacy', '科普', 'low')];
+
+  it('ranks by urgency weight covered, then needs covered, then capacity left, then load, then id', () => {
+    const ranked = rankSuccessors({
+      needs,
+      societies: [
+        society('kepu', ['literacy'], ['科普'], 3),
+        society('chaye', ['industry'], ['茶叶'], 2),
+        society('both', ['industry', 'literacy'], ['茶叶', '科普'], 1),
+        society('chaye-b', ['industry'], ['茶叶'], 2),
+      ],
+      capacityUsed: { 'chaye-b': 1 },
+      onVisit: new Set(),
+    });
+
+    expect(ranked.map((r) => r.societyId)).toEqual(['both', 'chaye', 'chaye-b', 'kepu']);
+    expect(ranked[1]).toEqual({ societyId: 'chaye', needIds: ['n1'], leftoverNeedIds: ['n2'] });
+  });
+
+  it('skips societies without capacity left, not competent, or already on the visit (the one that refused too)', () => {
+    const ranked = rankSuccessors({
+      needs,
+      societies: [
+        society('full', ['industry'], ['茶叶'], 1),
+        society('refused', ['industry'], ['茶叶'], 5),
+        society('wrong-field', ['industry'], ['林业'], 5),
+        society('zero', ['industry'], ['茶叶'], 0),
+      ],
+      capacityUsed: { full: 1 },
+      onVisit: new Set(['refused']),
+    });
+
+    expect(ranked).toEqual([]);
+  });
+});
+
+describe('unassignedNeedIdsOf', () => {
+  it('lists the collected needs no offered or accepted offer covers, sorted', () => {
+    const visit = {
+      countyId: 'c',
+      questions: [{ needIds: ['n3', 'n1'] }, { needIds: ['n2'] }, { needIds: [] }],
+    };
+    const offers = [
+      { countyId: 'c', status: 'accepted', needIds: ['n1'] },
+      { countyId: 'c', status: 'reassigned', needIds: ['n2', 'n3'] },
+      { countyId: 'c', status: 'offered', needIds: ['n2'] },
+      { countyId: 'other', status: 'accepted', needIds: ['n3'] },
+    ];
+
+    expect(unassignedNeedIdsOf(visit, offers)).toEqual(['n3']);
+  });
+});
+
+describe('xlsxWorkbook', () => {
+  it('writes a ZIP of the workbook parts whose sheet holds the rows, strings escaped and numbers as numbers', () => {
+    const report = seasonReport(
+      '2026-Q4',
+      [{ countyId: 'chunan', townId: 'linqi', questions: [{ needIds: ['n1'] }], unassignedNeedIds: [] }],
+      [],
+      [],
+    );
+    const rows = seasonReportTable(
+      report,
+      () => ['淳安县', '临岐镇 <&>'],
+      () => ({ visitDate: '2026-10-15', reportedAt: '2026-10-15T06:30:00Z' }),
+    );
+
+    const files = unzip(xlsxWorkbook('2026-Q4 季度报告', rows));
+
+    expect([...files.keys()].sort()).toEqual(
+      [
+        '[Content_Types].xml',
+        '_rels/.rels',
+        'xl/_rels/workbook.xml.rels',
+        'xl/styles.xml',
+        'xl/workbook.xml',
+        'xl/worksheets/sheet1.xml',
+      ].sort(),
+    );
+    const sheet = files.get('xl/worksheets/sheet1.xml')!.toString('utf8');
+    expect(sheet).toContain('<c r="A2" t="inlineStr"><is><t xml:space="preserve">淳安县</t></is></c>');
+    expect(sheet).toContain('临岐镇 &lt;&amp;&gt;');
+    expect(sheet).toContain('<c r="C2"><v>1</v></c>');
+    expect(sheet).toContain('<t xml:space="preserve">2026-10-15 14:30</t>');
+    expect(files.get('xl/workbook.xml')!.toString('utf8')).toContain('name="2026-Q4 季度报告"');
+  });
+});
+
+describe('messages', () => {
+  const offer = {
+    id: '2026-Q4.chunan.chaye',
+    season: '2026-Q4',
+    visitId: '2026-Q4.chunan',
+    countyId: 'chunan',
+    townId: 'linqi',
+    societyId: 'chaye',
+    needIds: ['n1', 'n2'],
+    status: 'offered' as const,
+    createdAt: '2026-10-01T01:00:00Z',
+  };
+
+  it('reminds 2 days before a 7-day deadline, halfway through a short one', () => {
+    const sent = new Date('2026-10-01T02:00:00Z');
+    expect(reminderTime(sent, 7 * 86_400).toISOString()).toBe('2026-10-06T02:00:00.000Z');
+    expect(reminderTime(sent, 3600).toISOString()).toBe('2026-10-01T02:30:00.000Z');
+  });
+
+  it('holds an offer sent at 23:00 Beijing time until 07:00, and a reminder falling at night likewise', () => {
+    const now = new Date('2026-10-01T15:00:00Z'); // 23:00 in Beijing
+    const deadline = new Date(now.getTime() + 7 * 86_400_000);
+    const message = offerMessage({ offer, now, deadline });
+    const reminder = reminderMessage({ offer, now, deadline, timeoutSeconds: 7 * 86_400 });
+
+    expect(message.notBefore).toBe('2026-10-01T23:00:00.000Z'); // 07:00 on 2 October
+    expect(reminder.notBefore).toBe('2026-10-06T23:00:00.000Z');
+    expect(message).toMatchObject({ channel: 'team', societyId: 'chaye', kind: 'offer', offerId: offer.id });
+    expect(offerMessage({ offer: { ...offer, attempt: 2 }, now, deadline }).kind).toBe('reassigned');
+  });
+
+  it('writes an ASCII subject for SNS and a Chinese-first message for the coordinator', () => {
+    const { subject, message } = alertTexts({
+      offer,
+      reason: 'tries-exhausted',
+      needs: [{ id: 'n1', title: '茶园病虫害' }],
+      tries: 3,
+    });
+
+    expect(subject).toMatch(/^[\x20-\x7e]{1,99}$/);
+    expect(message.split('\n')[0]).toContain('已尝试 3 个学会');
+    expect(message).toContain('n1 茶园病虫害');
+  });
+});

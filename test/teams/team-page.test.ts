@@ -1,0 +1,190 @@
+/**
+ * The team page in headless Chromium against the embedded runtime: offers in Chinese first with an
+ * English switch, accept and decline (a reason required), the visit-report form whose draft
+ * survives a reload, and a submission retried after a lost response that files one version only.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDataDir } from '../../cli/data-dir.ts';
+import type { HttpServer } from '../../local/http-server.ts';
+import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
+import { DEMO_DATA_DIR } from '../../local/session.ts';
+import { signLocalToken } from '../../local/tokens.ts';
+
+const SEASON = '2027-Q1';
+let runtime: EmbeddedRuntime;
+let server: HttpServer;
+let browser: Browser;
+let dataDir: string;
+let store: typeof import('../../functions/commons/store.ts');
+let offers: Awaited<ReturnType<typeof import('../../functions/commons/store.ts')['seasonItems']>>['offers'];
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'team-page-'));
+  runtime = await bootEmbeddedRuntime();
+  const { seedIfEmpty } = await import('../../local/seed.ts');
+  await seedIfEmpty(loadDataDir(DEMO_DATA_DIR));
+  store = await import('../../functions/commons/store.ts');
+  const { startHttpServer } = await import('../../local/http-server.ts');
+  server = await startHttpServer({ port: 0, dataDir });
+  // The round runs in the background; its offers wait (10 minutes) for the teams.
+  void runtime.runner.run({ season: SEASON, autoAccept: false, offerTimeoutSeconds: 600 });
+  for (let i = 0; i < 200; i++) {
+    offers = (await store.seasonItems(SEASON)).offers;
+    if (offers.length > 2 && offers.every((o) => o.taskToken)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await runtime?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function openTeamPage(societyId: string): Promise<Page> {
+  const token = await signLocalToken(dataDir, {
+    role: 'team',
+    society: societyId,
+    sub: `lead-of-${societyId}`,
+  });
+  const page = await browser.newPage();
+  await page.goto(`${server.url}/team.html#token=${token}`);
+  return page;
+}
+
+describe('the team page', () => {
+  it('shows the society’s offer in Chinese, switches to English and back', async () => {
+    const offer = offers[0]!;
+    const page = await openTeamPage(offer.societyId);
+
+    const card = page.locator(`[data-offer="${offer.id}"]`);
+    await card.waitFor();
+    expect(await page.locator('#offers-section h2').textContent()).toBe('待答复的邀请');
+    expect(await card.textContent()).toContain(offer.season);
+    expect(await card.locator('button[data-action="accept"]').textContent()).toBe('接受');
+
+    await page.click('#lang');
+    expect(await page.locator('#offers-section h2').textContent()).toBe('Offers awaiting your answer');
+    expect(await card.locator('button[data-action="decline"]').textContent()).toBe('Decline');
+    await page.click('#lang');
+    expect(await page.locator('#offers-section h2').textContent()).toBe('待答复的邀请');
+    expect(await page.locator('#messages').textContent()).toContain('邀请');
+    await page.close();
+  });
+
+  it('declines only with a reason', async () => {
+    const offer = offers[1]!;
+    const page = await openTeamPage(offer.societyId);
+    const card = page.locator(`[data-offer="${offer.id}"]`);
+    await card.waitFor();
+
+    await card.locator('button[data-action="decline"]').click();
+    await card.locator('button[data-action="decline"]').click();
+    expect(await page.locator('#status').textContent()).toBe('请填写婉拒理由');
+    await card.locator('textarea[name="reason"]').fill('本季专家外出');
+    await card.locator('button[data-action="decline"]').click();
+
+    await page.locator('#status', { hasText: '已婉拒' }).waitFor();
+    expect((await store.getOffer(offer.season, offer.countyId, offer.societyId))?.decision).toBe('decline');
+    expect(await page.locator(`#offers [data-offer="${offer.id}"]`).count()).toBe(0);
+    await page.close();
+  });
+
+  it('accepts, keeps the report draft across a reload, and files it once even when the first response is lost', async () => {
+    const offer = offers[0]!;
+    const page = await openTeamPage(offer.societyId);
+    await page.locator(`[data-offer="${offer.id}"] button[data-action="accept"]`).click();
+    const form = page.locator(`form.report[data-visit="${offer.visitId}"]`);
+    await form.waitFor();
+    expect(await page.locator('#status').textContent()).toBe('已接受，感谢！');
+
+    for (const theme of ['talent', 'industry', 'literacy', 'advice', 'grassroots']) {
+      await form.locator(`textarea[name="answer-${theme}"]`).fill(`${theme}：已与镇干部座谈`);
+    }
+    const firstNeed = offer.needIds[0]!;
+    await form.locator(`select[name="outcome-${firstNeed}"]`).selectOption('resolved');
+    await form.getByRole('button', { name: '添加合作' }).click();
+    await form.locator('input[name="coop-title-0"]').fill('茶园病虫害绿色防控');
+    await form.locator('input[name="coop-partner-0"]').fill('镇农业服务中心');
+
+    // The draft survives a reload (poor signal, a closed tab).
+    await page.reload();
+    const again = page.locator(`form.report[data-visit="${offer.visitId}"]`);
+    await again.waitFor();
+    expect(await again.locator('textarea[name="answer-advice"]').inputValue()).toBe('advice：已与镇干部座谈');
+    expect(await again.locator(`select[name="outcome-${firstNeed}"]`).inputValue()).toBe('resolved');
+    expect(await again.locator('input[name="coop-partner-0"]').inputValue()).toBe('镇农业服务中心');
+
+    // The first submission reaches the server, but its response is lost on the way back.
+    let lost = false;
+    await page.route('**/visits/*/report', async (route) => {
+      if (!lost) {
+        lost = true;
+        await route.fetch();
+        await route.abort('failed');
+      } else await route.continue();
+    });
+    await again.getByRole('button', { name: '提交报告' }).click();
+    await page.locator('#status', { hasText: '网络不佳' }).waitFor();
+    await again.getByRole('button', { name: '提交报告' }).click();
+    await page.locator('#status', { hasText: '此前已提交（第 1 版）' }).waitFor();
+
+    const { reportVersions } = await import('../../functions/commons/teams-store.ts');
+    const versions = await reportVersions(offer.visitId);
+    expect(versions).toHaveLength(1);
+    expect(versions[0]).toMatchObject({
+      societyId: offer.societyId,
+      cooperations: [{ title: '茶园病虫害绿色防控', partner: '镇农业服务中心' }],
+    });
+    expect((await store.getNeed(firstNeed))?.status).toBe('resolved');
+    await page.close();
+  });
+});
+
+describe('the coordinator dashboard', () => {
+  it('shows the plan with offer status, the funnel and the per-county chart, in Chinese then English', async () => {
+    const token = await signLocalToken(dataDir, { role: 'coordinator', sub: 'coordinator-wang' });
+    const page = await browser.newPage();
+    await page.addInitScript((value) => sessionStorage.setItem('token', value), token);
+    await page.goto(`${server.url}/dashboard.html`);
+    await page.fill('#season', SEASON);
+    await page.click('button[type="submit"]');
+
+    await page.locator('#plan tbody tr').first().waitFor();
+    expect(await page.locator('#plan tbody tr').count()).toBe(4);
+    // The declined offer: moved on (已改派) or, with no society left, still declined (已婉拒).
+    expect(await page.locator('#plan').textContent()).toMatch(/已改派|已婉拒/);
+    expect(await page.locator('#plan').textContent()).toContain('已接受');
+    const { loadSeasonReport } = await import('../../functions/commons/season-report.ts');
+    const report = await loadSeasonReport(SEASON);
+    expect(await page.locator('#funnel [data-figure="collected"]').textContent()).toBe(
+      String(report.total.collected),
+    );
+    expect(await page.locator('#funnel [data-figure="handled"]').textContent()).toBe(
+      String(report.total.handled),
+    );
+    expect(await page.locator('#chart svg rect').count()).toBe(4 * 4);
+
+    await page.click('#lang');
+    expect(await page.locator('#figures h2').first().textContent()).toBe('Funnel');
+    expect(await page.locator('#plan').textContent()).toMatch(/reassigned|declined/);
+    await page.close();
+  });
+});
