@@ -4,27 +4,37 @@ import { roundStep } from '#commons/round-step';
 import {
   appendVisitLog,
   createOffer,
+  inParallel,
   listSocieties,
   markRoundPlanned,
   putVisitIfAbsent,
+  seasonDrafts,
   startRound,
 } from '#commons/store';
-import { AssignedPlan } from '#schemas/index';
+import { SeasonOnly } from '#schemas/index';
 
 const BY = 'round-state-machine';
+const WRITE_CONCURRENCY = 16;
 
 /**
  * Writes the plan so that a retry or a second run of the season changes nothing that exists (rule 5):
  * visits, offers and log entries are conditional writes on deterministic keys.
  */
-export const handler = roundStep('PersistPlan', AssignedPlan, async ({ season, visits }) => {
-  const capacity = new Map((await listSocieties()).map((s) => [s.id, s.capacityPerSeason]));
+export const handler = roundStep('PersistPlan', SeasonOnly, async ({ season }) => {
+  const [drafts, societies] = await Promise.all([seasonDrafts(season), listSocieties()]);
+  const capacity = new Map(societies.map((s) => [s.id, s.capacityPerSeason]));
+  const unassigned = drafts.filter((draft) => !draft.assignments);
+  if (unassigned.length > 0) {
+    throw new Error(`draft visits without an assignment: ${unassigned.map((d) => d.visit.countyId).join(', ')}`);
+  }
   const at = new Date().toISOString();
   await startRound(season, at);
   let visitsCreated = 0;
   let offersCreated = 0;
 
-  for (const visit of visits) {
+  // Counties are independent here (capacity was shared out by AssignSocieties); write them side by side.
+  await inParallel(drafts, WRITE_CONCURRENCY, async (draft) => {
+    const visit = { ...draft.visit, assignments: draft.assignments ?? [], unassignedNeedIds: draft.unassignedNeedIds ?? [] };
     const id = visitId(season, visit.countyId);
     const created = await putVisitIfAbsent({
       id,
@@ -34,6 +44,7 @@ export const handler = roundStep('PersistPlan', AssignedPlan, async ({ season, v
       questions: visit.questions,
       ranking: visit.ranking,
       unassignedNeedIds: visit.unassignedNeedIds,
+      ...(draft.explain ? { explain: draft.explain } : {}),
       plannedAt: at,
     });
     if (created) visitsCreated++;
@@ -63,7 +74,7 @@ export const handler = roundStep('PersistPlan', AssignedPlan, async ({ season, v
       if (result === 'full')
         logger.warn('society full at persist time', { season, societyId: assignment.societyId });
     }
-  }
+  });
   await markRoundPlanned(season, at);
   return { visitsCreated, offersCreated };
 });

@@ -15,6 +15,7 @@ export const ROUND_STATE_NAMES = {
   ChooseTownPerCounty: 'ChooseTownPerCounty',
   ChooseTown: 'ChooseTown',
   FrameFiveQuestions: 'FrameFiveQuestions',
+  SaveDraftVisit: 'SaveDraftVisit',
   AssignSocieties: 'AssignSocieties',
   PersistPlan: 'PersistPlan',
   ListPendingOffers: 'ListPendingOffers',
@@ -65,8 +66,14 @@ export const SNS_RETRY_ERRORS = ['States.TaskFailed'] as const;
  */
 export const QUIET_HOURS_WAIT_STATES: readonly string[] = ['HoldAlertUntilDaytime'];
 
-/** Offers waiting at once (inline Map: at most 40). Every society must get its offer on day one. */
-export const OFFER_CONCURRENCY = 40;
+/**
+ * Offers waiting at once. The offers run as a Distributed Map (child executions, up to 10,000 at
+ * once), so even a national round (about 3,000 offers) sends every offer on day one and no single
+ * execution's history nears Step Functions' 25,000 events.
+ */
+export const OFFER_CONCURRENCY = 5000;
+/** Counties planned at once (each a child execution: ChooseTown → FrameFiveQuestions → SaveDraftVisit). */
+export const COUNTY_CONCURRENCY = 100;
 
 /** Retry shape shared by every Task: 2 s, then 4 s, then 8 s; three retries at most. */
 export const RETRY_INTERVAL = Duration.seconds(2);
@@ -109,13 +116,17 @@ export interface RoundStateMachineProps {
  *
  * LoadRound → IsSeasonAlreadyPlanned
  *   ├─ planExists → ListPendingOffers
- *   └─ otherwise → ChooseTownPerCounty [ChooseTown → FrameFiveQuestions] → AssignSocieties → PersistPlan → ListPendingOffers
+ *   └─ otherwise → ChooseTownPerCounty [ChooseTown → FrameFiveQuestions → SaveDraftVisit]
+ *                  → AssignSocieties → PersistPlan → ListPendingOffers
  * ListPendingOffers → OfferEachSociety [SendOfferAndWaitForAnswer (.waitForTaskToken)
  *     → RecordAcceptance | States.Timeout → RecordOfferExpired | OfferDeclined → RecordOfferDeclined
  *     RecordOfferExpired / RecordOfferDeclined → FindNextSociety → IsAnotherSocietyFound
  *       ├─ a new offer (try 2 or 3) → OfferToNextSociety → SendOfferAndWaitForAnswer
  *       ├─ an alert (3 tries done, or no society left) → HoldAlertUntilDaytime → AlertCoordinator (SNS)
  *       └─ nothing to move → NoNeedsLeftToMove] → CompleteRound
+ * Both Maps are Distributed Maps (one child execution per county or offer) and the plan travels by
+ * reference: each county's draft visit is an item in the table (SaveDraftVisit), AssignSocieties and
+ * PersistPlan read and write those items, and the payloads carry only the season and ids.
  * Any main-flow failure → RecordRoundFailure (DynamoDB PutItem) → RoundFailed;
  * a LoadRound failure passes NameUnknownSeason first, since the season is not known yet.
  */
@@ -181,33 +192,53 @@ export class RoundStateMachine extends Construct {
       payload: sfn.TaskInput.fromJsonPathAt('$'),
       outputPath: '$.Payload',
     });
-    const chooseTownPerCounty = new sfn.Map(this, N.ChooseTownPerCounty, {
+    // The framed visit is kept in the table, not returned: the Map's result is discarded.
+    const saveDraftVisit = new tasks.DynamoPutItem(this, N.SaveDraftVisit, {
+      table: props.table,
+      item: {
+        pk: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.format('SEASON#{}', sfn.JsonPath.stringAt('$.season'))),
+        sk: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.format('DRAFT#{}', sfn.JsonPath.stringAt('$.countyId'))),
+        type: tasks.DynamoAttributeValue.fromString('draft'),
+        visit: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$'))),
+      },
+      resultPath: sfn.JsonPath.DISCARD,
+      taskTimeout: sfn.Timeout.duration(TASK_TIMEOUT),
+    });
+    saveDraftVisit.addRetry({
+      errors: [...DYNAMODB_RETRY_ERRORS],
+      interval: RETRY_INTERVAL,
+      backoffRate: RETRY_BACKOFF_RATE,
+      maxAttempts: RETRY_MAX_ATTEMPTS,
+    });
+    const chooseTownPerCounty = new sfn.DistributedMap(this, N.ChooseTownPerCounty, {
       itemsPath: '$.counties',
       itemSelector: {
         season: sfn.JsonPath.stringAt('$.season'),
         countyId: sfn.JsonPath.stringAt('$$.Map.Item.Value.countyId'),
       },
-      maxConcurrency: 10,
-      resultPath: '$.visits',
+      maxConcurrency: COUNTY_CONCURRENCY,
+      mapExecutionType: sfn.StateMachineType.STANDARD,
+      resultPath: sfn.JsonPath.DISCARD,
     });
-    chooseTownPerCounty.itemProcessor(chooseTown.next(frameFiveQuestions));
+    chooseTownPerCounty.itemProcessor(chooseTown.next(frameFiveQuestions).next(saveDraftVisit));
     chooseTownPerCounty.addCatch(onFailure, catchAll);
 
     const assignSocieties = this.invoke(N.AssignSocieties, fns.AssignSocieties, {
-      payload: sfn.TaskInput.fromObject({
-        season: sfn.JsonPath.stringAt('$.season'),
-        visits: sfn.JsonPath.listAt('$.visits'),
-      }),
-      resultSelector: { visits: sfn.JsonPath.listAt('$.Payload.visits') },
+      payload: sfn.TaskInput.fromObject({ season: sfn.JsonPath.stringAt('$.season') }),
+      resultSelector: {
+        visits: sfn.JsonPath.numberAt('$.Payload.visits'),
+        pairs: sfn.JsonPath.numberAt('$.Payload.pairs'),
+        weight: sfn.JsonPath.numberAt('$.Payload.weight'),
+        bound: sfn.JsonPath.numberAt('$.Payload.bound'),
+      },
       resultPath: '$.plan',
+      // The solver takes up to a minute on a national round.
+      taskTimeout: sfn.Timeout.duration(Duration.minutes(5)),
     });
     assignSocieties.addCatch(onFailure, catchAll);
 
     const persistPlan = this.invoke(N.PersistPlan, fns.PersistPlan, {
-      payload: sfn.TaskInput.fromObject({
-        season: sfn.JsonPath.stringAt('$.season'),
-        visits: sfn.JsonPath.listAt('$.plan.visits'),
-      }),
+      payload: sfn.TaskInput.fromObject({ season: sfn.JsonPath.stringAt('$.season') }),
       resultSelector: {
         visitsCreated: sfn.JsonPath.numberAt('$.Payload.visitsCreated'),
         offersCreated: sfn.JsonPath.numberAt('$.Payload.offersCreated'),
@@ -336,7 +367,7 @@ export class RoundStateMachine extends Construct {
       .otherwise(new sfn.Succeed(this, N.NoNeedsLeftToMove));
     findNextSociety.next(isAnotherSocietyFound);
 
-    const offerEachSociety = new sfn.Map(this, N.OfferEachSociety, {
+    const offerEachSociety = new sfn.DistributedMap(this, N.OfferEachSociety, {
       itemsPath: '$.pending.offers',
       itemSelector: {
         season: sfn.JsonPath.stringAt('$.season'),
@@ -345,7 +376,9 @@ export class RoundStateMachine extends Construct {
         autoAccept: sfn.JsonPath.stringAt('$.autoAccept'),
       },
       maxConcurrency: OFFER_CONCURRENCY,
-      resultPath: '$.answers',
+      // Child executions wait on task tokens for days: Standard, not Express.
+      mapExecutionType: sfn.StateMachineType.STANDARD,
+      resultPath: sfn.JsonPath.DISCARD,
     });
     offerEachSociety.itemProcessor(sendOfferAndWait.next(recordAcceptance));
     offerEachSociety.addCatch(onFailure, catchAll);
@@ -424,6 +457,16 @@ export class RoundStateMachine extends Construct {
       reason:
         'Only CloudWatch Logs delivery (logs:CreateLogDelivery, logs:DescribeLogGroups, …) and X-Ray (xray:PutTraceSegments, …) actions use "*"; neither service supports resource-level permissions for them.',
     });
+    // The Distributed Maps' policy: describe, stop and redrive this state machine's own executions
+    // (`execution:<name>:*`) and their child executions (`execution:<name>/*:*`), nothing else.
+    const machineName = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${stack.getLogicalId(this.stateMachine.node.defaultChild as CfnElement)}"}]}]}`;
+    for (const suffix of [':*', '/*:*']) {
+      Validations.of(this.stateMachine).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${machineName}${suffix}]`,
+        reason:
+          'The Distributed Maps (a child execution per county and per offer) must describe, stop and redrive the executions of this state machine only; execution ARNs are not known in advance.',
+      });
+    }
     Validations.of(this.stateMachine).acknowledge({
       id: 'AwsSolutions-SF1',
       reason:

@@ -27,7 +27,8 @@ export const ROUND_FUNCTION_ACCESS: Readonly<
   LoadRound: { table: 'read' },
   ChooseTown: { table: 'read' },
   FrameQuestions: {},
-  AssignSocieties: { table: 'read' },
+  // Writes each draft visit's assignment back: the plan travels by reference, not in the payload.
+  AssignSocieties: { table: 'readWrite' },
   PersistPlan: { table: 'readWrite' },
   ListPendingOffers: { table: 'read' },
   SendOffer: { table: 'readWrite', publish: true },

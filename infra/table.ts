@@ -15,6 +15,7 @@ import { Construct } from 'constructs';
  * | need                            | `NEED#<needId>`     | `NEED`                         | `COUNTY#<countyId>#NEEDS` | `<status>#<townId>#<needId>`   |
  * | past visit (history)            | `COUNTY#<countyId>` | `VISITED#<season>`             |                           |                                |
  * | round of a season               | `SEASON#<season>`   | `ROUND`                        |                           |                                |
+ * | draft visit (planning only)     | `SEASON#<season>`   | `DRAFT#<countyId>`             |                           |                                |
  * | planned visit                   | `SEASON#<season>`   | `VISIT#<countyId>`             |                           |                                |
  * | offer                           | `SEASON#<season>`   | `OFFER#<countyId>#<societyId>` | `SOCIETY#<societyId>`     | `<season>#<countyId>`          |
  * | society's capacity used         | `SEASON#<season>`   | `CAPACITY#<societyId>`         |                           |                                |
@@ -37,7 +38,9 @@ import { Construct } from 'constructs';
  * - a need, a round, an offer   = GetItem on its key
  * - a POST's Idempotency-Key    = the need's own id, `need-<h>`, h = sha256(caller, key): one conditional
  *                                 PutItem creates it once; the item keeps the request's hash (`requestHash`)
- * The state machine writes the round's failure entry itself: PutItem pk = SEASON#<s>, sk = LOG#failed#<execution name>.
+ * - a season's draft visits     = Query pk = SEASON#<s>, sk begins_with DRAFT# (AssignSocieties, PersistPlan)
+ * The state machine writes the round's failure entry itself: PutItem pk = SEASON#<s>, sk = LOG#failed#<execution name>,
+ * and each county's draft visit: PutItem pk = SEASON#<s>, sk = DRAFT#<countyId> (SaveDraftVisit).
  * Items with `expiresAt` (epoch seconds) are removed by TTL (e.g. delivered outbox messages).
  */
 

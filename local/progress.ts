@@ -7,6 +7,7 @@ const STEP_NAMES: Record<string, { zh: string; en: string }> = {
   ChooseTownPerCounty: { zh: '各县选定乡镇', en: 'choose a town per county' },
   ChooseTown: { zh: '选定乡镇', en: 'choose the town' },
   FrameFiveQuestions: { zh: '拟定“五问”', en: 'frame the five questions' },
+  SaveDraftVisit: { zh: '暂存该县走访草案', en: 'save the draft visit' },
   AssignSocieties: { zh: '分派学会', en: 'assign societies' },
   PersistPlan: { zh: '保存计划', en: 'save the plan' },
   ListPendingOffers: { zh: '列出待答复的邀请', en: 'list offers awaiting an answer' },

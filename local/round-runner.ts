@@ -8,6 +8,7 @@ import { dynamodb } from '#commons/clients';
 import { enqueueMessage, type OutboxMessage } from '#commons/store';
 import { API_FUNCTIONS, ROUND_FUNCTIONS } from '../functions/registry.ts';
 import { QUIET_HOURS_WAIT_STATES } from '../infra/round-state-machine.ts';
+import { type Definition, definitionForLocalRunner, forEachState, type StateDefinition } from './definition.ts';
 import { waitForToken } from './task-tokens.ts';
 import {
   type CfnTemplate,
@@ -27,20 +28,6 @@ export type EventLog =
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 type TaskOverride = (input: unknown) => Promise<unknown>;
 
-interface StateDefinition {
-  Type: string;
-  Resource?: string;
-  Parameters?: Record<string, unknown>;
-  TimeoutSecondsPath?: string;
-  States?: Record<string, StateDefinition>;
-  Iterator?: { States: Record<string, StateDefinition> };
-  ItemProcessor?: { States: Record<string, StateDefinition> };
-  Branches?: { States: Record<string, StateDefinition> }[];
-}
-interface Definition {
-  StartAt: string;
-  States: Record<string, StateDefinition>;
-}
 
 export interface RoundExecution {
   name: string;
@@ -60,41 +47,6 @@ export interface RunOptions {
   retryIntervalOverrides?: Record<string, number>;
   /** Wraps a state's override, e.g. to inject a fault in a test. */
   wrapTask?: (stateName: string, run: TaskOverride) => TaskOverride;
-}
-
-function forEachState(
-  states: Record<string, StateDefinition>,
-  visit: (name: string, state: StateDefinition) => void,
-): void {
-  for (const [name, state] of Object.entries(states)) {
-    visit(name, state);
-    const nested = state.ItemProcessor ?? state.Iterator;
-    if (nested) forEachState(nested.States, visit);
-    for (const branch of state.Branches ?? []) forEachState(branch.States, visit);
-  }
-}
-
-/**
- * Step Functions reads a Task's TimeoutSecondsPath from the state's input; aws-local-stepfunctions
- * reads it from the input after Parameters. Point the path at the Parameters field that carries the
- * same value (`$.x` → `$.Payload.x`), so the timeout is the one AWS would apply.
- */
-function retargetTimeoutPath(name: string, state: StateDefinition): void {
-  const path = state.TimeoutSecondsPath;
-  if (!path || !state.Parameters) return;
-  const find = (node: unknown, at: string): string | undefined => {
-    if (!node || typeof node !== 'object' || Array.isArray(node)) return undefined;
-    for (const [key, value] of Object.entries(node)) {
-      if (key.endsWith('.$') && value === path) return `${at}.${key.slice(0, -2)}`;
-      const deeper = find(value, `${at}.${key}`);
-      if (deeper) return deeper;
-    }
-    return undefined;
-  };
-  const retargeted = find(state.Parameters, '$');
-  if (!retargeted)
-    throw new Error(`state ${name}: TimeoutSecondsPath ${path} is not passed in its Parameters`);
-  state.TimeoutSecondsPath = retargeted;
 }
 
 function lambdaContext(functionName: string): Context {
@@ -144,7 +96,7 @@ export class RoundRunner {
       throw new Error(`expected one state machine, found ${machines.length}`);
     const definition = resolveIntrinsics(machine[1].Properties?.DefinitionString, template, tableNames);
     this.definition = JSON.parse(definition as string) as Definition;
-    forEachState(this.definition.States, (name, state) => retargetTimeoutPath(name, state));
+    this.definition = definitionForLocalRunner(this.definition);
 
     for (const [logicalId, resource] of resourcesOfType(template, 'AWS::Lambda::Function')) {
       const constructId = constructIdOf(resource);

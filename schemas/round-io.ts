@@ -53,17 +53,13 @@ export type ChosenTown = z.infer<typeof ChosenTown>;
 export const FramedVisit = ChosenTown.extend({ questions: z.array(Question).length(5) });
 export type FramedVisit = z.infer<typeof FramedVisit>;
 
-/** AssignSocieties: `{ season, visits }` → `$.plan`. */
-export const AssignSocietiesInput = z.object({ season: SeasonId, visits: z.array(FramedVisit) });
-export const AssignedVisit = FramedVisit.extend({
-  assignments: z.array(Assignment),
-  unassignedNeedIds: z.array(Slug),
-});
-export type AssignedVisit = z.infer<typeof AssignedVisit>;
-export const AssignedPlan = z.object({ season: SeasonId, visits: z.array(AssignedVisit) });
-export type AssignedPlan = z.infer<typeof AssignedPlan>;
+/**
+ * The framed visit is saved as a draft item (SaveDraftVisit); AssignSocieties and PersistPlan get
+ * `{ season }` only and read the drafts. AssignSocieties → `$.plan`: counts and the objective.
+ */
+export const AssignSocietiesResult = z.object({ visits: z.int(), pairs: z.int(), weight: z.int(), bound: z.int() });
 
-/** PersistPlan: `{ season, visits }` (the AssignedPlan) → `$.persisted`. */
+/** PersistPlan: `{ season }` → `$.persisted`. */
 export const PersistPlanResult = z.object({ visitsCreated: z.int(), offersCreated: z.int() });
 
 /** ListPendingOffers: `{ season }` → `$.pending`. */

@@ -12,6 +12,7 @@ export const keys = {
   visited: (countyId: string, season: string) => ({ pk: `COUNTY#${countyId}`, sk: `VISITED#${season}` }),
   round: (season: string) => ({ pk: `SEASON#${season}`, sk: 'ROUND' }),
   visit: (season: string, countyId: string) => ({ pk: `SEASON#${season}`, sk: `VISIT#${countyId}` }),
+  draft: (season: string, countyId: string) => ({ pk: `SEASON#${season}`, sk: `DRAFT#${countyId}` }),
   offer: (season: string, countyId: string, societyId: string) => ({
     pk: `SEASON#${season}`,
     sk: `OFFER#${countyId}#${societyId}`,

@@ -8,7 +8,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { County, Society, StoredNeed, VisitHistoryEntry, VisitLogEntry } from '#schemas/index';
+import type { County, FramedVisit, Society, StoredNeed, VisitHistoryEntry, VisitLogEntry } from '#schemas/index';
 import { documents, tableName } from './clients.ts';
 import { keys, offerId, visitId } from './keys.ts';
 
@@ -215,6 +215,8 @@ export interface VisitRecord {
   questions: { theme: string; needIds: string[] }[];
   ranking: unknown[];
   unassignedNeedIds: string[];
+  /** Why this town and these societies (domain/explain.ts), stored with the plan. */
+  explain?: unknown;
   plannedAt: string;
 }
 
@@ -253,6 +255,24 @@ export async function putVisitIfAbsent(visit: VisitRecord): Promise<boolean> {
  * Returns 'created', 'exists' or 'full'.
  */
 export async function createOffer(
+  offer: Omit<OfferRecord, 'id' | 'visitId' | 'status'>,
+  capacityPerSeason: number,
+): Promise<'created' | 'exists' | 'full'> {
+  // Offers of one society written side by side contend for its capacity item: try again shortly.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await createOfferOnce(offer, capacityPerSeason);
+    } catch (error) {
+      const conflict =
+        error instanceof TransactionCanceledException &&
+        (error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
+      if (!conflict || attempt >= 8) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt * Math.random()));
+    }
+  }
+}
+
+async function createOfferOnce(
   offer: Omit<OfferRecord, 'id' | 'visitId' | 'status'>,
   capacityPerSeason: number,
 ): Promise<'created' | 'exists' | 'full'> {
@@ -464,4 +484,64 @@ export async function outbox(season: string): Promise<OutboxMessage[]> {
     ExpressionAttributeValues: { ':pk': `OUTBOX#${season}` },
   });
   return items.map((item) => strip<OutboxMessage>(item, 'message'));
+}
+
+// ---- draft plan (passed by reference between the planning steps) ---------------------------------
+
+/**
+ * A county's draft visit as the planning steps pass it on: written by the state machine
+ * (SaveDraftVisit, the framed visit as JSON), then given its assignment by AssignSocieties, then
+ * made into the season's visits and offers by PersistPlan. Only keys travel in the payloads, so a
+ * round of any size stays within Step Functions' 256 KB.
+ */
+export interface DraftVisit {
+  visit: FramedVisit;
+  assignments?: { societyId: string; needIds: string[] }[];
+  unassignedNeedIds?: string[];
+  explain?: unknown;
+}
+
+export async function seasonDrafts(season: string): Promise<DraftVisit[]> {
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': `SEASON#${season}`, ':prefix': 'DRAFT#' },
+  });
+  return items
+    .map((item) => ({
+      visit: JSON.parse(item.visit as string) as FramedVisit,
+      ...(item.assignments ? { assignments: item.assignments as DraftVisit['assignments'] } : {}),
+      ...(item.unassignedNeedIds ? { unassignedNeedIds: item.unassignedNeedIds as string[] } : {}),
+      ...(item.explain ? { explain: item.explain } : {}),
+    }))
+    .sort((a, b) => a.visit.countyId.localeCompare(b.visit.countyId));
+}
+
+export async function saveDraftAssignment(
+  season: string,
+  countyId: string,
+  assignment: Required<Omit<DraftVisit, 'visit'>>,
+): Promise<void> {
+  await documents.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: keys.draft(season, countyId),
+      UpdateExpression: 'SET assignments = :assignments, unassignedNeedIds = :unassigned, #explain = :explain',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#explain': 'explain' },
+      ExpressionAttributeValues: {
+        ':assignments': assignment.assignments,
+        ':unassigned': assignment.unassignedNeedIds,
+        ':explain': assignment.explain,
+      },
+    }),
+  );
+}
+
+/** Runs `work` over `items` with at most `limit` at a time (bulk writes of a national round). */
+export async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++] as T);
+  });
+  await Promise.all(workers);
 }

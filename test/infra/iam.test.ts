@@ -51,7 +51,7 @@ describe('IAM: least privilege per round function', () => {
     );
   });
 
-  it.each(['LoadRound', 'ChooseTown', 'AssignSocieties', 'ListPendingOffers'] as const)(
+  it.each(['LoadRound', 'ChooseTown', 'ListPendingOffers'] as const)(
     '%s may only read the table (GetItem, BatchGetItem, Query) on the table and gsi1',
     (fnId) => {
       const roleId = roleOfFunction(json, idOf(stack.roundFunctions[fnId]));
@@ -76,7 +76,7 @@ describe('IAM: least privilege per round function', () => {
     },
   );
 
-  it.each(['PersistPlan', 'SendOffer', 'RecordAnswer', 'ReassignNeeds', 'CompleteRound'] as const)(
+  it.each(['AssignSocieties', 'PersistPlan', 'SendOffer', 'RecordAnswer', 'ReassignNeeds', 'CompleteRound'] as const)(
     '%s may read and write items, and nothing more on the table',
     (fnId) => {
       expect(dynamoActions(roleStatements(fnId)).sort()).toEqual([...READ_ACTIONS, ...WRITE_ACTIONS].sort());
@@ -209,9 +209,19 @@ describe('IAM: the state machine role', () => {
     expect(publish).toEqual([{ Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: topicId } }]);
   });
 
-  it('has nothing beyond invoke, PutItem, the alert publish, log delivery and X-Ray', () => {
+  it('has nothing beyond invoke, PutItem, the alert publish, its own child executions, log delivery and X-Ray', () => {
     const services = new Set(statements.flatMap(actionsOf).map((a) => a.split(':')[0]));
-    expect([...services].sort()).toEqual(['dynamodb', 'lambda', 'logs', 'sns', 'xray']);
+    expect([...services].sort()).toEqual(['dynamodb', 'lambda', 'logs', 'sns', 'states', 'xray']);
+    // The Distributed Maps start, describe, stop and redrive executions of this state machine only.
+    const machine = stack.getLogicalId(stack.round.stateMachine.node.defaultChild as Cfn);
+    const statesStatements = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('states:')));
+    expect(statesStatements.flatMap(actionsOf).sort()).toEqual([
+      'states:DescribeExecution',
+      'states:RedriveExecution',
+      'states:StartExecution',
+      'states:StopExecution',
+    ]);
+    for (const statement of statesStatements) expect(JSON.stringify(resourcesOf(statement))).toContain(machine);
     expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('lambda:'))).toEqual(
       Array(Object.keys(ROUND_FUNCTIONS).length).fill('lambda:InvokeFunction'),
     );

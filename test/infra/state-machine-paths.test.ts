@@ -59,15 +59,8 @@ const happyPath = (overrides: Partial<Stubs> = {}): Stubs => ({
     needs: [],
   }),
   FrameQuestions: (chosen) => ({ ...chosen, questions: THEMES.map((theme) => ({ theme, needIds: [] })) }),
-  AssignSocieties: ({ season, visits }) => ({
-    season,
-    visits: visits.map((v: Payload) => ({
-      ...v,
-      assignments: [{ societyId: 'agri', needIds: [] }],
-      unassignedNeedIds: [],
-    })),
-  }),
-  PersistPlan: ({ visits }) => ({ visitsCreated: visits.length, offersCreated: visits.length }),
+  AssignSocieties: () => ({ visits: 2, pairs: 2, weight: 0, bound: 0 }),
+  PersistPlan: () => ({ visitsCreated: 2, offersCreated: 2 }),
   ListPendingOffers: () => ({ offers: [{ offerId: 'o1' }, { offerId: 'o2' }] }),
   SendOffer: ({ offerId }) => ({ decision: 'accept', by: `lead-of-${offerId}` }),
   RecordAnswer: ({ offerId, outcome }) => ({ offerId, outcome }),
@@ -122,6 +115,10 @@ async function runRound(stubs: Stubs, input: unknown = { season: SEASON }): Prom
     [S.SendOfferAndWaitForAnswer]: async (effective: Payload) => {
       record(S.SendOfferAndWaitForAnswer, effective.Payload);
       return stubs.SendOffer(effective.Payload);
+    },
+    [S.SaveDraftVisit]: async (effective: Payload) => {
+      record(S.SaveDraftVisit, effective);
+      return {};
     },
     [S.RecordRoundFailure]: async (effective: Payload) => {
       record(S.RecordRoundFailure, effective);
@@ -178,16 +175,17 @@ describe('round paths (synthesized definition, local runner)', () => {
       { season: SEASON, countyId: 'chunan' },
       { season: SEASON, countyId: 'jiande' },
     ]);
-    const assigned = run.calls[S.AssignSocieties]?.[0];
-    expect(assigned.season).toBe(SEASON);
-    expect(assigned.visits.map((v: Payload) => [v.countyId, v.townId, v.questions.length])).toEqual([
-      ['chunan', 'chunan-town', 5],
-      ['jiande', 'jiande-town', 5],
+    // The framed visits travel by reference: each is put in the table, the planning steps get the season only.
+    const drafts = run.calls[S.SaveDraftVisit]?.map((put: Payload) => ({
+      key: [put.Item.pk.S, put.Item.sk.S],
+      visit: JSON.parse(put.Item.visit.S),
+    }));
+    expect(drafts?.sort((a, b) => a.key[1].localeCompare(b.key[1])).map((d) => [d.key, d.visit.townId, d.visit.questions.length])).toEqual([
+      [[`SEASON#${SEASON}`, 'DRAFT#chunan'], 'chunan-town', 5],
+      [[`SEASON#${SEASON}`, 'DRAFT#jiande'], 'jiande-town', 5],
     ]);
-    expect(run.calls[S.PersistPlan]?.[0].visits.map((v: Payload) => v.assignments)).toEqual([
-      [{ societyId: 'agri', needIds: [] }],
-      [{ societyId: 'agri', needIds: [] }],
-    ]);
+    expect(run.calls[S.AssignSocieties]).toEqual([{ season: SEASON }]);
+    expect(run.calls[S.PersistPlan]).toEqual([{ season: SEASON }]);
     expect(run.calls[S.ListPendingOffers]).toEqual([{ season: SEASON }]);
     expect(run.calls[S.SendOfferAndWaitForAnswer]).toContainEqual({
       season: SEASON,
@@ -606,6 +604,15 @@ describe('reassignment paths (rule 6)', () => {
 });
 
 describe('forLocalRunner', () => {
+  it('runs both Distributed Maps inline over the same items, selector and concurrency', () => {
+    for (const name of [S.ChooseTownPerCounty, S.OfferEachSociety]) {
+      const original = definition.States[name] as unknown as { ItemProcessor: { ProcessorConfig: Record<string, string> } };
+      const local = localDefinition.States[name] as unknown as { ItemProcessor: { ProcessorConfig: Record<string, string> } };
+      expect(original.ItemProcessor.ProcessorConfig).toMatchObject({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
+      expect(local.ItemProcessor.ProcessorConfig).toEqual({ Mode: 'INLINE' });
+    }
+  });
+
   it('points TimeoutSecondsPath at the same value inside the effective input, and changes nothing else', () => {
     const wait = (d: typeof definition) =>
       d.States[S.OfferEachSociety]?.ItemProcessor?.States[S.SendOfferAndWaitForAnswer];
@@ -614,6 +621,9 @@ describe('forLocalRunner', () => {
     const strip = (d: typeof definition) => {
       const c = structuredClone(d);
       delete (wait(c) as { TimeoutSecondsPath?: string }).TimeoutSecondsPath;
+      for (const name of [S.ChooseTownPerCounty, S.OfferEachSociety]) {
+        delete (c.States[name] as unknown as { ItemProcessor: { ProcessorConfig?: unknown } }).ItemProcessor.ProcessorConfig;
+      }
       return c;
     };
     expect(strip(localDefinition)).toEqual(strip(definition));

@@ -1,6 +1,13 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { LAMBDA_RETRY_ERRORS, ROUND_STATE_NAMES as S, SNS_RETRY_ERRORS } from '#infra/round-state-machine';
+import {
+  COUNTY_CONCURRENCY,
+  DYNAMODB_RETRY_ERRORS,
+  LAMBDA_RETRY_ERRORS,
+  OFFER_CONCURRENCY,
+  ROUND_STATE_NAMES as S,
+  SNS_RETRY_ERRORS,
+} from '#infra/round-state-machine';
 import { allStates, stateMachineOf, synthRounds } from './template-helpers.ts';
 
 const { stack, template, json } = synthRounds();
@@ -63,13 +70,15 @@ describe('the round definition', () => {
 
   it('gives every Task an explicit timeout and exactly the shared Retry (2 s, ×2, 3 attempts)', () => {
     const tasks = Object.entries(states).filter(([, s]) => s.Type === 'Task');
-    expect(tasks).toHaveLength(14);
+    expect(tasks).toHaveLength(15);
     for (const [name, s] of tasks) {
       expect(s.TimeoutSeconds ?? s.TimeoutSecondsPath, name).toBeDefined();
       expect(s.Retry, name).toHaveLength(1);
       expect(s.Retry?.[0], name).toMatchObject({ IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 3 });
       if (name === S.AlertCoordinator) expect(s.Retry?.[0]?.ErrorEquals).toEqual([...SNS_RETRY_ERRORS]);
-      else if (name !== S.RecordRoundFailure) {
+      else if (name === S.RecordRoundFailure || name === S.SaveDraftVisit) {
+        expect(s.Retry?.[0]?.ErrorEquals, name).toEqual([...DYNAMODB_RETRY_ERRORS]);
+      } else {
         expect(s.Retry?.[0]?.ErrorEquals, name).toEqual([...LAMBDA_RETRY_ERRORS]);
         expect(s.Retry?.[0]?.ErrorEquals, name).toEqual([
           'Lambda.ServiceException',
@@ -79,7 +88,9 @@ describe('the round definition', () => {
           'RetryableError',
         ]);
       }
-      if (name !== S.SendOfferAndWaitForAnswer) expect(s.TimeoutSeconds, name).toBe(60);
+      // The planner may need minutes on a national round; every other step a minute at most.
+      if (name === S.AssignSocieties) expect(s.TimeoutSeconds, name).toBe(300);
+      else if (name !== S.SendOfferAndWaitForAnswer) expect(s.TimeoutSeconds, name).toBe(60);
     }
   });
 
@@ -99,13 +110,14 @@ describe('the round definition', () => {
     });
   });
 
-  it('chooses a town and frames five questions per county, ten counties at a time', () => {
+  it('chooses a town, frames five questions and saves the draft per county, in child executions', () => {
     expect(state(S.ChooseTownPerCounty)).toMatchObject({
       Type: 'Map',
       ItemsPath: '$.counties',
       ItemSelector: { 'season.$': '$.season', 'countyId.$': '$$.Map.Item.Value.countyId' },
-      MaxConcurrency: 10,
-      ResultPath: '$.visits',
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } },
+      MaxConcurrency: COUNTY_CONCURRENCY,
+      ResultPath: null,
       Next: S.AssignSocieties,
     });
     expect(state(S.ChooseTownPerCounty).ItemProcessor?.StartAt).toBe(S.ChooseTown);
@@ -117,19 +129,38 @@ describe('the round definition', () => {
     expect(state(S.FrameFiveQuestions)).toMatchObject({
       Parameters: { 'Payload.$': '$' },
       OutputPath: '$.Payload',
+      Next: S.SaveDraftVisit,
+    });
+    // The framed visit goes into the table as JSON; nothing of it travels back in the payload.
+    expect(state(S.SaveDraftVisit)).toMatchObject({
+      Resource: expect.stringMatching(/:::dynamodb:putItem$/),
+      Parameters: {
+        Item: {
+          pk: { 'S.$': "States.Format('SEASON#{}', $.season)" },
+          sk: { 'S.$': "States.Format('DRAFT#{}', $.countyId)" },
+          type: { S: 'draft' },
+          visit: { 'S.$': 'States.JsonToString($)' },
+        },
+      },
+      ResultPath: null,
       End: true,
     });
   });
 
   it('assigns societies, persists the plan, then lists pending offers', () => {
     expect(state(S.AssignSocieties)).toMatchObject({
-      Parameters: { Payload: { 'season.$': '$.season', 'visits.$': '$.visits' } },
-      ResultSelector: { 'visits.$': '$.Payload.visits' },
+      Parameters: { Payload: { 'season.$': '$.season' } },
+      ResultSelector: {
+        'visits.$': '$.Payload.visits',
+        'pairs.$': '$.Payload.pairs',
+        'weight.$': '$.Payload.weight',
+        'bound.$': '$.Payload.bound',
+      },
       ResultPath: '$.plan',
       Next: S.PersistPlan,
     });
     expect(state(S.PersistPlan)).toMatchObject({
-      Parameters: { Payload: { 'season.$': '$.season', 'visits.$': '$.plan.visits' } },
+      Parameters: { Payload: { 'season.$': '$.season' } },
       ResultSelector: {
         'visitsCreated.$': '$.Payload.visitsCreated',
         'offersCreated.$': '$.Payload.offersCreated',
@@ -155,8 +186,9 @@ describe('the round definition', () => {
         'offerTimeoutSeconds.$': '$.offerTimeoutSeconds',
         'autoAccept.$': '$.autoAccept',
       },
-      MaxConcurrency: 40,
-      ResultPath: '$.answers',
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } },
+      MaxConcurrency: OFFER_CONCURRENCY,
+      ResultPath: null,
       Next: S.CompleteRound,
     });
     expect(state(S.OfferEachSociety).ItemProcessor?.StartAt).toBe(S.SendOfferAndWaitForAnswer);

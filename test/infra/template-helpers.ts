@@ -1,3 +1,4 @@
+import { definitionForLocalRunner } from '../../local/definition.ts';
 /**
  * Helpers for the infra tests: synthesize once per test file (no esbuild), read IAM statements
  * per role, and turn the state machine's DefinitionString back into the ASL it will run.
@@ -155,37 +156,9 @@ interface AslStateLike {
 }
 
 /**
- * The synthesized definition adapted to one deviation of aws-local-stepfunctions 3.0: it resolves a
- * Task's `TimeoutSecondsPath` / `HeartbeatSecondsPath` against the effective input (after
- * `Parameters`), while Step Functions resolves them against the state input. A path that
- * `Parameters` copies (e.g. `$.offerTimeoutSeconds` → `Payload.offerTimeoutSeconds`) is rewritten to
- * where that value sits in the effective input, so both read the same number; nothing else changes.
- * Pure: returns a copy. (local/round-runner.ts applies the same retargeting to the definition it runs.)
+ * The synthesized definition as the embedded runtime runs it (local/definition.ts): Task timeout
+ * paths read where aws-local-stepfunctions reads them, Distributed Maps run inline. Pure: a copy.
  */
 export function forLocalRunner<T extends { States: Record<string, unknown> }>(definition: T): T {
-  const copy = structuredClone(definition);
-  const locate = (params: unknown, path: string, at: string[]): string[] | undefined => {
-    if (!params || typeof params !== 'object' || Array.isArray(params)) return undefined;
-    for (const [key, value] of Object.entries(params)) {
-      if (key.endsWith('.$') && value === path) return [...at, key.slice(0, -2)];
-      const found = locate(value, path, [...at, key]);
-      if (found) return found;
-    }
-    return undefined;
-  };
-  const visit = (states: Record<string, AslStateLike>) => {
-    for (const state of Object.values(states)) {
-      for (const field of ['TimeoutSecondsPath', 'HeartbeatSecondsPath'] as const) {
-        const path = state[field];
-        if (state.Type !== 'Task' || !path || state.Parameters === undefined) continue;
-        const found = locate(state.Parameters, path, []);
-        if (found) state[field] = `$.${found.join('.')}`;
-      }
-      const nested = state.ItemProcessor ?? state.Iterator;
-      if (nested) visit(nested.States);
-      for (const branch of state.Branches ?? []) visit(branch.States);
-    }
-  };
-  visit(copy.States as Record<string, AslStateLike>);
-  return copy;
+  return definitionForLocalRunner(definition);
 }

@@ -1,0 +1,82 @@
+/**
+ * The synthesized definition adapted, without changing its meaning, to what aws-local-stepfunctions
+ * can run. Pure; used by the embedded runtime and by the infra tests that drive the definition.
+ */
+export interface StateDefinition {
+  Type: string;
+  Resource?: string;
+  Parameters?: Record<string, unknown>;
+  TimeoutSecondsPath?: string;
+  States?: Record<string, StateDefinition>;
+  Iterator?: { States: Record<string, StateDefinition> };
+  ItemProcessor?: { States: Record<string, StateDefinition>; ProcessorConfig?: { Mode?: string } };
+  Branches?: { States: Record<string, StateDefinition> }[];
+}
+
+export interface Definition {
+  StartAt: string;
+  States: Record<string, StateDefinition>;
+}
+
+/** A copy of the definition that aws-local-stepfunctions runs as Step Functions would run the original. */
+export function definitionForLocalRunner<T extends { States: Record<string, unknown> }>(definition: T): T {
+  const copy = structuredClone(definition);
+  forEachState(copy.States as Record<string, StateDefinition>, (name, state) => {
+    retargetTimeoutPath(name, state);
+    runDistributedMapInline(state);
+  });
+  return copy;
+}
+
+export function forEachState(
+  states: Record<string, StateDefinition>,
+  visit: (name: string, state: StateDefinition) => void,
+): void {
+  for (const [name, state] of Object.entries(states)) {
+    visit(name, state);
+    const nested = state.ItemProcessor ?? state.Iterator;
+    if (nested) forEachState(nested.States, visit);
+    for (const branch of state.Branches ?? []) forEachState(branch.States, visit);
+  }
+}
+
+/**
+ * Step Functions reads a Task's TimeoutSecondsPath from the state's input; aws-local-stepfunctions
+ * reads it from the input after Parameters. Point the path at the Parameters field that carries the
+ * same value (`$.x` → `$.Payload.x`), so the timeout is the one AWS would apply.
+ */
+/**
+ * A Distributed Map whose items come from the state input runs its item processor once per item,
+ * each in a child execution of its own; aws-local-stepfunctions has no child executions, so it runs
+ * the same processor inline, with the same items, selector and concurrency. (History and payload
+ * limits, the reason for child executions in AWS, do not exist in this process.)
+ */
+function runDistributedMapInline(definition: StateDefinition): void {
+  const state = definition as StateDefinition & Record<string, unknown>;
+  const processor = state.ItemProcessor;
+  if (state.Type !== 'Map' || processor?.ProcessorConfig?.Mode !== 'DISTRIBUTED') return;
+  if (state.ItemReader) throw new Error('the embedded runtime runs Distributed Maps over their input only (no ItemReader)');
+  processor.ProcessorConfig = { Mode: 'INLINE' };
+  for (const field of ['ItemBatcher', 'ResultWriter', 'ToleratedFailurePercentage', 'ToleratedFailureCount', 'Label']) {
+    delete state[field];
+  }
+}
+
+function retargetTimeoutPath(name: string, state: StateDefinition): void {
+  const path = state.TimeoutSecondsPath;
+  if (!path || !state.Parameters) return;
+  const find = (node: unknown, at: string): string | undefined => {
+    if (!node || typeof node !== 'object' || Array.isArray(node)) return undefined;
+    for (const [key, value] of Object.entries(node)) {
+      if (key.endsWith('.$') && value === path) return `${at}.${key.slice(0, -2)}`;
+      const deeper = find(value, `${at}.${key}`);
+      if (deeper) return deeper;
+    }
+    return undefined;
+  };
+  const retargeted = find(state.Parameters, '$');
+  if (!retargeted)
+    throw new Error(`state ${name}: TimeoutSecondsPath ${path} is not passed in its Parameters`);
+  state.TimeoutSecondsPath = retargeted;
+}
+
