@@ -25,7 +25,9 @@ export const handler = roundStep('PersistPlan', SeasonOnly, async ({ season }) =
   const capacity = new Map(societies.map((s) => [s.id, s.capacityPerSeason]));
   const unassigned = drafts.filter((draft) => !draft.assignments);
   if (unassigned.length > 0) {
-    throw new Error(`draft visits without an assignment: ${unassigned.map((d) => d.visit.countyId).join(', ')}`);
+    throw new Error(
+      `draft visits without an assignment: ${unassigned.map((d) => d.visit.countyId).join(', ')}`,
+    );
   }
   const at = new Date().toISOString();
   await startRound(season, at);
@@ -34,7 +36,11 @@ export const handler = roundStep('PersistPlan', SeasonOnly, async ({ season }) =
 
   // Counties are independent here (capacity was shared out by AssignSocieties); write them side by side.
   await inParallel(drafts, WRITE_CONCURRENCY, async (draft) => {
-    const visit = { ...draft.visit, assignments: draft.assignments ?? [], unassignedNeedIds: draft.unassignedNeedIds ?? [] };
+    const visit = {
+      ...draft.visit,
+      assignments: draft.assignments ?? [],
+      unassignedNeedIds: draft.unassignedNeedIds ?? [],
+    };
     const id = visitId(season, visit.countyId);
     const created = await putVisitIfAbsent({
       id,

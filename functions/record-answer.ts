@@ -18,7 +18,9 @@ export const handler = roundStep(
     const offer = await findOffer(offerId);
     const at = new Date().toISOString();
     const changed = await settleOffer(offer, outcome, at);
-    const after: TeamOffer = changed ? { ...offer, status: outcome } : ((await getTeamOffer(offerId)) ?? offer);
+    const after: TeamOffer = changed
+      ? { ...offer, status: outcome }
+      : ((await getTeamOffer(offerId)) ?? offer);
     const endedSo = after.status === outcome || (after.status === 'reassigned' && after.endedAs === outcome);
     if (changed || endedSo) {
       await appendVisitLog({

@@ -196,8 +196,12 @@ export class RoundStateMachine extends Construct {
     const saveDraftVisit = new tasks.DynamoPutItem(this, N.SaveDraftVisit, {
       table: props.table,
       item: {
-        pk: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.format('SEASON#{}', sfn.JsonPath.stringAt('$.season'))),
-        sk: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.format('DRAFT#{}', sfn.JsonPath.stringAt('$.countyId'))),
+        pk: tasks.DynamoAttributeValue.fromString(
+          sfn.JsonPath.format('SEASON#{}', sfn.JsonPath.stringAt('$.season')),
+        ),
+        sk: tasks.DynamoAttributeValue.fromString(
+          sfn.JsonPath.format('DRAFT#{}', sfn.JsonPath.stringAt('$.countyId')),
+        ),
         type: tasks.DynamoAttributeValue.fromString('draft'),
         visit: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$'))),
       },

@@ -55,9 +55,16 @@ function runDistributedMapInline(definition: StateDefinition): void {
   const state = definition as StateDefinition & Record<string, unknown>;
   const processor = state.ItemProcessor;
   if (state.Type !== 'Map' || processor?.ProcessorConfig?.Mode !== 'DISTRIBUTED') return;
-  if (state.ItemReader) throw new Error('the embedded runtime runs Distributed Maps over their input only (no ItemReader)');
+  if (state.ItemReader)
+    throw new Error('the embedded runtime runs Distributed Maps over their input only (no ItemReader)');
   processor.ProcessorConfig = { Mode: 'INLINE' };
-  for (const field of ['ItemBatcher', 'ResultWriter', 'ToleratedFailurePercentage', 'ToleratedFailureCount', 'Label']) {
+  for (const field of [
+    'ItemBatcher',
+    'ResultWriter',
+    'ToleratedFailurePercentage',
+    'ToleratedFailureCount',
+    'Label',
+  ]) {
     delete state[field];
   }
 }
@@ -79,4 +86,3 @@ function retargetTimeoutPath(name: string, state: StateDefinition): void {
     throw new Error(`state ${name}: TimeoutSecondsPath ${path} is not passed in its Parameters`);
   state.TimeoutSecondsPath = retargeted;
 }
-

@@ -8,7 +8,12 @@ import { dynamodb } from '#commons/clients';
 import { enqueueMessage, type OutboxMessage } from '#commons/store';
 import { API_FUNCTIONS, ROUND_FUNCTIONS } from '../functions/registry.ts';
 import { QUIET_HOURS_WAIT_STATES } from '../infra/round-state-machine.ts';
-import { type Definition, definitionForLocalRunner, forEachState, type StateDefinition } from './definition.ts';
+import {
+  type Definition,
+  definitionForLocalRunner,
+  forEachState,
+  type StateDefinition,
+} from './definition.ts';
 import { waitForToken } from './task-tokens.ts';
 import {
   type CfnTemplate,
@@ -27,7 +32,6 @@ export type EventLog =
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 type TaskOverride = (input: unknown) => Promise<unknown>;
-
 
 export interface RoundExecution {
   name: string;

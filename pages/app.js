@@ -1,6 +1,18 @@
 // The coordinator's first look at a season's plan: reads the same API the CLI and AWS serve.
-const THEMES = { talent: ['人才引智', 'Talent'], industry: ['科技兴业', 'Industry'], literacy: ['科普素养', 'Literacy'], advice: ['建言献策', 'Advice'], grassroots: ['强基固本', 'Grassroots'] };
-const STATUS = { offered: ['待答复', 'offered'], accepted: ['已接受', 'accepted'], declined: ['已婉拒', 'declined'], expired: ['逾期', 'expired'], reassigned: ['已改派', 'reassigned'] };
+const THEMES = {
+  talent: ['人才引智', 'Talent'],
+  industry: ['科技兴业', 'Industry'],
+  literacy: ['科普素养', 'Literacy'],
+  advice: ['建言献策', 'Advice'],
+  grassroots: ['强基固本', 'Grassroots'],
+};
+const STATUS = {
+  offered: ['待答复', 'offered'],
+  accepted: ['已接受', 'accepted'],
+  declined: ['已婉拒', 'declined'],
+  expired: ['逾期', 'expired'],
+  reassigned: ['已改派', 'reassigned'],
+};
 let lang = localStorage.getItem('lang') ?? 'zh';
 const $ = (id) => document.getElementById(id);
 const pick = (pair) => (lang === 'zh' ? pair[0] : pair[1]);
@@ -28,7 +40,10 @@ async function show(event) {
   sessionStorage.setItem('token', $('token').value.trim());
   $('status').textContent = lang === 'zh' ? '加载中…' : 'Loading…';
   try {
-    const [counties, plan] = await Promise.all([api('/counties'), api(`/seasons/${encodeURIComponent($('season').value)}/plan`)]);
+    const [counties, plan] = await Promise.all([
+      api('/counties'),
+      api(`/seasons/${encodeURIComponent($('season').value)}/plan`),
+    ]);
     const byId = new Map(counties.items.map((c) => [c.id, c]));
     const rows = plan.visits.map((visit) => {
       const county = byId.get(visit.countyId);

@@ -22,7 +22,8 @@ export function jsonSchemas(): Record<string, unknown> {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   mkdirSync(outDir, { recursive: true });
   const all = jsonSchemas();
-  for (const stale of readdirSync(outDir).filter((f) => f.endsWith('.schema.json'))) rmSync(join(outDir, stale));
+  for (const stale of readdirSync(outDir).filter((f) => f.endsWith('.schema.json')))
+    rmSync(join(outDir, stale));
   for (const [name, schema] of Object.entries(all)) {
     writeFileSync(join(outDir, `${name}.schema.json`), `${JSON.stringify(schema, null, 2)}\n`);
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Need } from './need.ts';
-import { Assignment, Question } from './plan.ts';
+import { Question } from './plan.ts';
 import { IsoDateTime, SeasonId, Slug } from './primitives.ts';
 
 /**
@@ -57,7 +57,12 @@ export type FramedVisit = z.infer<typeof FramedVisit>;
  * The framed visit is saved as a draft item (SaveDraftVisit); AssignSocieties and PersistPlan get
  * `{ season }` only and read the drafts. AssignSocieties → `$.plan`: counts and the objective.
  */
-export const AssignSocietiesResult = z.object({ visits: z.int(), pairs: z.int(), weight: z.int(), bound: z.int() });
+export const AssignSocietiesResult = z.object({
+  visits: z.int(),
+  pairs: z.int(),
+  weight: z.int(),
+  bound: z.int(),
+});
 
 /** PersistPlan: `{ season }` → `$.persisted`. */
 export const PersistPlanResult = z.object({ visitsCreated: z.int(), offersCreated: z.int() });

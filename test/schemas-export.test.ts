@@ -20,7 +20,16 @@ describe('exported JSON Schemas', () => {
   it('describe the data files with the contract fields', () => {
     const needs = jsonSchemas()['needs.file'] as { items: { required: string[] } };
     expect(needs.items.required).toEqual(
-      expect.arrayContaining(['id', 'countyId', 'townId', 'theme', 'field', 'title', 'urgency', 'submittedAt']),
+      expect.arrayContaining([
+        'id',
+        'countyId',
+        'townId',
+        'theme',
+        'field',
+        'title',
+        'urgency',
+        'submittedAt',
+      ]),
     );
   });
 });

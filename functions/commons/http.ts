@@ -32,7 +32,11 @@ export function requireRole(caller: Caller, ...roles: Role[]): void {
   if (!roles.includes(caller.role)) throw new ForbiddenError(`this needs the role ${roles.join(' or ')}`);
 }
 
-export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResultV2 {
+export function json(
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyResultV2 {
   return {
     statusCode,
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },

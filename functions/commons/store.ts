@@ -3,12 +3,19 @@ import {
   BatchWriteCommand,
   GetCommand,
   PutCommand,
-  type QueryCommandInput,
   QueryCommand,
+  type QueryCommandInput,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { County, FramedVisit, Society, StoredNeed, VisitHistoryEntry, VisitLogEntry } from '#schemas/index';
+import type {
+  County,
+  FramedVisit,
+  Society,
+  StoredNeed,
+  VisitHistoryEntry,
+  VisitLogEntry,
+} from '#schemas/index';
 import { documents, tableName } from './clients.ts';
 import { keys, offerId, visitId } from './keys.ts';
 
@@ -23,7 +30,9 @@ async function queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<It
   const items: Item[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
-    const page = await documents.send(new QueryCommand({ TableName: tableName, ...input, ExclusiveStartKey }));
+    const page = await documents.send(
+      new QueryCommand({ TableName: tableName, ...input, ExclusiveStartKey }),
+    );
     items.push(...((page.Items ?? []) as Item[]));
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
@@ -152,7 +161,8 @@ export async function writeCatalog(data: {
       if (attempt > 8) throw new Error('DynamoDB kept returning unprocessed items while seeding');
       const result = await documents.send(new BatchWriteCommand({ RequestItems }));
       RequestItems = result.UnprocessedItems as typeof RequestItems;
-      if (RequestItems && Object.keys(RequestItems).length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+      if (RequestItems && Object.keys(RequestItems).length > 0)
+        await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
     }
   }
   return items.length;
@@ -191,20 +201,26 @@ export async function markRoundPlanned(season: string, at: string): Promise<void
   );
 }
 
-export async function markRoundCompleted(season: string, at: string, summary: Record<string, number>): Promise<void> {
-  await documents.send(
-    new UpdateCommand({
-      TableName: tableName,
-      Key: keys.round(season),
-      UpdateExpression: 'SET #status = :completed, completedAt = :at, summary = :summary',
-      ConditionExpression: 'attribute_exists(pk) AND #status <> :completed',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':completed': 'completed', ':at': at, ':summary': summary },
-    }),
-  ).catch((error: Error) => {
-    // Completed already (a re-run of the season): the first completion stands.
-    if (!isConditionFailure(error)) throw error;
-  });
+export async function markRoundCompleted(
+  season: string,
+  at: string,
+  summary: Record<string, number>,
+): Promise<void> {
+  await documents
+    .send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.round(season),
+        UpdateExpression: 'SET #status = :completed, completedAt = :at, summary = :summary',
+        ConditionExpression: 'attribute_exists(pk) AND #status <> :completed',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':completed': 'completed', ':at': at, ':summary': summary },
+      }),
+    )
+    .catch((error: Error) => {
+      // Completed already (a re-run of the season): the first completion stands.
+      if (!isConditionFailure(error)) throw error;
+    });
 }
 
 export interface VisitRecord {
@@ -243,7 +259,11 @@ export async function putVisitIfAbsent(visit: VisitRecord): Promise<boolean> {
   const created = await putIfAbsent({ ...keys.visit(visit.season, visit.countyId), type: 'visit', ...visit });
   if (created) {
     await putIfAbsent(
-      visitedItem({ season: visit.season as VisitHistoryEntry['season'], countyId: visit.countyId, townId: visit.townId }),
+      visitedItem({
+        season: visit.season as VisitHistoryEntry['season'],
+        countyId: visit.countyId,
+        townId: visit.townId,
+      }),
     );
   }
   return created;
@@ -303,7 +323,12 @@ async function createOfferOnce(
               UpdateExpression: 'SET #type = :type, societyId = :society ADD used :one',
               ConditionExpression: 'attribute_not_exists(used) OR used < :max',
               ExpressionAttributeNames: { '#type': 'type' },
-              ExpressionAttributeValues: { ':type': 'capacity', ':society': offer.societyId, ':one': 1, ':max': capacityPerSeason },
+              ExpressionAttributeValues: {
+                ':type': 'capacity',
+                ':society': offer.societyId,
+                ':one': 1,
+                ':max': capacityPerSeason,
+              },
             },
           },
         ],
@@ -320,7 +345,11 @@ async function createOfferOnce(
   }
 }
 
-export async function getOffer(season: string, countyId: string, societyId: string): Promise<OfferRecord | undefined> {
+export async function getOffer(
+  season: string,
+  countyId: string,
+  societyId: string,
+): Promise<OfferRecord | undefined> {
   const { Item } = await documents.send(
     new GetCommand({ TableName: tableName, Key: keys.offer(season, countyId, societyId) }),
   );
@@ -379,7 +408,13 @@ export async function recordDecision(
         UpdateExpression: 'SET decision = :decision, decidedBy = :by, answeredAt = :at, reason = :reason',
         ConditionExpression: 'attribute_exists(pk) AND #status = :offered AND attribute_not_exists(decision)',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':decision': decision, ':by': by, ':at': at, ':reason': reason ?? null, ':offered': 'offered' },
+        ExpressionAttributeValues: {
+          ':decision': decision,
+          ':by': by,
+          ':at': at,
+          ':reason': reason ?? null,
+          ':offered': 'offered',
+        },
       }),
     );
     return true;
@@ -430,7 +465,10 @@ export async function settleOffer(
     return true;
   } catch (error) {
     if (isConditionFailure(error)) return false;
-    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+    if (
+      error instanceof TransactionCanceledException &&
+      error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+    ) {
       return false;
     }
     throw error;
@@ -475,7 +513,12 @@ export interface OutboxMessage {
 
 /** Queues a message once per id. */
 export async function enqueueMessage(message: OutboxMessage): Promise<boolean> {
-  return putIfAbsent({ ...keys.outbox(message.season, message.id), type: 'message', status: 'queued', ...message });
+  return putIfAbsent({
+    ...keys.outbox(message.season, message.id),
+    type: 'message',
+    status: 'queued',
+    ...message,
+  });
 }
 
 export async function outbox(season: string): Promise<OutboxMessage[]> {
@@ -525,7 +568,8 @@ export async function saveDraftAssignment(
     new UpdateCommand({
       TableName: tableName,
       Key: keys.draft(season, countyId),
-      UpdateExpression: 'SET assignments = :assignments, unassignedNeedIds = :unassigned, #explain = :explain',
+      UpdateExpression:
+        'SET assignments = :assignments, unassignedNeedIds = :unassigned, #explain = :explain',
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeNames: { '#explain': 'explain' },
       ExpressionAttributeValues: {
@@ -538,7 +582,11 @@ export async function saveDraftAssignment(
 }
 
 /** Runs `work` over `items` with at most `limit` at a time (bulk writes of a national round). */
-export async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function inParallel<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) await work(items[next++] as T);

@@ -6,7 +6,11 @@ import { synthesizeRoundsTemplate } from '../../infra/rounds-stack.ts';
 
 // The bundles `cdk deploy` uploads: built with esbuild, each loaded in a fresh Node process the way
 // Lambda loads it. Catches a dependency that only works from node_modules (e.g. a .wasm beside it).
-type Resource = { Type: string; Metadata?: Record<string, string>; Properties?: { Code?: { S3Key?: string } } };
+type Resource = {
+  Type: string;
+  Metadata?: Record<string, string>;
+  Properties?: { Code?: { S3Key?: string } };
+};
 const bundles = new Map<string, string>();
 
 beforeAll(() => {
@@ -14,7 +18,8 @@ beforeAll(() => {
   for (const resource of Object.values(template.Resources as Record<string, Resource>)) {
     const id = resource.Metadata?.['mountain-rounds:function-id'];
     const hash = resource.Properties?.Code?.S3Key?.replace(/\.zip$/, '');
-    if (resource.Type === 'AWS::Lambda::Function' && id && hash) bundles.set(id, join(app.outdir, `asset.${hash}`));
+    if (resource.Type === 'AWS::Lambda::Function' && id && hash)
+      bundles.set(id, join(app.outdir, `asset.${hash}`));
   }
 }, 180_000);
 
@@ -23,13 +28,24 @@ function loadInFreshProcess(dir: string): string {
   const script = `const m = await import(${JSON.stringify(join(dir, 'index.mjs'))}); console.log(typeof m.handler);`;
   try {
     return execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-      env: { ...process.env, TABLE_NAME: 'bundle-test', AWS_REGION: 'ap-east-1', ALERT_TOPIC_ARN: 'arn:aws:sns:ap-east-1:0:t' },
+      env: {
+        ...process.env,
+        TABLE_NAME: 'bundle-test',
+        AWS_REGION: 'ap-east-1',
+        ALERT_TOPIC_ARN: 'arn:aws:sns:ap-east-1:0:t',
+      },
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
     }).trim();
   } catch (error) {
     const stderr = String((error as { stderr?: string }).stderr ?? '');
-    return stderr.trim().split('\n').filter((line) => line.length < 400).at(-1) ?? 'failed to load';
+    return (
+      stderr
+        .trim()
+        .split('\n')
+        .filter((line) => line.length < 400)
+        .at(-1) ?? 'failed to load'
+    );
   }
 }
 

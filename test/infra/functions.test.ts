@@ -34,7 +34,8 @@ describe('Lambda functions', () => {
   });
 
   // The planner solves a whole country's assignment: it gets minutes and memory; every other function the defaults.
-  const sizing = (id: string) => (id === 'AssignSocieties' ? { timeout: 300, memory: 3008 } : { timeout: 30, memory: 512 });
+  const sizing = (id: string) =>
+    id === 'AssignSocieties' ? { timeout: 300, memory: 3008 } : { timeout: 30, memory: 512 };
 
   it.each(everyFunction)(
     '%s runs nodejs24.x on arm64 with an explicit timeout and memory (30 s and 512 MB unless it plans) and active tracing',

@@ -76,24 +76,28 @@ describe('IAM: least privilege per round function', () => {
     },
   );
 
-  it.each(['AssignSocieties', 'PersistPlan', 'SendOffer', 'RecordAnswer', 'ReassignNeeds', 'CompleteRound'] as const)(
-    '%s may read and write items, and nothing more on the table',
-    (fnId) => {
-      expect(dynamoActions(roleStatements(fnId)).sort()).toEqual([...READ_ACTIONS, ...WRITE_ACTIONS].sort());
-      const roleId = roleOfFunction(json, idOf(stack.roundFunctions[fnId]));
-      template.hasResourceProperties('AWS::IAM::Policy', {
-        Roles: [{ Ref: roleId }],
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({
-              Action: Match.arrayWith(['dynamodb:PutItem', 'dynamodb:UpdateItem']),
-              Resource: tableResources,
-            }),
-          ]),
-        },
-      });
-    },
-  );
+  it.each([
+    'AssignSocieties',
+    'PersistPlan',
+    'SendOffer',
+    'RecordAnswer',
+    'ReassignNeeds',
+    'CompleteRound',
+  ] as const)('%s may read and write items, and nothing more on the table', (fnId) => {
+    expect(dynamoActions(roleStatements(fnId)).sort()).toEqual([...READ_ACTIONS, ...WRITE_ACTIONS].sort());
+    const roleId = roleOfFunction(json, idOf(stack.roundFunctions[fnId]));
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: roleId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: Match.arrayWith(['dynamodb:PutItem', 'dynamodb:UpdateItem']),
+            Resource: tableResources,
+          }),
+        ]),
+      },
+    });
+  });
 
   it.each(['SendOffer', 'RecordAnswer'] as const)('%s may publish to the alert topic only', (fnId) => {
     const roleId = roleOfFunction(json, idOf(stack.roundFunctions[fnId]));
@@ -221,7 +225,8 @@ describe('IAM: the state machine role', () => {
       'states:StartExecution',
       'states:StopExecution',
     ]);
-    for (const statement of statesStatements) expect(JSON.stringify(resourcesOf(statement))).toContain(machine);
+    for (const statement of statesStatements)
+      expect(JSON.stringify(resourcesOf(statement))).toContain(machine);
     expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('lambda:'))).toEqual(
       Array(Object.keys(ROUND_FUNCTIONS).length).fill('lambda:InvokeFunction'),
     );

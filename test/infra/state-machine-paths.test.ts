@@ -180,7 +180,11 @@ describe('round paths (synthesized definition, local runner)', () => {
       key: [put.Item.pk.S, put.Item.sk.S],
       visit: JSON.parse(put.Item.visit.S),
     }));
-    expect(drafts?.sort((a, b) => a.key[1].localeCompare(b.key[1])).map((d) => [d.key, d.visit.townId, d.visit.questions.length])).toEqual([
+    expect(
+      drafts
+        ?.sort((a, b) => a.key[1].localeCompare(b.key[1]))
+        .map((d) => [d.key, d.visit.townId, d.visit.questions.length]),
+    ).toEqual([
       [[`SEASON#${SEASON}`, 'DRAFT#chunan'], 'chunan-town', 5],
       [[`SEASON#${SEASON}`, 'DRAFT#jiande'], 'jiande-town', 5],
     ]);
@@ -606,9 +610,16 @@ describe('reassignment paths (rule 6)', () => {
 describe('forLocalRunner', () => {
   it('runs both Distributed Maps inline over the same items, selector and concurrency', () => {
     for (const name of [S.ChooseTownPerCounty, S.OfferEachSociety]) {
-      const original = definition.States[name] as unknown as { ItemProcessor: { ProcessorConfig: Record<string, string> } };
-      const local = localDefinition.States[name] as unknown as { ItemProcessor: { ProcessorConfig: Record<string, string> } };
-      expect(original.ItemProcessor.ProcessorConfig).toMatchObject({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
+      const original = definition.States[name] as unknown as {
+        ItemProcessor: { ProcessorConfig: Record<string, string> };
+      };
+      const local = localDefinition.States[name] as unknown as {
+        ItemProcessor: { ProcessorConfig: Record<string, string> };
+      };
+      expect(original.ItemProcessor.ProcessorConfig).toMatchObject({
+        Mode: 'DISTRIBUTED',
+        ExecutionType: 'STANDARD',
+      });
       expect(local.ItemProcessor.ProcessorConfig).toEqual({ Mode: 'INLINE' });
     }
   });
@@ -622,7 +633,8 @@ describe('forLocalRunner', () => {
       const c = structuredClone(d);
       delete (wait(c) as { TimeoutSecondsPath?: string }).TimeoutSecondsPath;
       for (const name of [S.ChooseTownPerCounty, S.OfferEachSociety]) {
-        delete (c.States[name] as unknown as { ItemProcessor: { ProcessorConfig?: unknown } }).ItemProcessor.ProcessorConfig;
+        delete (c.States[name] as unknown as { ItemProcessor: { ProcessorConfig?: unknown } }).ItemProcessor
+          .ProcessorConfig;
       }
       return c;
     };

@@ -1,10 +1,10 @@
-import { definitionForLocalRunner } from '../../local/definition.ts';
 /**
  * Helpers for the infra tests: synthesize once per test file (no esbuild), read IAM statements
  * per role, and turn the state machine's DefinitionString back into the ASL it will run.
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { type RoundsStack, synthesizeRoundsTemplate } from '#infra/rounds-stack';
+import { definitionForLocalRunner } from '../../local/definition.ts';
 
 /** Raw CloudFormation JSON, read field by field. */
 // biome-ignore lint/suspicious/noExplicitAny: raw CloudFormation JSON
@@ -142,17 +142,6 @@ export function roleOfFunction(json: CfnJson, functionLogicalId: string): string
   const id = role?.['Fn::GetAtt']?.[0];
   if (typeof id !== 'string') throw new Error(`function ${functionLogicalId} has no role reference`);
   return id;
-}
-
-/** A state of an Amazon States Language definition, as far as `forLocalRunner` needs it. */
-interface AslStateLike {
-  Type?: string;
-  Parameters?: unknown;
-  TimeoutSecondsPath?: string;
-  HeartbeatSecondsPath?: string;
-  ItemProcessor?: { States: Record<string, AslStateLike> };
-  Iterator?: { States: Record<string, AslStateLike> };
-  Branches?: { States: Record<string, AslStateLike> }[];
 }
 
 /**
