@@ -31,6 +31,12 @@ try {
     { season: '2026-Q4', autoAccept: true },
     {
       onEvent: (event) => {
+        if (event.type === 'StateFailed' || event.type === 'StateRetried') {
+          const failed = event as { state: { name: string }; Error?: string; Cause?: unknown };
+          console.error(
+            `${event.type} ${failed.state.name}: ${failed.Error ?? ''} ${String(failed.Cause ?? '').slice(0, 200)}`,
+          );
+        }
         if (event.type !== 'StateEntered' && event.type !== 'StateExited') return;
         const { name, input, output } = event.state;
         measure(name, event.type === 'StateEntered' ? input : output);

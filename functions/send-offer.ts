@@ -6,7 +6,7 @@ import {
   attachTaskToken,
   enqueueMessage,
   getCounty,
-  listSocieties,
+  getSociety,
   type OutboxMessage,
 } from '#commons/store';
 import { getTeamOffer, setOfferDeadline, type TeamOffer } from '#commons/teams-store';
@@ -23,8 +23,7 @@ export const handler = roundStep('SendOfferAndWaitForAnswer', SendOfferInput, as
   const now = new Date();
   await attachTaskToken(offer, input.taskToken, now.toISOString());
 
-  const [county, societies] = await Promise.all([getCounty(offer.countyId), listSocieties()]);
-  const society = societies.find((s) => s.id === offer.societyId);
+  const [county, society] = await Promise.all([getCounty(offer.countyId), getSociety(offer.societyId)]);
   const deadline = new Date(now.getTime() + input.offerTimeoutSeconds * 1000);
   await setOfferDeadline(offer, deadline.toISOString());
 

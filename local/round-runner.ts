@@ -53,8 +53,30 @@ export interface RunOptions {
   wrapTask?: (stateName: string, run: TaskOverride) => TaskOverride;
 }
 
-function lambdaContext(functionName: string): Context {
-  const deadline = Date.now() + 60_000;
+const LOCAL_LAMBDA_CONCURRENCY = 32;
+
+class Slots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+  constructor(size: number) {
+    this.free = size;
+  }
+  async acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
+}
+
+function lambdaContext(functionName: string, timeoutSeconds: number): Context {
+  const deadline = Date.now() + timeoutSeconds * 1000;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
@@ -87,8 +109,17 @@ function asTaskError(error: unknown): Error {
  */
 export class RoundRunner {
   private readonly definition: Definition;
-  private readonly functions = new Map<string, { constructId: string; entry: string }>();
+  private readonly functions = new Map<
+    string,
+    { constructId: string; entry: string; timeoutSeconds: number }
+  >();
   private readonly handlers = new Map<string, Promise<Handler>>();
+  /**
+   * In AWS every invocation has a process of its own; here they share one, with one connection pool.
+   * Thousands of Map items at once (a national round's offers) would time each other out, so at most
+   * this many handlers run at a time. Waiting on a task token holds no slot.
+   */
+  private readonly lambdaSlots = new Slots(LOCAL_LAMBDA_CONCURRENCY);
 
   constructor(
     private readonly template: CfnTemplate,
@@ -105,7 +136,9 @@ export class RoundRunner {
     for (const [logicalId, resource] of resourcesOfType(template, 'AWS::Lambda::Function')) {
       const constructId = constructIdOf(resource);
       const entry = constructId ? ENTRIES[constructId] : undefined;
-      if (constructId && entry) this.functions.set(logicalId, { constructId, entry });
+      // The function's own timeout, as in AWS (middy stops a handler just before it).
+      const timeoutSeconds = Number(resource.Properties?.Timeout ?? 3);
+      if (constructId && entry) this.functions.set(logicalId, { constructId, entry, timeoutSeconds });
     }
   }
 
@@ -129,7 +162,11 @@ export class RoundRunner {
     return this.definition;
   }
 
-  private handler(logicalId: string): { constructId: string; load: Promise<Handler> } {
+  private handler(logicalId: string): {
+    constructId: string;
+    timeoutSeconds: number;
+    load: Promise<Handler>;
+  } {
     const fn = this.functions.get(logicalId);
     if (!fn) throw new Error(`no handler entry for function ${logicalId}`);
     let load = this.handlers.get(logicalId);
@@ -137,7 +174,7 @@ export class RoundRunner {
       load = import(pathToFileURL(join(ROOT, fn.entry)).href).then((m: { handler: Handler }) => m.handler);
       this.handlers.set(logicalId, load);
     }
-    return { constructId: fn.constructId, load };
+    return { constructId: fn.constructId, timeoutSeconds: fn.timeoutSeconds, load };
   }
 
   private logicalIdOf(functionName: unknown): string {
@@ -149,13 +186,16 @@ export class RoundRunner {
     const overrides: Record<string, TaskOverride> = {};
     const invoke = async (input: { FunctionName: unknown; Payload: unknown }) => {
       const logicalId = this.logicalIdOf(input.FunctionName);
-      const { constructId, load } = this.handler(logicalId);
+      const { constructId, timeoutSeconds, load } = this.handler(logicalId);
       invocations[constructId] = (invocations[constructId] ?? 0) + 1;
       const handler = await load;
+      await this.lambdaSlots.acquire();
       try {
-        return await handler(structuredClone(input.Payload), lambdaContext(constructId));
+        return await handler(structuredClone(input.Payload), lambdaContext(constructId, timeoutSeconds));
       } catch (error) {
         throw asTaskError(error);
+      } finally {
+        this.lambdaSlots.release();
       }
     };
 

@@ -17,7 +17,10 @@ interface TokenItem {
   cause?: string;
 }
 
-const POLL_MS = 1000;
+// Answers given in this process arrive at once; polling only catches another process's answer, so it
+// can be slow (and spread out: a national round has thousands of waiting offers).
+const POLL_MS = 3000;
+const pollDelay = () => POLL_MS + Math.floor(Math.random() * POLL_MS);
 const settled = new EventEmitter().setMaxListeners(0);
 
 export class TaskFailure extends Error {
@@ -104,11 +107,11 @@ export async function waitForToken(token: string, signal: AbortSignal): Promise<
       } catch {
         // The database may be restarting; the next poll tries again.
       }
-      if (!signal.aborted) timer = setTimeout(poll, POLL_MS);
+      if (!signal.aborted) timer = setTimeout(poll, pollDelay());
     };
     settled.on(token, finish);
     signal.addEventListener('abort', onAbort, { once: true });
-    timer = setTimeout(poll, POLL_MS);
+    timer = setTimeout(poll, pollDelay());
   });
 }
 

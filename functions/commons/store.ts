@@ -86,6 +86,13 @@ export async function listSocieties(): Promise<Society[]> {
   return items.map((item) => strip<Society>(item, 'society'));
 }
 
+export async function getSociety(societyId: string): Promise<Society | undefined> {
+  const { Item } = await documents.send(
+    new GetCommand({ TableName: tableName, Key: keys.society(societyId) }),
+  );
+  return Item ? strip<Society>(Item, 'society') : undefined;
+}
+
 /** True when the catalog holds at least one county: the embedded runtime seeds an empty database. */
 export async function hasCatalog(): Promise<boolean> {
   const page = await documents.send(
@@ -362,19 +369,24 @@ export async function seasonItems(season: string): Promise<{
   offers: OfferRecord[];
   capacityUsed: Record<string, number>;
 }> {
-  const items = await queryAll({
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': `SEASON#${season}` },
-  });
-  const visits: VisitRecord[] = [];
-  const offers: OfferRecord[] = [];
+  // One Query per kind, so the season's draft visits (large, planning only) are never read here.
+  const byPrefix = (prefix: string) =>
+    queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `SEASON#${season}`, ':prefix': prefix },
+    });
+  const [visitItems, offerItems, capacityItems] = await Promise.all([
+    byPrefix('VISIT#'),
+    byPrefix('OFFER#'),
+    byPrefix('CAPACITY#'),
+  ]);
   const capacityUsed: Record<string, number> = {};
-  for (const item of items) {
-    if (item.type === 'visit') visits.push(strip<VisitRecord>(item, 'visit'));
-    else if (item.type === 'offer') offers.push(strip<OfferRecord>(item, 'offer'));
-    else if (item.type === 'capacity') capacityUsed[item.societyId as string] = Number(item.used ?? 0);
-  }
-  return { visits, offers, capacityUsed };
+  for (const item of capacityItems) capacityUsed[item.societyId as string] = Number(item.used ?? 0);
+  return {
+    visits: visitItems.map((item) => strip<VisitRecord>(item, 'visit')),
+    offers: offerItems.map((item) => strip<OfferRecord>(item, 'offer')),
+    capacityUsed,
+  };
 }
 
 /** Stores the waiting task's token on the offer (a re-run of the round replaces a stale one). */
