@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { SeasonId } from '#schemas/index';
 
 /** One `rounds` subcommand. `run` gets the arguments after the command name and returns the exit code. */
 export interface Command {
@@ -24,4 +25,14 @@ export function parseCommandArgs<const T extends Options>(argv: string[], option
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new UsageError(`${reason}\n\n${usage}`, { cause: error });
   }
+}
+
+/** The `--season` flag, checked: a UsageError naming the flag when it is missing or malformed. */
+export function requireSeason(value: string | undefined, usage: string): SeasonId {
+  if (value === undefined || value === '')
+    throw new UsageError(`missing --season (a season like 2026-Q4)\n\n${usage}`);
+  if (!SeasonId.safeParse(value).success) {
+    throw new UsageError(`--season "${value}" is not a season like 2026-Q4 (year, "-Q", quarter 1-4)`);
+  }
+  return value;
 }

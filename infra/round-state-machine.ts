@@ -82,6 +82,17 @@ export const RETRY_MAX_ATTEMPTS = 3;
 /** Explicit timeout of every Lambda step except the callback wait (whose timeout is the offer's). */
 export const TASK_TIMEOUT = Duration.seconds(60);
 
+/** The shared Retry shape on a Task, for the given errors. */
+function retryWith<T extends sfn.TaskStateBase>(task: T, errors: readonly string[]): T {
+  task.addRetry({
+    errors: [...errors],
+    interval: RETRY_INTERVAL,
+    backoffRate: RETRY_BACKOFF_RATE,
+    maxAttempts: RETRY_MAX_ATTEMPTS,
+  });
+  return task;
+}
+
 /** The error a team's decline is reported with (SendTaskFailure); matches `OFFER_DECLINED` in functions/commons/errors.ts. */
 export const OFFER_DECLINED_ERROR = 'OfferDeclined';
 /** The error a failed round ends with. */
@@ -163,12 +174,7 @@ export class RoundStateMachine extends Construct {
       resultPath: sfn.JsonPath.DISCARD,
       taskTimeout: sfn.Timeout.duration(TASK_TIMEOUT),
     });
-    recordRoundFailure.addRetry({
-      errors: [...DYNAMODB_RETRY_ERRORS],
-      interval: RETRY_INTERVAL,
-      backoffRate: RETRY_BACKOFF_RATE,
-      maxAttempts: RETRY_MAX_ATTEMPTS,
-    });
+    retryWith(recordRoundFailure, DYNAMODB_RETRY_ERRORS);
     const onFailure = recordRoundFailure.next(roundFailed);
     // LoadRound failed: the state is still the execution input, which may carry no (valid) season.
     // A Pass cannot fail, so the failure entry always has a key.
@@ -208,12 +214,7 @@ export class RoundStateMachine extends Construct {
       resultPath: sfn.JsonPath.DISCARD,
       taskTimeout: sfn.Timeout.duration(TASK_TIMEOUT),
     });
-    saveDraftVisit.addRetry({
-      errors: [...DYNAMODB_RETRY_ERRORS],
-      interval: RETRY_INTERVAL,
-      backoffRate: RETRY_BACKOFF_RATE,
-      maxAttempts: RETRY_MAX_ATTEMPTS,
-    });
+    retryWith(saveDraftVisit, DYNAMODB_RETRY_ERRORS);
     const chooseTownPerCounty = new sfn.DistributedMap(this, N.ChooseTownPerCounty, {
       itemsPath: '$.counties',
       itemSelector: {
@@ -355,12 +356,7 @@ export class RoundStateMachine extends Construct {
       resultPath: sfn.JsonPath.DISCARD,
       taskTimeout: sfn.Timeout.duration(TASK_TIMEOUT),
     });
-    alertCoordinator.addRetry({
-      errors: [...SNS_RETRY_ERRORS],
-      interval: RETRY_INTERVAL,
-      backoffRate: RETRY_BACKOFF_RATE,
-      maxAttempts: RETRY_MAX_ATTEMPTS,
-    });
+    retryWith(alertCoordinator, SNS_RETRY_ERRORS);
     holdAlertUntilDaytime.next(alertCoordinator);
 
     // `Not IsNull` rather than `IsNull: false`: the same meaning, and aws-local-stepfunctions 3.0
@@ -435,13 +431,7 @@ export class RoundStateMachine extends Construct {
       payloadResponseOnly: false,
       retryOnServiceExceptions: false,
     });
-    task.addRetry({
-      errors: [...LAMBDA_RETRY_ERRORS],
-      interval: RETRY_INTERVAL,
-      backoffRate: RETRY_BACKOFF_RATE,
-      maxAttempts: RETRY_MAX_ATTEMPTS,
-    });
-    return task;
+    return retryWith(task, LAMBDA_RETRY_ERRORS);
   }
 
   private acknowledgeFindings(props: RoundStateMachineProps): void {

@@ -21,7 +21,7 @@ export const PlannedVisit = z.object({
 });
 export type PlannedVisit = z.infer<typeof PlannedVisit>;
 
-/** One town's standing in rule 2 (the shape of TownRankingRow): what ranked it. */
+/** One town's standing in rule 2: what ranked it (also the ChooseTown step's ranking rows). */
 export const TownStanding = z.object({
   townId: Slug,
   openNeedCount: z.int(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Need } from './need.ts';
-import { Question } from './plan.ts';
+import { Question, TownStanding } from './plan.ts';
 import { IsoDateTime, SeasonId, Slug } from './primitives.ts';
 
 /**
@@ -30,14 +30,8 @@ export type LoadedRound = z.infer<typeof LoadedRound>;
 /** ChooseTownPerCounty item → ChooseTown. */
 export const ChooseTownInput = z.object({ season: SeasonId, countyId: Slug });
 
-export const TownRankingRow = z.object({
-  townId: Slug,
-  openNeedCount: z.int(),
-  urgencyWeight: z.int(),
-  lastVisitedSeason: SeasonId.nullable(),
-  seasonsSinceLastVisit: z.int().nullable(),
-  visitedRecently: z.boolean(),
-});
+/** A town's rule-2 figures, as the plan's explanation shows them. */
+export const TownRankingRow = TownStanding;
 
 /** ChooseTown → FrameFiveQuestions. */
 export const ChosenTown = z.object({

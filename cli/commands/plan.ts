@@ -1,8 +1,8 @@
 import { basename, dirname, join } from 'node:path';
 import { OverrideConflictError } from '#domain/assignment';
 import { planRound } from '#domain/plan';
-import { type DataSet, type Plan, type PlanExplanation, SeasonId, THEMES, type Theme } from '#schemas/index';
-import { type Command, parseCommandArgs, UsageError } from '../command.ts';
+import { type DataSet, type Plan, type PlanExplanation, THEMES, type Theme } from '#schemas/index';
+import { type Command, parseCommandArgs, requireSeason, UsageError } from '../command.ts';
 import { DataDirError, loadDataDir, loadOverrides, OVERRIDES_FILE } from '../data-dir.ts';
 
 const USAGE = `Usage: rounds plan --season S --data DIR [--overrides FILE] [--json] [--lang zh|en]
@@ -34,7 +34,7 @@ export const planCommand: Command = {
       process.stdout.write(`${USAGE}\n`);
       return 0;
     }
-    const season = requireSeason(flags.season);
+    const season = requireSeason(flags.season, USAGE);
     if (flags.data === undefined || flags.data === '') throw new UsageError(`missing --data DIR\n\n${USAGE}`);
     const lang = requireLang(flags.lang);
 
@@ -65,14 +65,6 @@ export const planCommand: Command = {
     return 0;
   },
 };
-
-function requireSeason(value: string | undefined): SeasonId {
-  if (value === undefined) throw new UsageError(`missing --season (a season like 2026-Q4)\n\n${USAGE}`);
-  if (!SeasonId.safeParse(value).success) {
-    throw new UsageError(`--season "${value}" is not a season like 2026-Q4 (year, "-Q", quarter 1-4)`);
-  }
-  return value;
-}
 
 function requireLang(value: string | undefined): Lang {
   if (value === undefined || value === 'zh' || value === 'en') return value ?? 'zh';

@@ -1,6 +1,5 @@
-import { SeasonId } from '#schemas/index';
 import { openLocalSession } from '../../local/session.ts';
-import { type Command, parseCommandArgs, UsageError } from '../command.ts';
+import { type Command, parseCommandArgs, requireSeason, UsageError } from '../command.ts';
 
 const USAGE = `Usage: rounds report --season S [--format json|csv]
 
@@ -23,11 +22,7 @@ export const reportCommand: Command = {
       process.stdout.write(`${USAGE}\n`);
       return 0;
     }
-    if (!flags.season || !SeasonId.safeParse(flags.season).success) {
-      throw new UsageError(
-        `--season ${flags.season ? `"${flags.season}" is not a season like 2026-Q4` : 'is required'}\n\n${USAGE}`,
-      );
-    }
+    const season = requireSeason(flags.season, USAGE);
     const format = flags.format ?? 'json';
     if (format !== 'json' && format !== 'csv') throw new UsageError(`--format "${format}": use json or csv`);
 
@@ -35,7 +30,7 @@ export const reportCommand: Command = {
     try {
       // The same code path as GET /seasons/{season}/report, so both give the same figures.
       const { exportSeasonReport } = await import('#commons/season-report');
-      const exported = await exportSeasonReport(flags.season, format);
+      const exported = await exportSeasonReport(season, format);
       process.stdout.write(
         format === 'json' ? `${JSON.stringify(exported.report, null, 2)}\n` : exported.body,
       );

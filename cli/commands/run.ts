@@ -1,7 +1,6 @@
-import { SeasonId } from '#schemas/index';
 import { type Lang, progressLine } from '../../local/progress.ts';
 import { openLocalSession } from '../../local/session.ts';
-import { type Command, parseCommandArgs, UsageError } from '../command.ts';
+import { type Command, parseCommandArgs, requireSeason, UsageError } from '../command.ts';
 import { renderPlan } from './plan.ts';
 
 const USAGE = `Usage: rounds run --season S [--data DIR] [--auto-accept] [--offer-timeout SECONDS] [--lang zh|en]
@@ -31,11 +30,7 @@ export const runCommand: Command = {
       process.stdout.write(`${USAGE}\n`);
       return 0;
     }
-    if (!flags.season || !SeasonId.safeParse(flags.season).success) {
-      throw new UsageError(
-        `--season ${flags.season ? `"${flags.season}" is not a season like 2026-Q4` : 'is required'}\n\n${USAGE}`,
-      );
-    }
+    const season = requireSeason(flags.season, USAGE);
     const lang: Lang = flags.lang === 'en' ? 'en' : 'zh';
     if (flags.lang && flags.lang !== 'en' && flags.lang !== 'zh')
       throw new UsageError(`--lang "${flags.lang}": use zh or en`);
@@ -62,7 +57,7 @@ export const runCommand: Command = {
         );
       const result = await runRound(
         session.runner,
-        { season: flags.season, autoAccept: flags['auto-accept'] ?? false, offerTimeoutSeconds },
+        { season: season, autoAccept: flags['auto-accept'] ?? false, offerTimeoutSeconds },
         lang,
         out,
       );
