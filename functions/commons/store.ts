@@ -299,47 +299,55 @@ export async function createOffer(
   }
 }
 
+/**
+ * The two writes that make an offer: the offer item (only if absent) and one unit of the society's
+ * capacity (never past `capacityPerSeason`). Transactions add them to whatever else must hold.
+ */
+export function newOfferWrites(
+  offer: Omit<OfferRecord, 'id' | 'visitId' | 'status'> & Record<string, unknown>,
+  capacityPerSeason: number,
+) {
+  return [
+    {
+      Put: {
+        TableName: tableName,
+        Item: {
+          ...keys.offer(offer.season, offer.countyId, offer.societyId),
+          ...keys.offerIndex(offer.season, offer.countyId, offer.societyId),
+          type: 'offer',
+          ...offer,
+          id: offerId(offer.season, offer.countyId, offer.societyId),
+          visitId: visitId(offer.season, offer.countyId),
+          status: 'offered',
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    {
+      Update: {
+        TableName: tableName,
+        Key: keys.capacity(offer.season, offer.societyId),
+        UpdateExpression: 'SET #type = :type, societyId = :society ADD used :one',
+        ConditionExpression: 'attribute_not_exists(used) OR used < :max',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: {
+          ':type': 'capacity',
+          ':society': offer.societyId,
+          ':one': 1,
+          ':max': capacityPerSeason,
+        },
+      },
+    },
+  ];
+}
+
 async function createOfferOnce(
   offer: Omit<OfferRecord, 'id' | 'visitId' | 'status'>,
   capacityPerSeason: number,
 ): Promise<'created' | 'exists' | 'full'> {
-  const id = offerId(offer.season, offer.countyId, offer.societyId);
   try {
     await documents.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: tableName,
-              Item: {
-                ...keys.offer(offer.season, offer.countyId, offer.societyId),
-                ...keys.offerIndex(offer.season, offer.countyId, offer.societyId),
-                type: 'offer',
-                ...offer,
-                id,
-                visitId: visitId(offer.season, offer.countyId),
-                status: 'offered',
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          {
-            Update: {
-              TableName: tableName,
-              Key: keys.capacity(offer.season, offer.societyId),
-              UpdateExpression: 'SET #type = :type, societyId = :society ADD used :one',
-              ConditionExpression: 'attribute_not_exists(used) OR used < :max',
-              ExpressionAttributeNames: { '#type': 'type' },
-              ExpressionAttributeValues: {
-                ':type': 'capacity',
-                ':society': offer.societyId,
-                ':one': 1,
-                ':max': capacityPerSeason,
-              },
-            },
-          },
-        ],
-      }),
+      new TransactWriteCommand({ TransactItems: newOfferWrites(offer, capacityPerSeason) }),
     );
     return 'created';
   } catch (error) {

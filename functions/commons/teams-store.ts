@@ -9,8 +9,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { StoredNeed, VisitLogEntry, VisitReport, VisitReportInput } from '#schemas/index';
 import { documents, tableName } from './clients.ts';
-import { keys, offerId, visitId } from './keys.ts';
-import type { OfferRecord, OutboxMessage, VisitRecord } from './store.ts';
+import { keys, offerId } from './keys.ts';
+import { newOfferWrites, type OfferRecord, type OutboxMessage, type VisitRecord } from './store.ts';
 
 /**
  * The teams' reads and writes (issue 5) beside functions/commons/store.ts: reassignment, a
@@ -92,43 +92,19 @@ export async function reassignOffer(
     await documents.send(
       new TransactWriteCommand({
         TransactItems: [
-          {
-            Put: {
-              TableName: tableName,
-              Item: {
-                ...keys.offer(old.season, old.countyId, successor.societyId),
-                ...keys.offerIndex(old.season, old.countyId, successor.societyId),
-                type: 'offer',
-                id,
-                season: old.season,
-                visitId: visitId(old.season, old.countyId),
-                countyId: old.countyId,
-                townId: old.townId,
-                societyId: successor.societyId,
-                needIds: successor.needIds,
-                status: 'offered',
-                createdAt: at,
-                attempt: (old.attempt ?? 1) + 1,
-                replaces: old.id,
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
+          ...newOfferWrites(
+            {
+              season: old.season,
+              countyId: old.countyId,
+              townId: old.townId,
+              societyId: successor.societyId,
+              needIds: successor.needIds,
+              createdAt: at,
+              attempt: (old.attempt ?? 1) + 1,
+              replaces: old.id,
             },
-          },
-          {
-            Update: {
-              TableName: tableName,
-              Key: keys.capacity(old.season, successor.societyId),
-              UpdateExpression: 'SET #type = :type, societyId = :society ADD used :one',
-              ConditionExpression: 'attribute_not_exists(used) OR used < :max',
-              ExpressionAttributeNames: { '#type': 'type' },
-              ExpressionAttributeValues: {
-                ':type': 'capacity',
-                ':society': successor.societyId,
-                ':one': 1,
-                ':max': capacityPerSeason,
-              },
-            },
-          },
+            capacityPerSeason,
+          ),
           {
             Update: {
               TableName: tableName,
