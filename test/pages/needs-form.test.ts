@@ -1,19 +1,19 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataDir } from '../../cli/data-dir.ts';
 import type { HttpServer } from '../../local/http-server.ts';
 import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
 import { DEMO_DATA_DIR } from '../../local/session.ts';
 import { signLocalToken } from '../../local/tokens.ts';
+import { launchChromium } from '../support/browser.ts';
 
 // The liaisons' form in Debian's headless Chromium, served by the local HTTP adapter on DynamoDB
 // Local: Chinese by default, checked in the browser, a draft that outlives the tab, and a submission
 // that loses the network and is retried with the same Idempotency-Key into exactly one need.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 let runtime: EmbeddedRuntime;
 let server: HttpServer;
 let browser: Browser;
@@ -27,18 +27,7 @@ beforeAll(async () => {
   const { startHttpServer } = await import('../../local/http-server.ts');
   server = await startHttpServer({ port: 0, dataDir });
   liaisonToken = await signLocalToken(dataDir, { role: 'liaison', county: 'chunan', sub: 'liaison-chunan' });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
