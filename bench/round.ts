@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadDataDir } from '../cli/data-dir.ts';
-import { synthesizeRoundsTemplate } from '../infra/rounds-stack.ts';
+import { functionBundleDirs, synthesizeRoundsTemplate } from '../infra/rounds-stack.ts';
 import { bootEmbeddedRuntime } from '../local/runtime.ts';
 import { DEMO_DATA_DIR } from '../local/session.ts';
 
@@ -38,25 +38,14 @@ function importMs(file: string): number {
 
 function bundles(): void {
   // The very bundles `cdk deploy` uploads: synthesize with esbuild bundling on.
-  const { template, app } = synthesizeRoundsTemplate({ bundle: true });
-  const outdir = app.outdir;
+  const bundleDirs = functionBundleDirs(synthesizeRoundsTemplate({ bundle: true }));
   const empty = join(mkdtempSync(join(tmpdir(), 'bench-empty-')), 'index.mjs');
   writeFileSync(empty, 'export {};\n');
   const baseline = importMs(empty);
 
   const rows: string[][] = [];
-  type Resource = {
-    Type: string;
-    Metadata?: Record<string, string>;
-    Properties?: { Code?: { S3Key?: string } };
-  };
-  for (const resource of Object.values(template.Resources as Record<string, Resource>)) {
-    if (resource.Type !== 'AWS::Lambda::Function') continue;
-    const id = resource.Metadata?.['mountain-rounds:function-id'];
-    // A bundled asset's S3 key is its hash; the cloud assembly keeps it as `asset.<hash>/`.
-    const hash = resource.Properties?.Code?.S3Key?.replace(/\.zip$/, '');
-    if (!id || !hash) continue;
-    const file = join(outdir, `asset.${hash}`, 'index.mjs');
+  for (const [id, dir] of bundleDirs) {
+    const file = join(dir, 'index.mjs');
     const bytes = statSync(file).size;
     const gzipped = gzipSync(readFileSync(file)).length;
     const ms = importMs(file);

@@ -9,7 +9,7 @@ import {
   getSociety,
   type OutboxMessage,
 } from '#commons/store';
-import { getTeamOffer, setOfferDeadline, type TeamOffer } from '#commons/teams-store';
+import { setOfferDeadline } from '#commons/teams-store';
 import { SendOfferInput } from '#schemas/index';
 
 /**
@@ -19,7 +19,7 @@ import { SendOfferInput } from '#schemas/index';
  * before the deadline; the outbox dispatcher drops it if the offer was answered by then.
  */
 export const handler = roundStep('SendOfferAndWaitForAnswer', SendOfferInput, async (input) => {
-  const offer: TeamOffer = (await getTeamOffer(input.offerId)) ?? (await findOffer(input.offerId));
+  const offer = await findOffer(input.offerId);
   const now = new Date();
   await attachTaskToken(offer, input.taskToken, now.toISOString());
 

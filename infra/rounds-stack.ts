@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { App, type CfnElement, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { Construct, IConstruct } from 'constructs';
@@ -7,7 +8,7 @@ import { AlertNotifications } from './notifications.ts';
 import { OutboxDispatch } from './outbox.ts';
 import { RoundsPages } from './pages.ts';
 import { RoundStateMachine } from './round-state-machine.ts';
-import { RoundsFunction } from './rounds-function.ts';
+import { FUNCTION_ID_METADATA, RoundsFunction } from './rounds-function.ts';
 import { QuarterlySchedule } from './schedule.ts';
 import { RoundsTable, type TableAccess } from './table.ts';
 
@@ -191,4 +192,25 @@ export function synthesizeRoundsTemplate(opts: SynthesizeOptions = {}): Synthesi
       functions,
     },
   };
+}
+
+/**
+ * The folder of each function's bundle in a cloud assembly synthesized with bundling on, by
+ * registry id: a bundled asset's S3 key is its hash, and the assembly keeps it as `asset.<hash>/`.
+ */
+export function functionBundleDirs(synthesized: SynthesizedRounds): Map<string, string> {
+  type Resource = {
+    Type: string;
+    Metadata?: Record<string, string>;
+    Properties?: { Code?: { S3Key?: string } };
+  };
+  const dirs = new Map<string, string>();
+  for (const resource of Object.values(synthesized.template.Resources as Record<string, Resource>)) {
+    const id = resource.Metadata?.[FUNCTION_ID_METADATA];
+    const hash = resource.Properties?.Code?.S3Key?.replace(/\.zip$/, '');
+    if (resource.Type === 'AWS::Lambda::Function' && id && hash) {
+      dirs.set(id, join(synthesized.app.outdir, `asset.${hash}`));
+    }
+  }
+  return dirs;
 }

@@ -8,6 +8,7 @@ import { dynamodb } from '#commons/clients';
 import { enqueueMessage, type OutboxMessage } from '#commons/store';
 import { API_FUNCTIONS, ROUND_FUNCTIONS } from '../functions/registry.ts';
 import { QUIET_HOURS_WAIT_STATES } from '../infra/round-state-machine.ts';
+import { FUNCTION_ID_METADATA } from '../infra/rounds-function.ts';
 import {
   type Definition,
   definitionForLocalRunner,
@@ -15,13 +16,7 @@ import {
   type StateDefinition,
 } from './definition.ts';
 import { waitForToken } from './task-tokens.ts';
-import {
-  type CfnTemplate,
-  constructIdOf,
-  localFunctionArn,
-  resolveIntrinsics,
-  resourcesOfType,
-} from './template.ts';
+import { type CfnTemplate, localFunctionArn, resolveIntrinsics, resourcesOfType } from './template.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRIES: Record<string, string> = { ...ROUND_FUNCTIONS, ...API_FUNCTIONS };
@@ -134,7 +129,8 @@ export class RoundRunner {
     this.definition = definitionForLocalRunner(this.definition);
 
     for (const [logicalId, resource] of resourcesOfType(template, 'AWS::Lambda::Function')) {
-      const constructId = constructIdOf(resource);
+      // The registry id the stack put on each function (infra/rounds-function.ts).
+      const constructId = resource.Metadata?.[FUNCTION_ID_METADATA] as string | undefined;
       const entry = constructId ? ENTRIES[constructId] : undefined;
       // The function's own timeout, as in AWS (middy stops a handler just before it).
       const timeoutSeconds = Number(resource.Properties?.Timeout ?? 3);

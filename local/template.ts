@@ -80,11 +80,3 @@ export function resolveIntrinsics(
 export function resourcesOfType(template: CfnTemplate, type: string): [string, CfnResource][] {
   return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
 }
-
-/** The construct id a resource was defined under: `RoundsStack/Functions/LoadRound/Resource` → `LoadRound`. */
-export function constructIdOf(resource: CfnResource): string | undefined {
-  const path = resource.Metadata?.['aws:cdk:path'];
-  if (typeof path !== 'string') return undefined;
-  const parts = path.split('/');
-  return parts.at(-1) === 'Resource' ? parts.at(-2) : parts.at(-1);
-}

@@ -123,7 +123,7 @@ export async function printStoredPlan(
   ]);
   if (!plan) return;
   out('');
-  out(renderPlan(plan as never, { counties, societies, needs: [], visits: [] }, lang).trimEnd());
+  out(renderPlan(plan, { counties, societies, needs: [], visits: [] }, lang).trimEnd());
   const offers = plan.visits.flatMap((v) => v.assignments);
   const count = (status: string) => offers.filter((a) => a.status === status).length;
   out(

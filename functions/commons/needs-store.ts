@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { NeedStatus, NeedView, StoredNeed } from '#schemas/index';
 import { documents, tableName } from './clients.ts';
+import { isConditionFailure } from './items.ts';
 import { keys } from './keys.ts';
 import { needItem } from './store.ts';
 
@@ -24,10 +25,6 @@ export function needOf(item: Item): NeedView {
 
 /** gsi1 partition of a county's needs. */
 const countyIndex = (countyId: string) => keys.needIndex(countyId, 'open', '-', '-').gsi1pk;
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
-}
 
 /** A need by id, read strongly consistent (a retry right after a write must see it). */
 export async function readNeed(needId: string): Promise<NeedView | undefined> {

@@ -1,12 +1,10 @@
 import { ConflictError, NotFoundError, OFFER_DECLINED } from './errors.ts';
-import { parseOfferId } from './keys.ts';
 import { logger } from './logger.ts';
-import { getOffer, type OfferRecord, recordDecision } from './store.ts';
+import { getOfferById, type OfferRecord, recordDecision } from './store.ts';
 import { taskTokens } from './task-tokens.ts';
 
 export async function findOffer(id: string): Promise<OfferRecord> {
-  const parts = parseOfferId(id);
-  const offer = parts && (await getOffer(parts.season, parts.countyId, parts.societyId));
+  const offer = await getOfferById(id);
   if (!offer) throw new NotFoundError(`offer "${id}" does not exist`);
   return offer;
 }

@@ -4,7 +4,6 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  type QueryCommandInput,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -17,31 +16,13 @@ import type {
   VisitLogEntry,
 } from '#schemas/index';
 import { documents, tableName } from './clients.ts';
-import { keys, offerId, visitId } from './keys.ts';
+import { entityOf, type Item, isConditionFailure, queryAll } from './items.ts';
+import { keys, offerId, parseOfferId, visitId } from './keys.ts';
 
 /**
  * The product's reads and writes on its one table. Every read is a key lookup or a Query;
  * every write that a retried step may repeat is conditional, so it lands once.
  */
-
-type Item = Record<string, unknown>;
-
-async function queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
-  const items: Item[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documents.send(
-      new QueryCommand({ TableName: tableName, ...input, ExclusiveStartKey }),
-    );
-    items.push(...((page.Items ?? []) as Item[]));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
-}
 
 /** Put unless an item with that key exists. Returns whether it was written. */
 async function putIfAbsent(item: Item): Promise<boolean> {
@@ -56,13 +37,6 @@ async function putIfAbsent(item: Item): Promise<boolean> {
   }
 }
 
-function strip<T>(item: Item, type: string): T {
-  // requestHash: the fingerprint of the POST that created a need (functions/commons/needs-store.ts).
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _type, requestHash: _rh, ...rest } = item;
-  void type;
-  return rest as T;
-}
-
 // ---- catalog ---------------------------------------------------------------------------------
 
 export async function listCounties(): Promise<County[]> {
@@ -70,12 +44,12 @@ export async function listCounties(): Promise<County[]> {
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': 'CATALOG', ':prefix': 'COUNTY#' },
   });
-  return items.map((item) => strip<County>(item, 'county'));
+  return items.map((item) => entityOf<County>(item));
 }
 
 export async function getCounty(countyId: string): Promise<County | undefined> {
   const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: keys.county(countyId) }));
-  return Item ? strip<County>(Item, 'county') : undefined;
+  return Item ? entityOf<County>(Item) : undefined;
 }
 
 export async function listSocieties(): Promise<Society[]> {
@@ -83,14 +57,14 @@ export async function listSocieties(): Promise<Society[]> {
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': 'CATALOG', ':prefix': 'SOCIETY#' },
   });
-  return items.map((item) => strip<Society>(item, 'society'));
+  return items.map((item) => entityOf<Society>(item));
 }
 
 export async function getSociety(societyId: string): Promise<Society | undefined> {
   const { Item } = await documents.send(
     new GetCommand({ TableName: tableName, Key: keys.society(societyId) }),
   );
-  return Item ? strip<Society>(Item, 'society') : undefined;
+  return Item ? entityOf<Society>(Item) : undefined;
 }
 
 /** True when the catalog holds at least one county: the embedded runtime seeds an empty database. */
@@ -123,12 +97,12 @@ export async function openNeedsOfCounty(countyId: string): Promise<StoredNeed[]>
     KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :open)',
     ExpressionAttributeValues: { ':pk': `COUNTY#${countyId}#NEEDS`, ':open': 'open#' },
   });
-  return items.map((item) => strip<StoredNeed>(item, 'need'));
+  return items.map((item) => entityOf<StoredNeed>(item));
 }
 
 export async function getNeed(needId: string): Promise<StoredNeed | undefined> {
   const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: keys.need(needId) }));
-  return Item ? strip<StoredNeed>(Item, 'need') : undefined;
+  return Item ? entityOf<StoredNeed>(Item) : undefined;
 }
 
 // ---- history ---------------------------------------------------------------------------------
@@ -188,7 +162,7 @@ export interface RoundRecord {
 
 export async function getRound(season: string): Promise<RoundRecord | undefined> {
   const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: keys.round(season) }));
-  return Item ? strip<RoundRecord>(Item, 'round') : undefined;
+  return Item ? entityOf<RoundRecord>(Item) : undefined;
 }
 
 export async function startRound(season: string, at: string): Promise<void> {
@@ -259,6 +233,22 @@ export interface OfferRecord {
   decidedBy?: string;
   reason?: string;
   answeredAt?: string;
+  /** 1 for a planned offer, 2 and 3 for the societies its needs moved to (rule 6). */
+  attempt?: number;
+  /** The offer whose needs this one took over. */
+  replaces?: string;
+  /** The offer that took over this one's needs (status `reassigned`). */
+  reassignedTo?: string;
+  /** How a reassigned offer ended: `declined` or `expired`. */
+  endedAs?: 'declined' | 'expired';
+  /** When the waiting task times out. */
+  deadline?: string;
+}
+
+/** An offer by its id (`<season>.<countyId>.<societyId>`); undefined for a malformed id. */
+export async function getOfferById(id: string): Promise<OfferRecord | undefined> {
+  const parts = parseOfferId(id);
+  return parts && getOffer(parts.season, parts.countyId, parts.societyId);
 }
 
 /** Writes a planned visit once; the town is also recorded in the county's visit history. */
@@ -368,7 +358,7 @@ export async function getOffer(
   const { Item } = await documents.send(
     new GetCommand({ TableName: tableName, Key: keys.offer(season, countyId, societyId) }),
   );
-  return Item ? strip<OfferRecord>(Item, 'offer') : undefined;
+  return Item ? entityOf<OfferRecord>(Item) : undefined;
 }
 
 /** Everything of a season in one Query: the round, its visits, offers and capacity counters. */
@@ -391,8 +381,8 @@ export async function seasonItems(season: string): Promise<{
   const capacityUsed: Record<string, number> = {};
   for (const item of capacityItems) capacityUsed[item.societyId as string] = Number(item.used ?? 0);
   return {
-    visits: visitItems.map((item) => strip<VisitRecord>(item, 'visit')),
-    offers: offerItems.map((item) => strip<OfferRecord>(item, 'offer')),
+    visits: visitItems.map((item) => entityOf<VisitRecord>(item)),
+    offers: offerItems.map((item) => entityOf<OfferRecord>(item)),
     capacityUsed,
   };
 }
@@ -508,7 +498,7 @@ export async function visitLog(visitIdValue: string): Promise<VisitLogEntry[]> {
     ExpressionAttributeValues: { ':pk': `VISIT#${visitIdValue}`, ':prefix': 'LOG#' },
   });
   return items
-    .map((item) => strip<VisitLogEntry>(item, 'log'))
+    .map((item) => entityOf<VisitLogEntry>(item))
     .sort((a, b) => a.at.localeCompare(b.at) || a.key.localeCompare(b.key));
 }
 
@@ -546,7 +536,7 @@ export async function outbox(season: string): Promise<OutboxMessage[]> {
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': `OUTBOX#${season}` },
   });
-  return items.map((item) => strip<OutboxMessage>(item, 'message'));
+  return items.map((item) => entityOf<OutboxMessage>(item));
 }
 
 // ---- draft plan (passed by reference between the planning steps) ---------------------------------

@@ -3,14 +3,20 @@ import {
   BatchGetCommand,
   GetCommand,
   QueryCommand,
-  type QueryCommandInput,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { StoredNeed, VisitLogEntry, VisitReport, VisitReportInput } from '#schemas/index';
 import { documents, tableName } from './clients.ts';
+import { entityOf, type Item, queryAll } from './items.ts';
 import { keys, offerId } from './keys.ts';
-import { newOfferWrites, type OfferRecord, type OutboxMessage, type VisitRecord } from './store.ts';
+import {
+  getOfferById,
+  newOfferWrites,
+  type OfferRecord,
+  type OutboxMessage,
+  type VisitRecord,
+} from './store.ts';
 
 /**
  * The teams' reads and writes (issue 5) beside functions/commons/store.ts: reassignment, a
@@ -22,41 +28,8 @@ import { newOfferWrites, type OfferRecord, type OutboxMessage, type VisitRecord 
  * | a report submission (retry key)  | `VISIT#<visitId>` | `SUBMISSION#<key>`      |
  */
 
-type Item = Record<string, unknown>;
-
-/** An offer with what reassignment adds to it. */
-export interface TeamOffer extends OfferRecord {
-  /** 1 for a planned offer, 2 and 3 for the societies its needs moved to. */
-  attempt?: number;
-  /** The offer whose needs this one took over. */
-  replaces?: string;
-  /** The offer that took over this one's needs (status `reassigned`). */
-  reassignedTo?: string;
-  /** How a reassigned offer ended: `declined` or `expired`. */
-  endedAs?: 'declined' | 'expired';
-  /** When the waiting task times out. */
-  deadline?: string;
-}
-
-const INTERNAL = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'type'];
-function strip<T>(item: Item): T {
-  const out: Item = {};
-  for (const [key, value] of Object.entries(item)) if (!INTERNAL.includes(key)) out[key] = value;
-  return out as T;
-}
-
-async function queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
-  const items: Item[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documents.send(
-      new QueryCommand({ TableName: tableName, ...input, ExclusiveStartKey }),
-    );
-    items.push(...((page.Items ?? []) as Item[]));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
-}
+/** An offer with what reassignment adds to it (the fields live on OfferRecord). */
+export type TeamOffer = OfferRecord;
 
 function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
   if (error instanceof TransactionCanceledException)
@@ -67,12 +40,7 @@ function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
 // ---- offers ------------------------------------------------------------------------------------
 
 export async function getTeamOffer(id: string): Promise<TeamOffer | undefined> {
-  const [season, countyId, societyId] = id.split('.');
-  if (!season || !countyId || !societyId || id.split('.').length !== 3) return undefined;
-  const { Item } = await documents.send(
-    new GetCommand({ TableName: tableName, Key: keys.offer(season, countyId, societyId) }),
-  );
-  return Item ? strip<TeamOffer>(Item) : undefined;
+  return getOfferById(id);
 }
 
 /**
@@ -162,14 +130,14 @@ export async function offersOfSociety(societyId: string, season?: string): Promi
       : { ':pk': `SOCIETY#${societyId}` },
     ScanIndexForward: false,
   });
-  return items.filter((item) => item.type === 'offer').map((item) => strip<TeamOffer>(item));
+  return items.filter((item) => item.type === 'offer').map((item) => entityOf<TeamOffer>(item));
 }
 
 export async function getVisit(season: string, countyId: string): Promise<VisitRecord | undefined> {
   const { Item } = await documents.send(
     new GetCommand({ TableName: tableName, Key: keys.visit(season, countyId) }),
   );
-  return Item ? strip<VisitRecord>(Item) : undefined;
+  return Item ? entityOf<VisitRecord>(Item) : undefined;
 }
 
 // ---- needs -------------------------------------------------------------------------------------
@@ -185,7 +153,9 @@ export async function needsByIds(ids: readonly string[]): Promise<StoredNeed[]> 
     for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
       if (attempt > 8) throw new Error('DynamoDB kept returning unprocessed keys');
       const result = await documents.send(new BatchGetCommand({ RequestItems: request }));
-      found.push(...((result.Responses?.[tableName] ?? []) as Item[]).map((item) => strip<StoredNeed>(item)));
+      found.push(
+        ...((result.Responses?.[tableName] ?? []) as Item[]).map((item) => entityOf<StoredNeed>(item)),
+      );
       request = result.UnprocessedKeys as typeof request;
       if (request && Object.keys(request).length > 0)
         await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
@@ -210,7 +180,7 @@ export async function latestReport(visitIdValue: string): Promise<VisitReport | 
     }),
   );
   const item = Items?.[0];
-  return item ? strip<VisitReport>(item as Item) : undefined;
+  return item ? entityOf<VisitReport>(item as Item) : undefined;
 }
 
 export async function reportVersions(visitIdValue: string): Promise<VisitReport[]> {
@@ -218,7 +188,7 @@ export async function reportVersions(visitIdValue: string): Promise<VisitReport[
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': `VISIT#${visitIdValue}`, ':prefix': 'REPORT#' },
   });
-  return items.map((item) => strip<VisitReport>(item));
+  return items.map((item) => entityOf<VisitReport>(item));
 }
 
 export interface SaveReportInput {
@@ -364,7 +334,7 @@ async function submission(visitIdValue: string, key: string): Promise<SaveReport
     }),
   );
   if (!reportItem) return undefined;
-  return { version: Number(Item.version), replayed: true, report: strip<VisitReport>(reportItem as Item) };
+  return { version: Number(Item.version), replayed: true, report: entityOf<VisitReport>(reportItem as Item) };
 }
 
 // ---- outbox ------------------------------------------------------------------------------------
@@ -384,7 +354,7 @@ export async function seasonOutbox(season: string): Promise<StoredMessage[]> {
     ExpressionAttributeValues: { ':pk': `OUTBOX#${season}` },
   });
   return items
-    .map((item) => strip<StoredMessage>(item))
+    .map((item) => entityOf<StoredMessage>(item))
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
 }
 

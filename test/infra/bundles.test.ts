@@ -2,25 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { synthesizeRoundsTemplate } from '../../infra/rounds-stack.ts';
+import { functionBundleDirs, synthesizeRoundsTemplate } from '../../infra/rounds-stack.ts';
 
 // The bundles `cdk deploy` uploads: built with esbuild, each loaded in a fresh Node process the way
 // Lambda loads it. Catches a dependency that only works from node_modules (e.g. a .wasm beside it).
-type Resource = {
-  Type: string;
-  Metadata?: Record<string, string>;
-  Properties?: { Code?: { S3Key?: string } };
-};
-const bundles = new Map<string, string>();
+let bundles = new Map<string, string>();
 
 beforeAll(() => {
-  const { template, app } = synthesizeRoundsTemplate({ bundle: true });
-  for (const resource of Object.values(template.Resources as Record<string, Resource>)) {
-    const id = resource.Metadata?.['mountain-rounds:function-id'];
-    const hash = resource.Properties?.Code?.S3Key?.replace(/\.zip$/, '');
-    if (resource.Type === 'AWS::Lambda::Function' && id && hash)
-      bundles.set(id, join(app.outdir, `asset.${hash}`));
-  }
+  bundles = functionBundleDirs(synthesizeRoundsTemplate({ bundle: true }));
 }, 180_000);
 
 /** `function` when the bundle loads and exports a handler, else the last line Node printed. */
