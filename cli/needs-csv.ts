@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { CsvError, parse } from 'csv-parse/sync';
 import {
   type County,
   FIELD_LABELS,
@@ -51,64 +52,44 @@ export function decodeUtf8(bytes: Uint8Array): { text: string } | { issue: CsvIs
   }
 }
 
-/** RFC 4180 CSV: quoted cells may hold commas, quotes ("") and line breaks; CRLF or LF. */
+/** Why csv-parse refused the text, for the person who saved the sheet. */
+const CSV_ERRORS: Record<string, { zh: string; en: string }> = {
+  CSV_QUOTE_NOT_CLOSED: { zh: '引号没有闭合', en: 'a quoted cell is not closed' },
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: {
+    zh: '引号后还有文字：单元格中的引号要写成两个（""），或把整个单元格放在引号中',
+    en: 'text follows a closing quote: write a quote inside a cell as "" and quote the whole cell',
+  },
+};
+
+/**
+ * RFC 4180 CSV (csv-parse): quoted cells may hold commas, quotes ("") and line breaks; CRLF, LF
+ * or CR, mixed. A quote inside an unquoted cell is kept as typed. Blank lines stay (as one empty
+ * cell) so that row numbers match the spreadsheet's.
+ */
 export function parseCsv(text: string): { rows: string[][]; issue?: CsvIssue } {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let i = 0;
-  let quoteStartRow = 0;
-  const endCell = () => {
-    row.push(cell);
-    cell = '';
-  };
-  const endRow = () => {
-    endCell();
-    rows.push(row);
-    row = [];
-  };
-  while (i < text.length) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-        i++;
-        continue;
-      }
-      cell += ch;
-      i++;
-      continue;
-    }
-    if (ch === '"' && cell.trim() === '') {
-      quoted = true;
-      quoteStartRow = rows.length + 1;
-      cell = '';
-      i++;
-    } else if (ch === ',') {
-      endCell();
-      i++;
-    } else if (ch === '\r' || ch === '\n') {
-      endRow();
-      i += ch === '\r' && text[i + 1] === '\n' ? 2 : 1;
-    } else {
-      cell += ch;
-      i++;
-    }
-  }
-  if (quoted) {
+  try {
+    const rows: string[][] = parse(text, {
+      record_delimiter: ['\r\n', '\n', '\r'],
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: false,
+      trim: true,
+    });
+    return { rows };
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    const known = CSV_ERRORS[error.code];
+    // `records` counts the rows read before the bad one; the header is row 1.
+    const row = (typeof error.records === 'number' ? error.records : 0) + 1;
     return {
-      rows,
-      issue: { row: quoteStartRow, zh: '引号没有闭合', en: 'a quoted cell is not closed' },
+      rows: [],
+      issue: {
+        row,
+        zh: known?.zh ?? `无法按 CSV 读取（${error.code}）`,
+        en: known?.en ?? `not readable as CSV: ${error.message}`,
+      },
     };
   }
-  if (cell !== '' || row.length > 0) endRow();
-  return { rows };
 }
 
 type Column = keyof typeof NeedInput.shape;
@@ -249,6 +230,15 @@ export function readNeedRows(
     const rowIssues: CsvIssue[] = [];
     const fail = (column: Column, zh: string, en: string) =>
       rowIssues.push({ row, column: headerOf(column), zh, en });
+    // More filled cells than header columns: most often a comma in a cell that is not quoted.
+    const extra = cells.slice(header.length).filter((c) => c.trim() !== '').length;
+    if (extra > 0) {
+      rowIssues.push({
+        row,
+        zh: `比表头多出 ${extra} 个单元格（含逗号的单元格要放在引号中）`,
+        en: `${extra} cell(s) more than the header has (quote a cell that holds a comma)`,
+      });
+    }
 
     let rowCounty = county;
     const countyText = cell('countyId');

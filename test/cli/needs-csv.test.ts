@@ -27,6 +27,22 @@ describe('parseCsv', () => {
     expect(parseCsv('a,b\n1,"open\n2,3').issue).toMatchObject({ row: 2 });
   });
 
+  it('reads CR, LF and CRLF line ends mixed in one file, and keeps a quote typed inside an unquoted cell', () => {
+    expect(parseCsv('a,b\r1,2\n"3\r\n4",5 寸"屏\r\n').rows).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+      ['3\r\n4', '5 寸"屏'],
+    ]);
+  });
+
+  it('refuses text after a closing quote with its row, instead of dropping the quotes', () => {
+    // Typed by hand: `"防诈骗"讲座` is neither a quoted cell nor plain text; the old parser read 防诈骗讲座.
+    const { issue } = parseCsv('县,标题\n淳安,好的\n淳安,"防诈骗"讲座\n');
+    expect(issue).toMatchObject({ row: 3 });
+    expect(issue?.zh).toContain('引号');
+    expect(issue?.en).toContain('quote');
+  });
+
   it('drops a byte-order mark and refuses bytes that are not UTF-8', () => {
     expect(decodeUtf8(Buffer.from('\uFEFF县,乡镇'))).toEqual({ text: '县,乡镇' });
     expect(decodeUtf8(Buffer.from([0xcf, 0xd8, 0x2c]))).toMatchObject({ issue: { row: 0 } });
@@ -96,6 +112,22 @@ describe('readNeedRows', () => {
     expect(describeCsvIssue('a.csv', issues[0]!, 'zh')).toMatch(/^a\.csv：第 3 行，“乡镇”列：/);
     expect(describeCsvIssue('a.csv', issues[0]!, 'en')).toMatch(/^a\.csv: row 3, column 乡镇: /);
     expect(issues.at(-1)?.zh).toBe('与第 2 行重复');
+  });
+
+  it('refuses a row with more filled cells than the header (an unquoted comma) instead of dropping them', () => {
+    const { rows, issues } = readNeedRows(
+      table(
+        [
+          '县,乡镇,主题,领域,标题,紧急程度,详情',
+          '淳安,千岛湖,人才引智,旅游,讲座,紧急,需要投影仪,音响',
+          '淳安,千岛湖,人才引智,旅游,培训,紧急,,,', // empty cells past the header are harmless
+        ].join('\n'),
+      ),
+      counties,
+    );
+    expect(issues.map((i) => [i.row, i.column])).toEqual([[2, undefined]]);
+    expect(issues[0]?.zh).toContain('多出 1 个单元格');
+    expect(rows.map((r) => r.row)).toEqual([3]);
   });
 
   it('names a missing column, and refuses a row of another county than --county', () => {
