@@ -1,3 +1,5 @@
+import { type CellValue, cellText } from './xlsx.ts';
+
 /**
  * Rule 8: a season's figures — needs collected, handled (resolved) and cooperations reached — per
  * county and in total, with the unassigned and carried-over needs. Pure: the caller reads the
@@ -112,26 +114,30 @@ export function shanghaiDateTime(iso: string): string {
 
 /**
  * The export's table: Chinese headers, a row per county, a total row. With `details`, two more
- * columns: the visit date and when the report was filed, Beijing time. Shared by CSV and XLSX.
+ * columns: the visit date and when the report was filed, Beijing time, as date cells (CSV writes
+ * their text). Shared by CSV and XLSX.
  */
 export function seasonReportTable(
   report: SeasonReport,
   names: (countyId: string, townId: string) => [string, string],
   details?: (countyId: string) => ReportDetails | undefined,
-): (string | number)[][] {
+): CellValue[][] {
   const columns = Object.keys(CSV_HEADERS) as (keyof typeof CSV_HEADERS)[];
-  const rows: (string | number)[][] = report.counties.map((county) => {
+  const rows: CellValue[][] = report.counties.map((county) => {
     const [countyName, townName] = names(county.countyId, county.townId);
-    const row: (string | number)[] = columns.map((c) =>
+    const row: CellValue[] = columns.map((c) =>
       c === 'countyId' ? countyName : c === 'townId' ? townName : county[c],
     );
     if (details) {
       const d = details(county.countyId);
-      row.push(d?.visitDate ?? '', d?.reportedAt ? shanghaiDateTime(d.reportedAt) : '');
+      row.push(
+        d?.visitDate ? { date: d.visitDate } : '',
+        d?.reportedAt ? { date: shanghaiDateTime(d.reportedAt) } : '',
+      );
     }
     return row;
   });
-  const total: (string | number)[] = ['合计', '', ...FIGURES.map((f) => report.total[f])];
+  const total: CellValue[] = ['合计', '', ...FIGURES.map((f) => report.total[f])];
   if (details) total.push('', '');
   return [[...columns.map((c) => CSV_HEADERS[c]), ...(details ? DETAIL_HEADERS : [])], ...rows, total];
 }
@@ -142,8 +148,8 @@ export function seasonReportCsv(
   names: (countyId: string, townId: string) => [string, string],
   details?: (countyId: string) => ReportDetails | undefined,
 ): string {
-  const quote = (value: string | number) => {
-    const text = String(value);
+  const quote = (value: CellValue) => {
+    const text = cellText(value);
     return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
   return `\uFEFF${seasonReportTable(report, names, details)

@@ -1,11 +1,34 @@
-import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { strToU8, zipSync } from 'fflate';
 
 /**
- * A minimal XLSX writer: one sheet of strings and numbers, inline strings (no shared-string
- * table), a bold first row, frozen under the header. An XLSX file is a ZIP of XML parts; the ZIP
- * is written here with deflate from node:zlib. Pure: bytes in memory, no I/O.
+ * A small XLSX writer: sheets of strings, numbers and dates, inline strings (no shared-string
+ * table), each sheet's first row a bold header frozen in place. An XLSX file is a ZIP of XML
+ * parts (fflate zips them). Pure: bytes in memory, no I/O.
  */
-export type CellValue = string | number;
+
+/**
+ * A wall-clock date (`2026-10-15`) or date and time (`2026-10-15 14:30`), written as a real
+ * spreadsheet date. Spreadsheet dates have no time zone: pass the local time people read
+ * (Asia/Shanghai here).
+ */
+export interface DateCell {
+  readonly date: string;
+}
+export type CellValue = string | number | DateCell;
+
+export interface Sheet {
+  /** Shown on the tab; cut to 31 characters, characters Excel refuses become "-". */
+  readonly name: string;
+  /** The first row is the header: bold, and frozen when the sheet scrolls. */
+  readonly rows: readonly (readonly CellValue[])[];
+  /** Column widths in characters. @default from the longest cell of each column */
+  readonly columnWidths?: readonly number[];
+}
+
+/** The text a cell shows, for CSV and for sizing columns. */
+export function cellText(value: CellValue): string {
+  return typeof value === 'object' ? value.date : String(value);
+}
 
 const escapeXml = (text: string) =>
   text
@@ -25,23 +48,48 @@ function columnName(index: number): string {
   return name;
 }
 
-function sheetXml(rows: readonly (readonly CellValue[])[]): string {
-  const width = Math.max(1, ...rows.map((r) => r.length));
-  const cols = Array.from(
+/** Style indexes into `cellXfs` of STYLES. */
+const STYLE = { header: 1, date: 2, dateTime: 3 } as const;
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2}))?$/;
+
+/** Days since 1899-12-30, the spreadsheet epoch (fractions are the time of day). */
+function dateSerial(match: RegExpExecArray): number {
+  const [, y, m, d, hh = '0', mm = '0'] = match;
+  const ms = Date.UTC(Number(y), Number(m) - 1, Number(d), Number(hh), Number(mm)) - Date.UTC(1899, 11, 30);
+  return ms / 86_400_000;
+}
+
+function cellXml(value: CellValue, ref: string, header: boolean): string {
+  const style = header ? ` s="${STYLE.header}"` : '';
+  if (typeof value === 'number' && Number.isFinite(value)) return `<c r="${ref}"${style}><v>${value}</v></c>`;
+  if (typeof value === 'object') {
+    const match = DATE.exec(value.date);
+    if (!match) throw new Error(`not a date cell: "${value.date}" (YYYY-MM-DD or YYYY-MM-DD HH:mm)`);
+    const s = header ? STYLE.header : match[4] === undefined ? STYLE.date : STYLE.dateTime;
+    return `<c r="${ref}" s="${s}"><v>${dateSerial(match)}</v></c>`;
+  }
+  return `<c r="${ref}"${style} t="inlineStr"><is><t xml:space="preserve">${escapeXml(String(value))}</t></is></c>`;
+}
+
+/** Characters a cell takes on screen: Chinese characters are about two wide. */
+const displayWidth = (text: string) =>
+  Math.max(0, ...text.split('\n').map((line) => [...line].reduce((w, ch) => w + (ch > '\u2e7f' ? 2 : 1), 0)));
+
+function sheetXml(sheet: Sheet): string {
+  const width = Math.max(1, ...sheet.rows.map((r) => r.length));
+  const widths = Array.from(
     { length: width },
-    (_, i) => `<col min="${i + 1}" max="${i + 1}" width="${i < 2 ? 16 : 12}" customWidth="1"/>`,
-  ).join('');
-  const body = rows
+    (_, c) =>
+      sheet.columnWidths?.[c] ??
+      Math.min(60, Math.max(8, ...sheet.rows.map((r) => displayWidth(cellText(r[c] ?? '')) + 2))),
+  );
+  const cols = widths
+    .map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`)
+    .join('');
+  const body = sheet.rows
     .map((row, r) => {
-      const cells = row
-        .map((value, c) => {
-          const ref = `${columnName(c)}${r + 1}`;
-          const style = r === 0 ? ' s="1"' : '';
-          if (typeof value === 'number' && Number.isFinite(value))
-            return `<c r="${ref}"${style}><v>${value}</v></c>`;
-          return `<c r="${ref}"${style} t="inlineStr"><is><t xml:space="preserve">${escapeXml(String(value))}</t></is></c>`;
-        })
-        .join('');
+      const cells = row.map((value, c) => cellXml(value, `${columnName(c)}${r + 1}`, r === 0)).join('');
       return `<row r="${r + 1}">${cells}</row>`;
     })
     .join('');
@@ -53,129 +101,84 @@ function sheetXml(rows: readonly (readonly CellValue[])[]): string {
   );
 }
 
-const CONTENT_TYPES =
-  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
-  '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
+const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
+const SHEET_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml';
+const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+
+const contentTypes = (count: number) =>
+  `${XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
   '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
   '<Default Extension="xml" ContentType="application/xml"/>' +
   '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>' +
-  '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' +
+  Array.from(
+    { length: count },
+    (_, i) => `<Override PartName="/xl/worksheets/sheet${i + 1}.xml" ContentType="${SHEET_TYPE}"/>`,
+  ).join('') +
   '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>' +
   '</Types>';
+
 const ROOT_RELS =
-  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
-  '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
-  '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>' +
+  `${XML_HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+  `<Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/>` +
   '</Relationships>';
-const WORKBOOK_RELS =
-  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
-  '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
-  '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>' +
-  '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>' +
+
+const workbookRels = (count: number) =>
+  `${XML_HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+  Array.from(
+    { length: count },
+    (_, i) =>
+      `<Relationship Id="rId${i + 1}" Type="${REL}/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`,
+  ).join('') +
+  `<Relationship Id="rId${count + 1}" Type="${REL}/styles" Target="styles.xml"/>` +
   '</Relationships>';
+
+/** Normal, bold header, date, date and time. */
 const STYLES =
-  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
-  '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' +
+  `${XML_HEAD}<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` +
+  '<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/><numFmt numFmtId="165" formatCode="yyyy-mm-dd hh:mm"/></numFmts>' +
   '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>' +
   '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>' +
   '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>' +
   '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>' +
-  '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>' +
-  '</styleSheet>';
+  '<cellXfs count="4">' +
+  '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>' +
+  '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>' +
+  '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>' +
+  '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>' +
+  '</cellXfs></styleSheet>';
 
-function workbookXml(sheetName: string): string {
-  return (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
-    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">' +
-    `<sheets><sheet name="${escapeXml(sheetName.slice(0, 31).replace(/[\\/?*[\]:]/g, '-'))}" sheetId="1" r:id="rId1"/></sheets></workbook>`
-  );
+/** Tab names as Excel allows them: at most 31 characters, none of \ / ? * [ ] :, no two alike. */
+function tabNames(sheets: readonly Sheet[]): string[] {
+  const used = new Set<string>();
+  return sheets.map((sheet, i) => {
+    const base = sheet.name.replace(/[\\/?*[\]:]/g, '-').trim() || `Sheet${i + 1}`;
+    let name = base.slice(0, 31);
+    for (let n = 2; used.has(name.toLowerCase()); n++) name = `${base.slice(0, 31 - `(${n})`.length)}(${n})`;
+    used.add(name.toLowerCase());
+    return name;
+  });
 }
 
-/** A ZIP archive of the given files (deflated), as the XLSX container wants it. */
-export function zip(files: readonly { name: string; data: Buffer }[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  // 1980-01-01 00:00 in DOS time: a fixed stamp keeps the output reproducible.
-  const dosTime = 0;
-  const dosDate = (0 << 9) | (1 << 5) | 1;
-  for (const file of files) {
-    const name = Buffer.from(file.name, 'utf8');
-    const compressed = deflateRawSync(file.data);
-    const crc = crc32(file.data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(8, 8); // deflate
-    local.writeUInt16LE(dosTime, 10);
-    local.writeUInt16LE(dosDate, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(compressed.length, 18);
-    local.writeUInt32LE(file.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
-    locals.push(local, name, compressed);
+const workbookXml = (names: readonly string[]) =>
+  `${XML_HEAD}<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="${REL}">` +
+  `<sheets>${names.map((name, i) => `<sheet name="${escapeXml(name)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('')}</sheets>` +
+  '</workbook>';
 
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt16LE(dosTime, 12);
-    central.writeUInt16LE(dosDate, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(compressed.length, 20);
-    central.writeUInt32LE(file.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    centrals.push(central, name);
-    offset += local.length + name.length + compressed.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(files.length, 8);
-  end.writeUInt16LE(files.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
-}
+/** A fixed file time keeps the same workbook byte for byte the same. */
+const FILE_TIME = new Date(1980, 0, 1);
 
-/** An .xlsx workbook with one sheet holding `rows` (the first row is the bold header). */
-export function xlsxWorkbook(sheetName: string, rows: readonly (readonly CellValue[])[]): Buffer {
-  const part = (name: string, xml: string) => ({ name, data: Buffer.from(xml, 'utf8') });
-  return zip([
-    part('[Content_Types].xml', CONTENT_TYPES),
-    part('_rels/.rels', ROOT_RELS),
-    part('xl/workbook.xml', workbookXml(sheetName)),
-    part('xl/_rels/workbook.xml.rels', WORKBOOK_RELS),
-    part('xl/styles.xml', STYLES),
-    part('xl/worksheets/sheet1.xml', sheetXml(rows)),
-  ]);
-}
-
-/** Reads the files of a ZIP written by `zip` (stored or deflated entries): for tests and checks. */
-export function unzip(archive: Buffer): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  const end = archive.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (end < 0) throw new Error('not a ZIP archive');
-  const count = archive.readUInt16LE(end + 10);
-  let at = archive.readUInt32LE(end + 16);
-  for (let i = 0; i < count; i++) {
-    const method = archive.readUInt16LE(at + 10);
-    const size = archive.readUInt32LE(at + 20);
-    const nameLength = archive.readUInt16LE(at + 28);
-    const extra = archive.readUInt16LE(at + 30);
-    const comment = archive.readUInt16LE(at + 32);
-    const localOffset = archive.readUInt32LE(at + 42);
-    const name = archive.subarray(at + 46, at + 46 + nameLength).toString('utf8');
-    const dataStart =
-      localOffset + 30 + archive.readUInt16LE(localOffset + 26) + archive.readUInt16LE(localOffset + 28);
-    const data = archive.subarray(dataStart, dataStart + size);
-    files.set(name, method === 8 ? inflateRawSync(data) : Buffer.from(data));
-    at += 46 + nameLength + extra + comment;
-  }
-  return files;
+/** An .xlsx workbook of the given sheets, in order. */
+export function xlsxWorkbook(sheets: readonly Sheet[]): Uint8Array {
+  if (sheets.length === 0) throw new Error('a workbook needs at least one sheet');
+  const files: Record<string, Uint8Array> = {
+    '[Content_Types].xml': strToU8(contentTypes(sheets.length)),
+    '_rels/.rels': strToU8(ROOT_RELS),
+    'xl/workbook.xml': strToU8(workbookXml(tabNames(sheets))),
+    'xl/_rels/workbook.xml.rels': strToU8(workbookRels(sheets.length)),
+    'xl/styles.xml': strToU8(STYLES),
+  };
+  sheets.forEach((sheet, i) => {
+    files[`xl/worksheets/sheet${i + 1}.xml`] = strToU8(sheetXml(sheet));
+  });
+  return zipSync(files, { level: 6, mtime: FILE_TIME });
 }

@@ -62,6 +62,8 @@ export async function exportSeasonReport(
     report,
     contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     fileName: `season-report-${season}.xlsx`,
-    body: xlsxWorkbook(`${season} 季度报告`, seasonReportTable(report, names, details)),
+    body: Buffer.from(
+      xlsxWorkbook([{ name: `${season} 季度报告`, rows: seasonReportTable(report, names, details) }]),
+    ),
   };
 }

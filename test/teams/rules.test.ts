@@ -1,8 +1,6 @@
-/** The pure rules behind the teams' side: who takes refused needs, what stays unassigned, XLSX, message timing. No I/O. */
+/** The pure rules behind the teams' side: who takes refused needs, what stays unassigned, message timing. No I/O. */
 import { describe, expect, it } from 'vitest';
 import { rankSuccessors, unassignedNeedIdsOf } from '../../domain/reassignment.ts';
-import { seasonReport, seasonReportTable } from '../../domain/season-report.ts';
-import { unzip, xlsxWorkbook } from '../../domain/xlsx.ts';
 import { alertTexts, offerMessage, reminderMessage, reminderTime } from '../../functions/commons/messages.ts';
 import type { Theme } from '../../schemas/index.ts';
 
@@ -70,41 +68,6 @@ describe('unassignedNeedIdsOf', () => {
     ];
 
     expect(unassignedNeedIdsOf(visit, offers)).toEqual(['n3']);
-  });
-});
-
-describe('xlsxWorkbook', () => {
-  it('writes a ZIP of the workbook parts whose sheet holds the rows, strings escaped and numbers as numbers', () => {
-    const report = seasonReport(
-      '2026-Q4',
-      [{ countyId: 'chunan', townId: 'linqi', questions: [{ needIds: ['n1'] }], unassignedNeedIds: [] }],
-      [],
-      [],
-    );
-    const rows = seasonReportTable(
-      report,
-      () => ['淳安县', '临岐镇 <&>'],
-      () => ({ visitDate: '2026-10-15', reportedAt: '2026-10-15T06:30:00Z' }),
-    );
-
-    const files = unzip(xlsxWorkbook('2026-Q4 季度报告', rows));
-
-    expect([...files.keys()].sort()).toEqual(
-      [
-        '[Content_Types].xml',
-        '_rels/.rels',
-        'xl/_rels/workbook.xml.rels',
-        'xl/styles.xml',
-        'xl/workbook.xml',
-        'xl/worksheets/sheet1.xml',
-      ].sort(),
-    );
-    const sheet = files.get('xl/worksheets/sheet1.xml')!.toString('utf8');
-    expect(sheet).toContain('<c r="A2" t="inlineStr"><is><t xml:space="preserve">淳安县</t></is></c>');
-    expect(sheet).toContain('临岐镇 &lt;&amp;&gt;');
-    expect(sheet).toContain('<c r="C2"><v>1</v></c>');
-    expect(sheet).toContain('<t xml:space="preserve">2026-10-15 14:30</t>');
-    expect(files.get('xl/workbook.xml')!.toString('utf8')).toContain('name="2026-Q4 季度报告"');
   });
 });
 
