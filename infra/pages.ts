@@ -6,7 +6,6 @@ import {
   Duration,
   RemovalPolicy,
   Stack,
-  Token,
   Validations,
 } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -14,6 +13,7 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { nagArnParts } from './cdk-nag-ids.ts';
 import { REPO_ROOT } from './rounds-function.ts';
 
 /** Files in `pages/` that are sources or tests, not something a browser should get. */
@@ -162,9 +162,8 @@ function acknowledgeBucketDeploymentFindings(
   const stack = Stack.of(deployment);
   const siteBucketId = stack.getLogicalId(siteBucket.node.defaultChild as CfnElement);
   // cdk-nag renders unresolved pseudo parameters as <AWS::…>, concrete ones (an env-bound stack) as they are.
-  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
-  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
-  const assetBucket = `arn:<AWS::Partition>:s3:::cdk-${DefaultStackSynthesizer.DEFAULT_QUALIFIER}-assets-${account}-${region}/*`;
+  const { partition, account, region } = nagArnParts(stack);
+  const assetBucket = `arn:${partition}:s3:::cdk-${DefaultStackSynthesizer.DEFAULT_QUALIFIER}-assets-${account}-${region}/*`;
   const handler = 'CDK BucketDeployment custom-resource handler (runs only while deploying)';
   const findings: [string, string][] = [
     [

@@ -7,6 +7,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { RoundFunctionId } from '../functions/registry.ts';
+import { nagArnParts } from './cdk-nag-ids.ts';
 
 /** Every state of the round, by name. Tests and the embedded runtime refer to states through these. */
 export const ROUND_STATE_NAMES = {
@@ -454,9 +455,12 @@ export class RoundStateMachine extends Construct {
     // The Distributed Maps' policy: describe, stop and redrive this state machine's own executions
     // (`execution:<name>:*`) and their child executions (`execution:<name>/*:*`), nothing else.
     const machineName = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${stack.getLogicalId(this.stateMachine.node.defaultChild as CfnElement)}"}]}]}`;
+    // Spelled as cdk-nag spells it under a concrete account/region as well as without one.
+    const { partition, region, account } = nagArnParts(stack);
+    const executionArnPrefix = `arn:${partition}:states:${region}:${account}:execution:${machineName}`;
     for (const suffix of [':*', '/*:*']) {
       Validations.of(this.stateMachine).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${machineName}${suffix}]`,
+        id: `AwsSolutions-IAM5[Resource::${executionArnPrefix}${suffix}]`,
         reason:
           'The Distributed Maps (a child execution per county and per offer) must describe, stop and redrive the executions of this state machine only; execution ARNs are not known in advance.',
       });

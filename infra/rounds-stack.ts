@@ -143,11 +143,53 @@ export function addComplianceChecks(app: App): void {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
 }
 
+/** What the CDK CLI hands the app: the deploy target (`CDK_DEFAULT_ACCOUNT`/`CDK_DEFAULT_REGION`). */
+export interface CdkCliEnvironment {
+  readonly CDK_DEFAULT_ACCOUNT?: string | undefined;
+  readonly CDK_DEFAULT_REGION?: string | undefined;
+}
+
+export interface RoundsAppOptions {
+  /** The process environment the CLI ran the app with. @default - none: an environment-agnostic stack */
+  readonly cliEnvironment?: CdkCliEnvironment;
+  /** App context (`alertEmails`, `scheduleEnabled`, CDK flags). @default - cdk.json's, when run by the CLI */
+  readonly context?: Record<string, unknown>;
+  /** Cloud assembly folder. @default - the CLI's (cdk.out) or a temporary one */
+  readonly outdir?: string;
+}
+
+/**
+ * The app exactly as `cdk synth`/`cdk deploy` builds it (infra/app.ts): cdk-nag on every synth,
+ * the stack in the CLI's account and region, alert addresses and the schedule switch from context.
+ * Tests build it the same way, with and without an account/region.
+ */
+export function createRoundsApp(options: RoundsAppOptions = {}): { app: App; stack: RoundsStack } {
+  const app = new App({
+    ...(options.context ? { context: options.context } : {}),
+    ...(options.outdir ? { outdir: options.outdir } : {}),
+  });
+  addComplianceChecks(app);
+  const emails = String(app.node.tryGetContext('alertEmails') ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  const scheduleEnabled = app.node.tryGetContext('scheduleEnabled');
+  const cli = options.cliEnvironment ?? {};
+  const stack = new RoundsStack(app, ROUNDS_STACK_ID, {
+    env: { account: cli.CDK_DEFAULT_ACCOUNT, region: cli.CDK_DEFAULT_REGION },
+    ...(emails.length > 0 ? { coordinatorEmails: emails } : {}),
+    ...(scheduleEnabled === undefined ? {} : { scheduleEnabled: String(scheduleEnabled) !== 'false' }),
+  });
+  return { app, stack };
+}
+
 export interface SynthesizeOptions {
   /** Bundle the functions with esbuild (slow); false skips bundling. @default true */
   readonly bundle?: boolean;
   /** Run the cdk-nag packs during synthesis. @default false */
   readonly complianceChecks?: boolean;
+  /** Deploy target, as the CDK CLI passes it. @default - none: an environment-agnostic stack */
+  readonly cliEnvironment?: CdkCliEnvironment;
 }
 
 export interface SynthesizedRounds {
@@ -174,7 +216,10 @@ export function synthesizeRoundsTemplate(opts: SynthesizeOptions = {}): Synthesi
   if (opts.bundle === false) context['aws:cdk:bundling-stacks'] = [];
   const app = new App({ context });
   if (opts.complianceChecks) addComplianceChecks(app);
-  const stack = new RoundsStack(app, ROUNDS_STACK_ID);
+  const cli = opts.cliEnvironment ?? {};
+  const stack = new RoundsStack(app, ROUNDS_STACK_ID, {
+    env: { account: cli.CDK_DEFAULT_ACCOUNT, region: cli.CDK_DEFAULT_REGION },
+  });
   const assembly = app.synth();
   const template = assembly.getStackByName(stack.stackName).template;
   const logicalId = (c: IConstruct) => stack.getLogicalId(c.node.defaultChild as CfnElement);

@@ -8,7 +8,13 @@ import {
   ROUND_STATE_NAMES as S,
   SNS_RETRY_ERRORS,
 } from '#infra/round-state-machine';
-import { allStates, stateMachineOf, synthRounds } from './template-helpers.ts';
+import {
+  allStates,
+  PLACEHOLDER_ACCOUNT,
+  PLACEHOLDER_REGION,
+  stateMachineOf,
+  synthRounds,
+} from './template-helpers.ts';
 
 const { stack, template, json } = synthRounds();
 type Cfn = Parameters<typeof stack.getLogicalId>[0];
@@ -288,7 +294,7 @@ describe('the round definition', () => {
     const publish = state(S.AlertCoordinator);
     expect(publish.Resource).toBe('arn:aws:states:::sns:publish');
     expect(publish.Parameters).toEqual({
-      TopicArn: topicId,
+      TopicArn: `arn:aws:sns:${PLACEHOLDER_REGION}:${PLACEHOLDER_ACCOUNT}:${topicId}`,
       'Subject.$': '$.reassignment.alert.subject',
       'Message.$': '$.reassignment.alert.message',
       MessageAttributes: {

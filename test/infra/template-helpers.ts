@@ -29,26 +29,48 @@ export function synthRounds(): Synth {
 export const PLACEHOLDER_ACCOUNT = '123456789012';
 export const PLACEHOLDER_REGION = 'xx-test-1';
 
-/** Resolves Ref / Fn::GetAtt / Fn::Join with placeholder strings: a Lambda Arn becomes a function ARN named by its logical id. */
-export function resolveWithPlaceholders(value: unknown, resources: Record<string, CfnJson>): string {
+/** The values a deployed stack's pseudo parameters take. */
+export interface DeployTarget {
+  partition: string;
+  region: string;
+  account: string;
+}
+const PLACEHOLDER_TARGET: DeployTarget = {
+  partition: 'aws',
+  region: PLACEHOLDER_REGION,
+  account: PLACEHOLDER_ACCOUNT,
+};
+
+/**
+ * Resolves Ref / Fn::GetAtt / Fn::Join as CloudFormation would in `target`: a Lambda's Arn becomes
+ * a function ARN named by its logical id, a topic's Ref a topic ARN, other Refs their logical id.
+ */
+export function resolveWithPlaceholders(
+  value: unknown,
+  resources: Record<string, CfnJson>,
+  target: DeployTarget = PLACEHOLDER_TARGET,
+): string {
   if (typeof value === 'string') return value;
   if (value && typeof value === 'object') {
     const v = value as Record<string, unknown>;
     if ('Fn::Join' in v) {
       const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
-      return parts.map((p) => resolveWithPlaceholders(p, resources)).join(sep);
+      return parts.map((p) => resolveWithPlaceholders(p, resources, target)).join(sep);
     }
     if ('Ref' in v) {
       const ref = v.Ref as string;
-      if (ref === 'AWS::Partition') return 'aws';
-      if (ref === 'AWS::Region') return PLACEHOLDER_REGION;
-      if (ref === 'AWS::AccountId') return PLACEHOLDER_ACCOUNT;
+      if (ref === 'AWS::Partition') return target.partition;
+      if (ref === 'AWS::Region') return target.region;
+      if (ref === 'AWS::AccountId') return target.account;
+      if (resources[ref]?.Type === 'AWS::SNS::Topic') {
+        return `arn:${target.partition}:sns:${target.region}:${target.account}:${ref}`;
+      }
       return ref;
     }
     if ('Fn::GetAtt' in v) {
       const [id, attr] = v['Fn::GetAtt'] as [string, string];
       if (resources[id]?.Type === 'AWS::Lambda::Function' && attr === 'Arn') {
-        return `arn:aws:lambda:${PLACEHOLDER_REGION}:${PLACEHOLDER_ACCOUNT}:function:${id}`;
+        return `arn:${target.partition}:lambda:${target.region}:${target.account}:function:${id}`;
       }
       return `${id}.${attr}`;
     }
@@ -84,7 +106,10 @@ export interface AslDefinition {
 }
 
 /** The one state machine of the template and its parsed definition. */
-export function stateMachineOf(json: CfnJson): {
+export function stateMachineOf(
+  json: CfnJson,
+  target?: DeployTarget,
+): {
   logicalId: string;
   properties: CfnJson;
   definition: AslDefinition;
@@ -95,7 +120,7 @@ export function stateMachineOf(json: CfnJson): {
   if (machines.length !== 1) throw new Error(`expected one state machine, found ${machines.length}`);
   const [logicalId, resource] = machines[0] as [string, CfnJson];
   const definition = JSON.parse(
-    resolveWithPlaceholders(resource.Properties.DefinitionString, json.Resources),
+    resolveWithPlaceholders(resource.Properties.DefinitionString, json.Resources, target),
   );
   return { logicalId, properties: resource.Properties, definition };
 }
