@@ -8,7 +8,7 @@ import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { loadDataDir } from '../cli/data-dir.ts';
+import { loadDataDir } from '../local/data-dir.ts';
 import { bootEmbeddedRuntime } from '../local/runtime.ts';
 import { DEMO_DATA_DIR } from '../local/session.ts';
 import { signLocalToken } from '../local/tokens.ts';

@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { loadDataDir } from '../cli/data-dir.ts';
 import { functionBundleDirs, synthesizeRoundsTemplate } from '../infra/rounds-stack.ts';
+import { loadDataDir } from '../local/data-dir.ts';
 import { bootEmbeddedRuntime } from '../local/runtime.ts';
 import { DEMO_DATA_DIR } from '../local/session.ts';
 

@@ -6,10 +6,8 @@ import type {
   VisitExplanation,
 } from '#schemas/index';
 import { compareIds, usage } from './assignment-model.ts';
-import type { PlanCore, PlanOverrides } from './plan.ts';
+import { type PlanCore, type PlanOverrides, TOWNS_SHOWN } from './plan-steps.ts';
 
-/** The top towns shown per county. */
-const TOWNS_SHOWN = 3;
 /** Alternatives listed per assignment (all are counted). */
 const ALTERNATIVES_LISTED = 10;
 

@@ -1,30 +1,18 @@
-import type {
-  DataSet,
-  Need,
-  OverrideCost,
-  Plan,
-  PlannedVisit,
-  SeasonId,
-  VisitHistoryEntry,
-} from '#schemas/index';
-import {
-  type AssignmentSolution,
-  OverrideConflictError,
-  type SocietyExclusion,
-  type SocietyPin,
-  solveAssignment,
-  type WarmStart,
-} from './assignment.ts';
+import type { DataSet, Need, OverrideCost, Plan, SeasonId, VisitHistoryEntry } from '#schemas/index';
+import { OverrideConflictError, type WarmStart } from './assignment.ts';
 import { explainPlan } from './explain.ts';
-import { frameQuestions } from './questions.ts';
-import { rankTowns, type TownRanking } from './town-choice.ts';
+import {
+  assignVisits,
+  type ChosenVisit,
+  chooseVisit,
+  countiesToVisit,
+  frameVisit,
+  type PlanCore,
+  type PlanOverrides,
+  townLockConflicts,
+} from './plan-steps.ts';
 
-/** Coordinator overrides as the planner takes them (the shape of schemas/overrides.ts, lists optional). */
-export interface PlanOverrides {
-  pins?: readonly (SocietyPin & { note?: string })[];
-  exclusions?: readonly (SocietyExclusion & { note?: string })[];
-  townLocks?: readonly { countyId: string; townId: string; note?: string }[];
-}
+export type { ChosenVisit, PlanCore, PlanOverrides } from './plan-steps.ts';
 
 export interface PlanOptions {
   overrides?: PlanOverrides;
@@ -39,21 +27,6 @@ export interface PlanOptions {
    * cost (each re-solve starts from the plan's own solution). @default 40
    */
   overrideCostDeadline?: number;
-}
-
-/** One county's visit before assignment, with the rule-2 ranking that chose its town. */
-export interface ChosenVisit {
-  countyId: string;
-  townId: string;
-  needs: Need[];
-  rankings: TownRanking[];
-  townLocked: boolean;
-}
-
-export interface PlanCore {
-  chosen: ChosenVisit[];
-  solution: AssignmentSolution;
-  visits: PlannedVisit[];
 }
 
 /**
@@ -79,7 +52,10 @@ export function planRound(season: SeasonId, data: DataSet, options: PlanOptions 
   return { ...plan, explain: explainPlan(core, overrides, costs) };
 }
 
-/** Town choice, questions and assignment, without explanation. */
+/**
+ * Town choice, questions and assignment, without explanation: the round's steps (plan-steps.ts)
+ * one after the other, as the state machine runs them.
+ */
 export function planCore(
   season: SeasonId,
   data: DataSet,
@@ -87,61 +63,25 @@ export function planCore(
   timeLimit?: number,
   warmStart?: WarmStart,
 ): PlanCore {
-  const needsOf = groupBy(data.needs, (need) => need.countyId);
+  const needsOf = groupBy<Need>(data.needs, (need) => need.countyId);
   const historyOf = groupBy<VisitHistoryEntry>(data.visits, (visit) => visit.countyId);
-  const locks = new Map<string, { townId: string; index: number }>();
-  (overrides.townLocks ?? []).forEach((lock, index) => {
-    locks.set(lock.countyId, { townId: lock.townId, index });
-  });
-  const conflicts: { override: string; message: string }[] = [];
-  const chosen = data.counties.flatMap((county): ChosenVisit[] => {
-    const openNeeds = needsOf.get(county.id) ?? [];
-    const rankings = rankTowns({
-      season,
-      towns: county.towns,
-      openNeeds,
-      history: historyOf.get(county.id) ?? [],
-    });
-    const lock = locks.get(county.id);
-    if (lock !== undefined && !county.towns.some((town) => town.id === lock.townId)) {
-      conflicts.push({
-        override: `townLocks[${lock.index}]`,
-        message: `town "${lock.townId}" is not a town of county "${county.id}"`,
-      });
-    }
-    const townId = lock?.townId ?? rankings[0]?.townId;
-    if (townId === undefined || county.towns.length === 0) return [];
-    return [
-      {
-        countyId: county.id,
-        townId,
-        needs: openNeeds.filter((need) => need.townId === townId),
-        rankings,
-        townLocked: lock !== undefined,
-      },
-    ];
-  });
+  const townLocks = overrides.townLocks ?? [];
+  const conflicts = townLockConflicts(data.counties, townLocks);
   if (conflicts.length > 0) throw new OverrideConflictError(conflicts);
-
-  const solution = solveAssignment(
-    {
-      visits: chosen,
-      societies: data.societies,
-      pins: overrides.pins ?? [],
-      exclusions: overrides.exclusions ?? [],
-    },
-    { timeLimit: timeLimit ?? 30, ...(warmStart === undefined ? {} : { warmStart }) },
-  );
-  const visits = chosen.map(
-    (visit, index): PlannedVisit => ({
-      countyId: visit.countyId,
-      townId: visit.townId,
-      questions: frameQuestions(visit.needs),
-      assignments: solution.visits[index]!.assignments,
-      unassignedNeedIds: solution.visits[index]!.unassignedNeedIds,
-    }),
-  );
-  return { chosen, solution, visits };
+  const chosen = countiesToVisit(data.counties).flatMap((county): ChosenVisit[] => {
+    const visit = chooseVisit({
+      season,
+      county,
+      openNeeds: needsOf.get(county.id) ?? [],
+      history: historyOf.get(county.id) ?? [],
+      townLocks,
+    });
+    return visit === undefined ? [] : [visit];
+  });
+  return assignVisits(chosen.map(frameVisit), data.societies, overrides, {
+    ...(timeLimit === undefined ? {} : { timeLimit }),
+    ...(warmStart === undefined ? {} : { warmStart }),
+  });
 }
 
 /**

@@ -1,43 +1,40 @@
 import { roundStep } from '#commons/round-step';
 import { inParallel, listSocieties, saveDraftAssignment, seasonDrafts, seasonItems } from '#commons/store';
-import { solveAssignment } from '#domain/assignment';
+import { getSeasonOverrides } from '#commons/store/overrides';
 import { explainPlan } from '#domain/explain';
-import type { PlannedVisit } from '#schemas/index';
+import { assignVisits, type FramedChoice } from '#domain/plan-steps';
 import { SeasonOnly } from '#schemas/index';
 
 const WRITE_CONCURRENCY = 16;
 
 /**
- * Rule 4: which societies go where, sharing each society's capacity across all counties. Reads the
- * season's draft visits and writes each one's assignment and explanation back: only counts travel
- * in the state machine's payload, whatever the size of the round.
+ * Rule 4: which societies go where, sharing each society's capacity across all counties and
+ * honouring the season's pins and exclusions. Reads the season's draft visits and writes each
+ * one's assignment and explanation back: only counts travel in the state machine's payload,
+ * whatever the size of the round.
  */
 export const handler = roundStep('AssignSocieties', SeasonOnly, async ({ season }) => {
-  const [drafts, societies, { capacityUsed }] = await Promise.all([
+  const [drafts, societies, { capacityUsed }, overrides] = await Promise.all([
     seasonDrafts(season),
     listSocieties(),
     seasonItems(season),
+    getSeasonOverrides(season),
   ]);
-  const chosen = drafts.map(({ visit }) => ({
-    countyId: visit.countyId,
-    townId: visit.townId,
-    needs: visit.needs,
-    rankings: visit.ranking,
-    townLocked: false,
-  }));
-  const solution = solveAssignment({ visits: chosen, societies, capacityUsed }, { timeLimit: 30 });
-  const visits = drafts.map(
-    ({ visit }, i): PlannedVisit => ({
+  const framed = drafts.map(
+    ({ visit }): FramedChoice => ({
       countyId: visit.countyId,
       townId: visit.townId,
+      needs: visit.needs,
+      rankings: visit.ranking,
+      townLocked: visit.townLocked ?? false,
       questions: visit.questions,
-      assignments: solution.visits[i]!.assignments,
-      unassignedNeedIds: solution.visits[i]!.unassignedNeedIds,
     }),
   );
-  const explanation = explainPlan({ chosen, solution, visits }, {}, []);
+  const core = assignVisits(framed, societies, overrides ?? {}, { capacityUsed, timeLimit: 30 });
+  // What each override costs needs re-plans of the whole season; the coordinator's re-plan shows it.
+  const explanation = explainPlan(core, overrides ?? {}, []);
 
-  await inParallel(visits, WRITE_CONCURRENCY, (visit) =>
+  await inParallel(core.visits, WRITE_CONCURRENCY, (visit) =>
     saveDraftAssignment(season, visit.countyId, {
       assignments: visit.assignments,
       unassignedNeedIds: visit.unassignedNeedIds,
@@ -45,9 +42,9 @@ export const handler = roundStep('AssignSocieties', SeasonOnly, async ({ season 
     }),
   );
   return {
-    visits: visits.length,
-    pairs: solution.objective.pairs,
-    weight: solution.objective.weight,
-    bound: solution.bound.weight,
+    visits: core.visits.length,
+    pairs: core.solution.objective.pairs,
+    weight: core.solution.objective.weight,
+    bound: core.solution.bound.weight,
   };
 });

@@ -1,31 +1,37 @@
 import { NotFoundError } from '#commons/errors';
 import { roundStep } from '#commons/round-step';
 import { getCounty, historyOfCounty, openNeedsOfCounty } from '#commons/store';
-import { rankTowns } from '#domain/town-choice';
+import { getSeasonOverrides } from '#commons/store/overrides';
+import { chooseVisit, TOWNS_SHOWN } from '#domain/plan-steps';
 import { ChooseTownInput, type ChosenTown } from '#schemas/index';
 
-/** Rule 2: the county's town for this season, with the top of the ranking that chose it. */
+/** Rule 2, or the coordinator's town lock: the county's town for this season, with the top of its ranking. */
 export const handler = roundStep(
   'ChooseTown',
   ChooseTownInput,
   async ({ season, countyId }): Promise<ChosenTown> => {
-    const [county, openNeeds, history] = await Promise.all([
+    const [county, openNeeds, history, overrides] = await Promise.all([
       getCounty(countyId),
       openNeedsOfCounty(countyId),
       historyOfCounty(countyId),
+      getSeasonOverrides(season),
     ]);
     if (!county) throw new NotFoundError(`county "${countyId}" is not in the catalog`);
-    const ranking = rankTowns({ season, towns: county.towns, openNeeds, history });
-    const chosen = ranking[0];
-    if (!chosen) throw new NotFoundError(`county "${countyId}" has no towns`);
+    const visit = chooseVisit({
+      season,
+      county,
+      openNeeds: openNeeds.map(({ status: _status, submittedBy: _by, ...need }) => need),
+      history,
+      townLocks: overrides?.townLocks ?? [],
+    });
+    if (!visit) throw new NotFoundError(`county "${countyId}" has no towns`);
     return {
       season,
       countyId,
-      townId: chosen.townId,
-      ranking: ranking.slice(0, 3),
-      needs: openNeeds
-        .filter((need) => need.townId === chosen.townId)
-        .map(({ status: _status, submittedBy: _by, ...need }) => need),
+      townId: visit.townId,
+      ranking: visit.rankings.slice(0, TOWNS_SHOWN),
+      needs: visit.needs,
+      townLocked: visit.townLocked,
     };
   },
 );

@@ -1,10 +1,10 @@
 import { roundStep } from '#commons/round-step';
-import { frameQuestions } from '#domain/questions';
+import { frameVisit } from '#domain/plan-steps';
 import { ChosenTown, type FramedVisit } from '#schemas/index';
 
 /** Rule 3: the five questions of the visit, each with the town's open needs of its theme. */
 export const handler = roundStep(
   'FrameFiveQuestions',
   ChosenTown,
-  async (visit): Promise<FramedVisit> => ({ ...visit, questions: frameQuestions(visit.needs) }),
+  async (visit): Promise<FramedVisit> => frameVisit(visit),
 );

@@ -2,6 +2,7 @@ import { optionalIntEnv } from '#commons/config';
 import { InvalidInputError } from '#commons/errors';
 import { roundStep } from '#commons/round-step';
 import { getRound, listCounties } from '#commons/store';
+import { countiesToVisit } from '#domain/plan-steps';
 import { seasonOfInstant } from '#domain/season';
 import { type LoadedRound, RoundExecutionInput } from '#schemas/index';
 
@@ -23,8 +24,7 @@ export const handler = roundStep('LoadRound', RoundExecutionInput, async (input)
     offerTimeoutSeconds: input.offerTimeoutSeconds ?? DEFAULT_OFFER_TIMEOUT_SECONDS,
     planExists: round?.plannedAt !== undefined,
     // Rule 1: every county with at least one town gets a visit.
-    counties: counties
-      .filter((county) => county.towns.length > 0)
+    counties: countiesToVisit(counties)
       .map((county) => ({ countyId: county.id }))
       .sort((a, b) => a.countyId.localeCompare(b.countyId)),
   };

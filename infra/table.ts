@@ -36,6 +36,7 @@ import { Construct } from 'constructs';
  * - a season's outbox          = Query pk = OUTBOX#<s> (the local dispatcher; the team page, filtered by society)
  * - a county's needs            = Query gsi1, gsi1pk = COUNTY#<c>#NEEDS (gsi1sk begins_with `<status>#[<townId>#]`)
  * - a need, a round, an offer   = GetItem on its key
+ * - a season's overrides        = GetItem pk = SEASON#<s>, sk = OVERRIDES (ChooseTown, AssignSocieties)
  * - a POST's Idempotency-Key    = the need's own id, `need-<h>`, h = sha256(caller, key): one conditional
  *                                 PutItem creates it once; the item keeps the request's hash (`requestHash`)
  * - a season's draft visits     = Query pk = SEASON#<s>, sk begins_with DRAFT# (AssignSocieties, PersistPlan)

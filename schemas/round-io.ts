@@ -40,6 +40,8 @@ export const ChosenTown = z.object({
   townId: Slug,
   ranking: z.array(TownRankingRow).max(3),
   needs: z.array(Need),
+  /** The coordinator locked the county to this town (the season's overrides), not rule 2. */
+  townLocked: z.boolean().default(false),
 });
 export type ChosenTown = z.infer<typeof ChosenTown>;
 

@@ -1,9 +1,8 @@
-import { basename, dirname, join } from 'node:path';
 import { OverrideConflictError } from '#domain/assignment';
 import { planRound } from '#domain/plan';
 import { type DataSet, type Plan, type PlanExplanation, THEMES, type Theme } from '#schemas/index';
+import { conflictsAsDataDirError, loadSeasonData } from '../../local/data-dir.ts';
 import { type Command, parseCommandArgs, requireSeason, UsageError } from '../command.ts';
-import { DataDirError, loadDataDir, loadOverrides, OVERRIDES_FILE } from '../data-dir.ts';
 
 const USAGE = `Usage: rounds plan --season S --data DIR [--overrides FILE] [--json] [--lang zh|en]
 
@@ -38,9 +37,9 @@ export const planCommand: Command = {
     if (flags.data === undefined || flags.data === '') throw new UsageError(`missing --data DIR\n\n${USAGE}`);
     const lang = requireLang(flags.lang);
 
-    const data = loadDataDir(flags.data);
-    const overridesPath = flags.overrides ?? join(flags.data, OVERRIDES_FILE);
-    const overrides = loadOverrides(overridesPath, data, season, { optional: flags.overrides === undefined });
+    const { data, overrides, overridesPath } = loadSeasonData(flags.data, season, {
+      overridesPath: flags.overrides,
+    });
     if (process.stderr.isTTY && !flags.json && data.needs.length > 2_000) {
       process.stderr.write(
         `${LABELS[lang].solving(data.counties.length, data.societies.length, data.needs.length)}\n`,
@@ -51,15 +50,7 @@ export const planCommand: Command = {
       plan = planRound(season, data, overrides === undefined ? {} : { overrides });
     } catch (error) {
       if (!(error instanceof OverrideConflictError)) throw error;
-      // An override that names real things but cannot be honoured is bad input too: exit 2.
-      throw new DataDirError(
-        dirname(overridesPath),
-        error.conflicts.map((conflict) => ({
-          file: basename(overridesPath),
-          path: conflict.override,
-          message: conflict.message,
-        })),
-      );
+      throw conflictsAsDataDirError(overridesPath, error);
     }
     process.stdout.write(flags.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlan(plan, data, lang));
     return 0;

@@ -1,5 +1,5 @@
 import { type Lang, progressLine } from '../../local/progress.ts';
-import { openLocalSession } from '../../local/session.ts';
+import { type LocalSession, openLocalSession } from '../../local/session.ts';
 import { type Command, parseCommandArgs, requireSeason, UsageError } from '../command.ts';
 import { renderPlan } from './plan.ts';
 
@@ -44,7 +44,7 @@ export const runCommand: Command = {
       }
     }
 
-    const session = await openLocalSession({ ...(flags.data ? { seedFrom: flags.data } : {}) });
+    const session = await openLocalSession({ season, ...(flags.data ? { seedFrom: flags.data } : {}) });
     try {
       const out = (line: string) => process.stdout.write(`${line}\n`);
       if (session.seededFrom)
@@ -55,6 +55,7 @@ export const runCommand: Command = {
             ? `数据库已有数据，未使用 --data ${flags.data}`
             : `the database has data already; --data ${flags.data} not used`,
         );
+      if (session.overrides) out(overridesLine(session.overrides, lang));
       const result = await runRound(
         session.runner,
         { season: season, autoAccept: flags['auto-accept'] ?? false, offerTimeoutSeconds },
@@ -67,6 +68,17 @@ export const runCommand: Command = {
     }
   },
 };
+
+function overridesLine(overrides: NonNullable<LocalSession['overrides']>, lang: Lang): string {
+  const { season, file, outcome } = overrides;
+  if (outcome === 'season-planned')
+    return lang === 'zh'
+      ? `${season} 已有计划，未使用协调员调整 ${file}`
+      : `${season} is planned already; the overrides in ${file} are not used`;
+  return lang === 'zh'
+    ? `${season} 的协调员调整：${file}`
+    : `the coordinator's overrides for ${season}: ${file}`;
+}
 
 /** Runs one round with a progress line per step, then prints the stored plan as a table. */
 export async function runRound(

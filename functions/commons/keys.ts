@@ -13,6 +13,7 @@ export const keys = {
   round: (season: string) => ({ pk: `SEASON#${season}`, sk: 'ROUND' }),
   visit: (season: string, countyId: string) => ({ pk: `SEASON#${season}`, sk: `VISIT#${countyId}` }),
   draft: (season: string, countyId: string) => ({ pk: `SEASON#${season}`, sk: `DRAFT#${countyId}` }),
+  seasonOverrides: (season: string) => ({ pk: `SEASON#${season}`, sk: 'OVERRIDES' }),
   offer: (season: string, countyId: string, societyId: string) => ({
     pk: `SEASON#${season}`,
     sk: `OFFER#${countyId}#${societyId}`,

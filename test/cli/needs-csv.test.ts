@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadDataDir } from '../../cli/data-dir.ts';
 import { decodeUtf8, describeCsvIssue, importedNeedId, parseCsv, readNeedRows } from '../../cli/needs-csv.ts';
+import { loadDataDir } from '../../local/data-dir.ts';
 import { DEMO_DATA_DIR } from '../../local/session.ts';
 
 // `rounds needs import`: reading a liaison's spreadsheet, with no database (the import against

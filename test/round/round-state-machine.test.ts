@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDataDir } from '../../cli/data-dir.ts';
 import { planRound } from '../../domain/plan.ts';
+import { loadDataDir } from '../../local/data-dir.ts';
 import type { EventLog } from '../../local/round-runner.ts';
 import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
 import { DEMO_DATA_DIR } from '../../local/session.ts';

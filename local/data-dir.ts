@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { z } from 'zod';
+import type { OverrideConflictError } from '#domain/assignment';
 import { checkOverrideReferences, checkReferences, type DataIssue } from '#domain/references';
 import { DATA_FILES, type DataSet, Overrides, type SeasonId } from '#schemas/index';
 
@@ -89,6 +90,44 @@ export function loadOverrides(
   const referenceIssues = checkOverrideReferences(data, result.data, season, file);
   if (referenceIssues.length > 0) throw new DataDirError(dir, referenceIssues);
   return result.data;
+}
+
+/** A data directory with the coordinator's overrides, validated for one season. */
+export interface SeasonData {
+  dir: string;
+  data: DataSet;
+  /** Undefined when the directory has no overrides.json (and no other file was named). */
+  overrides?: Overrides;
+  /** Where the overrides were read from, or would have been. */
+  overridesPath: string;
+}
+
+/**
+ * The one validation of a data directory that `rounds plan`, `rounds run` and `npm start`'s seeding
+ * share: every file of the directory, then its overrides.json (or `overridesPath`, which must then
+ * exist) against the data and, when given, the season. Throws DataDirError naming every problem.
+ */
+export function loadSeasonData(
+  dir: string,
+  season: SeasonId | undefined,
+  { overridesPath }: { overridesPath?: string | undefined } = {},
+): SeasonData {
+  const data = loadDataDir(dir);
+  const path = overridesPath ?? join(dir, OVERRIDES_FILE);
+  const overrides = loadOverrides(path, data, season, { optional: overridesPath === undefined });
+  return { dir, data, overridesPath: path, ...(overrides === undefined ? {} : { overrides }) };
+}
+
+/** An override that names real things but cannot be honoured by the planner is bad input too. */
+export function conflictsAsDataDirError(overridesPath: string, error: OverrideConflictError): DataDirError {
+  return new DataDirError(
+    dirname(overridesPath),
+    error.conflicts.map((conflict) => ({
+      file: basename(overridesPath),
+      path: conflict.override,
+      message: conflict.message,
+    })),
+  );
 }
 
 /** `<dir>/<file>: <path>: <what is wrong>`, one line per issue. */

@@ -1,0 +1,168 @@
+import type {
+  County,
+  Need,
+  PlannedVisit,
+  Question,
+  SeasonId,
+  Society,
+  VisitHistoryEntry,
+} from '#schemas/index';
+import {
+  type AssignmentSolution,
+  type OverrideConflict,
+  OverrideConflictError,
+  type SocietyExclusion,
+  type SocietyPin,
+  solveAssignment,
+  type WarmStart,
+} from './assignment.ts';
+import { frameQuestions } from './questions.ts';
+import { rankTowns, type TownRanking } from './town-choice.ts';
+
+/**
+ * The planning steps, each one function that `rounds plan` (domain/plan.ts) and the round's
+ * Lambda of the same name both call: rule 1 (LoadRound), rule 2 or a town lock (ChooseTown),
+ * rule 3 (FrameFiveQuestions) and rule 4 under the coordinator's pins and exclusions
+ * (AssignSocieties). Nothing here knows where the data comes from.
+ */
+
+/** Coordinator overrides as the planner takes them (the shape of schemas/overrides.ts, lists optional). */
+export interface PlanOverrides {
+  pins?: readonly (SocietyPin & { note?: string | undefined })[];
+  exclusions?: readonly (SocietyExclusion & { note?: string | undefined })[];
+  townLocks?: readonly { countyId: string; townId: string; note?: string | undefined }[];
+}
+
+/** The top towns of a county's ranking that a plan keeps to explain its choice. */
+export const TOWNS_SHOWN = 3;
+
+/** Rule 1: the counties that get a visit this season, those with at least one town, in the given order. */
+export function countiesToVisit<C extends Pick<County, 'towns'>>(counties: readonly C[]): C[] {
+  return counties.filter((county) => county.towns.length > 0);
+}
+
+/** One county's visit before assignment, with the rule-2 ranking that chose its town (best first). */
+export interface ChosenVisit {
+  countyId: string;
+  townId: string;
+  /** The open needs of the chosen town. */
+  needs: Need[];
+  rankings: TownRanking[];
+  townLocked: boolean;
+}
+
+export interface VisitChoiceInput {
+  season: SeasonId;
+  county: Pick<County, 'id' | 'towns'>;
+  /** The county's open needs, in any town. */
+  openNeeds: readonly Need[];
+  /** The county's past visits. */
+  history: readonly Pick<VisitHistoryEntry, 'season' | 'townId'>[];
+  /** The season's town locks (all counties'); the county's own, if any, decides the town. */
+  townLocks?: PlanOverrides['townLocks'];
+}
+
+/**
+ * Rule 2, or the coordinator's lock: the county's town this season and its open needs.
+ * Undefined for a county without towns. Throws OverrideConflictError when the county's lock names
+ * a town that is not the county's.
+ */
+export function chooseVisit({
+  season,
+  county,
+  openNeeds,
+  history,
+  townLocks = [],
+}: VisitChoiceInput): ChosenVisit | undefined {
+  if (county.towns.length === 0) return undefined;
+  const conflicts = townLockConflicts([county], townLocks);
+  if (conflicts.length > 0) throw new OverrideConflictError(conflicts);
+  const rankings = rankTowns({ season, towns: county.towns, openNeeds, history });
+  const lock = townLocks.find((candidate) => candidate.countyId === county.id);
+  const townId = lock?.townId ?? rankings[0]!.townId;
+  return {
+    countyId: county.id,
+    townId,
+    needs: openNeeds.filter((need) => need.townId === townId),
+    rankings,
+    townLocked: lock !== undefined,
+  };
+}
+
+/** Locks of these counties that name a town the county does not have, by their place in `townLocks`. */
+export function townLockConflicts(
+  counties: readonly Pick<County, 'id' | 'towns'>[],
+  townLocks: NonNullable<PlanOverrides['townLocks']>,
+): OverrideConflict[] {
+  const countyById = new Map(counties.map((county) => [county.id, county]));
+  return townLocks.flatMap((lock, index) => {
+    const county = countyById.get(lock.countyId);
+    if (county === undefined || county.towns.some((town) => town.id === lock.townId)) return [];
+    return [
+      {
+        override: `townLocks[${index}]`,
+        message: `town "${lock.townId}" is not a town of county "${county.id}"`,
+      },
+    ];
+  });
+}
+
+/** A chosen visit with its five questions (rule 3). */
+export interface FramedChoice extends ChosenVisit {
+  questions: Question[];
+}
+
+/** Rule 3 on a chosen visit. */
+export function frameVisit<V extends Pick<ChosenVisit, 'needs'>>(visit: V): V & { questions: Question[] } {
+  return { ...visit, questions: frameQuestions(visit.needs) };
+}
+
+export interface PlanCore {
+  chosen: ChosenVisit[];
+  solution: AssignmentSolution;
+  visits: PlannedVisit[];
+}
+
+export interface AssignVisitsOptions {
+  /** Visits each society already joined this season (the round's stored offers). */
+  capacityUsed?: Readonly<Record<string, number>>;
+  /** Seconds allowed to a large assignment solve. @default 30 */
+  timeLimit?: number;
+  warmStart?: WarmStart;
+}
+
+/**
+ * Rule 4 across all of the season's visits, sharing each society's capacity, honouring the
+ * coordinator's pins and exclusions. Throws OverrideConflictError when a pin cannot be honoured.
+ */
+export function assignVisits(
+  framed: readonly FramedChoice[],
+  societies: readonly Society[],
+  overrides: PlanOverrides,
+  options: AssignVisitsOptions = {},
+): PlanCore {
+  const solution = solveAssignment(
+    {
+      visits: framed,
+      societies,
+      pins: overrides.pins ?? [],
+      exclusions: overrides.exclusions ?? [],
+      ...(options.capacityUsed === undefined ? {} : { capacityUsed: options.capacityUsed }),
+    },
+    {
+      timeLimit: options.timeLimit ?? 30,
+      ...(options.warmStart === undefined ? {} : { warmStart: options.warmStart }),
+    },
+  );
+  const visits = framed.map(
+    (visit, index): PlannedVisit => ({
+      countyId: visit.countyId,
+      townId: visit.townId,
+      questions: visit.questions,
+      assignments: solution.visits[index]!.assignments,
+      unassignedNeedIds: solution.visits[index]!.unassignedNeedIds,
+    }),
+  );
+  const chosen = framed.map(({ questions: _questions, ...visit }): ChosenVisit => visit);
+  return { chosen, solution, visits };
+}

@@ -1,0 +1,43 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { Overrides, type SeasonId } from '#schemas/index';
+import { documents, tableName } from '../clients.ts';
+import { keys } from '../keys.ts';
+
+/**
+ * A season's coordinator overrides (pins, exclusions, town locks): one item per season, in the
+ * shape of schemas/overrides.ts. The round reads it when it chooses towns and assigns societies;
+ * `rounds run --data DIR` and the seeding of an empty database write a data directory's
+ * overrides.json here.
+ */
+
+/** The season's overrides, or undefined when the coordinator set none. */
+export async function getSeasonOverrides(season: SeasonId): Promise<Overrides | undefined> {
+  const { Item } = await documents.send(
+    new GetCommand({ TableName: tableName, Key: keys.seasonOverrides(season) }),
+  );
+  if (!Item) return undefined;
+  return Overrides.parse({
+    season,
+    pins: Item.pins,
+    exclusions: Item.exclusions,
+    townLocks: Item.townLocks,
+  });
+}
+
+/** Replaces the season's overrides. */
+export async function putSeasonOverrides(season: SeasonId, overrides: Overrides, at: string): Promise<void> {
+  await documents.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: {
+        ...keys.seasonOverrides(season),
+        type: 'overrides',
+        season,
+        pins: overrides.pins,
+        exclusions: overrides.exclusions,
+        townLocks: overrides.townLocks,
+        updatedAt: at,
+      },
+    }),
+  );
+}
