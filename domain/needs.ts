@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { County, NeedInput, SeasonId, StoredNeed } from '#schemas/index';
+import { shanghaiTimestamp } from '#schemas/shanghai-time';
 import { seasonOfInstant } from './season.ts';
 
 /*
@@ -22,9 +23,7 @@ export function mayAccessCounty(actor: Actor, countyId: string): boolean {
 }
 
 /** Instants are written in China Standard Time, like the rest of the data: `2026-10-01T09:00:00.000+08:00`. */
-export function shanghaiTimestamp(at: Date): string {
-  return new Date(at.getTime() + 8 * 3600_000).toISOString().replace('Z', '+08:00');
-}
+export { shanghaiTimestamp };
 
 const ID_LIMIT = 64;
 

@@ -1,3 +1,4 @@
+import { shanghaiDateTime } from '#schemas/shanghai-time';
 import { type CellValue, cellText } from './xlsx.ts';
 
 /**
@@ -107,11 +108,6 @@ export interface ReportDetails {
 
 const DETAIL_HEADERS = ['走访日期', '报告提交时间（北京时间）'];
 
-/** `2026-10-15 14:30` in Asia/Shanghai (UTC+8, no daylight saving). */
-export function shanghaiDateTime(iso: string): string {
-  return new Date(new Date(iso).getTime() + 8 * 3600 * 1000).toISOString().slice(0, 16).replace('T', ' ');
-}
-
 /**
  * The export's table: Chinese headers, a row per county, a total row. With `details`, two more
  * columns: the visit date and when the report was filed, Beijing time, as date cells (CSV writes
@@ -132,7 +128,7 @@ export function seasonReportTable(
       const d = details(county.countyId);
       row.push(
         d?.visitDate ? { date: d.visitDate } : '',
-        d?.reportedAt ? { date: shanghaiDateTime(d.reportedAt) } : '',
+        d?.reportedAt ? { date: shanghaiDateTime(new Date(d.reportedAt)) } : '',
       );
     }
     return row;

@@ -1,4 +1,8 @@
 import type { SeasonId } from '#schemas/index';
+import { seasonOfInstant } from '#schemas/shanghai-time';
+
+/** The season (calendar quarter, Shanghai) an instant falls in. */
+export { seasonOfInstant };
 
 const SEASON_PATTERN = /^(\d{4})-Q([1-4])$/;
 
@@ -32,21 +36,6 @@ export function seasonsBetween(earlier: SeasonId, later: SeasonId): number {
 export function previousSeasons(season: SeasonId, count: number): SeasonId[] {
   const ordinal = seasonOrdinal(season);
   return Array.from({ length: count }, (_, index) => seasonFromOrdinal(ordinal - index - 1));
-}
-
-/** The season (calendar quarter) an instant falls in, as seen from `timeZone`. */
-export function seasonOfInstant(date: Date, timeZone = 'Asia/Shanghai'): SeasonId {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    year: 'numeric',
-    month: 'numeric',
-  }).formatToParts(date);
-  const year = Number(parts.find((part) => part.type === 'year')?.value);
-  const month = Number(parts.find((part) => part.type === 'month')?.value);
-  if (!Number.isInteger(year) || !Number.isInteger(month)) {
-    throw new RangeError(`cannot tell the season of ${String(date)}`);
-  }
-  return `${String(year).padStart(4, '0')}-Q${Math.floor((month - 1) / 3) + 1}`;
 }
 
 /** The season the association is in now, by Asia/Shanghai time (the quarterly trigger's clock). */

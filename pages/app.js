@@ -1,4 +1,6 @@
 // The coordinator's first look at a season's plan: reads the same API the CLI and AWS serve.
+import { seasonOfInstant } from './lib/schemas.js';
+
 const THEMES = {
   talent: ['人才引智', 'Talent'],
   industry: ['科技兴业', 'Industry'],
@@ -21,11 +23,6 @@ function applyLang() {
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
   for (const el of document.querySelectorAll('[data-zh]')) el.textContent = el.dataset[lang];
   $('lang').textContent = lang === 'zh' ? 'English' : '中文';
-}
-
-function currentSeason() {
-  const now = new Date(Date.now() + 8 * 3600e3);
-  return `${now.getUTCFullYear()}-Q${Math.floor(now.getUTCMonth() / 3) + 1}`;
 }
 
 async function api(path) {
@@ -85,7 +82,7 @@ $('lang').addEventListener('click', () => {
   applyLang();
 });
 $('access').addEventListener('submit', show);
-$('season').value = currentSeason();
+$('season').value = seasonOfInstant(new Date());
 $('token').value = sessionStorage.getItem('token') ?? '';
 applyLang();
 if ($('token').value) show();

@@ -1,5 +1,7 @@
 // The coordinator's dashboard: the season's plan with each offer's status, the figures per county
 // as a bar chart, the funnel collected → assigned → visited → handled → cooperations, and exports.
+import { seasonOfInstant, shanghaiDateTime } from './lib/schemas.js';
+
 const T = {
   title: ['协调人看板：本季计划与成效', 'Coordinator dashboard: the season’s plan and results'],
   navHome: ['首页', 'Home'],
@@ -63,8 +65,7 @@ const $ = (id) => document.getElementById(id);
 const t = (key, vars = {}) =>
   (T[key]?.[lang === 'zh' ? 0 : 1] ?? key).replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '');
 const pick = (pair) => pair?.[lang === 'zh' ? 0 : 1] ?? '';
-const beijing = (iso) =>
-  new Date(new Date(iso).getTime() + 8 * 3600e3).toISOString().slice(0, 16).replace('T', ' ');
+const beijing = (iso) => shanghaiDateTime(new Date(iso));
 const SVG = 'http://www.w3.org/2000/svg';
 
 function el(tag, props = {}, ...children) {
@@ -280,11 +281,6 @@ async function startRound() {
   }
 }
 
-function currentSeason() {
-  const now = new Date(Date.now() + 8 * 3600e3);
-  return `${now.getUTCFullYear()}-Q${Math.floor(now.getUTCMonth() / 3) + 1}`;
-}
-
 $('lang').addEventListener('click', () => {
   lang = lang === 'zh' ? 'en' : 'zh';
   localStorage.setItem('lang', lang);
@@ -294,7 +290,7 @@ $('access').addEventListener('submit', show);
 $('start').addEventListener('click', startRound);
 $('csv').addEventListener('click', () => download('csv'));
 $('xlsx').addEventListener('click', () => download('xlsx'));
-$('season').value = currentSeason();
+$('season').value = seasonOfInstant(new Date());
 $('token').value = sessionStorage.getItem('token') ?? '';
 applyLang();
 if ($('token').value) show();

@@ -1,6 +1,8 @@
 // The society team's page: offers to accept or decline, confirmed visits with their five questions
 // and needs, and the visit-report form. Drafts stay in this browser; a retried submission carries
 // the same Idempotency-Key, so it never files a second version.
+import { shanghaiDate, shanghaiDateTime } from './lib/schemas.js';
+
 const T = {
   title: ['学会团队：邀请与走访报告', 'Society team: offers and visit reports'],
   navHome: ['首页', 'Home'],
@@ -68,8 +70,7 @@ const t = (key, vars = {}) =>
   (T[key]?.[lang === 'zh' ? 0 : 1] ?? key).replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '');
 const pick = (pair) => pair?.[lang === 'zh' ? 0 : 1] ?? '';
 const nameOf = (n) => n?.[lang] ?? n?.zh ?? '';
-const beijing = (iso) =>
-  iso ? new Date(new Date(iso).getTime() + 8 * 3600e3).toISOString().slice(0, 16).replace('T', ' ') : '';
+const beijing = (iso) => (iso ? shanghaiDateTime(new Date(iso)) : '');
 
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
@@ -239,7 +240,7 @@ function loadDraft(item) {
   const base = item.report?.input;
   return {
     key: crypto.randomUUID(),
-    visitDate: base?.visitDate ?? new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10),
+    visitDate: base?.visitDate ?? shanghaiDate(new Date()),
     answers: { ...Object.fromEntries(Object.keys(THEMES).map((k) => [k, ''])), ...(base?.answers ?? {}) },
     outcomes: Object.fromEntries((base?.outcomes ?? []).map((o) => [o.needId, o.outcome])),
     cooperations: base?.cooperations ?? [],

@@ -14,3 +14,4 @@ export {
   URGENCY_LABELS,
 } from './need-api.ts';
 export { THEMES, URGENCIES } from './primitives.ts';
+export { seasonOfInstant, shanghaiDate, shanghaiDateTime } from './shanghai-time.ts';

@@ -1,5 +1,6 @@
 import { nextSendableTime } from '#domain/quiet-hours';
 import type { County, Society } from '#schemas/index';
+import { shanghaiDateTime } from '#schemas/shanghai-time';
 import type { StoredMessage, TeamOffer } from './teams-store.ts';
 
 /**
@@ -7,12 +8,6 @@ import type { StoredMessage, TeamOffer } from './teams-store.ts';
  * message waits for `notBefore`: quiet hours (22:00–07:00 Asia/Shanghai) push it to 07:00.
  */
 export const REMINDER_LEAD_SECONDS = 2 * 24 * 3600;
-
-/** Beijing time for people: `2026-10-08 09:00`. */
-export function shanghaiTime(iso: string): string {
-  const local = new Date(new Date(iso).getTime() + 8 * 3600 * 1000);
-  return local.toISOString().slice(0, 16).replace('T', ' ');
-}
 
 /** A reminder goes 2 days before the deadline; for offers shorter than 4 days, halfway. */
 export function reminderTime(offeredAt: Date, timeoutSeconds: number): Date {
@@ -49,7 +44,7 @@ export function offerMessage(ctx: Context): StoredMessage {
     reassigned
       ? `原对接学会未能承接，${place(ctx)}本季 ${offer.needIds.length} 项需求改请贵会对接。`
       : `${place(ctx)}本季有 ${offer.needIds.length} 项需求请贵会对接。`,
-    `请在 ${shanghaiTime(deadline.toISOString())}（北京时间）前在团队页面接受或婉拒。`,
+    `请在 ${shanghaiDateTime(deadline)}（北京时间）前在团队页面接受或婉拒。`,
     reassigned
       ? `Reassigned: ${offer.needIds.length} needs of ${offer.countyId}/${offer.townId} now go to your society. Please accept or decline by ${deadline.toISOString()}.`
       : `${offer.needIds.length} needs of ${offer.countyId}/${offer.townId} are offered to your society. Please accept or decline by ${deadline.toISOString()}.`,
@@ -79,9 +74,9 @@ export function reminderMessage(ctx: Context & { timeoutSeconds: number }): Stor
     season: offer.season,
     channel: 'team',
     to: recipient(offer, society),
-    subject: `【提醒】${place(ctx)} 的邀请将于 ${shanghaiTime(deadline.toISOString())} 截止`,
+    subject: `【提醒】${place(ctx)} 的邀请将于 ${shanghaiDateTime(deadline)} 截止`,
     body: [
-      `${place(ctx)}的邀请尚未答复，将于 ${shanghaiTime(deadline.toISOString())}（北京时间）截止，逾期将改派其他学会。`,
+      `${place(ctx)}的邀请尚未答复，将于 ${shanghaiDateTime(deadline)}（北京时间）截止，逾期将改派其他学会。`,
       `Reminder: the offer for ${offer.countyId}/${offer.townId} closes at ${deadline.toISOString()}; without an answer its needs move to another society.`,
     ].join('\n'),
     createdAt: now.toISOString(),
