@@ -26,7 +26,7 @@ const runtime = await bootEmbeddedRuntime();
 const { seedIfEmpty } = await import('../local/seed.ts');
 await seedIfEmpty(loadDataDir(DEMO_DATA_DIR));
 const { documents, tableName } = await import('../functions/commons/clients.ts');
-const { needItem } = await import('../functions/commons/store.ts');
+const { needItem } = await import('../functions/commons/store/needs.ts');
 const { newNeed, keyedNeedId } = await import('../domain/needs.ts');
 const { QueryCommand, BatchGetCommand, BatchWriteCommand } = await import('@aws-sdk/lib-dynamodb');
 const { startHttpServer } = await import('../local/http-server.ts');

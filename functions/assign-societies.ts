@@ -1,6 +1,9 @@
+import { inParallel } from '#commons/concurrency';
 import { roundStep } from '#commons/round-step';
-import { inParallel, listSocieties, saveDraftAssignment, seasonDrafts, seasonItems } from '#commons/store';
+import { listSocieties } from '#commons/store/catalog';
+import { seasonCapacityUsed } from '#commons/store/offers';
 import { getSeasonOverrides } from '#commons/store/overrides';
+import { saveDraftAssignment, seasonDrafts } from '#commons/store/rounds';
 import { explainPlan } from '#domain/explain';
 import { assignVisits, type FramedChoice } from '#domain/plan-steps';
 import { SeasonOnly } from '#schemas/index';
@@ -14,10 +17,10 @@ const WRITE_CONCURRENCY = 16;
  * whatever the size of the round.
  */
 export const handler = roundStep('AssignSocieties', SeasonOnly, async ({ season }) => {
-  const [drafts, societies, { capacityUsed }, overrides] = await Promise.all([
+  const [drafts, societies, capacityUsed, overrides] = await Promise.all([
     seasonDrafts(season),
     listSocieties(),
-    seasonItems(season),
+    seasonCapacityUsed(season),
     getSeasonOverrides(season),
   ]);
   const framed = drafts.map(

@@ -1,7 +1,9 @@
 import { NotFoundError } from '#commons/errors';
 import { roundStep } from '#commons/round-step';
-import { getCounty, historyOfCounty, openNeedsOfCounty } from '#commons/store';
+import { getCounty } from '#commons/store/catalog';
+import { openNeedsOfCounty } from '#commons/store/needs';
 import { getSeasonOverrides } from '#commons/store/overrides';
+import { historyOfCounty } from '#commons/store/rounds';
 import { chooseVisit, TOWNS_SHOWN } from '#domain/plan-steps';
 import { ChooseTownInput, type ChosenTown } from '#schemas/index';
 

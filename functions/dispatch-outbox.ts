@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { logger } from '#commons/logger';
 import { type DeliveryPort, dispatchDue } from '#commons/outbox-dispatch';
-import type { StoredMessage } from '#commons/teams-store';
+import type { StoredMessage } from '#commons/store/outbox';
 
 const WEBHOOK_TIMEOUT_MS = 5000;
 

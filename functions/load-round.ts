@@ -1,7 +1,8 @@
 import { optionalIntEnv } from '#commons/config';
 import { InvalidInputError } from '#commons/errors';
 import { roundStep } from '#commons/round-step';
-import { getRound, listCounties } from '#commons/store';
+import { listCounties } from '#commons/store/catalog';
+import { getRound } from '#commons/store/rounds';
 import { countiesToVisit } from '#domain/plan-steps';
 import { seasonOfInstant } from '#domain/season';
 import { type LoadedRound, RoundExecutionInput } from '#schemas/index';

@@ -1,17 +1,12 @@
-import { visitId } from '#commons/keys';
+import { inParallel } from '#commons/concurrency';
 import { logger } from '#commons/logger';
 import { roundStep } from '#commons/round-step';
-import {
-  appendVisitLog,
-  createOffer,
-  inParallel,
-  listSocieties,
-  markRoundPlanned,
-  putVisitIfAbsent,
-  seasonDrafts,
-  startRound,
-} from '#commons/store';
+import { listSocieties } from '#commons/store/catalog';
+import { createOffer } from '#commons/store/offers';
+import { markRoundPlanned, putVisitIfAbsent, seasonDrafts, startRound } from '#commons/store/rounds';
+import { appendVisitLog } from '#commons/store/visit-log';
 import { SeasonOnly } from '#schemas/index';
+import { visitId } from '#schemas/keys';
 
 const BY = 'round-state-machine';
 const WRITE_CONCURRENCY = 16;

@@ -1,8 +1,16 @@
 import { NotFoundError } from '#commons/errors';
 import { alertTexts } from '#commons/messages';
 import { roundStep } from '#commons/round-step';
-import { appendVisitLog, getCounty, listSocieties, seasonItems } from '#commons/store';
-import { getTeamOffer, needsByIds, reassignOffer, type TeamOffer } from '#commons/teams-store';
+import { getCounty, listSocieties } from '#commons/store/catalog';
+import { needsByIds } from '#commons/store/needs';
+import {
+  getTeamOffer,
+  reassignOffer,
+  seasonCapacityUsed,
+  seasonOffers,
+  type TeamOffer,
+} from '#commons/store/offers';
+import { appendVisitLog } from '#commons/store/visit-log';
 import { nextSendableTime } from '#domain/quiet-hours';
 import { rankSuccessors } from '#domain/reassignment';
 import { MAX_OFFER_TRIES, type Reassignment, ReassignNeedsInput } from '#schemas/index';
@@ -23,8 +31,7 @@ export const handler = roundStep(
     const offer = await getTeamOffer(offerId);
     if (!offer) throw new NotFoundError(`offer "${offerId}" does not exist`);
     const attempt = offer.attempt ?? 1;
-    const items = await seasonItems(season);
-    const offers = items.offers as TeamOffer[];
+    const [offers, capacityUsed] = await Promise.all([seasonOffers(season), seasonCapacityUsed(season)]);
 
     const existing = offers.find((o) => o.replaces === offer.id);
     if (existing) return successor(offer, existing);
@@ -48,7 +55,7 @@ export const handler = roundStep(
     const societies = await listSocieties();
     const capacity = new Map(societies.map((s) => [s.id, s.capacityPerSeason]));
     const onVisit = new Set(offers.filter((o) => o.countyId === offer.countyId).map((o) => o.societyId));
-    const candidates = rankSuccessors({ needs, societies, capacityUsed: items.capacityUsed, onVisit });
+    const candidates = rankSuccessors({ needs, societies, capacityUsed, onVisit });
 
     for (const candidate of candidates) {
       const at = new Date().toISOString();

@@ -1,7 +1,7 @@
-import { findOffer } from '#commons/offers';
+import { findOffer } from '#commons/offer-answers';
 import { roundStep } from '#commons/round-step';
-import { appendVisitLog, settleOffer } from '#commons/store';
-import { getTeamOffer, type TeamOffer } from '#commons/teams-store';
+import { getTeamOffer, settleOffer, type TeamOffer } from '#commons/store/offers';
+import { appendVisitLog } from '#commons/store/visit-log';
 import { RecordAnswerInput } from '#schemas/index';
 
 const LOG_KIND = { accepted: 'accepted', declined: 'declined', expired: 'timed-out' } as const;

@@ -1,15 +1,10 @@
 import { offerMessage, reminderMessage } from '#commons/messages';
-import { answerOffer, completeWaitingTask, findOffer } from '#commons/offers';
+import { answerOffer, completeWaitingTask, findOffer } from '#commons/offer-answers';
 import { roundStep } from '#commons/round-step';
-import {
-  appendVisitLog,
-  attachTaskToken,
-  enqueueMessage,
-  getCounty,
-  getSociety,
-  type OutboxMessage,
-} from '#commons/store';
-import { setOfferDeadline } from '#commons/teams-store';
+import { getCounty, getSociety } from '#commons/store/catalog';
+import { attachTaskToken, setOfferDeadline } from '#commons/store/offers';
+import { enqueueMessage, type OutboxMessage } from '#commons/store/outbox';
+import { appendVisitLog } from '#commons/store/visit-log';
 import { SendOfferInput } from '#schemas/index';
 
 /**

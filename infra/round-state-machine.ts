@@ -6,6 +6,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { keyFormats } from '#schemas/keys';
 import type { RoundFunctionId } from '../functions/registry.ts';
 import { nagArnParts } from './cdk-nag-ids.ts';
 
@@ -160,10 +161,10 @@ export class RoundStateMachine extends Construct {
       table: props.table,
       item: {
         pk: tasks.DynamoAttributeValue.fromString(
-          sfn.JsonPath.format('SEASON#{}', sfn.JsonPath.stringAt('$.season')),
+          sfn.JsonPath.format(keyFormats.roundFailure.pk, sfn.JsonPath.stringAt('$.season')),
         ),
         sk: tasks.DynamoAttributeValue.fromString(
-          sfn.JsonPath.format('LOG#failed#{}', sfn.JsonPath.stringAt('$$.Execution.Name')),
+          sfn.JsonPath.format(keyFormats.roundFailure.sk, sfn.JsonPath.stringAt('$$.Execution.Name')),
         ),
         kind: tasks.DynamoAttributeValue.fromString('failed'),
         season: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$.season')),
@@ -204,10 +205,10 @@ export class RoundStateMachine extends Construct {
       table: props.table,
       item: {
         pk: tasks.DynamoAttributeValue.fromString(
-          sfn.JsonPath.format('SEASON#{}', sfn.JsonPath.stringAt('$.season')),
+          sfn.JsonPath.format(keyFormats.draft.pk, sfn.JsonPath.stringAt('$.season')),
         ),
         sk: tasks.DynamoAttributeValue.fromString(
-          sfn.JsonPath.format('DRAFT#{}', sfn.JsonPath.stringAt('$.countyId')),
+          sfn.JsonPath.format(keyFormats.draft.sk, sfn.JsonPath.stringAt('$.countyId')),
         ),
         type: tasks.DynamoAttributeValue.fromString('draft'),
         visit: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$'))),

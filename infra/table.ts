@@ -3,10 +3,11 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { TABLE_KEYS } from '#schemas/keys';
 
 /*
- * One table for the whole product. Every read is a key lookup or a Query; nothing Scans
- * (the grants below do not even allow dynamodb:Scan).
+ * One table for the whole product; its keys are built by schemas/keys.ts only. Every read is a key
+ * lookup or a Query; nothing Scans (the grants below do not even allow dynamodb:Scan).
  *
  * | entity                          | pk                  | sk                             | gsi1pk                    | gsi1sk                         |
  * |---------------------------------|---------------------|--------------------------------|---------------------------|--------------------------------|
@@ -45,13 +46,8 @@ import { Construct } from 'constructs';
  * Items with `expiresAt` (epoch seconds) are removed by TTL (e.g. delivered outbox messages).
  */
 
-/** Key attribute names, shared with the code that writes items. */
-export const TABLE_KEYS = {
-  partitionKey: 'pk',
-  sortKey: 'sk',
-  gsi1: { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-  ttlAttribute: 'expiresAt',
-} as const;
+/** Key attribute names, shared with the code that writes items (schemas/keys.ts spells every key). */
+export { TABLE_KEYS };
 
 /** Item reads a function may do: key lookups and Queries, never Scan. */
 export const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;

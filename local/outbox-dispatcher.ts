@@ -1,4 +1,4 @@
-import type { StoredMessage } from '#commons/teams-store';
+import type { StoredMessage } from '#commons/store/outbox';
 
 /**
  * The outbox's sender on one machine: every few seconds, the due messages (see

@@ -5,7 +5,7 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { dynamodb } from '#commons/clients';
-import { enqueueMessage, type OutboxMessage } from '#commons/store';
+import { enqueueMessage, type OutboxMessage } from '#commons/store/outbox';
 import { API_FUNCTIONS, ROUND_FUNCTIONS } from '../functions/registry.ts';
 import { QUIET_HOURS_WAIT_STATES } from '../infra/round-state-machine.ts';
 import { FUNCTION_ID_METADATA } from '../infra/rounds-function.ts';

@@ -1,5 +1,6 @@
-import { getRound, hasCatalog, listCounties, listSocieties, writeCatalog } from '#commons/store';
+import { hasCatalog, listCounties, listSocieties, writeCatalog } from '#commons/store/catalog';
 import { getSeasonOverrides, putSeasonOverrides } from '#commons/store/overrides';
+import { getRound } from '#commons/store/rounds';
 import { checkOverrideReferences } from '#domain/references';
 import type { DataSet, Overrides, SeasonId } from '#schemas/index';
 import { DataDirError } from './data-dir.ts';

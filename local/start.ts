@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     running = running.then(async () => {
       const { seasonOfInstant } = await import('#domain/season');
       const season = input.season ?? seasonOfInstant(new Date(input.scheduledTime as string));
-      const { getRound } = await import('#commons/store');
+      const { getRound } = await import('#commons/store/rounds');
       const round = await getRound(season);
       if (round?.status === 'completed') {
         out(`${season} 轮次已完成，不再重复运行。/ the ${season} round is complete; not run again.`);

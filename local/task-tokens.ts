@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents, tableName } from '#commons/clients';
-import { keys } from '#commons/keys';
 import type { TaskTokenPort } from '#commons/task-tokens';
+import { keys } from '#schemas/keys';
 
 /**
  * `.waitForTaskToken` for the embedded runtime. A token is an item in the table, as Step Functions

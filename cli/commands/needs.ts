@@ -85,8 +85,8 @@ export async function importNeedsCsv(
   if (parsed.issue) return fail([parsed.issue]);
 
   const [{ listCounties }, { putNeedIfAbsent }, { newNeed }] = await Promise.all([
-    import('#commons/store'),
-    import('#commons/needs-store'),
+    import('#commons/store/catalog'),
+    import('#commons/store/needs'),
     import('#domain/needs'),
   ]);
   const counties = await listCounties();

@@ -125,8 +125,8 @@ export async function printStoredPlan(
   out: (line: string) => void,
 ): Promise<void> {
   const [{ storedPlan }, { listCounties, listSocieties }] = await Promise.all([
-    import('#commons/stored-plan'),
-    import('#commons/store'),
+    import('#commons/store/rounds'),
+    import('#commons/store/catalog'),
   ]);
   const [plan, counties, societies] = await Promise.all([
     storedPlan(season),

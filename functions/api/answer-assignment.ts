@@ -1,8 +1,9 @@
 import { ForbiddenError, NotFoundError } from '#commons/errors';
 import { apiHandler, json } from '#commons/http';
-import { answerOffer } from '#commons/offers';
+import { answerOffer } from '#commons/offer-answers';
+import { getTeamOffer } from '#commons/store/offers';
+import { settleMessage } from '#commons/store/outbox';
 import { actorOf, jsonBodyOf, teamSocietyOf } from '#commons/teams-http';
-import { getTeamOffer, settleMessage } from '#commons/teams-store';
 import { AcceptBody, DeclineBody } from '#schemas/index';
 
 /**

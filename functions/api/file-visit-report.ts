@@ -1,10 +1,12 @@
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '#commons/errors';
 import { apiHandler, json } from '#commons/http';
-import { parseVisitId } from '#commons/keys';
-import { getOffer } from '#commons/store';
+import { needsByIds } from '#commons/store/needs';
+import { getOffer } from '#commons/store/offers';
+import { getVisit } from '#commons/store/rounds';
+import { NeedChangedMeanwhile, saveReport } from '#commons/store/visit-log';
 import { actorOf, header, jsonBodyOf, teamSocietyOf } from '#commons/teams-http';
-import { getVisit, NeedChangedMeanwhile, needsByIds, saveReport } from '#commons/teams-store';
 import { VisitReportInput } from '#schemas/index';
+import { parseVisitId } from '#schemas/keys';
 
 const SUBMISSION_KEY = /^[A-Za-z0-9_-]{8,128}$/;
 

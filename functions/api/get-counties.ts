@@ -1,5 +1,5 @@
 import { apiHandler, json } from '#commons/http';
-import { listCounties } from '#commons/store';
+import { listCounties } from '#commons/store/catalog';
 
 /** GET /counties — the counties and their towns, for the liaisons' form. Any signed-in role. */
 export const handler = apiHandler(async () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ForbiddenError, NotFoundError } from '#commons/errors';
 import { apiHandler, json, requireRole } from '#commons/http';
-import { storedPlan } from '#commons/stored-plan';
+import { storedPlan } from '#commons/store/rounds';
 import { parseInput } from '#commons/validation';
 import { SeasonId } from '#schemas/index';
 

@@ -1,8 +1,9 @@
 import { ForbiddenError, NotFoundError } from '#commons/errors';
 import { apiHandler, json } from '#commons/http';
-import { parseVisitId } from '#commons/keys';
-import { getOffer, visitLog } from '#commons/store';
-import { getVisit, reportVersions } from '#commons/teams-store';
+import { getOffer } from '#commons/store/offers';
+import { getVisit } from '#commons/store/rounds';
+import { reportVersions, visitLog } from '#commons/store/visit-log';
+import { parseVisitId } from '#schemas/keys';
 
 /**
  * GET /visits/{id}/log — the append-only log of a visit: planned, offered, accepted, declined,

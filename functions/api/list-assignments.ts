@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import { apiHandler, json } from '#commons/http';
-import { listCounties } from '#commons/store';
+import { listCounties } from '#commons/store/catalog';
+import { needsByIds } from '#commons/store/needs';
+import { offersOfSociety } from '#commons/store/offers';
+import { seasonOutbox } from '#commons/store/outbox';
+import { getVisit } from '#commons/store/rounds';
+import { latestReport } from '#commons/store/visit-log';
 import { teamSocietyOf } from '#commons/teams-http';
-import { getVisit, latestReport, needsByIds, offersOfSociety, seasonOutbox } from '#commons/teams-store';
 import { parseInput } from '#commons/validation';
 import { SeasonId } from '#schemas/index';
 

@@ -1,7 +1,8 @@
 import { nextSendableTime } from '#domain/quiet-hours';
 import type { County, Society } from '#schemas/index';
 import { shanghaiDateTime } from '#schemas/shanghai-time';
-import type { StoredMessage, TeamOffer } from './teams-store.ts';
+import type { TeamOffer } from './store/offers.ts';
+import type { StoredMessage } from './store/outbox.ts';
 
 /**
  * The texts of the notifications (Chinese first, then English) and when each may go out. Every

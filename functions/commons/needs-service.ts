@@ -24,8 +24,10 @@ import {
   Slug,
   WithdrawInput,
 } from '#schemas/index';
+import { needIndexPrefix } from '#schemas/keys';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from './errors.ts';
 import { parseBilingual } from './json-body.ts';
+import { listCounties } from './store/catalog.ts';
 import {
   changeOpenNeed,
   createNeedOnce,
@@ -34,8 +36,7 @@ import {
   putNeedIfAbsent,
   readNeed,
   readNeedPage,
-} from './needs-store.ts';
-import { listCounties } from './store.ts';
+} from './store/needs.ts';
 
 /*
  * What the needs endpoints do, over the store: access per county, validation in Chinese and
@@ -219,11 +220,10 @@ export async function listNeeds(actor: Actor, rawQuery: unknown): Promise<NeedPa
       : actor.role === 'liaison'
         ? [actor.county as string]
         : [...(await countiesById()).keys()].sort();
-  const town = query.townId ? `${query.townId}#` : '';
   const prefixes: (string | undefined)[] = query.status
-    ? [`${query.status}#${town}`]
+    ? [needIndexPrefix(query.status, query.townId)]
     : query.townId
-      ? NEED_STATUSES.map((status) => `${status}#${town}`)
+      ? NEED_STATUSES.map((status) => needIndexPrefix(status, query.townId))
       : [undefined];
   const segments: NeedSegment[] = counties.flatMap((countyId) =>
     prefixes.map((prefix) => ({ countyId, ...(prefix ? { prefix } : {}) })),

@@ -1,5 +1,6 @@
 import { seasonFromOrdinal, seasonOfInstant, seasonOrdinal } from '#domain/season';
-import { getTeamOffer, type StoredMessage, seasonOutbox, settleMessage } from './teams-store.ts';
+import { getTeamOffer } from './store/offers.ts';
+import { type StoredMessage, seasonOutbox, settleMessage } from './store/outbox.ts';
 
 /**
  * The outbox's sender, shared by the `DispatchOutbox` Lambda (AWS, every 10 minutes) and the
@@ -57,7 +58,7 @@ export async function dispatchDue(
 async function requeue(season: string, id: string, error: string): Promise<void> {
   const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
   const { documents, tableName } = await import('./clients.ts');
-  const { keys } = await import('./keys.ts');
+  const { keys } = await import('#schemas/keys');
   await documents.send(
     new UpdateCommand({
       TableName: tableName,

@@ -1,6 +1,6 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { RoundExecutionInput } from '#schemas/index';
-import { roundLog } from './store.ts';
+import { roundLog } from './store/visit-log.ts';
 
 /**
  * Starts the round's state machine. In AWS this is Step Functions' StartExecution on

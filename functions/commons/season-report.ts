@@ -1,12 +1,14 @@
 import { type SeasonReport, seasonReport, seasonReportCsv, seasonReportTable } from '#domain/season-report';
 import { xlsxWorkbook } from '#domain/xlsx';
 import type { VisitReport } from '#schemas/index';
-import { listCounties, seasonItems } from './store.ts';
-import { latestReport } from './teams-store.ts';
+import { listCounties } from './store/catalog.ts';
+import { seasonOffers } from './store/offers.ts';
+import { seasonVisits } from './store/rounds.ts';
+import { latestReport } from './store/visit-log.ts';
 
 /** The season's visits and offers, with the latest version of each visit's report. */
 async function seasonData(season: string) {
-  const { visits, offers } = await seasonItems(season);
+  const [visits, offers] = await Promise.all([seasonVisits(season), seasonOffers(season)]);
   const reports = (await Promise.all(visits.map((v) => latestReport(v.id)))).filter(
     (r): r is VisitReport => r !== undefined,
   );

@@ -4,22 +4,23 @@ import { loadDataDir } from '../../local/data-dir.ts';
 import type { EventLog } from '../../local/round-runner.ts';
 import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
 import { DEMO_DATA_DIR } from '../../local/session.ts';
+import { loadStore, type Store } from '../support/store.ts';
 
 // The synthesized state machine from infra/, run by aws-local-stepfunctions on DynamoDB Local,
 // with the demo data. Handler modules load after the runtime sets their environment.
 let runtime: EmbeddedRuntime;
-let store: typeof import('../../functions/commons/store.ts');
-let offers: typeof import('../../functions/commons/offers.ts');
-let storedPlan: typeof import('../../functions/commons/stored-plan.ts').storedPlan;
+let store: Store;
+let offers: typeof import('../../functions/commons/offer-answers.ts');
+let storedPlan: Store['storedPlan'];
 const demo = loadDataDir(DEMO_DATA_DIR);
 
 beforeAll(async () => {
   runtime = await bootEmbeddedRuntime();
   const { seedIfEmpty } = await import('../../local/seed.ts');
   await seedIfEmpty(demo);
-  store = await import('../../functions/commons/store.ts');
-  offers = await import('../../functions/commons/offers.ts');
-  ({ storedPlan } = await import('../../functions/commons/stored-plan.ts'));
+  store = await loadStore();
+  offers = await import('../../functions/commons/offer-answers.ts');
+  ({ storedPlan } = store);
 });
 
 afterAll(async () => {

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unassignedNeedIdsOf } from '../../domain/reassignment.ts';
 import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
 import type { County, Society, StoredNeed, Theme } from '../../schemas/index.ts';
+import { loadStore, type Store } from '../support/store.ts';
 
 /** Each season runs one interleaving per planned offer, all four at once. */
 const INTERLEAVINGS = Number(process.env.INTERLEAVINGS ?? 1000);
@@ -54,16 +55,16 @@ const PLANNED: [string, string, string[]][] = [
 ];
 
 let runtime: EmbeddedRuntime;
-let store: typeof import('../../functions/commons/store.ts');
-let offers: typeof import('../../functions/commons/offers.ts');
+let store: Store;
+let offers: typeof import('../../functions/commons/offer-answers.ts');
 type Step = (event: unknown, context: Context) => Promise<unknown>;
 let recordAnswer: Step;
 let findNextSociety: Step;
 
 beforeAll(async () => {
   runtime = await bootEmbeddedRuntime();
-  store = await import('../../functions/commons/store.ts');
-  offers = await import('../../functions/commons/offers.ts');
+  store = await loadStore();
+  offers = await import('../../functions/commons/offer-answers.ts');
   recordAnswer = (await import('../../functions/record-answer.ts')).handler as Step;
   findNextSociety = (await import('../../functions/reassign-needs.ts')).handler as Step;
   await store.writeCatalog({ counties, societies, needs, visits: [] });

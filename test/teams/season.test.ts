@@ -16,6 +16,7 @@ import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.t
 import { DEMO_DATA_DIR } from '../../local/session.ts';
 import { type LocalClaims, signLocalToken } from '../../local/tokens.ts';
 import { THEMES } from '../../schemas/primitives.ts';
+import { loadStore, type Store } from '../support/store.ts';
 
 // Read by LoadRound when the runner first loads it: offers here wait 6 s, not 7 days.
 process.env.OFFER_TIMEOUT_SECONDS = '6';
@@ -25,14 +26,14 @@ const demo = loadDataDir(DEMO_DATA_DIR);
 let runtime: EmbeddedRuntime;
 let server: HttpServer;
 let dataDir: string;
-let store: typeof import('../../functions/commons/store.ts');
+let store: Store;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'teams-season-'));
   runtime = await bootEmbeddedRuntime();
   const { seedIfEmpty } = await import('../../local/seed.ts');
   await seedIfEmpty(demo);
-  store = await import('../../functions/commons/store.ts');
+  store = await loadStore();
   const { startHttpServer } = await import('../../local/http-server.ts');
   server = await startHttpServer({ port: 0, dataDir });
 });
@@ -575,7 +576,7 @@ describe('a whole season through HTTP', () => {
   });
 
   it('queues offers, reminders and reassignment notices; reminders of answered offers are dropped when due', async () => {
-    const { seasonOutbox } = await import('../../functions/commons/teams-store.ts');
+    const { seasonOutbox } = store;
     const { startOutboxDispatcher } = await import('../../local/outbox-dispatcher.ts');
     const lines: string[] = [];
     const dispatcher = startOutboxDispatcher({ out: (l) => lines.push(l), intervalMs: 3_600_000 });
@@ -646,7 +647,7 @@ describe('a whole season through HTTP', () => {
 
     expect(result).toMatchObject({ sent: 1, failed: 1 });
     expect(received).toEqual([{ msgtype: 'text', text: { content: '【测试】邀请\n请答复' } }]);
-    const { seasonOutbox } = await import('../../functions/commons/teams-store.ts');
+    const { seasonOutbox } = store;
     const outbox = new Map((await seasonOutbox(season)).map((m) => [m.id, m as Json]));
     expect(outbox.get('hook#offered')).toMatchObject({ status: 'sent' });
     expect(outbox.get('mail#offered')).toMatchObject({

@@ -14,21 +14,22 @@ import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.t
 import { DEMO_DATA_DIR } from '../../local/session.ts';
 import { signLocalToken } from '../../local/tokens.ts';
 import { launchChromium } from '../support/browser.ts';
+import { loadStore, type Store } from '../support/store.ts';
 
 const SEASON = '2027-Q1';
 let runtime: EmbeddedRuntime;
 let server: HttpServer;
 let browser: Browser;
 let dataDir: string;
-let store: typeof import('../../functions/commons/store.ts');
-let offers: Awaited<ReturnType<typeof import('../../functions/commons/store.ts')['seasonItems']>>['offers'];
+let store: Store;
+let offers: Awaited<ReturnType<Store['seasonItems']>>['offers'];
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'team-page-'));
   runtime = await bootEmbeddedRuntime();
   const { seedIfEmpty } = await import('../../local/seed.ts');
   await seedIfEmpty(loadDataDir(DEMO_DATA_DIR));
-  store = await import('../../functions/commons/store.ts');
+  store = await loadStore();
   const { startHttpServer } = await import('../../local/http-server.ts');
   server = await startHttpServer({ port: 0, dataDir });
   // The round runs in the background; its offers wait (10 minutes) for the teams.
@@ -136,7 +137,7 @@ describe('the team page', () => {
     await again.getByRole('button', { name: '提交报告' }).click();
     await page.locator('#status', { hasText: '此前已提交（第 1 版）' }).waitFor();
 
-    const { reportVersions } = await import('../../functions/commons/teams-store.ts');
+    const { reportVersions } = await import('../../functions/commons/store/visit-log.ts');
     const versions = await reportVersions(offer.visitId);
     expect(versions).toHaveLength(1);
     expect(versions[0]).toMatchObject({

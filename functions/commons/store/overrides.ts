@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Overrides, type SeasonId } from '#schemas/index';
+import { keys } from '#schemas/keys';
 import { documents, tableName } from '../clients.ts';
-import { keys } from '../keys.ts';
 
 /**
  * A season's coordinator overrides (pins, exclusions, town locks): one item per season, in the

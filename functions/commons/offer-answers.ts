@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError, OFFER_DECLINED } from './errors.ts';
 import { logger } from './logger.ts';
-import { getOfferById, type OfferRecord, recordDecision } from './store.ts';
+import { getOfferById, type OfferRecord, recordDecision } from './store/offers.ts';
 import { taskTokens } from './task-tokens.ts';
 
 export async function findOffer(id: string): Promise<OfferRecord> {

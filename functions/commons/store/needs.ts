@@ -1,37 +1,72 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { NeedStatus, NeedView, StoredNeed } from '#schemas/index';
-import { documents, tableName } from './clients.ts';
-import { isConditionFailure } from './items.ts';
-import { keys } from './keys.ts';
-import { needItem } from './store.ts';
+import { keys, needIdOfIndexKey, needIndexPrefix, ranges } from '#schemas/keys';
+import { documents, tableName } from '../clients.ts';
+import { entityOf, type Item, isConditionFailure, queryRange, rangeQuery } from './table.ts';
 
 /*
- * Needs on the single table (see infra/table.ts): `NEED#<id>` items indexed on gsi1 by
- * `COUNTY#<c>#NEEDS` / `<status>#<townId>#<needId>`. A need created with an Idempotency-Key carries
- * the hash of the request that created it (`requestHash`, never shown).
- * Every read is a GetItem or a Query on gsi1; every write is conditional.
+ * Needs: `NEED#<id>` items indexed on gsi1 by county, status and town (schemas/keys.ts). A need
+ * created with an Idempotency-Key carries the hash of the request that created it (`requestHash`,
+ * never shown). Every read is a GetItem, a BatchGetItem or a Query on gsi1; every write is conditional.
  */
 
-type Item = Record<string, unknown>;
-
-/** Keys and bookkeeping that are not part of the need as the API shows it. */
-const INTERNAL = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'type', 'requestHash']);
-
-export function needOf(item: Item): NeedView {
-  const out: Item = {};
-  for (const [key, value] of Object.entries(item)) if (!INTERNAL.has(key)) out[key] = value;
-  return out as NeedView;
+export function needItem(need: StoredNeed): Item {
+  return {
+    ...keys.need(need.id),
+    ...keys.needIndex(need.countyId, need.status, need.townId, need.id),
+    type: 'need',
+    ...need,
+  };
 }
 
-/** gsi1 partition of a county's needs. */
-const countyIndex = (countyId: string) => keys.needIndex(countyId, 'open', '-', '-').gsi1pk;
+export function needOf(item: Item): NeedView {
+  return entityOf<NeedView>(item);
+}
+
+export async function openNeedsOfCounty(countyId: string): Promise<StoredNeed[]> {
+  const items = await queryRange(ranges.countyNeeds(countyId, needIndexPrefix('open')));
+  return items.map((item) => entityOf<StoredNeed>(item));
+}
+
+export async function getNeed(needId: string): Promise<StoredNeed | undefined> {
+  const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: keys.need(needId) }));
+  return Item ? entityOf<StoredNeed>(Item) : undefined;
+}
+
+/** Needs by id (BatchGetItem, 100 at a time); missing ones are left out. */
+export async function needsByIds(ids: readonly string[]): Promise<StoredNeed[]> {
+  const unique = [...new Set(ids)];
+  const found: StoredNeed[] = [];
+  for (let i = 0; i < unique.length; i += 100) {
+    let request: Record<string, { Keys: Item[] }> | undefined = {
+      [tableName]: { Keys: unique.slice(i, i + 100).map((id) => keys.need(id)) },
+    };
+    for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+      if (attempt > 8) throw new Error('DynamoDB kept returning unprocessed keys');
+      const result = await documents.send(new BatchGetCommand({ RequestItems: request }));
+      found.push(
+        ...((result.Responses?.[tableName] ?? []) as Item[]).map((item) => entityOf<StoredNeed>(item)),
+      );
+      request = result.UnprocessedKeys as typeof request;
+      if (request && Object.keys(request).length > 0)
+        await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+    }
+  }
+  const order = new Map(unique.map((id, index) => [id, index]));
+  return found.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+}
 
 /** A need by id, read strongly consistent (a retry right after a write must see it). */
 export async function readNeed(needId: string): Promise<NeedView | undefined> {
+  const Item = await readItem(needId);
+  return Item ? needOf(Item) : undefined;
+}
+
+async function readItem(needId: string): Promise<Item | undefined> {
   const { Item } = await documents.send(
     new GetCommand({ TableName: tableName, Key: keys.need(needId), ConsistentRead: true }),
   );
-  return Item ? needOf(Item) : undefined;
+  return Item;
 }
 
 /** Writes a new need unless its id exists. Returns whether it was written. */
@@ -82,13 +117,6 @@ export async function createNeedOnce(need: StoredNeed, requestHash: string): Pro
       ? { kind: 'replayed', need: needOf(existing) }
       : { kind: 'key-reused' };
   }
-}
-
-async function readItem(needId: string): Promise<Item | undefined> {
-  const { Item } = await documents.send(
-    new GetCommand({ TableName: tableName, Key: keys.need(needId), ConsistentRead: true }),
-  );
-  return Item;
 }
 
 // ---- changes while open -------------------------------------------------------------------------
@@ -163,7 +191,7 @@ export async function changeOpenNeed(needId: string, change: NeedChange): Promis
 /** One Query of a list: a county's needs, optionally those whose index key starts with `prefix`. */
 export interface NeedSegment {
   countyId: string;
-  /** `open#`, `open#<townId>#`… */
+  /** `open#`, `open#<townId>#`… (needIndexPrefix) */
   prefix?: string;
 }
 
@@ -202,14 +230,11 @@ export async function readNeedPage(request: NeedPageRequest): Promise<NeedPageRe
     if (items.length >= limit || queries >= (request.maxQueries ?? 10))
       return { items, next: { segment, after } };
     const { countyId, prefix } = segments[segment]!;
-    const gsi1pk = countyIndex(countyId);
     const remaining = limit - items.length;
     const page = await documents.send(
       new QueryCommand({
         TableName: tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: prefix ? 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)' : 'gsi1pk = :pk',
-        ExpressionAttributeValues: prefix ? { ':pk': gsi1pk, ':prefix': prefix } : { ':pk': gsi1pk },
+        ...rangeQuery(ranges.countyNeeds(countyId, prefix)),
         Limit: request.accept ? Math.max(remaining, QUERY_BATCH_WITH_FILTER) : remaining,
         ...(after ? { ExclusiveStartKey: startKey(countyId, after) } : {}),
       }),
@@ -243,8 +268,11 @@ export async function readNeedPage(request: NeedPageRequest): Promise<NeedPageRe
   return { items };
 }
 
-/** gsi1 ExclusiveStartKey from an index sort key `<status>#<townId>#<needId>`. */
+/** gsi1 ExclusiveStartKey from a need's index sort key. */
 function startKey(countyId: string, gsi1sk: string): Item {
-  const needId = gsi1sk.slice(gsi1sk.lastIndexOf('#') + 1);
-  return { ...keys.need(needId), gsi1pk: countyIndex(countyId), gsi1sk };
+  return {
+    ...keys.need(needIdOfIndexKey(gsi1sk)),
+    gsi1pk: keys.needIndex(countyId, '-', '-', '-').gsi1pk,
+    gsi1sk,
+  };
 }

@@ -1,0 +1,336 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { keys, offerId, parseOfferId, ranges, visitId } from '#schemas/keys';
+import { documents, tableName } from '../clients.ts';
+import { cancellationCodes, entityOf, isConditionFailure, queryRange } from './table.ts';
+
+/** Offers of a season (one per visit and society) and each society's capacity used in it. */
+
+export interface OfferRecord {
+  id: string;
+  season: string;
+  visitId: string;
+  countyId: string;
+  townId: string;
+  societyId: string;
+  needIds: string[];
+  status: 'offered' | 'accepted' | 'declined' | 'expired' | 'reassigned';
+  createdAt: string;
+  offeredAt?: string;
+  taskToken?: string;
+  decision?: 'accept' | 'decline';
+  decidedBy?: string;
+  reason?: string;
+  answeredAt?: string;
+  /** 1 for a planned offer, 2 and 3 for the societies its needs moved to (rule 6). */
+  attempt?: number;
+  /** The offer whose needs this one took over. */
+  replaces?: string;
+  /** The offer that took over this one's needs (status `reassigned`). */
+  reassignedTo?: string;
+  /** How a reassigned offer ended: `declined` or `expired`. */
+  endedAs?: 'declined' | 'expired';
+  /** When the waiting task times out. */
+  deadline?: string;
+}
+
+/** An offer with what reassignment adds to it (the fields live on OfferRecord). */
+export type TeamOffer = OfferRecord;
+
+type OfferKey = Pick<OfferRecord, 'season' | 'countyId' | 'societyId'>;
+
+export async function getOffer(
+  season: string,
+  countyId: string,
+  societyId: string,
+): Promise<OfferRecord | undefined> {
+  const { Item } = await documents.send(
+    new GetCommand({ TableName: tableName, Key: keys.offer(season, countyId, societyId) }),
+  );
+  return Item ? entityOf<OfferRecord>(Item) : undefined;
+}
+
+/** An offer by its id (`<season>.<countyId>.<societyId>`); undefined for a malformed id. */
+export async function getOfferById(id: string): Promise<OfferRecord | undefined> {
+  const parts = parseOfferId(id);
+  return parts && getOffer(parts.season, parts.countyId, parts.societyId);
+}
+
+export async function getTeamOffer(id: string): Promise<TeamOffer | undefined> {
+  return getOfferById(id);
+}
+
+/** A season's offers (one Query). */
+export async function seasonOffers(season: string): Promise<OfferRecord[]> {
+  const items = await queryRange(ranges.seasonOffers(season));
+  return items.map((item) => entityOf<OfferRecord>(item));
+}
+
+/** How many offers each society holds in a season (its capacity used), by society id. */
+export async function seasonCapacityUsed(season: string): Promise<Record<string, number>> {
+  const items = await queryRange(ranges.seasonCapacity(season));
+  const used: Record<string, number> = {};
+  for (const item of items) used[item.societyId as string] = Number(item.used ?? 0);
+  return used;
+}
+
+/** A society's offers, newest season first: Query gsi1 (optionally one season). */
+export async function offersOfSociety(societyId: string, season?: string): Promise<TeamOffer[]> {
+  const items = await queryRange(ranges.societyOffers(societyId, season), { ScanIndexForward: false });
+  return items.filter((item) => item.type === 'offer').map((item) => entityOf<TeamOffer>(item));
+}
+
+// ---- new offers ----------------------------------------------------------------------------------
+
+/**
+ * The two writes that make an offer: the offer item (only if absent) and one unit of the society's
+ * capacity (never past `capacityPerSeason`). Transactions add them to whatever else must hold.
+ */
+export function newOfferWrites(
+  offer: Omit<OfferRecord, 'id' | 'visitId' | 'status'> & Record<string, unknown>,
+  capacityPerSeason: number,
+) {
+  return [
+    {
+      Put: {
+        TableName: tableName,
+        Item: {
+          ...keys.offer(offer.season, offer.countyId, offer.societyId),
+          ...keys.offerIndex(offer.season, offer.countyId, offer.societyId),
+          type: 'offer',
+          ...offer,
+          id: offerId(offer.season, offer.countyId, offer.societyId),
+          visitId: visitId(offer.season, offer.countyId),
+          status: 'offered',
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    {
+      Update: {
+        TableName: tableName,
+        Key: keys.capacity(offer.season, offer.societyId),
+        UpdateExpression: 'SET #type = :type, societyId = :society ADD used :one',
+        ConditionExpression: 'attribute_not_exists(used) OR used < :max',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: {
+          ':type': 'capacity',
+          ':society': offer.societyId,
+          ':one': 1,
+          ':max': capacityPerSeason,
+        },
+      },
+    },
+  ];
+}
+
+/**
+ * Creates an offer and takes one unit of the society's capacity in one transaction,
+ * so a retried or concurrent write can neither duplicate the offer nor exceed the capacity.
+ * Returns 'created', 'exists' or 'full'.
+ */
+export async function createOffer(
+  offer: Omit<OfferRecord, 'id' | 'visitId' | 'status'>,
+  capacityPerSeason: number,
+): Promise<'created' | 'exists' | 'full'> {
+  // Offers of one society written side by side contend for its capacity item: try again shortly.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await createOfferOnce(offer, capacityPerSeason);
+    } catch (error) {
+      const conflict =
+        error instanceof TransactionCanceledException &&
+        (error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
+      if (!conflict || attempt >= 8) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt * Math.random()));
+    }
+  }
+}
+
+async function createOfferOnce(
+  offer: Omit<OfferRecord, 'id' | 'visitId' | 'status'>,
+  capacityPerSeason: number,
+): Promise<'created' | 'exists' | 'full'> {
+  try {
+    await documents.send(
+      new TransactWriteCommand({ TransactItems: newOfferWrites(offer, capacityPerSeason) }),
+    );
+    return 'created';
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) {
+      const [offerReason, capacityReason] = error.CancellationReasons ?? [];
+      if (offerReason?.Code === 'ConditionalCheckFailed') return 'exists';
+      if (capacityReason?.Code === 'ConditionalCheckFailed') return 'full';
+    }
+    throw error;
+  }
+}
+
+/**
+ * Moves a refused offer's needs to another society in one transaction: the new offer, one unit of
+ * the society's capacity (never past `capacityPerSeason`), and the old offer marked `reassigned`.
+ * 'exists': that society has an offer on this visit already; 'full': no capacity left;
+ * 'stale': the old offer is no longer declined or expired (reassigned already, or answered late).
+ */
+export async function reassignOffer(
+  old: TeamOffer,
+  successor: { societyId: string; needIds: string[] },
+  capacityPerSeason: number,
+  at: string,
+): Promise<'created' | 'exists' | 'full' | 'stale'> {
+  const id = offerId(old.season, old.countyId, successor.societyId);
+  try {
+    await documents.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          ...newOfferWrites(
+            {
+              season: old.season,
+              countyId: old.countyId,
+              townId: old.townId,
+              societyId: successor.societyId,
+              needIds: successor.needIds,
+              createdAt: at,
+              attempt: (old.attempt ?? 1) + 1,
+              replaces: old.id,
+            },
+            capacityPerSeason,
+          ),
+          {
+            Update: {
+              TableName: tableName,
+              Key: keys.offer(old.season, old.countyId, old.societyId),
+              UpdateExpression:
+                'SET #status = :reassigned, reassignedTo = :to, endedAs = #status, reassignedAt = :at',
+              ConditionExpression: '#status IN (:declined, :expired)',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':reassigned': 'reassigned',
+                ':to': id,
+                ':at': at,
+                ':declined': 'declined',
+                ':expired': 'expired',
+              },
+            },
+          },
+        ],
+      }),
+    );
+    return 'created';
+  } catch (error) {
+    const codes = cancellationCodes(error);
+    if (!codes) throw error;
+    if (codes[2] === 'ConditionalCheckFailed') return 'stale';
+    if (codes[0] === 'ConditionalCheckFailed') return 'exists';
+    if (codes[1] === 'ConditionalCheckFailed') return 'full';
+    throw error;
+  }
+}
+
+// ---- an offer's life -----------------------------------------------------------------------------
+
+/** Stores the waiting task's token on the offer (a re-run of the round replaces a stale one). */
+export async function attachTaskToken(offer: OfferRecord, taskToken: string, at: string): Promise<void> {
+  await documents.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: keys.offer(offer.season, offer.countyId, offer.societyId),
+      UpdateExpression: 'SET taskToken = :token, offeredAt = if_not_exists(offeredAt, :at)',
+      ExpressionAttributeValues: { ':token': taskToken, ':at': at },
+    }),
+  );
+}
+
+/** Remembers until when the offer's waiting task waits (shown to the team). */
+export async function setOfferDeadline(offer: OfferKey, deadline: string) {
+  await documents.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: keys.offer(offer.season, offer.countyId, offer.societyId),
+      UpdateExpression: 'SET deadline = :deadline',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':deadline': deadline },
+    }),
+  );
+}
+
+/**
+ * Records a team's decision once: the first answer wins, a second is refused (false).
+ * The offer's status changes later, when the state machine records the outcome.
+ */
+export async function recordDecision(
+  offer: OfferKey,
+  decision: 'accept' | 'decline',
+  by: string,
+  at: string,
+  reason?: string,
+): Promise<boolean> {
+  try {
+    await documents.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.offer(offer.season, offer.countyId, offer.societyId),
+        UpdateExpression: 'SET decision = :decision, decidedBy = :by, answeredAt = :at, reason = :reason',
+        ConditionExpression: 'attribute_exists(pk) AND #status = :offered AND attribute_not_exists(decision)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':decision': decision,
+          ':by': by,
+          ':at': at,
+          ':reason': reason ?? null,
+          ':offered': 'offered',
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Moves an offer out of `offered` once. A declined or expired offer gives its capacity back.
+ * Returns false when the offer had already left `offered` (a retried step).
+ */
+export async function settleOffer(
+  offer: OfferKey,
+  status: 'accepted' | 'declined' | 'expired',
+  at: string,
+): Promise<boolean> {
+  const update = {
+    TableName: tableName,
+    Key: keys.offer(offer.season, offer.countyId, offer.societyId),
+    UpdateExpression: 'SET #status = :status, settledAt = :at',
+    ConditionExpression: '#status = :offered',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':status': status, ':at': at, ':offered': 'offered' },
+  };
+  try {
+    if (status === 'accepted') {
+      await documents.send(new UpdateCommand(update));
+    } else {
+      await documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Update: update },
+            {
+              Update: {
+                TableName: tableName,
+                Key: keys.capacity(offer.season, offer.societyId),
+                UpdateExpression: 'ADD used :minusOne',
+                ConditionExpression: 'used > :zero',
+                ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+              },
+            },
+          ],
+        }),
+      );
+    }
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return false;
+    throw error;
+  }
+}

@@ -1,0 +1,180 @@
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { StoredNeed, VisitLogEntry, VisitReport, VisitReportInput } from '#schemas/index';
+import { keys, ranges } from '#schemas/keys';
+import { documents, tableName } from '../clients.ts';
+import { cancellationCodes, entityOf, type Item, putIfAbsent, queryRange, rangeQuery } from './table.ts';
+
+/** A visit's append-only log and its report versions, and a season's round log. */
+
+/** Appends to a visit's log once per `entry.key`. */
+export async function appendVisitLog(entry: VisitLogEntry): Promise<boolean> {
+  return putIfAbsent({ ...keys.visitLog(entry.visitId, entry.key), type: 'log', ...entry });
+}
+
+export async function visitLog(visitIdValue: string): Promise<VisitLogEntry[]> {
+  const items = await queryRange(ranges.visitLog(visitIdValue));
+  return items
+    .map((item) => entityOf<VisitLogEntry>(item))
+    .sort((a, b) => a.at.localeCompare(b.at) || a.key.localeCompare(b.key));
+}
+
+export async function roundLog(season: string): Promise<Item[]> {
+  return queryRange(ranges.roundLog(season));
+}
+
+// ---- visit reports -----------------------------------------------------------------------------
+
+const pad = (version: number) => String(version).padStart(6, '0');
+
+export async function latestReport(visitIdValue: string): Promise<VisitReport | undefined> {
+  const { Items } = await documents.send(
+    new QueryCommand({
+      TableName: tableName,
+      ...rangeQuery(ranges.visitReports(visitIdValue)),
+      ScanIndexForward: false,
+      Limit: 1,
+    }),
+  );
+  const item = Items?.[0];
+  return item ? entityOf<VisitReport>(item as Item) : undefined;
+}
+
+export async function reportVersions(visitIdValue: string): Promise<VisitReport[]> {
+  const items = await queryRange(ranges.visitReports(visitIdValue));
+  return items.map((item) => entityOf<VisitReport>(item));
+}
+
+export interface SaveReportInput {
+  visit: { id: string; season: string; countyId: string; townId: string };
+  report: VisitReportInput;
+  societyId: string;
+  by: string;
+  /** The client's retry key (Idempotency-Key): the same key never files a second version. */
+  submissionKey?: string;
+  /** The visit's needs with their current status; outcomes set `resolved` or back to `open`. */
+  needs: readonly StoredNeed[];
+}
+
+export type SaveReportResult = { version: number; replayed: boolean; report: VisitReport };
+
+export class NeedChangedMeanwhile extends Error {}
+
+/**
+ * Files a new version of a visit's report in one transaction: the version, its retry key, the log
+ * entry (`reported` for the first, `edited` after), and the needs' status — `resolved` leaves the
+ * open list (gsi1sk `resolved#…`), anything else keeps or puts the need back in `open`.
+ */
+export async function saveReport(input: SaveReportInput): Promise<SaveReportResult> {
+  for (let round = 0; round < 8; round++) {
+    if (input.submissionKey) {
+      const replay = await submission(input.visit.id, input.submissionKey);
+      if (replay) return replay;
+    }
+    const latest = await latestReport(input.visit.id);
+    const version = (latest?.version ?? 0) + 1;
+    const at = new Date().toISOString();
+    const report: VisitReport = {
+      ...input.report,
+      visitId: input.visit.id,
+      season: input.visit.season as VisitReport['season'],
+      countyId: input.visit.countyId,
+      version,
+      societyId: input.societyId,
+      reportedBy: input.by,
+      reportedAt: at,
+    };
+    const outcome = new Map(input.report.outcomes.map((o) => [o.needId, o.outcome]));
+    const changes = input.needs.filter((need) => need.status === 'open' || need.status === 'resolved');
+    const log: VisitLogEntry = {
+      visitId: input.visit.id,
+      key: `report#${pad(version)}`,
+      kind: version === 1 ? 'reported' : 'edited',
+      at,
+      by: input.by,
+      detail: {
+        societyId: input.societyId,
+        version,
+        resolved: input.report.outcomes.filter((o) => o.outcome === 'resolved').length,
+        cooperations: input.report.cooperations.length,
+      },
+    };
+    const items = [
+      {
+        Put: {
+          TableName: tableName,
+          Item: { ...keys.report(input.visit.id, version), type: 'visit-report', ...report },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: tableName,
+          Item: { ...keys.visitLog(input.visit.id, log.key), type: 'log', ...log },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ...(input.submissionKey
+        ? [
+            {
+              Put: {
+                TableName: tableName,
+                Item: {
+                  ...keys.submission(input.visit.id, input.submissionKey),
+                  type: 'report-submission',
+                  version,
+                  at,
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ]
+        : []),
+      ...changes.map((need) => {
+        const resolved = outcome.get(need.id) === 'resolved';
+        return {
+          Update: {
+            TableName: tableName,
+            Key: keys.need(need.id),
+            UpdateExpression: resolved
+              ? 'SET #status = :status, gsi1sk = :gsi1sk, resolvedIn = :visit, resolvedAt = :at'
+              : 'SET #status = :status, gsi1sk = :gsi1sk REMOVE resolvedIn, resolvedAt',
+            ConditionExpression: 'attribute_exists(pk) AND #status = :current',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':status': resolved ? 'resolved' : 'open',
+              ':gsi1sk': keys.needIndex(need.countyId, resolved ? 'resolved' : 'open', need.townId, need.id)
+                .gsi1sk,
+              ':current': need.status,
+              ...(resolved ? { ':visit': input.visit.id, ':at': at } : {}),
+            },
+          },
+        };
+      }),
+    ];
+    if (items.length > 100) throw new Error('a visit report may touch at most 97 needs');
+    try {
+      await documents.send(new TransactWriteCommand({ TransactItems: items }));
+      return { version, replayed: false, report };
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (!codes) throw error;
+      const needFailed = codes.slice(input.submissionKey ? 3 : 2).some((c) => c === 'ConditionalCheckFailed');
+      if (needFailed) throw new NeedChangedMeanwhile('a need of this visit changed meanwhile');
+      if (codes.some((c) => c === 'ConditionalCheckFailed' || c === 'TransactionConflict')) continue;
+      throw error;
+    }
+  }
+  throw new Error('could not file the report: too many concurrent versions');
+}
+
+async function submission(visitIdValue: string, key: string): Promise<SaveReportResult | undefined> {
+  const { Item } = await documents.send(
+    new GetCommand({ TableName: tableName, Key: keys.submission(visitIdValue, key) }),
+  );
+  if (!Item) return undefined;
+  const { Item: reportItem } = await documents.send(
+    new GetCommand({ TableName: tableName, Key: keys.report(visitIdValue, Number(Item.version)) }),
+  );
+  if (!reportItem) return undefined;
+  return { version: Number(Item.version), replayed: true, report: entityOf<VisitReport>(reportItem as Item) };
+}

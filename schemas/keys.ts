@@ -1,0 +1,185 @@
+/*
+ * The key layout of the single table: every key, key prefix, index name and id format is spelled
+ * here and nowhere else (a test greps the source tree). infra/table.ts builds the table from
+ * TABLE_KEYS and lists the access patterns; functions/commons/store/ reads and writes through
+ * `keys` and `ranges`; the state machine writes its two items with `keyFormats`.
+ */
+
+/** Attribute and index names of the table. */
+export const TABLE_KEYS = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  gsi1: { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  ttlAttribute: 'expiresAt',
+} as const;
+
+export const GSI1 = TABLE_KEYS.gsi1.indexName;
+
+const CATALOG = 'CATALOG';
+const PREFIX = {
+  county: 'COUNTY#',
+  society: 'SOCIETY#',
+  need: 'NEED#',
+  visited: 'VISITED#',
+  season: 'SEASON#',
+  visit: 'VISIT#',
+  draft: 'DRAFT#',
+  offer: 'OFFER#',
+  capacity: 'CAPACITY#',
+  log: 'LOG#',
+  outbox: 'OUTBOX#',
+  taskToken: 'TASKTOKEN#',
+  report: 'REPORT#',
+  submission: 'SUBMISSION#',
+} as const;
+
+const countyNeedsPartition = (countyId: string) => `${PREFIX.county}${countyId}#NEEDS`;
+const seasonPartition = (season: string) => `${PREFIX.season}${season}`;
+const visitPartition = (visitId: string) => `${PREFIX.visit}${visitId}`;
+/** Report versions sort as text: `REPORT#000001`. */
+const reportVersion = (version: number) => String(version).padStart(6, '0');
+
+/** A need's gsi1 sort key: `<status>#<townId>#<needId>`. */
+function needIndexSortKey(status: string, townId: string, needId: string): string {
+  return `${status}#${townId}#${needId}`;
+}
+
+export const keys = {
+  county: (countyId: string) => ({ pk: CATALOG, sk: `${PREFIX.county}${countyId}` }),
+  society: (societyId: string) => ({ pk: CATALOG, sk: `${PREFIX.society}${societyId}` }),
+  need: (needId: string) => ({ pk: `${PREFIX.need}${needId}`, sk: 'NEED' }),
+  needIndex: (countyId: string, status: string, townId: string, needId: string) => ({
+    gsi1pk: countyNeedsPartition(countyId),
+    gsi1sk: needIndexSortKey(status, townId, needId),
+  }),
+  visited: (countyId: string, season: string) => ({
+    pk: `${PREFIX.county}${countyId}`,
+    sk: `${PREFIX.visited}${season}`,
+  }),
+  round: (season: string) => ({ pk: seasonPartition(season), sk: 'ROUND' }),
+  visit: (season: string, countyId: string) => ({
+    pk: seasonPartition(season),
+    sk: `${PREFIX.visit}${countyId}`,
+  }),
+  draft: (season: string, countyId: string) => ({
+    pk: seasonPartition(season),
+    sk: `${PREFIX.draft}${countyId}`,
+  }),
+  seasonOverrides: (season: string) => ({ pk: seasonPartition(season), sk: 'OVERRIDES' }),
+  offer: (season: string, countyId: string, societyId: string) => ({
+    pk: seasonPartition(season),
+    sk: `${PREFIX.offer}${countyId}#${societyId}`,
+  }),
+  offerIndex: (season: string, countyId: string, societyId: string) => ({
+    gsi1pk: `${PREFIX.society}${societyId}`,
+    gsi1sk: `${season}#${countyId}`,
+  }),
+  capacity: (season: string, societyId: string) => ({
+    pk: seasonPartition(season),
+    sk: `${PREFIX.capacity}${societyId}`,
+  }),
+  visitLog: (visitId: string, key: string) => ({ pk: visitPartition(visitId), sk: `${PREFIX.log}${key}` }),
+  roundLog: (season: string, key: string) => ({ pk: seasonPartition(season), sk: `${PREFIX.log}${key}` }),
+  report: (visitId: string, version: number) => ({
+    pk: visitPartition(visitId),
+    sk: `${PREFIX.report}${reportVersion(version)}`,
+  }),
+  submission: (visitId: string, key: string) => ({
+    pk: visitPartition(visitId),
+    sk: `${PREFIX.submission}${key}`,
+  }),
+  outbox: (season: string, messageId: string) => ({ pk: `${PREFIX.outbox}${season}`, sk: messageId }),
+  taskToken: (token: string) => ({ pk: `${PREFIX.taskToken}${token}`, sk: 'TOKEN' }),
+};
+
+/** A key's attributes as a string map (what `keys.*` return). */
+export type TableKey = { pk: string; sk: string };
+
+/** What one Query reads: a partition (of the table or of gsi1) and, optionally, a sort-key prefix. */
+export interface KeyRange {
+  index?: typeof GSI1;
+  pk: string;
+  skPrefix?: string;
+}
+
+export const ranges = {
+  /** The whole catalog (counties and societies). */
+  catalog: (): KeyRange => ({ pk: CATALOG }),
+  counties: (): KeyRange => ({ pk: CATALOG, skPrefix: PREFIX.county }),
+  societies: (): KeyRange => ({ pk: CATALOG, skPrefix: PREFIX.society }),
+  countyHistory: (countyId: string): KeyRange => ({
+    pk: `${PREFIX.county}${countyId}`,
+    skPrefix: PREFIX.visited,
+  }),
+  /** A county's needs on gsi1, optionally from one status (and town) on: `needIndexPrefix`. */
+  countyNeeds: (countyId: string, skPrefix?: string): KeyRange => ({
+    index: GSI1,
+    pk: countyNeedsPartition(countyId),
+    ...(skPrefix ? { skPrefix } : {}),
+  }),
+  seasonVisits: (season: string): KeyRange => ({ pk: seasonPartition(season), skPrefix: PREFIX.visit }),
+  seasonDrafts: (season: string): KeyRange => ({ pk: seasonPartition(season), skPrefix: PREFIX.draft }),
+  seasonOffers: (season: string): KeyRange => ({ pk: seasonPartition(season), skPrefix: PREFIX.offer }),
+  seasonCapacity: (season: string): KeyRange => ({
+    pk: seasonPartition(season),
+    skPrefix: PREFIX.capacity,
+  }),
+  roundLog: (season: string): KeyRange => ({ pk: seasonPartition(season), skPrefix: PREFIX.log }),
+  /** A society's offers on gsi1, optionally of one season. */
+  societyOffers: (societyId: string, season?: string): KeyRange => ({
+    index: GSI1,
+    pk: `${PREFIX.society}${societyId}`,
+    ...(season ? { skPrefix: `${season}#` } : {}),
+  }),
+  visitLog: (visitId: string): KeyRange => ({ pk: visitPartition(visitId), skPrefix: PREFIX.log }),
+  visitReports: (visitId: string): KeyRange => ({ pk: visitPartition(visitId), skPrefix: PREFIX.report }),
+  outbox: (season: string): KeyRange => ({ pk: `${PREFIX.outbox}${season}` }),
+};
+
+/** The gsi1 sort-key prefix of a county's needs in one status, optionally in one town. */
+export function needIndexPrefix(status: string, townId?: string): string {
+  return townId ? `${status}#${townId}#` : `${status}#`;
+}
+
+/** The need id at the end of a need's gsi1 sort key. */
+export function needIdOfIndexKey(gsi1sk: string): string {
+  return gsi1sk.slice(gsi1sk.lastIndexOf('#') + 1);
+}
+
+/**
+ * The keys of the two items the state machine writes itself, with Step Functions' `{}` placeholders
+ * for States.Format: the county's draft visit (SaveDraftVisit) and the round's failure entry.
+ */
+export const keyFormats = {
+  /** `{}`: the season, then the county. */
+  draft: keys.draft('{}', '{}'),
+  /** `{}`: the season, then the execution's name. */
+  roundFailure: keys.roundLog('{}', 'failed#{}'),
+};
+
+// ---- ids of the API ---------------------------------------------------------------------------------
+
+/** A visit is one county's visit in one season: `2026-Q4.chunan`. Dots never occur in slugs. */
+export function visitId(season: string, countyId: string): string {
+  return `${season}.${countyId}`;
+}
+
+export function offerId(season: string, countyId: string, societyId: string): string {
+  return `${season}.${countyId}.${societyId}`;
+}
+
+export function parseOfferId(
+  id: string,
+): { season: string; countyId: string; societyId: string } | undefined {
+  const parts = id.split('.');
+  if (parts.length !== 3 || parts.some((p) => p === '')) return undefined;
+  const [season, countyId, societyId] = parts as [string, string, string];
+  return { season, countyId, societyId };
+}
+
+export function parseVisitId(id: string): { season: string; countyId: string } | undefined {
+  const parts = id.split('.');
+  if (parts.length !== 2 || parts.some((p) => p === '')) return undefined;
+  const [season, countyId] = parts as [string, string];
+  return { season, countyId };
+}

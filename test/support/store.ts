@@ -1,0 +1,33 @@
+/**
+ * Every store module in one object, for tests that read what a round wrote. Imported after the
+ * embedded runtime is up, like the handlers.
+ */
+export async function loadStore() {
+  const [catalog, needs, rounds, offers, visitLog, outbox] = await Promise.all([
+    import('../../functions/commons/store/catalog.ts'),
+    import('../../functions/commons/store/needs.ts'),
+    import('../../functions/commons/store/rounds.ts'),
+    import('../../functions/commons/store/offers.ts'),
+    import('../../functions/commons/store/visit-log.ts'),
+    import('../../functions/commons/store/outbox.ts'),
+  ]);
+  return {
+    ...catalog,
+    ...needs,
+    ...rounds,
+    ...offers,
+    ...visitLog,
+    ...outbox,
+    /** A season's visits, offers and capacity used, read as the round's steps read them. */
+    async seasonItems(season: string) {
+      const [visits, offerList, capacityUsed] = await Promise.all([
+        rounds.seasonVisits(season),
+        offers.seasonOffers(season),
+        offers.seasonCapacityUsed(season),
+      ]);
+      return { visits, offers: offerList, capacityUsed };
+    },
+  };
+}
+
+export type Store = Awaited<ReturnType<typeof loadStore>>;
