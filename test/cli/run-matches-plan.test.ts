@@ -83,7 +83,7 @@ describe('rounds run --data DIR with overrides.json', () => {
     expect(societies).toContain('lao-keji');
 
     runtime = await (await import('../../local/runtime.ts')).bootEmbeddedRuntime({ dataDir });
-    const { storedPlan } = await import('../../functions/commons/stored-plan.ts');
+    const { storedPlan } = await import('../../functions/commons/store/rounds.ts');
     const stored = await storedPlan(SEASON);
     expect(stored?.visits.flatMap((v) => v.assignments).every((a) => a.status === 'accepted')).toBe(true);
     expect(byCounty(stored?.visits ?? [])).toEqual(byCounty(planned.visits));
