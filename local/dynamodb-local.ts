@@ -6,31 +6,61 @@
  * Modes
  * - `DYNAMODB_ENDPOINT` set: checked with ListTables and used as is (owned=false).
  * - `inMemory: true`: `-inMemory -sharedDb`, one JVM per call (tests).
- * - `dataDir`: `-dbPath <dataDir>/dynamodb -sharedDb`. Several processes may share
- *   one DATA_DIR: the process that starts the JVM writes
- *   `<dataDir>/dynamodb/endpoint.json` `{ pid, port, startedAt }` once it answers,
- *   and later callers attach to it (owned=false) instead of starting a second JVM
- *   on the same files. Starting is serialised by `<dataDir>/dynamodb/start.lock`.
- *   Stale files (dead pid, pid reused by another program) are replaced.
+ * - `dataDir`: `-dbPath <dataDir>/dynamodb`. Several processes may share one DATA_DIR:
+ *   the process that starts the JVM (its owner) writes `<dataDir>/dynamodb/endpoint.json`
+ *   `{ pid, ownerPid, port, startedAt }` once it answers, and later callers attach to it
+ *   (owned=false) instead of starting a second JVM on the same files. Starting is
+ *   serialised by `<dataDir>/dynamodb/start.lock`. Stale files (dead pid, pid reused by
+ *   another program) are replaced; a JVM whose owner is gone is stopped first.
  *
- * Network: DynamoDB Local 1.25.1 has no option to choose the listen address
- * (`-help` lists only -port, -inMemory, -dbPath, -sharedDb, -cors,
- * -delayTransientStatuses, -disableTelemetry, -optimizeDbBeforeStartup, -version;
- * its Jetty server is built with `new Server(port)`), so it listens on all
- * interfaces. We always talk to it through 127.0.0.1.
+ * Private to its DATA_DIR
+ * - Loopback only: the jar has no listen-address option (`-help` lists -port, -inMemory,
+ *   -dbPath, -sharedDb, -cors, -delayTransientStatuses, -disableTelemetry,
+ *   -optimizeDbBeforeStartup, -version; its Jetty server is `new Server(port)`, every
+ *   interface), so the JVM runs `DynamoDbLocalLauncher.java`, which sets 127.0.0.1 on
+ *   that connector before it starts.
+ * - A secret access key per DATA_DIR (`<dataDir>/dynamodb/access-key.json`, mode 600):
+ *   without `-sharedDb` DynamoDB Local keeps one database file per access key id and
+ *   region (`<accessKeyId>_local.db`), so a client with any other credentials finds an
+ *   empty database of its own. Processes attaching to the instance read the same file.
+ * - Files under DATA_DIR are 600 and folders 700 (the JVM runs with umask 077).
+ *
+ * Dies with its owner: the JVM's stdin is a pipe from the owner, and the launcher stops
+ * the server when it closes — which the kernel does however the owner ends (SIGKILL too).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { constants as fsConstants, readFileSync, unlinkSync } from 'node:fs';
-import { access, mkdir, open, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import {
+  access,
+  chmod,
+  mkdir,
+  mkdtemp,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 
-export interface DynamoDbLocal {
+/** What a client needs to reach one database: DynamoDB Local keeps one per access key id and region. */
+export interface DatabaseAccess {
   /** e.g. `http://127.0.0.1:45123` */
   endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+}
+
+export interface DynamoDbLocal extends DatabaseAccess {
   /** true when this call started the JVM and `stop()` will end it. */
   owned: boolean;
   /** Stops the JVM if owned; otherwise does nothing. Safe to call twice. */
@@ -79,12 +109,22 @@ const ENDPOINT_FILE = 'endpoint.json';
 const LOCK_FILE = 'start.lock';
 const STALE_LOCK_MS = 120_000;
 
-export function localClientConfig(endpoint: string): {
-  endpoint: string;
-  region: string;
-  credentials: { accessKeyId: string; secretAccessKey: string };
-} {
-  return { endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+const ACCESS_KEY_FILE = 'access-key.json';
+const SHARED_DB_FILE = 'shared-local-instance.db';
+const LOCAL_REGION = 'local';
+/** For the shared in-memory database of tests and for DYNAMODB_ENDPOINT, as before. */
+const SHARED_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/**
+ * The client configuration for a database: a handle (its own credentials), or an endpoint
+ * (the shared credentials: in-memory databases and DYNAMODB_ENDPOINT).
+ */
+export function localClientConfig(database: string | DatabaseAccess): DatabaseAccess {
+  if (typeof database !== 'string') {
+    const { endpoint, region, credentials } = database;
+    return { endpoint, region, credentials: { ...credentials } };
+  }
+  return { endpoint: database, region: LOCAL_REGION, credentials: { ...SHARED_CREDENTIALS } };
 }
 
 /** Where the DynamoDB Local jar and its native libraries live. */
@@ -110,9 +150,10 @@ export async function startDynamoDbLocal(opts: StartDynamoDbLocalOptions = {}): 
       log,
       port: opts.port,
       dbPath: undefined,
+      credentials: SHARED_CREDENTIALS,
       readyTimeoutMs: opts.readyTimeoutMs,
     });
-    return ownedHandle(jvm, undefined);
+    return ownedHandle(jvm, undefined, localClientConfig(jvm.endpoint));
   }
   if (!opts.dataDir) {
     throw new DynamoDbLocalError(
@@ -146,7 +187,7 @@ async function attachExternal(raw: string, log: (line: string) => void): Promise
     );
   }
   log(`使用 DYNAMODB_ENDPOINT / using DYNAMODB_ENDPOINT: ${endpoint}`);
-  return { endpoint, owned: false, stop: async () => {} };
+  return { ...localClientConfig(endpoint), owned: false, stop: async () => {} };
 }
 
 // ---------------------------------------------------------------------------
@@ -154,6 +195,8 @@ async function attachExternal(raw: string, log: (line: string) => void): Promise
 
 interface EndpointInfo {
   pid: number;
+  /** The process that started the JVM; absent in files written before owners were recorded. */
+  ownerPid?: number;
   port: number;
   startedAt: string;
 }
@@ -165,9 +208,12 @@ async function startPersistent(
   log: (line: string) => void,
 ): Promise<DynamoDbLocal> {
   const dbDir = path.join(dataDir, 'dynamodb');
-  await mkdir(dbDir, { recursive: true });
+  await makePrivateDir(dataDir);
+  await makePrivateDir(dbDir);
+  await tightenDataDir(dataDir);
   const endpointFile = path.join(dbDir, ENDPOINT_FILE);
   const lockFile = path.join(dbDir, LOCK_FILE);
+  const credentials = await dataDirCredentials(dbDir);
   // Look for Java before anything else so a missing Java is reported even when
   // nothing else is wrong; attaching to a running instance does not need it, though.
   let java: string | undefined;
@@ -181,38 +227,45 @@ async function startPersistent(
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 30_000) + 30_000;
   let waitedForLock = false;
   for (;;) {
-    const running = await checkRunning(endpointFile, dbDir);
-    if (running.kind === 'live') return attached(running.info, log);
+    const running = await checkRunning(endpointFile, dbDir, credentials);
+    if (running.kind === 'live') return attached(running.info, credentials, log);
     if (running.kind === 'hung') throw hungError(running.info, endpointFile);
 
     if (await tryLock(lockFile)) {
       try {
         // Someone may have finished starting between our check and the lock.
-        const again = await checkRunning(endpointFile, dbDir);
-        if (again.kind === 'live') return attached(again.info, log);
+        const again = await checkRunning(endpointFile, dbDir, credentials);
+        if (again.kind === 'live') return attached(again.info, credentials, log);
         if (again.kind === 'hung') throw hungError(again.info, endpointFile);
-        if (again.kind === 'stale') {
-          log(
-            `清理过期的 ${ENDPOINT_FILE}（进程 ${again.info.pid} 已结束或不是本目录的数据库）/ removing stale ${endpointFile}`,
-          );
+        if (again.kind === 'orphan') await stopOrphan(again.info, log);
+        if (again.kind === 'stale' || again.kind === 'orphan') {
+          if (again.kind === 'stale') {
+            log(
+              `清理过期的 ${ENDPOINT_FILE}（进程 ${again.info.pid} 已结束或不是本目录的数据库）/ ` +
+                `removing stale ${endpointFile} (pid ${again.info.pid} is gone or not this directory's database)`,
+            );
+          }
           await rm(endpointFile, { force: true });
         }
         if (!java) throw javaError;
+        await adoptSharedDatabase(dbDir, credentials, log);
         const jvm = await launch({
           java,
           env,
           log,
           port: opts.port,
           dbPath: dbDir,
+          credentials,
           readyTimeoutMs: opts.readyTimeoutMs,
         });
         const info: EndpointInfo = {
           pid: jvm.child.pid ?? 0,
+          ownerPid: process.pid,
           port: jvm.port,
           startedAt: new Date().toISOString(),
         };
         await writeFileAtomic(endpointFile, `${JSON.stringify(info, null, 2)}\n`);
-        return ownedHandle(jvm, endpointFile);
+        return ownedHandle(jvm, endpointFile, { endpoint: jvm.endpoint, region: LOCAL_REGION, credentials });
       } finally {
         await rm(lockFile, { force: true });
       }
@@ -236,28 +289,144 @@ async function startPersistent(
   }
 }
 
+type Credentials = DatabaseAccess['credentials'];
+
+/**
+ * This DATA_DIR's access key, created on first use. Only its id matters to DynamoDB Local
+ * (it names the database file); the secret is there because the SDK signs with one.
+ */
+async function dataDirCredentials(dbDir: string): Promise<Credentials> {
+  const file = path.join(dbDir, ACCESS_KEY_FILE);
+  const fresh: Credentials = {
+    // DynamoDB Local accepts letters and digits in an access key id.
+    accessKeyId: `MR${randomBytes(16).toString('hex').toUpperCase()}`,
+    secretAccessKey: randomBytes(30).toString('base64url'),
+  };
+  try {
+    await writeFile(file, `${JSON.stringify(fresh, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  // Written by another process a moment ago: its content may not be there yet.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const stored = JSON.parse(await readFile(file, 'utf8')) as Partial<Credentials>;
+      if (
+        typeof stored.accessKeyId === 'string' &&
+        /^[A-Za-z0-9]{16,128}$/.test(stored.accessKeyId) &&
+        typeof stored.secretAccessKey === 'string' &&
+        stored.secretAccessKey.length > 0
+      ) {
+        return { accessKeyId: stored.accessKeyId, secretAccessKey: stored.secretAccessKey };
+      }
+    } catch {
+      // half-written or garbage: retried below, then reported
+    }
+    if (attempt >= 10) {
+      throw new DynamoDbLocalError(
+        `数据库访问密钥文件 ${file} 无法读取或内容无效。请恢复该文件；如果数据库是新的，可删除它后重试。\n` +
+          `The database access key file ${file} is unreadable or invalid. Restore it; if the database is new, delete it and retry.`,
+      );
+    }
+    await sleep(100);
+  }
+}
+
+/**
+ * A DATA_DIR written while the database was shared (`-sharedDb`) has its data in
+ * `shared-local-instance.db`: it becomes this DATA_DIR's private database file, once.
+ */
+async function adoptSharedDatabase(dbDir: string, credentials: Credentials, log: (line: string) => void) {
+  const shared = path.join(dbDir, SHARED_DB_FILE);
+  const own = path.join(dbDir, `${credentials.accessKeyId}_${LOCAL_REGION}.db`);
+  if (!(await exists(shared)) || (await exists(own))) return;
+  await rename(shared, own);
+  log(
+    `已将共享数据库文件 ${SHARED_DB_FILE} 改为本数据目录的私有数据库 / ` +
+      `moved the shared database ${SHARED_DB_FILE} to this data directory's private database`,
+  );
+}
+
 type RunningState =
   | { kind: 'none' }
   | { kind: 'live'; info: EndpointInfo }
   | { kind: 'stale'; info: EndpointInfo }
+  | { kind: 'orphan'; info: EndpointInfo }
   | { kind: 'hung'; info: EndpointInfo };
 
-async function checkRunning(endpointFile: string, dbDir: string): Promise<RunningState> {
+async function checkRunning(
+  endpointFile: string,
+  dbDir: string,
+  credentials: Credentials,
+): Promise<RunningState> {
   const info = await readEndpointFile(endpointFile);
   if (!info) return { kind: 'none' };
   if (!isAlive(info.pid)) return { kind: 'stale', info };
   const identity = await processIdentity(info.pid, dbDir);
   if (identity === 'other') return { kind: 'stale', info }; // pid reused by another program
-  const endpoint = `http://127.0.0.1:${info.port}`;
+  // DynamoDB Local on our files whose owner is gone: nobody would ever stop it.
+  if (identity === 'ours' && !(await ownerAlive(info))) return { kind: 'orphan', info };
+  const access: DatabaseAccess = {
+    endpoint: `http://127.0.0.1:${info.port}`,
+    region: LOCAL_REGION,
+    credentials,
+  };
   // Retry for a few seconds: the JVM may be busy (GC, a long query) for a moment.
   for (let i = 0; i < 5; i++) {
-    if ((await probeEndpoint(endpoint, 1_500)).ok) return { kind: 'live', info };
+    if ((await probeEndpoint(access, 1_500)).ok) return { kind: 'live', info };
     if (!isAlive(info.pid)) return { kind: 'stale', info };
     await sleep(300);
   }
   // Alive but silent. If we know it is DynamoDB Local on these files, refuse to start a
   // second JVM on them; otherwise (no /proc) the pid most likely belongs to someone else.
   return identity === 'ours' ? { kind: 'hung', info } : { kind: 'stale', info };
+}
+
+/** The owner is alive and is still the JVM's parent (so not a reused pid). */
+async function ownerAlive(info: EndpointInfo): Promise<boolean> {
+  const parent = await parentPid(info.pid);
+  if (info.ownerPid === undefined) {
+    // Written before owners were recorded: that owner was the node process that spawned
+    // the JVM; once it is gone the JVM is reparented to init or a subreaper.
+    return parent !== undefined && parent > 1 && /(^|\/)node[^/]*$/.test(await commandOf(parent));
+  }
+  return isAlive(info.ownerPid) && (parent === undefined || parent === info.ownerPid);
+}
+
+async function commandOf(pid: number): Promise<string> {
+  try {
+    return (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0')[0] ?? '';
+  } catch {
+    return '';
+  }
+}
+
+async function stopOrphan(info: EndpointInfo, log: (line: string) => void): Promise<void> {
+  const owner = info.ownerPid === undefined ? '' : `（启动它的进程 ${info.ownerPid} 已结束）`;
+  const ownerEn = info.ownerPid === undefined ? '' : ` (its owner, pid ${info.ownerPid}, is gone)`;
+  log(
+    `发现上次遗留的 DynamoDB Local（进程 ${info.pid}）${owner}，正在停止它并重新启动。/ ` +
+      `found DynamoDB Local left running by a process that is gone (pid ${info.pid})${ownerEn}; stopping it and starting clean.`,
+  );
+  // SIGCONT first: a stopped process does not act on SIGTERM.
+  for (const signal of ['SIGCONT', 'SIGTERM'] as const) signalQuietly(info.pid, signal);
+  for (let waited = 0; isAlive(info.pid) && waited < 5_000; waited += 100) await sleep(100);
+  if (isAlive(info.pid)) signalQuietly(info.pid, 'SIGKILL');
+  for (let waited = 0; isAlive(info.pid) && waited < 5_000; waited += 100) await sleep(100);
+  if (isAlive(info.pid)) {
+    throw new DynamoDbLocalError(
+      `无法停止遗留的 DynamoDB Local（进程 ${info.pid}）。请手动结束它（kill -9 ${info.pid}）后重试。\n` +
+        `Could not stop the DynamoDB Local left running (pid ${info.pid}). End it (kill -9 ${info.pid}) and retry.`,
+    );
+  }
+}
+
+function signalQuietly(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
 }
 
 function hungError(info: EndpointInfo, endpointFile: string): DynamoDbLocalError {
@@ -267,10 +436,10 @@ function hungError(info: EndpointInfo, endpointFile: string): DynamoDbLocalError
   );
 }
 
-function attached(info: EndpointInfo, log: (line: string) => void): DynamoDbLocal {
+function attached(info: EndpointInfo, credentials: Credentials, log: (line: string) => void): DynamoDbLocal {
   const endpoint = `http://127.0.0.1:${info.port}`;
   log(`连接到已在运行的 DynamoDB Local / attached to running DynamoDB Local (pid ${info.pid}): ${endpoint}`);
-  return { endpoint, owned: false, stop: async () => {} };
+  return { endpoint, region: LOCAL_REGION, credentials, owned: false, stop: async () => {} };
 }
 
 async function readEndpointFile(file: string): Promise<EndpointInfo | undefined> {
@@ -283,7 +452,12 @@ async function readEndpointFile(file: string): Promise<EndpointInfo | undefined>
   try {
     const v = JSON.parse(text) as Partial<EndpointInfo>;
     if (Number.isInteger(v.pid) && Number.isInteger(v.port) && (v.pid ?? 0) > 0 && (v.port ?? 0) > 0) {
-      return { pid: v.pid as number, port: v.port as number, startedAt: String(v.startedAt ?? '') };
+      return {
+        pid: v.pid as number,
+        ...(Number.isInteger(v.ownerPid) ? { ownerPid: v.ownerPid as number } : {}),
+        port: v.port as number,
+        startedAt: String(v.startedAt ?? ''),
+      };
     }
   } catch {
     // fall through: unreadable file counts as stale
@@ -293,13 +467,13 @@ async function readEndpointFile(file: string): Promise<EndpointInfo | undefined>
 
 async function writeFileAtomic(file: string, content: string): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, content);
+  await writeFile(tmp, content, { mode: 0o600 });
   await rename(tmp, file);
 }
 
 async function tryLock(lockFile: string): Promise<boolean> {
   try {
-    const fh = await open(lockFile, 'wx');
+    const fh = await open(lockFile, 'wx', 0o600);
     try {
       await fh.writeFile(JSON.stringify({ pid: process.pid, at: new Date().toISOString() }));
     } finally {
@@ -346,9 +520,28 @@ function isAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // A zombie (exited, not yet reaped by its parent) answers signal 0 but is gone.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc (macOS, Windows): signal 0 is all we know
+  }
+}
+
+/** The parent of `pid` on Linux; undefined where there is no /proc. */
+async function parentPid(pid: number): Promise<number | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ppid …"; comm may contain spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ppid = Number(fields[1]);
+    return Number.isInteger(ppid) ? ppid : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -361,10 +554,53 @@ async function processIdentity(pid: number, dbDir: string): Promise<'ours' | 'ot
     return 'unknown';
   }
   const args = cmdline.split('\0');
-  if (!args.some((a) => a.endsWith('DynamoDBLocal.jar'))) return 'other';
+  // `-jar …/DynamoDBLocal.jar` (the jar's own main) or `-cp …/DynamoDBLocal.jar:… DynamoDbLocalLauncher`.
+  if (!args.some((a) => a.includes('DynamoDBLocal.jar'))) return 'other';
   const i = args.indexOf('-dbPath');
   if (i < 0) return 'other';
   return path.resolve(args[i + 1] ?? '') === path.resolve(dbDir) ? 'ours' : 'other';
+}
+
+// ---------------------------------------------------------------------------
+// File modes: DATA_DIR holds the database, its access key and the token signing key.
+
+async function makePrivateDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700);
+}
+
+/**
+ * Folders 700 and files 600 for DATA_DIR itself and what we keep in it (`dynamodb/`,
+ * `token-key`), also when an older version wrote them with the umask's modes.
+ */
+async function tightenDataDir(dataDir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        await chmod(file, 0o700);
+        await walk(file);
+      } else if (entry.isFile()) {
+        await chmod(file, 0o600).catch(ignoreVanished);
+      }
+    }
+  };
+  await walk(path.join(dataDir, 'dynamodb'));
+  await chmod(path.join(dataDir, 'token-key'), 0o600).catch(ignoreVanished);
+}
+
+function ignoreVanished(err: NodeJS.ErrnoException): void {
+  if (err.code !== 'ENOENT') throw err;
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -449,6 +685,70 @@ function javaVersion(java: string, env: NodeJS.ProcessEnv): Promise<number | und
 }
 
 // ---------------------------------------------------------------------------
+// The launcher (DynamoDbLocalLauncher.java): loopback only, stops when its owner goes.
+
+const LAUNCHER_CLASS = 'DynamoDbLocalLauncher';
+const LAUNCHER_SOURCE = fileURLToPath(new URL(`./${LAUNCHER_CLASS}.java`, import.meta.url));
+
+let launcherBuild: Promise<string> | undefined;
+
+/**
+ * The folder holding the compiled launcher. Compiled once per source and jar, with the
+ * compiler module of the Java we run (javac itself is not needed), into the user's cache
+ * folder; starting from the source each time would cost 2–3 s per JVM.
+ */
+function compiledLauncher(java: string, env: NodeJS.ProcessEnv): Promise<string> {
+  launcherBuild ??= buildLauncher(java, env).catch((err: unknown) => {
+    launcherBuild = undefined;
+    throw err;
+  });
+  return launcherBuild;
+}
+
+async function buildLauncher(java: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const { jar } = dynamoDbLocalJar();
+  const source = await readFile(LAUNCHER_SOURCE);
+  const jarSize = (await stat(jar)).size;
+  const hash = createHash('sha256').update(source).update(`\0${jarSize}`).digest('hex').slice(0, 16);
+  let root = path.join(env.XDG_CACHE_HOME || path.join(homedir(), '.cache'), 'mountain-rounds');
+  try {
+    await mkdir(root, { recursive: true, mode: 0o700 });
+  } catch {
+    root = await mkdtemp(path.join(tmpdir(), 'mountain-rounds-')); // no writable home
+  }
+  const dir = path.join(root, `dynamodb-launcher-${hash}`);
+  if (await exists(path.join(dir, `${LAUNCHER_CLASS}.class`))) return dir;
+
+  const building = await mkdtemp(path.join(root, 'dynamodb-launcher-building-'));
+  const args = ['-m', 'jdk.compiler/com.sun.tools.javac.Main', '--release', '17', '-nowarn'];
+  const compiled = await new Promise<{ ok: boolean; output: string }>((resolve) => {
+    execFile(
+      java,
+      ['-XX:TieredStopAtLevel=1', ...args, '-cp', jar, '-d', building, LAUNCHER_SOURCE],
+      { env, timeout: 120_000, windowsHide: true },
+      (err, stdout, stderr) => resolve({ ok: !err, output: `${stderr}\n${stdout}`.trim() }),
+    );
+  });
+  if (!compiled.ok) {
+    await rm(building, { recursive: true, force: true });
+    throw new DynamoDbLocalError(
+      `无法编译 DynamoDB Local 的启动器（${java} 缺少 jdk.compiler 模块？）。` +
+        '请安装完整的 Java 17+（Debian/Ubuntu：openjdk-17-jre-headless 或 openjdk-17-jdk-headless 已包含），' +
+        '或设置 DYNAMODB_ENDPOINT。\n' +
+        `Could not compile the DynamoDB Local launcher (does ${java} lack the jdk.compiler module?). ` +
+        'Install a full Java 17+ (Debian/Ubuntu openjdk-17-jre-headless or -jdk-headless have it), or set DYNAMODB_ENDPOINT.\n' +
+        indent(compiled.output),
+    );
+  }
+  try {
+    await rename(building, dir);
+  } catch {
+    await rm(building, { recursive: true, force: true }); // another process finished first
+  }
+  return dir;
+}
+
+// ---------------------------------------------------------------------------
 // The JVM
 
 interface Jvm {
@@ -464,6 +764,8 @@ interface LaunchOptions {
   log: (line: string) => void;
   port: number | undefined;
   dbPath: string | undefined;
+  /** Those the readiness probe uses (on disk, another key would create another database file). */
+  credentials: Credentials;
   readyTimeoutMs: number | undefined;
 }
 
@@ -490,26 +792,37 @@ class PortInUseError extends Error {}
 
 async function launchOnce(opts: LaunchOptions & { port: number }): Promise<Jvm> {
   const { jar, libDir } = dynamoDbLocalJar();
+  const launcher = await compiledLauncher(opts.java, opts.env);
   const args = [
     ...JVM_OPTIONS,
     `-Djava.library.path=${libDir}`,
-    '-jar',
-    jar,
+    '-cp',
+    [jar, launcher].join(path.delimiter),
+    LAUNCHER_CLASS,
     '-port',
     String(opts.port),
-    '-sharedDb',
     '-disableTelemetry',
-    ...(opts.dbPath ? ['-dbPath', opts.dbPath] : ['-inMemory']),
+    // In memory (tests): one database for any credentials. On disk: one per access key id.
+    ...(opts.dbPath ? ['-dbPath', opts.dbPath] : ['-inMemory', '-sharedDb']),
   ];
   const started = Date.now();
-  const child = spawn(opts.java, args, {
+  // `umask 077`: the database files DynamoDB Local creates are the owner's alone. `exec`
+  // keeps the pid, so the pid we hold is the JVM's, and its parent is this process.
+  const [command, commandArgs] =
+    process.platform === 'win32'
+      ? [opts.java, args]
+      : ['/bin/sh', ['-c', 'umask 077 && exec "$0" "$@"', opts.java, ...args]];
+  const child = spawn(command, commandArgs, {
     cwd: opts.dbPath ?? tmpdir(),
     env: opts.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // stdin is the owner watchdog: the launcher stops the server when this pipe closes.
+    stdio: ['pipe', 'pipe', 'pipe'],
     windowsHide: true,
   });
   // Do not keep the parent's event loop alive for the JVM: the 'exit' hook below ends it.
   child.unref();
+  (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  child.stdin?.on('error', () => {}); // EPIPE once the JVM is gone
   const tail: string[] = [];
   const onLine = (line: string) => {
     if (!line.trim()) return;
@@ -552,7 +865,12 @@ async function launchOnce(opts: LaunchOptions & { port: number }): Promise<Jvm> 
 
   const endpoint = `http://127.0.0.1:${opts.port}`;
   const timeoutMs = opts.readyTimeoutMs ?? 30_000;
-  const client = new DynamoDBClient({ ...localClientConfig(endpoint), maxAttempts: 1 });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: { ...opts.credentials }, // the SDK writes into the object it is given
+    maxAttempts: 1,
+  });
   try {
     let delay = 50;
     for (;;) {
@@ -630,7 +948,7 @@ function uninstallExitHooks(): void {
   for (const s of FATAL_SIGNALS) process.removeListener(s, onFatalSignal);
 }
 
-function ownedHandle(jvm: Jvm, endpointFile: string | undefined): DynamoDbLocal {
+function ownedHandle(jvm: Jvm, endpointFile: string | undefined, access: DatabaseAccess): DynamoDbLocal {
   const { child } = jvm;
   const pid = child.pid;
   let stopped = false;
@@ -670,7 +988,7 @@ function ownedHandle(jvm: Jvm, endpointFile: string | undefined): DynamoDbLocal 
   });
 
   return {
-    endpoint: jvm.endpoint,
+    ...access,
     owned: true,
     async stop() {
       if (stopped) return exited;
@@ -693,10 +1011,10 @@ function ownedHandle(jvm: Jvm, endpointFile: string | undefined): DynamoDbLocal 
 // helpers
 
 async function probeEndpoint(
-  endpoint: string,
+  database: string | DatabaseAccess,
   timeoutMs: number,
 ): Promise<{ ok: true } | { ok: false; reason: string }> {
-  const client = new DynamoDBClient({ ...localClientConfig(endpoint), maxAttempts: 1 });
+  const client = new DynamoDBClient({ ...localClientConfig(database), maxAttempts: 1 });
   try {
     await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(timeoutMs) });
     return { ok: true };

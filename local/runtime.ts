@@ -37,7 +37,7 @@ export async function bootEmbeddedRuntime(options: BootOptions = {}): Promise<Em
   try {
     const { synthesizeRoundsTemplate } = await import('../infra/rounds-stack.ts');
     const template = synthesizeRoundsTemplate({ bundle: false }).template as CfnTemplate;
-    const client = new DynamoDBClient(localClientConfig(database.endpoint));
+    const client = new DynamoDBClient(localClientConfig(database));
     const tableNames = await createTablesFromTemplate(client, template);
     client.destroy();
     const tableName = Object.values(tableNames)[0];
@@ -45,6 +45,8 @@ export async function bootEmbeddedRuntime(options: BootOptions = {}): Promise<Em
       throw new Error('the template should define exactly one table');
 
     process.env.DYNAMODB_ENDPOINT = database.endpoint;
+    process.env.DYNAMODB_LOCAL_ACCESS_KEY_ID = database.credentials.accessKeyId;
+    process.env.DYNAMODB_LOCAL_SECRET_ACCESS_KEY = database.credentials.secretAccessKey;
     process.env.TABLE_NAME = tableName;
     process.env.AWS_REGION ??= 'local';
     const { RoundRunner } = await import('./round-runner.ts');

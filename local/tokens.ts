@@ -26,7 +26,7 @@ function keyFile(dataDir: string): string {
 export function tokenKey(dataDir: string): Uint8Array {
   const file = keyFile(dataDir);
   if (!existsSync(file)) {
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     try {
       writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
     } catch (error) {

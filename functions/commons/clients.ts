@@ -9,7 +9,11 @@ export const dynamodb = new DynamoDBClient(
     ? {
         endpoint,
         region: 'local',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        // DynamoDB Local keeps one database per access key id: the embedded runtime's own.
+        credentials: {
+          accessKeyId: process.env.DYNAMODB_LOCAL_ACCESS_KEY_ID ?? 'local',
+          secretAccessKey: process.env.DYNAMODB_LOCAL_SECRET_ACCESS_KEY ?? 'local',
+        },
         maxAttempts: 3,
       }
     : { maxAttempts: 3 },

@@ -1,8 +1,9 @@
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { currentSeason } from '../../domain/season.ts';
 
 // The `rounds` command and `npm start` as a user runs them: separate processes on a DATA_DIR.
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -24,6 +25,14 @@ function rounds(args: string[], dataDir: string) {
     env: { ...process.env, DATA_DIR: dataDir, DYNAMODB_ENDPOINT: '' },
     timeout: 200_000,
   });
+}
+
+/** Entries under `dir` that are not a 700 folder or a 600 file. */
+function modesOtherThanPrivate(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((name) => ({ name, stat: statSync(join(dir, name)) }))
+    .filter(({ stat }) => (stat.mode & 0o777) !== (stat.isDirectory() ? 0o700 : 0o600))
+    .map(({ name, stat }) => `${name} ${(stat.mode & 0o777).toString(8)}`);
 }
 
 afterAll(() => {
@@ -148,7 +157,12 @@ describe('npm start', () => {
     expect(counties.status).toBe(200);
     expect(((await counties.json()) as { items: unknown[] }).items).toHaveLength(4);
     expect(first.output()).toContain('✓ 完成本轮 (CompleteRound)');
+    // A second process on the DATA_DIR attaches to npm start's database with the DATA_DIR's key.
+    const report = rounds(['report', '--season', currentSeason()], dataDir);
+    expect(report.status).toBe(0);
+    expect(JSON.parse(report.stdout).total.collected).toBeGreaterThan(0);
     await stop(first.child);
+    expect(modesOtherThanPrivate(dataDir)).toEqual([]);
 
     const second = start(dataDir);
     await second.waitFor('按 Ctrl-C 退出');

@@ -207,7 +207,7 @@ describe('persistent', () => {
     expect(second).toMatchObject({ owned: false, endpoint: first.endpoint });
     await second.stop(); // no-op: the first one keeps running
 
-    const client = new DynamoDBClient(localClientConfig(first.endpoint));
+    const client = new DynamoDBClient(localClientConfig(first));
     const doc = DynamoDBDocumentClient.from(client);
     try {
       const names = await createTablesFromTemplate(client, template);
@@ -234,7 +234,7 @@ describe('persistent', () => {
     const third = await start({ dataDir });
     expect(third.owned).toBe(true);
     expect(JSON.parse(await readFile(endpointFile, 'utf8')).pid).not.toBe(dead.pid);
-    const client2 = new DynamoDBClient(localClientConfig(third.endpoint));
+    const client2 = new DynamoDBClient(localClientConfig(third));
     try {
       const got = await DynamoDBDocumentClient.from(client2).send(
         new GetCommand({ TableName: 'RoundsTable6A1F2B3C', Key: { pk: 'TOWN#qiandaohu', sk: 'META' } }),
