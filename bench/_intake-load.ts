@@ -5,6 +5,7 @@ import { Agent, request } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { inParallel } from '../functions/commons/concurrency.ts';
 
 export interface LoadJob {
   kind: 'raw' | 'post' | 'post-no-key';
@@ -103,24 +104,22 @@ function post(tag: string, i: number, withKey: boolean): Promise<boolean> {
 
 parentPort?.on('message', async (job: LoadJob) => {
   const latencies: number[] = [];
-  let next = 0;
   let failures = 0;
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: job.concurrency }, async () => {
-      while (next < job.total) {
-        const i = next++;
-        const t0 = performance.now();
-        try {
-          const ok =
-            job.kind === 'raw' ? await rawPut(job.tag, i) : await post(job.tag, i, job.kind === 'post');
-          if (!ok) failures++;
-        } catch {
-          failures++;
-        }
-        latencies.push(performance.now() - t0);
+  await inParallel(
+    Array.from({ length: job.total }, (_, i) => i),
+    job.concurrency,
+    async (i) => {
+      const t0 = performance.now();
+      try {
+        const ok =
+          job.kind === 'raw' ? await rawPut(job.tag, i) : await post(job.tag, i, job.kind === 'post');
+        if (!ok) failures++;
+      } catch {
+        failures++;
       }
-    }),
+      latencies.push(performance.now() - t0);
+    },
   );
   const result: LoadResult = { seconds: (performance.now() - started) / 1000, latencies, failures };
   parentPort?.postMessage(result);

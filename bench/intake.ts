@@ -8,6 +8,7 @@ import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { inParallel } from '../functions/commons/concurrency.ts';
 import { loadDataDir } from '../local/data-dir.ts';
 import { bootEmbeddedRuntime } from '../local/runtime.ts';
 import { DEMO_DATA_DIR } from '../local/session.ts';
@@ -347,41 +348,35 @@ const plan: {
     target: `need-fuzz-target-${PATCHES + i}`,
   })),
 ];
-let cursor = 0;
 const fuzzStarted = performance.now();
-await Promise.all(
-  Array.from({ length: FUZZ_CONCURRENCY }, async () => {
-    while (cursor < plan.length) {
-      const step = plan[cursor++]!;
-      const fuzz = fuzzCase();
-      const path =
-        step.endpoint === 'POST /needs'
-          ? '/needs'
-          : step.endpoint === 'PATCH /needs/{id}'
-            ? `/needs/${step.target}`
-            : `/needs/${step.target}/withdraw`;
-      const headers: Record<string, string> = { authorization: `Bearer ${coordinator}` };
-      if (fuzz.contentType) headers['content-type'] = fuzz.contentType;
-      if (fuzz.key !== undefined && /^[\x20-\x7e]*$/.test(fuzz.key)) headers['idempotency-key'] = fuzz.key;
-      let status = 0;
-      let id: string | undefined;
-      try {
-        const res = await send(step.endpoint.startsWith('PATCH') ? 'PATCH' : 'POST', path, headers, fuzz.raw);
-        status = res.status;
-        if (status < 300) id = (JSON.parse(res.text) as { id?: string }).id;
-      } catch {
-        status = -1; // the connection failed: counted apart
-      }
-      outcomes.push({
-        endpoint: step.endpoint,
-        status,
-        ...(step.target ? { target: step.target } : {}),
-        ...(headers['idempotency-key'] !== undefined ? { key: headers['idempotency-key'] } : {}),
-        ...(id ? { id } : {}),
-      });
-    }
-  }),
-);
+await inParallel(plan, FUZZ_CONCURRENCY, async (step) => {
+  const fuzz = fuzzCase();
+  const path =
+    step.endpoint === 'POST /needs'
+      ? '/needs'
+      : step.endpoint === 'PATCH /needs/{id}'
+        ? `/needs/${step.target}`
+        : `/needs/${step.target}/withdraw`;
+  const headers: Record<string, string> = { authorization: `Bearer ${coordinator}` };
+  if (fuzz.contentType) headers['content-type'] = fuzz.contentType;
+  if (fuzz.key !== undefined && /^[\x20-\x7e]*$/.test(fuzz.key)) headers['idempotency-key'] = fuzz.key;
+  let status = 0;
+  let id: string | undefined;
+  try {
+    const res = await send(step.endpoint.startsWith('PATCH') ? 'PATCH' : 'POST', path, headers, fuzz.raw);
+    status = res.status;
+    if (status < 300) id = (JSON.parse(res.text) as { id?: string }).id;
+  } catch {
+    status = -1; // the connection failed: counted apart
+  }
+  outcomes.push({
+    endpoint: step.endpoint,
+    status,
+    ...(step.target ? { target: step.target } : {}),
+    ...(headers['idempotency-key'] !== undefined ? { key: headers['idempotency-key'] } : {}),
+    ...(id ? { id } : {}),
+  });
+});
 const fuzzSeconds = (performance.now() - fuzzStarted) / 1000;
 
 // Stray writes: (a) needs by the fuzzing caller that no 201 answered for; (b) targets changed although

@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
+import pLimit from 'p-limit';
 import { dynamodb } from '#commons/clients';
 import { enqueueMessage, type OutboxMessage } from '#commons/store/outbox';
 import { API_FUNCTIONS, ROUND_FUNCTIONS } from '../functions/registry.ts';
@@ -50,26 +51,6 @@ export interface RunOptions {
 
 const LOCAL_LAMBDA_CONCURRENCY = 32;
 
-class Slots {
-  private free: number;
-  private readonly waiting: (() => void)[] = [];
-  constructor(size: number) {
-    this.free = size;
-  }
-  async acquire(): Promise<void> {
-    if (this.free > 0) {
-      this.free--;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-  release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.free++;
-  }
-}
-
 function lambdaContext(functionName: string, timeoutSeconds: number): Context {
   const deadline = Date.now() + timeoutSeconds * 1000;
   return {
@@ -114,7 +95,7 @@ export class RoundRunner {
    * Thousands of Map items at once (a national round's offers) would time each other out, so at most
    * this many handlers run at a time. Waiting on a task token holds no slot.
    */
-  private readonly lambdaSlots = new Slots(LOCAL_LAMBDA_CONCURRENCY);
+  private readonly lambdaSlots = pLimit(LOCAL_LAMBDA_CONCURRENCY);
 
   constructor(
     private readonly template: CfnTemplate,
@@ -185,13 +166,12 @@ export class RoundRunner {
       const { constructId, timeoutSeconds, load } = this.handler(logicalId);
       invocations[constructId] = (invocations[constructId] ?? 0) + 1;
       const handler = await load;
-      await this.lambdaSlots.acquire();
       try {
-        return await handler(structuredClone(input.Payload), lambdaContext(constructId, timeoutSeconds));
+        return await this.lambdaSlots(() =>
+          handler(structuredClone(input.Payload), lambdaContext(constructId, timeoutSeconds)),
+        );
       } catch (error) {
         throw asTaskError(error);
-      } finally {
-        this.lambdaSlots.release();
       }
     };
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { inParallel } from '#commons/concurrency';
 import { Slug } from '#schemas/index';
 import { openLocalSession } from '../../local/session.ts';
 import type { Command } from '../command.ts';
@@ -113,20 +114,15 @@ export async function importNeedsCsv(
   let created = 0;
   let existing = 0;
   let done = 0;
-  let next = 0;
   const step = Math.max(1, Math.ceil(rows.length / 10));
-  const worker = async () => {
-    while (next < rows.length) {
-      const row = rows[next++]!;
-      if (await putNeedIfAbsent(newNeed(row.input, actor, now, row.id))) created++;
-      else existing++;
-      done++;
-      if (done % step === 0 || done === rows.length) {
-        out(lang === 'zh' ? `已写入 ${done}/${rows.length}` : `written ${done}/${rows.length}`);
-      }
+  await inParallel(rows, options.concurrency ?? 8, async (row) => {
+    if (await putNeedIfAbsent(newNeed(row.input, actor, now, row.id))) created++;
+    else existing++;
+    done++;
+    if (done % step === 0 || done === rows.length) {
+      out(lang === 'zh' ? `已写入 ${done}/${rows.length}` : `written ${done}/${rows.length}`);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, rows.length) }, worker));
+  });
   out(
     lang === 'zh'
       ? `${file}：新增 ${created} 条需求，${existing} 条此前已导入`
