@@ -76,6 +76,11 @@ export interface StartDynamoDbLocalOptions {
   port?: number;
   /** Receives our status lines and the JVM's output, one line at a time. */
   log?: (line: string) => void;
+  /**
+   * What the person starting it must know (a stale instance stopped, a database file
+   * adopted), also passed to `log`; default: standard error.
+   */
+  notice?: (line: string) => void;
   /** Environment used for DYNAMODB_ENDPOINT, PATH and JAVA_HOME lookup and the JVM; default `process.env`. */
   env?: NodeJS.ProcessEnv;
   /** Use this java executable instead of looking in JAVA_HOME and PATH. */
@@ -161,7 +166,11 @@ export async function startDynamoDbLocal(opts: StartDynamoDbLocalOptions = {}): 
         'startDynamoDbLocal needs either dataDir or inMemory: true.',
     );
   }
-  return startPersistent(path.resolve(opts.dataDir), opts, env, log);
+  const notice = (line: string) => {
+    log(line);
+    (opts.notice ?? ((l: string) => process.stderr.write(`${l}\n`)))(line);
+  };
+  return startPersistent(path.resolve(opts.dataDir), opts, env, log, notice);
 }
 
 // ---------------------------------------------------------------------------
@@ -206,6 +215,7 @@ async function startPersistent(
   opts: StartDynamoDbLocalOptions,
   env: NodeJS.ProcessEnv,
   log: (line: string) => void,
+  notice: (line: string) => void,
 ): Promise<DynamoDbLocal> {
   const dbDir = path.join(dataDir, 'dynamodb');
   await makePrivateDir(dataDir);
@@ -237,18 +247,18 @@ async function startPersistent(
         const again = await checkRunning(endpointFile, dbDir, credentials);
         if (again.kind === 'live') return attached(again.info, credentials, log);
         if (again.kind === 'hung') throw hungError(again.info, endpointFile);
-        if (again.kind === 'orphan') await stopOrphan(again.info, log);
+        if (again.kind === 'orphan') await stopOrphan(again.info, notice);
         if (again.kind === 'stale' || again.kind === 'orphan') {
           if (again.kind === 'stale') {
-            log(
-              `清理过期的 ${ENDPOINT_FILE}（进程 ${again.info.pid} 已结束或不是本目录的数据库）/ ` +
-                `removing stale ${endpointFile} (pid ${again.info.pid} is gone or not this directory's database)`,
+            notice(
+              `上次的 DynamoDB Local（进程 ${again.info.pid}）已不在运行，清理过期的 ${ENDPOINT_FILE} 并重新启动。/ ` +
+                `the previous DynamoDB Local (pid ${again.info.pid}) is no longer running: removing the stale ${endpointFile} and starting clean.`,
             );
           }
           await rm(endpointFile, { force: true });
         }
         if (!java) throw javaError;
-        await adoptSharedDatabase(dbDir, credentials, log);
+        await adoptSharedDatabase(dbDir, credentials, notice);
         const jvm = await launch({
           java,
           env,

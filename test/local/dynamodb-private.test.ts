@@ -289,9 +289,9 @@ describe('dies with its owner', () => {
     expect(await waitUntilGone(owner.jvmPid, 15_000)).toBe(true);
 
     const lines: string[] = [];
-    const next = await start({ dataDir, log: (line) => lines.push(line) });
+    const next = await start({ dataDir, notice: (line) => lines.push(line) });
     expect(next.owned).toBe(true);
-    const said = lines.find((l) => /stale|left running/.test(l));
+    const said = lines.find((l) => /starting clean/.test(l));
     expect(said).toMatch(/[\u4e00-\u9fff]/); // Chinese, then English
     expect(said).toMatch(/^[^/]*[\u4e00-\u9fff].*\/ .*[a-z]/);
     expect(await itemSeenBy(localClientConfig(next))).toMatchObject({ pk: 'SOCIETY#s1' });
@@ -337,7 +337,7 @@ describe('dies with its owner', () => {
       );
 
       const lines: string[] = [];
-      const next = await start({ dataDir, log: (line) => lines.push(line) });
+      const next = await start({ dataDir, notice: (line) => lines.push(line) });
 
       expect(next.owned).toBe(true);
       expect(next.endpoint).not.toBe(shared);
