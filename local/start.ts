@@ -1,9 +1,9 @@
 // `npm start`: the whole product on one machine. Database, demo data, the current season's round,
 // the API and pages, and the quarterly schedule, until Ctrl-C.
 import { currentSeason } from '#domain/season';
-import { printStoredPlan, runRound } from '../cli/commands/run.ts';
 import { startHttpServer } from './http-server.ts';
 import { startOutboxDispatcher } from './outbox-dispatcher.ts';
+import { printStoredPlan, runRound } from './round-console.ts';
 import { startQuarterlySchedule } from './scheduler.ts';
 import { openLocalSession } from './session.ts';
 

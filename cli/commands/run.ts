@@ -1,7 +1,7 @@
-import { type Lang, progressLine } from '../../local/progress.ts';
+import type { Lang } from '../../local/progress.ts';
+import { runRound } from '../../local/round-console.ts';
 import { type LocalSession, openLocalSession } from '../../local/session.ts';
 import { type Command, parseCommandArgs, requireSeason, UsageError } from '../command.ts';
-import { renderPlan } from './plan.ts';
 
 const USAGE = `Usage: rounds run --season S [--data DIR] [--auto-accept] [--offer-timeout SECONDS] [--lang zh|en]
 
@@ -78,69 +78,4 @@ function overridesLine(overrides: NonNullable<LocalSession['overrides']>, lang: 
   return lang === 'zh'
     ? `${season} 的协调员调整：${file}`
     : `the coordinator's overrides for ${season}: ${file}`;
-}
-
-/** Runs one round with a progress line per step, then prints the stored plan as a table. */
-export async function runRound(
-  runner: import('../../local/round-runner.ts').RoundRunner,
-  input: { season: string; autoAccept: boolean; offerTimeoutSeconds?: number | undefined },
-  lang: Lang,
-  out: (line: string) => void,
-  /** The execution's name; `npm start` names it as POST /rounds does, so the two never run it twice. */
-  name?: string,
-): Promise<'SUCCEEDED' | 'FAILED'> {
-  out(
-    lang === 'zh'
-      ? `开始 ${input.season} 轮次（状态机：infra/round-state-machine.ts）`
-      : `starting the ${input.season} round`,
-  );
-  const execution = await runner.run(input, {
-    ...(name ? { name } : {}),
-    onEvent: (event) => {
-      const line = progressLine(event, lang);
-      if (line) out(line);
-    },
-  });
-  if (execution.status === 'FAILED') {
-    out(
-      lang === 'zh'
-        ? `本轮失败：${execution.error?.name}: ${execution.error?.message}`
-        : `round failed: ${execution.error?.name}: ${execution.error?.message}`,
-    );
-    return 'FAILED';
-  }
-  await printStoredPlan(input.season, lang, out);
-  out(
-    lang === 'zh'
-      ? `状态转换 ${execution.stateTransitions} 次`
-      : `${execution.stateTransitions} state transitions`,
-  );
-  return 'SUCCEEDED';
-}
-
-/** The season's stored plan as a table, with how its offers stand. */
-export async function printStoredPlan(
-  season: string,
-  lang: Lang,
-  out: (line: string) => void,
-): Promise<void> {
-  const [{ storedPlan }, { listCounties, listSocieties }] = await Promise.all([
-    import('#commons/store/rounds'),
-    import('#commons/store/catalog'),
-  ]);
-  const [plan, counties, societies] = await Promise.all([
-    storedPlan(season),
-    listCounties(),
-    listSocieties(),
-  ]);
-  if (!plan) return;
-  out('');
-  out(renderPlan(plan, { counties, societies, needs: [], visits: [] }, lang).trimEnd());
-  const offers = plan.visits.flatMap((v) => v.assignments);
-  const count = (status: string) => offers.filter((a) => a.status === status).length;
-  out(
-    lang === 'zh'
-      ? `邀请 ${offers.length} 个：接受 ${count('accepted')}，婉拒 ${count('declined')}，逾期 ${count('expired')}，待答复 ${count('offered')}`
-      : `${offers.length} offers: ${count('accepted')} accepted, ${count('declined')} declined, ${count('expired')} expired, ${count('offered')} awaiting an answer`,
-  );
 }

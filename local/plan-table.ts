@@ -1,0 +1,339 @@
+import type { DataSet, Plan, PlanExplanation, Theme } from '#schemas/index';
+import { THEMES } from '#schemas/index';
+import type { Lang } from './progress.ts';
+
+/**
+ * A season's plan as a table for people, with its explanation: printed by `rounds plan`, and by
+ * `rounds run` and `npm start` once the round has stored its plan. Chinese first, English on request.
+ */
+
+export const LABELS = {
+  zh: {
+    title: (season: string) => `${season} 季度走访计划（一季一镇，一镇五问）`,
+    county: '县（市、区）',
+    town: '走访乡镇',
+    societies: '学会（承接需求数）',
+    unassigned: '未分配',
+    none: '—',
+    society: (name: string, count: number) => `${name}（${count}）`,
+    noTowns: (names: string) => `无乡镇、本季不走访：${names}`,
+    totals: (visits: number, needs: number, assigned: number, unassigned: number) =>
+      `合计：走访 ${visits} 个乡镇，需求 ${needs} 项，已分配 ${assigned} 项，未分配 ${unassigned} 项`,
+    listSeparator: '、',
+    clauseSeparator: '；',
+    colon: '：',
+    solving: (counties: number, societies: number, needs: number) =>
+      `正在规划：${counties} 个县、${societies} 个学会、${needs} 项需求……`,
+    objectiveTitle: '目标与上界',
+    weightLine: (weight: number, bound: number, ratio: string, proven: boolean, coverable: number) =>
+      `覆盖需求紧急度权重 ${weight}，已证明上界 ${bound}（${ratio}${proven ? '，已证明最优' : ''}）；简单上界（有学会能承接的需求）${coverable}`,
+    pairsLine: (pairs: number, proven: boolean, maxLoad: string, squares: number) =>
+      `学会走访 ${pairs} 次${proven ? '（已证明最少）' : ''}；最高负载率 ${maxLoad}，Σ负载率² = ${squares}`,
+    method: (method: string) =>
+      `求解方法：${method === 'exact' ? '精确求解（HiGHS 分支定界）' : '列生成 + 拉格朗日上界（HiGHS）'}`,
+    whyTitle: '走访说明',
+    visitHeading: (county: string, town: string, locked: boolean) =>
+      `${county} · ${town}（${locked ? '协调员锁定' : '按规则2选定'}）`,
+    towns: '候选乡镇',
+    townFigures: (
+      rank: number,
+      town: string,
+      needs: number,
+      weight: number,
+      recent: boolean,
+      since: number | null,
+    ) =>
+      `${rank}. ${town} 需求${needs}项 权重${weight} ${recent ? '近4季走访过' : '近4季未走访'} ${since === null ? '从未走访' : `距上次走访${since}季`}`,
+    societyWhy: (name: string, needs: string, competent: number, pinned: boolean) =>
+      `${name}${pinned ? '【协调员固定】' : ''}：承接 ${needs}（可胜任本镇 ${competent} 项）`,
+    capacity: (perSeason: number, before: number, inPlan: number, left: number) =>
+      `容量 ${perSeason}，此前已用 ${before}，本计划 ${inPlan}，剩余 ${left}`,
+    alternatives: (list: string, more: number) =>
+      `其他胜任学会：${list}${more > 0 ? ` 等共 ${more} 个` : ''}`,
+    noAlternatives: '无其他胜任学会',
+    alternative: (name: string, left: number, onVisit: boolean, excluded: boolean) =>
+      `${name}（剩余${left}${onVisit ? '，同行' : ''}${excluded ? '，已排除' : ''}）`,
+    unassignedWhy: (need: string, reason: string, societies: string) =>
+      `未分配 ${need}：${
+        reason === 'no-competent-society'
+          ? '没有胜任的学会'
+          : reason === 'excluded-by-override'
+            ? `有余量的胜任学会被协调员排除（${societies}）`
+            : `胜任学会容量已满（${societies}）`
+      }`,
+    overridesTitle: '协调员调整及其代价',
+    overrideLine: (what: string, lost: number | null, added: number | null, proven: boolean, note?: string) =>
+      `${what}：${
+        lost === null || added === null
+          ? '未能单独评估（其他调整依赖它，或评估超时）'
+          : `少覆盖权重 ${lost}，学会走访次数 ${signed(added)}${proven ? '' : '（估计）'}`
+      }${note ? `（${note}）` : ''}`,
+    pin: (society: string, county: string) => `固定 ${society} → ${county}`,
+    exclusion: (society: string, county?: string) =>
+      county ? `排除 ${society} ← ${county}` : `本季排除 ${society}`,
+    lock: (county: string, town: string) => `锁定 ${county} → ${town}`,
+    themes: {
+      talent: '人才引智',
+      industry: '科技兴业',
+      literacy: '科普素养',
+      advice: '建言献策',
+      grassroots: '强基固本',
+    },
+  },
+  en: {
+    title: (season: string) => `Plan for ${season} (one town per county, five questions per town)`,
+    county: 'County',
+    town: 'Town visited',
+    societies: 'Societies (needs)',
+    unassigned: 'Unassigned',
+    none: '-',
+    society: (name: string, count: number) => `${name} (${count})`,
+    noTowns: (names: string) => `No towns, so no visit this season: ${names}`,
+    totals: (visits: number, needs: number, assigned: number, unassigned: number) =>
+      `Total: ${visits} town visits, ${needs} needs, ${assigned} assigned, ${unassigned} unassigned`,
+    listSeparator: ', ',
+    clauseSeparator: '; ',
+    colon: ': ',
+    solving: (counties: number, societies: number, needs: number) =>
+      `Planning ${counties} counties, ${societies} societies, ${needs} needs…`,
+    objectiveTitle: 'Objective and bound',
+    weightLine: (weight: number, bound: number, ratio: string, proven: boolean, coverable: number) =>
+      `Urgency weight covered ${weight}, proven upper bound ${bound} (${ratio}${proven ? ', proven optimal' : ''}); simple bound (needs some society could take) ${coverable}`,
+    pairsLine: (pairs: number, proven: boolean, maxLoad: string, squares: number) =>
+      `${pairs} society visits${proven ? ' (proven fewest)' : ''}; highest load ${maxLoad}, sum of squared loads ${squares}`,
+    method: (method: string) =>
+      `Method: ${method === 'exact' ? 'exact (HiGHS branch and cut)' : 'column generation with a Lagrangian bound (HiGHS)'}`,
+    whyTitle: 'Why each visit',
+    visitHeading: (county: string, town: string, locked: boolean) =>
+      `${county} · ${town} (${locked ? 'locked by the coordinator' : 'chosen by rule 2'})`,
+    towns: 'Top towns',
+    townFigures: (
+      rank: number,
+      town: string,
+      needs: number,
+      weight: number,
+      recent: boolean,
+      since: number | null,
+    ) =>
+      `${rank}. ${town}: ${needs} need${needs === 1 ? '' : 's'}, weight ${weight}, ${recent ? 'visited in the last 4 seasons' : 'not visited in the last 4 seasons'}, ${since === null ? 'never visited' : `last visit ${since} seasons ago`}`,
+    societyWhy: (name: string, needs: string, competent: number, pinned: boolean) =>
+      `${name}${pinned ? ' [pinned by the coordinator]' : ''}: takes ${needs} (competent for ${competent} of the town's needs)`,
+    capacity: (perSeason: number, before: number, inPlan: number, left: number) =>
+      `capacity ${perSeason}, used before ${before}, in this plan ${inPlan}, left ${left}`,
+    alternatives: (list: string, more: number) =>
+      `other competent societies: ${list}${more > 0 ? `, ${more} in all` : ''}`,
+    noAlternatives: 'no other competent society',
+    alternative: (name: string, left: number, onVisit: boolean, excluded: boolean) =>
+      `${name} (left ${left}${onVisit ? ', on this visit' : ''}${excluded ? ', excluded' : ''})`,
+    unassignedWhy: (need: string, reason: string, societies: string) =>
+      `unassigned ${need}: ${
+        reason === 'no-competent-society'
+          ? 'no competent society'
+          : reason === 'excluded-by-override'
+            ? `competent societies with capacity are excluded by the coordinator (${societies})`
+            : `every competent society is full (${societies})`
+      }`,
+    overridesTitle: 'Coordinator overrides and what they cost',
+    overrideLine: (what: string, lost: number | null, added: number | null, proven: boolean, note?: string) =>
+      `${what}: ${
+        lost === null || added === null
+          ? 'not costed (other overrides depend on it, or costing ran out of time)'
+          : `weight lost ${lost}, society visits ${signed(added)}${proven ? '' : ' (estimate)'}`
+      }${note ? ` (${note})` : ''}`,
+    pin: (society: string, county: string) => `pin ${society} to ${county}`,
+    exclusion: (society: string, county?: string) =>
+      county ? `exclude ${society} from ${county}` : `exclude ${society} from the season`,
+    lock: (county: string, town: string) => `lock ${county} to ${town}`,
+    themes: {
+      talent: 'Talent',
+      industry: 'Industry',
+      literacy: 'Literacy',
+      advice: 'Advice',
+      grassroots: 'Grassroots',
+    },
+  },
+} satisfies Record<Lang, { themes: Record<Theme, string> } & Record<string, unknown>>;
+
+/** The plan as a table for people: one row per visit, society names in the chosen language. */
+export function renderPlan(plan: Plan, data: DataSet, lang: Lang): string {
+  const labels = LABELS[lang];
+  const countyById = new Map(data.counties.map((county) => [county.id, county]));
+  const societyById = new Map(data.societies.map((society) => [society.id, society]));
+
+  const header = [
+    labels.county,
+    labels.town,
+    ...THEMES.map((theme) => labels.themes[theme]),
+    labels.societies,
+    labels.unassigned,
+  ];
+  const rows = plan.visits.map((visit) => {
+    const county = countyById.get(visit.countyId);
+    const town = county?.towns.find((candidate) => candidate.id === visit.townId);
+    const societies = visit.assignments.map((assignment) =>
+      labels.society(
+        societyById.get(assignment.societyId)?.name[lang] ?? assignment.societyId,
+        assignment.needIds.length,
+      ),
+    );
+    return [
+      county?.name[lang] ?? visit.countyId,
+      town?.name[lang] ?? visit.townId,
+      ...THEMES.map((theme) => String(visit.questions.find((q) => q.theme === theme)?.needIds.length ?? 0)),
+      societies.length > 0 ? societies.join('\n') : labels.none,
+      String(visit.unassignedNeedIds.length),
+    ];
+  });
+
+  const needCount = plan.visits.reduce(
+    (sum, visit) => sum + visit.questions.reduce((n, q) => n + q.needIds.length, 0),
+    0,
+  );
+  const unassignedCount = plan.visits.reduce((sum, visit) => sum + visit.unassignedNeedIds.length, 0);
+  const countiesWithoutTowns = data.counties.filter((county) => county.towns.length === 0);
+
+  const lines = [labels.title(plan.season), '', renderTable(header, rows), ''];
+  if (countiesWithoutTowns.length > 0) {
+    lines.push(
+      labels.noTowns(countiesWithoutTowns.map((county) => county.name[lang]).join(labels.listSeparator)),
+    );
+  }
+  lines.push(labels.totals(plan.visits.length, needCount, needCount - unassignedCount, unassignedCount));
+  if (plan.explain !== undefined) lines.push('', ...renderExplanation(plan.explain, data, lang));
+  return `${lines.join('\n')}\n`;
+}
+
+/** +2, −1, 0. */
+function signed(value: number): string {
+  return value > 0 ? `+${value}` : value < 0 ? `−${-value}` : '0';
+}
+
+/** Alternatives shown per society before "… in all". */
+const ALTERNATIVES_SHOWN = 5;
+
+/** The explanation for people: objective and bound, then each visit's why, then the overrides' costs. */
+export function renderExplanation(explain: PlanExplanation, data: DataSet, lang: Lang): string[] {
+  const labels = LABELS[lang];
+  const countyById = new Map(data.counties.map((county) => [county.id, county]));
+  const societyName = new Map(data.societies.map((society) => [society.id, society.name[lang]]));
+  const nameOfSociety = (id: string) => societyName.get(id) ?? id;
+  const nameOfCounty = (id: string) => countyById.get(id)?.name[lang] ?? id;
+  const nameOfTown = (countyId: string, townId: string) =>
+    countyById.get(countyId)?.towns.find((town) => town.id === townId)?.name[lang] ?? townId;
+  const percent = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
+  const { objective, bound } = explain;
+
+  const lines = [
+    labels.objectiveTitle,
+    `  ${labels.weightLine(objective.weight, bound.weight, percent(bound.ratio), bound.optimal.weight, bound.coverableWeight)}`,
+    `  ${labels.pairsLine(objective.pairs, bound.optimal.pairs, percent(objective.maxLoadFraction), objective.loadSquares)}`,
+    `  ${labels.method(bound.method)}`,
+    '',
+    labels.whyTitle,
+  ];
+  for (const visit of explain.visits) {
+    lines.push(
+      labels.visitHeading(
+        nameOfCounty(visit.countyId),
+        nameOfTown(visit.countyId, visit.townId),
+        visit.townLocked,
+      ),
+    );
+    lines.push(`  ${labels.towns}${labels.colon}`);
+    visit.towns.forEach((town, rank) => {
+      lines.push(
+        `    ${labels.townFigures(rank + 1, nameOfTown(visit.countyId, town.townId), town.openNeedCount, town.urgencyWeight, town.visitedRecently, town.seasonsSinceLastVisit)}`,
+      );
+    });
+    for (const assignment of visit.assignments) {
+      const { perSeason, usedBefore, usedInPlan, left } = assignment.capacity;
+      const shown = assignment.alternatives
+        .slice(0, ALTERNATIVES_SHOWN)
+        .map((alt) =>
+          labels.alternative(nameOfSociety(alt.societyId), alt.capacityLeft, alt.onVisit, alt.excluded),
+        );
+      const more = assignment.alternativeCount > ALTERNATIVES_SHOWN ? assignment.alternativeCount : 0;
+      lines.push(
+        `  ${labels.societyWhy(nameOfSociety(assignment.societyId), assignment.needIds.join(labels.listSeparator), assignment.competentNeedIds.length, assignment.pinned)}`,
+        `    ${labels.capacity(perSeason, usedBefore, usedInPlan, left)}${labels.clauseSeparator}${
+          shown.length > 0
+            ? labels.alternatives(shown.join(labels.listSeparator), more)
+            : labels.noAlternatives
+        }`,
+      );
+    }
+    for (const unassigned of visit.unassigned) {
+      const names = unassigned.competentSocieties
+        .slice(0, ALTERNATIVES_SHOWN)
+        .map((society) => nameOfSociety(society.societyId))
+        .join(labels.listSeparator);
+      const more = unassigned.competentSocieties.length > ALTERNATIVES_SHOWN ? ' …' : '';
+      lines.push(`  ${labels.unassignedWhy(unassigned.needId, unassigned.reason, names + more)}`);
+    }
+  }
+  if (explain.overrides.length > 0) {
+    lines.push('', labels.overridesTitle);
+    for (const cost of explain.overrides) {
+      const what =
+        cost.kind === 'pin'
+          ? labels.pin(nameOfSociety(cost.societyId ?? ''), nameOfCounty(cost.countyId ?? ''))
+          : cost.kind === 'exclusion'
+            ? labels.exclusion(
+                nameOfSociety(cost.societyId ?? ''),
+                cost.countyId === undefined ? undefined : nameOfCounty(cost.countyId),
+              )
+            : labels.lock(
+                nameOfCounty(cost.countyId ?? ''),
+                nameOfTown(cost.countyId ?? '', cost.townId ?? ''),
+              );
+      lines.push(`  ${labels.overrideLine(what, cost.weightLost, cost.pairsAdded, cost.proven, cost.note)}`);
+    }
+  }
+  return lines;
+}
+
+/** Columns padded by display width, since a Chinese character takes two terminal cells. Cells may span lines. */
+function renderTable(header: string[], rows: string[][]): string {
+  const widths = header.map((title, column) =>
+    Math.max(
+      displayWidth(title),
+      ...rows.flatMap((row) => (row[column] ?? '').split('\n').map((line) => displayWidth(line))),
+    ),
+  );
+  const renderRow = (cells: string[]) => {
+    const cellLines = cells.map((cell) => cell.split('\n'));
+    const height = Math.max(...cellLines.map((linesOfCell) => linesOfCell.length));
+    return Array.from({ length: height }, (_, line) =>
+      cellLines
+        .map((linesOfCell, column) => padEnd(linesOfCell[line] ?? '', widths[column] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    ).join('\n');
+  };
+  const rule = widths.map((width) => '-'.repeat(width)).join('  ');
+  return [renderRow(header), rule, ...rows.map(renderRow)].join('\n');
+}
+
+function padEnd(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - displayWidth(text)));
+}
+
+function displayWidth(text: string): number {
+  let width = 0;
+  for (const char of text) width += isWide(char.codePointAt(0) ?? 0) ? 2 : 1;
+  return width;
+}
+
+/** East Asian wide and fullwidth ranges that occur in Chinese names and punctuation. */
+function isWide(codePoint: number): boolean {
+  return (
+    (codePoint >= 0x1100 && codePoint <= 0x115f) ||
+    (codePoint >= 0x2e80 && codePoint <= 0xa4cf) ||
+    (codePoint >= 0xac00 && codePoint <= 0xd7a3) ||
+    (codePoint >= 0xf900 && codePoint <= 0xfaff) ||
+    (codePoint >= 0xfe30 && codePoint <= 0xfe4f) ||
+    (codePoint >= 0xff00 && codePoint <= 0xff60) ||
+    (codePoint >= 0xffe0 && codePoint <= 0xffe6) ||
+    (codePoint >= 0x20000 && codePoint <= 0x3fffd)
+  );
+}
