@@ -50,6 +50,20 @@ export function checkReferences(data: DataSet): DataIssue[] {
   };
   for (const [n, need] of data.needs.entries()) checkPlace('needs.json', n, need);
   for (const [v, visit] of data.visits.entries()) checkPlace('visits.json', v, visit);
+  // Rule 1: a county has one visit per season, and the database keeps one per (county, season).
+  const firstVisit = new Map<string, number>();
+  data.visits.forEach((visit, v) => {
+    const key = `${visit.countyId}\u0000${visit.season}`;
+    const first = firstVisit.get(key);
+    if (first === undefined) firstVisit.set(key, v);
+    else
+      report(
+        'visits.json',
+        `[${v}]`,
+        `重复的走访记录：县 "${visit.countyId}" 在 ${visit.season} 已由 [${first}] 记录，每县每季只走访一个乡镇 / ` +
+          `repeats [${first}]: county "${visit.countyId}" already has a visit in ${visit.season}, and a county has one visit per season`,
+      );
+  });
 
   return issues;
 }

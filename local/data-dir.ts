@@ -137,9 +137,13 @@ export function describeIssues(dir: string, issues: readonly DataIssue[]): strin
     const where = issue.file === '' ? base : `${base}/${issue.file}`;
     return issue.path === '' ? `${where}: ${issue.message}` : `${where}: ${issue.path}: ${issue.message}`;
   });
-  if (issues.length > MAX_ISSUES_SHOWN) lines.push(`… and ${issues.length - MAX_ISSUES_SHOWN} more`);
+  if (issues.length > MAX_ISSUES_SHOWN)
+    lines.push(
+      `…… 另有 ${issues.length - MAX_ISSUES_SHOWN} 处 / … and ${issues.length - MAX_ISSUES_SHOWN} more`,
+    );
   const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
-  return [`invalid data directory ${dir} (${count}):`, ...lines].join('\n');
+  const header = `数据目录有误 / invalid data directory: ${dir}（${issues.length} 处 / ${count}）`;
+  return [header, ...lines].join('\n');
 }
 
 /** A zod issue path as a reader writes it: `[2].towns[0].id`. */

@@ -38,6 +38,24 @@ function dataSet(parts: Partial<DataSet>): DataSet {
 }
 
 describe('checkReferences', () => {
+  it('refuses a second visit of a county in one season, naming the row and the first one, Chinese first', () => {
+    const issues = checkReferences(
+      dataSet({
+        visits: [
+          { season: '2026-Q2', countyId: 'chunan', townId: 'fenkou' },
+          { season: '2026-Q3', countyId: 'chunan', townId: 'fenkou' },
+          { season: '2026-Q2', countyId: 'chunan', townId: 'fenkou' },
+          { season: '2026-Q2', countyId: 'chunan', townId: 'qiandaohu' },
+        ],
+      }),
+    );
+
+    expect(issues.map(({ file, path }) => `${file} ${path}`)).toEqual(['visits.json [2]', 'visits.json [3]']);
+    expect(issues[0]!.message).toMatch(
+      /^重复的走访记录：.*\[0\].* \/ repeats \[0\]: county "chunan" already has a visit in 2026-Q2/,
+    );
+  });
+
   it('finds nothing wrong in consistent data', () => {
     const data = dataSet({
       societies: [society('agri')],
