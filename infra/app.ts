@@ -4,7 +4,8 @@
  * CDK policy-validation plugin (`Validations.of(app).addPlugins`), no longer an Aspect: an
  * unacknowledged finding fails `cdk synth`, and each acknowledgement in infra/ carries its reason.
  *
- * Context: `alertEmails` (comma-separated coordinator addresses), `scheduleEnabled` (default true).
+ * Context: `alertEmails` (comma-separated coordinator addresses), `scheduleEnabled` (default true),
+ * `offerConcurrency` (offers in flight at once, default 800).
  */
 import { createRoundsApp } from './rounds-stack.ts';
 

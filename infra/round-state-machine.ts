@@ -1,5 +1,6 @@
-import { CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, CfnElement, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -39,14 +40,43 @@ export const ROUND_STATE_NAMES = {
 } as const;
 export type RoundStateName = (typeof ROUND_STATE_NAMES)[keyof typeof ROUND_STATE_NAMES];
 
-/** Errors every Lambda step retries: Lambda's own transient failures and our handlers' `RetryableError`. */
+/**
+ * Errors every Lambda step retries quickly: Lambda's own transient failures, an invocation the
+ * client gave up on (`ClientExecutionTimeoutException`), and our handlers' `RetryableError`.
+ */
 export const LAMBDA_RETRY_ERRORS = [
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
-  'Lambda.TooManyRequestsException',
+  'Lambda.ClientExecutionTimeoutException',
   'RetryableError',
 ] as const;
+
+/**
+ * Lambda throttling (the account's concurrency is used up): retried on its own, longer backoff
+ * with full jitter so a burst of child executions spreads out instead of retrying in step:
+ * up to 5 s, 10 s, 20 s … capped at 2 minutes, eight retries (about 8 minutes in all).
+ */
+export const LAMBDA_THROTTLE_ERRORS = ['Lambda.TooManyRequestsException'] as const;
+export const THROTTLE_RETRY_INTERVAL = Duration.seconds(5);
+export const THROTTLE_RETRY_MAX_DELAY = Duration.minutes(2);
+export const THROTTLE_RETRY_MAX_ATTEMPTS = 8;
+
+/**
+ * A function that ran out of its own time: `TimeoutError` is what middy throws just before the
+ * Lambda timeout (every handler runs under middy), `Lambda.Unknown` what Step Functions reports when
+ * Lambda itself stops a function (a timeout middy could not pre-empt, or out of memory; see
+ * https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html). Every round
+ * step is idempotent (deterministic keys, conditional writes), so it gets one more try.
+ */
+export const FUNCTION_TIMEOUT_ERRORS = ['TimeoutError', 'Lambda.Unknown'] as const;
+export const FUNCTION_TIMEOUT_RETRY_MAX_ATTEMPTS = 1;
+/**
+ * How much longer a Lambda Task waits than its function may run. The Task's own timeout
+ * (States.Timeout) must never fire first: Step Functions would move on (or retry) while the timed-out
+ * invocation still runs and writes, racing the retry; the function's own timeout stops it cleanly.
+ */
+export const TASK_TIMEOUT_MARGIN = Duration.seconds(10);
 
 /** Transient DynamoDB errors the failure recorder retries. */
 export const DYNAMODB_RETRY_ERRORS = [
@@ -69,11 +99,17 @@ export const SNS_RETRY_ERRORS = ['States.TaskFailed'] as const;
 export const QUIET_HOURS_WAIT_STATES: readonly string[] = ['HoldAlertUntilDaytime'];
 
 /**
- * Offers waiting at once. The offers run as a Distributed Map (child executions, up to 10,000 at
- * once), so even a national round (about 3,000 offers) sends every offer on day one and no single
- * execution's history nears Step Functions' 25,000 events.
+ * Offers in flight at once (default). The offers run as a Distributed Map (one child execution per
+ * offer), so no single execution's history nears Step Functions' 25,000 events. Each running child
+ * may be in a Lambda step, so the Map's concurrency is bounded below the default account Lambda
+ * concurrency (1,000, shared with the county Map's 100 and the API): at most 800 offers wait at
+ * once, and the next offer starts as soon as one is answered or expires. A national round (about
+ * 3,000 offers) sends all of them on day one only with a raised account quota and
+ * `offerConcurrency` raised to match (at most 10,000, the Distributed Map's limit).
  */
-export const OFFER_CONCURRENCY = 5000;
+export const OFFER_CONCURRENCY = 800;
+/** The Distributed Map's own ceiling on parallel child executions. */
+export const DISTRIBUTED_MAP_MAX_CONCURRENCY = 10_000;
 /** Counties planned at once (each a child execution: ChooseTown → FrameFiveQuestions → SaveDraftVisit). */
 export const COUNTY_CONCURRENCY = 100;
 
@@ -81,11 +117,27 @@ export const COUNTY_CONCURRENCY = 100;
 export const RETRY_INTERVAL = Duration.seconds(2);
 export const RETRY_BACKOFF_RATE = 2;
 export const RETRY_MAX_ATTEMPTS = 3;
-/** Explicit timeout of every Lambda step except the callback wait (whose timeout is the offer's). */
+/** Explicit timeout of the non-Lambda Tasks (DynamoDB PutItem, SNS Publish). */
 export const TASK_TIMEOUT = Duration.seconds(60);
 
 /** The shared Retry shape on a Task, for the given errors. */
 function retryWith<T extends sfn.TaskStateBase>(task: T, errors: readonly string[]): T {
+  if (errors === LAMBDA_RETRY_ERRORS) {
+    // First, so a throttled invocation gets the long backoff rather than the short one.
+    task.addRetry({
+      errors: [...LAMBDA_THROTTLE_ERRORS],
+      interval: THROTTLE_RETRY_INTERVAL,
+      backoffRate: RETRY_BACKOFF_RATE,
+      maxAttempts: THROTTLE_RETRY_MAX_ATTEMPTS,
+      maxDelay: THROTTLE_RETRY_MAX_DELAY,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    task.addRetry({
+      errors: [...FUNCTION_TIMEOUT_ERRORS],
+      interval: RETRY_INTERVAL,
+      maxAttempts: FUNCTION_TIMEOUT_RETRY_MAX_ATTEMPTS,
+    });
+  }
   task.addRetry({
     errors: [...errors],
     interval: RETRY_INTERVAL,
@@ -95,6 +147,16 @@ function retryWith<T extends sfn.TaskStateBase>(task: T, errors: readonly string
   return task;
 }
 
+/**
+ * What each Distributed Map child ends with: nothing. Without a ResultWriter a Distributed Map
+ * gathers every child's output into its result (256 KiB at most, else States.DataLimitExceeded),
+ * even when its ResultPath discards that result; everything a child did is in the table.
+ */
+export const CHILD_OUTPUT: Readonly<Record<string, never>> = {};
+
+/** What completing a waiting offer calls (functions/commons/task-tokens.ts), and all a grant allows. */
+export const TASK_ANSWER_ACTIONS = ['states:SendTaskSuccess', 'states:SendTaskFailure'] as const;
+
 /** The error a team's decline is reported with (SendTaskFailure); matches `OFFER_DECLINED` in functions/commons/errors.ts. */
 export const OFFER_DECLINED_ERROR = 'OfferDeclined';
 /** The error a failed round ends with. */
@@ -103,7 +165,7 @@ export const ROUND_FAILED_ERROR = 'RoundFailed';
 export const UNKNOWN_SEASON = 'unknown';
 
 /** The Lambda functions the round invokes, by registry id. */
-export type RoundFunctions = Readonly<Record<RoundFunctionId, lambda.IFunction>>;
+export type RoundFunctions = Readonly<Record<RoundFunctionId, lambda.Function>>;
 
 export interface RoundStateMachineProps {
   /** One function per `ROUND_FUNCTIONS` entry. */
@@ -112,6 +174,12 @@ export interface RoundStateMachineProps {
   readonly table: dynamodb.ITable;
   /** The coordinator alert topic (only `sns:Publish` on it is granted). */
   readonly alertTopic: sns.ITopic;
+  /**
+   * Offers in flight at once (the offer Map's MaxConcurrency); raise it together with the
+   * account's Lambda concurrency quota.
+   * @default OFFER_CONCURRENCY (800)
+   */
+  readonly offerConcurrency?: number;
   /**
    * Retention of the state machine's log group.
    * @default logs.RetentionDays.ONE_MONTH
@@ -151,6 +219,16 @@ export class RoundStateMachine extends Construct {
     super(scope, id);
     const fns = props.functions;
     const N = ROUND_STATE_NAMES;
+    const offerConcurrency = props.offerConcurrency ?? OFFER_CONCURRENCY;
+    if (
+      !Number.isInteger(offerConcurrency) ||
+      offerConcurrency < 1 ||
+      offerConcurrency > DISTRIBUTED_MAP_MAX_CONCURRENCY
+    ) {
+      throw new Error(
+        `offerConcurrency must be a whole number from 1 to ${DISTRIBUTED_MAP_MAX_CONCURRENCY}, got ${offerConcurrency}`,
+      );
+    }
 
     // ---- failure path --------------------------------------------------------------------
     const roundFailed = new sfn.Fail(this, N.RoundFailed, {
@@ -200,7 +278,8 @@ export class RoundStateMachine extends Construct {
       payload: sfn.TaskInput.fromJsonPathAt('$'),
       outputPath: '$.Payload',
     });
-    // The framed visit is kept in the table, not returned: the Map's result is discarded.
+    // The framed visit is kept in the table, not returned: each child ends with `{}` (see
+    // CHILD_OUTPUT), so the Map's gathered result stays far below 256 KiB at any county count.
     const saveDraftVisit = new tasks.DynamoPutItem(this, N.SaveDraftVisit, {
       table: props.table,
       item: {
@@ -213,7 +292,7 @@ export class RoundStateMachine extends Construct {
         type: tasks.DynamoAttributeValue.fromString('draft'),
         visit: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$'))),
       },
-      resultPath: sfn.JsonPath.DISCARD,
+      resultSelector: CHILD_OUTPUT,
       taskTimeout: sfn.Timeout.duration(TASK_TIMEOUT),
     });
     retryWith(saveDraftVisit, DYNAMODB_RETRY_ERRORS);
@@ -239,8 +318,6 @@ export class RoundStateMachine extends Construct {
         bound: sfn.JsonPath.numberAt('$.Payload.bound'),
       },
       resultPath: '$.plan',
-      // The solver takes up to a minute on a national round.
-      taskTimeout: sfn.Timeout.duration(Duration.minutes(5)),
     });
     assignSocieties.addCatch(onFailure, catchAll);
 
@@ -275,22 +352,15 @@ export class RoundStateMachine extends Construct {
       taskTimeout: sfn.Timeout.at('$.offerTimeoutSeconds'),
       resultPath: '$.answer',
     });
-    const recordAnswer = (
-      name: RoundStateName,
-      outcome: 'accepted' | 'declined' | 'expired',
-      extra: Record<string, string>,
-    ) =>
-      this.invoke(name, fns.RecordAnswer, {
-        payload: sfn.TaskInput.fromObject({
-          season: sfn.JsonPath.stringAt('$.season'),
-          offerId: sfn.JsonPath.stringAt('$.offerId'),
-          outcome,
-          ...extra,
-        }),
-        outputPath: '$.Payload',
-      });
-    const recordAcceptance = recordAnswer(N.RecordAcceptance, 'accepted', {
-      by: sfn.JsonPath.stringAt('$.answer.by'),
+    const recordAcceptance = this.invoke(N.RecordAcceptance, fns.RecordAnswer, {
+      payload: sfn.TaskInput.fromObject({
+        season: sfn.JsonPath.stringAt('$.season'),
+        offerId: sfn.JsonPath.stringAt('$.offerId'),
+        outcome: 'accepted',
+        by: sfn.JsonPath.stringAt('$.answer.by'),
+      }),
+      // The last state of an offer's child: its output joins the Map's gathered result.
+      resultSelector: CHILD_OUTPUT,
     });
     // A refusal keeps the item's state (season, offer, timeout) for the reassignment that follows.
     const recordRefusal = (
@@ -355,7 +425,8 @@ export class RoundStateMachine extends Construct {
         reason: { value: sfn.JsonPath.stringAt('$.reassignment.alert.reason') },
         notBefore: { value: sfn.JsonPath.stringAt('$.reassignment.alert.notBefore') },
       },
-      resultPath: sfn.JsonPath.DISCARD,
+      // The last state of an offer's child: its output joins the Map's gathered result.
+      resultSelector: CHILD_OUTPUT,
       taskTimeout: sfn.Timeout.duration(TASK_TIMEOUT),
     });
     retryWith(alertCoordinator, SNS_RETRY_ERRORS);
@@ -366,7 +437,8 @@ export class RoundStateMachine extends Construct {
     const isAnotherSocietyFound = new sfn.Choice(this, N.IsAnotherSocietyFound)
       .when(sfn.Condition.not(sfn.Condition.isNull('$.reassignment.nextOfferId')), offerToNextSociety)
       .when(sfn.Condition.not(sfn.Condition.isNull('$.reassignment.alert')), holdAlertUntilDaytime)
-      .otherwise(new sfn.Succeed(this, N.NoNeedsLeftToMove));
+      // A Pass, not a Succeed: a Succeed would end the child with its whole state as output.
+      .otherwise(new sfn.Pass(this, N.NoNeedsLeftToMove, { result: sfn.Result.fromObject(CHILD_OUTPUT) }));
     findNextSociety.next(isAnotherSocietyFound);
 
     const offerEachSociety = new sfn.DistributedMap(this, N.OfferEachSociety, {
@@ -377,7 +449,7 @@ export class RoundStateMachine extends Construct {
         offerTimeoutSeconds: sfn.JsonPath.numberAt('$.offerTimeoutSeconds'),
         autoAccept: sfn.JsonPath.stringAt('$.autoAccept'),
       },
-      maxConcurrency: OFFER_CONCURRENCY,
+      maxConcurrency: offerConcurrency,
       // Child executions wait on task tokens for days: Standard, not Express.
       mapExecutionType: sfn.StateMachineType.STANDARD,
       resultPath: sfn.JsonPath.DISCARD,
@@ -400,7 +472,12 @@ export class RoundStateMachine extends Construct {
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       // The vendedlogs prefix keeps CloudWatch's resource policy for Step Functions logging small.
-      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-round`,
+      // The name ends in the stack's id (a UUID per stack creation), not a fixed name: a log group
+      // retained from a failed first deploy or a deleted stack never blocks the next create.
+      logGroupName: Fn.join('', [
+        `/aws/vendedlogs/states/${Stack.of(this).stackName}-round-`,
+        Fn.select(2, Fn.split('/', Aws.STACK_ID)),
+      ]),
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
@@ -417,23 +494,56 @@ export class RoundStateMachine extends Construct {
     this.acknowledgeFindings(props);
   }
 
-  /** A Lambda step: request-response (Payload wrapper kept), 60 s timeout, our Retry and nothing else. */
+  /**
+   * A Lambda step: request-response (Payload wrapper kept), timing out TASK_TIMEOUT_MARGIN after
+   * its function would, our Retry and nothing else.
+   */
   private invoke(
     name: RoundStateName,
-    fn: lambda.IFunction,
+    fn: lambda.Function,
     props: Omit<
       tasks.LambdaInvokeProps,
       'lambdaFunction' | 'retryOnServiceExceptions' | 'payloadResponseOnly'
     >,
   ): tasks.LambdaInvoke {
+    if (!fn.timeout) throw new Error(`round function ${fn.node.id} has no explicit timeout`);
     const task = new tasks.LambdaInvoke(this, name, {
-      taskTimeout: sfn.Timeout.duration(TASK_TIMEOUT),
+      taskTimeout: sfn.Timeout.duration(
+        Duration.seconds(fn.timeout.toSeconds() + TASK_TIMEOUT_MARGIN.toSeconds()),
+      ),
       ...props,
       lambdaFunction: fn,
       payloadResponseOnly: false,
       retryOnServiceExceptions: false,
     });
     return retryWith(task, LAMBDA_RETRY_ERRORS);
+  }
+
+  /**
+   * Lets a function complete this round's waiting offers: exactly the two calls
+   * functions/commons/task-tokens.ts makes, SendTaskSuccess and SendTaskFailure.
+   *
+   * On "*": the Service Authorization Reference lists no resource type for either action
+   * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html),
+   * so IAM authorizes them only with "Resource": "*". A grant on the state machine's ARN (what CDK's
+   * grantTaskResponse writes) is nowhere documented to cover the tokens of Distributed Map child
+   * executions, which run under the map run's ARN (`stateMachine:<name>/<label>`), nor any other.
+   * The task token, unguessable and handed only to the one waiting execution, is the capability.
+   */
+  public grantTaskAnswer(grantee: iam.IGrantable & { role?: iam.IRole | undefined }): iam.Grant {
+    const grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: [...TASK_ANSWER_ACTIONS],
+      resourceArns: ['*'],
+    });
+    if (grantee.role) {
+      Validations.of(grantee.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Only actions without resource-level permissions use "*": X-Ray (xray:PutTraceSegments, xray:PutTelemetryRecords) and the task-token answers states:SendTaskSuccess / states:SendTaskFailure (the token is the capability).',
+      });
+    }
+    return grant;
   }
 
   private acknowledgeFindings(props: RoundStateMachineProps): void {

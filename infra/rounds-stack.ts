@@ -23,7 +23,7 @@ export const ROUNDS_STACK_ID = 'RoundsStack';
  * FrameQuestions is pure (no table); only the steps that write get readWrite.
  */
 export const ROUND_FUNCTION_ACCESS: Readonly<
-  Record<RoundFunctionId, { table?: TableAccess; publish?: boolean }>
+  Record<RoundFunctionId, { table?: TableAccess; publish?: boolean; answerTasks?: boolean }>
 > = {
   LoadRound: { table: 'read' },
   ChooseTown: { table: 'read' },
@@ -32,7 +32,8 @@ export const ROUND_FUNCTION_ACCESS: Readonly<
   AssignSocieties: { table: 'readWrite' },
   PersistPlan: { table: 'readWrite' },
   ListPendingOffers: { table: 'read' },
-  SendOffer: { table: 'readWrite', publish: true },
+  // Completes its own wait when the offer was answered already or is auto-accepted (SendTask*).
+  SendOffer: { table: 'readWrite', publish: true, answerTasks: true },
   RecordAnswer: { table: 'readWrite', publish: true },
   ReassignNeeds: { table: 'readWrite' },
   CompleteRound: { table: 'readWrite' },
@@ -49,6 +50,12 @@ export interface RoundsStackProps extends StackProps {
    * @default true
    */
   readonly scheduleEnabled?: boolean;
+  /**
+   * Offers in flight at once (the offer Map's MaxConcurrency); raise it together with the
+   * account's Lambda concurrency quota.
+   * @default OFFER_CONCURRENCY (800), or context `offerConcurrency` when run by app.ts
+   */
+  readonly offerConcurrency?: number;
 }
 
 /** The whole product in AWS: table, round functions and state machine, schedule, API, alerts, pages. */
@@ -94,7 +101,11 @@ export class RoundsStack extends Stack {
       functions,
       table: this.table.table,
       alertTopic: this.notifications.topic,
+      ...(props.offerConcurrency === undefined ? {} : { offerConcurrency: props.offerConcurrency }),
     });
+    for (const [functionId, access] of Object.entries(ROUND_FUNCTION_ACCESS)) {
+      if (access.answerTasks) this.round.grantTaskAnswer(functions[functionId as RoundFunctionId]);
+    }
     this.outbox = new OutboxDispatch(this, 'Outbox', {
       table: this.table,
       ...(props.scheduleEnabled === undefined ? {} : { enabled: props.scheduleEnabled }),
@@ -118,7 +129,7 @@ export class RoundsStack extends Stack {
         fn.addEnvironment('STATE_MACHINE_ARN', this.round.stateMachine.stateMachineArn);
         this.round.stateMachine.grantStartExecution(fn);
       } else {
-        this.round.stateMachine.grantTaskResponse(fn);
+        this.round.grantTaskAnswer(fn);
       }
     }
     this.pages.deploySite({
@@ -174,11 +185,13 @@ export function createRoundsApp(options: RoundsAppOptions = {}): { app: App; sta
     .map((e) => e.trim())
     .filter(Boolean);
   const scheduleEnabled = app.node.tryGetContext('scheduleEnabled');
+  const offerConcurrency = app.node.tryGetContext('offerConcurrency');
   const cli = options.cliEnvironment ?? {};
   const stack = new RoundsStack(app, ROUNDS_STACK_ID, {
     env: { account: cli.CDK_DEFAULT_ACCOUNT, region: cli.CDK_DEFAULT_REGION },
     ...(emails.length > 0 ? { coordinatorEmails: emails } : {}),
     ...(scheduleEnabled === undefined ? {} : { scheduleEnabled: String(scheduleEnabled) !== 'false' }),
+    ...(offerConcurrency === undefined ? {} : { offerConcurrency: Number(offerConcurrency) }),
   });
   return { app, stack };
 }

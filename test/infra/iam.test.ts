@@ -1,5 +1,8 @@
+import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { TASK_ANSWER_ACTIONS } from '#infra/round-state-machine';
+import { ROUND_FUNCTION_ACCESS } from '#infra/rounds-stack';
 import { READ_ACTIONS, WRITE_ACTIONS } from '#infra/table';
 import {
   API_FUNCTION_ACCESS,
@@ -10,6 +13,9 @@ import {
 } from '../../functions/registry.ts';
 import {
   actionsOf,
+  PLACEHOLDER_ACCOUNT,
+  PLACEHOLDER_REGION,
+  resolveWithPlaceholders,
   resourcesOf,
   roleOfFunction,
   type Statement,
@@ -255,16 +261,11 @@ describe('IAM: API functions on the round state machine', () => {
     });
   });
 
-  it('lets AnswerAssignment complete the waiting task of this state machine only', () => {
+  it('lets AnswerAssignment answer a waiting offer: SendTaskSuccess and SendTaskFailure, nothing else of Step Functions', () => {
     expect(API_FUNCTION_ROUND_ACCESS.AnswerAssignment).toBe('answer');
-    expect(statesActions('AnswerAssignment').sort()).toEqual(
-      ['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess'].sort(),
-    );
-    for (const statement of apiStatements('AnswerAssignment').filter((s) =>
-      actionsOf(s).some((a) => a.startsWith('states:')),
-    )) {
-      expect(statement.Resource).toEqual({ Ref: smId });
-    }
+    expect(
+      apiStatements('AnswerAssignment').filter((s) => actionsOf(s).some((a) => a.startsWith('states:'))),
+    ).toEqual([{ Effect: 'Allow', Action: [...TASK_ANSWER_ACTIONS], Resource: '*' }]);
     expect(dynamoActions(apiStatements('AnswerAssignment')).sort()).toEqual(
       [...READ_ACTIONS, ...WRITE_ACTIONS].sort(),
     );
@@ -284,6 +285,72 @@ describe('IAM: API functions on the round state machine', () => {
     for (const fnId of ['ListAssignments', 'GetVisitLog', 'GetSeasonReport', 'StartRound']) {
       expect(dynamoActions(apiStatements(fnId)).sort(), fnId).toEqual([...READ_ACTIONS].sort());
     }
+  });
+});
+
+describe('IAM: answering waiting offers (task tokens), evaluated with iam-simulate', () => {
+  const simulate = async (statements: Statement[], action: string) => {
+    const resolved = statements.map((s) => ({
+      ...s,
+      Resource: resourcesOf(s).map((r) => resolveWithPlaceholders(r, json.Resources)),
+    }));
+    const result = await runSimulation(
+      {
+        identityPolicies: [{ name: 'role', policy: { Version: '2012-10-17', Statement: resolved } }],
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+        // SendTask* has no resource type: the request is authorized against "*", whatever
+        // execution (parent or Distributed Map child) the token belongs to.
+        request: {
+          action,
+          principal: `arn:aws:iam::${PLACEHOLDER_ACCOUNT}:role/fn`,
+          resource: { accountId: PLACEHOLDER_ACCOUNT, resource: '*' },
+          contextVariables: {},
+        },
+      } as never,
+      {},
+    );
+    return (result as { overallResult?: string }).overallResult;
+  };
+  const apiRole = (fnId: string) =>
+    statementsOfRole(json, roleOfFunction(json, idOf(stack.api.functions[fnId]!)));
+
+  it.each(TASK_ANSWER_ACTIONS)(
+    'allows %s to SendOffer (it completes auto-accepted and early answers)',
+    async (action) => {
+      expect(ROUND_FUNCTION_ACCESS.SendOffer.answerTasks).toBe(true);
+      expect(await simulate(roleStatements('SendOffer'), action)).toBe('Allowed');
+    },
+  );
+
+  it.each(TASK_ANSWER_ACTIONS)('allows %s to AnswerAssignment (accept/decline)', async (action) => {
+    expect(await simulate(apiRole('AnswerAssignment'), action)).toBe('Allowed');
+  });
+
+  it('grants SendOffer exactly the two calls it makes, and no other round function any Step Functions action', () => {
+    expect(
+      roleStatements('SendOffer').filter((s) => actionsOf(s).some((a) => a.startsWith('states:'))),
+    ).toEqual([{ Effect: 'Allow', Action: [...TASK_ANSWER_ACTIONS], Resource: '*' }]);
+    for (const fnId of Object.keys(ROUND_FUNCTIONS) as RoundFunctionId[]) {
+      if (fnId === 'SendOffer') continue;
+      expect(
+        roleStatements(fnId)
+          .flatMap(actionsOf)
+          .filter((a) => a.startsWith('states:')),
+        fnId,
+      ).toEqual([]);
+    }
+  });
+
+  it('would deny a grant on the state machine’s ARN (what grantTaskResponse writes): SendTask* has no resource type', async () => {
+    const onMachine: Statement[] = [
+      {
+        Effect: 'Allow',
+        Action: [...TASK_ANSWER_ACTIONS],
+        Resource: `arn:aws:states:${PLACEHOLDER_REGION}:${PLACEHOLDER_ACCOUNT}:stateMachine:Round`,
+      },
+    ];
+    expect(await simulate(onMachine, 'states:SendTaskSuccess')).toBe('ImplicitlyDenied');
   });
 });
 

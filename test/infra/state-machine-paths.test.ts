@@ -336,6 +336,80 @@ describe('round paths (synthesized definition, local runner)', () => {
     expect(run.failure?.name).toBe('RoundFailed');
   });
 
+  // Issue 13: a step that ran out of its own time once and then succeeded must not fail the round.
+  it('retries a step whose function ran out of time once, and completes the round when the retry succeeds', async () => {
+    let attempts = 0;
+    const run = await runRound(
+      happyPath({
+        PersistPlan: () => {
+          attempts++;
+          // What middy throws just before the Lambda timeout, in AWS and locally alike.
+          if (attempts === 1) throw error('TimeoutError', '[AbortError]: The operation was aborted.');
+          return { visitsCreated: 2, offersCreated: 2 };
+        },
+      }),
+    );
+
+    expect(run.failure).toBeUndefined();
+    expect(run.calls[S.PersistPlan]).toHaveLength(2);
+    expect(run.entered).not.toContain(S.RecordRoundFailure);
+    expect(run.entered.at(-1)).toBe(S.CompleteRound);
+  });
+
+  it('fails the round when the function runs out of time a second time', async () => {
+    const run = await runRound(
+      happyPath({
+        PersistPlan: () => {
+          throw error('TimeoutError', '[AbortError]: The operation was aborted.');
+        },
+      }),
+    );
+
+    expect(run.calls[S.PersistPlan]).toHaveLength(2);
+    expect(run.calls[S.RecordRoundFailure]?.[0].Item.error).toEqual({ S: 'TimeoutError' });
+    expect(run.failure?.name).toBe('RoundFailed');
+  });
+
+  it('retries Lambda throttling up to eight times before failing the round', async () => {
+    let attempts = 0;
+    const throttledSixTimes = await runRound(
+      happyPath({
+        ListPendingOffers: () => {
+          attempts++;
+          if (attempts <= 6) throw error('Lambda.TooManyRequestsException', 'Rate Exceeded.');
+          return { offers: [{ offerId: 'o1' }] };
+        },
+      }),
+    );
+    expect(throttledSixTimes.failure).toBeUndefined();
+    expect(throttledSixTimes.calls[S.ListPendingOffers]).toHaveLength(7);
+
+    const alwaysThrottled = await runRound(
+      happyPath({
+        ListPendingOffers: () => {
+          throw error('Lambda.TooManyRequestsException', 'Rate Exceeded.');
+        },
+      }),
+    );
+    expect(alwaysThrottled.calls[S.ListPendingOffers]).toHaveLength(9);
+    expect(alwaysThrottled.failure?.name).toBe('RoundFailed');
+  });
+
+  it('retries an invocation the Lambda client gave up on (ClientExecutionTimeoutException)', async () => {
+    let attempts = 0;
+    const run = await runRound(
+      happyPath({
+        CompleteRound: ({ season }) => {
+          attempts++;
+          if (attempts === 1) throw error('Lambda.ClientExecutionTimeoutException', 'timed out');
+          return { season, visits: 2, offers: 2, accepted: 2, declined: 0, expired: 0, unassignedNeeds: 0 };
+        },
+      }),
+    );
+    expect(run.failure).toBeUndefined();
+    expect(run.calls[S.CompleteRound]).toHaveLength(2);
+  });
+
   it('fails the round when one county cannot be planned (the Map’s catch)', async () => {
     const run = await runRound(
       happyPath({

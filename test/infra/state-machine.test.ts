@@ -74,31 +74,88 @@ describe('the round definition', () => {
     }
   });
 
-  it('gives every Task an explicit timeout and exactly the shared Retry (2 s, ×2, 3 attempts)', () => {
-    const tasks = Object.entries(states).filter(([, s]) => s.Type === 'Task');
-    expect(tasks).toHaveLength(15);
-    for (const [name, s] of tasks) {
-      expect(s.TimeoutSeconds ?? s.TimeoutSecondsPath, name).toBeDefined();
-      expect(s.Retry, name).toHaveLength(1);
-      expect(s.Retry?.[0], name).toMatchObject({ IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 3 });
-      if (name === S.AlertCoordinator) expect(s.Retry?.[0]?.ErrorEquals).toEqual([...SNS_RETRY_ERRORS]);
-      else if (name === S.RecordRoundFailure || name === S.SaveDraftVisit) {
-        expect(s.Retry?.[0]?.ErrorEquals, name).toEqual([...DYNAMODB_RETRY_ERRORS]);
-      } else {
-        expect(s.Retry?.[0]?.ErrorEquals, name).toEqual([...LAMBDA_RETRY_ERRORS]);
-        expect(s.Retry?.[0]?.ErrorEquals, name).toEqual([
-          'Lambda.ServiceException',
-          'Lambda.AWSLambdaException',
-          'Lambda.SdkClientException',
-          'Lambda.TooManyRequestsException',
-          'RetryableError',
-        ]);
-      }
-      // The planner may need minutes on a national round; every other step a minute at most.
-      if (name === S.AssignSocieties) expect(s.TimeoutSeconds, name).toBe(300);
-      else if (name !== S.SendOfferAndWaitForAnswer) expect(s.TimeoutSeconds, name).toBe(60);
+  it('gives every DynamoDB and SNS Task a 60 s timeout and exactly the shared Retry (2 s, ×2, 3 attempts)', () => {
+    const serviceTasks = [S.SaveDraftVisit, S.RecordRoundFailure, S.AlertCoordinator];
+    for (const name of serviceTasks) {
+      const s = state(name);
+      expect(s.TimeoutSeconds, name).toBe(60);
+      expect(s.Retry, name).toEqual([
+        {
+          ErrorEquals: name === S.AlertCoordinator ? [...SNS_RETRY_ERRORS] : [...DYNAMODB_RETRY_ERRORS],
+          IntervalSeconds: 2,
+          BackoffRate: 2,
+          MaxAttempts: 3,
+        },
+      ]);
     }
   });
+
+  const lambdaTasks: [string, keyof typeof stack.roundFunctions][] = [
+    [S.LoadRound, 'LoadRound'],
+    [S.ChooseTown, 'ChooseTown'],
+    [S.FrameFiveQuestions, 'FrameQuestions'],
+    [S.AssignSocieties, 'AssignSocieties'],
+    [S.PersistPlan, 'PersistPlan'],
+    [S.ListPendingOffers, 'ListPendingOffers'],
+    [S.SendOfferAndWaitForAnswer, 'SendOffer'],
+    [S.RecordAcceptance, 'RecordAnswer'],
+    [S.RecordOfferDeclined, 'RecordAnswer'],
+    [S.RecordOfferExpired, 'RecordAnswer'],
+    [S.FindNextSociety, 'ReassignNeeds'],
+    [S.CompleteRound, 'CompleteRound'],
+  ];
+
+  it('names every Task: 12 Lambda steps and 3 service integrations', () => {
+    const tasks = Object.entries(states).filter(([, s]) => s.Type === 'Task');
+    expect(tasks.map(([name]) => name).sort()).toEqual(
+      [
+        ...lambdaTasks.map(([name]) => name),
+        S.SaveDraftVisit,
+        S.RecordRoundFailure,
+        S.AlertCoordinator,
+      ].sort(),
+    );
+  });
+
+  it.each(lambdaTasks)(
+    '%s retries throttling with a long jittered backoff, a function timeout once, and transient Lambda errors quickly',
+    (name) => {
+      expect(state(name).Retry).toEqual([
+        {
+          ErrorEquals: ['Lambda.TooManyRequestsException'],
+          IntervalSeconds: 5,
+          BackoffRate: 2,
+          MaxAttempts: 8,
+          MaxDelaySeconds: 120,
+          JitterStrategy: 'FULL',
+        },
+        { ErrorEquals: ['TimeoutError', 'Lambda.Unknown'], IntervalSeconds: 2, MaxAttempts: 1 },
+        {
+          ErrorEquals: [
+            'Lambda.ServiceException',
+            'Lambda.AWSLambdaException',
+            'Lambda.SdkClientException',
+            'Lambda.ClientExecutionTimeoutException',
+            'RetryableError',
+          ],
+          IntervalSeconds: 2,
+          BackoffRate: 2,
+          MaxAttempts: 3,
+        },
+      ]);
+      expect(LAMBDA_RETRY_ERRORS).toContain('Lambda.ClientExecutionTimeoutException');
+    },
+  );
+
+  it.each(lambdaTasks.filter(([name]) => name !== S.SendOfferAndWaitForAnswer))(
+    '%s times out 10 s after its function would, so the function always stops first',
+    (name, fnId) => {
+      const fn = json.Resources[stack.getLogicalId(stack.roundFunctions[fnId].node.defaultChild as Cfn)];
+      const functionTimeout = fn.Properties.Timeout as number;
+      expect(functionTimeout, fnId).toBeGreaterThan(0);
+      expect(state(name).TimeoutSeconds, name).toBe(functionTimeout + 10);
+    },
+  );
 
   it('loads the round from the execution input and replaces the state with the Payload', () => {
     expect(state(S.LoadRound)).toMatchObject({
@@ -148,9 +205,11 @@ describe('the round definition', () => {
           visit: { 'S.$': 'States.JsonToString($)' },
         },
       },
-      ResultPath: null,
+      ResultSelector: {},
       End: true,
     });
+    expect(state(S.SaveDraftVisit).ResultPath).toBeUndefined();
+    expect(state(S.SaveDraftVisit).OutputPath).toBeUndefined();
   });
 
   it('assigns societies, persists the plan, then lists pending offers', () => {
@@ -241,7 +300,8 @@ describe('the round definition', () => {
       'offerId.$': '$.offerId',
       outcome: 'expired',
     });
-    expect(state(S.RecordAcceptance)).toMatchObject({ OutputPath: '$.Payload', End: true });
+    expect(state(S.RecordAcceptance)).toMatchObject({ ResultSelector: {}, End: true });
+    expect(state(S.RecordAcceptance).OutputPath).toBeUndefined();
     for (const name of [S.RecordOfferDeclined, S.RecordOfferExpired]) {
       expect(state(name).ResultPath, name).toBeNull();
       expect(state(name).Next, name).toBe(S.FindNextSociety);
@@ -286,7 +346,7 @@ describe('the round definition', () => {
       TimestampPath: '$.reassignment.alert.notBefore',
       Next: S.AlertCoordinator,
     });
-    expect(state(S.NoNeedsLeftToMove)).toEqual({ Type: 'Succeed' });
+    expect(state(S.NoNeedsLeftToMove)).toEqual({ Type: 'Pass', Result: {}, End: true });
   });
 
   it('alerts the coordinator with SNS Publish on the alert topic, ASCII subject, Chinese message', () => {
@@ -304,7 +364,7 @@ describe('the round definition', () => {
         notBefore: { DataType: 'String', 'StringValue.$': '$.reassignment.alert.notBefore' },
       },
     });
-    expect(publish).toMatchObject({ ResultPath: null, TimeoutSeconds: 60, End: true });
+    expect(publish).toMatchObject({ ResultSelector: {}, TimeoutSeconds: 60, End: true });
   });
 
   it('completes the round with its summary as output', () => {
