@@ -300,6 +300,28 @@ describe('dies with its owner', () => {
   });
 
   it.skipIf(process.platform !== 'linux')(
+    'a JVM still running when its owner died (frozen, so its watchdog could not act) is stopped by the next start',
+    async () => {
+      const dataDir = path.join(await tempDir('ddb-frozen-'), 'data');
+      const owner = await spawnOwner(dataDir);
+      process.kill(owner.jvmPid, 'SIGSTOP');
+      owner.child.kill('SIGKILL');
+      await new Promise((resolve) => owner.child.once('exit', resolve));
+      expect(isAlive(owner.jvmPid)).toBe(true);
+
+      const lines: string[] = [];
+      const next = await start({ dataDir, notice: (line) => lines.push(line) });
+
+      expect(next.owned).toBe(true);
+      expect(isAlive(owner.jvmPid)).toBe(false);
+      const said = lines.find((l) => l.includes('left running'));
+      expect(said).toContain(`pid ${owner.jvmPid}`);
+      expect(said).toContain(`owner, pid ${owner.child.pid}, is gone`);
+      expect(said).toMatch(/^[^/]*[\u4e00-\u9fff]/);
+    },
+  );
+
+  it.skipIf(process.platform !== 'linux')(
     'a JVM left running by a dead owner (as before this change: no watchdog, shared database) is stopped, not attached to, and its data kept',
     async () => {
       const dataDir = path.join(await tempDir('ddb-orphan-'), 'data');
