@@ -1,15 +1,19 @@
 import { type SeasonReport, seasonReport, seasonReportCsv, seasonReportTable } from '#domain/season-report';
 import { xlsxWorkbook } from '#domain/xlsx';
 import type { VisitReport } from '#schemas/index';
+import { inParallel } from './concurrency.ts';
 import { listCounties } from './store/catalog.ts';
 import { seasonOffers } from './store/offers.ts';
 import { seasonVisits } from './store/rounds.ts';
 import { latestReport } from './store/visit-log.ts';
 
+const REPORT_READ_CONCURRENCY = 32;
+
 /** The season's visits and offers, with the latest version of each visit's report. */
 async function seasonData(season: string) {
   const [visits, offers] = await Promise.all([seasonVisits(season), seasonOffers(season)]);
-  const reports = (await Promise.all(visits.map((v) => latestReport(v.id)))).filter(
+  // One Query per county: a national season has thousands, so a bounded number at a time.
+  const reports = (await inParallel(visits, REPORT_READ_CONCURRENCY, (v) => latestReport(v.id))).filter(
     (r): r is VisitReport => r !== undefined,
   );
   return { visits, offers, reports };
