@@ -64,6 +64,53 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
   });
 }
 
+const BAD_TARGET = '请求目标无效 / the request target is not a valid path';
+
+/**
+ * The path and query of a request target. Origin-form (`/needs?x=1`) and a valid absolute-form
+ * (`http://host/needs`) are served; anything else (authority-form, `*`, an absolute URL that does
+ * not parse, such as `http://[/`) is undefined, answered 400.
+ */
+export function requestTarget(raw: string | undefined): URL | undefined {
+  const target = raw ?? '/';
+  try {
+    if (target.startsWith('/') && !target.startsWith('//')) return new URL(target, 'http://localhost');
+    const absolute = new URL(target);
+    return absolute.protocol === 'http:' || absolute.protocol === 'https:'
+      ? new URL(`${absolute.pathname}${absolute.search}`, 'http://localhost')
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the socket gets when the request never became a request (Node's parser refused it). */
+function clientErrorResponse(code: string | undefined): string {
+  const [status, text] =
+    code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'Request Timeout']
+      : code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large']
+        : [400, 'Bad Request'];
+  const body = JSON.stringify({
+    error: { code: status === 400 ? 'invalid' : 'client-error', message: `请求无法解析 / ${text}` },
+  });
+  return `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+}
+
+/**
+ * The last line of defence for `npm start`: an error that escaped every handler is logged and the
+ * process keeps serving (the database, the pages and a running round live in this process).
+ */
+export function keepServingOnUncaughtErrors(log: (line: string) => void): void {
+  const report = (kind: string) => (error: unknown) =>
+    log(
+      `未处理的错误，服务继续 / ${kind}, still serving: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  process.on('uncaughtException', report('uncaught exception'));
+  process.on('unhandledRejection', report('unhandled rejection'));
+}
+
 /** Past the limit the rest of the body is read and dropped (up to this much), so the 413 reaches the client. */
 const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
 
@@ -95,7 +142,10 @@ export async function startHttpServer(options: {
   port: number;
   dataDir: string;
   pagesDir?: string;
+  /** A client that has not sent its headers by then gets 408 and the connection closes. @default 10000 */
+  headersTimeoutMs?: number;
 }): Promise<HttpServer> {
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
   const routes = API_ROUTES.map(compile);
   const key = tokenKey(options.dataDir);
   const pagesDir = resolve(options.pagesDir ?? join(ROOT, 'pages'));
@@ -131,7 +181,12 @@ export async function startHttpServer(options: {
       const header = req.headers.authorization ?? '';
       const token = /^Bearer\s+(.+)$/i.exec(header)?.[1];
       if (!token)
-        return sendError(res, 401, 'unauthorized', 'a bearer token is required (rounds token --role …)');
+        return sendError(
+          res,
+          401,
+          'unauthorized',
+          '缺少令牌（rounds token --role …）/ a bearer token is required (rounds token --role …)',
+        );
       const known = verifiedTokens.get(token);
       if (known && known.expiresAt > Date.now()) claims = known.claims;
       else {
@@ -147,7 +202,9 @@ export async function startHttpServer(options: {
       return send(
         res,
         413,
-        JSON.stringify({ error: { code: 'too-large', message: 'the request body is too large' } }),
+        JSON.stringify({
+          error: { code: 'too-large', message: '请求内容过大 / the request body is too large' },
+        }),
         {
           'content-type': 'application/json; charset=utf-8',
           connection: 'close',
@@ -208,7 +265,8 @@ export async function startHttpServer(options: {
   const servePage = async (res: ServerResponse, url: URL) => {
     const relative = url.pathname === '/' ? 'index.html' : safeDecode(url.pathname.slice(1));
     const file = normalize(join(pagesDir, relative));
-    if (!file.startsWith(pagesDir + sep)) return sendError(res, 404, 'not-found', 'no such page');
+    if (!file.startsWith(pagesDir + sep))
+      return sendError(res, 404, 'not-found', '没有这个页面 / no such page');
     try {
       const info = await stat(file);
       const target = info.isDirectory() ? join(file, 'index.html') : file;
@@ -217,30 +275,68 @@ export async function startHttpServer(options: {
         'content-type': CONTENT_TYPES[extname(target)] ?? 'application/octet-stream',
       });
     } catch {
-      sendError(res, 404, 'not-found', `no route or page for ${url.pathname}`);
+      sendError(res, 404, 'not-found', `没有这个接口或页面 / no route or page for ${url.pathname}`);
     }
   };
 
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+  const route = (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = requestTarget(req.url);
+    if (!url) return Promise.resolve(sendError(res, 400, 'invalid', BAD_TARGET));
     const method = req.method ?? 'GET';
     const candidates = routes
       .map((compiled) => ({ compiled, match: compiled.pattern.exec(url.pathname) }))
       .filter((c): c is { compiled: CompiledRoute; match: RegExpExecArray } => c.match !== null);
     const chosen = candidates.find((c) => c.compiled.route.method === method);
-    const work = chosen
-      ? serveApi(req, res, url, chosen.compiled, chosen.match)
-      : candidates.length > 0
-        ? Promise.resolve(
-            sendError(res, 405, 'method-not-allowed', `${method} is not allowed on ${url.pathname}`),
-          )
-        : method === 'GET' || method === 'HEAD'
-          ? servePage(res, url)
-          : Promise.resolve(sendError(res, 404, 'not-found', `no route for ${method} ${url.pathname}`));
-    work.catch(() => {
-      if (!res.headersSent) sendError(res, 500, 'internal', 'internal error');
-      else res.end();
-    });
+    if (chosen) return serveApi(req, res, url, chosen.compiled, chosen.match);
+    if (candidates.length > 0) {
+      return Promise.resolve(
+        sendError(
+          res,
+          405,
+          'method-not-allowed',
+          `此路径不支持 ${method} / ${method} is not allowed on ${url.pathname}`,
+        ),
+      );
+    }
+    if (method === 'GET' || method === 'HEAD') return servePage(res, url);
+    return Promise.resolve(
+      sendError(res, 404, 'not-found', `没有这个接口 / no route for ${method} ${url.pathname}`),
+    );
+  };
+
+  const server = createServer(
+    // Slow clients: headers within `headersTimeout`, the whole request within a minute; checked often.
+    {
+      headersTimeout,
+      requestTimeout: Math.max(60_000, headersTimeout),
+      connectionsCheckingInterval: Math.min(1000, headersTimeout),
+    },
+    (req, res) => {
+      const fail = () => {
+        if (!res.headersSent) sendError(res, 500, 'internal', '内部错误 / internal error');
+        else res.end();
+      };
+      // Every failure, thrown at once or later, becomes an answer: no request can stop the server.
+      try {
+        route(req, res).catch(fail);
+      } catch {
+        fail();
+      }
+    },
+  );
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (socket.writable && !(socket as { _httpMessage?: unknown })._httpMessage) {
+      socket.end(clientErrorResponse(error.code));
+    } else socket.destroy();
+  });
+  // CONNECT (authority-form) is no tunnel here.
+  server.on('connect', (_req, socket) => {
+    socket.on('error', () => {});
+    socket.end(clientErrorResponse('HPE_INVALID_METHOD'));
+  });
+  server.on('upgrade', (_req, socket) => {
+    socket.on('error', () => {});
+    socket.end(clientErrorResponse('HPE_INVALID_METHOD'));
   });
 
   await new Promise<void>((done, fail) => {

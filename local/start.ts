@@ -1,7 +1,7 @@
 // `npm start`: the whole product on one machine. Database, demo data, the current season's round,
 // the API and pages, and the quarterly schedule, until Ctrl-C.
 import { currentSeason } from '#domain/season';
-import { startHttpServer } from './http-server.ts';
+import { keepServingOnUncaughtErrors, startHttpServer } from './http-server.ts';
 import { startOutboxDispatcher } from './outbox-dispatcher.ts';
 import { printStoredPlan, runRound } from './round-console.ts';
 import { startQuarterlySchedule } from './scheduler.ts';
@@ -27,6 +27,7 @@ async function main(): Promise<void> {
   out(`数据目录 DATA_DIR: ${session.dataDir}`);
   if (session.seededFrom) out(`数据库为空，已载入演示数据：${session.seededFrom}`);
 
+  keepServingOnUncaughtErrors(out);
   const server = await startHttpServer({ port, dataDir: session.dataDir });
   out(`Listening on ${server.url}`);
   // Offers, reminders, reassignments and coordinator alerts: printed here when due (never 22:00–07:00).

@@ -54,19 +54,26 @@ export async function signLocalToken(
 
 export type VerifyResult = { ok: true; claims: Record<string, unknown> } | { ok: false; reason: string };
 
-/** What API Gateway's JWT authorizer does: signature, issuer, audience, expiry. */
+/**
+ * What API Gateway's JWT authorizer does: signature, issuer, audience, expiry. A token without `exp`
+ * is refused: it would never expire (Cognito never issues one).
+ */
 export async function verifyLocalToken(key: Uint8Array, token: string): Promise<VerifyResult> {
   try {
     const { payload } = await jwtVerify(token, key, {
       issuer: LOCAL_ISSUER,
       audience: LOCAL_AUDIENCE,
       algorithms: ['HS256'],
+      requiredClaims: ['exp'],
     });
     return { ok: true, claims: payload as Record<string, unknown> };
   } catch (error) {
-    if (error instanceof errors.JWTExpired) return { ok: false, reason: 'the token has expired' };
+    if (error instanceof errors.JWTExpired)
+      return { ok: false, reason: '令牌已过期 / the token has expired' };
+    if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'exp')
+      return { ok: false, reason: '令牌没有有效期（exp）/ the token has no expiry (exp)' };
     if (error instanceof errors.JWSSignatureVerificationFailed)
-      return { ok: false, reason: 'the token signature is not valid' };
-    return { ok: false, reason: 'the token is not valid' };
+      return { ok: false, reason: '令牌签名无效 / the token signature is not valid' };
+    return { ok: false, reason: '令牌无效 / the token is not valid' };
   }
 }
