@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LocalizedName, Slug, Theme } from './primitives.ts';
+import { LocalizedName, Slug, Theme, text } from './primitives.ts';
 
 export const Town = z.object({ id: Slug, name: LocalizedName });
 export type Town = z.infer<typeof Town>;
@@ -20,7 +20,7 @@ export const Society = z.object({
   id: Slug,
   name: LocalizedName,
   themes: z.array(Theme).min(1),
-  fields: z.array(z.string().trim().min(1).max(40)).min(1),
+  fields: z.array(text(40, 1)).min(1),
   capacityPerSeason: z.int().min(0),
   contact: Contact.optional(),
 });

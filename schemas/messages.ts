@@ -102,6 +102,14 @@ function texts(issue: Issue): [string, string] {
     }
     case 'invalid_format': {
       const pattern = 'pattern' in issue ? String(issue.pattern) : '';
+      if (pattern.includes('Q[1-4]\\.[a-z0-9-]{1,64}\\.')) {
+        return [
+          '应为邀请编号，如 2026-Q4.chunan.zj-agri',
+          'must be an assignment id like 2026-Q4.chunan.zj-agri',
+        ];
+      }
+      if (pattern.includes('Q[1-4]\\.'))
+        return ['应为走访编号，如 2026-Q4.chunan', 'must be a visit id like 2026-Q4.chunan'];
       if (pattern.includes('a-z0-9-')) {
         return [
           '应为小写编号：a-z、0-9 和“-”，1 至 64 个字符',

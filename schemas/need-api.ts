@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Need, NeedStatus, StoredNeed } from './need.ts';
-import { SeasonId, Slug, Theme, Urgency } from './primitives.ts';
+import { SeasonId, Slug, Theme, text, Urgency } from './primitives.ts';
 
 /*
  * The shapes of the needs API (POST/GET/PATCH /needs…). The handlers, the `rounds needs import`
@@ -29,7 +29,7 @@ export const NeedPatch = z
     field: Need.shape.field,
     title: Need.shape.title,
     /** An empty string removes the detail. */
-    detail: z.string().trim().max(4000),
+    detail: text(4000),
     urgency: Urgency,
   })
   .partial()
@@ -42,7 +42,7 @@ export const NeedPatch = z
 export type NeedPatch = z.infer<typeof NeedPatch>;
 
 /** `POST /needs/{id}/withdraw`: the body is optional. */
-export const WithdrawInput = z.strictObject({ reason: z.string().trim().max(500).optional() });
+export const WithdrawInput = z.strictObject({ reason: text(500).optional() });
 export type WithdrawInput = z.infer<typeof WithdrawInput>;
 
 export const PAGE_SIZE_DEFAULT = 50;
@@ -134,6 +134,12 @@ export const FIELD_LABELS: Readonly<Record<string, Bilingual>> = {
   season: { zh: '季度', en: 'Season' },
   cursor: { zh: '翻页标记', en: 'Cursor' },
   limit: { zh: '每页条数', en: 'Page size' },
-  id: { zh: '需求编号', en: 'Need id' },
+  needId: { zh: '需求编号', en: 'Need id' },
+  assignmentId: { zh: '邀请编号', en: 'Assignment id' },
+  visitId: { zh: '走访编号', en: 'Visit id' },
+  format: { zh: '格式', en: 'Format' },
+  note: { zh: '备注', en: 'Note' },
+  visitDate: { zh: '走访日期', en: 'Visit date' },
+  partner: { zh: '合作方', en: 'Partner' },
   'Idempotency-Key': { zh: '幂等键', en: 'Idempotency-Key' },
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDateTime, Slug, Theme, Urgency } from './primitives.ts';
+import { IsoDateTime, Slug, Theme, text, Urgency } from './primitives.ts';
 
 /** A need as it appears in a data directory's needs.json: always open. */
 export const Need = z.object({
@@ -7,9 +7,9 @@ export const Need = z.object({
   countyId: Slug,
   townId: Slug,
   theme: Theme,
-  field: z.string().trim().min(1).max(40),
-  title: z.string().trim().min(1).max(200),
-  detail: z.string().trim().max(4000).optional(),
+  field: text(40, 1),
+  title: text(200, 1),
+  detail: text(4000).optional(),
   urgency: Urgency,
   submittedAt: IsoDateTime,
 });

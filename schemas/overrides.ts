@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { SeasonId, Slug } from './primitives.ts';
+import { SeasonId, Slug, text } from './primitives.ts';
 
 /** Why the coordinator made the override; shown in the plan's explanation. */
-const Note = z.string().trim().min(1).max(500);
+const Note = text(500, 1);
 
 /** The society joins the county's visit this season, whatever the objective prefers. */
 export const SocietyPin = z.strictObject({ societyId: Slug, countyId: Slug, note: Note.optional() });

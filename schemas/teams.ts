@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDateTime, SeasonId, Slug, THEMES } from './primitives.ts';
+import { IsoDateTime, SeasonId, Slug, THEMES, text } from './primitives.ts';
 
 /*
  * The shapes of the society teams' side (issue 5): the reassignment step of the round, the
@@ -39,15 +39,15 @@ export type Reassignment = z.infer<typeof Reassignment>;
 export const StartRoundBody = z.strictObject({ season: SeasonId });
 
 /** `POST /assignments/{id}/decline`: a reason is required, so the coordinator knows why. */
-export const DeclineBody = z.strictObject({ reason: z.string().trim().min(1).max(500) });
+export const DeclineBody = z.strictObject({ reason: text(500, 1) });
 /** `POST /assignments/{id}/accept`: the body is optional. */
-export const AcceptBody = z.strictObject({ note: z.string().trim().max(500).optional() });
+export const AcceptBody = z.strictObject({ note: text(500).optional() });
 
 export const NEED_OUTCOMES = ['resolved', 'partial', 'unresolved'] as const;
 export const NeedOutcome = z.enum(NEED_OUTCOMES);
 export type NeedOutcome = z.infer<typeof NeedOutcome>;
 
-const Answer = z.string().trim().min(1, { error: 'each of the five questions needs an answer' }).max(4000);
+const Answer = text(4000, 1);
 
 /** `POST /visits/{id}/report`: the answers to the five questions, an outcome per need, cooperations. */
 export const VisitReportInput = z.strictObject({
@@ -59,15 +59,13 @@ export const VisitReportInput = z.strictObject({
     >,
   ),
   outcomes: z
-    .array(
-      z.strictObject({ needId: Slug, outcome: NeedOutcome, note: z.string().trim().max(1000).optional() }),
-    )
+    .array(z.strictObject({ needId: Slug, outcome: NeedOutcome, note: text(1000).optional() }))
     .max(200),
   cooperations: z
     .array(
       z.strictObject({
-        title: z.string().trim().min(1).max(200),
-        partner: z.string().trim().min(1).max(200),
+        title: text(200, 1),
+        partner: text(200, 1),
       }),
     )
     .max(100),
