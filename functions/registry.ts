@@ -1,3 +1,11 @@
+import { acceptAssignment, declineAssignment, listAssignments } from './routes/assignments.ts';
+import { getCounties } from './routes/catalog.ts';
+import { getOpenApi } from './routes/meta.ts';
+import { getNeed, listNeeds, patchNeed, postNeed, withdrawNeed } from './routes/needs.ts';
+import type { RouteDeclaration } from './routes/route.ts';
+import { getSeasonPlan, getSeasonReport, startRound } from './routes/seasons.ts';
+import { fileVisitReport, getVisitLog } from './routes/visits.ts';
+
 /**
  * Every Lambda function of the product: construct id → entry file (relative to the repo root).
  * The CDK stack builds one NodejsFunction per entry; the embedded runtime maps a synthesized
@@ -23,15 +31,8 @@ export const SCHEDULED_FUNCTIONS = {
   DispatchOutbox: 'functions/dispatch-outbox.ts',
 } as const;
 
-export interface ApiRoute {
-  readonly method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-  /** API Gateway v2 route path, e.g. `/seasons/{season}/plan`. */
-  readonly path: string;
-  /** Construct id of the function that serves it (a key of API_FUNCTIONS). */
-  readonly functionId: ApiFunctionId;
-  /** Routes without auth are few and read-only. */
-  readonly public?: boolean;
-}
+/** A route as declared in functions/routes/ (method, path, access, schemas, responses, body limit). */
+export type ApiRoute = RouteDeclaration;
 
 export const API_FUNCTIONS = {
   GetCounties: 'functions/api/get-counties.ts',
@@ -73,20 +74,25 @@ export const API_FUNCTION_ROUND_ACCESS: Readonly<Partial<Record<ApiFunctionId, '
   AnswerAssignment: 'answer',
 };
 
+/**
+ * Every route of the HTTP API, from the declarations in functions/routes/ — the CDK HTTP API, the
+ * local adapter and the OpenAPI document are built from this list. A new route: declare it in the
+ * module of its resource, write its handler in functions/api/, and list it here.
+ */
 export const API_ROUTES: readonly ApiRoute[] = [
-  { method: 'GET', path: '/counties', functionId: 'GetCounties' },
-  { method: 'GET', path: '/seasons/{season}/plan', functionId: 'GetSeasonPlan' },
-  { method: 'POST', path: '/needs', functionId: 'PostNeed' },
-  { method: 'GET', path: '/needs', functionId: 'ListNeeds' },
-  { method: 'GET', path: '/needs/{id}', functionId: 'GetNeed' },
-  { method: 'PATCH', path: '/needs/{id}', functionId: 'PatchNeed' },
-  { method: 'POST', path: '/needs/{id}/withdraw', functionId: 'WithdrawNeed' },
-  { method: 'GET', path: '/openapi.json', functionId: 'GetOpenApi', public: true },
-  { method: 'POST', path: '/rounds', functionId: 'StartRound' },
-  { method: 'GET', path: '/assignments', functionId: 'ListAssignments' },
-  { method: 'POST', path: '/assignments/{id}/accept', functionId: 'AnswerAssignment' },
-  { method: 'POST', path: '/assignments/{id}/decline', functionId: 'AnswerAssignment' },
-  { method: 'POST', path: '/visits/{id}/report', functionId: 'FileVisitReport' },
-  { method: 'GET', path: '/visits/{id}/log', functionId: 'GetVisitLog' },
-  { method: 'GET', path: '/seasons/{season}/report', functionId: 'GetSeasonReport' },
+  getCounties,
+  getSeasonPlan,
+  postNeed,
+  listNeeds,
+  getNeed,
+  patchNeed,
+  withdrawNeed,
+  getOpenApi,
+  startRound,
+  listAssignments,
+  acceptAssignment,
+  declineAssignment,
+  fileVisitReport,
+  getVisitLog,
+  getSeasonReport,
 ];

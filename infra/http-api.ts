@@ -17,6 +17,11 @@ import {
 import { RoundsFunction } from './rounds-function.ts';
 import type { RoundsTable } from './table.ts';
 
+/** What the HTTP API needs of a route declaration (functions/routes/): where it is, who serves it, whether it is public. */
+export type HttpRouteBinding = Pick<ApiRoute, 'method' | 'path' | 'functionId'> & {
+  readonly public?: boolean;
+};
+
 /** Identity claims (Cognito custom attributes; in tokens as `custom:role`, `custom:county`, `custom:society`). */
 export const IDENTITY_ATTRIBUTES = ['role', 'county', 'society'] as const;
 
@@ -27,7 +32,7 @@ export interface RoundsHttpApiProps {
    * Routes to serve.
    * @default API_ROUTES from functions/registry.ts
    */
-  readonly routes?: readonly ApiRoute[];
+  readonly routes?: readonly HttpRouteBinding[];
   /**
    * Functions serving the routes: construct id → entry file.
    * @default API_FUNCTIONS from functions/registry.ts

@@ -1,3 +1,4 @@
+export * from './api.ts';
 export * from './catalog.ts';
 export * from './data-dir.ts';
 export * from './need.ts';

@@ -1,29 +1,20 @@
-import { ForbiddenError, NotFoundError } from '#commons/errors';
-import { apiHandler, json } from '#commons/http';
+import { NotFoundError } from '#commons/errors';
+import { type ApiHandler, actorOf, type Caller, json, requireOwnSociety, routeHandler } from '#commons/http';
 import { answerOffer } from '#commons/offer-answers';
 import { getTeamOffer } from '#commons/store/offers';
 import { settleMessage } from '#commons/store/outbox';
-import { actorOf, jsonBodyOf, teamSocietyOf } from '#commons/teams-http';
-import { AcceptBody, DeclineBody } from '#schemas/index';
+import { acceptAssignment, declineAssignment } from '#routes/assignments';
 
 /**
- * POST /assignments/{id}/accept and POST /assignments/{id}/decline `{ reason }` (the team of that
- * society only). The decision is recorded once — answering twice is 409 — and completes the round's
- * waiting task (SendTaskSuccess / SendTaskFailure `OfferDeclined`); the state machine then records
- * the outcome and, for a decline, moves the needs to the next society.
+ * POST /assignments/{assignmentId}/accept and POST /assignments/{assignmentId}/decline `{ reason }`
+ * (the team of that society only). The decision is recorded once — answering twice is 409 — and
+ * completes the round's waiting task (SendTaskSuccess / SendTaskFailure `OfferDeclined`); the state
+ * machine then records the outcome and, for a decline, moves the needs to the next society.
  */
-export const handler = apiHandler(async (event, caller) => {
-  const societyId = teamSocietyOf(caller);
-  const id = event.pathParameters?.id ?? '';
-  const decision = (event.routeKey ?? event.rawPath ?? '').endsWith('/decline') ? 'decline' : 'accept';
+async function answer(caller: Caller, id: string, decision: 'accept' | 'decline', reason?: string) {
   const offer = await getTeamOffer(id);
-  if (!offer) throw new NotFoundError(`assignment "${id}" does not exist / 没有这项邀请`);
-  if (offer.societyId !== societyId)
-    throw new ForbiddenError('this assignment belongs to another society / 这不是贵会的邀请');
-  let reason: string | undefined;
-  if (decision === 'decline') reason = jsonBodyOf(event, DeclineBody).reason;
-  else jsonBodyOf(event, AcceptBody, { optional: true });
-
+  if (!offer) throw new NotFoundError(`没有这项邀请（${id}）/ assignment "${id}" does not exist`);
+  requireOwnSociety(caller, offer.societyId, { zh: '这项邀请', en: 'this assignment' });
   const answered = await answerOffer(id, decision, actorOf(caller), reason);
   // The reminder is no longer needed (the dispatcher would drop it anyway).
   await settleMessage(offer.season, `${offer.id}#reminder`, 'cancelled', new Date().toISOString());
@@ -35,4 +26,22 @@ export const handler = apiHandler(async (event, caller) => {
     status: answered.status,
     ...(reason ? { reason } : {}),
   });
-});
+}
+
+const byRoute: Record<string, ApiHandler> = {
+  [`${acceptAssignment.method} ${acceptAssignment.path}`]: routeHandler(
+    acceptAssignment,
+    async ({ caller, params }) => answer(caller, params.assignmentId, 'accept'),
+  ),
+  [`${declineAssignment.method} ${declineAssignment.path}`]: routeHandler(
+    declineAssignment,
+    async ({ caller, params, body }) => answer(caller, params.assignmentId, 'decline', body.reason),
+  ),
+};
+
+/** One function serves both routes; API Gateway names the route in `routeKey`. */
+export const handler: ApiHandler = async (event, context) => {
+  const serve = byRoute[event.routeKey];
+  if (!serve) return json(404, { error: { code: 'not-found', message: '没有这个接口 / no such route' } });
+  return serve(event, context);
+};

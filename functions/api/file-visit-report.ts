@@ -1,14 +1,11 @@
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '#commons/errors';
-import { apiHandler, json } from '#commons/http';
+import { actorOf, json, routeHandler } from '#commons/http';
 import { needsByIds } from '#commons/store/needs';
 import { getOffer } from '#commons/store/offers';
 import { getVisit } from '#commons/store/rounds';
 import { NeedChangedMeanwhile, saveReport } from '#commons/store/visit-log';
-import { actorOf, header, jsonBodyOf, teamSocietyOf } from '#commons/teams-http';
-import { VisitReportInput } from '#schemas/index';
+import { fileVisitReport } from '#routes/visits';
 import { parseVisitId } from '#schemas/keys';
-
-const SUBMISSION_KEY = /^[A-Za-z0-9_-]{8,128}$/;
 
 /**
  * POST /visits/{id}/report (a society on the visit — one that accepted its offer — only): the
@@ -17,43 +14,37 @@ const SUBMISSION_KEY = /^[A-Za-z0-9_-]{8,128}$/;
  * reported `resolved` leaves the open list; `partial`, `unresolved` or no outcome keeps it open for
  * later seasons. An `Idempotency-Key` header makes a retried submission land once (200 the second time).
  */
-export const handler = apiHandler(async (event, caller) => {
-  const societyId = teamSocietyOf(caller);
-  const id = event.pathParameters?.id ?? '';
+export const handler = routeHandler(fileVisitReport, async ({ caller, params, headers, body: report }) => {
+  const societyId = caller.society as string;
+  const id = params.visitId;
   const parts = parseVisitId(id);
   const visit = parts && (await getVisit(parts.season, parts.countyId));
-  if (!parts || !visit) throw new NotFoundError(`visit "${id}" does not exist / 没有这次走访`);
+  if (!parts || !visit) throw new NotFoundError(`没有这次走访（${id}）/ visit "${id}" does not exist`);
   const offer = await getOffer(parts.season, parts.countyId, societyId);
   // Accepted, or the acceptance is recorded and the round is about to mark it so.
   const accepted =
     offer?.status === 'accepted' || (offer?.status === 'offered' && offer.decision === 'accept');
   if (!accepted) {
     throw new ForbiddenError(
-      'only a society that accepted this visit files its report / 仅承接本次走访的学会可提交报告',
+      '仅承接本次走访的学会可提交报告 / only a society that accepted this visit files its report',
     );
   }
-  const submissionKey = header(event, 'idempotency-key');
-  if (submissionKey !== undefined && !SUBMISSION_KEY.test(submissionKey)) {
-    throw new InvalidInputError('Idempotency-Key must be 8 to 128 letters, digits, "-" or "_"', [
-      { path: 'Idempotency-Key', message: 'must be 8 to 128 letters, digits, "-" or "_"' },
-    ]);
-  }
-  const report = jsonBodyOf(event, VisitReportInput);
+  const submissionKey = headers['Idempotency-Key'];
 
   const visitNeedIds = new Set(visit.questions.flatMap((q) => q.needIds));
   const seen = new Set<string>();
   const fields = report.outcomes.flatMap((o, i) => {
     const issue = !visitNeedIds.has(o.needId)
-      ? `need "${o.needId}" is not one of this visit's needs / 不是本次走访的需求`
+      ? `需求 ${o.needId} 不是本次走访的需求 / need "${o.needId}" is not one of this visit's needs`
       : seen.has(o.needId)
-        ? `need "${o.needId}" has more than one outcome / 重复`
+        ? `需求 ${o.needId} 的结果重复 / need "${o.needId}" has more than one outcome`
         : undefined;
     seen.add(o.needId);
     return issue ? [{ path: `outcomes[${i}].needId`, message: issue }] : [];
   });
   if (fields.length > 0)
     throw new InvalidInputError(
-      `invalid body: ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`,
+      `输入有误：${fields.map((f) => f.path).join(', ')} / invalid input: ${fields.map((f) => f.path).join(', ')}`,
       fields,
     );
 
@@ -81,7 +72,7 @@ export const handler = apiHandler(async (event, caller) => {
     });
   } catch (error) {
     if (error instanceof NeedChangedMeanwhile)
-      throw new ConflictError(`${error.message}; please submit again / 需求状态已变化，请重新提交`);
+      throw new ConflictError(`需求状态已变化，请重新提交 / ${error.message}; please submit again`);
     throw error;
   }
 });

@@ -1,7 +1,8 @@
-import { apiHandler, json } from '#commons/http';
+import { json, routeHandler } from '#commons/http';
 import { showNeed } from '#commons/needs-service';
+import { getNeed } from '#routes/needs';
 
-/** GET /needs/{id} — one need, for a coordinator or its county's liaison. */
-export const handler = apiHandler(async (event, caller) =>
-  json(200, await showNeed(caller, event.pathParameters?.id)),
+/** GET /needs/{needId} — one need, for a coordinator or its county's liaison. */
+export const handler = routeHandler(getNeed, async ({ caller, params }) =>
+  json(200, await showNeed(caller, params.needId)),
 );

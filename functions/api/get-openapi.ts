@@ -1,10 +1,11 @@
-import { json, publicApiHandler } from '#commons/http';
-import { openApiDocument } from '#schemas/openapi';
+import { json, routeHandler } from '#commons/http';
+import { getOpenApi } from '#routes/meta';
+import { openApiDocument } from '#routes/openapi';
 
-// Built once per container: it depends only on the schemas and the route table.
+// Built once per container: it depends only on the route declarations and their schemas.
 const document = openApiDocument();
 
-/** GET /openapi.json — the OpenAPI 3.1 document, generated from the zod schemas. Public. */
-export const handler = publicApiHandler(async () =>
+/** GET /openapi.json — the OpenAPI 3.1 document, generated from the route declarations. Public. */
+export const handler = routeHandler(getOpenApi, async () =>
   json(200, document, { 'cache-control': 'public, max-age=300' }),
 );

@@ -1,24 +1,15 @@
-import { z } from 'zod';
-import { ForbiddenError, NotFoundError } from '#commons/errors';
-import { apiHandler, json, requireRole } from '#commons/http';
+import { NotFoundError } from '#commons/errors';
+import { json, routeHandler } from '#commons/http';
 import { storedPlan } from '#commons/store/rounds';
-import { parseInput } from '#commons/validation';
-import { SeasonId } from '#schemas/index';
-
-const Params = z.object({ season: SeasonId });
+import { getSeasonPlan } from '#routes/seasons';
 
 /**
  * GET /seasons/{season}/plan — the shape of `rounds plan --json`, with visit and assignment ids and
  * each assignment's status. Coordinators see every county, a liaison only their own.
  */
-export const handler = apiHandler(async (event, caller) => {
-  requireRole(caller, 'coordinator', 'liaison');
-  const { season } = parseInput(Params, event.pathParameters ?? {}, 'path');
-  if (caller.role === 'liaison' && !caller.county)
-    throw new ForbiddenError('a liaison token must name a county');
-
+export const handler = routeHandler(getSeasonPlan, async ({ caller, params: { season } }) => {
   const plan = await storedPlan(season);
-  if (!plan) throw new NotFoundError(`season ${season} has no plan yet`);
+  if (!plan) throw new NotFoundError(`${season} 还没有计划 / season ${season} has no plan yet`);
   const visits = plan.visits.filter((v) => caller.role === 'coordinator' || v.countyId === caller.county);
   return json(200, { ...plan, visits });
 });

@@ -1,26 +1,20 @@
-import { z } from 'zod';
-import { apiHandler, json } from '#commons/http';
+import { json, routeHandler } from '#commons/http';
 import { listCounties } from '#commons/store/catalog';
 import { needsByIds } from '#commons/store/needs';
 import { offersOfSociety } from '#commons/store/offers';
 import { seasonOutbox } from '#commons/store/outbox';
 import { getVisit } from '#commons/store/rounds';
 import { latestReport } from '#commons/store/visit-log';
-import { teamSocietyOf } from '#commons/teams-http';
-import { parseInput } from '#commons/validation';
-import { SeasonId } from '#schemas/index';
-
-const Query = z.object({ season: SeasonId.optional() });
+import { listAssignments } from '#routes/assignments';
 
 /**
- * GET /assignments[?season=S] (team) — the caller's society's offers (waiting for an answer) and
+ * GET /assignments[?season=S] (team, own society) — the caller's society's offers (waiting for an answer) and
  * confirmed visits, each with the town, the five questions and the needs, newest season first;
  * earlier ones (declined, expired, reassigned) too. Also the society's messages from the outbox.
  * Reads: Query gsi1 `SOCIETY#<id>`, then key lookups.
  */
-export const handler = apiHandler(async (event, caller) => {
-  const societyId = teamSocietyOf(caller);
-  const { season } = parseInput(Query, event.queryStringParameters ?? {}, 'query');
+export const handler = routeHandler(listAssignments, async ({ caller, query: { season } }) => {
+  const societyId = caller.society as string;
   const offers = await offersOfSociety(societyId, season);
   const counties = new Map((await listCounties()).map((c) => [c.id, c]));
 

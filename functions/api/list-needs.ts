@@ -1,7 +1,8 @@
-import { apiHandler, json } from '#commons/http';
-import { listNeeds } from '#commons/needs-service';
+import { json, routeHandler } from '#commons/http';
+import { listNeeds as listNeedPage } from '#commons/needs-service';
+import { listNeeds } from '#routes/needs';
 
 /** GET /needs?countyId=&townId=&status=&season=&cursor=&limit= — `{ items, cursor? }`, a page at a time. */
-export const handler = apiHandler(async (event, caller) =>
-  json(200, await listNeeds(caller, event.queryStringParameters ?? {})),
+export const handler = routeHandler(listNeeds, async ({ caller, query }) =>
+  json(200, await listNeedPage(caller, query)),
 );

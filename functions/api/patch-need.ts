@@ -1,9 +1,8 @@
-import { apiHandler, json } from '#commons/http';
-import { jsonBody } from '#commons/json-body';
-import { editNeed, requireNeedsRole } from '#commons/needs-service';
+import { json, routeHandler } from '#commons/http';
+import { editNeed } from '#commons/needs-service';
+import { patchNeed } from '#routes/needs';
 
-/** PATCH /needs/{id} — change an open need's town, theme, field, title, detail or urgency. */
-export const handler = apiHandler(async (event, caller) => {
-  requireNeedsRole(caller);
-  return json(200, await editNeed(caller, event.pathParameters?.id, jsonBody(event)));
-});
+/** PATCH /needs/{needId} — change an open need's town, theme, field, title, detail or urgency. */
+export const handler = routeHandler(patchNeed, async ({ caller, params, body }) =>
+  json(200, await editNeed(caller, params.needId, body)),
+);

@@ -1,14 +1,13 @@
-import { apiHandler, json } from '#commons/http';
-import { idempotencyKeyOf, jsonBody } from '#commons/json-body';
-import { requireNeedsRole, submitNeed } from '#commons/needs-service';
+import { json, routeHandler } from '#commons/http';
+import { submitNeed } from '#commons/needs-service';
+import { postNeed } from '#routes/needs';
 
 /**
  * POST /needs — a liaison (own county) or a coordinator submits a need. `Idempotency-Key`: the same
  * key and body give the same need once; another body with the key is a 409.
  */
-export const handler = apiHandler(async (event, caller) => {
-  requireNeedsRole(caller);
-  const { need, replayed } = await submitNeed(caller, jsonBody(event), idempotencyKeyOf(event));
+export const handler = routeHandler(postNeed, async ({ caller, body, headers }) => {
+  const { need, replayed } = await submitNeed(caller, body, headers['Idempotency-Key']);
   return json(201, need, {
     location: `/needs/${need.id}`,
     ...(replayed ? { 'idempotent-replayed': 'true' } : {}),

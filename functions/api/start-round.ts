@@ -1,7 +1,6 @@
-import { apiHandler, json, requireRole } from '#commons/http';
+import { json, routeHandler } from '#commons/http';
 import { roundExecutionName, roundStarter } from '#commons/round-starter';
-import { jsonBodyOf } from '#commons/teams-http';
-import { StartRoundBody } from '#schemas/index';
+import { startRound } from '#routes/seasons';
 
 /**
  * POST /rounds `{ season }` (coordinator) → 202 `{ executionId }`. The execution's name is the
@@ -9,9 +8,7 @@ import { StartRoundBody } from '#schemas/index';
  * attempt `-2`), so a second call starts nothing new: Step Functions refuses a name twice and the
  * existing execution's id comes back. The round itself changes nothing that exists (rule 5).
  */
-export const handler = apiHandler(async (event, caller) => {
-  requireRole(caller, 'coordinator');
-  const { season } = jsonBodyOf(event, StartRoundBody);
+export const handler = routeHandler(startRound, async ({ body: { season } }) => {
   const name = await roundExecutionName(season);
   const { executionId, started } = await roundStarter().start(name, { season });
   return json(202, { executionId, season, started });

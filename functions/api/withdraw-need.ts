@@ -1,9 +1,8 @@
-import { apiHandler, json } from '#commons/http';
-import { jsonBody } from '#commons/json-body';
-import { requireNeedsRole, withdrawNeed } from '#commons/needs-service';
+import { json, routeHandler } from '#commons/http';
+import { withdrawNeed as withdraw } from '#commons/needs-service';
+import { withdrawNeed } from '#routes/needs';
 
-/** POST /needs/{id}/withdraw — an open need is withdrawn (body optional: `{ reason }`); again is a no-op. */
-export const handler = apiHandler(async (event, caller) => {
-  requireNeedsRole(caller);
-  return json(200, await withdrawNeed(caller, event.pathParameters?.id, jsonBody(event, { optional: true })));
-});
+/** POST /needs/{needId}/withdraw — an open need is withdrawn (body optional: `{ reason }`); again is a no-op. */
+export const handler = routeHandler(withdrawNeed, async ({ caller, params, body }) =>
+  json(200, await withdraw(caller, params.needId, body)),
+);

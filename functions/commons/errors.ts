@@ -4,7 +4,10 @@
  */
 export interface FieldIssue {
   path: string;
+  /** `中文 / English` */
   message: string;
+  zh?: string;
+  en?: string;
 }
 
 export class InvalidInputError extends Error {

@@ -4,29 +4,27 @@ import {
   type Actor,
   canonicalJson,
   keyedNeedId,
-  mayAccessCounty,
   newNeed,
   requestHash,
   seasonOfNeed,
   shanghaiTimestamp,
   townOfCounty,
 } from '#domain/needs';
+import type { County } from '#schemas/catalog';
+import { needIndexPrefix } from '#schemas/keys';
+import { NEED_STATUSES } from '#schemas/need';
 import {
-  type County,
-  IdempotencyKey,
-  NEED_STATUSES,
-  NeedInput,
-  NeedListQuery,
+  type NeedInput,
+  type NeedListQuery,
   type NeedPage,
-  NeedPatch,
+  type NeedPatch,
   type NeedView,
   PAGE_SIZE_DEFAULT,
-  Slug,
-  WithdrawInput,
-} from '#schemas/index';
-import { needIndexPrefix } from '#schemas/keys';
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from './errors.ts';
-import { parseBilingual } from './json-body.ts';
+  type WithdrawInput,
+} from '#schemas/need-api';
+import { Slug } from '#schemas/primitives';
+import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
+import { requireOwnCounty } from './http.ts';
 import { listCounties } from './store/catalog.ts';
 import {
   changeOpenNeed,
@@ -39,9 +37,9 @@ import {
 } from './store/needs.ts';
 
 /*
- * What the needs endpoints do, over the store: access per county, validation in Chinese and
- * English, idempotent creation, cursors. The handlers in functions/api/ only read the event and
- * shape the response; `rounds needs import` uses submitNeed too.
+ * What the needs endpoints do, over the store: the county of a stored need, idempotent creation,
+ * cursors. Input arrives validated and the caller's role checked by the route middleware
+ * (functions/commons/http.ts, declarations in functions/routes/needs.ts).
  */
 
 // ---- the catalog, cached per process (a Lambda container keeps it for a minute) ------------------
@@ -79,38 +77,10 @@ export function forgetCatalog(): void {
 
 // ---- access ---------------------------------------------------------------------------------------
 
-/** Teams never see needs; a liaison's token must name their county. Checked before the body is read. */
-export function requireNeedsRole(actor: Actor): void {
-  if (actor.role === 'team') {
-    throw new ForbiddenError('学会团队无权访问需求 / society teams have no access to needs');
-  }
-  if (actor.role === 'liaison' && !actor.county) {
-    throw new ForbiddenError('联络员令牌未指定所属县 / a liaison token must name a county');
-  }
-}
-
-function requireCounty(actor: Actor, countyId: string): void {
-  if (!mayAccessCounty(actor, countyId)) {
-    throw new ForbiddenError(
-      `无权访问其他县（${countyId}）的需求 / no access to the needs of another county (${countyId})`,
-    );
-  }
-}
-
-const NEED = { zh: '需求', en: 'need' };
-
-function needIdOf(value: unknown): string {
-  const parsed = Slug.safeParse(value);
-  if (parsed.success) return parsed.data;
-  throw new InvalidInputError('需求编号无效 / invalid need id', [
-    { path: 'id', message: '「需求编号」应为小写编号 / Need id must be a lowercase id (a-z, 0-9, "-")' },
-  ]);
-}
-
 async function existingNeed(actor: Actor, needId: string): Promise<NeedView> {
   const need = await readNeed(needId);
   if (!need) throw new NotFoundError(`没有编号为 ${needId} 的需求 / no need with id ${needId}`);
-  requireCounty(actor, need.countyId);
+  requireOwnCounty(actor, need.countyId);
   return need;
 }
 
@@ -133,26 +103,11 @@ export interface Submitted {
  */
 export async function submitNeed(
   actor: Actor,
-  body: unknown,
-  idempotencyKey: string | undefined,
+  input: NeedInput,
+  key: string | undefined,
   now: Date = new Date(),
 ): Promise<Submitted> {
-  requireNeedsRole(actor);
-  let key: string | undefined;
-  if (idempotencyKey !== undefined) {
-    const parsed = IdempotencyKey.safeParse(idempotencyKey);
-    if (!parsed.success) {
-      const message =
-        '「幂等键」应为 1 至 128 个可打印 ASCII 字符 / Idempotency-Key must be 1 to 128 printable ASCII characters';
-      throw new InvalidInputError(message, [{ path: 'Idempotency-Key', message }]);
-    }
-    key = parsed.data;
-  }
-  // Another county's need is refused before its content is looked at.
-  const claimed = body && typeof body === 'object' ? (body as { countyId?: unknown }).countyId : undefined;
-  if (typeof claimed === 'string' && Slug.safeParse(claimed).success) requireCounty(actor, claimed);
-  const input = parseBilingual(NeedInput, body, NEED);
-  requireCounty(actor, input.countyId);
+  requireOwnCounty(actor, input.countyId);
   const county = await countyById(input.countyId);
   if (!county) {
     const message = `「县（市、区）」${input.countyId} 不存在 / County ${input.countyId} does not exist`;
@@ -182,9 +137,8 @@ export async function submitNeed(
 
 // ---- read -------------------------------------------------------------------------------------------
 
-export async function showNeed(actor: Actor, needId: unknown): Promise<NeedView> {
-  requireNeedsRole(actor);
-  return existingNeed(actor, needIdOf(needId));
+export async function showNeed(actor: Actor, needId: string): Promise<NeedView> {
+  return existingNeed(actor, needId);
 }
 
 const Cursor = z.strictObject({
@@ -207,12 +161,8 @@ function badCursor(): InvalidInputError {
  * `GET /needs`: a liaison's own county, or for a coordinator the named county or every county in
  * turn — one Query per county (and status, when a town is named without one) on gsi1.
  */
-export async function listNeeds(actor: Actor, rawQuery: unknown): Promise<NeedPage> {
-  requireNeedsRole(actor);
-  const claimed =
-    rawQuery && typeof rawQuery === 'object' ? (rawQuery as { countyId?: unknown }).countyId : undefined;
-  if (typeof claimed === 'string' && Slug.safeParse(claimed).success) requireCounty(actor, claimed);
-  const query = parseBilingual(NeedListQuery, rawQuery ?? {}, { zh: '查询条件', en: 'query' });
+export async function listNeeds(actor: Actor, query: NeedListQuery): Promise<NeedPage> {
+  if (query.countyId !== undefined) requireOwnCounty(actor, query.countyId);
 
   const counties =
     query.countyId !== undefined
@@ -291,13 +241,10 @@ function notOpen(need: NeedView): ConflictError {
 /** `PATCH /needs/{id}`: while the need is open. */
 export async function editNeed(
   actor: Actor,
-  needId: unknown,
-  body: unknown,
+  id: string,
+  patch: NeedPatch,
   now: Date = new Date(),
 ): Promise<NeedView> {
-  requireNeedsRole(actor);
-  const id = needIdOf(needId);
-  const patch = parseBilingual(NeedPatch, body, NEED);
   const need = await existingNeed(actor, id);
   if (need.status !== 'open') throw notOpen(need);
   if (patch.townId !== undefined && patch.townId !== need.townId) {
@@ -326,16 +273,10 @@ export async function editNeed(
 /** `POST /needs/{id}/withdraw`: an open need becomes withdrawn; withdrawing it again changes nothing. */
 export async function withdrawNeed(
   actor: Actor,
-  needId: unknown,
-  body: unknown,
+  id: string,
+  input: WithdrawInput,
   now: Date = new Date(),
 ): Promise<NeedView> {
-  requireNeedsRole(actor);
-  const id = needIdOf(needId);
-  const input = parseBilingual(WithdrawInput, body === undefined ? {} : body, {
-    zh: '撤回',
-    en: 'withdrawal',
-  });
   for (let attempt = 0; attempt < 3; attempt++) {
     const need = await existingNeed(actor, id);
     if (need.status === 'withdrawn') return need;

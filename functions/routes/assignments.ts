@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { AssignmentAnswer, AssignmentList } from '#schemas/api';
+import { AssignmentId, SeasonId } from '#schemas/primitives';
+import { AcceptBody, DeclineBody } from '#schemas/teams';
+import { defineRoute } from './route.ts';
+
+/** A society's team, for its own society. */
+const TEAM = { roles: ['team'], ownSociety: true } as const;
+const AssignmentParams = z.strictObject({ assignmentId: AssignmentId });
+
+export const listAssignments = defineRoute({
+  method: 'GET',
+  path: '/assignments',
+  functionId: 'ListAssignments',
+  operationId: 'listAssignments',
+  summary: '本学会的邀请、确认的走访与消息 / the society’s offers, confirmed visits and messages',
+  tag: 'assignments',
+  access: TEAM,
+  query: z.strictObject({ season: SeasonId.optional() }),
+  responses: { 200: { description: '本学会的邀请 / the society’s assignments', schema: AssignmentList } },
+});
+
+export const acceptAssignment = defineRoute({
+  method: 'POST',
+  path: '/assignments/{assignmentId}/accept',
+  functionId: 'AnswerAssignment',
+  operationId: 'acceptAssignment',
+  summary: '接受邀请 / accept an offer',
+  tag: 'assignments',
+  access: TEAM,
+  params: AssignmentParams,
+  body: AcceptBody,
+  bodyOptional: true,
+  responses: { 200: { description: '已接受 / accepted', schema: AssignmentAnswer } },
+  errors: [404, 409],
+});
+
+export const declineAssignment = defineRoute({
+  method: 'POST',
+  path: '/assignments/{assignmentId}/decline',
+  functionId: 'AnswerAssignment',
+  operationId: 'declineAssignment',
+  summary: '婉拒邀请（须说明原因）/ decline an offer (with a reason)',
+  tag: 'assignments',
+  access: TEAM,
+  params: AssignmentParams,
+  body: DeclineBody,
+  responses: { 200: { description: '已婉拒 / declined', schema: AssignmentAnswer } },
+  errors: [404, 409],
+});

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { FiledVisitReport, SubmissionKey, VisitLog } from '#schemas/api';
+import { VisitId } from '#schemas/primitives';
+import { VisitReportInput } from '#schemas/teams';
+import { defineRoute } from './route.ts';
+
+const VisitParams = z.strictObject({ visitId: VisitId });
+
+export const fileVisitReport = defineRoute({
+  method: 'POST',
+  path: '/visits/{visitId}/report',
+  functionId: 'FileVisitReport',
+  operationId: 'fileVisitReport',
+  summary:
+    '提交走访报告：五问的回答、每项需求的结果、达成的合作 / file the visit report: five answers, an outcome per need, cooperations',
+  description:
+    '每次提交为新版本；同一 Idempotency-Key 的重试只记录一次（第二次返回 200）。/ Every filing is a new version; a retried submission with the same Idempotency-Key lands once (200 the second time).',
+  tag: 'visits',
+  access: { roles: ['team'], ownSociety: true },
+  params: VisitParams,
+  headers: z.object({ 'Idempotency-Key': SubmissionKey.optional() }),
+  body: VisitReportInput,
+  bodyLimit: 64 * 1024,
+  responses: {
+    201: { description: '新版本已记录 / a new version is stored', schema: FiledVisitReport },
+    200: { description: '重试：此前已记录 / a retry: stored before (replayed)', schema: FiledVisitReport },
+  },
+  errors: [404, 409],
+});
+
+export const getVisitLog = defineRoute({
+  method: 'GET',
+  path: '/visits/{visitId}/log',
+  functionId: 'GetVisitLog',
+  operationId: 'getVisitLog',
+  summary: '走访日志与各版报告 / the visit’s log and every report version',
+  tag: 'visits',
+  access: { roles: ['coordinator', 'liaison', 'team'], ownCounty: true, ownSociety: true },
+  params: VisitParams,
+  responses: { 200: { description: '日志 / the log', schema: VisitLog } },
+  errors: [404],
+});

@@ -1,0 +1,180 @@
+import { z } from 'zod';
+import { County } from './catalog.ts';
+import { NeedStatus } from './need.ts';
+import {
+  AssignmentId,
+  IsoDateTime,
+  LocalizedName,
+  SeasonId,
+  Slug,
+  Theme,
+  Urgency,
+  VisitId,
+} from './primitives.ts';
+import { VisitLogEntry } from './round.ts';
+import { VisitReport } from './teams.ts';
+
+/*
+ * What the API answers (the response bodies of functions/routes/*.ts), for the OpenAPI document and
+ * for tests that check a reply against its declaration. Request shapes live beside their records
+ * (need-api.ts, teams.ts).
+ */
+
+/** `GET /counties`. */
+export const CountyList = z.object({ items: z.array(County) });
+
+export const ROUND_STATUSES = ['running', 'planned', 'completed'] as const;
+
+/** `GET /seasons/{season}/plan`: the shape of `rounds plan --json` with ids and each offer's status. */
+export const SeasonPlan = z.object({
+  season: SeasonId,
+  status: z.enum(ROUND_STATUSES),
+  visits: z.array(
+    z.object({
+      id: VisitId,
+      countyId: Slug,
+      townId: Slug,
+      questions: z.array(z.object({ theme: Theme, needIds: z.array(Slug) })),
+      assignments: z.array(
+        z.object({
+          id: AssignmentId,
+          societyId: Slug,
+          needIds: z.array(Slug),
+          status: z.string(),
+          /** 1 for a planned offer; 2 and 3 after a decline or an expiry moved the needs. */
+          attempt: z.int().min(1),
+          replaces: AssignmentId.optional(),
+          reassignedTo: AssignmentId.optional(),
+        }),
+      ),
+      unassignedNeedIds: z.array(Slug),
+    }),
+  ),
+});
+
+/** `POST /rounds` → 202. */
+export const StartedRound = z.object({
+  executionId: z.string(),
+  season: SeasonId,
+  /** False when the season's execution already existed (nothing new was started). */
+  started: z.boolean(),
+});
+
+/** `POST /assignments/{assignmentId}/accept|decline`. */
+export const AssignmentAnswer = z.object({
+  id: AssignmentId,
+  decision: z.enum(['accept', 'decline']),
+  decidedBy: z.string(),
+  answeredAt: IsoDateTime,
+  status: z.string(),
+  reason: z.string().optional(),
+});
+
+const AssignmentNeed = z.object({
+  id: Slug,
+  theme: Theme.optional(),
+  field: z.string().optional(),
+  title: z.string().optional(),
+  detail: z.string().optional(),
+  urgency: Urgency.optional(),
+  status: NeedStatus.optional(),
+  /** The need is this society's to answer (it is on this offer). */
+  mine: z.boolean(),
+});
+
+const AssignmentView = z.object({
+  id: AssignmentId,
+  season: SeasonId,
+  visitId: VisitId,
+  countyId: Slug,
+  townId: Slug,
+  county: LocalizedName,
+  town: LocalizedName,
+  status: z.string(),
+  attempt: z.int().min(1),
+  needIds: z.array(Slug),
+  needs: z.array(AssignmentNeed),
+  questions: z.array(z.object({ theme: Theme, needIds: z.array(Slug), needs: z.array(AssignmentNeed) })),
+  offeredAt: IsoDateTime,
+  deadline: z.string().optional(),
+  decision: z.enum(['accept', 'decline']).optional(),
+  answeredAt: IsoDateTime.optional(),
+  reason: z.string().optional(),
+  report: z
+    .object({
+      version: z.int().min(1),
+      reportedAt: IsoDateTime,
+      reportedBy: z.string(),
+      input: VisitReport.pick({ visitDate: true, answers: true, outcomes: true, cooperations: true }),
+    })
+    .nullable(),
+});
+
+/** `GET /assignments`: the team's offers waiting for an answer, confirmed visits, earlier ones, messages. */
+export const AssignmentList = z.object({
+  societyId: Slug,
+  offers: z.array(AssignmentView),
+  visits: z.array(AssignmentView),
+  earlier: z.array(AssignmentView),
+  messages: z.array(
+    z.object({
+      id: z.string(),
+      season: SeasonId,
+      kind: z.enum(['offer', 'reminder', 'reassigned', 'alert']).optional(),
+      subject: z.string(),
+      body: z.string(),
+      createdAt: IsoDateTime,
+      notBefore: z.string().optional(),
+      status: z.enum(['queued', 'sent', 'cancelled']),
+      sentAt: z.string().optional(),
+    }),
+  ),
+});
+
+/** `POST /visits/{visitId}/report` → 201 (a new version) or 200 (a retried submission, replayed). */
+export const FiledVisitReport = z.object({
+  visitId: VisitId,
+  version: z.int().min(1),
+  reportedAt: IsoDateTime,
+  replayed: z.boolean(),
+  resolvedNeedIds: z.array(Slug),
+  openNeedIds: z.array(Slug),
+  missingOutcomes: z.array(Slug),
+});
+
+/** `GET /visits/{visitId}/log`. */
+export const VisitLog = z.object({
+  visitId: VisitId,
+  season: SeasonId,
+  countyId: Slug,
+  townId: Slug,
+  entries: z.array(VisitLogEntry),
+  reports: z.array(VisitReport),
+});
+
+const SeasonFigures = z.object({
+  collected: z.int(),
+  assigned: z.int(),
+  unassigned: z.int(),
+  visited: z.int(),
+  handled: z.int(),
+  cooperations: z.int(),
+  carriedOver: z.int(),
+});
+
+/** `GET /seasons/{season}/report` (JSON; the same figures as CSV and XLSX). */
+export const SeasonReport = z.object({
+  season: SeasonId,
+  total: SeasonFigures,
+  counties: z.array(SeasonFigures.extend({ countyId: Slug, townId: Slug })),
+});
+
+export const REPORT_FORMATS = ['json', 'csv', 'xlsx'] as const;
+
+/** `Idempotency-Key` of a visit report: 8 to 128 letters, digits, `-` or `_`. */
+export const SubmissionKey = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,128}$/, { error: 'must be 8 to 128 letters, digits, "-" or "_"' });
+
+/** The OpenAPI document itself. */
+export const OpenApiDocument = z.looseObject({ openapi: z.string(), info: z.looseObject({}) });
