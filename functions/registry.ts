@@ -32,7 +32,7 @@ export const SCHEDULED_FUNCTIONS = {
 } as const;
 
 /** A route as declared in functions/routes/ (method, path, access, schemas, responses, body limit). */
-export type ApiRoute = RouteDeclaration;
+export type ApiRoute = RouteDeclaration & { readonly functionId: ApiFunctionId };
 
 export const API_FUNCTIONS = {
   GetCounties: 'functions/api/get-counties.ts',

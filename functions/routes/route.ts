@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import type { ApiFunctionId } from '../registry.ts';
 
 /*
  * A route is one declaration: what the CDK HTTP API, the local HTTP adapter, the OpenAPI document
@@ -41,8 +40,8 @@ export interface RouteDeclaration {
   readonly method: HttpMethod;
   /** API Gateway v2 route path, e.g. `/seasons/{season}/plan`. */
   readonly path: string;
-  /** Construct id of the function that serves it (a key of API_FUNCTIONS). */
-  readonly functionId: ApiFunctionId;
+  /** Construct id of the function that serves it: a key of API_FUNCTIONS (functions/registry.ts checks). */
+  readonly functionId: string;
   /** `中文 / English`, shown as the OpenAPI summary. */
   readonly summary: string;
   readonly description?: string;
