@@ -18,7 +18,7 @@ export const COMMANDS: Record<string, Command> = {
   token: tokenCommand,
   needs: needsCommand,
   help: {
-    summary: 'show this help',
+    summary: '显示本帮助 / show this help',
     async run() {
       process.stdout.write(`${usage()}\n`);
       return 0;
@@ -32,12 +32,12 @@ export function usage(): string {
     ([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`,
   );
   return [
-    'Usage: rounds <command> [options]',
+    '用法 / Usage: rounds <command> [options]',
     '',
-    'Commands:',
+    '命令 / Commands:',
     ...lines,
     '',
-    'rounds <command> --help shows its options.',
+    'rounds <命令> --help 显示其选项 / rounds <command> --help shows its options.',
   ].join('\n');
 }
 
@@ -51,7 +51,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   if (name === '--help' || name === '-h') return COMMANDS.help!.run([]);
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (command === undefined) {
-    process.stderr.write(`rounds: unknown command "${name}"\n\n${usage()}\n`);
+    process.stderr.write(`rounds: 没有这个命令 / unknown command "${name}"\n\n${usage()}\n`);
     return 2;
   }
   try {
@@ -70,7 +70,9 @@ function reportFailure(error: unknown): number {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   } else {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    process.stderr.write(`rounds: unexpected error: ${message} (set ROUNDS_DEBUG=1 for details)\n`);
+    process.stderr.write(
+      `rounds: 意外错误（设置 ROUNDS_DEBUG=1 查看详情）/ unexpected error: ${message} (set ROUNDS_DEBUG=1 for details)\n`,
+    );
   }
   return 1;
 }

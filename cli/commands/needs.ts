@@ -14,8 +14,10 @@ import {
   readNeedRows,
 } from '../needs-csv.ts';
 
-const USAGE = `Usage: rounds needs import FILE.csv [--county ID] [--by NAME] [--dry-run] [--lang zh|en]
+const USAGE = `用法 / Usage: rounds needs import FILE.csv [--county ID] [--by NAME] [--dry-run] [--lang zh|en]
 
+把需求表（CSV，UTF-8）导入 DATA_DIR（默认 .data）的本地数据库；表头可为中文或英文；要么全部导入，
+要么一行也不写（逐行列出错误）；同一文件再次导入不会重复。
 Imports a spreadsheet of needs (CSV, UTF-8) into the local database in DATA_DIR (default .data).
 Headers may be Chinese or English: 县 乡镇 主题 领域 标题 详情 紧急程度 (county town theme field title
 detail urgency). Counties and towns by id or name (淳安 / 淳安县 / chunan), themes by key or name
@@ -23,10 +25,10 @@ detail urgency). Counties and towns by id or name (淳安 / 淳安县 / chunan),
 
 All or nothing: when any row is bad, every bad row is listed (row and column) and nothing is written.
 Importing the same file again changes nothing (each row has a stable need id).
-  --county ID   the county of every row (a sheet without a county column)
-  --by NAME     recorded as submittedBy (default rounds-import)
-  --dry-run     check the file, write nothing
-  --lang L      zh (default) or en`;
+  --county ID   每行的县（表中没有县列时）/ the county of every row (a sheet without a county column)
+  --by NAME     记为提交人（默认 rounds-import）/ recorded as submittedBy (default rounds-import)
+  --dry-run     只检查文件，不写入 / check the file, write nothing
+  --lang L      zh（默认）或 en / zh (default) or en`;
 
 const OPTIONS = {
   county: { type: 'string' },
@@ -132,7 +134,7 @@ export async function importNeedsCsv(
 }
 
 export const needsCommand: Command = {
-  summary: 'import needs from a CSV spreadsheet (rounds needs import FILE.csv)',
+  summary: '从 CSV 表格导入需求 / import needs from a CSV spreadsheet (rounds needs import FILE.csv)',
   async run(argv) {
     let parsed: ReturnType<
       typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>
@@ -141,7 +143,7 @@ export const needsCommand: Command = {
       parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
     } catch (error) {
       const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-      throw new UsageError(`${reason}\n\n${USAGE}`, { cause: error });
+      throw new UsageError(`命令行参数有误 / bad arguments: ${reason}\n\n${USAGE}`, { cause: error });
     }
     const flags = parsed.values;
     if (flags.help) {
@@ -150,17 +152,20 @@ export const needsCommand: Command = {
     }
     const [action, file, ...extra] = parsed.positionals;
     if (action !== 'import') {
-      throw new UsageError(`${action ? `unknown action "${action}"` : 'an action is required'}\n\n${USAGE}`);
+      throw new UsageError(
+        `${action ? `没有这个操作 / unknown action "${action}"` : '须指定操作（import）/ an action is required (import)'}\n\n${USAGE}`,
+      );
     }
-    if (!file) throw new UsageError(`a CSV file is required\n\n${USAGE}`);
-    if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}\n\n${USAGE}`);
+    if (!file) throw new UsageError(`须指定 CSV 文件 / a CSV file is required\n\n${USAGE}`);
+    if (extra.length > 0)
+      throw new UsageError(`多余的参数 / unexpected arguments: ${extra.join(' ')}\n\n${USAGE}`);
     if (flags.lang && flags.lang !== 'zh' && flags.lang !== 'en')
-      throw new UsageError(`--lang "${flags.lang}": use zh or en`);
+      throw new UsageError(`--lang "${flags.lang}"：请用 zh 或 en / use zh or en`);
     if (flags.county !== undefined && !Slug.safeParse(flags.county).success) {
-      throw new UsageError(`--county "${flags.county}" is not an id (a-z, 0-9, "-")`);
+      throw new UsageError(`--county "${flags.county}" 不是有效编号 / is not an id (a-z, 0-9, "-")`);
     }
     if (flags.by !== undefined && (flags.by.trim() === '' || flags.by.length > 200)) {
-      throw new UsageError('--by must be 1 to 200 characters');
+      throw new UsageError('--by 应为 1 至 200 个字符 / --by must be 1 to 200 characters');
     }
     const lang = flags.lang === 'en' ? 'en' : 'zh';
 

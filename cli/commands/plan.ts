@@ -6,15 +6,16 @@ import { LABELS, renderPlan } from '../../local/plan-table.ts';
 import type { Lang } from '../../local/progress.ts';
 import { type Command, parseCommandArgs, requireSeason, UsageError } from '../command.ts';
 
-const USAGE = `Usage: rounds plan --season S --data DIR [--overrides FILE] [--json] [--lang zh|en]
+const USAGE = `用法 / Usage: rounds plan --season S --data DIR [--overrides FILE] [--json] [--lang zh|en]
 
+根据数据目录计算本季计划并加以解释，不改动任何数据。
 Computes the season's plan from a data directory, without changing anything, and explains it.
-  --season S        the season, like 2026-Q4
-  --data DIR        the data directory (counties.json, societies.json, needs.json, visits.json,
-                    and the coordinator's overrides.json if present)
-  --overrides FILE  the coordinator's overrides (pins, exclusions, town locks) instead of DIR/overrides.json
-  --json            print only the plan as JSON: the contract's fields and "explain"
-  --lang L          table language: zh (default) or en`;
+  --season S        季度，如 2026-Q4 / the season, like 2026-Q4
+  --data DIR        数据目录 / the data directory (counties.json, societies.json, needs.json,
+                    visits.json，以及协调人的 overrides.json / and the coordinator's overrides.json)
+  --overrides FILE  协调人的调整（指定、排除、锁定乡镇）/ the coordinator's overrides instead of DIR/overrides.json
+  --json            只输出 JSON 计划 / print only the plan as JSON: the contract's fields and "explain"
+  --lang L          表格语言：zh（默认）或 en / table language: zh (default) or en`;
 
 const OPTIONS = {
   season: { type: 'string' },
@@ -26,7 +27,8 @@ const OPTIONS = {
 } as const;
 
 export const planCommand: Command = {
-  summary: 'compute a season plan from a data directory (no side effects)',
+  summary:
+    '根据数据目录计算本季计划（不改动数据）/ compute a season plan from a data directory (no side effects)',
   async run(argv) {
     const flags = parseCommandArgs(argv, OPTIONS, USAGE);
     if (flags.help) {
@@ -34,7 +36,8 @@ export const planCommand: Command = {
       return 0;
     }
     const season = requireSeason(flags.season, USAGE);
-    if (flags.data === undefined || flags.data === '') throw new UsageError(`missing --data DIR\n\n${USAGE}`);
+    if (flags.data === undefined || flags.data === '')
+      throw new UsageError(`缺少 --data DIR（数据目录）/ missing --data DIR\n\n${USAGE}`);
     const lang = requireLang(flags.lang);
 
     const { data, overrides, overridesPath } = loadSeasonData(flags.data, season, {
@@ -59,5 +62,5 @@ export const planCommand: Command = {
 
 function requireLang(value: string | undefined): Lang {
   if (value === undefined || value === 'zh' || value === 'en') return value ?? 'zh';
-  throw new UsageError(`--lang "${value}" is not supported: use zh or en`);
+  throw new UsageError(`--lang "${value}" 不支持，请用 zh 或 en / is not supported: use zh or en`);
 }

@@ -1,12 +1,13 @@
 import { openLocalSession } from '../../local/session.ts';
 import { type Command, parseCommandArgs, requireSeason, UsageError } from '../command.ts';
 
-const USAGE = `Usage: rounds report --season S [--format json|csv]
+const USAGE = `用法 / Usage: rounds report --season S [--format json|csv]
 
+从 DATA_DIR（默认 .data）的本地数据库打印季度报告（收集、处理的需求与达成的合作；各县与合计）。
 Prints the season report (needs collected, handled, cooperations reached; per county and in total)
 from the local database in DATA_DIR (default .data).
-  --season S      the season, like 2026-Q4
-  --format F      json (default) or csv (UTF-8 with BOM, Chinese headers)`;
+  --season S      季度，如 2026-Q4 / the season, like 2026-Q4
+  --format F      json（默认）或 csv（UTF-8 带 BOM，中文表头）/ json (default) or csv (UTF-8 with BOM, Chinese headers)`;
 
 const OPTIONS = {
   season: { type: 'string' },
@@ -15,7 +16,7 @@ const OPTIONS = {
 } as const;
 
 export const reportCommand: Command = {
-  summary: 'print a season report from the local database',
+  summary: '从本地数据库打印季度报告 / print a season report from the local database',
   async run(argv) {
     const flags = parseCommandArgs(argv, OPTIONS, USAGE);
     if (flags.help) {
@@ -24,7 +25,8 @@ export const reportCommand: Command = {
     }
     const season = requireSeason(flags.season, USAGE);
     const format = flags.format ?? 'json';
-    if (format !== 'json' && format !== 'csv') throw new UsageError(`--format "${format}": use json or csv`);
+    if (format !== 'json' && format !== 'csv')
+      throw new UsageError(`--format "${format}"：请用 json 或 csv / use json or csv`);
 
     const session = await openLocalSession();
     try {

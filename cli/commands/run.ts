@@ -3,15 +3,16 @@ import { runRound } from '../../local/round-console.ts';
 import { type LocalSession, openLocalSession } from '../../local/session.ts';
 import { type Command, parseCommandArgs, requireSeason, UsageError } from '../command.ts';
 
-const USAGE = `Usage: rounds run --season S [--data DIR] [--auto-accept] [--offer-timeout SECONDS] [--lang zh|en]
+const USAGE = `用法 / Usage: rounds run --season S [--data DIR] [--auto-accept] [--offer-timeout SECONDS] [--lang zh|en]
 
+在 infra/ 定义的状态机上完整运行本季轮次，使用 DATA_DIR（默认 .data）中的本地数据库（没有则在此启动）。
 Runs the season's round on the state machine defined in infra/, end to end, against the local
 database in DATA_DIR (default .data; started here when none is running there).
-  --season S               the season, like 2026-Q4
-  --data DIR               data for an empty database (default: the demo data)
-  --auto-accept            every society accepts its offer at once (a demo of the whole round)
-  --offer-timeout SECONDS  how long an offer waits for an answer (default 7 days)
-  --lang L                 zh (default) or en`;
+  --season S               季度，如 2026-Q4 / the season, like 2026-Q4
+  --data DIR               空数据库载入的数据（默认演示数据）/ data for an empty database (default: the demo data)
+  --auto-accept            各学会立即接受邀请（演示整轮）/ every society accepts its offer at once (a demo)
+  --offer-timeout SECONDS  邀请等待答复的时长（默认 7 天）/ how long an offer waits for an answer (default 7 days)
+  --lang L                 zh（默认）或 en / zh (default) or en`;
 
 const OPTIONS = {
   season: { type: 'string' },
@@ -23,7 +24,7 @@ const OPTIONS = {
 } as const;
 
 export const runCommand: Command = {
-  summary: 'run a season round on the local state machine and database',
+  summary: '在本地状态机与数据库上运行本季轮次 / run a season round on the local state machine and database',
   async run(argv) {
     const flags = parseCommandArgs(argv, OPTIONS, USAGE);
     if (flags.help) {
@@ -33,13 +34,13 @@ export const runCommand: Command = {
     const season = requireSeason(flags.season, USAGE);
     const lang: Lang = flags.lang === 'en' ? 'en' : 'zh';
     if (flags.lang && flags.lang !== 'en' && flags.lang !== 'zh')
-      throw new UsageError(`--lang "${flags.lang}": use zh or en`);
+      throw new UsageError(`--lang "${flags.lang}"：请用 zh 或 en / use zh or en`);
     let offerTimeoutSeconds: number | undefined;
     if (flags['offer-timeout'] !== undefined) {
       offerTimeoutSeconds = Number(flags['offer-timeout']);
       if (!Number.isInteger(offerTimeoutSeconds) || offerTimeoutSeconds < 1) {
         throw new UsageError(
-          `--offer-timeout "${flags['offer-timeout']}" must be a whole number of seconds, at least 1`,
+          `--offer-timeout "${flags['offer-timeout']}" 应为至少 1 的整数秒 / must be a whole number of seconds, at least 1`,
         );
       }
     }
