@@ -241,8 +241,22 @@ function warmPlan(model: AssignmentModel, pinned: Joined, warmStart: WarmStart |
   return plan;
 }
 
+/**
+ * The pins that cannot be honoured, found without solving: a pin names a society that may not join
+ * the visit (unknown, excluded, full, or competent for none of the town's needs), or more visits
+ * than the society has capacity for. Empty when every pin can be tried.
+ */
+export function pinConflicts(input: AssignmentInput): OverrideConflict[] {
+  return pinConflictsOf(buildModel(input), input);
+}
+
 /** Pins must name a society that may join the visit, within its capacity. */
 function checkPins(model: AssignmentModel, input: AssignmentInput): void {
+  const conflicts = pinConflictsOf(model, input);
+  if (conflicts.length > 0) throw new OverrideConflictError(conflicts);
+}
+
+function pinConflictsOf(model: AssignmentModel, input: AssignmentInput): OverrideConflict[] {
   const conflicts: OverrideConflict[] = [];
   const visitOf = new Map(model.visits.map((visit) => [visit.countyId, visit]));
   const pinsOf = new Map<number, number>();
@@ -284,7 +298,7 @@ function checkPins(model: AssignmentModel, input: AssignmentInput): void {
       });
     }
   }
-  if (conflicts.length > 0) throw new OverrideConflictError(conflicts);
+  return conflicts;
 }
 
 /**

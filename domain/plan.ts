@@ -1,5 +1,5 @@
 import type { DataSet, Need, OverrideCost, Plan, SeasonId, VisitHistoryEntry } from '#schemas/index';
-import { OverrideConflictError, type WarmStart } from './assignment.ts';
+import { type OverrideConflict, OverrideConflictError, pinConflicts, type WarmStart } from './assignment.ts';
 import { explainPlan } from './explain.ts';
 import {
   assignVisits,
@@ -63,12 +63,45 @@ export function planCore(
   timeLimit?: number,
   warmStart?: WarmStart,
 ): PlanCore {
-  const needsOf = groupBy<Need>(data.needs, (need) => need.countyId);
-  const historyOf = groupBy<VisitHistoryEntry>(data.visits, (visit) => visit.countyId);
   const townLocks = overrides.townLocks ?? [];
   const conflicts = townLockConflicts(data.counties, townLocks);
   if (conflicts.length > 0) throw new OverrideConflictError(conflicts);
-  const chosen = countiesToVisit(data.counties).flatMap((county): ChosenVisit[] => {
+  return assignVisits(chooseVisits(season, data, townLocks).map(frameVisit), data.societies, overrides, {
+    ...(timeLimit === undefined ? {} : { timeLimit }),
+    ...(warmStart === undefined ? {} : { warmStart }),
+  });
+}
+
+/**
+ * The overrides the planner cannot honour on this data set, found without solving: town locks on
+ * a town the county does not have, and pins that cannot join the visit at the town chosen (see
+ * `pinConflicts`). A data directory is refused for them before anything plans or runs.
+ */
+export function overrideConflicts(
+  season: SeasonId,
+  data: DataSet,
+  overrides: PlanOverrides,
+): OverrideConflict[] {
+  const townLocks = overrides.townLocks ?? [];
+  const lockConflicts = townLockConflicts(data.counties, townLocks);
+  if (lockConflicts.length > 0) return lockConflicts;
+  return pinConflicts({
+    visits: chooseVisits(season, data, townLocks),
+    societies: data.societies,
+    pins: overrides.pins ?? [],
+    exclusions: overrides.exclusions ?? [],
+  });
+}
+
+/** Rules 1 and 2 (or the locks) for every county of the data set, in counties.json order. */
+function chooseVisits(
+  season: SeasonId,
+  data: DataSet,
+  townLocks: NonNullable<PlanOverrides['townLocks']>,
+): ChosenVisit[] {
+  const needsOf = groupBy<Need>(data.needs, (need) => need.countyId);
+  const historyOf = groupBy<VisitHistoryEntry>(data.visits, (visit) => visit.countyId);
+  return countiesToVisit(data.counties).flatMap((county): ChosenVisit[] => {
     const visit = chooseVisit({
       season,
       county,
@@ -77,10 +110,6 @@ export function planCore(
       townLocks,
     });
     return visit === undefined ? [] : [visit];
-  });
-  return assignVisits(chosen.map(frameVisit), data.societies, overrides, {
-    ...(timeLimit === undefined ? {} : { timeLimit }),
-    ...(warmStart === undefined ? {} : { warmStart }),
   });
 }
 

@@ -1,8 +1,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { z } from 'zod';
-import type { OverrideConflictError } from '#domain/assignment';
+import type { OverrideConflict } from '#domain/assignment';
+import { overrideConflicts } from '#domain/plan';
 import { checkOverrideReferences, checkReferences, type DataIssue } from '#domain/references';
+import { currentSeason } from '#domain/season';
 import { DATA_FILES, type DataSet, Overrides, type SeasonId } from '#schemas/index';
 
 /** The issues shown in an error message; all of them stay on `issues`. */
@@ -105,7 +107,8 @@ export interface SeasonData {
 /**
  * The one validation of a data directory that `rounds plan`, `rounds run` and `npm start`'s seeding
  * share: every file of the directory, then its overrides.json (or `overridesPath`, which must then
- * exist) against the data and, when given, the season. Throws DataDirError naming every problem.
+ * exist) against the data and, when given, the season, and whether the planner can honour it
+ * there. Throws DataDirError naming every problem.
  */
 export function loadSeasonData(
   dir: string,
@@ -115,14 +118,21 @@ export function loadSeasonData(
   const data = loadDataDir(dir);
   const path = overridesPath ?? join(dir, OVERRIDES_FILE);
   const overrides = loadOverrides(path, data, season, { optional: overridesPath === undefined });
+  if (overrides !== undefined) {
+    const conflicts = overrideConflicts(season ?? overrides.season ?? currentSeason(), data, overrides);
+    if (conflicts.length > 0) throw conflictsAsDataDirError(path, conflicts);
+  }
   return { dir, data, overridesPath: path, ...(overrides === undefined ? {} : { overrides }) };
 }
 
 /** An override that names real things but cannot be honoured by the planner is bad input too. */
-export function conflictsAsDataDirError(overridesPath: string, error: OverrideConflictError): DataDirError {
+export function conflictsAsDataDirError(
+  overridesPath: string,
+  conflicts: readonly OverrideConflict[],
+): DataDirError {
   return new DataDirError(
     dirname(overridesPath),
-    error.conflicts.map((conflict) => ({
+    conflicts.map((conflict) => ({
       file: basename(overridesPath),
       path: conflict.override,
       message: conflict.message,

@@ -53,7 +53,7 @@ export const planCommand: Command = {
       plan = planRound(season, data, overrides === undefined ? {} : { overrides });
     } catch (error) {
       if (!(error instanceof OverrideConflictError)) throw error;
-      throw conflictsAsDataDirError(overridesPath, error);
+      throw conflictsAsDataDirError(overridesPath, error.conflicts);
     }
     process.stdout.write(flags.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlan(plan, data, lang));
     return 0;

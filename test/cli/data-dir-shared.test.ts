@@ -67,3 +67,31 @@ describe('a visits.json whose history repeats a row', () => {
     expect(readdirSync(dataDir)).toEqual([]);
   });
 });
+
+describe('an overrides.json pin the planner cannot honour', () => {
+  const dir = tempDir('unhonourable-pin-');
+  for (const file of readdirSync(DEMO_DATA_DIR)) copyFileSync(join(DEMO_DATA_DIR, file), join(dir, file));
+  // 临安's town is 昌化镇 (rule 2), whose needs are medicine and village governance: no popular science.
+  writeFileSync(
+    join(dir, 'overrides.json'),
+    JSON.stringify({ pins: [{ societyId: 'kepu-zuojia', countyId: 'linan' }] }),
+  );
+  const line = `${dir}/overrides.json: pins[0]: society "kepu-zuojia" cannot join the visit to county "linan": it is competent for none of the needs of town "changhua"`;
+
+  it('is refused by rounds plan with exit 2, naming the file, the override and why', () => {
+    const plan = rounds(['plan', '--season', '2026-Q4', '--data', dir], tempDir('plan-db-'));
+
+    expect(plan.status).toBe(2);
+    expect(plan.stderr).toContain(line);
+  });
+
+  it('is refused by rounds run the same way, before the database is started', () => {
+    const dataDir = tempDir('run-db-');
+
+    const run = rounds(['run', '--season', '2026-Q4', '--data', dir, '--auto-accept'], dataDir);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(line);
+    expect(readdirSync(dataDir)).toEqual([]);
+  });
+});
