@@ -1,37 +1,46 @@
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { requiredEnv } from '#commons/config';
+import { sesEmailAdapter } from '#commons/delivery/email-ses';
+import type { DeliveryAdapters } from '#commons/delivery/port';
+import { snsSmsAdapter } from '#commons/delivery/sms-sns';
+import { webhookAdapter } from '#commons/delivery/webhook';
 import { logger } from '#commons/logger';
-import { type DeliveryPort, dispatchDue } from '#commons/outbox-dispatch';
-import type { StoredMessage } from '#commons/store/outbox';
+import { dispatchDue } from '#commons/outbox-dispatch';
 
-const WEBHOOK_TIMEOUT_MS = 5000;
+let adapters: DeliveryAdapters | undefined;
 
 /**
- * Delivery in AWS. A society whose contact is a webhook (a DingTalk-style robot URL) gets a JSON
- * text message. E-mail needs an SES client this build does not bundle: such a message is refused
- * and stays queued with its error, to be sent once e-mail delivery is configured. Coordinator
- * alerts do not pass here: the state machine publishes them to SNS itself.
+ * Delivery in AWS: e-mail through SES v2 from `SENDER_EMAIL`, DingTalk/WeCom robot webhooks, and —
+ * when the stack enables it — SMS through SNS. Coordinator alerts do not pass here: the state
+ * machine publishes them to their SNS topic itself. Clients are made once, on the first run.
  */
-const awsDelivery: DeliveryPort = {
-  async deliver(message: StoredMessage) {
-    if (/^https?:\/\//.test(message.to)) {
-      const response = await fetch(message.to, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ msgtype: 'text', text: { content: `${message.subject}\n${message.body}` } }),
-        signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
-      });
-      if (!response.ok) throw new Error(`webhook answered ${response.status}`);
-      return;
-    }
-    throw new Error(`no delivery channel for "${message.to}" (e-mail needs SES)`);
-  },
-};
+export function awsAdapters(): DeliveryAdapters {
+  adapters ??= {
+    email: sesEmailAdapter({ client: new SESv2Client({}), from: requiredEnv('SENDER_EMAIL') }),
+    webhook: webhookAdapter(),
+    ...(process.env.SMS_ENABLED === '1' ? { sms: snsSmsAdapter({ client: new SNSClient({}) }) } : {}),
+  };
+  return adapters;
+}
 
-/** DispatchOutbox: started by EventBridge Scheduler every 10 minutes. */
-export const handler = middy<unknown, { sent: number; cancelled: number; failed: number }>().handler(
-  async () => {
-    const result = await dispatchDue(new Date(), awsDelivery);
-    for (const failure of result.failed) logger.warn('message not delivered', failure);
-    return { sent: result.sent.length, cancelled: result.cancelled.length, failed: result.failed.length };
-  },
-);
+type Summary = { sent: number; cancelled: number; retrying: number; failed: number; stoppedEarly: boolean };
+
+/** DispatchOutbox: started by EventBridge Scheduler every 10 minutes; stops claiming before its time runs out. */
+export const handler = middy<unknown, Summary, Error, Context>().handler(async (_event, context) => {
+  const result = await dispatchDue(new Date(), {
+    adapters: awsAdapters(),
+    remainingMs: () => context.getRemainingTimeInMillis(),
+  });
+  for (const retry of result.retrying) logger.warn('message not delivered, will retry', retry);
+  for (const failure of result.failed) logger.error('message not delivered, given up', failure);
+  return {
+    sent: result.sent.length,
+    cancelled: result.cancelled.length,
+    retrying: result.retrying.length,
+    failed: result.failed.length,
+    stoppedEarly: result.stoppedEarly,
+  };
+});

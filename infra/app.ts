@@ -5,7 +5,8 @@
  * unacknowledged finding fails `cdk synth`, and each acknowledgement in infra/ carries its reason.
  *
  * Context: `alertEmails` (comma-separated coordinator addresses), `scheduleEnabled` (default true),
- * `offerConcurrency` (offers in flight at once, default 800).
+ * `offerConcurrency` (offers in flight at once, default 800), `senderEmail` (the SES sender; else the
+ * stack parameter SenderEmail at deploy), `smsEnabled` (default false).
  */
 import { createRoundsApp } from './rounds-stack.ts';
 

@@ -1,6 +1,5 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -16,7 +15,8 @@ export interface AlertNotificationsProps {
 
 /**
  * Coordinator alerts (an offer declined three times, a round failed, …): one SNS topic,
- * encrypted with the AWS managed key `alias/aws/sns`, publishing over TLS only.
+ * encrypted with the AWS managed key `alias/aws/sns`, publishing over TLS only. Only the state
+ * machine publishes to it (its AlertCoordinator task).
  */
 export class AlertNotifications extends Construct {
   public readonly topic: sns.Topic;
@@ -47,11 +47,5 @@ export class AlertNotifications extends Construct {
       }
       this.deadLetterQueue = dlq;
     }
-  }
-
-  /** Sets `ALERT_TOPIC_ARN` on the function and lets it publish to the topic (sns:Publish on this topic only). */
-  public grantPublish(fn: lambda.Function): void {
-    fn.addEnvironment('ALERT_TOPIC_ARN', this.topic.topicArn);
-    this.topic.grantPublish(fn);
   }
 }

@@ -1,4 +1,5 @@
-import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Duration, Fn, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -10,9 +11,24 @@ import type { RoundsTable } from './table.ts';
 /** How often the outbox is looked at: a message waits at most this long past its `notBefore`. */
 export const OUTBOX_DISPATCH_RATE = Duration.minutes(10);
 
+/** One run's time: it stops claiming while a last delivery still fits (functions/dispatch-outbox.ts). */
+export const OUTBOX_DISPATCH_TIMEOUT = Duration.minutes(2);
+
 export interface OutboxDispatchProps {
-  /** The product table holding the outbox (read and write: messages are claimed and marked sent). */
+  /** The product table holding the outbox (messages are read, claimed and settled; none is created). */
   readonly table: RoundsTable;
+  /**
+   * The e-mail address notifications come from: a verified SES identity, or an address on a
+   * verified domain. The function may send as that address or domain only. (In the SES sandbox SES
+   * also checks each recipient's identity; ask for production access before the societies' mail.)
+   */
+  readonly senderEmail: string;
+  /**
+   * Whether societies with only a phone number get an SMS (SNS Publish to a phone number, which
+   * IAM can only allow on "*").
+   * @default false
+   */
+  readonly smsEnabled?: boolean;
   /**
    * How often the dispatcher runs.
    * @default OUTBOX_DISPATCH_RATE (10 minutes)
@@ -38,8 +54,14 @@ export class OutboxDispatch extends Construct {
 
   constructor(scope: Construct, id: string, props: OutboxDispatchProps) {
     super(scope, id);
-    this.function = new RoundsFunction(this, 'DispatchOutbox', { entry: SCHEDULED_FUNCTIONS.DispatchOutbox });
-    props.table.grantTo(this.function, 'readWrite');
+    this.function = new RoundsFunction(this, 'DispatchOutbox', {
+      entry: SCHEDULED_FUNCTIONS.DispatchOutbox,
+      timeout: OUTBOX_DISPATCH_TIMEOUT,
+      environment: { SENDER_EMAIL: props.senderEmail, SMS_ENABLED: props.smsEnabled ? '1' : '0' },
+    });
+    props.table.grantOutboxDelivery(this.function);
+    this.grantSendEmail(props.senderEmail);
+    if (props.smsEnabled) this.grantSendSms();
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -69,6 +91,29 @@ export class OutboxDispatch extends Construct {
     Validations.of(stack).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${functionId}.Arn>:*]`,
       reason: `The scheduler's lambda:InvokeFunction covers ${this.function.node.id} and its qualified versions/aliases (<arn>:*); nothing beyond that function.`,
+    });
+  }
+
+  /** ses:SendEmail as the sender's address identity or its domain identity, nothing else. */
+  private grantSendEmail(senderEmail: string): void {
+    const stack = Stack.of(this);
+    const identity = (name: string) =>
+      stack.formatArn({ service: 'ses', resource: 'identity', resourceName: name });
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [identity(senderEmail), identity(Fn.select(1, Fn.split('@', senderEmail)))],
+      }),
+    );
+  }
+
+  /** sns:Publish for SMS: a phone number has no ARN, so IAM can only name "*". */
+  private grantSendSms(): void {
+    this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+    Validations.of(this.function.role as iam.Role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray (xray:PutTraceSegments, xray:PutTelemetryRecords) has no resource-level permissions, and sns:Publish to a phone number (SMS) has no resource ARN: both can only name "*".',
     });
   }
 }

@@ -62,7 +62,7 @@ export interface RoundsFunctionProps {
   readonly logRemovalPolicy?: RemovalPolicy;
   /**
    * Extra environment variables; `POWERTOOLS_SERVICE_NAME` and `NODE_OPTIONS` are always set.
-   * Table and topic wiring add theirs through `RoundsTable.grantTo()` / `AlertNotifications.grantPublish()`.
+   * Table wiring adds its own through `RoundsTable.grantTo()`.
    * @default - none
    */
   readonly environment?: Readonly<Record<string, string>>;

@@ -1,5 +1,14 @@
 import { join } from 'node:path';
-import { App, type CfnElement, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  App,
+  type CfnElement,
+  CfnOutput,
+  CfnParameter,
+  Duration,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { Construct, IConstruct } from 'constructs';
 import { API_FUNCTION_ROUND_ACCESS, ROUND_FUNCTIONS, type RoundFunctionId } from '../functions/registry.ts';
@@ -19,11 +28,13 @@ const HIGHS_WASM = 'node_modules/highs/build/highs.wasm';
 export const ROUNDS_STACK_ID = 'RoundsStack';
 
 /**
- * Least privilege per round function: table access, and whether it may alert coordinators.
- * FrameQuestions is pure (no table); only the steps that write get readWrite.
+ * Least privilege per round function: table access, and whether it answers task tokens (SendTask*).
+ * FrameQuestions is pure (no table); only the steps that write get readWrite. None publishes: the
+ * state machine sends the coordinator alert itself, the society notifications go out through the
+ * outbox's dispatcher.
  */
 export const ROUND_FUNCTION_ACCESS: Readonly<
-  Record<RoundFunctionId, { table?: TableAccess; publish?: boolean; answerTasks?: boolean }>
+  Record<RoundFunctionId, { table?: TableAccess; answerTasks?: boolean }>
 > = {
   LoadRound: { table: 'read' },
   ChooseTown: { table: 'read' },
@@ -33,8 +44,8 @@ export const ROUND_FUNCTION_ACCESS: Readonly<
   PersistPlan: { table: 'readWrite' },
   ListPendingOffers: { table: 'read' },
   // Completes its own wait when the offer was answered already or is auto-accepted (SendTask*).
-  SendOffer: { table: 'readWrite', publish: true, answerTasks: true },
-  RecordAnswer: { table: 'readWrite', publish: true },
+  SendOffer: { table: 'readWrite', answerTasks: true },
+  RecordAnswer: { table: 'readWrite' },
   ReassignNeeds: { table: 'readWrite' },
   CompleteRound: { table: 'readWrite' },
 };
@@ -56,6 +67,17 @@ export interface RoundsStackProps extends StackProps {
    * @default OFFER_CONCURRENCY (800), or context `offerConcurrency` when run by app.ts
    */
   readonly offerConcurrency?: number;
+  /**
+   * The address notifications are e-mailed from (a verified SES identity or an address on a
+   * verified domain).
+   * @default - the stack parameter `SenderEmail`, given at deploy (`--parameters SenderEmail=…`)
+   */
+  readonly senderEmail?: string;
+  /**
+   * Whether societies with only a phone number are sent SMS (SNS).
+   * @default false
+   */
+  readonly smsEnabled?: boolean;
 }
 
 /** The whole product in AWS: table, round functions and state machine, schedule, API, alerts, pages. */
@@ -92,7 +114,6 @@ export class RoundsStack extends Stack {
       });
       const access = ROUND_FUNCTION_ACCESS[functionId];
       if (access.table) this.table.grantTo(fn, access.table);
-      if (access.publish) this.notifications.grantPublish(fn);
       functions[functionId] = fn;
     }
     this.roundFunctions = functions;
@@ -106,8 +127,19 @@ export class RoundsStack extends Stack {
     for (const [functionId, access] of Object.entries(ROUND_FUNCTION_ACCESS)) {
       if (access.answerTasks) this.round.grantTaskAnswer(functions[functionId as RoundFunctionId]);
     }
+    const senderEmail =
+      props.senderEmail ??
+      new CfnParameter(this, 'SenderEmail', {
+        type: 'String',
+        description:
+          'The address notifications are e-mailed from (a verified SES identity or on a verified domain)',
+        allowedPattern: '^[^@\\s]+@[^@\\s]+$',
+        constraintDescription: 'an e-mail address such as notify@example.org.cn',
+      }).valueAsString;
     this.outbox = new OutboxDispatch(this, 'Outbox', {
       table: this.table,
+      senderEmail,
+      ...(props.smsEnabled ? { smsEnabled: true } : {}),
       ...(props.scheduleEnabled === undefined ? {} : { enabled: props.scheduleEnabled }),
     });
     this.schedule = new QuarterlySchedule(this, 'QuarterlySchedule', {
@@ -186,12 +218,16 @@ export function createRoundsApp(options: RoundsAppOptions = {}): { app: App; sta
     .filter(Boolean);
   const scheduleEnabled = app.node.tryGetContext('scheduleEnabled');
   const offerConcurrency = app.node.tryGetContext('offerConcurrency');
+  const senderEmail = app.node.tryGetContext('senderEmail');
+  const smsEnabled = String(app.node.tryGetContext('smsEnabled') ?? 'false') === 'true';
   const cli = options.cliEnvironment ?? {};
   const stack = new RoundsStack(app, ROUNDS_STACK_ID, {
     env: { account: cli.CDK_DEFAULT_ACCOUNT, region: cli.CDK_DEFAULT_REGION },
     ...(emails.length > 0 ? { coordinatorEmails: emails } : {}),
     ...(scheduleEnabled === undefined ? {} : { scheduleEnabled: String(scheduleEnabled) !== 'false' }),
     ...(offerConcurrency === undefined ? {} : { offerConcurrency: Number(offerConcurrency) }),
+    ...(senderEmail ? { senderEmail: String(senderEmail) } : {}),
+    ...(smsEnabled ? { smsEnabled } : {}),
   });
   return { app, stack };
 }
@@ -203,6 +239,8 @@ export interface SynthesizeOptions {
   readonly complianceChecks?: boolean;
   /** Deploy target, as the CDK CLI passes it. @default - none: an environment-agnostic stack */
   readonly cliEnvironment?: CdkCliEnvironment;
+  /** Props of the stack (sender address, SMS…); `env` comes from `cliEnvironment`. @default - none */
+  readonly stackProps?: Omit<RoundsStackProps, 'env'>;
 }
 
 export interface SynthesizedRounds {
@@ -231,6 +269,7 @@ export function synthesizeRoundsTemplate(opts: SynthesizeOptions = {}): Synthesi
   if (opts.complianceChecks) addComplianceChecks(app);
   const cli = opts.cliEnvironment ?? {};
   const stack = new RoundsStack(app, ROUNDS_STACK_ID, {
+    ...opts.stackProps,
     env: { account: cli.CDK_DEFAULT_ACCOUNT, region: cli.CDK_DEFAULT_REGION },
   });
   const assembly = app.synth();

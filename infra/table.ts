@@ -26,6 +26,10 @@ import { TABLE_KEYS } from '#schemas/keys';
  * | visit report, one item a version| `VISIT#<visitId>`   | `REPORT#<000001>`              |                           |                                |
  * | a report's retry key            | `VISIT#<visitId>`   | `SUBMISSION#<Idempotency-Key>` |                           |                                |
  *
+ * Second index, `outbox-due` (sparse): an outbox message waiting to go out has dueStatus = `OUTBOX#queued`
+ * (dueAt: when it may go) or `OUTBOX#sending` (claimed; dueAt: when the lease ends); sent, cancelled
+ * and failed messages have neither attribute.
+ *
  * Access patterns:
  * - list counties / societies   = Query pk = CATALOG, sk begins_with COUNTY# / SOCIETY#
  * - a county's open needs       = Query gsi1, gsi1pk = COUNTY#<c>#NEEDS, gsi1sk begins_with `open#`
@@ -34,7 +38,10 @@ import { TABLE_KEYS } from '#schemas/keys';
  * - a society's offers          = Query gsi1, gsi1pk = SOCIETY#<s> (gsi1sk begins_with <season>#)
  * - a visit's log               = Query pk = VISIT#<id>, sk begins_with LOG#
  * - a visit's reports          = Query pk = VISIT#<id>, sk begins_with REPORT# (latest: descending, Limit 1)
- * - a season's outbox          = Query pk = OUTBOX#<s> (the local dispatcher; the team page, filtered by society)
+ * - a season's outbox          = Query pk = OUTBOX#<s> (the team page, filtered by society)
+ * - the due messages            = Query outbox-due, dueStatus = OUTBOX#queued, dueAt <= now (the dispatcher), and
+ *                                 dueStatus = OUTBOX#sending, dueAt <= now (a lease that ran out). Sparse: a sent,
+ *                                 cancelled or failed message leaves the index.
  * - a county's needs            = Query gsi1, gsi1pk = COUNTY#<c>#NEEDS (gsi1sk begins_with `<status>#[<townId>#]`)
  * - a need, a round, an offer   = GetItem on its key
  * - a season's overrides        = GetItem pk = SEASON#<s>, sk = OVERRIDES (ChooseTown, AssignSocieties)
@@ -52,12 +59,14 @@ export { TABLE_KEYS };
 /** Item reads a function may do: key lookups and Queries, never Scan. */
 export const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
 
-/** Item writes on top of the reads (TransactWriteItems is authorised through these same actions). */
+/**
+ * Item writes on top of the reads (TransactWriteItems is authorised through these same actions).
+ * No DeleteItem: nothing deletes an item (TTL removes expired ones without a grant).
+ */
 export const WRITE_ACTIONS = [
   'dynamodb:ConditionCheckItem',
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
 ] as const;
 
@@ -98,6 +107,14 @@ export class RoundsTable extends Construct {
       sortKey: { name: TABLE_KEYS.gsi1.sortKey, type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
     });
+    this.table.addGlobalSecondaryIndex({
+      indexName: TABLE_KEYS.outboxDue.indexName,
+      partitionKey: { name: TABLE_KEYS.outboxDue.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.outboxDue.sortKey, type: dynamodb.AttributeType.STRING },
+      // The dispatcher reads a due message's key here and the message itself when it claims it.
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: ['season', 'id'],
+    });
   }
 
   /**
@@ -110,6 +127,24 @@ export class RoundsTable extends Construct {
       grantee: fn,
       actions: access === 'read' ? [...READ_ACTIONS] : [...READ_ACTIONS, ...WRITE_ACTIONS],
       resourceArns: [this.table.tableArn, `${this.table.tableArn}/index/${TABLE_KEYS.gsi1.indexName}`],
+    });
+  }
+
+  /**
+   * The outbox dispatcher's access on top of `read`: Query the due messages on the outbox-due index,
+   * and UpdateItem on the table (claim, settle). No PutItem: it never creates an item.
+   */
+  public grantOutboxDelivery(fn: lambda.Function): void {
+    this.grantTo(fn, 'read');
+    iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions: ['dynamodb:Query'],
+      resourceArns: [`${this.table.tableArn}/index/${TABLE_KEYS.outboxDue.indexName}`],
+    });
+    iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions: ['dynamodb:UpdateItem'],
+      resourceArns: [this.table.tableArn],
     });
   }
 }

@@ -1,13 +1,18 @@
+import type { DeliveryAdapters } from '#commons/delivery/port';
+import type { DispatchResult } from '#commons/outbox-dispatch';
 import type { StoredMessage } from '#commons/store/outbox';
+import { printingAdapters } from './delivery.ts';
 
 /**
- * The outbox's sender on one machine: every few seconds, the due messages (see
- * functions/commons/outbox-dispatch.ts, shared with the DispatchOutbox Lambda) are "sent" —
- * printed to the `npm start` log — and marked sent; reminders of answered offers are cancelled.
+ * The outbox's sender on one machine: every few seconds the same dispatcher as the DispatchOutbox
+ * Lambda (functions/commons/outbox-dispatch.ts) sends the due messages through local adapters —
+ * by default printed to the `npm start` log — and reminders of answered offers are cancelled.
  */
 export interface OutboxDispatcher {
-  /** One pass now (over the current and previous season, or the given ones); resolves with the messages sent. */
-  tick(now?: Date, seasons?: readonly string[]): Promise<StoredMessage[]>;
+  /** One pass now (or at `now`); resolves with the messages sent. */
+  tick(now?: Date): Promise<StoredMessage[]>;
+  /** One pass, with everything it did. */
+  run(now?: Date): Promise<DispatchResult>;
   stop(): void;
 }
 
@@ -15,28 +20,27 @@ export function startOutboxDispatcher(options: {
   out: (line: string) => void;
   intervalMs?: number;
   now?: () => Date;
+  /** @default printing adapters (every medium printed to `out`) */
+  adapters?: DeliveryAdapters;
 }): OutboxDispatcher {
   const now = options.now ?? (() => new Date());
-  const print = {
-    async deliver(message: StoredMessage) {
-      const to = message.channel === 'coordinator' ? '协调人 coordinator' : message.to;
-      options.out(`✉ ${message.channel === 'coordinator' ? '⚠ ' : ''}[${to}] ${message.subject}`);
-      for (const line of message.body.split('\n')) options.out(`    ${line}`);
-    },
-  };
-  const tick = async (at: Date = now(), seasons?: readonly string[]): Promise<StoredMessage[]> => {
+  const adapters = options.adapters ?? printingAdapters(options.out);
+  const run = async (at: Date = now()): Promise<DispatchResult> => {
     const { dispatchDue } = await import('#commons/outbox-dispatch');
-    return (await dispatchDue(at, print, seasons)).sent;
+    const result = await dispatchDue(at, { adapters });
+    for (const { id, error } of result.failed)
+      options.out(`✉ 发送失败，不再重试 / not delivered, given up: ${id}: ${error}`);
+    return result;
   };
   let running: Promise<unknown> | undefined;
   const timer = setInterval(() => {
     if (running) return;
-    running = tick()
+    running = run()
       .catch((error: Error) => options.out(`发件箱出错 / outbox error: ${error.message}`))
       .finally(() => {
         running = undefined;
       });
   }, options.intervalMs ?? 5000);
   timer.unref();
-  return { tick, stop: () => clearInterval(timer) };
+  return { tick: async (at) => (await run(at)).sent, run, stop: () => clearInterval(timer) };
 }

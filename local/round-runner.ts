@@ -230,7 +230,8 @@ export class RoundRunner {
         const message = {
           id: `alert#${offerId ?? randomUUID()}`,
           season: attribute('season') ?? 'unknown',
-          channel: 'coordinator',
+          audience: 'coordinator',
+          medium: 'topic',
           to: 'coordinator',
           subject: Subject ?? '',
           body: typeof Message === 'string' ? Message : JSON.stringify(Message),

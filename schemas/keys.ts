@@ -10,10 +10,15 @@ export const TABLE_KEYS = {
   partitionKey: 'pk',
   sortKey: 'sk',
   gsi1: { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  /** Sparse: only outbox messages still to go out are in it (queued, or sending under a lease). */
+  outboxDue: { indexName: 'outbox-due', partitionKey: 'dueStatus', sortKey: 'dueAt' },
   ttlAttribute: 'expiresAt',
 } as const;
 
 export const GSI1 = TABLE_KEYS.gsi1.indexName;
+
+/** The two states of a message in the outbox-due index. */
+export type OutboxDueStatus = 'queued' | 'sending';
 
 const CATALOG = 'CATALOG';
 const PREFIX = {
@@ -89,6 +94,11 @@ export const keys = {
     sk: `${PREFIX.submission}${key}`,
   }),
   outbox: (season: string, messageId: string) => ({ pk: `${PREFIX.outbox}${season}`, sk: messageId }),
+  /** A message waiting to go out, in the outbox-due index: queued (due at `at`) or sending (lease ends at `at`). */
+  outboxDue: (status: OutboxDueStatus, at: string) => ({
+    [TABLE_KEYS.outboxDue.partitionKey]: `${PREFIX.outbox}${status}`,
+    [TABLE_KEYS.outboxDue.sortKey]: at,
+  }),
   taskToken: (token: string) => ({ pk: `${PREFIX.taskToken}${token}`, sk: 'TOKEN' }),
 };
 

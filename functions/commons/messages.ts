@@ -1,6 +1,8 @@
 import { nextSendableTime } from '#domain/quiet-hours';
 import type { County, Society } from '#schemas/index';
 import { shanghaiDateTime } from '#schemas/shanghai-time';
+import { contactRoute } from './delivery/port.ts';
+import { ellipsize, SNS_SUBJECT_MAX_LENGTH, snsSubject } from './delivery/sns-subject.ts';
 import type { TeamOffer } from './store/offers.ts';
 import type { StoredMessage } from './store/outbox.ts';
 
@@ -29,8 +31,9 @@ function place({ offer, county }: Pick<Context, 'offer' | 'county'>): string {
   return `${county?.name.zh ?? offer.countyId}${town?.name.zh ?? offer.townId}`;
 }
 
-function recipient(offer: TeamOffer, society?: Society): string {
-  return society?.contact?.webhook ?? society?.contact?.email ?? offer.societyId;
+/** A society's messages go to the society, by the first medium its contact has. */
+function recipient(society?: Society) {
+  return { audience: 'society' as const, ...contactRoute(society?.contact) };
 }
 
 /** The offer itself, or — for a second or third try — the reassignment notice. */
@@ -53,8 +56,7 @@ export function offerMessage(ctx: Context): StoredMessage {
   return {
     id: `${offer.id}#offered`,
     season: offer.season,
-    channel: 'team',
-    to: recipient(offer, society),
+    ...recipient(society),
     subject,
     body,
     createdAt: now.toISOString(),
@@ -73,8 +75,7 @@ export function reminderMessage(ctx: Context & { timeoutSeconds: number }): Stor
   return {
     id: `${offer.id}#reminder`,
     season: offer.season,
-    channel: 'team',
-    to: recipient(offer, society),
+    ...recipient(society),
     subject: `【提醒】${place(ctx)} 的邀请将于 ${shanghaiDateTime(deadline)} 截止`,
     body: [
       `${place(ctx)}的邀请尚未答复，将于 ${shanghaiDateTime(deadline)}（北京时间）截止，逾期将改派其他学会。`,
@@ -103,11 +104,14 @@ export function alertTexts(input: {
       ? `已尝试 ${input.tries} 个学会，均未承接`
       : '没有其他有余力且对口的学会可改派';
   const list = needs.map((n) => `- ${n.id} ${n.title}`).join('\n');
+  // The SNS subject: ASCII, under 100 characters, so a long county id is shortened to fit.
+  const subject = (county: string) =>
+    reason === 'tries-exhausted'
+      ? `Mountain rounds ${offer.season}: needs of ${county} unassigned after ${input.tries} tries`
+      : `Mountain rounds ${offer.season}: no society left for needs of ${county}`;
+  const room = SNS_SUBJECT_MAX_LENGTH - subject('').length;
   return {
-    subject:
-      reason === 'tries-exhausted'
-        ? `Mountain rounds ${offer.season}: needs of ${offer.countyId} unassigned after ${input.tries} tries`
-        : `Mountain rounds ${offer.season}: no society left for needs of ${offer.countyId}`,
+    subject: snsSubject(subject(ellipsize(offer.countyId, room))),
     message: [
       `【${offer.season} 科技服务·需协调】${place(input)}：${why}（最后一次：${offer.societyId}）。以下 ${needs.length} 项需求暂未分派，请协调：`,
       list,

@@ -1,77 +1,145 @@
-import { seasonFromOrdinal, seasonOfInstant, seasonOrdinal } from '#domain/season';
+import { randomUUID } from 'node:crypto';
+import pLimit from 'p-limit';
+import { nextSendableTime } from '#domain/quiet-hours';
+import { type DeliveryAdapters, DeliveryRefusedError, deliver } from './delivery/port.ts';
 import { getTeamOffer } from './store/offers.ts';
-import { type StoredMessage, seasonOutbox, settleMessage } from './store/outbox.ts';
+import {
+  claimMessage,
+  deliveryFailed,
+  dueMessages,
+  type MessageKey,
+  type StoredMessage,
+  settleClaimed,
+} from './store/outbox.ts';
 
 /**
  * The outbox's sender, shared by the `DispatchOutbox` Lambda (AWS, every 10 minutes) and the
- * `npm start` loop: each queued message whose `notBefore` has passed — quiet hours (22:00–07:00
- * Asia/Shanghai) pushed it to 07:00 when it was queued — is claimed once (a second dispatcher
- * loses the conditional write), then handed to the delivery port. A reminder whose offer was
- * answered meanwhile is cancelled instead. A failed delivery puts the message back in the queue.
+ * `npm start` loop; only the adapters differ. One run Queries the due messages (the outbox-due
+ * index), claims each with a lease, hands it to the adapter of its medium and marks it sent only
+ * once the medium took it. A failed delivery is retried later with backoff, and after
+ * `maxAttempts` tries (or at once, when the medium refuses it for good) the message is `failed`
+ * with its last error. A reminder whose offer was answered meanwhile is cancelled instead. During
+ * quiet hours (22:00–07:00 Asia/Shanghai) nothing goes out, retries included.
  */
-export interface DeliveryPort {
-  deliver(message: StoredMessage): Promise<void>;
+export interface DispatchOptions {
+  readonly adapters: DeliveryAdapters;
+  /** Deliveries at once. @default 8 */
+  readonly concurrency?: number;
+  /** Time left to this run (a Lambda's `context.getRemainingTimeInMillis`). @default unbounded */
+  readonly remainingMs?: () => number;
+  /** The longest one delivery may take before it is aborted. @default 10 s */
+  readonly deliveryTimeoutMs?: number;
+  /** How long a claim holds; past it another dispatcher may take the message. @default 2 min */
+  readonly leaseMs?: number;
+  /** Tries before a message is `failed`. @default 5 */
+  readonly maxAttempts?: number;
+  /** Wait before the first retry; doubled for each further one. @default 5 min */
+  readonly retryBaseMs?: number;
 }
 
 export interface DispatchResult {
   sent: StoredMessage[];
   cancelled: string[];
+  /** Back in the queue, due again at `retryAt`. */
+  retrying: { id: string; error: string; retryAt: string }[];
+  /** Given up: no tries left, or refused by the medium. */
   failed: { id: string; error: string }[];
+  /** Quiet hours: nothing was claimed. */
+  quiet: boolean;
+  /** The run stopped claiming because its time ran short; the rest waits for the next run. */
+  stoppedEarly: boolean;
 }
 
-/** The seasons whose outbox may hold due messages at `at`: the current and the previous one. */
-export function dispatchSeasons(at: Date): string[] {
-  const current = seasonOfInstant(at);
-  return [seasonFromOrdinal(seasonOrdinal(current) - 1), current];
+const DEFAULTS = {
+  concurrency: 8,
+  deliveryTimeoutMs: 10_000,
+  leaseMs: 120_000,
+  maxAttempts: 5,
+  retryBaseMs: 5 * 60_000,
+};
+
+/** Enough time for a claim, a delivery to its timeout and the write that settles it. */
+const SETTLE_MARGIN_MS = 5_000;
+
+/** When a message that failed its `attempts`-th try is due again (before quiet hours are applied). */
+export function retryDelayMs(attempts: number, baseMs: number): number {
+  return baseMs * 2 ** Math.max(0, attempts - 1);
 }
 
-export async function dispatchDue(
-  at: Date,
-  port: DeliveryPort,
-  seasons: readonly string[] = dispatchSeasons(at),
-): Promise<DispatchResult> {
-  const result: DispatchResult = { sent: [], cancelled: [], failed: [] };
-  const now = at.toISOString();
-  for (const season of seasons) {
-    for (const message of await seasonOutbox(season)) {
-      if (message.status !== 'queued' || message.notBefore > now) continue;
-      if (message.kind === 'reminder' && message.offerId) {
-        const offer = await getTeamOffer(message.offerId);
-        if (offer?.status !== 'offered' || offer.decision) {
-          if (await settleMessage(season, message.id, 'cancelled', now)) result.cancelled.push(message.id);
-          continue;
-        }
+/**
+ * One run at `at` (the clock moves on from there as the run takes time). Messages due by the
+ * clock are claimed until the remaining time would not fit another delivery.
+ */
+export async function dispatchDue(at: Date, options: DispatchOptions): Promise<DispatchResult> {
+  const settings = { ...DEFAULTS, ...options };
+  const result: DispatchResult = {
+    sent: [],
+    cancelled: [],
+    retrying: [],
+    failed: [],
+    quiet: false,
+    stoppedEarly: false,
+  };
+  const started = Date.now();
+  const clock = () => new Date(at.getTime() + (Date.now() - started));
+  if (nextSendableTime(at).getTime() > at.getTime()) {
+    result.quiet = true;
+    return result;
+  }
+  const reserve = settings.deliveryTimeoutMs + SETTLE_MARGIN_MS;
+  const outOfTime = () => {
+    if ((options.remainingMs?.() ?? Number.POSITIVE_INFINITY) >= reserve) return false;
+    result.stoppedEarly = true;
+    return true;
+  };
+  const leaseId = randomUUID();
+  const limit = pLimit(settings.concurrency);
+
+  const handle = async (due: MessageKey): Promise<void> => {
+    if (outOfTime()) return;
+    const now = clock();
+    const message = await claimMessage(due, {
+      id: leaseId,
+      at: now.toISOString(),
+      until: new Date(now.getTime() + settings.leaseMs).toISOString(),
+    });
+    if (!message) return;
+    if (message.kind === 'reminder' && message.offerId && !(await stillWaiting(message.offerId))) {
+      if (await settleClaimed(message, leaseId, 'cancelled', clock().toISOString()))
+        result.cancelled.push(message.id);
+      return;
+    }
+    try {
+      await deliver(settings.adapters, message, AbortSignal.timeout(settings.deliveryTimeoutMs));
+    } catch (error) {
+      const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      const failedAt = clock();
+      const retryAt =
+        error instanceof DeliveryRefusedError || (message.attempts ?? 1) >= settings.maxAttempts
+          ? undefined
+          : nextSendableTime(
+              new Date(failedAt.getTime() + retryDelayMs(message.attempts ?? 1, settings.retryBaseMs)),
+            ).toISOString();
+      if (await deliveryFailed(message, leaseId, { error: text, at: failedAt.toISOString(), retryAt })) {
+        if (retryAt) result.retrying.push({ id: message.id, error: text, retryAt });
+        else result.failed.push({ id: message.id, error: text });
       }
-      if (!(await settleMessage(season, message.id, 'sent', now))) continue;
-      try {
-        await port.deliver(message);
-        result.sent.push(message);
-      } catch (error) {
-        await requeue(season, message.id, (error as Error).message);
-        result.failed.push({ id: message.id, error: (error as Error).message });
-      }
+      return;
+    }
+    if (await settleClaimed(message, leaseId, 'sent', clock().toISOString())) result.sent.push(message);
+  };
+
+  // Queued messages first, then those whose claim ran out (a dispatcher that stopped mid-way).
+  for (const status of ['queued', 'sending'] as const) {
+    for await (const page of dueMessages(status, clock().toISOString())) {
+      if (outOfTime()) return result;
+      await Promise.all(page.map((message) => limit(() => handle(message))));
     }
   }
   return result;
 }
 
-async function requeue(season: string, id: string, error: string): Promise<void> {
-  const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
-  const { documents, tableName } = await import('./clients.ts');
-  const { keys } = await import('#schemas/keys');
-  await documents.send(
-    new UpdateCommand({
-      TableName: tableName,
-      Key: keys.outbox(season, id),
-      UpdateExpression: 'SET #status = :queued, lastError = :error ADD attempts :one',
-      ConditionExpression: '#status = :sent',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: {
-        ':queued': 'queued',
-        ':error': error.slice(0, 500),
-        ':one': 1,
-        ':sent': 'sent',
-      },
-    }),
-  );
+async function stillWaiting(offerId: string): Promise<boolean> {
+  const offer = await getTeamOffer(offerId);
+  return offer?.status === 'offered' && !offer.decision;
 }

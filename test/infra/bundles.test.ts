@@ -21,7 +21,7 @@ function loadInFreshProcess(dir: string): string {
         ...process.env,
         TABLE_NAME: 'bundle-test',
         AWS_REGION: 'ap-east-1',
-        ALERT_TOPIC_ARN: 'arn:aws:sns:ap-east-1:0:t',
+        SENDER_EMAIL: 'notify@example.org.cn',
       },
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],

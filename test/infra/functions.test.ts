@@ -33,12 +33,17 @@ describe('Lambda functions', () => {
     }
   });
 
-  // The planner solves a whole country's assignment: it gets minutes and memory; every other function the defaults.
+  // The planner solves a whole country's assignment: it gets minutes and memory; the outbox's dispatcher
+  // two minutes (it stops claiming before they run out); every other function the defaults.
   const sizing = (id: string) =>
-    id === 'AssignSocieties' ? { timeout: 300, memory: 3008 } : { timeout: 30, memory: 512 };
+    id === 'AssignSocieties'
+      ? { timeout: 300, memory: 3008 }
+      : id === 'DispatchOutbox'
+        ? { timeout: 120, memory: 512 }
+        : { timeout: 30, memory: 512 };
 
   it.each(everyFunction)(
-    '%s runs nodejs24.x on arm64 with an explicit timeout and memory (30 s and 512 MB unless it plans) and active tracing',
+    '%s runs nodejs24.x on arm64 with an explicit timeout and memory (30 s and 512 MB unless it plans or dispatches) and active tracing',
     (id, fn) => {
       expect(fn).toBeDefined();
       template.hasResource('AWS::Lambda::Function', {
@@ -98,12 +103,12 @@ describe('Lambda functions', () => {
     },
   );
 
-  it('gives the alerting functions (SendOffer, RecordAnswer) the topic ARN, and no other function', () => {
+  it('gives no function the alert topic (the state machine publishes alerts) and only DispatchOutbox the sender', () => {
     for (const [id, fn] of everyFunction) {
       const vars = json.Resources[logicalIdOf(fn)].Properties.Environment.Variables;
-      if (id === 'SendOffer' || id === 'RecordAnswer')
-        expect(vars.ALERT_TOPIC_ARN).toEqual({ Ref: expect.any(String) });
-      else expect(vars.ALERT_TOPIC_ARN).toBeUndefined();
+      expect(vars.ALERT_TOPIC_ARN, id).toBeUndefined();
+      if (id === 'DispatchOutbox') expect(vars.SENDER_EMAIL).toEqual({ Ref: 'SenderEmail' });
+      else expect(vars.SENDER_EMAIL, id).toBeUndefined();
     }
   });
 

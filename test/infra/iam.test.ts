@@ -13,6 +13,7 @@ import {
 } from '../../functions/registry.ts';
 import {
   actionsOf,
+  type CfnJson,
   PLACEHOLDER_ACCOUNT,
   PLACEHOLDER_REGION,
   resolveWithPlaceholders,
@@ -105,21 +106,21 @@ describe('IAM: least privilege per round function', () => {
     });
   });
 
-  it.each(['SendOffer', 'RecordAnswer'] as const)('%s may publish to the alert topic only', (fnId) => {
-    const roleId = roleOfFunction(json, idOf(stack.roundFunctions[fnId]));
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [{ Ref: roleId }],
-      PolicyDocument: {
-        Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: topicId } }]),
-      },
-    });
+  it('gives no round function any SNS or SES action: the state machine alerts, the dispatcher delivers', () => {
+    for (const fnId of Object.keys(ROUND_FUNCTIONS) as RoundFunctionId[]) {
+      const actions = roleStatements(fnId).flatMap(actionsOf);
+      expect(
+        actions.filter((a) => a.startsWith('sns:') || a.startsWith('ses:')),
+        fnId,
+      ).toEqual([]);
+    }
   });
 
-  it('gives sns:Publish to no other round function', () => {
-    for (const fnId of Object.keys(ROUND_FUNCTIONS) as RoundFunctionId[]) {
-      if (fnId === 'SendOffer' || fnId === 'RecordAnswer') continue;
-      expect(roleStatements(fnId).flatMap(actionsOf)).not.toContain('sns:Publish');
-    }
+  it('grants nobody dynamodb:DeleteItem or states:SendTaskHeartbeat (nothing deletes, nothing heartbeats)', () => {
+    const actions = allPolicyStatements().flatMap(actionsOf);
+    expect(actions).toContain('dynamodb:UpdateItem');
+    expect(actions).not.toContain('dynamodb:DeleteItem');
+    expect(actions).not.toContain('states:SendTaskHeartbeat');
   });
 
   it('grants dynamodb:Scan nowhere, in any policy of the stack', () => {
@@ -183,6 +184,58 @@ describe('IAM: least privilege per round function', () => {
     const statements = statementsOfRole(json, roleOfFunction(json, idOf(stack.api.functions.GetOpenApi!)));
     expect(statements.length).toBeGreaterThan(0);
     expect(dynamoActions(statements)).toEqual([]);
+  });
+});
+
+describe('IAM: the outbox dispatcher (DispatchOutbox)', () => {
+  const fnId = idOf(stack.outbox.function);
+  const statements = statementsOfRole(json, roleOfFunction(json, fnId));
+  const withAction = (action: string) => statements.filter((s) => actionsOf(s).includes(action));
+  const identityArn = (name: unknown) => ({
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        ':ses:',
+        { Ref: 'AWS::Region' },
+        ':',
+        { Ref: 'AWS::AccountId' },
+        ':identity/',
+        name,
+      ],
+    ],
+  });
+
+  it('may send e-mail only as the sender address or its domain (ses:SendEmail, nothing else of SES)', () => {
+    expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('ses:'))).toEqual(['ses:SendEmail']);
+    expect(withAction('ses:SendEmail')).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'ses:SendEmail',
+        Resource: [
+          identityArn({ Ref: 'SenderEmail' }),
+          identityArn({ 'Fn::Select': [1, { 'Fn::Split': ['@', { Ref: 'SenderEmail' }] }] }),
+        ],
+      },
+    ]);
+  });
+
+  it('reads the table, Queries the outbox-due index and updates items: no PutItem, no BatchWrite, no DeleteItem', () => {
+    expect(withAction('dynamodb:UpdateItem')).toEqual([
+      { Effect: 'Allow', Action: 'dynamodb:UpdateItem', Resource: { 'Fn::GetAtt': [tableId, 'Arn'] } },
+    ]);
+    expect(withAction('dynamodb:Query').flatMap(resourcesOf)).toEqual([
+      ...tableResources,
+      { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, '/index/outbox-due']] },
+    ]);
+    expect(dynamoActions(statements).sort()).toEqual(
+      [...READ_ACTIONS, 'dynamodb:Query', 'dynamodb:UpdateItem'].sort(),
+    );
+  });
+
+  it('may not publish to SNS unless SMS is enabled', () => {
+    expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('sns:'))).toEqual([]);
   });
 });
 
@@ -374,6 +427,43 @@ describe('IAM: the schedule role', () => {
           }),
         ],
       },
+    });
+  });
+});
+
+describe('IAM: SMS enabled', () => {
+  it('adds sns:Publish for phone numbers to DispatchOutbox only (a phone number has no ARN)', async () => {
+    const { synthesizeRoundsTemplate } = await import('#infra/rounds-stack');
+    const sms = synthesizeRoundsTemplate({
+      bundle: false,
+      stackProps: { smsEnabled: true, senderEmail: 'notify@example.org.cn' },
+    });
+    const id = (c: { node: { defaultChild?: unknown } }) =>
+      sms.stack.getLogicalId(c.node.defaultChild as Cfn);
+    const publishers = Object.values<CfnJson>(sms.template.Resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .filter((r) =>
+        (r.Properties.PolicyDocument.Statement as Statement[]).some((s) =>
+          actionsOf(s).includes('sns:Publish'),
+        ),
+      )
+      .flatMap((r) => (r.Properties.Roles as { Ref: string }[]).map((role) => role.Ref));
+    expect(publishers.sort()).toEqual(
+      [
+        roleOfFunction(sms.template, id(sms.stack.outbox.function)),
+        id(sms.stack.round.stateMachine.role),
+      ].sort(),
+    );
+    expect(
+      statementsOfRole(sms.template, roleOfFunction(sms.template, id(sms.stack.outbox.function))).filter(
+        (s) => actionsOf(s).includes('sns:Publish'),
+      ),
+    ).toEqual([{ Effect: 'Allow', Action: 'sns:Publish', Resource: '*' }]);
+    expect(
+      sms.template.Resources[id(sms.stack.outbox.function)].Properties.Environment.Variables,
+    ).toMatchObject({
+      SENDER_EMAIL: 'notify@example.org.cn',
+      SMS_ENABLED: '1',
     });
   });
 });

@@ -24,16 +24,29 @@ describe('the outbox dispatch (notifications in AWS)', () => {
     expect(json.Resources[fnId].Metadata['mountain-rounds:entry']).toBe('functions/dispatch-outbox.ts');
   });
 
-  it('lets the function read and write the table (claim, mark sent) and nothing else of AWS', () => {
+  it('lets the function read the table, claim and settle messages, send e-mail, and nothing else of AWS', () => {
     const statements = statementsOfRole(json, roleOfFunction(json, fnId));
     const services = new Set(statements.flatMap(actionsOf).map((a) => a.split(':')[0]));
-    expect([...services].sort()).toEqual(['dynamodb', 'logs', 'xray']);
-    expect(
-      statements
-        .flatMap(actionsOf)
-        .filter((a) => a.startsWith('dynamodb:'))
-        .sort(),
-    ).toEqual([...READ_ACTIONS, ...WRITE_ACTIONS].sort());
+    expect([...services].sort()).toEqual(['dynamodb', 'logs', 'ses', 'xray']);
+    expect([
+      ...new Set(
+        statements
+          .flatMap(actionsOf)
+          .filter((a) => a.startsWith('dynamodb:'))
+          .sort(),
+      ),
+    ]).toEqual([...READ_ACTIONS, 'dynamodb:UpdateItem'].sort());
+    expect(WRITE_ACTIONS).not.toContain('dynamodb:DeleteItem');
+  });
+
+  it('gives the function two minutes, the sender address and whether SMS is on', () => {
+    const props = json.Resources[fnId].Properties;
+    expect(props.Timeout).toBe(120);
+    expect(props.Environment.Variables).toMatchObject({
+      SENDER_EMAIL: { Ref: 'SenderEmail' },
+      SMS_ENABLED: '0',
+    });
+    expect(json.Parameters.SenderEmail).toMatchObject({ Type: 'String' });
   });
 
   it('lets the scheduler invoke only this function and send only to its own dead-letter queue', () => {

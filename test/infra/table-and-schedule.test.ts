@@ -31,7 +31,7 @@ describe('the table', () => {
     });
   });
 
-  it('has exactly one index, gsi1 (gsi1pk/gsi1sk, all attributes projected)', () => {
+  it('has exactly two indexes: gsi1 (gsi1pk/gsi1sk, all attributes) and outbox-due (dueStatus/dueAt, the message keys)', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: [
         {
@@ -41,6 +41,14 @@ describe('the table', () => {
             { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: 'outbox-due',
+          KeySchema: [
+            { AttributeName: 'dueStatus', KeyType: 'HASH' },
+            { AttributeName: 'dueAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['season', 'id'] },
         },
       ],
     });

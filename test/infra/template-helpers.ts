@@ -57,6 +57,12 @@ export function resolveWithPlaceholders(
       const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
       return parts.map((p) => resolveWithPlaceholders(p, resources, target)).join(sep);
     }
+    if ('Fn::Select' in v) {
+      const [index, list] = v['Fn::Select'] as [number, unknown];
+      const split = (list as Record<string, unknown>)['Fn::Split'] as [string, unknown] | undefined;
+      if (!split) throw new Error(`cannot resolve ${JSON.stringify(value)}`);
+      return resolveWithPlaceholders(split[1], resources).split(split[0])[index] ?? '';
+    }
     if ('Ref' in v) {
       const ref = v.Ref as string;
       if (ref === 'AWS::Partition') return target.partition;
@@ -175,4 +181,39 @@ export function roleOfFunction(json: CfnJson, functionLogicalId: string): string
  */
 export function forLocalRunner<T extends { States: Record<string, unknown> }>(definition: T): T {
   return definitionForLocalRunner(definition);
+}
+
+/**
+ * Whether a role's synthesized identity policies allow `action` on `resource` (an ARN with the
+ * placeholder account and region), evaluated by an IAM policy simulator as AWS would.
+ */
+export async function roleAllows(
+  json: CfnJson,
+  roleLogicalId: string,
+  action: string,
+  resource: string,
+): Promise<boolean> {
+  const { runSimulation } = await import('@cloud-copilot/iam-simulate');
+  const resolve = (value: unknown): unknown =>
+    Array.isArray(value) ? value.map(resolve) : resolveWithPlaceholders(value, json.Resources);
+  const Statement = statementsOfRole(json, roleLogicalId).map((s) => ({
+    ...s,
+    Resource: resolve(s.Resource),
+  }));
+  const response = await runSimulation(
+    {
+      request: {
+        principal: `arn:aws:iam::${PLACEHOLDER_ACCOUNT}:role/${roleLogicalId}`,
+        action,
+        resource: { resource, accountId: PLACEHOLDER_ACCOUNT },
+        contextVariables: {},
+      },
+      identityPolicies: [{ name: 'synthesized', policy: { Version: '2012-10-17', Statement } }],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+    },
+    {},
+  );
+  if (response.resultType === 'error') throw new Error(JSON.stringify(response.errors));
+  return response.overallResult === 'Allowed';
 }

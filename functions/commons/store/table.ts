@@ -10,7 +10,7 @@ import { documents, tableName } from '../clients.ts';
 export type Item = Record<string, unknown>;
 
 /** Key attributes and bookkeeping that belong to the table, not to the entity. */
-const TABLE_ATTRIBUTES = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'type', 'requestHash']);
+const TABLE_ATTRIBUTES = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'dueStatus', 'type', 'requestHash']);
 
 /** The entity an item holds, without its keys (requestHash: the fingerprint of a keyed POST /needs). */
 export function entityOf<T>(item: Item): T {

@@ -1,0 +1,44 @@
+import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { type Deliverable, DeliveryRefusedError, type MediumAdapter } from './port.ts';
+
+/** SES errors that a retry cannot cure (a bad or suppressed address, an unverified sender). */
+const REFUSED = new Set([
+  'MessageRejected',
+  'MailFromDomainNotVerifiedException',
+  'BadRequestException',
+  'NotFoundException',
+]);
+
+/**
+ * E-mail through Amazon SES v2 (SendEmail, a plain-text message in UTF-8) from the stack's sender
+ * identity; IAM allows ses:SendEmail on that identity only (infra/outbox.ts).
+ */
+export function sesEmailAdapter(options: { client: Pick<SESv2Client, 'send'>; from: string }): MediumAdapter {
+  return {
+    async deliver(message: Deliverable, signal: AbortSignal) {
+      try {
+        await options.client.send(sesEmail(options.from, message), { abortSignal: signal });
+      } catch (error) {
+        if (error instanceof Error && REFUSED.has(error.name))
+          throw new DeliveryRefusedError(`SES ${error.name}: ${error.message}`, { cause: error });
+        throw error;
+      }
+    },
+  };
+}
+
+export function sesEmail(
+  from: string,
+  message: Pick<Deliverable, 'to' | 'subject' | 'body'>,
+): SendEmailCommand {
+  return new SendEmailCommand({
+    FromEmailAddress: from,
+    Destination: { ToAddresses: [message.to] },
+    Content: {
+      Simple: {
+        Subject: { Data: message.subject, Charset: 'UTF-8' },
+        Body: { Text: { Data: message.body, Charset: 'UTF-8' } },
+      },
+    },
+  });
+}

@@ -1,0 +1,35 @@
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { type Deliverable, DeliveryRefusedError, type MediumAdapter } from './port.ts';
+
+/** SNS refuses an SMS over 1,600 bytes; a society's SMS is the subject and the first lines. */
+const SMS_MAX_CHARS = 300;
+
+/**
+ * SMS through Amazon SNS (Publish to a phone number, transactional). A number without a country
+ * code is taken as a mainland China number (+86).
+ */
+export function snsSmsAdapter(options: { client: Pick<SNSClient, 'send'> }): MediumAdapter {
+  return {
+    async deliver(message: Deliverable, signal: AbortSignal) {
+      const phone = e164(message.to);
+      if (!phone) throw new DeliveryRefusedError(`"${message.to}" is not a phone number`);
+      await options.client.send(
+        new PublishCommand({
+          PhoneNumber: phone,
+          Message: `${message.subject}\n${message.body}`.slice(0, SMS_MAX_CHARS),
+          MessageAttributes: {
+            'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
+          },
+        }),
+        { abortSignal: signal },
+      );
+    },
+  };
+}
+
+/** `138 0013 8000` → `+8613800138000`; undefined when it cannot be a number. */
+export function e164(phone: string): string | undefined {
+  const digits = phone.replace(/[\s-]/g, '');
+  const full = digits.startsWith('+') ? digits : `+86${digits}`;
+  return /^\+[1-9][0-9]{6,14}$/.test(full) ? full : undefined;
+}
