@@ -216,7 +216,7 @@ export class RoundRunner {
       };
     }
     if (resource.endsWith(':::sns:publish')) {
-      // The coordinator alert: locally a message in the outbox (channel `coordinator`), which the
+      // The coordinator alert: locally a message in the outbox (audience `coordinator`, medium `topic`), which the
       // dispatcher holds until `notBefore` (quiet hours), as the HoldAlertUntilDaytime Wait does in AWS.
       return async (input) => {
         const { Subject, Message, MessageAttributes } = input as {

@@ -98,7 +98,13 @@ describe('messages', () => {
 
     expect(message.notBefore).toBe('2026-10-01T23:00:00.000Z'); // 07:00 on 2 October
     expect(reminder.notBefore).toBe('2026-10-06T23:00:00.000Z');
-    expect(message).toMatchObject({ channel: 'team', societyId: 'chaye', kind: 'offer', offerId: offer.id });
+    expect(message).toMatchObject({
+      audience: 'society',
+      medium: 'none',
+      societyId: 'chaye',
+      kind: 'offer',
+      offerId: offer.id,
+    });
     expect(offerMessage({ offer: { ...offer, attempt: 2 }, now, deadline }).kind).toBe('reassigned');
   });
 
