@@ -10,7 +10,13 @@ export interface CfnResource {
 }
 export interface CfnTemplate {
   Resources: Record<string, CfnResource>;
+  Parameters?: Record<string, { Type: string; Default?: unknown }>;
 }
+
+/** What a stack parameter without a default stands for locally (e.g. SenderEmail, given at deploy). */
+export const LOCAL_PARAMETER_VALUES: Readonly<Record<string, string>> = {
+  SenderEmail: 'notify@localhost.localdomain',
+};
 
 export const LOCAL_REGION = 'local';
 export const LOCAL_ACCOUNT = '000000000000';
@@ -19,7 +25,7 @@ export function localFunctionArn(logicalId: string): string {
   return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${logicalId}`;
 }
 
-/** Resolves Ref, Fn::GetAtt, Fn::Join and Fn::Sub against local names (tables keep their logical ids). */
+/** Resolves Ref (stack parameters too), Fn::GetAtt, Fn::Join, Fn::Split, Fn::Select and Fn::Sub against local names (tables keep their logical ids). */
 export function resolveIntrinsics(
   value: unknown,
   template: CfnTemplate,
@@ -34,6 +40,9 @@ export function resolveIntrinsics(
       'AWS::StackName': 'local',
     };
     if (pseudo[logicalId]) return pseudo[logicalId];
+    const parameter = template.Parameters?.[logicalId];
+    if (parameter)
+      return String(parameter.Default ?? LOCAL_PARAMETER_VALUES[logicalId] ?? `local-${logicalId}`);
     const resource = template.Resources[logicalId];
     if (!resource) throw new Error(`template refers to unknown resource ${logicalId}`);
     if (resource.Type === 'AWS::DynamoDB::Table') return tableNames[logicalId] ?? logicalId;
@@ -62,6 +71,14 @@ export function resolveIntrinsics(
       if (key === 'Fn::Join') {
         const [separator, parts] = arg as [string, unknown[]];
         return parts.map((p) => String(walk(p))).join(separator);
+      }
+      if (key === 'Fn::Split') {
+        const [separator, source] = arg as [string, unknown];
+        return String(walk(source)).split(separator);
+      }
+      if (key === 'Fn::Select') {
+        const [index, list] = arg as [number | string, unknown];
+        return (walk(list) as unknown[])[Number(index)];
       }
       if (key === 'Fn::Sub') {
         const [text, vars] = (Array.isArray(arg) ? arg : [arg, {}]) as [string, Record<string, unknown>];

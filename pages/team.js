@@ -53,6 +53,8 @@ const T = {
   queued: ['待发送', 'queued'],
   sent: ['已发送', 'sent'],
   cancelled: ['已取消', 'cancelled'],
+  sending: ['发送中', 'sending'],
+  failed: ['发送失败', 'not delivered'],
   needToken: ['请输入团队令牌', 'Enter a team token'],
 };
 const THEMES = {

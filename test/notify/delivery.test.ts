@@ -166,3 +166,31 @@ describe('the coordinator alert', () => {
     expect(subject).toBe('Mountain rounds 2026-Q4: needs of chunan unassigned after 3 tries');
   });
 });
+
+describe('the embedded runtime reading the dispatcher from the template', () => {
+  it('resolves the SenderEmail parameter and its domain (Fn::Select of Fn::Split) in the policy and environment', async () => {
+    const { synthesizeRoundsTemplate } = await import('../../infra/rounds-stack.ts');
+    const { LOCAL_PARAMETER_VALUES, resolveIntrinsics } = await import('../../local/template.ts');
+    const { template, stack } = synthesizeRoundsTemplate({ bundle: false });
+    const fnId = stack.getLogicalId(stack.outbox.function.node.defaultChild as never);
+    const roleId = template.Resources[fnId].Properties.Role['Fn::GetAtt'][0];
+    const statements = Object.values<{ Type: string; Properties: Record<string, unknown> }>(
+      template.Resources,
+    )
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .filter((r) => (r.Properties.Roles as { Ref: string }[]).some((ref) => ref.Ref === roleId))
+      .flatMap(
+        (r) => resolveIntrinsics(r.Properties.PolicyDocument, template, {}) as { Statement: unknown[] },
+      )
+      .flatMap((document) => document.Statement) as { Action: string; Resource: string[] }[];
+
+    const sender = LOCAL_PARAMETER_VALUES.SenderEmail as string;
+    expect(statements.find((s) => s.Action === 'ses:SendEmail')?.Resource).toEqual([
+      `arn:aws:ses:local:000000000000:identity/${sender}`,
+      `arn:aws:ses:local:000000000000:identity/${sender.split('@')[1]}`,
+    ]);
+    expect(resolveIntrinsics(template.Resources[fnId].Properties.Environment, template, {})).toMatchObject({
+      Variables: { SENDER_EMAIL: sender, SMS_ENABLED: '0' },
+    });
+  });
+});
