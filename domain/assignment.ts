@@ -18,6 +18,7 @@ import {
   prune,
   usage,
 } from './assignment-model.ts';
+import { type OverrideConflict, OverrideConflictError } from './override-conflict.ts';
 
 export {
   type AssignableNeed,
@@ -93,22 +94,6 @@ export interface AssignmentOptions {
 
 /** A component with at most this many candidate pairs is solved by branch and cut, exactly. */
 export const EXACT_MAX_PAIRS = 2_500;
-
-/** A coordinator override the plan cannot honour; `override` names it, like `pins[0]`. */
-export interface OverrideConflict {
-  override: string;
-  message: string;
-}
-
-export class OverrideConflictError extends Error {
-  override name = 'OverrideConflictError';
-  readonly conflicts: OverrideConflict[];
-
-  constructor(conflicts: OverrideConflict[]) {
-    super(conflicts.map((conflict) => `${conflict.override}: ${conflict.message}`).join('\n'));
-    this.conflicts = conflicts;
-  }
-}
 
 /**
  * Rule 4: which societies join which visits and which needs each covers.

@@ -6,7 +6,8 @@ import type {
   VisitExplanation,
 } from '#schemas/index';
 import { compareIds, usage } from './assignment-model.ts';
-import { type PlanCore, type PlanOverrides, TOWNS_SHOWN } from './plan-steps.ts';
+import type { PlanCore } from './plan-assign.ts';
+import { type PlanOverrides, TOWNS_SHOWN } from './plan-steps.ts';
 
 /** Alternatives listed per assignment (all are counted). */
 const ALTERNATIVES_LISTED = 10;

@@ -1,21 +1,12 @@
 import type {
   County,
   Need,
-  PlannedVisit,
   Question,
   SeasonId,
-  Society,
   VisitHistoryEntry,
 } from '#schemas/index';
-import {
-  type AssignmentSolution,
-  type OverrideConflict,
-  OverrideConflictError,
-  type SocietyExclusion,
-  type SocietyPin,
-  solveAssignment,
-  type WarmStart,
-} from './assignment.ts';
+import type { SocietyExclusion, SocietyPin } from './assignment.ts';
+import { type OverrideConflict, OverrideConflictError } from './override-conflict.ts';
 import { frameQuestions } from './questions.ts';
 import { rankTowns, type TownRanking } from './town-choice.ts';
 
@@ -115,54 +106,4 @@ export interface FramedChoice extends ChosenVisit {
 /** Rule 3 on a chosen visit. */
 export function frameVisit<V extends Pick<ChosenVisit, 'needs'>>(visit: V): V & { questions: Question[] } {
   return { ...visit, questions: frameQuestions(visit.needs) };
-}
-
-export interface PlanCore {
-  chosen: ChosenVisit[];
-  solution: AssignmentSolution;
-  visits: PlannedVisit[];
-}
-
-export interface AssignVisitsOptions {
-  /** Visits each society already joined this season (the round's stored offers). */
-  capacityUsed?: Readonly<Record<string, number>>;
-  /** Seconds allowed to a large assignment solve. @default 30 */
-  timeLimit?: number;
-  warmStart?: WarmStart;
-}
-
-/**
- * Rule 4 across all of the season's visits, sharing each society's capacity, honouring the
- * coordinator's pins and exclusions. Throws OverrideConflictError when a pin cannot be honoured.
- */
-export function assignVisits(
-  framed: readonly FramedChoice[],
-  societies: readonly Society[],
-  overrides: PlanOverrides,
-  options: AssignVisitsOptions = {},
-): PlanCore {
-  const solution = solveAssignment(
-    {
-      visits: framed,
-      societies,
-      pins: overrides.pins ?? [],
-      exclusions: overrides.exclusions ?? [],
-      ...(options.capacityUsed === undefined ? {} : { capacityUsed: options.capacityUsed }),
-    },
-    {
-      timeLimit: options.timeLimit ?? 30,
-      ...(options.warmStart === undefined ? {} : { warmStart: options.warmStart }),
-    },
-  );
-  const visits = framed.map(
-    (visit, index): PlannedVisit => ({
-      countyId: visit.countyId,
-      townId: visit.townId,
-      questions: visit.questions,
-      assignments: solution.visits[index]!.assignments,
-      unassignedNeedIds: solution.visits[index]!.unassignedNeedIds,
-    }),
-  );
-  const chosen = framed.map(({ questions: _questions, ...visit }): ChosenVisit => visit);
-  return { chosen, solution, visits };
 }

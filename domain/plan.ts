@@ -1,18 +1,19 @@
 import type { DataSet, Need, OverrideCost, Plan, SeasonId, VisitHistoryEntry } from '#schemas/index';
-import { type OverrideConflict, OverrideConflictError, pinConflicts, type WarmStart } from './assignment.ts';
+import { pinConflicts, type WarmStart } from './assignment.ts';
 import { explainPlan } from './explain.ts';
+import { type OverrideConflict, OverrideConflictError } from './override-conflict.ts';
+import { assignVisits, type PlanCore } from './plan-assign.ts';
 import {
-  assignVisits,
   type ChosenVisit,
   chooseVisit,
   countiesToVisit,
   frameVisit,
-  type PlanCore,
   type PlanOverrides,
   townLockConflicts,
 } from './plan-steps.ts';
 
-export type { ChosenVisit, PlanCore, PlanOverrides } from './plan-steps.ts';
+export type { PlanCore } from './plan-assign.ts';
+export type { ChosenVisit, PlanOverrides } from './plan-steps.ts';
 
 export interface PlanOptions {
   overrides?: PlanOverrides;

@@ -5,7 +5,8 @@ import { seasonCapacityUsed } from '#commons/store/offers';
 import { getSeasonOverrides } from '#commons/store/overrides';
 import { saveDraftAssignment, seasonDrafts } from '#commons/store/rounds';
 import { explainPlan } from '#domain/explain';
-import { assignVisits, type FramedChoice } from '#domain/plan-steps';
+import { assignVisits } from '#domain/plan-assign';
+import type { FramedChoice } from '#domain/plan-steps';
 import { SeasonOnly } from '#schemas/index';
 
 const WRITE_CONCURRENCY = 16;

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { z } from 'zod';
-import type { OverrideConflict } from '#domain/assignment';
+import type { OverrideConflict } from '#domain/override-conflict';
 import { overrideConflicts } from '#domain/plan';
 import { checkOverrideReferences, checkReferences, type DataIssue } from '#domain/references';
 import { currentSeason } from '#domain/season';

@@ -1,4 +1,4 @@
-import { OverrideConflictError } from '#domain/assignment';
+import { OverrideConflictError } from '#domain/override-conflict';
 import { planRound } from '#domain/plan';
 import type { Plan } from '#schemas/index';
 import { conflictsAsDataDirError, loadSeasonData } from '../../local/data-dir.ts';

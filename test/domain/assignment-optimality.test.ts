@@ -6,11 +6,11 @@ import {
   type AssignmentInput,
   assignSocieties,
   isCompetent,
-  OverrideConflictError,
   solveAssignment,
 } from '#domain/assignment';
 import { solveLarge } from '#domain/assignment-large';
 import { buildModel, components } from '#domain/assignment-model';
+import { OverrideConflictError } from '#domain/override-conflict';
 import { THEMES, type Theme, URGENCIES, URGENCY_WEIGHT } from '#schemas/index';
 
 /** Every feasible set of society-visit pairs, scored (a) weight, (b) pairs, (c) load squares. */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isCompetent, OverrideConflictError } from '#domain/assignment';
+import { isCompetent } from '#domain/assignment';
+import { OverrideConflictError } from '#domain/override-conflict';
 import { planRound } from '#domain/plan';
 import { rankTowns } from '#domain/town-choice';
 import {
