@@ -13,27 +13,44 @@ export interface DataIssue {
  */
 export function checkReferences(data: DataSet): DataIssue[] {
   const issues: DataIssue[] = [];
-  const report = (file: string, path: string, message: string): void => {
-    issues.push({ file, path, message });
+  // Chinese first, then English: `中文 / English`.
+  const report = (file: string, path: string, zh: string, en: string): void => {
+    issues.push({ file, path, message: `${zh} / ${en}` });
   };
 
   forEachDuplicate(data.counties, (index, id, first) =>
-    report('counties.json', `[${index}].id`, `duplicate county id "${id}" (first used at [${first}])`),
+    report(
+      'counties.json',
+      `[${index}].id`,
+      `县编号 "${id}" 重复（首次出现在 [${first}]）`,
+      `duplicate county id "${id}" (first used at [${first}])`,
+    ),
   );
   data.counties.forEach((county, c) => {
     forEachDuplicate(county.towns, (t, id, first) =>
       report(
         'counties.json',
         `[${c}].towns[${t}].id`,
+        `县 "${county.id}" 中乡镇编号 "${id}" 重复（首次出现在 towns[${first}]）`,
         `duplicate town id "${id}" in county "${county.id}" (first used at towns[${first}])`,
       ),
     );
   });
   forEachDuplicate(data.societies, (index, id, first) =>
-    report('societies.json', `[${index}].id`, `duplicate society id "${id}" (first used at [${first}])`),
+    report(
+      'societies.json',
+      `[${index}].id`,
+      `学会编号 "${id}" 重复（首次出现在 [${first}]）`,
+      `duplicate society id "${id}" (first used at [${first}])`,
+    ),
   );
   forEachDuplicate(data.needs, (index, id, first) =>
-    report('needs.json', `[${index}].id`, `duplicate need id "${id}" (first used at [${first}])`),
+    report(
+      'needs.json',
+      `[${index}].id`,
+      `需求编号 "${id}" 重复（首次出现在 [${first}]）`,
+      `duplicate need id "${id}" (first used at [${first}])`,
+    ),
   );
 
   // A duplicated county is already reported; references resolve against its first entry.
@@ -43,9 +60,19 @@ export function checkReferences(data: DataSet): DataIssue[] {
   const checkPlace = (file: string, index: number, place: { countyId: string; townId: string }) => {
     const county = countyById.get(place.countyId);
     if (county === undefined) {
-      report(file, `[${index}].countyId`, `county "${place.countyId}" is not in counties.json`);
+      report(
+        file,
+        `[${index}].countyId`,
+        `县 "${place.countyId}" 不在 counties.json 中`,
+        `county "${place.countyId}" is not in counties.json`,
+      );
     } else if (!county.towns.some((town) => town.id === place.townId)) {
-      report(file, `[${index}].townId`, `town "${place.townId}" is not a town of county "${place.countyId}"`);
+      report(
+        file,
+        `[${index}].townId`,
+        `乡镇 "${place.townId}" 不属于县 "${place.countyId}"`,
+        `town "${place.townId}" is not a town of county "${place.countyId}"`,
+      );
     }
   };
   for (const [n, need] of data.needs.entries()) checkPlace('needs.json', n, need);
@@ -60,8 +87,8 @@ export function checkReferences(data: DataSet): DataIssue[] {
       report(
         'visits.json',
         `[${v}]`,
-        `重复的走访记录：县 "${visit.countyId}" 在 ${visit.season} 已由 [${first}] 记录，每县每季只走访一个乡镇 / ` +
-          `repeats [${first}]: county "${visit.countyId}" already has a visit in ${visit.season}, and a county has one visit per season`,
+        `重复的走访记录：县 "${visit.countyId}" 在 ${visit.season} 已由 [${first}] 记录，每县每季只走访一个乡镇`,
+        `repeats [${first}]: county "${visit.countyId}" already has a visit in ${visit.season}, and a county has one visit per season`,
       );
   });
 
@@ -93,8 +120,8 @@ export function checkOverrideReferences(
   file = 'overrides.json',
 ): DataIssue[] {
   const issues: DataIssue[] = [];
-  const report = (path: string, message: string): void => {
-    issues.push({ file, path, message });
+  const report = (path: string, zh: string, en: string): void => {
+    issues.push({ file, path, message: `${zh} / ${en}` });
   };
   const countyById = new Map<string, DataSet['counties'][number]>();
   for (const county of data.counties) if (!countyById.has(county.id)) countyById.set(county.id, county);
@@ -103,20 +130,36 @@ export function checkOverrideReferences(
     if (!societyById.has(society.id)) societyById.set(society.id, society);
 
   if (season !== undefined && overrides.season !== undefined && overrides.season !== season) {
-    report('season', `is "${overrides.season}" but the plan is for "${season}"`);
+    report(
+      'season',
+      `为 "${overrides.season}"，但计划的是 "${season}"`,
+      `is "${overrides.season}" but the plan is for "${season}"`,
+    );
   }
   const checkSociety = (path: string, societyId: string) => {
     if (!societyById.has(societyId))
-      report(`${path}.societyId`, `society "${societyId}" is not in societies.json`);
+      report(
+        `${path}.societyId`,
+        `学会 "${societyId}" 不在 societies.json 中`,
+        `society "${societyId}" is not in societies.json`,
+      );
   };
   const checkCounty = (path: string, countyId: string): boolean => {
     const county = countyById.get(countyId);
     if (county === undefined) {
-      report(`${path}.countyId`, `county "${countyId}" is not in counties.json`);
+      report(
+        `${path}.countyId`,
+        `县 "${countyId}" 不在 counties.json 中`,
+        `county "${countyId}" is not in counties.json`,
+      );
       return false;
     }
     if (county.towns.length === 0) {
-      report(`${path}.countyId`, `county "${countyId}" has no towns, so no visit this season`);
+      report(
+        `${path}.countyId`,
+        `县 "${countyId}" 没有乡镇，本季不走访`,
+        `county "${countyId}" has no towns, so no visit this season`,
+      );
       return false;
     }
     return true;
@@ -130,7 +173,11 @@ export function checkOverrideReferences(
     checkCounty(path, pin.countyId);
     const key = `${pin.societyId}@${pin.countyId}`;
     if (pinned.has(key))
-      report(path, `society "${pin.societyId}" is already pinned to county "${pin.countyId}"`);
+      report(
+        path,
+        `学会 "${pin.societyId}" 已固定到县 "${pin.countyId}"`,
+        `society "${pin.societyId}" is already pinned to county "${pin.countyId}"`,
+      );
     pinned.add(key);
     pinCount.set(pin.societyId, (pinCount.get(pin.societyId) ?? 0) + 1);
   });
@@ -140,6 +187,7 @@ export function checkOverrideReferences(
       const first = overrides.pins.findIndex((pin) => pin.societyId === societyId);
       report(
         `pins[${first}].societyId`,
+        `学会 "${societyId}" 固定到 ${count} 次走访，但每季容量只有 ${capacity}`,
         `society "${societyId}" is pinned to ${count} visit${count === 1 ? '' : 's'} but its capacityPerSeason is ${capacity}`,
       );
     }
@@ -156,6 +204,7 @@ export function checkOverrideReferences(
     if (clash >= 0) {
       report(
         path,
+        `排除了 pins[${clash}] 固定到县 "${overrides.pins[clash]!.countyId}" 的学会 "${exclusion.societyId}"`,
         `excludes society "${exclusion.societyId}" that pins[${clash}] pins to county "${overrides.pins[clash]!.countyId}"`,
       );
     }
@@ -166,10 +215,18 @@ export function checkOverrideReferences(
     if (!checkCounty(path, lock.countyId)) return;
     const first = locked.get(lock.countyId);
     if (first !== undefined)
-      report(`${path}.countyId`, `county "${lock.countyId}" is already locked by townLocks[${first}]`);
+      report(
+        `${path}.countyId`,
+        `县 "${lock.countyId}" 已由 townLocks[${first}] 锁定`,
+        `county "${lock.countyId}" is already locked by townLocks[${first}]`,
+      );
     else locked.set(lock.countyId, index);
     if (!countyById.get(lock.countyId)!.towns.some((town) => town.id === lock.townId)) {
-      report(`${path}.townId`, `town "${lock.townId}" is not a town of county "${lock.countyId}"`);
+      report(
+        `${path}.townId`,
+        `乡镇 "${lock.townId}" 不属于县 "${lock.countyId}"`,
+        `town "${lock.townId}" is not a town of county "${lock.countyId}"`,
+      );
     }
   });
   return issues;

@@ -6,6 +6,7 @@ import { overrideConflicts } from '#domain/plan';
 import { checkOverrideReferences, checkReferences, type DataIssue } from '#domain/references';
 import { currentSeason } from '#domain/season';
 import { DATA_FILES, type DataSet, Overrides, type SeasonId } from '#schemas/index';
+import { bilingualIssues } from '#schemas/messages';
 
 /** The issues shown in an error message; all of them stay on `issues`. */
 const MAX_ISSUES_SHOWN = 50;
@@ -31,7 +32,7 @@ type DataFileName = keyof typeof DATA_FILES;
  */
 export function loadDataDir(dir: string): DataSet {
   if (!isDirectory(dir))
-    throw new DataDirError(dir, [{ file: '', path: '', message: 'directory not found' }]);
+    throw new DataDirError(dir, [{ file: '', path: '', message: '找不到目录 / directory not found' }]);
 
   const issues: DataIssue[] = [];
   const parsed: Partial<Record<DataFileName, unknown>> = {};
@@ -182,13 +183,17 @@ function readDataFile(dir: string, file: string, required: boolean, issues: Data
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      if (required) issues.push({ file, path: '', message: 'file not found' });
+      if (required) issues.push({ file, path: '', message: '找不到文件 / file not found' });
     } else if (code === 'EISDIR') {
-      issues.push({ file, path: '', message: 'is a directory, not a file' });
+      issues.push({ file, path: '', message: '是目录而不是文件 / is a directory, not a file' });
     } else if (code === 'EACCES' || code === 'EPERM') {
-      issues.push({ file, path: '', message: 'cannot read the file (permission denied)' });
+      issues.push({ file, path: '', message: '无权读取该文件 / cannot read the file (permission denied)' });
     } else {
-      issues.push({ file, path: '', message: `cannot read the file (${code ?? String(error)})` });
+      issues.push({
+        file,
+        path: '',
+        message: `无法读取该文件 / cannot read the file (${code ?? String(error)})`,
+      });
     }
     return undefined;
   }
@@ -210,7 +215,7 @@ function parseJson(file: string, text: string, issues: DataIssue[]): unknown {
     issues.push({
       file,
       path: offset === undefined ? '' : lineAndColumn(body, offset),
-      message: `invalid JSON: ${reason}`,
+      message: `JSON 格式错误 / invalid JSON: ${reason}`,
     });
     return undefined;
   }
@@ -231,7 +236,11 @@ function schemaIssue(file: string, issue: z.core.$ZodIssue): DataIssue {
   } else if (issue.code !== 'invalid_type' && isShown(input)) {
     message = `${message} (got ${truncate(JSON.stringify(input))})`;
   }
-  return { file, path: formatPath(issue.path), message };
+  // The Chinese text the API and the pages give for the same issue (schemas/messages.ts).
+  const zh = bilingualIssues([issue])
+    .map((bilingual) => bilingual.zh)
+    .join('；');
+  return { file, path: formatPath(issue.path), message: `${zh} / ${message}` };
 }
 
 function isShown(input: unknown): input is string | number | boolean {

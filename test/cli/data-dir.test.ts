@@ -69,11 +69,11 @@ describe('loadDataDir', () => {
     const dir = dataDir({ 'needs.json': [] });
 
     expect(issuesOf(() => loadDataDir(dir))).toEqual([
-      { file: 'counties.json', path: '', message: 'file not found' },
-      { file: 'societies.json', path: '', message: 'file not found' },
+      { file: 'counties.json', path: '', message: '找不到文件 / file not found' },
+      { file: 'societies.json', path: '', message: '找不到文件 / file not found' },
     ]);
     expect(issuesOf(() => loadDataDir(join(dir, 'absent')))).toEqual([
-      { file: '', path: '', message: 'directory not found' },
+      { file: '', path: '', message: '找不到目录 / directory not found' },
     ]);
   });
 
@@ -90,7 +90,7 @@ describe('loadDataDir', () => {
       ['societies.json', 'line 3, column 3'],
       ['needs.json', 'line 1, column 1'],
     ]);
-    expect(issues.every((issue) => issue.message.startsWith('invalid JSON: '))).toBe(true);
+    expect(issues.every((issue) => issue.message.startsWith('JSON 格式错误 / invalid JSON: '))).toBe(true);
   });
 
   it('reports schema violations with readable paths and the offending value', () => {
@@ -105,7 +105,7 @@ describe('loadDataDir', () => {
 
     expect(issues).toEqual([
       { file: 'counties.json', path: '[0].towns[0].id', message: expect.stringContaining('(got "Fen Kou")') },
-      { file: 'needs.json', path: '[0].title', message: 'is missing (expected string)' },
+      { file: 'needs.json', path: '[0].title', message: '「标题」必须填写 / is missing (expected string)' },
       { file: 'visits.json', path: '', message: expect.stringContaining('expected array') },
     ]);
   });
@@ -128,7 +128,7 @@ describe('loadDataDir', () => {
     expect(error).toBeInstanceOf(DataDirError);
     expect((error as DataDirError).name).toBe('DataDirError');
     expect((error as DataDirError).message).toContain(
-      `${dir}/needs.json: [0].townId: town "elsewhere" is not a town of county "chunan"`,
+      `${dir}/needs.json: [0].townId: 乡镇 "elsewhere" 不属于县 "chunan" / town "elsewhere" is not a town of county "chunan"`,
     );
   });
 
@@ -137,7 +137,7 @@ describe('loadDataDir', () => {
     mkdirSync(join(dir, 'needs.json'));
 
     expect(issuesOf(() => loadDataDir(dir))).toEqual([
-      { file: 'needs.json', path: '', message: 'is a directory, not a file' },
+      { file: 'needs.json', path: '', message: '是目录而不是文件 / is a directory, not a file' },
     ]);
   });
 });

@@ -133,7 +133,7 @@ describe('rounds plan', () => {
 
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toContain(`${dir}/needs.json: file not found`);
+    expect(stderr).toContain(`${dir}/needs.json: 找不到文件 / file not found`);
     expectNoStackTrace(stderr);
   });
 
@@ -143,7 +143,9 @@ describe('rounds plan', () => {
     const { code, stderr } = rounds('plan', '--season', '2026-Q4', '--data', dir, '--json');
 
     expect(code).toBe(2);
-    expect(stderr).toMatch(new RegExp(`${dir}/societies\\.json: line 2, column \\d+: invalid JSON`));
+    expect(stderr).toMatch(
+      new RegExp(`${dir}/societies\\.json: line 2, column \\d+: JSON 格式错误 / invalid JSON`),
+    );
     expectNoStackTrace(stderr);
   });
 
@@ -165,7 +167,7 @@ describe('rounds plan', () => {
 
     expect(code).toBe(2);
     expect(stderr).toContain(
-      `${dir}/needs.json: [0].townId: town "meicheng" is not a town of county "chunan"`,
+      `${dir}/needs.json: [0].townId: 乡镇 "meicheng" 不属于县 "chunan" / town "meicheng" is not a town of county "chunan"`,
     );
     expectNoStackTrace(stderr);
   });
@@ -276,7 +278,7 @@ describe('rounds plan explains the plan and takes the coordinator’s overrides'
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain(
-      `${dir}/overrides.json: pins[0].societyId: society "nobody" is not in societies.json`,
+      `${dir}/overrides.json: pins[0].societyId: 学会 "nobody" 不在 societies.json 中 / society "nobody" is not in societies.json`,
     );
     expectNoStackTrace(stderr);
   });
@@ -307,6 +309,6 @@ describe('rounds plan explains the plan and takes the coordinator’s overrides'
     );
 
     expect(code).toBe(2);
-    expect(stderr).toContain(`${dir}/missing.json: file not found`);
+    expect(stderr).toContain(`${dir}/missing.json: 找不到文件 / file not found`);
   });
 });

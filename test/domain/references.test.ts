@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkOverrideReferences, checkReferences } from '#domain/references';
+import { checkOverrideReferences, checkReferences, type DataIssue } from '#domain/references';
 import { type County, type DataSet, type Need, Overrides, type Society } from '#schemas/index';
 
 function county(id: string, ...townIds: string[]): County {
@@ -25,6 +25,15 @@ function need(id: string, countyId: string, townId: string): Need {
 
 function society(id: string): Society {
   return { id, name: { zh: id, en: id }, themes: ['industry'], fields: ['tea'], capacityPerSeason: 1 };
+}
+
+/** Each message is `中文 / English`: checks the Chinese comes first, and keeps the English to compare. */
+function inEnglish(issues: DataIssue[]): DataIssue[] {
+  return issues.map((issue) => {
+    const [zh, ...en] = issue.message.split(' / ');
+    expect(zh).toMatch(/\p{Script=Han}/u);
+    return { ...issue, message: en.join(' / ') };
+  });
 }
 
 function dataSet(parts: Partial<DataSet>): DataSet {
@@ -72,7 +81,7 @@ describe('checkReferences', () => {
       needs: [need('n1', 'chunan', 'meicheng')],
     });
 
-    expect(checkReferences(data)).toEqual([
+    expect(inEnglish(checkReferences(data))).toEqual([
       { file: 'needs.json', path: '[0].townId', message: 'town "meicheng" is not a town of county "chunan"' },
     ]);
   });
@@ -80,7 +89,7 @@ describe('checkReferences', () => {
   it('reports a need whose county is unknown, without also blaming its town', () => {
     const data = dataSet({ needs: [need('n1', 'chunan', 'fenkou'), need('n2', 'nowhere', 'fenkou')] });
 
-    expect(checkReferences(data)).toEqual([
+    expect(inEnglish(checkReferences(data))).toEqual([
       { file: 'needs.json', path: '[1].countyId', message: 'county "nowhere" is not in counties.json' },
     ]);
   });
@@ -93,7 +102,7 @@ describe('checkReferences', () => {
       ],
     });
 
-    expect(checkReferences(data)).toEqual([
+    expect(inEnglish(checkReferences(data))).toEqual([
       { file: 'visits.json', path: '[0].countyId', message: 'county "nowhere" is not in counties.json' },
       {
         file: 'visits.json',
@@ -110,7 +119,7 @@ describe('checkReferences', () => {
       needs: [need('n1', 'chunan', 'fenkou'), need('n1', 'chunan', 'fenkou')],
     });
 
-    expect(checkReferences(data)).toEqual([
+    expect(inEnglish(checkReferences(data))).toEqual([
       { file: 'counties.json', path: '[1].id', message: 'duplicate county id "chunan" (first used at [0])' },
       {
         file: 'counties.json',
@@ -156,7 +165,7 @@ describe('checkOverrideReferences', () => {
       ],
     });
 
-    expect(checkOverrideReferences(data, overrides)).toEqual([
+    expect(inEnglish(checkOverrideReferences(data, overrides))).toEqual([
       {
         file: 'overrides.json',
         path: 'pins[0].societyId',
@@ -196,7 +205,9 @@ describe('checkOverrideReferences', () => {
     const full = { ...data, societies: [society('agri'), { ...society('forest'), capacityPerSeason: 0 }] };
 
     expect(
-      checkOverrideReferences(full, overrides, '2026-Q4').map((issue) => `${issue.path}: ${issue.message}`),
+      inEnglish(checkOverrideReferences(full, overrides, '2026-Q4')).map(
+        (issue) => `${issue.path}: ${issue.message}`,
+      ),
     ).toEqual([
       'season: is "2026-Q3" but the plan is for "2026-Q4"',
       'pins[1].societyId: society "forest" is pinned to 1 visit but its capacityPerSeason is 0',
