@@ -9,7 +9,7 @@ import {
   type DeliveryMediumType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { InvalidInputError, NotFoundError } from './errors.ts';
-import type { IdentityPort } from './identity.ts';
+import type { IdentityPort } from './identity-port.ts';
 import type { StoredUser } from './store/users.ts';
 
 /*
