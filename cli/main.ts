@@ -6,6 +6,7 @@ import { needsCommand } from './commands/needs.ts';
 import { planCommand } from './commands/plan.ts';
 import { reportCommand } from './commands/report.ts';
 import { runCommand } from './commands/run.ts';
+import { signinCommand } from './commands/signin.ts';
 import { tokenCommand } from './commands/token.ts';
 
 export { type Command, UsageError } from './command.ts';
@@ -15,6 +16,7 @@ export const COMMANDS: Record<string, Command> = {
   plan: planCommand,
   run: runCommand,
   report: reportCommand,
+  signin: signinCommand,
   token: tokenCommand,
   needs: needsCommand,
   help: {

@@ -4,6 +4,14 @@ import { getOpenApi } from './routes/meta.ts';
 import { getNeed, listNeeds, patchNeed, postNeed, withdrawNeed } from './routes/needs.ts';
 import type { RouteDeclaration } from './routes/route.ts';
 import { getSeasonPlan, getSeasonReport, startRound } from './routes/seasons.ts';
+import {
+  createSession,
+  createUser,
+  listUsers,
+  reinviteUser,
+  renewSession,
+  revokeUser,
+} from './routes/users.ts';
 import { fileVisitReport, getVisitLog } from './routes/visits.ts';
 
 /**
@@ -49,6 +57,8 @@ export const API_FUNCTIONS = {
   FileVisitReport: 'functions/api/file-visit-report.ts',
   GetVisitLog: 'functions/api/get-visit-log.ts',
   GetSeasonReport: 'functions/api/get-season-report.ts',
+  ManageUsers: 'functions/api/manage-users.ts',
+  Sessions: 'functions/api/sessions.ts',
 } as const;
 export type ApiFunctionId = keyof typeof API_FUNCTIONS;
 
@@ -63,6 +73,9 @@ export const API_FUNCTION_ACCESS: Readonly<Partial<Record<ApiFunctionId, ApiTabl
   GetOpenApi: 'none',
   AnswerAssignment: 'readWrite',
   FileVisitReport: 'readWrite',
+  ManageUsers: 'readWrite',
+  // Sign-in marks the invitation used and counts tries.
+  Sessions: 'readWrite',
 };
 
 /**
@@ -95,4 +108,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
   fileVisitReport,
   getVisitLog,
   getSeasonReport,
+  createUser,
+  listUsers,
+  revokeUser,
+  reinviteUser,
+  createSession,
+  renewSession,
 ];

@@ -25,6 +25,9 @@ import { TABLE_KEYS } from '#schemas/keys';
  * | outbox message                  | `OUTBOX#<season>`   | `<messageId>`                  |                           |                                |
  * | visit report, one item a version| `VISIT#<visitId>`   | `REPORT#<000001>`              |                           |                                |
  * | a report's retry key            | `VISIT#<visitId>`   | `SUBMISSION#<Idempotency-Key>` |                           |                                |
+ * | user                            | `USERS`             | `USER#<userId>`                |                           |                                |
+ * | invitation (code never stored)  | `INVITATION#<hmac>` | `INVITATION`                   |                           |                                |
+ * | sign-in attempts (TTL)          | `ATTEMPTS#ip#<ip>` or `ATTEMPTS#code#<hmac>` | `<minute>` |                        |                                |
  *
  * Second index, `outbox-due` (sparse): an outbox message waiting to go out has dueStatus = `OUTBOX#queued`
  * (dueAt: when it may go) or `OUTBOX#sending` (claimed; dueAt: when the lease ends); sent, cancelled
@@ -48,6 +51,10 @@ import { TABLE_KEYS } from '#schemas/keys';
  * - a POST's Idempotency-Key    = the need's own id, `need-<h>`, h = sha256(caller, key): one conditional
  *                                 PutItem creates it once; the item keeps the request's hash (`requestHash`)
  * - a season's draft visits     = Query pk = SEASON#<s>, sk begins_with DRAFT# (AssignSocieties, PersistPlan)
+ * - the users                   = Query pk = USERS, sk begins_with USER#; a user = GetItem
+ * - an invitation by its code   = GetItem pk = INVITATION#<hmac of the code>; signing in is one transaction
+ *                                 (the invitation marked used, the user checked active with it as current)
+ * - sign-in attempts            = UpdateItem ADD on the minute's counter (expiresAt: TTL)
  * The state machine writes the round's failure entry itself: PutItem pk = SEASON#<s>, sk = LOG#failed#<execution name>,
  * and each county's draft visit: PutItem pk = SEASON#<s>, sk = DRAFT#<countyId> (SaveDraftVisit).
  * Items with `expiresAt` (epoch seconds) are removed by TTL (e.g. delivered outbox messages).

@@ -5,7 +5,9 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { ApiEvent } from '#commons/http';
+import { installIdentityPort } from '#commons/identity';
 import { API_FUNCTIONS, API_ROUTES, type ApiRoute } from '../functions/registry.ts';
+import { localIdentity, sessionRefusal } from './identity.ts';
 import { tokenKey, verifyLocalToken } from './tokens.ts';
 
 /**
@@ -148,6 +150,8 @@ export async function startHttpServer(options: {
   const headersTimeout = options.headersTimeoutMs ?? 10_000;
   const routes = API_ROUTES.map(compile);
   const key = tokenKey(options.dataDir);
+  // POST /users, /session…: invitations and sessions of this DATA_DIR.
+  installIdentityPort(localIdentity(key));
   const pagesDir = resolve(options.pagesDir ?? join(ROOT, 'pages'));
   const handlers = new Map<string, Promise<Handler>>();
   // Tokens whose signature was checked, until they expire: an HS256 check costs ~0.2 ms a request.
@@ -195,6 +199,9 @@ export async function startHttpServer(options: {
         claims = verified.claims;
         rememberToken(token, claims);
       }
+      // A revoked user's session stops at once (API Gateway's authorizer cannot know; Cognito's tokens end within their hour).
+      const refusal = await sessionRefusal(claims);
+      if (refusal) return sendError(res, 401, 'unauthorized', refusal);
     }
     const body = await readBody(req);
     if (body === undefined) {

@@ -1,7 +1,9 @@
 // `npm start`: the whole product on one machine. Database, demo data, the current season's round,
 // the API and pages, and the quarterly schedule, until Ctrl-C.
 import { currentSeason } from '#domain/season';
+import { BUILT_IN_COORDINATOR } from '#schemas/users';
 import { keepServingOnUncaughtErrors, startHttpServer } from './http-server.ts';
+import { localInvitation, ROLE_PAGES } from './invitations.ts';
 import { startOutboxDispatcher } from './outbox-dispatcher.ts';
 import { printStoredPlan, runRound } from './round-console.ts';
 import { startQuarterlySchedule } from './scheduler.ts';
@@ -30,6 +32,21 @@ async function main(): Promise<void> {
   keepServingOnUncaughtErrors(out);
   const server = await startHttpServer({ port, dataDir: session.dataDir });
   out(`Listening on ${server.url}`);
+  // A fresh one-time link each start (the previous one stops working); PUBLIC_URL, when set, is where it points.
+  const origin = process.env.PUBLIC_URL?.replace(/\/+$/, '') || server.url;
+  const coordinator = await localInvitation(
+    session.dataDir,
+    { role: 'coordinator', name: BUILT_IN_COORDINATOR.name },
+    origin,
+  );
+  out(`Sign in as coordinator: ${coordinator.invitation.url}`);
+  out(
+    `  协调人登录链接（一次性，7 天内有效；邀请码 ${coordinator.invitation.code}）/ one-time coordinator sign-in link`,
+  );
+  for (const page of Object.values(ROLE_PAGES)) out(`  ${page.zh} / ${page.en}: ${origin}${page.path}`);
+  out(
+    '  其他人：协调人看板邀请，或 rounds signin --role … / others: invited from the dashboard, or rounds signin --role …',
+  );
   // Offers, reminders, reassignments and coordinator alerts: printed here when due (never 22:00–07:00).
   const outbox = startOutboxDispatcher({ out });
 
@@ -59,13 +76,9 @@ async function main(): Promise<void> {
   await running;
   out('');
   out(`下次季度触发 / next quarterly trigger: ${schedule.next.toISOString()}（北京时间每季首日 9:00）`);
-  out(`页面 / pages: ${server.url}/`);
+  out(`页面 / pages: ${server.url}/  (登录 / sign in: ${coordinator.invitation.url})`);
   out(
-    `学会团队 / society teams: ${server.url}/team.html  (token: npm run rounds -- token --role team --society ID)`,
-  );
-  out(`协调人看板 / coordinator dashboard: ${server.url}/dashboard.html`);
-  out(
-    `计划 / plan API: ${server.url}/seasons/${currentSeason()}/plan  (token: npm run rounds -- token --role coordinator)`,
+    `计划 / plan API: ${server.url}/seasons/${currentSeason()}/plan  (脚本令牌 / a token for scripts: npm run rounds -- token --role coordinator)`,
   );
   out('按 Ctrl-C 退出 / press Ctrl-C to stop');
 

@@ -15,8 +15,17 @@ export interface LocalClaims {
   role: Role;
   county?: string;
   society?: string;
+  /** A session's user id; a script token's name (`rounds token --sub`). */
   sub: string;
+  /**
+   * `session`: a user's sign-in (POST /session); the local adapter checks the user is still active
+   * on every request. Script tokens (`rounds token`) carry none and name no user.
+   */
+  token_use?: 'session';
 }
+
+/** How long a session lasts; the pages renew it (POST /session/renew) before it ends. */
+export const SESSION_SECONDS = 12 * 3600;
 
 function keyFile(dataDir: string): string {
   return join(dataDir, 'token-key');
@@ -41,6 +50,15 @@ export async function signLocalToken(
   claims: LocalClaims,
   expiresInSeconds = 30 * 24 * 3600,
 ): Promise<string> {
+  return signWithKey(tokenKey(dataDir), claims, expiresInSeconds);
+}
+
+/** A token signed by `key` (the DATA_DIR's), always with `exp`. */
+export async function signWithKey(
+  key: Uint8Array,
+  claims: LocalClaims,
+  expiresInSeconds: number,
+): Promise<string> {
   const { sub, ...rest } = claims;
   return new SignJWT({ ...rest })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -49,7 +67,7 @@ export async function signLocalToken(
     .setAudience(LOCAL_AUDIENCE)
     .setIssuedAt()
     .setExpirationTime(Math.floor(Date.now() / 1000) + expiresInSeconds)
-    .sign(tokenKey(dataDir));
+    .sign(key);
 }
 
 export type VerifyResult = { ok: true; claims: Record<string, unknown> } | { ok: false; reason: string };

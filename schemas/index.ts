@@ -9,3 +9,4 @@ export * from './primitives.ts';
 export * from './round.ts';
 export * from './round-io.ts';
 export * from './teams.ts';
+export * from './users.ts';

@@ -36,7 +36,12 @@ const PREFIX = {
   taskToken: 'TASKTOKEN#',
   report: 'REPORT#',
   submission: 'SUBMISSION#',
+  user: 'USER#',
+  invitation: 'INVITATION#',
+  attempts: 'ATTEMPTS#',
 } as const;
+/** Every user in one partition: the coordinators' list is one Query (users number in the hundreds). */
+const USERS = 'USERS';
 
 const countyNeedsPartition = (countyId: string) => `${PREFIX.county}${countyId}#NEEDS`;
 const seasonPartition = (season: string) => `${PREFIX.season}${season}`;
@@ -100,6 +105,14 @@ export const keys = {
     [TABLE_KEYS.outboxDue.sortKey]: at,
   }),
   taskToken: (token: string) => ({ pk: `${PREFIX.taskToken}${token}`, sk: 'TOKEN' }),
+  user: (userId: string) => ({ pk: USERS, sk: `${PREFIX.user}${userId}` }),
+  /** An invitation by the digest of its code (the code itself is never stored). */
+  invitation: (codeDigest: string) => ({ pk: `${PREFIX.invitation}${codeDigest}`, sk: 'INVITATION' }),
+  /** Sign-in attempts of one client address or one code digest in one minute (`scope`: `ip` or `code`). */
+  attempts: (scope: 'ip' | 'code', value: string, minute: string) => ({
+    pk: `${PREFIX.attempts}${scope}#${value}`,
+    sk: minute,
+  }),
 };
 
 /** A key's attributes as a string map (what `keys.*` return). */
@@ -144,6 +157,7 @@ export const ranges = {
   visitLog: (visitId: string): KeyRange => ({ pk: visitPartition(visitId), skPrefix: PREFIX.log }),
   visitReports: (visitId: string): KeyRange => ({ pk: visitPartition(visitId), skPrefix: PREFIX.report }),
   outbox: (season: string): KeyRange => ({ pk: `${PREFIX.outbox}${season}` }),
+  users: (): KeyRange => ({ pk: USERS, skPrefix: PREFIX.user }),
 };
 
 /** The gsi1 sort-key prefix of a county's needs in one status, optionally in one town. */

@@ -1,12 +1,15 @@
 import { Slug } from '#schemas/index';
-import { dataDirFromEnv } from '../../local/session.ts';
+import { dataDirFromEnv, openLocalSession } from '../../local/session.ts';
 import { type LocalClaims, signLocalToken } from '../../local/tokens.ts';
 import { type Command, parseCommandArgs, UsageError } from '../command.ts';
 
 const USAGE = `用法 / Usage: rounds token --role coordinator|liaison|team [--county ID] [--society ID] [--sub NAME] [--days N]
 
-打印一个令牌，供使用同一 DATA_DIR（默认 .data）的本地服务器使用。
-Prints a bearer token for the local server that uses the same DATA_DIR (default .data).
+打印一个供脚本使用的令牌，用于使用同一 DATA_DIR（默认 .data）的本地服务器；县或学会必须存在于该数据库中。
+令牌不属于任何用户（人员用 rounds signin 或邀请登录）：撤销用户不影响它，--days 天后失效。
+Prints a bearer token for scripts, for the local server that uses the same DATA_DIR (default .data).
+The county or society must exist in that database. The token names no user (people sign in with
+rounds signin or an invitation instead): revoking users does not stop it; it ends after --days.
   --role coordinator            市科协协调人 / the city association
   --role liaison --county ID    县联络员 / a county liaison
   --role team --society ID      学会团队 / a society's team
@@ -56,7 +59,26 @@ export const tokenCommand: Command = {
       throw new UsageError(
         `--days "${flags.days}" 应为 1 至 366 天 / must be a number of days from 1 to 366`,
       );
+    if (claims.county || claims.society) await requireInCatalog(claims);
     process.stdout.write(`${await signLocalToken(dataDirFromEnv(), claims, Math.round(days * 24 * 3600))}\n`);
     return 0;
   },
 };
+
+/** A token for a county or society that does not exist would only ever be refused: exit 2. */
+async function requireInCatalog(claims: LocalClaims): Promise<void> {
+  const session = await openLocalSession();
+  try {
+    const { getCounty, getSociety } = await import('#commons/store/catalog');
+    if (claims.county && !(await getCounty(claims.county)))
+      throw new UsageError(
+        `--county "${claims.county}"：数据库中没有这个县 / is not a county in the database (see GET /counties)`,
+      );
+    if (claims.society && !(await getSociety(claims.society)))
+      throw new UsageError(
+        `--society "${claims.society}"：数据库中没有这个学会 / is not a society in the database`,
+      );
+  } finally {
+    await session.close();
+  }
+}

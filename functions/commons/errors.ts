@@ -42,6 +42,18 @@ export class UnauthorizedError extends Error {
   readonly statusCode = 401;
 }
 
+/** Too many attempts (sign-in): try again after `retryAfterSeconds`. */
+export class TooManyRequestsError extends Error {
+  override readonly name = 'TooManyRequestsError';
+  readonly statusCode = 429;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 60,
+  ) {
+    super(message);
+  }
+}
+
 /** A request body over the endpoint's limit. */
 export class PayloadTooLargeError extends Error {
   override readonly name = 'PayloadTooLargeError';

@@ -220,6 +220,7 @@ function routeContract(
 
 interface HttpError extends Error {
   statusCode?: number;
+  retryAfterSeconds?: number;
   fields?: FieldIssue[];
 }
 
@@ -231,6 +232,7 @@ const CODES: Record<number, string> = {
   409: 'conflict',
   413: 'too-large',
   415: 'unsupported-media-type',
+  429: 'too-many-requests',
 };
 
 /** Errors become `{ error: { code, message, fields? } }` with their status; anything else is a bare 500. */
@@ -239,13 +241,17 @@ const errorResponses: middy.MiddlewareObj<ApiEvent, APIGatewayProxyResultV2> = {
     const error = request.error as HttpError;
     const status = error.statusCode && CODES[error.statusCode] ? error.statusCode : 500;
     if (status === 500) logger.error('request failed', { error });
-    request.response = json(status, {
-      error: {
-        code: CODES[status] ?? 'internal',
-        message: status === 500 ? '内部错误 / internal error' : error.message,
-        ...(error.fields?.length ? { fields: error.fields } : {}),
+    request.response = json(
+      status,
+      {
+        error: {
+          code: CODES[status] ?? 'internal',
+          message: status === 500 ? '内部错误 / internal error' : error.message,
+          ...(error.fields?.length ? { fields: error.fields } : {}),
+        },
       },
-    });
+      error.retryAfterSeconds ? { 'retry-after': String(error.retryAfterSeconds) } : {},
+    );
   },
 };
 

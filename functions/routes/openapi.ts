@@ -17,6 +17,7 @@ const TAGS: Record<RouteTag, string> = {
   rounds: '季度轮次：启动、计划与报告（协调人）/ the season’s round: start, plan and report',
   assignments: '学会团队的邀请：接受或婉拒 / the society teams’ offers: accept or decline',
   visits: '走访：报告与日志 / visits: reports and logs',
+  users: '用户、邀请与登录 / users, invitations and sign-in',
   meta: '接口说明 / about the API',
 };
 
@@ -42,12 +43,15 @@ function errorText(route: RouteDeclaration): Record<string, string> {
   const kb = Math.round((route.bodyLimit ?? DEFAULT_BODY_LIMIT) / 1024);
   return {
     '400': '输入有误（逐项列出字段，中英文）/ invalid input: each bad field named, in Chinese and English',
-    '401': '缺少或无效的令牌 / missing or bad bearer token',
+    '401': route.public
+      ? '邀请码已用过、已过期、已作废或不存在 / the invitation was used, expired, replaced or is unknown'
+      : '缺少或无效的令牌 / missing or bad bearer token',
     '403': '无权访问（角色不符、其他县或其他学会）/ not allowed (another role, county or society)',
     '404': '不存在 / not found',
     '409': '状态冲突 / state conflict',
     '413': `请求内容超过 ${kb} KB / body over ${kb} KB`,
     '415': '请求内容不是 JSON / body is not JSON',
+    '429': '尝试次数过多，请稍后再试 / too many attempts, try again later',
   };
 }
 

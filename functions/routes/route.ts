@@ -10,7 +10,7 @@ export type Role = 'coordinator' | 'liaison' | 'team';
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 /** OpenAPI tags; each is described in the document (functions/routes/openapi.ts). */
-export type RouteTag = 'catalog' | 'needs' | 'rounds' | 'assignments' | 'visits' | 'meta';
+export type RouteTag = 'catalog' | 'needs' | 'rounds' | 'assignments' | 'visits' | 'users' | 'meta';
 
 export interface Access {
   /** Roles allowed; any other role is 403 before the request is read. */
@@ -34,7 +34,7 @@ export interface ResponseSpec {
 }
 
 /** Errors a route answers besides those its declaration implies (400, 401, 403, 413, 415). */
-export type DeclaredError = 404 | 409;
+export type DeclaredError = 401 | 404 | 409 | 429;
 
 export interface RouteDeclaration {
   readonly method: HttpMethod;

@@ -24,8 +24,25 @@ const dataDir = mkdtempSync(join(tmpdir(), 'needs-api-'));
 const otherKeyDir = mkdtempSync(join(tmpdir(), 'needs-api-other-key-'));
 
 const T: Record<string, string> = {};
-type Who = 'coordinator' | 'ownLiaison' | 'otherLiaison' | 'team' | 'none' | 'badSignature' | 'expired';
-const WHO: Who[] = ['coordinator', 'ownLiaison', 'otherLiaison', 'team', 'none', 'badSignature', 'expired'];
+type Who =
+  | 'coordinator'
+  | 'ownLiaison'
+  | 'otherLiaison'
+  | 'team'
+  | 'none'
+  | 'badSignature'
+  | 'expired'
+  | 'revokedUser';
+const WHO: Who[] = [
+  'coordinator',
+  'ownLiaison',
+  'otherLiaison',
+  'team',
+  'none',
+  'badSignature',
+  'expired',
+  'revokedUser',
+];
 
 beforeAll(async () => {
   runtime = await bootEmbeddedRuntime();
@@ -46,6 +63,16 @@ beforeAll(async () => {
   T.team = await signLocalToken(dataDir, { role: 'team', society: 'zj-agri', sub: 'team-1' });
   T.badSignature = await signLocalToken(otherKeyDir, { role: 'coordinator', sub: 'intruder' });
   T.expired = await signLocalToken(dataDir, { role: 'coordinator', sub: 'coord-old' }, -60);
+  // A liaison of 淳安 who signed in with an invitation, then was revoked: a valid signature, refused.
+  const invited = await call('POST', '/users', {
+    body: { name: '已撤销的联络员', role: 'liaison', county: 'chunan' },
+  });
+  const session = await call('POST', '/session', {
+    who: 'none',
+    body: { invitation: invited.body.invitation.code },
+  });
+  T.revokedUser = session.body.token;
+  expect((await call('POST', `/users/${invited.body.user.id}/revoke`)).status).toBe(200);
 });
 
 afterAll(async () => {
@@ -100,6 +127,15 @@ const chunanNeed = (overrides: Record<string, unknown> = {}) => ({
   urgency: 'high',
   ...overrides,
 });
+
+/** A fresh user (a liaison of 淳安), invited by the coordinator. */
+async function freshUser(): Promise<Json> {
+  const reply = await call('POST', '/users', {
+    body: { name: `矩阵用户 ${++serial}`, role: 'liaison', county: 'chunan' },
+  });
+  expect(reply.status).toBe(201);
+  return reply.body.user;
+}
 
 let serial = 0;
 /** A fresh open need in 淳安, created by the coordinator. */
@@ -638,13 +674,32 @@ describe('authorization matrix: every endpoint × every kind of caller', () => {
       name: 'POST /needs/{id}/withdraw',
       run: async (who) => call('POST', `/needs/${(await freshNeed()).id}/withdraw`, { who }),
     },
+    {
+      name: 'POST /users',
+      run: (who) =>
+        call('POST', '/users', { who, body: { name: `矩阵 ${who}`, role: 'liaison', county: 'chunan' } }),
+    },
+    { name: 'GET /users', run: (who) => call('GET', '/users', { who }) },
+    {
+      name: 'POST /users/{id}/revoke',
+      run: async (who) => call('POST', `/users/${(await freshUser()).id}/revoke`, { who }),
+    },
+    {
+      name: 'POST /users/{id}/invitation',
+      run: async (who) => call('POST', `/users/${(await freshUser()).id}/invitation`, { who }),
+    },
   ];
   const ok = (endpoint: string) =>
-    endpoint.startsWith('POST /needs') && !endpoint.includes('withdraw') ? 201 : 200;
+    (endpoint.startsWith('POST /needs') && !endpoint.includes('withdraw')) ||
+    endpoint === 'POST /users' ||
+    endpoint.endsWith('/invitation')
+      ? 201
+      : 200;
   const expected = (endpoint: string, who: Who): number => {
     if (endpoint === 'GET /openapi.json') return 200; // public
-    if (who === 'none' || who === 'badSignature' || who === 'expired') return 401;
+    if (who === 'none' || who === 'badSignature' || who === 'expired' || who === 'revokedUser') return 401;
     if (endpoint === 'GET /counties') return 200; // any signed-in role
+    if (endpoint.includes('/users')) return who === 'coordinator' ? ok(endpoint) : 403; // coordinators only
     if (who === 'coordinator' || who === 'ownLiaison') return ok(endpoint);
     return 403; // another county's liaison, a team
   };

@@ -152,6 +152,23 @@ describe('npm start', () => {
     await first.waitFor('Listening on http://127.0.0.1:');
     await first.waitFor('按 Ctrl-C 退出');
     const url = /Listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(first.output())![1];
+    // The line after `Listening on` is the coordinator's one-time link; its code signs in.
+    const lines = first.output().split('\n');
+    const signIn = lines[lines.findIndex((l) => l.startsWith('Listening on')) + 1] ?? '';
+    const code = new RegExp(`^Sign in as coordinator: ${url}/signin#code=([2-9A-HJ-NP-Z]{10})$`).exec(
+      signIn,
+    )?.[1];
+    expect(code, signIn).toBeDefined();
+    expect(first.output()).toContain(`${url}/needs.html`);
+    expect(first.output()).toContain(`${url}/team.html`);
+    expect(first.output()).toContain(`${url}/dashboard.html`);
+    const session = await fetch(`${url}/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ invitation: code }),
+    });
+    expect(session.status).toBe(200);
+    expect(((await session.json()) as { user: { role: string } }).user.role).toBe('coordinator');
     const token = rounds(['token', '--role', 'coordinator'], dataDir).stdout.trim();
     const counties = await fetch(`${url}/counties`, { headers: { authorization: `Bearer ${token}` } });
     expect(counties.status).toBe(200);
@@ -167,6 +184,10 @@ describe('npm start', () => {
     const second = start(dataDir);
     await second.waitFor('按 Ctrl-C 退出');
     expect(second.output()).toContain('不再重复运行');
+    // A fresh link each start: another code than the first start's.
+    const secondCode = /Sign in as coordinator: \S+#code=(\w+)/.exec(second.output())?.[1];
+    expect(secondCode).toBeDefined();
+    expect(secondCode).not.toBe(code);
     expect(second.output()).not.toContain('(LoadRound)');
     await stop(second.child);
   });

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { IsoDateTime, Slug, text } from './primitives.ts';
+
+/*
+ * People who sign in (SPEC "Sign-in and users"): a coordinator invites each user; a liaison is bound
+ * to one county, a team member to one society. An invitation is a one-time code (and a link that
+ * carries it) that signs a browser in.
+ */
+
+export const USER_ROLES = ['coordinator', 'liaison', 'team'] as const;
+export const UserRole = z.enum(USER_ROLES);
+export type UserRole = z.infer<typeof UserRole>;
+
+export const USER_STATUSES = ['active', 'revoked'] as const;
+export const UserStatus = z.enum(USER_STATUSES);
+
+/** A user id (path parameter `userId`): a slug; generated ones look like `u-7kq2m9xd`. */
+export const UserId = Slug;
+
+/** E.164-ish: digits with an optional leading +, what Cognito's `phone_number` takes. */
+const Phone = z
+  .string()
+  .trim()
+  .refine((value) => /^\+[1-9]\d{6,14}$/.test(value), {
+    error: 'must be a phone number with country code, e.g. +8613800000000',
+    params: { zh: '应为带国家码的手机号，如 +8613800000000' },
+  });
+const Email = z
+  .string()
+  .trim()
+  .max(254)
+  .refine((value) => z.email().safeParse(value).success, {
+    error: 'must be an e-mail address',
+    params: { zh: '应为电子邮箱地址' },
+  });
+
+export const User = z.object({
+  id: UserId,
+  name: text(60, 1),
+  role: UserRole,
+  /** A liaison's county. */
+  county: Slug.optional(),
+  /** A team member's society. */
+  society: Slug.optional(),
+  phone: Phone.optional(),
+  email: Email.optional(),
+  status: UserStatus,
+});
+export type User = z.infer<typeof User>;
+
+/** The user `npm start` signs in as (and `rounds signin --role coordinator` without --name). */
+export const BUILT_IN_COORDINATOR = { id: 'coordinator', name: '协调人 / coordinator' } as const;
+
+/** `POST /users`: who to invite. A liaison names a county, a team member a society, a coordinator neither. */
+export const NewUser = z
+  .strictObject({
+    name: text(60, 1),
+    role: UserRole,
+    county: Slug.optional(),
+    society: Slug.optional(),
+    phone: Phone.optional(),
+    email: Email.optional(),
+  })
+  .superRefine((user, ctx) => {
+    const need = (field: 'county' | 'society', zh: string, en: string) =>
+      ctx.addIssue({ code: 'custom', path: [field], message: en, params: { zh } });
+    const forbid = (field: 'county' | 'society') =>
+      ctx.addIssue({
+        code: 'custom',
+        path: [field],
+        message: `is only for a ${field === 'county' ? 'liaison' : 'team member'}; remove it`,
+        params: { zh: `仅${field === 'county' ? '县联络员' : '学会团队成员'}需要，请删除` },
+      });
+    if (user.role === 'liaison' && !user.county)
+      need('county', '县联络员须指定所属县', 'is required for a liaison');
+    if (user.role === 'team' && !user.society)
+      need('society', '学会团队成员须指定所属学会', 'is required for a team member');
+    if (user.role !== 'liaison' && user.county) forbid('county');
+    if (user.role !== 'team' && user.society) forbid('society');
+  });
+export type NewUser = z.infer<typeof NewUser>;
+
+/*
+ * Invitation codes: 10 symbols of a 32-symbol alphabet without 0/O and 1/I (2–9 and A–Z less I and O),
+ * 50 bits. People may type them in lower case, with spaces or dashes: those are removed.
+ */
+export const INVITATION_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+export const INVITATION_CODE_LENGTH = 10;
+
+export const InvitationCode = z
+  .string()
+  .max(40)
+  .transform((raw) => raw.replace(/[\s-]/g, '').toUpperCase())
+  .refine((code) => /^[2-9A-HJ-NP-Z]{10}$/.test(code), {
+    error: 'must be the 10 letters and digits of the invitation (no 0, O, 1 or I)',
+    params: { zh: '应为邀请码的 10 位字母和数字（不含 0、O、1、I）' },
+  });
+
+/** What a new invitation gives the coordinator: the link (also as a QR code), the code, until when. */
+export const Invitation = z.object({
+  /** `<origin>/signin#code=…`: in the fragment, so servers and proxies never log it. */
+  url: z.string(),
+  /** Absent in AWS, where Cognito sends the invitation itself (e-mail or SMS). */
+  code: z.string().optional(),
+  expiresAt: IsoDateTime,
+  /** In AWS: how Cognito delivers it. */
+  sentBy: z.array(z.enum(['email', 'sms'])).optional(),
+});
+export type Invitation = z.infer<typeof Invitation>;
+
+/** `POST /users` → 201, `POST /users/{id}/invitation` → 201. */
+export const InvitedUser = z.object({ user: User, invitation: Invitation });
+export type InvitedUser = z.infer<typeof InvitedUser>;
+
+/** `GET /users`. */
+export const UserList = z.object({ items: z.array(User) });
+
+/** `POST /session`. */
+export const SessionRequest = z.strictObject({ invitation: InvitationCode });
+
+/** `POST /session` and `POST /session/renew` → 200: a bearer token, until when, and who it is. */
+export const Session = z.object({ token: z.string(), expiresAt: IsoDateTime, user: User });
+export type Session = z.infer<typeof Session>;
