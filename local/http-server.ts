@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { ApiEvent } from '#commons/http';
 import { API_FUNCTIONS, API_ROUTES, type ApiRoute } from '../functions/registry.ts';
+import { runAsFunction } from './aws-rules/identity.ts';
 import { tokenKey, verifyLocalToken } from './tokens.ts';
 
 /**
@@ -252,9 +253,10 @@ export async function startHttpServer(options: {
       },
     } as unknown as ApiEvent;
     const handler = await handlerOf(compiled.route);
-    const result = (await handler(event, {
-      awsRequestId: event.requestContext.requestId,
-    } as Context)) as APIGatewayProxyStructuredResultV2;
+    // As the route's function: its AWS calls are checked against that function's role.
+    const result = (await runAsFunction(compiled.route.functionId, () =>
+      handler(event, { awsRequestId: event.requestContext.requestId } as Context),
+    )) as APIGatewayProxyStructuredResultV2;
     const responseHeaders = Object.fromEntries(
       Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]),
     );
