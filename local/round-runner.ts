@@ -425,7 +425,8 @@ export class RoundRunner {
       running: true,
       result: Promise.resolve() as unknown as Promise<RoundExecution>,
     };
-    entry.result = this.execute(input, { ...options, name }).finally(() => {
+    // The execution is Step Functions' own work, not part of the call that started it.
+    entry.result = asEmbeddedRuntime(() => this.execute(input, { ...options, name })).finally(() => {
       entry.running = false;
     });
     this.executions.set(name, entry);

@@ -11,6 +11,7 @@ export interface CfnResource {
 }
 export interface CfnTemplate {
   Resources: Record<string, CfnResource>;
+  Parameters?: Record<string, { Default?: unknown }>;
 }
 
 export const LOCAL_PARTITION = 'aws';
@@ -50,6 +51,9 @@ export function resolveIntrinsics(
       'AWS::StackName': 'local',
     };
     if (pseudo[logicalId]) return pseudo[logicalId];
+    // A stack parameter: its default locally (e.g. the e-mail sender identity).
+    const parameter = template.Parameters?.[logicalId];
+    if (parameter) return String(parameter.Default ?? logicalId);
     const resource = template.Resources[logicalId];
     if (!resource) throw new Error(`template refers to unknown resource ${logicalId}`);
     switch (resource.Type) {

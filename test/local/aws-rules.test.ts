@@ -243,7 +243,7 @@ describe('limits: payloads, history, names and service parameters', () => {
       },
     );
     const processor = runtime.runner.stateMachineDefinition.States.OfferEachSociety?.ItemProcessor;
-    const topicArn = (processor?.States.AlertCoordinator?.Parameters ?? {}).TopicArn;
+    const topicArn = processor?.States.AlertCoordinator?.Parameters?.TopicArn;
 
     expect(snsPublishViolation({ Subject: 'a'.repeat(99), Message: 'm' })).toBeUndefined();
     await expect(
@@ -298,6 +298,55 @@ describe('limits: payloads, history, names and service parameters', () => {
     ).rejects.toMatchObject({
       name: 'ValidationException',
       message: expect.stringContaining("Value at 'output' failed to satisfy constraint"),
+    });
+  });
+});
+
+describe('SNS and SES calls of the functions', () => {
+  it("refuses a Publish the function's role does not grant, and an over-long subject of one it does", async () => {
+    const { SNSClient, PublishCommand } = await import('@aws-sdk/client-sns');
+    const { attachSdkRules } = await import('../../local/aws-rules/sdk.ts');
+    // Never reached: the checks answer before the request is sent.
+    const sns = new SNSClient({
+      region: 'local',
+      endpoint: 'http://127.0.0.1:9',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+    attachSdkRules(sns, 'sns', activeAwsRules()!.iam);
+    const topic = resourcesOfType(runtime.template, 'AWS::SNS::Topic')[0]?.[0];
+    const TopicArn = `arn:aws:sns:local:000000000000:${topic}`;
+
+    await expect(
+      runAsFunction('LoadRound', () => sns.send(new PublishCommand({ TopicArn, Message: 'm' }))),
+    ).rejects.toMatchObject({
+      name: 'AuthorizationErrorException',
+      message: expect.stringContaining(`is not authorized to perform: sns:Publish on resource: ${TopicArn}`),
+    });
+    await expect(
+      runAsFunction('SendOffer', () =>
+        sns.send(new PublishCommand({ TopicArn, Subject: 's'.repeat(100), Message: 'm' })),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidParameterException', raisedByAwsRules: true });
+    sns.destroy();
+  });
+
+  it('authorizes an SES e-mail on the sender identity (its address or its domain)', async () => {
+    const { authorizeSdkRequest, sdkRequestOf } = await import('../../local/aws-rules/sdk.ts');
+    // A sender no role is granted: the e-mail is refused whoever sends it.
+    const request = sdkRequestOf('ses', 'SendEmail', {
+      FromEmailAddress: 'Rounds <rounds@not-the-sender.example>',
+    });
+
+    expect(request.anyOf).toEqual([
+      'arn:aws:ses:local:000000000000:identity/rounds@not-the-sender.example',
+      'arn:aws:ses:local:000000000000:identity/not-the-sender.example',
+    ]);
+    await expect(
+      authorizeSdkRequest(activeAwsRules()!.iam, { kind: 'function', functionId: 'DispatchOutbox' }, request),
+    ).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      message: expect.stringContaining('ses:SendEmail'),
     });
   });
 });
