@@ -6,7 +6,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadDataDir } from '../../cli/data-dir.ts';
+import { loadDataDir } from '../../local/data-dir.ts';
 import { ExecutionChecks } from '../../local/aws-rules/execution-checks.ts';
 import { runAsFunction } from '../../local/aws-rules/identity.ts';
 import { AWS_RULES_SWITCH, activeAwsRules, installAwsRules } from '../../local/aws-rules/index.ts';
