@@ -6,11 +6,11 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadDataDir } from '../../local/data-dir.ts';
 import { ExecutionChecks } from '../../local/aws-rules/execution-checks.ts';
 import { runAsFunction } from '../../local/aws-rules/identity.ts';
 import { AWS_RULES_SWITCH, activeAwsRules, installAwsRules } from '../../local/aws-rules/index.ts';
 import { snsPublishViolation } from '../../local/aws-rules/limits.ts';
+import { loadDataDir } from '../../local/data-dir.ts';
 import type { RoundRunner } from '../../local/round-runner.ts';
 import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
 import { DEMO_DATA_DIR } from '../../local/session.ts';
@@ -160,26 +160,36 @@ describe('limits: payloads, history, names and service parameters', () => {
     expect(execution.invocations.ChooseTown).toBeUndefined();
   });
 
-  it("fails a Distributed Map whose children's outputs gather to more than 256 KiB, though each is small", async () => {
-    const execution = await runtime.runner.run(
-      { season: '2031-Q4', autoAccept: true },
-      {
-        wrapTask: (state, run) =>
-          state !== 'FrameFiveQuestions'
-            ? run
-            : async (input) => {
-                const result = (await run(input)) as { Payload: Record<string, unknown> };
-                return { ...result, Payload: { ...result.Payload, padding: 'x'.repeat(80 * 1024) } };
-              },
+  it("fails a Distributed Map whose children's outputs gather to more than 256 KiB, though each is small", () => {
+    let failure: Error | undefined;
+    const definition = {
+      StartAt: 'EachItem',
+      States: {
+        EachItem: {
+          Type: 'Map',
+          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' }, States: { Work: { Type: 'Pass' } } },
+        },
       },
-    );
+    };
+    const checks = new ExecutionChecks(definition, (error) => {
+      failure = error;
+    });
+    const child = (index: number) => ({
+      type: 'MapIterationSucceeded',
+      index,
+      parentState: { name: 'EachItem' },
+      output: { padding: 'x'.repeat(100 * 1024) },
+    });
 
-    expect(execution.status).toBe('FAILED');
-    expect(execution.error?.name).toBe('States.DataLimitExceeded');
-    expect(execution.error?.message).toMatch(
-      /^the result of Map state ChooseTownPerCounty \(the outputs of 4 child executions/,
-    );
-    expect(execution.figures?.ChooseTownPerCounty?.largestPayload.bytes).toBeLessThan(256 * 1024);
+    checks.observe({ type: 'StateEntered', state: { name: 'EachItem', input: {} } });
+    checks.observe(child(0));
+    checks.observe(child(1));
+    expect(failure).toBeUndefined();
+    checks.observe(child(2));
+
+    expect(failure?.name).toBe('States.DataLimitExceeded');
+    expect(failure?.message).toMatch(/^the result of Map state EachItem \(the outputs of 3 child executions/);
+    expect(checks.figures.EachItem?.largestPayload.bytes ?? 0).toBeLessThan(256 * 1024);
   });
 
   it('fails an execution on its 25,001st history event', () => {
@@ -203,15 +213,27 @@ describe('limits: payloads, history, names and service parameters', () => {
     });
   });
 
-  it('counts each Distributed Map item as a child execution with its own history', async () => {
-    const execution = await runtime.runner.run({ season: '2032-Q1', autoAccept: true });
+  it('counts each Distributed Map item as a child execution with its own history, and gathers its result', async () => {
+    const entered = new Map<number, number>();
+
+    const execution = await runtime.runner.run(
+      { season: '2032-Q1', autoAccept: true },
+      {
+        onEvent: (event) => {
+          if (event.type !== 'StateEntered' || event.index === undefined) return;
+          if (!['ChooseTown', 'FrameFiveQuestions', 'SaveDraftVisit'].includes(event.state.name)) return;
+          entered.set(event.index, (entered.get(event.index) ?? 0) + 1);
+        },
+      },
+    );
 
     const figures = execution.figures!;
     expect(figures.parent?.executions).toBe(1);
     expect(figures.ChooseTownPerCounty?.executions).toBe(4);
-    // ChooseTown and FrameFiveQuestions (5 events each), SaveDraftVisit (5), start and end (2).
-    expect(figures.ChooseTownPerCounty?.mostHistoryEvents).toBe(17);
-    expect(figures.parent?.largestMapResult.state).toBe('ChooseTownPerCounty');
+    // A county's child: started and succeeded, and 5 events per Task (entered, scheduled, started,
+    // succeeded, exited); every state of it is a Task.
+    expect(figures.ChooseTownPerCounty?.mostHistoryEvents).toBe(2 + 5 * Math.max(...entered.values()));
+    expect(figures.parent?.largestMapResult.bytes).toBeGreaterThan(0);
   });
 
   it('refuses an execution name used before (ExecutionAlreadyExists) and joins a running one started with the same input', async () => {
