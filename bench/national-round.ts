@@ -83,6 +83,11 @@ try {
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | '));
+  console.log('');
+  for (const [map, bytes] of Object.entries(execution.figures?.parent?.mapResults ?? {}))
+    console.log(
+      `result gathered by ${map}: ${kib(bytes)}, ${percent(bytes, LIMITS.statePayloadBytes)} of 256 KiB`,
+    );
 } finally {
   await runtime.close();
 }

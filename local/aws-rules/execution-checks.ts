@@ -16,6 +16,8 @@ export interface ExecutionKindFigures {
   executions: number;
   largestPayload: { bytes: number; state: string };
   largestMapResult: { bytes: number; state: string };
+  /** The largest gathered result of each Distributed Map run in this kind of execution, in bytes. */
+  mapResults: Record<string, number>;
   mostHistoryEvents: number;
 }
 
@@ -153,6 +155,7 @@ export class ExecutionChecks {
     gathered.items++;
     this.gathered.set(map, gathered);
     const figures = this.kind(PARENT);
+    figures.mapResults[map] = Math.max(figures.mapResults[map] ?? 0, gathered.bytes);
     if (gathered.bytes > figures.largestMapResult.bytes)
       figures.largestMapResult = { bytes: gathered.bytes, state: map };
     if (gathered.bytes > LIMITS.statePayloadBytes) {
@@ -178,6 +181,7 @@ export class ExecutionChecks {
         executions: 0,
         largestPayload: { bytes: 0, state: '' },
         largestMapResult: { bytes: 0, state: '' },
+        mapResults: {},
         mostHistoryEvents: 0,
       };
       this.kinds[kind] = figures;
