@@ -104,25 +104,18 @@ function integrationError(service: 'Lambda' | 'DynamoDB' | 'SNS', error: unknown
   if (!(error instanceof AwsServiceError) && !(error as { $metadata?: unknown })?.$metadata)
     return asTaskError(error);
   const { name, message } = error as Error;
-  const passedOn: Record<string, readonly string[]> = {
-    Lambda: [],
-    DynamoDB: [
-      'ConditionalCheckFailedException',
-      'ProvisionedThroughputExceededException',
-      'ResourceNotFoundException',
-      'TransactionConflictException',
-    ],
-    SNS: ['InvalidParameterException', 'AuthorizationErrorException', 'NotFoundException'],
-  };
-  if (passedOn[service]?.includes(name)) return new StatesError(`${service}.${name}`, message);
-  const generic = {
+  // What the request itself was refused for comes as the service's generic exception; the rest by name
+  // (e.g. DynamoDB.ConditionalCheckFailedException, DynamoDB.ProvisionedThroughputExceededException).
+  const generic = ['AccessDeniedException', 'ValidationException', 'UnrecognizedClientException'];
+  if (!generic.includes(name)) return new StatesError(`${service}.${name}`, message);
+  const exception = {
     Lambda: 'AWSLambdaException',
     DynamoDB: 'AmazonDynamoDBException',
     SNS: 'AmazonSNSException',
-  }[service];
-  const status = name === 'AccessDeniedException' && service === 'Lambda' ? 403 : 400;
+  };
+  const status = name === 'AccessDeniedException' && service !== 'DynamoDB' ? 403 : 400;
   return new StatesError(
-    `${service}.${generic}`,
+    `${service}.${exception[service]}`,
     `${message} (Service: ${service}, Status Code: ${status}, Error Code: ${name})`,
   );
 }
@@ -326,7 +319,7 @@ export class RoundRunner {
             dynamodb.send(new PutItemCommand(input as ConstructorParameters<typeof PutItemCommand>[0])),
           );
         } catch (error) {
-          throw checks ? integrationError('DynamoDB', error) : error;
+          throw integrationError('DynamoDB', error);
         }
         return {};
       };
