@@ -1,95 +1,94 @@
-// Issue 3's state-machine figures: the synthesized round (Distributed Maps, plan by reference) run by
-// the embedded runtime on a generated national instance (2,844 counties, 600 societies, 15,000 needs).
-// Reports the largest payload any state passed (Step Functions allows 256 KB) and the most state
-// transitions in one execution, counting each Distributed Map item as the child execution it is in
-// AWS (Step Functions allows 25,000 history events; a Task takes about 5).
+// Issue 11's national figures: the synthesized round (Distributed Maps, plan by reference) run by the
+// embedded runtime on a generated national instance (2,844 counties, 600 societies, 15,000 needs),
+// with every AWS rule of the runtime on (IAM, payload, Map result and history limits: local/aws-rules).
+// Reports, per kind of execution (the parent, a county's child, an offer's child), the largest state
+// payload, the largest Map result and the most history events, each against Step Functions' limit.
+// A round that breaks a rule fails here as it would in AWS; the figures up to the failure are shown.
+
+import type { ExecutionKindFigures } from '../local/aws-rules/execution-checks.ts';
+import { LIMITS } from '../local/aws-rules/limits.ts';
 import { bootEmbeddedRuntime } from '../local/runtime.ts';
 import { generateInstance, SIZES } from './generate.ts';
 
-const PAYLOAD_LIMIT = 256 * 1024;
-const HISTORY_LIMIT = 25_000;
-const EVENTS_PER_TRANSITION = 5;
+const KINDS: [string, string][] = [
+  ['parent', 'parent execution'],
+  ['ChooseTownPerCounty', 'county child (ChooseTownPerCounty)'],
+  ['OfferEachSociety', 'offer child (OfferEachSociety)'],
+];
 
 const size = process.argv.includes('--province') ? SIZES.province : SIZES.national;
 const data = generateInstance(size, 1);
 const runtime = await bootEmbeddedRuntime();
+let failed = false;
 try {
   const { seedIfEmpty } = await import('../local/seed.ts');
   let started = performance.now();
   await seedIfEmpty(data);
   const seedSeconds = (performance.now() - started) / 1000;
 
-  let largestPayload = { bytes: 0, state: '' };
-  let mainTransitions = 0;
-  const perItem = new Map<string, number>();
-  const measure = (state: string, value: unknown) => {
-    const bytes = Buffer.byteLength(JSON.stringify(value ?? null));
-    if (bytes > largestPayload.bytes) largestPayload = { bytes, state };
-  };
   started = performance.now();
   const execution = await runtime.runner.run(
     { season: '2026-Q4', autoAccept: true },
     {
       onEvent: (event) => {
-        if (event.type === 'StateFailed' || event.type === 'StateRetried') {
-          const failed = event as { state: { name: string }; Error?: string; Cause?: unknown };
+        if (event.type === 'StateFailed') {
+          const failure = event as { state: { name: string }; Error?: string; Cause?: unknown };
           console.error(
-            `${event.type} ${failed.state.name}: ${failed.Error ?? ''} ${String(failed.Cause ?? '').slice(0, 200)}`,
+            `${event.type} ${failure.state.name}: ${failure.Error ?? ''} ${String(failure.Cause ?? '').slice(0, 300)}`,
           );
-        }
-        if (event.type !== 'StateEntered' && event.type !== 'StateExited') return;
-        const { name, input, output } = event.state;
-        measure(name, event.type === 'StateEntered' ? input : output);
-        if (event.type !== 'StateEntered') return;
-        // Events of a Map item carry its index: in AWS each item is a child execution of its own.
-        const index = (event as { index?: number }).index;
-        if (index === undefined) mainTransitions++;
-        else {
-          const key = `${name === 'ChooseTown' || name === 'FrameFiveQuestions' || name === 'SaveDraftVisit' ? 'county' : 'offer'}#${index}`;
-          perItem.set(key, (perItem.get(key) ?? 0) + 1);
         }
       },
     },
   );
   const roundSeconds = (performance.now() - started) / 1000;
-  if (execution.status !== 'SUCCEEDED')
-    throw new Error(`round failed: ${execution.error?.name}: ${execution.error?.message}`);
-  const output = execution.output as {
-    visits: number;
-    offers: number;
-    accepted: number;
-    unassignedNeeds: number;
-  };
-  const busiestChild = Math.max(0, ...perItem.values());
+  failed = execution.status !== 'SUCCEEDED';
+  const output = execution.output as
+    | { visits: number; offers: number; accepted: number; unassignedNeeds: number }
+    | undefined;
 
   console.log(
-    `\nRound on a generated ${size.name} instance (${size.counties} counties, ${size.societies} societies, ${size.needs} needs), societies accepting at once`,
+    `\nRound on a generated ${size.name} instance (${size.counties} counties, ${size.societies} societies, ${size.needs} needs), societies accepting at once, AWS rules on`,
   );
-  const rows: [string, string, string][] = [
-    ['visits / offers / accepted', `${output.visits} / ${output.offers} / ${output.accepted}`, ''],
-    ['unassigned needs on visits', String(output.unassignedNeeds), ''],
-    ['seeding the database (s)', seedSeconds.toFixed(1), ''],
-    ['round wall time (s)', roundSeconds.toFixed(1), ''],
-    ['state transitions, all executions', String(execution.stateTransitions), ''],
-    [
-      'largest payload (KB), state',
-      `${(largestPayload.bytes / 1024).toFixed(1)} (${largestPayload.state})`,
-      `${((100 * largestPayload.bytes) / PAYLOAD_LIMIT).toFixed(1)}% of 256 KB`,
-    ],
-    [
-      'transitions in the parent execution',
-      String(mainTransitions),
-      `≈${((100 * mainTransitions * EVENTS_PER_TRANSITION) / HISTORY_LIMIT).toFixed(2)}% of 25,000 events`,
-    ],
-    [
-      'transitions in the busiest child execution',
-      String(busiestChild),
-      `≈${((100 * busiestChild * EVENTS_PER_TRANSITION) / HISTORY_LIMIT).toFixed(2)}% of 25,000 events`,
-    ],
+  console.log(
+    failed
+      ? `round FAILED: ${execution.error?.name}: ${execution.error?.message}`
+      : `visits / offers / accepted: ${output?.visits} / ${output?.offers} / ${output?.accepted}; unassigned needs on visits: ${output?.unassignedNeeds}`,
+  );
+  console.log(
+    `seeding ${seedSeconds.toFixed(1)} s, round ${roundSeconds.toFixed(1)} s, ${execution.stateTransitions} state transitions in all executions\n`,
+  );
+
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+  const percent = (value: number, limit: number) => `${((100 * value) / limit).toFixed(1)}%`;
+  const rows: string[][] = [
+    ['execution kind', 'executions', 'largest state payload', 'largest Map result', 'most history events'],
   ];
-  const width = Math.max(...rows.map((r) => r[0].length));
-  for (const [label, value, ratio] of rows)
-    console.log(`${label.padEnd(width)}  ${value}${ratio ? `  (${ratio})` : ''}`);
+  for (const [kind, label] of KINDS) {
+    const figures: ExecutionKindFigures | undefined = execution.figures?.[kind];
+    if (!figures) {
+      rows.push([label, '0', '', '', '']);
+      continue;
+    }
+    const payload = figures.largestPayload;
+    const mapResult = figures.largestMapResult;
+    rows.push([
+      label,
+      String(figures.executions),
+      `${kib(payload.bytes)} (${payload.state}), ${percent(payload.bytes, LIMITS.statePayloadBytes)} of 256 KiB`,
+      mapResult.bytes
+        ? `${kib(mapResult.bytes)} (${mapResult.state}), ${percent(mapResult.bytes, LIMITS.statePayloadBytes)} of 256 KiB`
+        : 'no Map',
+      `${figures.mostHistoryEvents}, ${percent(figures.mostHistoryEvents, LIMITS.historyEvents)} of 25,000`,
+    ]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | '));
+  console.log('');
+  for (const [map, bytes] of Object.entries(execution.figures?.parent?.mapResults ?? {}))
+    console.log(
+      `result gathered by ${map}: ${kib(bytes)}, ${percent(bytes, LIMITS.statePayloadBytes)} of 256 KiB`,
+    );
 } finally {
   await runtime.close();
 }
+process.exit(failed ? 1 : 0);

@@ -18,6 +18,29 @@ export interface Definition {
   States: Record<string, StateDefinition>;
 }
 
+/** A Distributed Map of the definition: in AWS each of its items runs as a child execution. */
+export interface DistributedMap {
+  /** The Map's label (its name when it has none), which qualifies its children's state machine ARN. */
+  label: string;
+  /** The states of its item processor, i.e. of each child execution. */
+  states: ReadonlySet<string>;
+  /** With a ResultWriter the children's outputs go to S3, not into the Map's result. */
+  writesResults: boolean;
+}
+
+/** The Distributed Maps of a definition as synthesized (before definitionForLocalRunner), by state name. */
+export function distributedMaps(definition: Definition): Map<string, DistributedMap> {
+  const maps = new Map<string, DistributedMap>();
+  forEachState(definition.States, (name, state) => {
+    if (state.Type !== 'Map' || state.ItemProcessor?.ProcessorConfig?.Mode !== 'DISTRIBUTED') return;
+    const states = new Set<string>();
+    forEachState(state.ItemProcessor.States, (inner) => states.add(inner));
+    const label = (state as { Label?: string }).Label ?? name;
+    maps.set(name, { label, states, writesResults: 'ResultWriter' in state });
+  });
+  return maps;
+}
+
 /** A copy of the definition that aws-local-stepfunctions runs as Step Functions would run the original. */
 export function definitionForLocalRunner<T extends { States: Record<string, unknown> }>(definition: T): T {
   const copy = structuredClone(definition);
@@ -48,8 +71,9 @@ export function forEachState(
 /**
  * A Distributed Map whose items come from the state input runs its item processor once per item,
  * each in a child execution of its own; aws-local-stepfunctions has no child executions, so it runs
- * the same processor inline, with the same items, selector and concurrency. (History and payload
- * limits, the reason for child executions in AWS, do not exist in this process.)
+ * the same processor inline, with the same items, selector and concurrency. What child executions
+ * mean for the limits is kept by the runner's checks (local/aws-rules/execution-checks.ts): each item
+ * counts its own history, and the Map's gathered result is held to 256 KiB as without a ResultWriter.
  */
 function runDistributedMapInline(definition: StateDefinition): void {
   const state = definition as StateDefinition & Record<string, unknown>;

@@ -7,6 +7,7 @@ import type { APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2, Contex
 import type { ApiEvent } from '#commons/http';
 import { installIdentityPort } from '#commons/identity';
 import { API_FUNCTIONS, API_ROUTES, type ApiRoute } from '../functions/registry.ts';
+import { runAsFunction } from './aws-rules/identity.ts';
 import { localIdentity, sessionRefusal } from './identity.ts';
 import { tokenKey, verifyLocalToken } from './tokens.ts';
 
@@ -259,9 +260,10 @@ export async function startHttpServer(options: {
       },
     } as unknown as ApiEvent;
     const handler = await handlerOf(compiled.route);
-    const result = (await handler(event, {
-      awsRequestId: event.requestContext.requestId,
-    } as Context)) as APIGatewayProxyStructuredResultV2;
+    // As the route's function: its AWS calls are checked against that function's role.
+    const result = (await runAsFunction(compiled.route.functionId, () =>
+      handler(event, { awsRequestId: event.requestContext.requestId } as Context),
+    )) as APIGatewayProxyStructuredResultV2;
     const responseHeaders = Object.fromEntries(
       Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]),
     );

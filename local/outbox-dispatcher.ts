@@ -1,6 +1,7 @@
 import type { DeliveryAdapters } from '#commons/delivery/port';
 import type { DispatchResult } from '#commons/outbox-dispatch';
 import type { StoredMessage } from '#commons/store/outbox';
+import { runAsFunction } from './aws-rules/identity.ts';
 import { printingAdapters } from './delivery.ts';
 
 /**
@@ -27,7 +28,8 @@ export function startOutboxDispatcher(options: {
   const adapters = options.adapters ?? printingAdapters(options.out);
   const run = async (at: Date = now()): Promise<DispatchResult> => {
     const { dispatchDue } = await import('#commons/outbox-dispatch');
-    const result = await dispatchDue(at, { adapters });
+    // The same code as the DispatchOutbox Lambda, so with that function's role.
+    const result = await runAsFunction('DispatchOutbox', () => dispatchDue(at, { adapters }));
     for (const { id, error } of result.failed)
       options.out(`✉ 发送失败，不再重试 / not delivered, given up: ${id}: ${error}`);
     return result;

@@ -10,14 +10,28 @@ import { enqueueMessage, type OutboxMessage } from '#commons/store/outbox';
 import { API_FUNCTIONS, ROUND_FUNCTIONS } from '../functions/registry.ts';
 import { QUIET_HOURS_WAIT_STATES } from '../infra/round-state-machine.ts';
 import { FUNCTION_ID_METADATA } from '../infra/rounds-function.ts';
+import { AwsServiceError, StatesError } from './aws-rules/errors.ts';
+import { ExecutionChecks, type ExecutionFigures } from './aws-rules/execution-checks.ts';
+import { asEmbeddedRuntime, runAsFunction, runAsStateMachine } from './aws-rules/identity.ts';
+import { activeAwsRules, authorizeCurrentCaller } from './aws-rules/index.ts';
+import { LIMITS, payloadBytes, snsPublishViolation } from './aws-rules/limits.ts';
 import {
   type Definition,
+  type DistributedMap,
   definitionForLocalRunner,
+  distributedMaps,
   forEachState,
   type StateDefinition,
 } from './definition.ts';
 import { waitForToken } from './task-tokens.ts';
-import { type CfnTemplate, localFunctionArn, resolveIntrinsics, resourcesOfType } from './template.ts';
+import {
+  type CfnTemplate,
+  localArn,
+  localFunctionArn,
+  localStateMachineArn,
+  resolveIntrinsics,
+  resourcesOfType,
+} from './template.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRIES: Record<string, string> = { ...ROUND_FUNCTIONS, ...API_FUNCTIONS };
@@ -38,6 +52,11 @@ export interface RoundExecution {
   stateTransitions: number;
   /** Lambda invocations (incl. retries), by construct id. */
   invocations: Record<string, number>;
+  /**
+   * Against Step Functions' limits, per kind of execution (`parent`, and the children of each
+   * Distributed Map by the Map's name); absent when the AWS rules are switched off.
+   */
+  figures?: ExecutionFigures;
 }
 
 export interface RunOptions {
@@ -78,6 +97,38 @@ function asTaskError(error: unknown): Error {
 }
 
 /**
+ * A service integration's failure as Step Functions names it: `<Service>.<exception>` for the errors
+ * it passes through, else the service's generic one with the status and code in the cause.
+ */
+function integrationError(service: 'Lambda' | 'DynamoDB' | 'SNS', error: unknown): Error {
+  if (!(error instanceof AwsServiceError) && !(error as { $metadata?: unknown })?.$metadata)
+    return asTaskError(error);
+  const { name, message } = error as Error;
+  // What the request itself was refused for comes as the service's generic exception; the rest by name
+  // (e.g. DynamoDB.ConditionalCheckFailedException, DynamoDB.ProvisionedThroughputExceededException).
+  const generic = ['AccessDeniedException', 'ValidationException', 'UnrecognizedClientException'];
+  if (!generic.includes(name)) return new StatesError(`${service}.${name}`, message);
+  const exception = {
+    Lambda: 'AWSLambdaException',
+    DynamoDB: 'AmazonDynamoDBException',
+    SNS: 'AmazonSNSException',
+  };
+  const status = name === 'AccessDeniedException' && service !== 'DynamoDB' ? 403 : 400;
+  return new StatesError(
+    `${service}.${exception[service]}`,
+    `${message} (Service: ${service}, Status Code: ${status}, Error Code: ${name})`,
+  );
+}
+
+/** Step Functions' rule for execution names (StartExecution's `name`). */
+function invalidExecutionName(name: string): AwsServiceError | undefined {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are refused in names
+  const refused = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
+  if (name.length >= 1 && name.length <= 80 && !refused.test(name)) return undefined;
+  return new AwsServiceError('InvalidName', `Invalid Name: '${name}'`);
+}
+
+/**
  * Runs the synthesized round state machine with aws-local-stepfunctions. Every Task is overridden by
  * the integration it names — Lambda invoke (with its Payload wrapper), Lambda invoke with a task
  * token, DynamoDB PutItem, SNS Publish (into the outbox) — performed by the same handler code
@@ -85,6 +136,11 @@ function asTaskError(error: unknown): Error {
  */
 export class RoundRunner {
   private readonly definition: Definition;
+  /** The definition as synthesized: its Distributed Maps still distributed (for the limit checks). */
+  private readonly synthesized: Definition;
+  private readonly distributed: Map<string, DistributedMap>;
+  /** The ARN Step Functions would give this state machine (its logical id as name). */
+  readonly stateMachineArn: string;
   private readonly functions = new Map<
     string,
     { constructId: string; entry: string; timeoutSeconds: number }
@@ -106,8 +162,10 @@ export class RoundRunner {
     if (machines.length !== 1 || !machine)
       throw new Error(`expected one state machine, found ${machines.length}`);
     const definition = resolveIntrinsics(machine[1].Properties?.DefinitionString, template, tableNames);
-    this.definition = JSON.parse(definition as string) as Definition;
-    this.definition = definitionForLocalRunner(this.definition);
+    this.synthesized = JSON.parse(definition as string) as Definition;
+    this.distributed = distributedMaps(this.synthesized);
+    this.definition = definitionForLocalRunner(this.synthesized);
+    this.stateMachineArn = localStateMachineArn(machine[0]);
 
     for (const [logicalId, resource] of resourcesOfType(template, 'AWS::Lambda::Function')) {
       // The registry id the stack put on each function (infra/rounds-function.ts).
@@ -159,24 +217,65 @@ export class RoundRunner {
     return name.startsWith('arn:') ? (name.split(':').at(-1) as string) : name;
   }
 
-  private overrides(invocations: Record<string, number>, signal: AbortSignal): Record<string, TaskOverride> {
+  /** The ARN of the state machine a state runs in: a Distributed Map's children run under its label. */
+  private stateMachineArnOf(stateName: string): string {
+    for (const map of this.distributed.values())
+      if (map.states.has(stateName)) return `${this.stateMachineArn}/${map.label}`;
+    return this.stateMachineArn;
+  }
+
+  private overrides(
+    invocations: Record<string, number>,
+    signal: AbortSignal,
+    checks: ExecutionChecks | undefined,
+  ): Record<string, TaskOverride> {
     const overrides: Record<string, TaskOverride> = {};
-    const invoke = async (input: { FunctionName: unknown; Payload: unknown }) => {
+    const invoke = async (stateName: string, input: { FunctionName: unknown; Payload: unknown }) => {
       const logicalId = this.logicalIdOf(input.FunctionName);
       const { constructId, timeoutSeconds, load } = this.handler(logicalId);
+      if (checks) {
+        const functionArn = String(input.FunctionName).startsWith('arn:')
+          ? String(input.FunctionName)
+          : localFunctionArn(logicalId);
+        await runAsStateMachine(() => authorizeCurrentCaller('lambda:InvokeFunction', [functionArn])).catch(
+          (error: unknown) => {
+            throw integrationError('Lambda', error);
+          },
+        );
+      }
       invocations[constructId] = (invocations[constructId] ?? 0) + 1;
       const handler = await load;
+      let response: unknown;
       try {
-        return await this.lambdaSlots(() =>
-          handler(structuredClone(input.Payload), lambdaContext(constructId, timeoutSeconds)),
+        response = await this.lambdaSlots(() =>
+          runAsFunction(constructId, () =>
+            handler(structuredClone(input.Payload), lambdaContext(constructId, timeoutSeconds)),
+          ),
         );
       } catch (error) {
         throw asTaskError(error);
       }
+      if (checks && payloadBytes(response) > LIMITS.lambdaPayloadBytes) {
+        throw new StatesError(
+          'Function.ResponseSizeTooLarge',
+          `Response payload size exceeded maximum allowed payload size (${LIMITS.lambdaPayloadBytes} bytes).`,
+        );
+      }
+      checks?.checkPayload(`the result of the Lambda invocation of state ${stateName}`, response, stateName);
+      return response;
     };
 
     forEachState(this.definition.States, (name, state) => {
-      if (state.Type === 'Task') overrides[name] = this.taskOverride(name, state, invoke, signal);
+      if (state.Type !== 'Task') return;
+      const run = this.taskOverride(name, state, invoke, signal, checks);
+      overrides[name] = !checks
+        ? run
+        : async (input) => {
+            await checks.gate();
+            checks.checkPayload(`the input of state ${name} after Parameters`, input, name);
+            await checks.gate();
+            return run(input);
+          };
     });
     return overrides;
   }
@@ -184,15 +283,16 @@ export class RoundRunner {
   private taskOverride(
     name: string,
     state: StateDefinition,
-    invoke: (input: { FunctionName: unknown; Payload: unknown }) => Promise<unknown>,
+    invoke: (stateName: string, input: { FunctionName: unknown; Payload: unknown }) => Promise<unknown>,
     signal: AbortSignal,
+    checks: ExecutionChecks | undefined,
   ): TaskOverride {
     const resource = state.Resource ?? '';
     if (resource.endsWith(':::lambda:invoke')) {
       return async (input) => ({
         ExecutedVersion: '$LATEST',
         StatusCode: 200,
-        Payload: await invoke(input as { FunctionName: unknown; Payload: unknown }),
+        Payload: await invoke(name, input as { FunctionName: unknown; Payload: unknown }),
       });
     }
     if (resource.endsWith(':::lambda:invoke.waitForTaskToken')) {
@@ -203,15 +303,24 @@ export class RoundRunner {
         };
         // Step Functions mints a token per task; the local context has one placeholder, so mint it here.
         const taskToken = randomUUID();
-        const answer = waitForToken(taskToken, signal);
+        const answer = asEmbeddedRuntime(() => waitForToken(taskToken, signal, this.stateMachineArnOf(name)));
         answer.catch(() => {});
-        await invoke({ FunctionName, Payload: { ...Payload, taskToken } });
-        return answer;
+        await invoke(name, { FunctionName, Payload: { ...Payload, taskToken } });
+        const output = await answer;
+        checks?.checkPayload(`the output sent for the task token of state ${name}`, output, name);
+        return output;
       };
     }
     if (resource.endsWith(':::dynamodb:putItem')) {
       return async (input) => {
-        await dynamodb.send(new PutItemCommand(input as ConstructorParameters<typeof PutItemCommand>[0]));
+        try {
+          // As the state machine's role: the table's middleware authorizes and checks the item.
+          await runAsStateMachine(() =>
+            dynamodb.send(new PutItemCommand(input as ConstructorParameters<typeof PutItemCommand>[0])),
+          );
+        } catch (error) {
+          throw integrationError('DynamoDB', error);
+        }
         return {};
       };
     }
@@ -219,11 +328,27 @@ export class RoundRunner {
       // The coordinator alert: locally a message in the outbox (audience `coordinator`, medium `topic`), which the
       // dispatcher holds until `notBefore` (quiet hours), as the HoldAlertUntilDaytime Wait does in AWS.
       return async (input) => {
-        const { Subject, Message, MessageAttributes } = input as {
+        const { TopicArn, Subject, Message, MessageAttributes } = input as {
+          TopicArn?: string;
           Subject?: string;
           Message: unknown;
           MessageAttributes?: Record<string, { StringValue?: string }>;
         };
+        if (checks) {
+          await runAsStateMachine(() => authorizeCurrentCaller('sns:Publish', [String(TopicArn)])).catch(
+            (error: unknown) => {
+              const denied = error as AwsServiceError;
+              throw integrationError(
+                'SNS',
+                denied.name === 'AccessDeniedException'
+                  ? new AwsServiceError('AuthorizationErrorException', denied.message, 403)
+                  : error,
+              );
+            },
+          );
+          const violation = snsPublishViolation({ Subject, Message });
+          if (violation) throw integrationError('SNS', violation);
+        }
         const attribute = (key: string) => MessageAttributes?.[key]?.StringValue;
         const now = new Date().toISOString();
         const offerId = attribute('offerId');
@@ -241,36 +366,98 @@ export class RoundRunner {
           kind: 'alert',
           ...(offerId ? { offerId } : {}),
         };
-        await enqueueMessage(message as OutboxMessage);
+        await asEmbeddedRuntime(() => enqueueMessage(message as OutboxMessage));
         return { MessageId: message.id };
       };
     }
     throw new Error(`state ${name}: the embedded runtime has no integration for ${resource}`);
   }
 
-  /** Executions running in this process, by name (Step Functions refuses a running name twice). */
-  private readonly running = new Map<string, Promise<RoundExecution>>();
+  /** Executions started by this runner, by name: Step Functions keeps a name for 90 days. */
+  private readonly executions = new Map<
+    string,
+    { input: string; running: boolean; result: Promise<RoundExecution> }
+  >();
 
   /** The execution of that name while it runs in this process. */
   runningExecution(name: string): Promise<RoundExecution> | undefined {
-    return this.running.get(name);
+    const execution = this.executions.get(name);
+    return execution?.running ? execution.result : undefined;
   }
 
-  /** Runs an execution; a name already running in this process joins that execution instead. */
-  run(input: unknown, options: RunOptions = {}): Promise<RoundExecution> {
-    const name = options.name ?? randomUUID();
-    const already = this.running.get(name);
-    if (already) return already;
-    const execution = this.execute(input, { ...options, name }).finally(() => this.running.delete(name));
-    this.running.set(name, execution);
-    return execution;
+  /** The ARN of an execution of this state machine. */
+  executionArn(name: string): string {
+    return `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
   }
+
+  /**
+   * StartExecution: starts an execution, as Step Functions does with a name — the same name and input
+   * as a running execution is that execution (`joined`); a name used before otherwise is refused with
+   * ExecutionAlreadyExists (thrown). With the AWS rules off, a running name is joined whatever the input.
+   */
+  start(input: unknown, options: RunOptions = {}): { result: Promise<RoundExecution>; joined: boolean } {
+    const name = options.name ?? randomUUID();
+    const rules = activeAwsRules();
+    const inputText = JSON.stringify(input ?? {});
+    const already = this.executions.get(name);
+    if (rules) {
+      const invalid = invalidExecutionName(name);
+      if (invalid) throw invalid;
+      if (payloadBytes(input ?? {}) > LIMITS.statePayloadBytes)
+        throw new AwsServiceError('InvalidExecutionInput', 'the execution input is over 256 KiB');
+      if (already?.running && already.input === inputText) return { result: already.result, joined: true };
+      if (already) {
+        throw new AwsServiceError(
+          'ExecutionAlreadyExists',
+          `Execution Already Exists: '${this.executionArn(name)}'`,
+        );
+      }
+    } else if (already?.running) return { result: already.result, joined: true };
+    const entry = {
+      input: inputText,
+      running: true,
+      result: Promise.resolve() as unknown as Promise<RoundExecution>,
+    };
+    // The execution is Step Functions' own work, not part of the call that started it.
+    entry.result = asEmbeddedRuntime(() => this.execute(input, { ...options, name })).finally(() => {
+      entry.running = false;
+    });
+    this.executions.set(name, entry);
+    return { result: entry.result, joined: false };
+  }
+
+  /** Runs an execution to its end (see start: a refused name rejects with ExecutionAlreadyExists). */
+  run(input: unknown, options: RunOptions = {}): Promise<RoundExecution> {
+    try {
+      return this.start(input, options).result;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** The state machine role's states:StartExecution on itself, which a Distributed Map's children need. */
+  private childStartDenial: Promise<Error | undefined> | undefined;
 
   private async execute(input: unknown, options: RunOptions & { name: string }): Promise<RoundExecution> {
     const name = options.name;
     const invocations: Record<string, number> = {};
     const abort = new AbortController();
-    const overrides = this.overrides(invocations, abort.signal);
+    let stop = () => {};
+    const checks = activeAwsRules()
+      ? new ExecutionChecks(this.synthesized, () => {
+          stop();
+        })
+      : undefined;
+    if (checks && this.distributed.size > 0) {
+      this.childStartDenial ??= runAsStateMachine(() =>
+        authorizeCurrentCaller('states:StartExecution', [this.stateMachineArn]),
+      ).then(
+        () => undefined,
+        (error: Error) => error,
+      );
+    }
+    const childStartDenial = checks ? await this.childStartDenial : undefined;
+    const overrides = this.overrides(invocations, abort.signal, checks);
     if (options.wrapTask) {
       for (const [state, run] of Object.entries(overrides)) overrides[state] = options.wrapTask(state, run);
     }
@@ -285,42 +472,61 @@ export class RoundRunner {
       },
       context: {
         Execution: {
-          Id: `arn:aws:states:local:000000000000:execution:RoundStateMachine:${name}`,
+          Id: this.executionArn(name),
           Name: name,
           Input: input,
           StartTime: startTime,
-          RoleArn: 'arn:aws:iam::000000000000:role/local',
+          RoleArn: localArn('iam', 'role/local', ''),
         },
         StateMachine: {
-          Id: 'arn:aws:states:local:000000000000:stateMachine:RoundStateMachine',
-          Name: 'RoundStateMachine',
+          Id: this.stateMachineArn,
+          Name: this.stateMachineArn.split(':').at(-1),
         },
         // Only read by Parameters that pass it on; the waitForTaskToken override mints the real one.
         Task: { Token: 'minted-by-the-embedded-runtime' },
       } as never,
     });
+    stop = () => execution.abort();
 
     let stateTransitions = 0;
     const events = (async () => {
       for await (const event of execution.eventLogs) {
         if (event.type === 'StateEntered') stateTransitions++;
+        if (checks) {
+          checks.observe(event);
+          if (
+            childStartDenial &&
+            event.type === 'StateEntered' &&
+            this.distributed.has((event as { state: { name: string } }).state.name)
+          ) {
+            checks.fail(
+              new StatesError(
+                'States.Runtime',
+                `Map state ${(event as { state: { name: string } }).state.name} could not start its child executions: ${childStartDenial.message}`,
+              ),
+            );
+          }
+        }
         options.onEvent?.(event);
       }
     })();
 
+    const figures = checks ? { figures: checks.figures } : {};
     try {
       const output = await execution.result;
       await events;
-      return { name, status: 'SUCCEEDED', output, stateTransitions, invocations };
+      if (checks?.violation) throw checks.violation;
+      return { name, status: 'SUCCEEDED', output, stateTransitions, invocations, ...figures };
     } catch (error) {
       await events.catch(() => {});
-      const cause = (error as { cause?: Error }).cause ?? (error as Error);
+      const cause = checks?.violation ?? (error as { cause?: Error }).cause ?? (error as Error);
       return {
         name,
         status: 'FAILED',
         error: { name: cause.name, message: cause.message },
         stateTransitions,
         invocations,
+        ...figures,
       };
     } finally {
       abort.abort();

@@ -1,11 +1,7 @@
 import type { RoundStarterPort } from '#commons/round-starter';
 import type { RoundExecutionInput } from '#schemas/index';
+import { authorizeCurrentCaller } from './aws-rules/index.ts';
 import type { EventLog, RoundExecution, RoundRunner } from './round-runner.ts';
-
-/** The id the embedded runner gives an execution (as Step Functions' execution ARN). */
-export function localExecutionId(name: string): string {
-  return `arn:aws:states:local:000000000000:execution:RoundStateMachine:${name}`;
-}
 
 export interface LocalRoundStarter extends RoundStarterPort {
   /** The executions started here, by name: each settles when its round ends. */
@@ -13,8 +9,9 @@ export interface LocalRoundStarter extends RoundStarterPort {
 }
 
 /**
- * StartExecution for the embedded runtime: runs the synthesized definition in the background. A name
- * that was started in this process starts nothing (Step Functions' ExecutionAlreadyExists).
+ * StartExecution for the embedded runtime: runs the synthesized definition in the background. The
+ * caller's role needs states:StartExecution on the state machine; a name used before starts nothing
+ * (Step Functions' ExecutionAlreadyExists, answered as the Step Functions port answers it).
  */
 export function localRoundStarter(
   runner: RoundRunner,
@@ -27,16 +24,23 @@ export function localRoundStarter(
   return {
     executions,
     async start(name: string, input: RoundExecutionInput) {
-      if (executions.has(name) || runner.runningExecution(name))
-        return { executionId: localExecutionId(name), started: false };
+      await authorizeCurrentCaller('states:StartExecution', [runner.stateMachineArn]);
+      const executionId = runner.executionArn(name);
       const onEvent = options.onEvent;
-      const running = runner.run(input, {
-        name,
-        ...(onEvent ? { onEvent: (event: EventLog) => onEvent(name, event) } : {}),
-      });
-      executions.set(name, running);
-      running.then((execution) => options.onEnd?.(execution)).catch(() => {});
-      return { executionId: localExecutionId(name), started: true };
+      let started: ReturnType<RoundRunner['start']>;
+      try {
+        started = runner.start(input, {
+          name,
+          ...(onEvent ? { onEvent: (event: EventLog) => onEvent(name, event) } : {}),
+        });
+      } catch (error) {
+        if ((error as Error).name === 'ExecutionAlreadyExists') return { executionId, started: false };
+        throw error;
+      }
+      if (started.joined) return { executionId, started: false };
+      executions.set(name, started.result);
+      started.result.then((execution) => options.onEnd?.(execution)).catch(() => {});
+      return { executionId, started: true };
     },
   };
 }

@@ -49,7 +49,13 @@ export async function bootEmbeddedRuntime(options: BootOptions = {}): Promise<Em
     process.env.DYNAMODB_LOCAL_SECRET_ACCESS_KEY = database.credentials.secretAccessKey;
     process.env.TABLE_NAME = tableName;
     process.env.AWS_REGION ??= 'local';
-    const { RoundRunner } = await import('./round-runner.ts');
+    const [{ RoundRunner }, { installAwsRules }, { dynamodb }] = await Promise.all([
+      import('./round-runner.ts'),
+      import('./aws-rules/index.ts'),
+      import('#commons/clients'),
+    ]);
+    // AWS's IAM and limits, enforced on every handler's calls and every execution (EMBEDDED_AWS_RULES=off to debug).
+    installAwsRules(template, tableNames, { dynamodb });
     const runner = new RoundRunner(template, tableNames);
     for (const [key, value] of Object.entries(runner.functionEnvironment())) {
       if (!(key in process.env) || key === 'TABLE_NAME') process.env[key] = value;

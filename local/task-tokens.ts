@@ -3,6 +3,10 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents, tableName } from '#commons/clients';
 import type { TaskTokenPort } from '#commons/task-tokens';
 import { keys } from '#schemas/keys';
+import { AwsServiceError } from './aws-rules/errors.ts';
+import { asEmbeddedRuntime } from './aws-rules/identity.ts';
+import { activeAwsRules, authorizeCurrentCaller } from './aws-rules/index.ts';
+import { LIMITS } from './aws-rules/limits.ts';
 
 /**
  * `.waitForTaskToken` for the embedded runtime. A token is an item in the table, as Step Functions
@@ -12,6 +16,8 @@ import { keys } from '#schemas/keys';
  */
 interface TokenItem {
   status: 'waiting' | 'succeeded' | 'failed';
+  /** The ARN of the state machine whose task waits (qualified by the Map's label in a child execution). */
+  issuer?: string;
   output?: string;
   error?: string;
   cause?: string;
@@ -36,28 +42,31 @@ function taskDoesNotExist(): Error {
   return error;
 }
 
+// The token items are Step Functions' own state, not a call of the function answering: unchecked.
 async function settle(token: string, update: TokenItem): Promise<void> {
   try {
-    await documents.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: keys.taskToken(token),
-        UpdateExpression: 'SET #status = :status, #output = :output, #error = :error, #cause = :cause',
-        ConditionExpression: '#status = :waiting',
-        ExpressionAttributeNames: {
-          '#status': 'status',
-          '#output': 'output',
-          '#error': 'error',
-          '#cause': 'cause',
-        },
-        ExpressionAttributeValues: {
-          ':status': update.status,
-          ':output': update.output ?? null,
-          ':error': update.error ?? null,
-          ':cause': update.cause ?? null,
-          ':waiting': 'waiting',
-        },
-      }),
+    await asEmbeddedRuntime(() =>
+      documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.taskToken(token),
+          UpdateExpression: 'SET #status = :status, #output = :output, #error = :error, #cause = :cause',
+          ConditionExpression: '#status = :waiting',
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#output': 'output',
+            '#error': 'error',
+            '#cause': 'cause',
+          },
+          ExpressionAttributeValues: {
+            ':status': update.status,
+            ':output': update.output ?? null,
+            ':error': update.error ?? null,
+            ':cause': update.cause ?? null,
+            ':waiting': 'waiting',
+          },
+        }),
+      ),
     );
   } catch (error) {
     if ((error as Error).name === 'ConditionalCheckFailedException') throw taskDoesNotExist();
@@ -66,13 +75,51 @@ async function settle(token: string, update: TokenItem): Promise<void> {
   settled.emit(token, update);
 }
 
+// Issuers of the tokens minted in this process; another process's are read from the table.
+const issuers = new Map<string, string>();
+
+async function issuerOf(token: string): Promise<string | undefined> {
+  const known = issuers.get(token);
+  if (known) return known;
+  const { Item } = await asEmbeddedRuntime(() =>
+    documents.send(new GetCommand({ TableName: tableName, Key: keys.taskToken(token) })),
+  );
+  return (Item as TokenItem | undefined)?.issuer;
+}
+
+/** SendTaskSuccess/SendTaskFailure's own rules: the caller's IAM, then the parameter limits. */
+async function authorizeAnswer(action: string, token: string, fields: Record<string, [string, number]>) {
+  if (!activeAwsRules()) return;
+  const issuer = await issuerOf(token);
+  if (issuer) await authorizeCurrentCaller(action, [issuer]);
+  for (const [field, [value, max]] of Object.entries(fields)) {
+    if (value.length > max) {
+      throw new AwsServiceError(
+        'ValidationException',
+        `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
+      );
+    }
+  }
+}
+
 export const embeddedTaskTokens: TaskTokenPort = {
-  succeed: (token, output) => settle(token, { status: 'succeeded', output: JSON.stringify(output) }),
-  fail: (token, error, cause) => settle(token, { status: 'failed', error, cause }),
+  async succeed(token, output) {
+    const text = JSON.stringify(output);
+    await authorizeAnswer('states:SendTaskSuccess', token, { output: [text, LIMITS.statePayloadBytes] });
+    await settle(token, { status: 'succeeded', output: text });
+  },
+  async fail(token, error, cause) {
+    await authorizeAnswer('states:SendTaskFailure', token, { error: [error, 256], cause: [cause, 32768] });
+    await settle(token, { status: 'failed', error, cause });
+  },
 };
 
-/** Registers a waiting token; the promise settles when the port settles it (here or in another process). */
-export async function waitForToken(token: string, signal: AbortSignal): Promise<unknown> {
+/**
+ * Registers a waiting token of the state machine `issuer` (its ARN); the promise settles when the
+ * port settles it (here or in another process).
+ */
+export async function waitForToken(token: string, signal: AbortSignal, issuer?: string): Promise<unknown> {
+  if (issuer) issuers.set(token, issuer);
   await documents.send(
     new PutCommand({
       TableName: tableName,
@@ -81,6 +128,7 @@ export async function waitForToken(token: string, signal: AbortSignal): Promise<
         type: 'task-token',
         status: 'waiting',
         createdAt: new Date().toISOString(),
+        ...(issuer ? { issuer } : {}),
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
@@ -88,6 +136,7 @@ export async function waitForToken(token: string, signal: AbortSignal): Promise<
   return new Promise((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
     const finish = (item: TokenItem) => {
+      issuers.delete(token);
       settled.off(token, finish);
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);

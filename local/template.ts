@@ -1,7 +1,8 @@
 /**
  * Reads the synthesized CloudFormation template so the embedded runtime runs what `cdk deploy` would
  * deploy: the state machine's definition, its functions and their environment, with the intrinsic
- * functions resolved to local names.
+ * functions resolved to the names and ARNs the resources would have in AWS, in a fixed local account
+ * and region (so that the IAM policies of the template and the ARNs of the calls agree).
  */
 export interface CfnResource {
   Type: string;
@@ -10,7 +11,7 @@ export interface CfnResource {
 }
 export interface CfnTemplate {
   Resources: Record<string, CfnResource>;
-  Parameters?: Record<string, { Type: string; Default?: unknown }>;
+  Parameters?: Record<string, { Type?: string; Default?: unknown }>;
 }
 
 /** What a stack parameter without a default stands for locally (e.g. SenderEmail, given at deploy). */
@@ -18,14 +19,29 @@ export const LOCAL_PARAMETER_VALUES: Readonly<Record<string, string>> = {
   SenderEmail: 'notify@localhost.localdomain',
 };
 
+export const LOCAL_PARTITION = 'aws';
 export const LOCAL_REGION = 'local';
 export const LOCAL_ACCOUNT = '000000000000';
 
-export function localFunctionArn(logicalId: string): string {
-  return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${logicalId}`;
+/** `arn:aws:<service>:local:000000000000:<resource>`; an empty region for global services (IAM, STS). */
+export function localArn(service: string, resource: string, region: string = LOCAL_REGION): string {
+  return `arn:${LOCAL_PARTITION}:${service}:${region}:${LOCAL_ACCOUNT}:${resource}`;
 }
 
-/** Resolves Ref (stack parameters too), Fn::GetAtt, Fn::Join, Fn::Split, Fn::Select and Fn::Sub against local names (tables keep their logical ids). */
+/** Functions, state machines and roles are named by their logical id locally. */
+export function localFunctionArn(logicalId: string): string {
+  return localArn('lambda', `function:${logicalId}`);
+}
+
+export function localStateMachineArn(logicalId: string): string {
+  return localArn('states', `stateMachine:${logicalId}`);
+}
+
+export function localTableArn(tableName: string): string {
+  return localArn('dynamodb', `table/${tableName}`);
+}
+
+/** Resolves Ref, Fn::GetAtt, Fn::Join, Fn::Sub, Fn::Select and Fn::Split as CloudFormation would. */
 export function resolveIntrinsics(
   value: unknown,
   template: CfnTemplate,
@@ -33,29 +49,56 @@ export function resolveIntrinsics(
 ): unknown {
   const ref = (logicalId: string): string => {
     const pseudo: Record<string, string> = {
-      'AWS::Partition': 'aws',
+      'AWS::Partition': LOCAL_PARTITION,
       'AWS::Region': LOCAL_REGION,
       'AWS::AccountId': LOCAL_ACCOUNT,
       'AWS::URLSuffix': 'amazonaws.com',
       'AWS::StackName': 'local',
     };
     if (pseudo[logicalId]) return pseudo[logicalId];
+    // A stack parameter: its default, else its local stand-in (e.g. the e-mail sender identity).
     const parameter = template.Parameters?.[logicalId];
     if (parameter)
       return String(parameter.Default ?? LOCAL_PARAMETER_VALUES[logicalId] ?? `local-${logicalId}`);
     const resource = template.Resources[logicalId];
     if (!resource) throw new Error(`template refers to unknown resource ${logicalId}`);
-    if (resource.Type === 'AWS::DynamoDB::Table') return tableNames[logicalId] ?? logicalId;
-    if (resource.Type === 'AWS::Lambda::Function') return logicalId;
-    return `local-${logicalId}`;
+    switch (resource.Type) {
+      case 'AWS::DynamoDB::Table':
+        return tableNames[logicalId] ?? logicalId;
+      case 'AWS::StepFunctions::StateMachine':
+        return localStateMachineArn(logicalId);
+      case 'AWS::SNS::Topic':
+        return localArn('sns', logicalId);
+      case 'AWS::SQS::Queue':
+        return `https://sqs.${LOCAL_REGION}.amazonaws.com/${LOCAL_ACCOUNT}/${logicalId}`;
+      default:
+        // Functions, roles, log groups, schedules, buckets…: their name.
+        return logicalId;
+    }
   };
   const getAtt = (logicalId: string, attribute: string): string => {
     const resource = template.Resources[logicalId];
-    if (resource?.Type === 'AWS::Lambda::Function' && attribute === 'Arn') return localFunctionArn(logicalId);
-    if (resource?.Type === 'AWS::DynamoDB::Table' && attribute === 'Arn') {
-      return `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${ref(logicalId)}`;
+    const name = ref(logicalId);
+    if (attribute === 'Arn') {
+      switch (resource?.Type) {
+        case 'AWS::Lambda::Function':
+          return localFunctionArn(logicalId);
+        case 'AWS::DynamoDB::Table':
+          return localTableArn(name);
+        case 'AWS::IAM::Role':
+          return localArn('iam', `role/${logicalId}`, '');
+        case 'AWS::Logs::LogGroup':
+          return localArn('logs', `log-group:${logicalId}:*`);
+        case 'AWS::SQS::Queue':
+          return localArn('sqs', logicalId);
+        case 'AWS::S3::Bucket':
+          return `arn:${LOCAL_PARTITION}:s3:::${logicalId}`;
+        case 'AWS::StepFunctions::StateMachine':
+          return name;
+      }
     }
-    return `arn:aws:local:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${logicalId}/${attribute}`;
+    if (resource?.Type === 'AWS::StepFunctions::StateMachine' && attribute === 'Name') return logicalId;
+    return localArn('local', `${logicalId}/${attribute}`);
   };
   const walk = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(walk);
@@ -70,15 +113,15 @@ export function resolveIntrinsics(
       }
       if (key === 'Fn::Join') {
         const [separator, parts] = arg as [string, unknown[]];
-        return parts.map((p) => String(walk(p))).join(separator);
+        return (walk(parts) as unknown[]).map(String).join(separator);
       }
       if (key === 'Fn::Split') {
-        const [separator, source] = arg as [string, unknown];
-        return String(walk(source)).split(separator);
+        const [separator, text] = arg as [string, unknown];
+        return String(walk(text)).split(separator);
       }
       if (key === 'Fn::Select') {
-        const [index, list] = arg as [number | string, unknown];
-        return (walk(list) as unknown[])[Number(index)];
+        const [index, list] = arg as [unknown, unknown];
+        return (walk(list) as unknown[])[Number(walk(index))];
       }
       if (key === 'Fn::Sub') {
         const [text, vars] = (Array.isArray(arg) ? arg : [arg, {}]) as [string, Record<string, unknown>];
