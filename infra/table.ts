@@ -23,8 +23,8 @@ import { TABLE_KEYS } from '#schemas/keys';
  * | visit log entry (append-only)   | `VISIT#<visitId>`   | `LOG#<key>`                    |                           |                                |
  * | round log entry (e.g. failure)  | `SEASON#<season>`   | `LOG#<key>`                    |                           |                                |
  * | outbox message                  | `OUTBOX#<season>`   | `<messageId>`                  |                           |                                |
- * | visit report, one item a version| `VISIT#<visitId>`   | `REPORT#<000001>`              |                           |                                |
- * | a report's retry key            | `VISIT#<visitId>`   | `SUBMISSION#<Idempotency-Key>` |                           |                                |
+ * | visit report, one item a version| `VISIT#<visitId>`   | `REPORT#<societyId>#<000001>`  |                           |                                |
+ * | a report's retry key            | `VISIT#<visitId>`   | `SUBMISSION#<caller>#<key>`    |                           |                                |
  *
  * Access patterns:
  * - list counties / societies   = Query pk = CATALOG, sk begins_with COUNTY# / SOCIETY#
@@ -33,7 +33,8 @@ import { TABLE_KEYS } from '#schemas/keys';
  * - a season's plan / offers    = Query pk = SEASON#<s> (sk begins_with VISIT# / OFFER# / CAPACITY# / LOG#)
  * - a society's offers          = Query gsi1, gsi1pk = SOCIETY#<s> (gsi1sk begins_with <season>#)
  * - a visit's log               = Query pk = VISIT#<id>, sk begins_with LOG#
- * - a visit's reports          = Query pk = VISIT#<id>, sk begins_with REPORT# (latest: descending, Limit 1)
+ * - a visit's reports          = Query pk = VISIT#<id>, sk begins_with REPORT# (a society's latest:
+ *                                 sk begins_with REPORT#<societyId>#, descending, Limit 1)
  * - a season's outbox          = Query pk = OUTBOX#<s> (the local dispatcher; the team page, filtered by society)
  * - a county's needs            = Query gsi1, gsi1pk = COUNTY#<c>#NEEDS (gsi1sk begins_with `<status>#[<townId>#]`)
  * - a need, a round, an offer   = GetItem on its key
