@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { inParallel } from '../functions/commons/concurrency.ts';
+import { keys } from '../schemas/keys.ts';
 
 export interface LoadJob {
   kind: 'raw' | 'post' | 'post-no-key';
@@ -56,10 +57,8 @@ async function rawPut(tag: string, i: number): Promise<boolean> {
     new PutCommand({
       TableName: tableName,
       Item: {
-        pk: `NEED#${id}`,
-        sk: 'NEED',
-        gsi1pk: 'COUNTY#chunan#NEEDS',
-        gsi1sk: `open#qiandaohu#${id}`,
+        ...keys.need(id),
+        ...keys.needIndex('chunan', 'open', 'qiandaohu', id),
         type: 'need',
         id,
         ...need(tag, i),

@@ -14,6 +14,7 @@ import { bootEmbeddedRuntime } from '../local/runtime.ts';
 import { DEMO_DATA_DIR } from '../local/session.ts';
 import { signLocalToken } from '../local/tokens.ts';
 import type { NeedInput } from '../schemas/index.ts';
+import { GSI1, keys, ranges } from '../schemas/keys.ts';
 import type { LoadJob, LoadResult } from './_intake-load.ts';
 
 const CONCURRENCY = 32;
@@ -196,7 +197,7 @@ const NASTY_STRINGS = [
   '<script>alert(1)</script>',
   "' OR 1=1 --",
   '$' + '{jndi:ldap://x}',
-  'NEED#x',
+  keys.need('x').pk,
   'open#qiandaohu#x',
   '%E0%A4%A',
   'null',
@@ -391,10 +392,10 @@ for (const county of ['chunan', 'jiande', 'tonglu', 'linan']) {
     const out = await documents.send(
       new QueryCommand({
         TableName: tableName,
-        IndexName: 'gsi1',
+        IndexName: GSI1,
         KeyConditionExpression: 'gsi1pk = :pk',
         FilterExpression: 'submittedBy = :by',
-        ExpressionAttributeValues: { ':pk': `COUNTY#${county}#NEEDS`, ':by': 'bench-fuzz' },
+        ExpressionAttributeValues: { ':pk': ranges.countyNeeds(county).pk, ':by': 'bench-fuzz' },
         ExclusiveStartKey,
       }),
     );
@@ -405,10 +406,10 @@ for (const county of ['chunan', 'jiande', 'tonglu', 'linan']) {
 }
 const strayNeeds = fuzzNeeds.filter((id) => !created.has(id)).length;
 
-async function batchGet(keys: Record<string, unknown>[]): Promise<Map<string, Record<string, unknown>>> {
+async function batchGet(needKeys: Record<string, unknown>[]): Promise<Map<string, Record<string, unknown>>> {
   const found = new Map<string, Record<string, unknown>>();
-  for (let i = 0; i < keys.length; i += 100) {
-    let request: Record<string, unknown>[] = keys.slice(i, i + 100);
+  for (let i = 0; i < needKeys.length; i += 100) {
+    let request: Record<string, unknown>[] = needKeys.slice(i, i + 100);
     for (let attempt = 0; request.length && attempt < 10; attempt++) {
       const out = await documents.send(
         new BatchGetCommand({ RequestItems: { [tableName]: { Keys: request, ConsistentRead: true } } }),
@@ -420,12 +421,12 @@ async function batchGet(keys: Record<string, unknown>[]): Promise<Map<string, Re
   return found;
 }
 const targetOutcomes = outcomes.filter((o) => o.target);
-const after = await batchGet(targetOutcomes.map((o) => ({ pk: `NEED#${o.target}`, sk: 'NEED' })));
+const after = await batchGet(targetOutcomes.map((o) => keys.need(o.target!)));
 const before = new Map(targets.map((item) => [String(item.pk), item]));
 let strayTargets = 0;
 let changedTargets = 0;
 for (const o of targetOutcomes) {
-  const pk = `NEED#${o.target}`;
+  const { pk } = keys.need(o.target!);
   const same =
     JSON.stringify(after.get(pk), Object.keys(after.get(pk) ?? {}).sort()) ===
     JSON.stringify(before.get(pk), Object.keys(before.get(pk) ?? {}).sort());
@@ -439,7 +440,7 @@ const acceptedKeys = new Set(outcomes.filter((o) => o.key !== undefined && o.sta
 const records = await batchGet(
   [...new Set(refusedKeys.map((o) => o.key!))]
     .filter((key) => !acceptedKeys.has(key))
-    .map((key) => ({ pk: `NEED#${keyedNeedId('bench-fuzz', key)}`, sk: 'NEED' })),
+    .map((key) => keys.need(keyedNeedId('bench-fuzz', key))),
 );
 const strayRecords = records.size;
 

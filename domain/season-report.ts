@@ -64,9 +64,11 @@ export function seasonReport(
           .filter((o) => o.countyId === visit.countyId && (o.status === 'offered' || o.status === 'accepted'))
           .flatMap((o) => o.needIds),
       );
-      const report = reports.find((r) => r.countyId === visit.countyId);
+      // Each society on the visit reports on its own needs: together they are the visit's outcomes.
+      const filed = reports.filter((r) => r.countyId === visit.countyId);
       const handled = new Set(
-        (report?.outcomes ?? [])
+        filed
+          .flatMap((r) => r.outcomes)
           .filter((o) => o.outcome === 'resolved' && collected.has(o.needId))
           .map((o) => o.needId),
       );
@@ -76,9 +78,9 @@ export function seasonReport(
         collected: collected.size,
         assigned: assigned.size,
         unassigned: [...collected].filter((id) => !assigned.has(id)).length,
-        visited: report ? 1 : 0,
+        visited: filed.length > 0 ? 1 : 0,
         handled: handled.size,
-        cooperations: report?.cooperations.length ?? 0,
+        cooperations: filed.reduce((sum, r) => sum + r.cooperations.length, 0),
         carriedOver: collected.size - handled.size,
       };
     });

@@ -23,8 +23,8 @@ import { TABLE_KEYS } from '#schemas/keys';
  * | visit log entry (append-only)   | `VISIT#<visitId>`   | `LOG#<key>`                    |                           |                                |
  * | round log entry (e.g. failure)  | `SEASON#<season>`   | `LOG#<key>`                    |                           |                                |
  * | outbox message                  | `OUTBOX#<season>`   | `<messageId>`                  |                           |                                |
- * | visit report, one item a version| `VISIT#<visitId>`   | `REPORT#<000001>`              |                           |                                |
- * | a report's retry key            | `VISIT#<visitId>`   | `SUBMISSION#<Idempotency-Key>` |                           |                                |
+ * | visit report, one item a version| `VISIT#<visitId>`   | `REPORT#<societyId>#<000001>`  |                           |                                |
+ * | a report's retry key            | `VISIT#<visitId>`   | `SUBMISSION#<caller>#<key>`    |                           |                                |
  * | user                            | `USERS`             | `USER#<userId>`                |                           |                                |
  * | invitation (code never stored)  | `INVITATION#<hmac>` | `INVITATION`                   |                           |                                |
  * | sign-in attempts (TTL)          | `ATTEMPTS#ip#<ip>` or `ATTEMPTS#code#<hmac>` | `<minute>` |                        |                                |
@@ -40,8 +40,9 @@ import { TABLE_KEYS } from '#schemas/keys';
  * - a season's plan / offers    = Query pk = SEASON#<s> (sk begins_with VISIT# / OFFER# / CAPACITY# / LOG#)
  * - a society's offers          = Query gsi1, gsi1pk = SOCIETY#<s> (gsi1sk begins_with <season>#)
  * - a visit's log               = Query pk = VISIT#<id>, sk begins_with LOG#
- * - a visit's reports          = Query pk = VISIT#<id>, sk begins_with REPORT# (latest: descending, Limit 1)
- * - a season's outbox          = Query pk = OUTBOX#<s> (the team page, filtered by society)
+ * - a visit's reports          = Query pk = VISIT#<id>, sk begins_with REPORT# (a society's latest:
+ *                                 sk begins_with REPORT#<societyId>#, descending, Limit 1)
+ * - a season's outbox          = Query pk = OUTBOX#<s> (the local dispatcher; the team page, filtered by society)
  * - the due messages            = Query outbox-due, dueStatus = OUTBOX#queued, dueAt <= now (the dispatcher), and
  *                                 dueStatus = OUTBOX#sending, dueAt <= now (a lease that ran out). Sparse: a sent,
  *                                 cancelled or failed message leaves the index.

@@ -3,6 +3,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents, tableName } from '#commons/clients';
 import type { TaskTokenPort } from '#commons/task-tokens';
 import { keys } from '#schemas/keys';
+import { MalformedItemError, parseRecord, TaskTokenRecord } from '#schemas/records';
 import { AwsServiceError } from './aws-rules/errors.ts';
 import { asEmbeddedRuntime } from './aws-rules/identity.ts';
 import { activeAwsRules, authorizeCurrentCaller } from './aws-rules/index.ts';
@@ -152,8 +153,20 @@ export async function waitForToken(token: string, signal: AbortSignal, issuer?: 
         const { Item } = await documents.send(
           new GetCommand({ TableName: tableName, Key: keys.taskToken(token) }),
         );
-        if (Item && Item.status !== 'waiting') return finish(Item as TokenItem);
-      } catch {
+        const stored = Item && parseRecord(TaskTokenRecord, 'task token', Item);
+        if (stored && stored.status !== 'waiting') {
+          return finish({
+            status: stored.status,
+            ...(stored.output ? { output: stored.output } : {}),
+            ...(stored.error ? { error: stored.error } : {}),
+            ...(stored.cause ? { cause: stored.cause } : {}),
+          });
+        }
+      } catch (error) {
+        if (error instanceof MalformedItemError) {
+          onAbort();
+          return reject(error);
+        }
         // The database may be restarting; the next poll tries again.
       }
       if (!signal.aborted) timer = setTimeout(poll, pollDelay());

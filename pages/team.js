@@ -257,7 +257,8 @@ function reportForm(item) {
     { class: 'muted', role: 'status' },
     item.report ? t('lastReport', { v: item.report.version, t: beijing(item.report.reportedAt) }) : '',
   );
-  const visitNeeds = item.questions.flatMap((q) => q.needs);
+  // A society reports outcomes only for the needs of its own assignment (rule 7).
+  const visitNeeds = item.questions.flatMap((q) => q.needs).filter((need) => need.mine);
   const coops = el('div', {});
   const drawCoops = () =>
     coops.replaceChildren(

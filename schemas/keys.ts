@@ -46,7 +46,7 @@ const USERS = 'USERS';
 const countyNeedsPartition = (countyId: string) => `${PREFIX.county}${countyId}#NEEDS`;
 const seasonPartition = (season: string) => `${PREFIX.season}${season}`;
 const visitPartition = (visitId: string) => `${PREFIX.visit}${visitId}`;
-/** Report versions sort as text: `REPORT#000001`. */
+/** Report versions sort as text: `000001`. */
 const reportVersion = (version: number) => String(version).padStart(6, '0');
 
 /** A need's gsi1 sort key: `<status>#<townId>#<needId>`. */
@@ -90,13 +90,15 @@ export const keys = {
   }),
   visitLog: (visitId: string, key: string) => ({ pk: visitPartition(visitId), sk: `${PREFIX.log}${key}` }),
   roundLog: (season: string, key: string) => ({ pk: seasonPartition(season), sk: `${PREFIX.log}${key}` }),
-  report: (visitId: string, version: number) => ({
+  /** Each society on a visit files its own versions: `REPORT#<societyId>#000001`. */
+  report: (visitId: string, societyId: string, version: number) => ({
     pk: visitPartition(visitId),
-    sk: `${PREFIX.report}${reportVersion(version)}`,
+    sk: `${PREFIX.report}${societyId}#${reportVersion(version)}`,
   }),
-  submission: (visitId: string, key: string) => ({
+  /** A report's Idempotency-Key, scoped to the caller who sent it. */
+  submission: (visitId: string, caller: string, key: string) => ({
     pk: visitPartition(visitId),
-    sk: `${PREFIX.submission}${key}`,
+    sk: `${PREFIX.submission}${caller}#${key}`,
   }),
   outbox: (season: string, messageId: string) => ({ pk: `${PREFIX.outbox}${season}`, sk: messageId }),
   /** A message waiting to go out, in the outbox-due index: queued (due at `at`) or sending (lease ends at `at`). */
@@ -156,6 +158,10 @@ export const ranges = {
   }),
   visitLog: (visitId: string): KeyRange => ({ pk: visitPartition(visitId), skPrefix: PREFIX.log }),
   visitReports: (visitId: string): KeyRange => ({ pk: visitPartition(visitId), skPrefix: PREFIX.report }),
+  societyReports: (visitId: string, societyId: string): KeyRange => ({
+    pk: visitPartition(visitId),
+    skPrefix: `${PREFIX.report}${societyId}#`,
+  }),
   outbox: (season: string): KeyRange => ({ pk: `${PREFIX.outbox}${season}` }),
   users: (): KeyRange => ({ pk: USERS, skPrefix: PREFIX.user }),
 };

@@ -25,7 +25,7 @@ export const handler = routeHandler(listAssignments, async ({ caller, query: { s
       const [needs, report] = await Promise.all([
         needsByIds(visitNeedIds),
         offer.status === 'accepted' || offer.decision === 'accept'
-          ? latestReport(offer.visitId)
+          ? latestReport(offer.visitId, offer.societyId)
           : Promise.resolve(undefined),
       ]);
       const county = counties.get(offer.countyId);

@@ -1,21 +1,18 @@
 import { type SeasonReport, seasonReport, seasonReportCsv, seasonReportTable } from '#domain/season-report';
 import { xlsxWorkbook } from '#domain/xlsx';
-import type { VisitReport } from '#schemas/index';
 import { inParallel } from './concurrency.ts';
 import { listCounties } from './store/catalog.ts';
 import { seasonOffers } from './store/offers.ts';
 import { seasonVisits } from './store/rounds.ts';
-import { latestReport } from './store/visit-log.ts';
+import { latestReports } from './store/visit-log.ts';
 
 const REPORT_READ_CONCURRENCY = 32;
 
-/** The season's visits and offers, with the latest version of each visit's report. */
+/** The season's visits and offers, with the latest version of each society's report on each visit. */
 async function seasonData(season: string) {
   const [visits, offers] = await Promise.all([seasonVisits(season), seasonOffers(season)]);
   // One Query per county: a national season has thousands, so a bounded number at a time.
-  const reports = (await inParallel(visits, REPORT_READ_CONCURRENCY, (v) => latestReport(v.id))).filter(
-    (r): r is VisitReport => r !== undefined,
-  );
+  const reports = (await inParallel(visits, REPORT_READ_CONCURRENCY, (v) => latestReports(v.id))).flat();
   return { visits, offers, reports };
 }
 
@@ -51,7 +48,10 @@ export async function exportSeasonReport(
     const county = counties.get(countyId);
     return [county?.name.zh ?? countyId, county?.towns.find((t) => t.id === townId)?.name.zh ?? townId];
   };
-  const byCounty = new Map(reports.map((r) => [r.countyId, r]));
+  // The county's visit date and filing time: those of its latest filed report.
+  const byCounty = new Map(
+    [...reports].sort((a, b) => a.reportedAt.localeCompare(b.reportedAt)).map((r) => [r.countyId, r]),
+  );
   const details = (countyId: string) => {
     const r = byCounty.get(countyId);
     return r ? { visitDate: r.visitDate, reportedAt: r.reportedAt } : {};

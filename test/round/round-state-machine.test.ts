@@ -158,8 +158,8 @@ describe('the round state machine on the demo data', () => {
     const log = await store.roundLog('2027-Q2');
     expect(log).toEqual([
       expect.objectContaining({
-        sk: 'LOG#failed#failing-persist',
         kind: 'failed',
+        season: '2027-Q2',
         error: 'StorageBrokenError',
         cause: expect.stringContaining('disk on fire'),
       }),

@@ -123,7 +123,7 @@ describe('a whole season through HTTP', () => {
     timedOut?: Offer;
     successors: Record<string, string>;
     plan?: Json;
-    reported: Map<string, { needIds: string[]; cooperations: number; resolved: string[] }>;
+    reported: Map<string, { needIds: string[]; cooperations: number; resolved: string[]; filers: string[] }>;
   } = { successors: {}, reported: new Map() };
 
   it('starts the round once: POST /rounds answers 202 with the execution id, a second call starts nothing', async () => {
@@ -373,45 +373,45 @@ describe('a whole season through HTTP', () => {
     expect(res2.json.error.fields.map((f: Json) => f.path)).toContain('answers.advice');
   });
 
-  it('files every visit’s report; a retried submission lands once; an edit is a new version', async () => {
+  it('files every visit’s reports, one per accepted society; a retried submission lands once; an edit is a new version', async () => {
     for (const [k, visit] of state.plan.visits.entries()) {
-      const filer = visit.assignments.find((a: Json) => a.status === 'accepted').societyId;
       const needIds: string[] = visit.questions.flatMap((q: Json) => q.needIds);
-      const key = `first-${visit.id}`.replace(/\./g, '-');
-      const res = await call('POST', `/visits/${visit.id}/report`, await team(filer), reportFor(needIds, k), {
-        'idempotency-key': key,
-      });
-      expect(res.status, visit.id).toBe(201);
-      expect(res.json).toMatchObject({ version: 1, replayed: false });
-      const retry = await call(
-        'POST',
-        `/visits/${visit.id}/report`,
-        await team(filer),
-        reportFor(needIds, k),
-        { 'idempotency-key': key },
-      );
-      expect(retry.status).toBe(200);
-      expect(retry.json).toMatchObject({ version: 1, replayed: true });
-      state.reported.set(visit.countyId, {
-        needIds,
-        cooperations: k,
-        resolved: needIds.filter((_, i) => i % 3 === 0),
-      });
+      const entry = { needIds, cooperations: 0, resolved: [] as string[], filers: [] as string[] };
+      // Each society that accepted reports on the needs of its own assignment.
+      for (const assignment of visit.assignments.filter((a: Json) => a.status === 'accepted')) {
+        const filer: string = assignment.societyId;
+        const key = `first-${visit.id}-${filer}`.replace(/\./g, '-');
+        const body = reportFor(assignment.needIds, k);
+        const res = await call('POST', `/visits/${visit.id}/report`, await team(filer), body, {
+          'idempotency-key': key,
+        });
+        expect(res.status, `${visit.id} ${filer}`).toBe(201);
+        expect(res.json).toMatchObject({ version: 1, replayed: false, missingOutcomes: [] });
+        const retry = await call('POST', `/visits/${visit.id}/report`, await team(filer), body, {
+          'idempotency-key': key,
+        });
+        expect(retry.status).toBe(200);
+        expect(retry.json).toMatchObject({ version: 1, replayed: true });
+        entry.cooperations += k;
+        entry.resolved.push(...assignment.needIds.filter((_: string, i: number) => i % 3 === 0));
+        entry.filers.push(filer);
+      }
+      state.reported.set(visit.countyId, entry);
     }
 
-    // The first county's team edits: its first need was resolved, now it is only partly so.
+    // The first county's first team edits: its first need was resolved, now it is only partly so.
     const first = state.plan.visits[0];
-    const filer = first.assignments.find((a: Json) => a.status === 'accepted').societyId;
+    const assignment = first.assignments.find((a: Json) => a.status === 'accepted');
     const entry = state.reported.get(first.countyId)!;
-    const edited = reportFor(entry.needIds, 2, '2026-10-16');
+    const edited = reportFor(assignment.needIds, 2, '2026-10-16');
     edited.outcomes[0]!.outcome = 'partial';
-    const res = await call('POST', `/visits/${first.id}/report`, await team(filer), edited);
+    const res = await call('POST', `/visits/${first.id}/report`, await team(assignment.societyId), edited);
     expect(res.status).toBe(201);
     expect(res.json.version).toBe(2);
     state.reported.set(first.countyId, {
-      needIds: entry.needIds,
-      cooperations: 2,
-      resolved: entry.resolved.slice(1),
+      ...entry,
+      cooperations: entry.cooperations + 2,
+      resolved: entry.resolved.filter((id) => id !== assignment.needIds[0]),
     });
   });
 
@@ -461,13 +461,16 @@ describe('a whole season through HTTP', () => {
       expect(e.by).toEqual(expect.any(String));
     }
     const first = state.plan.visits[0];
+    const editor = state.reported.get(first.countyId)!.filers[0];
     const firstLog = (await call('GET', `/visits/${first.id}/log`, await coordinator())).json;
     expect(
       firstLog.entries
-        .filter((e: Json) => e.kind === 'reported' || e.kind === 'edited')
+        .filter((e: Json) => (e.kind === 'reported' || e.kind === 'edited') && e.detail.societyId === editor)
         .map((e: Json) => e.kind),
     ).toEqual(['reported', 'edited']);
-    expect(firstLog.reports.map((r: Json) => r.version)).toEqual([1, 2]);
+    expect(firstLog.reports.filter((r: Json) => r.societyId === editor).map((r: Json) => r.version)).toEqual([
+      1, 2,
+    ]);
     // A liaison of another county may not read it.
     const otherCounty = state.plan.visits.find((v: Json) => v.countyId !== first.countyId).countyId;
     expect((await call('GET', `/visits/${first.id}/log`, await liaison(otherCounty))).status).toBe(403);
@@ -509,7 +512,7 @@ describe('a whole season through HTTP', () => {
       },
       counties: expected,
     });
-    // The edit counts, not the first version: cooperations 2 (not 0) in the first county.
+    // The edit counts, not the first version: 2 more cooperations (the first visit's were 0).
     expect(
       res.json.counties.find((c: Json) => c.countyId === state.plan.visits[0].countyId).cooperations,
     ).toBe(2);

@@ -1,33 +1,34 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { County, Society, StoredNeed, VisitHistoryEntry } from '#schemas/index';
 import { keys, ranges } from '#schemas/keys';
+import { CountyRecord, parseRecord, SocietyRecord } from '#schemas/records';
 import { documents, tableName } from '../clients.ts';
 import { needItem } from './needs.ts';
 import { visitedItem } from './rounds.ts';
-import { batchPut, entityOf, type Item, queryRange, rangeQuery } from './table.ts';
+import { batchPut, type Item, queryRange, rangeQuery } from './table.ts';
 
 /** The catalog: counties with their towns, and societies (pk `CATALOG`). */
 
 export async function listCounties(): Promise<County[]> {
   const items = await queryRange(ranges.counties());
-  return items.map((item) => entityOf<County>(item));
+  return items.map((item) => parseRecord(CountyRecord, 'county', item));
 }
 
 export async function getCounty(countyId: string): Promise<County | undefined> {
   const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: keys.county(countyId) }));
-  return Item ? entityOf<County>(Item) : undefined;
+  return Item ? parseRecord(CountyRecord, 'county', Item) : undefined;
 }
 
 export async function listSocieties(): Promise<Society[]> {
   const items = await queryRange(ranges.societies());
-  return items.map((item) => entityOf<Society>(item));
+  return items.map((item) => parseRecord(SocietyRecord, 'society', item));
 }
 
 export async function getSociety(societyId: string): Promise<Society | undefined> {
   const { Item } = await documents.send(
     new GetCommand({ TableName: tableName, Key: keys.society(societyId) }),
   );
-  return Item ? entityOf<Society>(Item) : undefined;
+  return Item ? parseRecord(SocietyRecord, 'society', Item) : undefined;
 }
 
 /** True when the catalog holds at least one county: the embedded runtime seeds an empty database. */

@@ -1,8 +1,9 @@
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { NeedStatus, NeedView, StoredNeed } from '#schemas/index';
 import { keys, needIdOfIndexKey, needIndexPrefix, ranges } from '#schemas/keys';
+import { NeedRecord, parseRecord } from '#schemas/records';
 import { documents, tableName } from '../clients.ts';
-import { entityOf, type Item, isConditionFailure, queryRange, rangeQuery } from './table.ts';
+import { type Item, isConditionFailure, queryRange, rangeQuery } from './table.ts';
 
 /*
  * Needs: `NEED#<id>` items indexed on gsi1 by county, status and town (schemas/keys.ts). A need
@@ -19,18 +20,19 @@ export function needItem(need: StoredNeed): Item {
   };
 }
 
-export function needOf(item: Item): NeedView {
-  return entityOf<NeedView>(item);
+/** A need item read through its record (its index keys and `requestHash` left out). */
+export function needOf(item: Item): NeedRecord {
+  return parseRecord(NeedRecord, 'need', item);
 }
 
 export async function openNeedsOfCounty(countyId: string): Promise<StoredNeed[]> {
   const items = await queryRange(ranges.countyNeeds(countyId, needIndexPrefix('open')));
-  return items.map((item) => entityOf<StoredNeed>(item));
+  return items.map(needOf);
 }
 
 export async function getNeed(needId: string): Promise<StoredNeed | undefined> {
   const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: keys.need(needId) }));
-  return Item ? entityOf<StoredNeed>(Item) : undefined;
+  return Item ? needOf(Item) : undefined;
 }
 
 /** Needs by id (BatchGetItem, 100 at a time); missing ones are left out. */
@@ -44,9 +46,7 @@ export async function needsByIds(ids: readonly string[]): Promise<StoredNeed[]> 
     for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
       if (attempt > 8) throw new Error('DynamoDB kept returning unprocessed keys');
       const result = await documents.send(new BatchGetCommand({ RequestItems: request }));
-      found.push(
-        ...((result.Responses?.[tableName] ?? []) as Item[]).map((item) => entityOf<StoredNeed>(item)),
-      );
+      found.push(...((result.Responses?.[tableName] ?? []) as Item[]).map(needOf));
       request = result.UnprocessedKeys as typeof request;
       if (request && Object.keys(request).length > 0)
         await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));

@@ -1,43 +1,20 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { keys, offerId, parseOfferId, ranges, visitId } from '#schemas/keys';
+import { CapacityRecord, OfferRecord, parseRecord } from '#schemas/records';
 import { documents, tableName } from '../clients.ts';
-import { cancellationCodes, entityOf, isConditionFailure, queryRange } from './table.ts';
+import { cancellationCodes, type Item, isConditionFailure, queryRange } from './table.ts';
+
+export type { OfferRecord };
 
 /** Offers of a season (one per visit and society) and each society's capacity used in it. */
-
-export interface OfferRecord {
-  id: string;
-  season: string;
-  visitId: string;
-  countyId: string;
-  townId: string;
-  societyId: string;
-  needIds: string[];
-  status: 'offered' | 'accepted' | 'declined' | 'expired' | 'reassigned';
-  createdAt: string;
-  offeredAt?: string;
-  taskToken?: string;
-  decision?: 'accept' | 'decline';
-  decidedBy?: string;
-  reason?: string;
-  answeredAt?: string;
-  /** 1 for a planned offer, 2 and 3 for the societies its needs moved to (rule 6). */
-  attempt?: number;
-  /** The offer whose needs this one took over. */
-  replaces?: string;
-  /** The offer that took over this one's needs (status `reassigned`). */
-  reassignedTo?: string;
-  /** How a reassigned offer ended: `declined` or `expired`. */
-  endedAs?: 'declined' | 'expired';
-  /** When the waiting task times out. */
-  deadline?: string;
-}
 
 /** An offer with what reassignment adds to it (the fields live on OfferRecord). */
 export type TeamOffer = OfferRecord;
 
 type OfferKey = Pick<OfferRecord, 'season' | 'countyId' | 'societyId'>;
+
+const offerOf = (item: Item) => parseRecord(OfferRecord, 'offer', item);
 
 export async function getOffer(
   season: string,
@@ -47,7 +24,7 @@ export async function getOffer(
   const { Item } = await documents.send(
     new GetCommand({ TableName: tableName, Key: keys.offer(season, countyId, societyId) }),
   );
-  return Item ? entityOf<OfferRecord>(Item) : undefined;
+  return Item ? offerOf(Item) : undefined;
 }
 
 /** An offer by its id (`<season>.<countyId>.<societyId>`); undefined for a malformed id. */
@@ -63,21 +40,24 @@ export async function getTeamOffer(id: string): Promise<TeamOffer | undefined> {
 /** A season's offers (one Query). */
 export async function seasonOffers(season: string): Promise<OfferRecord[]> {
   const items = await queryRange(ranges.seasonOffers(season));
-  return items.map((item) => entityOf<OfferRecord>(item));
+  return items.map(offerOf);
 }
 
 /** How many offers each society holds in a season (its capacity used), by society id. */
 export async function seasonCapacityUsed(season: string): Promise<Record<string, number>> {
   const items = await queryRange(ranges.seasonCapacity(season));
   const used: Record<string, number> = {};
-  for (const item of items) used[item.societyId as string] = Number(item.used ?? 0);
+  for (const item of items) {
+    const capacity = parseRecord(CapacityRecord, 'capacity', item);
+    used[capacity.societyId] = capacity.used;
+  }
   return used;
 }
 
 /** A society's offers, newest season first: Query gsi1 (optionally one season). */
 export async function offersOfSociety(societyId: string, season?: string): Promise<TeamOffer[]> {
   const items = await queryRange(ranges.societyOffers(societyId, season), { ScanIndexForward: false });
-  return items.filter((item) => item.type === 'offer').map((item) => entityOf<TeamOffer>(item));
+  return items.filter((item) => item.type === 'offer').map(offerOf);
 }
 
 // ---- new offers ----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Overrides, type SeasonId } from '#schemas/index';
 import { keys } from '#schemas/keys';
+import { parseRecord } from '#schemas/records';
 import { documents, tableName } from '../clients.ts';
 
 /**
@@ -16,7 +17,9 @@ export async function getSeasonOverrides(season: SeasonId): Promise<Overrides | 
     new GetCommand({ TableName: tableName, Key: keys.seasonOverrides(season) }),
   );
   if (!Item) return undefined;
-  return Overrides.parse({
+  return parseRecord(Overrides, 'season overrides', {
+    pk: Item.pk,
+    sk: Item.sk,
     season,
     pins: Item.pins,
     exclusions: Item.exclusions,

@@ -1,10 +1,13 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unassignedNeedIdsOf } from '#domain/reassignment';
-import { type FramedVisit, THEMES, type VisitHistoryEntry } from '#schemas/index';
+import { THEMES, type VisitHistoryEntry } from '#schemas/index';
 import { keys, ranges } from '#schemas/keys';
+import { DraftRecord, parseRecord, RoundRecord, VisitedRecord, VisitRecord } from '#schemas/records';
 import { documents, tableName } from '../clients.ts';
 import { seasonOffers } from './offers.ts';
-import { entityOf, type Item, isConditionFailure, putIfAbsent, queryRange } from './table.ts';
+import { type Item, isConditionFailure, putIfAbsent, queryRange } from './table.ts';
+
+export type { RoundRecord, VisitRecord };
 
 /** A season's round record, its draft and planned visits, the counties' visit history, the stored plan. */
 
@@ -12,7 +15,7 @@ import { entityOf, type Item, isConditionFailure, putIfAbsent, queryRange } from
 
 export async function historyOfCounty(countyId: string): Promise<VisitHistoryEntry[]> {
   const items = await queryRange(ranges.countyHistory(countyId));
-  return items.map((item) => ({ season: item.season, countyId, townId: item.townId }) as VisitHistoryEntry);
+  return items.map((item) => parseRecord(VisitedRecord, 'visit history entry', item));
 }
 
 export function visitedItem(entry: VisitHistoryEntry): Item {
@@ -21,18 +24,9 @@ export function visitedItem(entry: VisitHistoryEntry): Item {
 
 // ---- the round ---------------------------------------------------------------------------------
 
-export interface RoundRecord {
-  season: string;
-  status: 'running' | 'planned' | 'completed';
-  startedAt: string;
-  plannedAt?: string;
-  completedAt?: string;
-  summary?: Record<string, number>;
-}
-
 export async function getRound(season: string): Promise<RoundRecord | undefined> {
   const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: keys.round(season) }));
-  return Item ? entityOf<RoundRecord>(Item) : undefined;
+  return Item ? parseRecord(RoundRecord, 'round', Item) : undefined;
 }
 
 export async function startRound(season: string, at: string): Promise<void> {
@@ -76,19 +70,6 @@ export async function markRoundCompleted(
 
 // ---- planned visits ----------------------------------------------------------------------------
 
-export interface VisitRecord {
-  id: string;
-  season: string;
-  countyId: string;
-  townId: string;
-  questions: { theme: string; needIds: string[] }[];
-  ranking: unknown[];
-  unassignedNeedIds: string[];
-  /** Why this town and these societies (domain/explain.ts), stored with the plan. */
-  explain?: unknown;
-  plannedAt: string;
-}
-
 /** Writes a planned visit once; the town is also recorded in the county's visit history. */
 export async function putVisitIfAbsent(visit: VisitRecord): Promise<boolean> {
   const created = await putIfAbsent({ ...keys.visit(visit.season, visit.countyId), type: 'visit', ...visit });
@@ -108,13 +89,13 @@ export async function getVisit(season: string, countyId: string): Promise<VisitR
   const { Item } = await documents.send(
     new GetCommand({ TableName: tableName, Key: keys.visit(season, countyId) }),
   );
-  return Item ? entityOf<VisitRecord>(Item) : undefined;
+  return Item ? parseRecord(VisitRecord, 'visit', Item) : undefined;
 }
 
 /** A season's planned visits (one Query; the large draft visits are not read). */
 export async function seasonVisits(season: string): Promise<VisitRecord[]> {
   const items = await queryRange(ranges.seasonVisits(season));
-  return items.map((item) => entityOf<VisitRecord>(item));
+  return items.map((item) => parseRecord(VisitRecord, 'visit', item));
 }
 
 // ---- draft plan (passed by reference between the planning steps) ---------------------------------
@@ -125,22 +106,15 @@ export async function seasonVisits(season: string): Promise<VisitRecord[]> {
  * made into the season's visits and offers by PersistPlan. Only keys travel in the payloads, so a
  * round of any size stays within Step Functions' 256 KB.
  */
-export interface DraftVisit {
-  visit: FramedVisit;
-  assignments?: { societyId: string; needIds: string[] }[];
-  unassignedNeedIds?: string[];
-  explain?: unknown;
-}
+export type DraftVisit = DraftRecord;
 
 export async function seasonDrafts(season: string): Promise<DraftVisit[]> {
   const items = await queryRange(ranges.seasonDrafts(season));
   return items
-    .map((item) => ({
-      visit: JSON.parse(item.visit as string) as FramedVisit,
-      ...(item.assignments ? { assignments: item.assignments as DraftVisit['assignments'] } : {}),
-      ...(item.unassignedNeedIds ? { unassignedNeedIds: item.unassignedNeedIds as string[] } : {}),
-      ...(item.explain ? { explain: item.explain } : {}),
-    }))
+    .map((item) => {
+      const { explain, ...draft } = parseRecord(DraftRecord, 'draft visit', item);
+      return explain ? { ...draft, explain } : draft;
+    })
     .sort((a, b) => a.visit.countyId.localeCompare(b.visit.countyId));
 }
 

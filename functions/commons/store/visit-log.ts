@@ -1,8 +1,18 @@
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoredNeed, VisitLogEntry, VisitReport, VisitReportInput } from '#schemas/index';
 import { keys, ranges } from '#schemas/keys';
+import {
+  parseRecord,
+  ReportSubmissionRecord,
+  ReportVersionRecord,
+  type RoundLogRecord,
+  RoundLogRecord as RoundLogSchema,
+  VisitLogRecord,
+} from '#schemas/records';
 import { documents, tableName } from '../clients.ts';
-import { cancellationCodes, entityOf, type Item, putIfAbsent, queryRange, rangeQuery } from './table.ts';
+import { cancellationCodes, type Item, putIfAbsent, queryRange, rangeQuery } from './table.ts';
+
+const reportOf = (item: Item): VisitReport => parseRecord(ReportVersionRecord, 'report version', item);
 
 /** A visit's append-only log and its report versions, and a season's round log. */
 
@@ -14,44 +24,66 @@ export async function appendVisitLog(entry: VisitLogEntry): Promise<boolean> {
 export async function visitLog(visitIdValue: string): Promise<VisitLogEntry[]> {
   const items = await queryRange(ranges.visitLog(visitIdValue));
   return items
-    .map((item) => entityOf<VisitLogEntry>(item))
+    .map((item) => parseRecord(VisitLogRecord, 'visit log entry', item))
     .sort((a, b) => a.at.localeCompare(b.at) || a.key.localeCompare(b.key));
 }
 
-export async function roundLog(season: string): Promise<Item[]> {
-  return queryRange(ranges.roundLog(season));
+export async function roundLog(season: string): Promise<RoundLogRecord[]> {
+  const items = await queryRange(ranges.roundLog(season));
+  return items.map((item) => parseRecord(RoundLogSchema, 'round log entry', item));
 }
 
 // ---- visit reports -----------------------------------------------------------------------------
 
 const pad = (version: number) => String(version).padStart(6, '0');
 
-export async function latestReport(visitIdValue: string): Promise<VisitReport | undefined> {
+/** A society's latest version of its report on a visit. */
+export async function latestReport(
+  visitIdValue: string,
+  societyId: string,
+): Promise<VisitReport | undefined> {
   const { Items } = await documents.send(
     new QueryCommand({
       TableName: tableName,
-      ...rangeQuery(ranges.visitReports(visitIdValue)),
+      ...rangeQuery(ranges.societyReports(visitIdValue, societyId)),
       ScanIndexForward: false,
       Limit: 1,
     }),
   );
   const item = Items?.[0];
-  return item ? entityOf<VisitReport>(item as Item) : undefined;
+  return item ? reportOf(item) : undefined;
 }
 
+/** Every version of every society's report on a visit, oldest first. */
 export async function reportVersions(visitIdValue: string): Promise<VisitReport[]> {
   const items = await queryRange(ranges.visitReports(visitIdValue));
-  return items.map((item) => entityOf<VisitReport>(item));
+  return items
+    .map(reportOf)
+    .sort((a, b) => a.reportedAt.localeCompare(b.reportedAt) || a.version - b.version);
+}
+
+/** The latest version of each society's report on a visit: together, the visit's outcomes. */
+export async function latestReports(visitIdValue: string): Promise<VisitReport[]> {
+  const latest = new Map<string, VisitReport>();
+  for (const report of await reportVersions(visitIdValue)) {
+    const seen = latest.get(report.societyId);
+    if (!seen || seen.version < report.version) latest.set(report.societyId, report);
+  }
+  return [...latest.values()];
 }
 
 export interface SaveReportInput {
   visit: { id: string; season: string; countyId: string; townId: string };
   report: VisitReportInput;
   societyId: string;
+  /** Who files it (society and person): the caller its retry key belongs to. */
   by: string;
-  /** The client's retry key (Idempotency-Key): the same key never files a second version. */
+  /** The caller's retry key (Idempotency-Key): the same caller and key never file a second version. */
   submissionKey?: string;
-  /** The visit's needs with their current status; outcomes set `resolved` or back to `open`. */
+  /**
+   * The needs of the society's own assignment with their current status: outcomes set `resolved`
+   * or back to `open`. Other societies' needs are never passed, so never changed.
+   */
   needs: readonly StoredNeed[];
 }
 
@@ -60,17 +92,18 @@ export type SaveReportResult = { version: number; replayed: boolean; report: Vis
 export class NeedChangedMeanwhile extends Error {}
 
 /**
- * Files a new version of a visit's report in one transaction: the version, its retry key, the log
- * entry (`reported` for the first, `edited` after), and the needs' status — `resolved` leaves the
- * open list (gsi1sk `resolved#…`), anything else keeps or puts the need back in `open`.
+ * Files a new version of a society's report on a visit in one transaction: the version, its retry
+ * key, the log entry (`reported` for the society's first, `edited` after), and its needs' status —
+ * `resolved` leaves the open list (gsi1sk `resolved#…`), anything else keeps or puts the need back
+ * in `open`.
  */
 export async function saveReport(input: SaveReportInput): Promise<SaveReportResult> {
   for (let round = 0; round < 8; round++) {
     if (input.submissionKey) {
-      const replay = await submission(input.visit.id, input.submissionKey);
+      const replay = await submission(input.visit.id, input.by, input.submissionKey);
       if (replay) return replay;
     }
-    const latest = await latestReport(input.visit.id);
+    const latest = await latestReport(input.visit.id, input.societyId);
     const version = (latest?.version ?? 0) + 1;
     const at = new Date().toISOString();
     const report: VisitReport = {
@@ -87,7 +120,7 @@ export async function saveReport(input: SaveReportInput): Promise<SaveReportResu
     const changes = input.needs.filter((need) => need.status === 'open' || need.status === 'resolved');
     const log: VisitLogEntry = {
       visitId: input.visit.id,
-      key: `report#${pad(version)}`,
+      key: `report#${input.societyId}#${pad(version)}`,
       kind: version === 1 ? 'reported' : 'edited',
       at,
       by: input.by,
@@ -102,7 +135,7 @@ export async function saveReport(input: SaveReportInput): Promise<SaveReportResu
       {
         Put: {
           TableName: tableName,
-          Item: { ...keys.report(input.visit.id, version), type: 'visit-report', ...report },
+          Item: { ...keys.report(input.visit.id, input.societyId, version), type: 'visit-report', ...report },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -119,8 +152,9 @@ export async function saveReport(input: SaveReportInput): Promise<SaveReportResu
               Put: {
                 TableName: tableName,
                 Item: {
-                  ...keys.submission(input.visit.id, input.submissionKey),
+                  ...keys.submission(input.visit.id, input.by, input.submissionKey),
                   type: 'report-submission',
+                  societyId: input.societyId,
                   version,
                   at,
                 },
@@ -167,14 +201,19 @@ export async function saveReport(input: SaveReportInput): Promise<SaveReportResu
   throw new Error('could not file the report: too many concurrent versions');
 }
 
-async function submission(visitIdValue: string, key: string): Promise<SaveReportResult | undefined> {
+async function submission(
+  visitIdValue: string,
+  caller: string,
+  key: string,
+): Promise<SaveReportResult | undefined> {
   const { Item } = await documents.send(
-    new GetCommand({ TableName: tableName, Key: keys.submission(visitIdValue, key) }),
+    new GetCommand({ TableName: tableName, Key: keys.submission(visitIdValue, caller, key) }),
   );
   if (!Item) return undefined;
+  const { version, societyId } = parseRecord(ReportSubmissionRecord, 'report submission', Item);
   const { Item: reportItem } = await documents.send(
-    new GetCommand({ TableName: tableName, Key: keys.report(visitIdValue, Number(Item.version)) }),
+    new GetCommand({ TableName: tableName, Key: keys.report(visitIdValue, societyId, version) }),
   );
   if (!reportItem) return undefined;
-  return { version: Number(Item.version), replayed: true, report: entityOf<VisitReport>(reportItem as Item) };
+  return { version, replayed: true, report: reportOf(reportItem) };
 }

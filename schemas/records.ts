@@ -1,0 +1,254 @@
+import { z } from 'zod';
+import { NeedStatus } from './need.ts';
+import { THEMES, Theme, Urgency } from './primitives.ts';
+import { OfferStatus, VisitLogKind } from './round.ts';
+import { FramedVisit } from './round-io.ts';
+import { NeedOutcome } from './teams.ts';
+
+/*
+ * The items of the single table, as stored (keys: schemas/keys.ts). The store reads every item back
+ * through its schema (`parseRecord`), so a malformed item is an error naming its key, never a silent
+ * cast. These check structure, not the input rules of the API: a record written under older,
+ * looser rules still reads.
+ */
+
+const Text = z.string();
+const Instant = z.string().min(1);
+const Name = z.object({ zh: Text, en: Text });
+
+export const CountyRecord = z.object({
+  id: Text,
+  name: Name,
+  towns: z.array(z.object({ id: Text, name: Name })),
+});
+export type CountyRecord = z.infer<typeof CountyRecord>;
+
+export const SocietyRecord = z.object({
+  id: Text,
+  name: Name,
+  themes: z.array(Theme),
+  fields: z.array(Text),
+  capacityPerSeason: z.int().min(0),
+  contact: z.object({ email: Text.optional(), phone: Text.optional(), webhook: Text.optional() }).optional(),
+});
+export type SocietyRecord = z.infer<typeof SocietyRecord>;
+
+/** A need with its life cycle: edits, withdrawal, and the visit that resolved it. */
+export const NeedRecord = z.object({
+  id: Text,
+  countyId: Text,
+  townId: Text,
+  theme: Theme,
+  field: Text,
+  title: Text,
+  detail: Text.optional(),
+  urgency: Urgency,
+  submittedAt: Instant,
+  status: NeedStatus,
+  submittedBy: Text.optional(),
+  updatedAt: Instant.optional(),
+  updatedBy: Text.optional(),
+  withdrawnAt: Instant.optional(),
+  withdrawnBy: Text.optional(),
+  withdrawReason: Text.optional(),
+  resolvedIn: Text.optional(),
+  resolvedAt: Instant.optional(),
+});
+export type NeedRecord = z.infer<typeof NeedRecord>;
+
+/** A county's past visit (its visit history). */
+export const VisitedRecord = z.object({ season: Text, countyId: Text, townId: Text });
+export type VisitedRecord = z.infer<typeof VisitedRecord>;
+
+export const ROUND_STATUSES = ['running', 'planned', 'completed'] as const;
+
+export const RoundRecord = z.object({
+  season: Text,
+  status: z.enum(ROUND_STATUSES),
+  startedAt: Instant,
+  plannedAt: Instant.optional(),
+  completedAt: Instant.optional(),
+  summary: z.record(Text, z.number()).optional(),
+});
+export type RoundRecord = z.infer<typeof RoundRecord>;
+
+const StoredQuestion = z.object({ theme: Theme, needIds: z.array(Text) });
+const StoredAssignment = z.object({ societyId: Text, needIds: z.array(Text) });
+
+/** A planned visit of a season. */
+export const VisitRecord = z.object({
+  id: Text,
+  season: Text,
+  countyId: Text,
+  townId: Text,
+  questions: z.array(StoredQuestion),
+  ranking: z.array(z.unknown()),
+  unassignedNeedIds: z.array(Text),
+  /** Why this town and these societies (domain/explain.ts), stored with the plan. */
+  explain: z.unknown().optional(),
+  plannedAt: Instant,
+});
+export type VisitRecord = z.infer<typeof VisitRecord>;
+
+/** A county's draft visit: the framed visit as JSON (SaveDraftVisit), then AssignSocieties' result. */
+export const DraftRecord = z.object({
+  visit: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(FramedVisit),
+  assignments: z.array(StoredAssignment).optional(),
+  unassignedNeedIds: z.array(Text).optional(),
+  explain: z.unknown().optional(),
+});
+export type DraftRecord = z.infer<typeof DraftRecord>;
+
+export const OfferRecord = z.object({
+  id: Text,
+  season: Text,
+  visitId: Text,
+  countyId: Text,
+  townId: Text,
+  societyId: Text,
+  needIds: z.array(Text),
+  status: OfferStatus,
+  createdAt: Instant,
+  offeredAt: Instant.optional(),
+  taskToken: Text.optional(),
+  decision: z.enum(['accept', 'decline']).optional(),
+  decidedBy: Text.optional(),
+  /** A decline's reason; null for an acceptance. */
+  reason: Text.nullish(),
+  answeredAt: Instant.optional(),
+  /** When the round recorded how the offer ended. */
+  settledAt: Instant.optional(),
+  /** 1 for a planned offer, 2 and 3 for the societies its needs moved to (rule 6). */
+  attempt: z.int().min(1).optional(),
+  /** The offer whose needs this one took over. */
+  replaces: Text.optional(),
+  /** The offer that took over this one's needs (status `reassigned`). */
+  reassignedTo: Text.optional(),
+  reassignedAt: Instant.optional(),
+  /** How a reassigned offer ended. */
+  endedAs: z.enum(['declined', 'expired']).optional(),
+  /** When the waiting task times out. */
+  deadline: Instant.optional(),
+});
+export type OfferRecord = z.infer<typeof OfferRecord>;
+
+/** A society's capacity used in a season (offers it holds). */
+export const CapacityRecord = z.object({ societyId: Text, used: z.int().min(0) });
+export type CapacityRecord = z.infer<typeof CapacityRecord>;
+
+export const VisitLogRecord = z.object({
+  visitId: Text,
+  key: Text,
+  kind: VisitLogKind,
+  at: Instant,
+  by: Text,
+  detail: z.record(Text, z.unknown()).optional(),
+});
+export type VisitLogRecord = z.infer<typeof VisitLogRecord>;
+
+/** A round log entry: the state machine writes `failed` ones itself (RecordRoundFailure). */
+export const RoundLogRecord = z.object({
+  kind: Text,
+  season: Text,
+  error: Text.optional(),
+  cause: Text.optional(),
+  executionId: Text.optional(),
+  at: Instant.optional(),
+});
+export type RoundLogRecord = z.infer<typeof RoundLogRecord>;
+
+/** One version of a visit report. */
+export const ReportVersionRecord = z.object({
+  visitId: Text,
+  season: Text,
+  countyId: Text,
+  version: z.int().min(1),
+  societyId: Text,
+  reportedBy: Text,
+  reportedAt: Instant,
+  visitDate: Text,
+  answers: z.object(Object.fromEntries(THEMES.map((theme) => [theme, Text])) as Record<Theme, typeof Text>),
+  outcomes: z.array(z.object({ needId: Text, outcome: NeedOutcome, note: Text.optional() })),
+  cooperations: z.array(z.object({ title: Text, partner: Text })),
+});
+export type ReportVersionRecord = z.infer<typeof ReportVersionRecord>;
+
+/** A report's retry key: which version the first submission with that key filed. */
+export const ReportSubmissionRecord = z.object({ societyId: Text, version: z.int().min(1), at: Instant });
+export type ReportSubmissionRecord = z.infer<typeof ReportSubmissionRecord>;
+
+export const OutboxMessageRecord = z.object({
+  id: Text,
+  season: Text,
+  channel: z.enum(['team', 'coordinator']),
+  to: Text,
+  subject: Text,
+  body: Text,
+  createdAt: Instant,
+  notBefore: Instant,
+  status: z.enum(['queued', 'sent', 'cancelled']),
+  societyId: Text.optional(),
+  kind: z.enum(['offer', 'reminder', 'reassigned', 'alert']).optional(),
+  offerId: Text.optional(),
+  sentAt: Instant.optional(),
+  attempts: z.int().optional(),
+  lastError: Text.optional(),
+});
+export type OutboxMessageRecord = z.infer<typeof OutboxMessageRecord>;
+
+/** A waiting task of the embedded runtime's `.waitForTaskToken` (local/task-tokens.ts). */
+export const TaskTokenRecord = z.object({
+  status: z.enum(['waiting', 'succeeded', 'failed']),
+  createdAt: Instant.optional(),
+  output: Text.nullish(),
+  error: Text.nullish(),
+  cause: Text.nullish(),
+});
+export type TaskTokenRecord = z.infer<typeof TaskTokenRecord>;
+
+// ---- reading ----------------------------------------------------------------------------------------
+
+/** Key attributes and bookkeeping that belong to the table, not to the entity. */
+const TABLE_ATTRIBUTES = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'type', 'requestHash']);
+
+/** A stored item that does not match its record's schema: names the item's key and what is wrong. */
+export class MalformedItemError extends Error {
+  constructor(
+    readonly key: { pk: unknown; sk: unknown },
+    readonly record: string,
+    readonly issues: readonly z.core.$ZodIssue[],
+  ) {
+    const what = issues
+      .slice(0, 5)
+      .map((issue) => `${issue.path.join('.') || '(item)'}: ${issue.message}`)
+      .join('; ');
+    super(
+      `存储的记录格式错误 / malformed stored ${record} (pk=${String(key.pk)}, sk=${String(key.sk)}): ${what}`,
+    );
+    this.name = 'MalformedItemError';
+  }
+}
+
+/** The entity an item holds, read through its record's schema (the table's own attributes left out). */
+export function parseRecord<S extends z.ZodType>(
+  schema: S,
+  record: string,
+  item: Record<string, unknown>,
+): z.output<S> {
+  const entity: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(item)) if (!TABLE_ATTRIBUTES.has(name)) entity[name] = value;
+  const parsed = schema.safeParse(entity);
+  if (!parsed.success)
+    throw new MalformedItemError({ pk: item.pk, sk: item.sk }, record, parsed.error.issues);
+  return parsed.data;
+}
