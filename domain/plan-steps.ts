@@ -1,10 +1,4 @@
-import type {
-  County,
-  Need,
-  Question,
-  SeasonId,
-  VisitHistoryEntry,
-} from '#schemas/index';
+import type { County, Need, Question, SeasonId, VisitHistoryEntry } from '#schemas/index';
 import type { SocietyExclusion, SocietyPin } from './assignment.ts';
 import { type OverrideConflict, OverrideConflictError } from './override-conflict.ts';
 import { frameQuestions } from './questions.ts';
