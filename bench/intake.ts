@@ -27,7 +27,8 @@ const FUZZ_CONCURRENCY = 16;
 const runtime = await bootEmbeddedRuntime();
 const { seedIfEmpty } = await import('../local/seed.ts');
 await seedIfEmpty(loadDataDir(DEMO_DATA_DIR));
-const { documents, tableName } = await import('../functions/commons/clients.ts');
+const { documents, tableName: tableNameOf } = await import('../functions/commons/clients.ts');
+const tableName = tableNameOf();
 const { needItem } = await import('../functions/commons/store/needs.ts');
 const { newNeed, keyedNeedId } = await import('../domain/needs.ts');
 const { QueryCommand, BatchGetCommand, BatchWriteCommand } = await import('@aws-sdk/lib-dynamodb');
@@ -328,7 +329,7 @@ for (let i = 0; i < targets.length; i += 25) {
     [tableName]: targets.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
   };
   for (let attempt = 0; RequestItems && Object.keys(RequestItems).length && attempt < 10; attempt++) {
-    const out = await documents.send(new BatchWriteCommand({ RequestItems: RequestItems as never }));
+    const out = await documents().send(new BatchWriteCommand({ RequestItems: RequestItems as never }));
     RequestItems = out.UnprocessedItems as typeof RequestItems;
   }
 }
@@ -389,7 +390,7 @@ const fuzzNeeds: string[] = [];
 for (const county of ['chunan', 'jiande', 'tonglu', 'linan']) {
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   for (let page = 0; page < 10_000; page++) {
-    const out = await documents.send(
+    const out = await documents().send(
       new QueryCommand({
         TableName: tableName,
         IndexName: GSI1,
@@ -411,7 +412,7 @@ async function batchGet(needKeys: Record<string, unknown>[]): Promise<Map<string
   for (let i = 0; i < needKeys.length; i += 100) {
     let request: Record<string, unknown>[] = needKeys.slice(i, i + 100);
     for (let attempt = 0; request.length && attempt < 10; attempt++) {
-      const out = await documents.send(
+      const out = await documents().send(
         new BatchGetCommand({ RequestItems: { [tableName]: { Keys: request, ConsistentRead: true } } }),
       );
       for (const item of out.Responses?.[tableName] ?? []) found.set(String(item.pk), item);

@@ -82,7 +82,7 @@ async function round(): Promise<void> {
     ]);
     let writeUnits = 0;
     let writeRequests = 0;
-    dynamodb.middlewareStack.add(
+    dynamodb().middlewareStack.add(
       (next, context) => async (args) => {
         const counted = WRITES.has(context.commandName ?? '');
         if (counted) (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
@@ -105,7 +105,7 @@ async function round(): Promise<void> {
     const putTimes: number[] = [];
     for (let i = 0; i < 50; i++) {
       const t = performance.now();
-      await dynamodb.send(
+      await dynamodb().send(
         new PutItemCommand({
           TableName: runtime.tableName,
           Item: { pk: { S: 'BENCH' }, sk: { S: String(i) } },

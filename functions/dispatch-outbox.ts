@@ -9,6 +9,7 @@ import { snsSmsAdapter } from '#commons/delivery/sms-sns';
 import { webhookAdapter } from '#commons/delivery/webhook';
 import { logger } from '#commons/logger';
 import { dispatchDue } from '#commons/outbox-dispatch';
+import { tracer } from '#commons/tracer';
 
 let adapters: DeliveryAdapters | undefined;
 
@@ -19,9 +20,9 @@ let adapters: DeliveryAdapters | undefined;
  */
 export function awsAdapters(): DeliveryAdapters {
   adapters ??= {
-    email: sesEmailAdapter({ client: new SESv2Client({}), from: requiredEnv('SENDER_EMAIL') }),
+    email: sesEmailAdapter({ client: tracer.captureAWSv3Client(new SESv2Client({})), from: requiredEnv('SENDER_EMAIL') }),
     webhook: webhookAdapter(),
-    ...(process.env.SMS_ENABLED === '1' ? { sms: snsSmsAdapter({ client: new SNSClient({}) }) } : {}),
+    ...(process.env.SMS_ENABLED === '1' ? { sms: snsSmsAdapter({ client: tracer.captureAWSv3Client(new SNSClient({})) }) } : {}),
   };
   return adapters;
 }

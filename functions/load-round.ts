@@ -1,4 +1,4 @@
-import { optionalIntEnv } from '#commons/config';
+import { memoized, optionalIntEnv } from '#commons/config';
 import { InvalidInputError } from '#commons/errors';
 import { roundStep } from '#commons/round-step';
 import { listCounties } from '#commons/store/catalog';
@@ -7,7 +7,7 @@ import { countiesToVisit } from '#domain/plan-steps';
 import { seasonOfInstant } from '#domain/season';
 import { type LoadedRound, RoundExecutionInput } from '#schemas/index';
 
-const DEFAULT_OFFER_TIMEOUT_SECONDS = optionalIntEnv('OFFER_TIMEOUT_SECONDS', 7 * 24 * 3600);
+const defaultOfferTimeoutSeconds = memoized(() => optionalIntEnv('OFFER_TIMEOUT_SECONDS', 7 * 24 * 3600));
 
 /** First step: which season, which counties, and whether this season was planned already (rule 5). */
 export const handler = roundStep('LoadRound', RoundExecutionInput, async (input): Promise<LoadedRound> => {
@@ -22,7 +22,7 @@ export const handler = roundStep('LoadRound', RoundExecutionInput, async (input)
   return {
     season,
     autoAccept: input.autoAccept ?? false,
-    offerTimeoutSeconds: input.offerTimeoutSeconds ?? DEFAULT_OFFER_TIMEOUT_SECONDS,
+    offerTimeoutSeconds: input.offerTimeoutSeconds ?? defaultOfferTimeoutSeconds(),
     planExists: round?.plannedAt !== undefined,
     // Rule 1: every county with at least one town gets a visit.
     counties: countiesToVisit(counties)

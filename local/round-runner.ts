@@ -316,7 +316,7 @@ export class RoundRunner {
         try {
           // As the state machine's role: the table's middleware authorizes and checks the item.
           await runAsStateMachine(() =>
-            dynamodb.send(new PutItemCommand(input as ConstructorParameters<typeof PutItemCommand>[0])),
+            dynamodb().send(new PutItemCommand(input as ConstructorParameters<typeof PutItemCommand>[0])),
           );
         } catch (error) {
           throw integrationError('DynamoDB', error);

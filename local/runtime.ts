@@ -1,20 +1,27 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { configureTable, dynamodb } from '#commons/clients';
+import { installRoundStarterPort } from '#commons/round-starter';
+import { installTaskTokenPort } from '#commons/task-tokens';
+import { installAwsRules } from './aws-rules/index.ts';
 import { type DynamoDbLocal, localClientConfig, startDynamoDbLocal } from './dynamodb-local.ts';
+import { RoundRunner } from './round-runner.ts';
+import { type LocalRoundStarter, localRoundStarter } from './round-starter.ts';
 import { createTablesFromTemplate } from './tables.ts';
+import { embeddedTaskTokens } from './task-tokens.ts';
 import type { CfnTemplate } from './template.ts';
 
 /**
  * The embedded runtime: DynamoDB Local with the tables of the synthesized template, and the
- * template's state machine ready to run. Functions' modules read their configuration at load, so
- * everything that imports them is loaded only after the environment is set here.
+ * template's state machine ready to run. The functions read their configuration on first use, so
+ * their modules are imported plainly; boot points their table client at DynamoDB Local.
  */
 export interface EmbeddedRuntime {
   endpoint: string;
   tableName: string;
   template: CfnTemplate;
-  runner: import('./round-runner.ts').RoundRunner;
+  runner: RoundRunner;
   /** POST /rounds' StartExecution, answered by this runner (installed as the handlers' port). */
-  roundStarter: import('./round-starter.ts').LocalRoundStarter;
+  roundStarter: LocalRoundStarter;
   close(): Promise<void>;
 }
 
@@ -24,11 +31,8 @@ export interface BootOptions {
   log?: (line: string) => void;
 }
 
-// The user's DYNAMODB_ENDPOINT, read before boot overwrites it for the functions' clients.
-const userEndpoint = process.env.DYNAMODB_ENDPOINT;
-
 export async function bootEmbeddedRuntime(options: BootOptions = {}): Promise<EmbeddedRuntime> {
-  const env = { ...process.env, DYNAMODB_ENDPOINT: userEndpoint };
+  const env = process.env;
   const database: DynamoDbLocal = await startDynamoDbLocal(
     options.dataDir
       ? { dataDir: options.dataDir, log: options.log, env }
@@ -44,31 +48,16 @@ export async function bootEmbeddedRuntime(options: BootOptions = {}): Promise<Em
     if (!tableName || Object.keys(tableNames).length !== 1)
       throw new Error('the template should define exactly one table');
 
-    process.env.DYNAMODB_ENDPOINT = database.endpoint;
-    process.env.DYNAMODB_LOCAL_ACCESS_KEY_ID = database.credentials.accessKeyId;
-    process.env.DYNAMODB_LOCAL_SECRET_ACCESS_KEY = database.credentials.secretAccessKey;
-    process.env.TABLE_NAME = tableName;
+    // The functions' clients point at this database; other settings come from the template.
+    configureTable({ tableName, client: localClientConfig(database) });
     process.env.AWS_REGION ??= 'local';
-    const [{ RoundRunner }, { installAwsRules }, { dynamodb }] = await Promise.all([
-      import('./round-runner.ts'),
-      import('./aws-rules/index.ts'),
-      import('#commons/clients'),
-    ]);
     // AWS's IAM and limits, enforced on every handler's calls and every execution (EMBEDDED_AWS_RULES=off to debug).
-    installAwsRules(template, tableNames, { dynamodb });
+    installAwsRules(template, tableNames, { dynamodb: dynamodb() });
     const runner = new RoundRunner(template, tableNames);
     for (const [key, value] of Object.entries(runner.functionEnvironment())) {
-      if (!(key in process.env) || key === 'TABLE_NAME') process.env[key] = value;
+      if (!(key in process.env)) process.env[key] = value;
     }
-    const [{ installTaskTokenPort }, { embeddedTaskTokens }] = await Promise.all([
-      import('#commons/task-tokens'),
-      import('./task-tokens.ts'),
-    ]);
     installTaskTokenPort(embeddedTaskTokens);
-    const [{ installRoundStarterPort }, { localRoundStarter }] = await Promise.all([
-      import('#commons/round-starter'),
-      import('./round-starter.ts'),
-    ]);
     const roundStarter = localRoundStarter(runner);
     installRoundStarterPort(roundStarter);
     return {

@@ -47,9 +47,9 @@ function taskDoesNotExist(): Error {
 async function settle(token: string, update: TokenItem): Promise<void> {
   try {
     await asEmbeddedRuntime(() =>
-      documents.send(
+      documents().send(
         new UpdateCommand({
-          TableName: tableName,
+          TableName: tableName(),
           Key: keys.taskToken(token),
           UpdateExpression: 'SET #status = :status, #output = :output, #error = :error, #cause = :cause',
           ConditionExpression: '#status = :waiting',
@@ -83,7 +83,7 @@ async function issuerOf(token: string): Promise<string | undefined> {
   const known = issuers.get(token);
   if (known) return known;
   const { Item } = await asEmbeddedRuntime(() =>
-    documents.send(new GetCommand({ TableName: tableName, Key: keys.taskToken(token) })),
+    documents().send(new GetCommand({ TableName: tableName(), Key: keys.taskToken(token) })),
   );
   return (Item as TokenItem | undefined)?.issuer;
 }
@@ -121,9 +121,9 @@ export const embeddedTaskTokens: TaskTokenPort = {
  */
 export async function waitForToken(token: string, signal: AbortSignal, issuer?: string): Promise<unknown> {
   if (issuer) issuers.set(token, issuer);
-  await documents.send(
+  await documents().send(
     new PutCommand({
-      TableName: tableName,
+      TableName: tableName(),
       Item: {
         ...keys.taskToken(token),
         type: 'task-token',
@@ -150,8 +150,8 @@ export async function waitForToken(token: string, signal: AbortSignal, issuer?: 
     };
     const poll = async () => {
       try {
-        const { Item } = await documents.send(
-          new GetCommand({ TableName: tableName, Key: keys.taskToken(token) }),
+        const { Item } = await documents().send(
+          new GetCommand({ TableName: tableName(), Key: keys.taskToken(token) }),
         );
         const stored = Item && parseRecord(TaskTokenRecord, 'task token', Item);
         if (stored && stored.status !== 'waiting') {

@@ -1,3 +1,4 @@
+import { memoized } from '#commons/config';
 import { type ApiEvent, type ApiHandler, actorOf, json, routeHandler } from '#commons/http';
 import { allUsers, createUser, reinviteUser, revokeUser } from '#commons/users-service';
 import * as routes from '#routes/users';
@@ -8,11 +9,12 @@ import * as routes from '#routes/users';
  */
 
 // A configured public URL wins over the Host header (a proxy, or links printed for another machine).
-const publicUrl = process.env.PUBLIC_URL?.replace(/\/+$/, '');
+const publicUrl = memoized(() => process.env.PUBLIC_URL?.replace(/\/+$/, ''));
 
 /** The origin invitation links start with: PUBLIC_URL, else the request's own. */
 function originOf(event: ApiEvent): string {
-  if (publicUrl) return publicUrl;
+  const configured = publicUrl();
+  if (configured) return configured;
   const header = (name: string) =>
     Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
   const host = header('host') ?? event.requestContext.domainName;

@@ -1,24 +1,33 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { requiredEnv } from './config.ts';
+import { memoized, requiredEnv } from './config.ts';
+import { tracer } from './tracer.ts';
 
-// Created once per module. DYNAMODB_ENDPOINT is set only by the embedded runtime (DynamoDB Local).
-const endpoint = process.env.DYNAMODB_ENDPOINT;
-export const dynamodb = new DynamoDBClient(
-  endpoint
-    ? {
-        endpoint,
-        region: 'local',
-        // DynamoDB Local keeps one database per access key id: the embedded runtime's own.
-        credentials: {
-          accessKeyId: process.env.DYNAMODB_LOCAL_ACCESS_KEY_ID ?? 'local',
-          secretAccessKey: process.env.DYNAMODB_LOCAL_SECRET_ACCESS_KEY ?? 'local',
-        },
-        maxAttempts: 3,
-      }
-    : { maxAttempts: 3 },
+/**
+ * The table and its clients, made on first use and then reused by every invocation of the
+ * container. In a Lambda they come from the environment (TABLE_NAME, the role's credentials); the
+ * embedded runtime points them at DynamoDB Local with `configureTable` before the first call.
+ */
+interface TableSettings {
+  tableName: string;
+  client: DynamoDBClientConfig;
+}
+let localSettings: TableSettings | undefined;
+
+export const tableName = memoized(() => localSettings?.tableName ?? requiredEnv('TABLE_NAME'));
+
+export const dynamodb = memoized(() =>
+  tracer.captureAWSv3Client(new DynamoDBClient({ maxAttempts: 3, ...localSettings?.client })),
 );
-export const documents = DynamoDBDocumentClient.from(dynamodb, {
-  marshallOptions: { removeUndefinedValues: true },
-});
-export const tableName = requiredEnv('TABLE_NAME');
+
+export const documents = memoized(() =>
+  DynamoDBDocumentClient.from(dynamodb(), { marshallOptions: { removeUndefinedValues: true } }),
+);
+
+/** The embedded runtime's table: DynamoDB Local's endpoint, region and (per DATA_DIR) credentials. */
+export function configureTable(settings: TableSettings): void {
+  localSettings = settings;
+  tableName.reset();
+  dynamodb.reset();
+  documents.reset();
+}

@@ -8,16 +8,18 @@ import {
   CognitoIdentityProviderClient,
   type DeliveryMediumType,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { memoized, requiredEnv } from './config.ts';
 import { InvalidInputError, NotFoundError } from './errors.ts';
 import type { IdentityPort } from './identity-port.ts';
 import type { StoredUser } from './store/users.ts';
+import { tracer } from './tracer.ts';
 
 /*
  * The Cognito adapter of the identity port. USER_POOL_ID and PAGES_URL are set on the coordinators'
  * user function only (infra/http-api.ts), with cognito-idp:Admin* on that pool.
  */
-const userPoolId = process.env.USER_POOL_ID;
-const pagesUrl = process.env.PAGES_URL;
+const userPoolId = memoized(() => requiredEnv('USER_POOL_ID'));
+const pagesUrl = memoized(() => process.env.PAGES_URL ?? '');
 /** The user pool's temporary-password validity (infra/http-api.ts), what the invitation lasts. */
 export const COGNITO_INVITATION_DAYS = 7;
 
@@ -27,12 +29,11 @@ export function useCognitoClient(replacement: CognitoIdentityProviderClient): vo
   client = replacement;
 }
 function cognito(): CognitoIdentityProviderClient {
-  client ??= new CognitoIdentityProviderClient({});
+  client ??= tracer.captureAWSv3Client(new CognitoIdentityProviderClient({}));
   return client;
 }
 function pool(): string {
-  if (!userPoolId) throw new Error('environment variable USER_POOL_ID is not set');
-  return userPoolId;
+  return userPoolId();
 }
 
 /** The claims the handlers read (`custom:role`, `custom:county`, `custom:society`) and how to reach the person. */
@@ -97,7 +98,7 @@ export const cognitoIdentity: IdentityPort = {
       }
     }
     return {
-      url: `${pagesUrl ?? ''}/signin`,
+      url: `${pagesUrl()}/signin`,
       expiresAt: new Date(Date.now() + COGNITO_INVITATION_DAYS * 24 * 3600 * 1000).toISOString(),
       sentBy,
     };

@@ -1,6 +1,8 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { RoundExecutionInput } from '#schemas/index';
+import { memoized, requiredEnv } from './config.ts';
 import { roundLog } from './store/visit-log.ts';
+import { tracer } from './tracer.ts';
 
 /**
  * Starts the round's state machine. In AWS this is Step Functions' StartExecution on
@@ -11,15 +13,14 @@ export interface RoundStarterPort {
   start(name: string, input: RoundExecutionInput): Promise<{ executionId: string; started: boolean }>;
 }
 
-const stateMachineArn = process.env.STATE_MACHINE_ARN;
-let sfn: SFNClient | undefined;
+const roundStateMachineArn = memoized(() => requiredEnv('STATE_MACHINE_ARN'));
+const sfn = memoized(() => tracer.captureAWSv3Client(new SFNClient({})));
 
 const stepFunctionsPort: RoundStarterPort = {
   async start(name, input) {
-    if (!stateMachineArn) throw new Error('environment variable STATE_MACHINE_ARN is not set');
-    sfn ??= new SFNClient({});
+    const stateMachineArn = roundStateMachineArn();
     try {
-      const { executionArn } = await sfn.send(
+      const { executionArn } = await sfn().send(
         new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }),
       );
       return { executionId: executionArn as string, started: true };

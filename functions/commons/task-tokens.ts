@@ -1,4 +1,6 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { memoized } from './config.ts';
+import { tracer } from './tracer.ts';
 
 /**
  * Completes a state machine's waiting task (`.waitForTaskToken`). In AWS this is Step Functions'
@@ -9,16 +11,14 @@ export interface TaskTokenPort {
   fail(taskToken: string, error: string, cause: string): Promise<void>;
 }
 
-let sfn: SFNClient | undefined;
+const sfn = memoized(() => tracer.captureAWSv3Client(new SFNClient({})));
 
 const stepFunctionsPort: TaskTokenPort = {
   async succeed(taskToken, output) {
-    sfn ??= new SFNClient({});
-    await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+    await sfn().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
   },
   async fail(taskToken, error, cause) {
-    sfn ??= new SFNClient({});
-    await sfn.send(new SendTaskFailureCommand({ taskToken, error, cause }));
+    await sfn().send(new SendTaskFailureCommand({ taskToken, error, cause }));
   },
 };
 

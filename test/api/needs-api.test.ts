@@ -48,7 +48,9 @@ beforeAll(async () => {
   runtime = await bootEmbeddedRuntime();
   const { seedIfEmpty } = await import('../../local/seed.ts');
   await seedIfEmpty(demo);
-  ({ documents, tableName } = await import('../../functions/commons/clients.ts'));
+  const clients = await import('../../functions/commons/clients.ts');
+  documents = clients.documents;
+  tableName = clients.tableName();
   ({ keyedNeedId } = await import('../../domain/needs.ts'));
   ({ importNeedsCsv } = await import('../../cli/commands/needs.ts'));
   const { startHttpServer } = await import('../../local/http-server.ts');
@@ -154,7 +156,7 @@ async function snapshot(idempotency: { sub: string; key: string }[] = []): Promi
   for (const county of demo.counties) {
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
-      const page = await documents.send(
+      const page = await documents().send(
         new QueryCommand({
           TableName: tableName,
           IndexName: 'gsi1',
@@ -169,7 +171,7 @@ async function snapshot(idempotency: { sub: string; key: string }[] = []): Promi
   }
   const records = await Promise.all(
     idempotency.map(async ({ sub, key }) => {
-      const { Item } = await documents.send(
+      const { Item } = await documents().send(
         new GetCommand({
           TableName: tableName,
           Key: { pk: `NEED#${keyedNeedId(sub, key)}`, sk: 'NEED' },
@@ -542,7 +544,7 @@ describe('errors: status, body, and nothing written', () => {
     const resolved = await freshNeed();
     const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
     // A visit report resolves needs; here the item is set as that would leave it.
-    await documents.send(
+    await documents().send(
       new UpdateCommand({
         TableName: tableName,
         Key: { pk: `NEED#${resolved.id}`, sk: 'NEED' },

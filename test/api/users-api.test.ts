@@ -30,7 +30,9 @@ beforeAll(async () => {
   const { seedIfEmpty } = await import('../../local/seed.ts');
   await seedIfEmpty(demo);
   store = await import('../../functions/commons/store/users.ts');
-  ({ documents, tableName } = await import('../../functions/commons/clients.ts'));
+  const clients = await import('../../functions/commons/clients.ts');
+  documents = clients.documents;
+  tableName = clients.tableName();
   const { startHttpServer } = await import('../../local/http-server.ts');
   server = await startHttpServer({ port: 0, dataDir });
   coordinator = await signLocalToken(dataDir, { role: 'coordinator', sub: 'script-coordinator' });
@@ -213,7 +215,7 @@ describe('invitations that no longer work: 401 saying to ask the coordinator', (
     // Arrange: the invitation's end moved into the past, as if 7 days had gone by.
     const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
     const stored = await store.getUser(user.id, true);
-    await documents.send(
+    await documents().send(
       new UpdateCommand({
         TableName: tableName,
         Key: { pk: `INVITATION#${stored!.invitationDigest}`, sk: 'INVITATION' },
@@ -311,7 +313,7 @@ describe('the code is never stored or logged in clear', () => {
     const stored = await store.getUser(user.id, true);
     const items = [
       ...((
-        await documents.send(
+        await documents().send(
           new QueryCommand({
             TableName: tableName,
             KeyConditionExpression: 'pk = :pk',

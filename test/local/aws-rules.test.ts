@@ -37,7 +37,7 @@ afterAll(async () => {
 
 // Tests that install rules for an altered template put the synthesized one back.
 afterEach(() => {
-  installAwsRules(runtime.template, tableNames, clients);
+  installAwsRules(runtime.template, tableNames, { dynamodb: clients.dynamodb() });
 });
 
 /** The synthesized template with the statements granting `action` removed from one role's policies. */
@@ -57,16 +57,16 @@ function withoutGrant(roleLogicalIdPrefix: string, action: string): CfnTemplate 
 
 async function runnerFor(template: CfnTemplate): Promise<RoundRunner> {
   const { RoundRunner } = await import('../../local/round-runner.ts');
-  installAwsRules(template, tableNames, clients);
+  installAwsRules(template, tableNames, { dynamodb: clients.dynamodb() });
   return new RoundRunner(template, tableNames);
 }
 
 describe('IAM: calls are evaluated against the synthesized policies', () => {
   it("refuses a function's DynamoDB write its role does not grant, with AWS's AccessDeniedException, and writes nothing", async () => {
     const write = runAsFunction('ListPendingOffers', () =>
-      clients.documents.send(
-        new PutCommand({ TableName: runtime.tableName, Item: { pk: 'IAM#probe', sk: 'IAM#probe' } }),
-      ),
+      clients
+        .documents()
+        .send(new PutCommand({ TableName: runtime.tableName, Item: { pk: 'IAM#probe', sk: 'IAM#probe' } })),
     );
 
     await expect(write).rejects.toMatchObject({
@@ -75,15 +75,15 @@ describe('IAM: calls are evaluated against the synthesized policies', () => {
         /^User: arn:aws:sts::000000000000:assumed-role\/ListPendingOffersRole\w+\/ListPendingOffers\w+ is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:local:000000000000:table\/\S+ because no identity-based policy allows the dynamodb:PutItem action$/,
       ),
     });
-    const { Item } = await clients.documents.send(
-      new GetCommand({ TableName: runtime.tableName, Key: { pk: 'IAM#probe', sk: 'IAM#probe' } }),
-    );
+    const { Item } = await clients
+      .documents()
+      .send(new GetCommand({ TableName: runtime.tableName, Key: { pk: 'IAM#probe', sk: 'IAM#probe' } }));
     expect(Item).toBeUndefined();
   });
 
   it('authorizes a Query on an index against the index ARN: allowed with the grant, refused without any', async () => {
     const query = () =>
-      clients.documents.send(
+      clients.documents().send(
         new QueryCommand({
           TableName: runtime.tableName,
           IndexName: 'gsi1',
@@ -283,7 +283,7 @@ describe('limits: payloads, history, names and service parameters', () => {
 
   it("refuses DynamoDB items over 400 KB, keys over DynamoDB's limits, and batches and transactions over theirs", async () => {
     const put = (Item: Record<string, unknown>) =>
-      clients.documents.send(new PutCommand({ TableName: runtime.tableName, Item }));
+      clients.documents().send(new PutCommand({ TableName: runtime.tableName, Item }));
     const ours = { raisedByAwsRules: true, name: 'ValidationException' };
 
     await expect(put({ pk: 'LIMIT#item', sk: 'x', body: 'x'.repeat(400 * 1024) })).rejects.toMatchObject({
@@ -301,13 +301,13 @@ describe('limits: payloads, history, names and service parameters', () => {
     const puts = (n: number) =>
       Array.from({ length: n }, (_, i) => ({ PutRequest: { Item: { pk: `LIMIT#batch${i}`, sk: 'x' } } }));
     await expect(
-      clients.documents.send(new BatchWriteCommand({ RequestItems: { [runtime.tableName]: puts(26) } })),
+      clients.documents().send(new BatchWriteCommand({ RequestItems: { [runtime.tableName]: puts(26) } })),
     ).rejects.toMatchObject({ ...ours, message: 'Too many items requested for the BatchWriteItem call' });
     const transact = Array.from({ length: 101 }, (_, i) => ({
       Put: { TableName: runtime.tableName, Item: { pk: `LIMIT#tx${i}`, sk: 'x' } },
     }));
     await expect(
-      clients.documents.send(new TransactWriteCommand({ TransactItems: transact })),
+      clients.documents().send(new TransactWriteCommand({ TransactItems: transact })),
     ).rejects.toMatchObject(ours);
     await expect(put({ pk: 'LIMIT#ok', sk: 'x', body: 'x'.repeat(399 * 1024) })).resolves.toBeDefined();
   });
@@ -377,11 +377,11 @@ describe('the switch', () => {
   it(`turns every check off with ${AWS_RULES_SWITCH}=off, for debugging only`, () => {
     process.env[AWS_RULES_SWITCH] = 'off';
     try {
-      expect(installAwsRules(runtime.template, tableNames, clients)).toBeUndefined();
+      expect(installAwsRules(runtime.template, tableNames, { dynamodb: clients.dynamodb() })).toBeUndefined();
       expect(activeAwsRules()).toBeUndefined();
     } finally {
       delete process.env[AWS_RULES_SWITCH];
     }
-    expect(installAwsRules(runtime.template, tableNames, clients)).toBeDefined();
+    expect(installAwsRules(runtime.template, tableNames, { dynamodb: clients.dynamodb() })).toBeDefined();
   });
 });

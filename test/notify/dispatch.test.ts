@@ -56,9 +56,9 @@ async function queue(overrides: Partial<StoredMessage> = {}): Promise<StoredMess
 async function stored(message: { season: string; id: string }): Promise<StoredMessage | undefined> {
   const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
   const { keys } = await import('../../schemas/keys.ts');
-  const { Item } = await clients.documents.send(
-    new GetCommand({ TableName: clients.tableName, Key: keys.outbox(message.season, message.id) }),
-  );
+  const { Item } = await clients
+    .documents()
+    .send(new GetCommand({ TableName: clients.tableName(), Key: keys.outbox(message.season, message.id) }));
   return Item as StoredMessage | undefined;
 }
 
@@ -246,7 +246,7 @@ describe('the outbox dispatcher', () => {
     const old = await queue({ season: '2024-Q1', notBefore: '2024-02-01T02:00:00.000Z' });
     const later = await queue({ notBefore: minutes(NOON, 60).toISOString() });
     const recorder = recordingAdapters();
-    const send = vi.spyOn(clients.documents, 'send');
+    const send = vi.spyOn(clients.documents(), 'send');
 
     const result = await dispatch.dispatchDue(NOON, { adapters: recorder.adapters });
 

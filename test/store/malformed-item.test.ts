@@ -15,7 +15,7 @@ beforeAll(async () => {
   const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
   const { documents, tableName } = await import('../../functions/commons/clients.ts');
   put = async (Item) => {
-    await documents.send(new PutCommand({ TableName: tableName, Item }));
+    await documents().send(new PutCommand({ TableName: tableName(), Item }));
   };
 });
 

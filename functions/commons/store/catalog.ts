@@ -15,7 +15,9 @@ export async function listCounties(): Promise<County[]> {
 }
 
 export async function getCounty(countyId: string): Promise<County | undefined> {
-  const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: keys.county(countyId) }));
+  const { Item } = await documents().send(
+    new GetCommand({ TableName: tableName(), Key: keys.county(countyId) }),
+  );
   return Item ? parseRecord(CountyRecord, 'county', Item) : undefined;
 }
 
@@ -25,16 +27,16 @@ export async function listSocieties(): Promise<Society[]> {
 }
 
 export async function getSociety(societyId: string): Promise<Society | undefined> {
-  const { Item } = await documents.send(
-    new GetCommand({ TableName: tableName, Key: keys.society(societyId) }),
+  const { Item } = await documents().send(
+    new GetCommand({ TableName: tableName(), Key: keys.society(societyId) }),
   );
   return Item ? parseRecord(SocietyRecord, 'society', Item) : undefined;
 }
 
 /** True when the catalog holds at least one county: the embedded runtime seeds an empty database. */
 export async function hasCatalog(): Promise<boolean> {
-  const page = await documents.send(
-    new QueryCommand({ TableName: tableName, ...rangeQuery(ranges.catalog()), Limit: 1 }),
+  const page = await documents().send(
+    new QueryCommand({ TableName: tableName(), ...rangeQuery(ranges.catalog()), Limit: 1 }),
   );
   return (page.Items?.length ?? 0) > 0;
 }

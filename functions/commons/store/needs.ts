@@ -31,7 +31,7 @@ export async function openNeedsOfCounty(countyId: string): Promise<StoredNeed[]>
 }
 
 export async function getNeed(needId: string): Promise<StoredNeed | undefined> {
-  const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: keys.need(needId) }));
+  const { Item } = await documents().send(new GetCommand({ TableName: tableName(), Key: keys.need(needId) }));
   return Item ? needOf(Item) : undefined;
 }
 
@@ -41,12 +41,12 @@ export async function needsByIds(ids: readonly string[]): Promise<StoredNeed[]> 
   const found: StoredNeed[] = [];
   for (let i = 0; i < unique.length; i += 100) {
     let request: Record<string, { Keys: Item[] }> | undefined = {
-      [tableName]: { Keys: unique.slice(i, i + 100).map((id) => keys.need(id)) },
+      [tableName()]: { Keys: unique.slice(i, i + 100).map((id) => keys.need(id)) },
     };
     for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
       if (attempt > 8) throw new Error('DynamoDB kept returning unprocessed keys');
-      const result = await documents.send(new BatchGetCommand({ RequestItems: request }));
-      found.push(...((result.Responses?.[tableName] ?? []) as Item[]).map(needOf));
+      const result = await documents().send(new BatchGetCommand({ RequestItems: request }));
+      found.push(...((result.Responses?.[tableName()] ?? []) as Item[]).map(needOf));
       request = result.UnprocessedKeys as typeof request;
       if (request && Object.keys(request).length > 0)
         await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
@@ -63,8 +63,8 @@ export async function readNeed(needId: string): Promise<NeedView | undefined> {
 }
 
 async function readItem(needId: string): Promise<Item | undefined> {
-  const { Item } = await documents.send(
-    new GetCommand({ TableName: tableName, Key: keys.need(needId), ConsistentRead: true }),
+  const { Item } = await documents().send(
+    new GetCommand({ TableName: tableName(), Key: keys.need(needId), ConsistentRead: true }),
   );
   return Item;
 }
@@ -72,9 +72,9 @@ async function readItem(needId: string): Promise<Item | undefined> {
 /** Writes a new need unless its id exists. Returns whether it was written. */
 export async function putNeedIfAbsent(need: StoredNeed): Promise<boolean> {
   try {
-    await documents.send(
+    await documents().send(
       new PutCommand({
-        TableName: tableName,
+        TableName: tableName(),
         Item: needItem(need),
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
@@ -100,9 +100,9 @@ export type CreateOutcome =
 export async function createNeedOnce(need: StoredNeed, requestHash: string): Promise<CreateOutcome> {
   const item = { ...needItem(need), requestHash };
   try {
-    await documents.send(
+    await documents().send(
       new PutCommand({
-        TableName: tableName,
+        TableName: tableName(),
         Item: item,
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
@@ -168,9 +168,9 @@ export async function changeOpenNeed(needId: string, change: NeedChange): Promis
     .filter(Boolean)
     .join(' ');
   try {
-    const { Attributes } = await documents.send(
+    const { Attributes } = await documents().send(
       new UpdateCommand({
-        TableName: tableName,
+        TableName: tableName(),
         Key: keys.need(needId),
         UpdateExpression: expression,
         ConditionExpression: 'attribute_exists(pk) AND #status = :open AND #townId = :town',
@@ -231,9 +231,9 @@ export async function readNeedPage(request: NeedPageRequest): Promise<NeedPageRe
       return { items, next: { segment, after } };
     const { countyId, prefix } = segments[segment]!;
     const remaining = limit - items.length;
-    const page = await documents.send(
+    const page = await documents().send(
       new QueryCommand({
-        TableName: tableName,
+        TableName: tableName(),
         ...rangeQuery(ranges.countyNeeds(countyId, prefix)),
         Limit: request.accept ? Math.max(remaining, QUERY_BATCH_WITH_FILTER) : remaining,
         ...(after ? { ExclusiveStartKey: startKey(countyId, after) } : {}),

@@ -21,8 +21,8 @@ export async function getOffer(
   countyId: string,
   societyId: string,
 ): Promise<OfferRecord | undefined> {
-  const { Item } = await documents.send(
-    new GetCommand({ TableName: tableName, Key: keys.offer(season, countyId, societyId) }),
+  const { Item } = await documents().send(
+    new GetCommand({ TableName: tableName(), Key: keys.offer(season, countyId, societyId) }),
   );
   return Item ? offerOf(Item) : undefined;
 }
@@ -73,7 +73,7 @@ export function newOfferWrites(
   return [
     {
       Put: {
-        TableName: tableName,
+        TableName: tableName(),
         Item: {
           ...keys.offer(offer.season, offer.countyId, offer.societyId),
           ...keys.offerIndex(offer.season, offer.countyId, offer.societyId),
@@ -88,7 +88,7 @@ export function newOfferWrites(
     },
     {
       Update: {
-        TableName: tableName,
+        TableName: tableName(),
         Key: keys.capacity(offer.season, offer.societyId),
         UpdateExpression: 'SET #type = :type, societyId = :society ADD used :one',
         ConditionExpression: 'attribute_not_exists(used) OR used < :max',
@@ -132,7 +132,7 @@ async function createOfferOnce(
   capacityPerSeason: number,
 ): Promise<'created' | 'exists' | 'full'> {
   try {
-    await documents.send(
+    await documents().send(
       new TransactWriteCommand({ TransactItems: newOfferWrites(offer, capacityPerSeason) }),
     );
     return 'created';
@@ -160,7 +160,7 @@ export async function reassignOffer(
 ): Promise<'created' | 'exists' | 'full' | 'stale'> {
   const id = offerId(old.season, old.countyId, successor.societyId);
   try {
-    await documents.send(
+    await documents().send(
       new TransactWriteCommand({
         TransactItems: [
           ...newOfferWrites(
@@ -178,7 +178,7 @@ export async function reassignOffer(
           ),
           {
             Update: {
-              TableName: tableName,
+              TableName: tableName(),
               Key: keys.offer(old.season, old.countyId, old.societyId),
               UpdateExpression:
                 'SET #status = :reassigned, reassignedTo = :to, endedAs = #status, reassignedAt = :at',
@@ -211,9 +211,9 @@ export async function reassignOffer(
 
 /** Stores the waiting task's token on the offer (a re-run of the round replaces a stale one). */
 export async function attachTaskToken(offer: OfferRecord, taskToken: string, at: string): Promise<void> {
-  await documents.send(
+  await documents().send(
     new UpdateCommand({
-      TableName: tableName,
+      TableName: tableName(),
       Key: keys.offer(offer.season, offer.countyId, offer.societyId),
       UpdateExpression: 'SET taskToken = :token, offeredAt = if_not_exists(offeredAt, :at)',
       ExpressionAttributeValues: { ':token': taskToken, ':at': at },
@@ -223,9 +223,9 @@ export async function attachTaskToken(offer: OfferRecord, taskToken: string, at:
 
 /** Remembers until when the offer's waiting task waits (shown to the team). */
 export async function setOfferDeadline(offer: OfferKey, deadline: string) {
-  await documents.send(
+  await documents().send(
     new UpdateCommand({
-      TableName: tableName,
+      TableName: tableName(),
       Key: keys.offer(offer.season, offer.countyId, offer.societyId),
       UpdateExpression: 'SET deadline = :deadline',
       ConditionExpression: 'attribute_exists(pk)',
@@ -246,9 +246,9 @@ export async function recordDecision(
   reason?: string,
 ): Promise<boolean> {
   try {
-    await documents.send(
+    await documents().send(
       new UpdateCommand({
-        TableName: tableName,
+        TableName: tableName(),
         Key: keys.offer(offer.season, offer.countyId, offer.societyId),
         UpdateExpression: 'SET decision = :decision, decidedBy = :by, answeredAt = :at, reason = :reason',
         ConditionExpression: 'attribute_exists(pk) AND #status = :offered AND attribute_not_exists(decision)',
@@ -279,7 +279,7 @@ export async function settleOffer(
   at: string,
 ): Promise<boolean> {
   const update = {
-    TableName: tableName,
+    TableName: tableName(),
     Key: keys.offer(offer.season, offer.countyId, offer.societyId),
     UpdateExpression: 'SET #status = :status, settledAt = :at',
     ConditionExpression: '#status = :offered',
@@ -288,15 +288,15 @@ export async function settleOffer(
   };
   try {
     if (status === 'accepted') {
-      await documents.send(new UpdateCommand(update));
+      await documents().send(new UpdateCommand(update));
     } else {
-      await documents.send(
+      await documents().send(
         new TransactWriteCommand({
           TransactItems: [
             { Update: update },
             {
               Update: {
-                TableName: tableName,
+                TableName: tableName(),
                 Key: keys.capacity(offer.season, offer.societyId),
                 UpdateExpression: 'ADD used :minusOne',
                 ConditionExpression: 'used > :zero',

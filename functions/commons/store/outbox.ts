@@ -89,9 +89,9 @@ export async function* dueMessages(
   const partition = keys.outboxDue(status, at)[DUE.partitionKey];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
-    const page = await documents.send(
+    const page = await documents().send(
       new QueryCommand({
-        TableName: tableName,
+        TableName: tableName(),
         IndexName: DUE.indexName,
         KeyConditionExpression: '#dueStatus = :status AND #dueAt <= :at',
         ExpressionAttributeNames: { '#dueStatus': DUE.partitionKey, '#dueAt': DUE.sortKey },
@@ -112,8 +112,8 @@ async function update(
   input: Omit<UpdateCommandInput, 'TableName' | 'Key'>,
 ): Promise<Item | undefined> {
   try {
-    const { Attributes } = await documents.send(
-      new UpdateCommand({ TableName: tableName, Key: keys.outbox(message.season, message.id), ...input }),
+    const { Attributes } = await documents().send(
+      new UpdateCommand({ TableName: tableName(), Key: keys.outbox(message.season, message.id), ...input }),
     );
     return Attributes ?? {};
   } catch (error) {

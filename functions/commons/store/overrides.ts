@@ -13,8 +13,8 @@ import { documents, tableName } from '../clients.ts';
 
 /** The season's overrides, or undefined when the coordinator set none. */
 export async function getSeasonOverrides(season: SeasonId): Promise<Overrides | undefined> {
-  const { Item } = await documents.send(
-    new GetCommand({ TableName: tableName, Key: keys.seasonOverrides(season) }),
+  const { Item } = await documents().send(
+    new GetCommand({ TableName: tableName(), Key: keys.seasonOverrides(season) }),
   );
   if (!Item) return undefined;
   return parseRecord(Overrides, 'season overrides', {
@@ -29,9 +29,9 @@ export async function getSeasonOverrides(season: SeasonId): Promise<Overrides | 
 
 /** Replaces the season's overrides. */
 export async function putSeasonOverrides(season: SeasonId, overrides: Overrides, at: string): Promise<void> {
-  await documents.send(
+  await documents().send(
     new PutCommand({
-      TableName: tableName,
+      TableName: tableName(),
       Item: {
         ...keys.seasonOverrides(season),
         type: 'overrides',

@@ -25,7 +25,9 @@ export function visitedItem(entry: VisitHistoryEntry): Item {
 // ---- the round ---------------------------------------------------------------------------------
 
 export async function getRound(season: string): Promise<RoundRecord | undefined> {
-  const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: keys.round(season) }));
+  const { Item } = await documents().send(
+    new GetCommand({ TableName: tableName(), Key: keys.round(season) }),
+  );
   return Item ? parseRecord(RoundRecord, 'round', Item) : undefined;
 }
 
@@ -34,9 +36,9 @@ export async function startRound(season: string, at: string): Promise<void> {
 }
 
 export async function markRoundPlanned(season: string, at: string): Promise<void> {
-  await documents.send(
+  await documents().send(
     new UpdateCommand({
-      TableName: tableName,
+      TableName: tableName(),
       Key: keys.round(season),
       UpdateExpression: 'SET #status = :planned, plannedAt = if_not_exists(plannedAt, :at)',
       ConditionExpression: 'attribute_exists(pk)',
@@ -51,10 +53,10 @@ export async function markRoundCompleted(
   at: string,
   summary: Record<string, number>,
 ): Promise<void> {
-  await documents
+  await documents()
     .send(
       new UpdateCommand({
-        TableName: tableName,
+        TableName: tableName(),
         Key: keys.round(season),
         UpdateExpression: 'SET #status = :completed, completedAt = :at, summary = :summary',
         ConditionExpression: 'attribute_exists(pk) AND #status <> :completed',
@@ -86,8 +88,8 @@ export async function putVisitIfAbsent(visit: VisitRecord): Promise<boolean> {
 }
 
 export async function getVisit(season: string, countyId: string): Promise<VisitRecord | undefined> {
-  const { Item } = await documents.send(
-    new GetCommand({ TableName: tableName, Key: keys.visit(season, countyId) }),
+  const { Item } = await documents().send(
+    new GetCommand({ TableName: tableName(), Key: keys.visit(season, countyId) }),
   );
   return Item ? parseRecord(VisitRecord, 'visit', Item) : undefined;
 }
@@ -123,9 +125,9 @@ export async function saveDraftAssignment(
   countyId: string,
   assignment: Required<Omit<DraftVisit, 'visit'>>,
 ): Promise<void> {
-  await documents.send(
+  await documents().send(
     new UpdateCommand({
-      TableName: tableName,
+      TableName: tableName(),
       Key: keys.draft(season, countyId),
       UpdateExpression:
         'SET assignments = :assignments, unassignedNeedIds = :unassigned, #explain = :explain',

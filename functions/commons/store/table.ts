@@ -39,8 +39,8 @@ export async function queryAll(input: Omit<QueryCommandInput, 'TableName'>): Pro
   const items: Item[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
-    const page = await documents.send(
-      new QueryCommand({ TableName: tableName, ...input, ExclusiveStartKey }),
+    const page = await documents().send(
+      new QueryCommand({ TableName: tableName(), ...input, ExclusiveStartKey }),
     );
     items.push(...((page.Items ?? []) as Item[]));
     ExclusiveStartKey = page.LastEvaluatedKey;
@@ -70,8 +70,8 @@ export function cancellationCodes(error: unknown): (string | undefined)[] | unde
 /** Put unless an item with that key exists. Returns whether it was written. */
 export async function putIfAbsent(item: Item): Promise<boolean> {
   try {
-    await documents.send(
-      new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+    await documents().send(
+      new PutCommand({ TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
     );
     return true;
   } catch (error) {
@@ -84,11 +84,11 @@ export async function putIfAbsent(item: Item): Promise<boolean> {
 export async function batchPut(items: readonly Item[]): Promise<void> {
   for (let i = 0; i < items.length; i += 25) {
     let RequestItems: Record<string, { PutRequest: { Item: Item } }[]> | undefined = {
-      [tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
+      [tableName()]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
     };
     for (let attempt = 0; RequestItems && Object.keys(RequestItems).length > 0; attempt++) {
       if (attempt > 8) throw new Error('DynamoDB kept returning unprocessed items while seeding');
-      const result = await documents.send(new BatchWriteCommand({ RequestItems }));
+      const result = await documents().send(new BatchWriteCommand({ RequestItems }));
       RequestItems = result.UnprocessedItems as typeof RequestItems;
       if (RequestItems && Object.keys(RequestItems).length > 0)
         await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));

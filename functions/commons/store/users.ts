@@ -49,8 +49,8 @@ export function putNewUser(user: StoredUser): Promise<boolean> {
 
 /** A user by id; `consistent` for the revocation check, which must see a revocation at once. */
 export async function getUser(userId: string, consistent = false): Promise<StoredUser | undefined> {
-  const { Item } = await documents.send(
-    new GetCommand({ TableName: tableName, Key: keys.user(userId), ConsistentRead: consistent }),
+  const { Item } = await documents().send(
+    new GetCommand({ TableName: tableName(), Key: keys.user(userId), ConsistentRead: consistent }),
   );
   return storedUserOf(Item);
 }
@@ -68,9 +68,9 @@ export async function setUserStatus(
   at: string,
 ): Promise<StoredUser | undefined> {
   try {
-    const { Attributes } = await documents.send(
+    const { Attributes } = await documents().send(
       new UpdateCommand({
-        TableName: tableName,
+        TableName: tableName(),
         Key: keys.user(userId),
         UpdateExpression:
           status === 'revoked'
@@ -101,12 +101,12 @@ export async function issueInvitation(
   validUntil: string,
 ): Promise<boolean> {
   try {
-    await documents.send(
+    await documents().send(
       new TransactWriteCommand({
         TransactItems: [
           {
             Put: {
-              TableName: tableName,
+              TableName: tableName(),
               Item: {
                 ...keys.invitation(digest),
                 type: 'invitation',
@@ -120,7 +120,7 @@ export async function issueInvitation(
           },
           {
             Update: {
-              TableName: tableName,
+              TableName: tableName(),
               Key: keys.user(userId),
               UpdateExpression: 'SET invitationDigest = :digest',
               ConditionExpression: 'attribute_exists(pk) AND #status = :active',
@@ -142,8 +142,8 @@ export type RedeemRefusal = 'unknown' | 'used' | 'expired' | 'replaced' | 'revok
 export type Redeemed = { ok: true; user: StoredUser } | { ok: false; reason: RedeemRefusal };
 
 async function refusalOf(digest: string, now: string): Promise<Redeemed> {
-  const { Item } = await documents.send(
-    new GetCommand({ TableName: tableName, Key: keys.invitation(digest), ConsistentRead: true }),
+  const { Item } = await documents().send(
+    new GetCommand({ TableName: tableName(), Key: keys.invitation(digest), ConsistentRead: true }),
   );
   if (!Item) return { ok: false, reason: 'unknown' };
   const invitation = StoredInvitation.parse(Item);
@@ -159,18 +159,18 @@ async function refusalOf(digest: string, now: string): Promise<Redeemed> {
  * user. Which of those failed is told, for the message the person reads.
  */
 export async function redeemInvitation(digest: string, now: string): Promise<Redeemed> {
-  const { Item } = await documents.send(
-    new GetCommand({ TableName: tableName, Key: keys.invitation(digest), ConsistentRead: true }),
+  const { Item } = await documents().send(
+    new GetCommand({ TableName: tableName(), Key: keys.invitation(digest), ConsistentRead: true }),
   );
   if (!Item) return { ok: false, reason: 'unknown' };
   const { userId } = StoredInvitation.parse(Item);
   try {
-    await documents.send(
+    await documents().send(
       new TransactWriteCommand({
         TransactItems: [
           {
             Update: {
-              TableName: tableName,
+              TableName: tableName(),
               Key: keys.invitation(digest),
               UpdateExpression: 'SET usedAt = :now',
               ConditionExpression: 'attribute_not_exists(usedAt) AND validUntil > :now',
@@ -179,7 +179,7 @@ export async function redeemInvitation(digest: string, now: string): Promise<Red
           },
           {
             ConditionCheck: {
-              TableName: tableName,
+              TableName: tableName(),
               Key: keys.user(userId),
               ConditionExpression: '#status = :active AND invitationDigest = :digest',
               ExpressionAttributeNames: { '#status': 'status' },
@@ -203,9 +203,9 @@ export async function redeemInvitation(digest: string, now: string): Promise<Red
  */
 export async function countAttempt(scope: 'ip' | 'code', value: string, now: Date): Promise<number> {
   const minute = now.toISOString().slice(0, 16);
-  const { Attributes } = await documents.send(
+  const { Attributes } = await documents().send(
     new UpdateCommand({
-      TableName: tableName,
+      TableName: tableName(),
       Key: keys.attempts(scope, value, minute),
       UpdateExpression: 'ADD tries :one SET expiresAt = if_not_exists(expiresAt, :ttl)',
       ExpressionAttributeValues: { ':one': 1, ':ttl': Math.floor(now.getTime() / 1000) + 300 },
@@ -217,5 +217,5 @@ export async function countAttempt(scope: 'ip' | 'code', value: string, now: Dat
 
 /** Removes a user that was never invited (its identity could not be created). */
 export async function deleteUser(userId: string): Promise<void> {
-  await documents.send(new DeleteCommand({ TableName: tableName, Key: keys.user(userId) }));
+  await documents().send(new DeleteCommand({ TableName: tableName(), Key: keys.user(userId) }));
 }

@@ -42,9 +42,9 @@ export async function latestReport(
   visitIdValue: string,
   societyId: string,
 ): Promise<VisitReport | undefined> {
-  const { Items } = await documents.send(
+  const { Items } = await documents().send(
     new QueryCommand({
-      TableName: tableName,
+      TableName: tableName(),
       ...rangeQuery(ranges.societyReports(visitIdValue, societyId)),
       ScanIndexForward: false,
       Limit: 1,
@@ -134,14 +134,14 @@ export async function saveReport(input: SaveReportInput): Promise<SaveReportResu
     const items = [
       {
         Put: {
-          TableName: tableName,
+          TableName: tableName(),
           Item: { ...keys.report(input.visit.id, input.societyId, version), type: 'visit-report', ...report },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
       {
         Put: {
-          TableName: tableName,
+          TableName: tableName(),
           Item: { ...keys.visitLog(input.visit.id, log.key), type: 'log', ...log },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
@@ -150,7 +150,7 @@ export async function saveReport(input: SaveReportInput): Promise<SaveReportResu
         ? [
             {
               Put: {
-                TableName: tableName,
+                TableName: tableName(),
                 Item: {
                   ...keys.submission(input.visit.id, input.by, input.submissionKey),
                   type: 'report-submission',
@@ -167,7 +167,7 @@ export async function saveReport(input: SaveReportInput): Promise<SaveReportResu
         const resolved = outcome.get(need.id) === 'resolved';
         return {
           Update: {
-            TableName: tableName,
+            TableName: tableName(),
             Key: keys.need(need.id),
             UpdateExpression: resolved
               ? 'SET #status = :status, gsi1sk = :gsi1sk, resolvedIn = :visit, resolvedAt = :at'
@@ -187,7 +187,7 @@ export async function saveReport(input: SaveReportInput): Promise<SaveReportResu
     ];
     if (items.length > 100) throw new Error('a visit report may touch at most 97 needs');
     try {
-      await documents.send(new TransactWriteCommand({ TransactItems: items }));
+      await documents().send(new TransactWriteCommand({ TransactItems: items }));
       return { version, replayed: false, report };
     } catch (error) {
       const codes = cancellationCodes(error);
@@ -206,13 +206,13 @@ async function submission(
   caller: string,
   key: string,
 ): Promise<SaveReportResult | undefined> {
-  const { Item } = await documents.send(
-    new GetCommand({ TableName: tableName, Key: keys.submission(visitIdValue, caller, key) }),
+  const { Item } = await documents().send(
+    new GetCommand({ TableName: tableName(), Key: keys.submission(visitIdValue, caller, key) }),
   );
   if (!Item) return undefined;
   const { version, societyId } = parseRecord(ReportSubmissionRecord, 'report submission', Item);
-  const { Item: reportItem } = await documents.send(
-    new GetCommand({ TableName: tableName, Key: keys.report(visitIdValue, societyId, version) }),
+  const { Item: reportItem } = await documents().send(
+    new GetCommand({ TableName: tableName(), Key: keys.report(visitIdValue, societyId, version) }),
   );
   if (!reportItem) return undefined;
   return { version, replayed: true, report: reportOf(reportItem) };
