@@ -325,9 +325,10 @@ describe('limits: payloads, history, names and service parameters', () => {
 });
 
 describe('SNS and SES calls of the functions', () => {
-  it("refuses a Publish the function's role does not grant, and an over-long subject of one it does", async () => {
+  it("refuses a Publish the function's role does not grant, and an over-long subject", async () => {
     const { SNSClient, PublishCommand } = await import('@aws-sdk/client-sns');
     const { attachSdkRules } = await import('../../local/aws-rules/sdk.ts');
+    const { snsPublishViolation } = await import('../../local/aws-rules/limits.ts');
     // Never reached: the checks answer before the request is sent.
     const sns = new SNSClient({
       region: 'local',
@@ -339,17 +340,21 @@ describe('SNS and SES calls of the functions', () => {
     const topic = resourcesOfType(runtime.template, 'AWS::SNS::Topic')[0]?.[0];
     const TopicArn = `arn:aws:sns:local:000000000000:${topic}`;
 
-    await expect(
-      runAsFunction('LoadRound', () => sns.send(new PublishCommand({ TopicArn, Message: 'm' }))),
-    ).rejects.toMatchObject({
-      name: 'AuthorizationErrorException',
-      message: expect.stringContaining(`is not authorized to perform: sns:Publish on resource: ${TopicArn}`),
+    // No round function publishes (the state machine sends the coordinator's alert itself).
+    for (const functionId of ['LoadRound', 'SendOffer'])
+      await expect(
+        runAsFunction(functionId, () => sns.send(new PublishCommand({ TopicArn, Message: 'm' }))),
+      ).rejects.toMatchObject({
+        name: 'AuthorizationErrorException',
+        message: expect.stringContaining(
+          `is not authorized to perform: sns:Publish on resource: ${TopicArn}`,
+        ),
+      });
+    expect(snsPublishViolation({ Subject: 's'.repeat(100), Message: 'm' })).toMatchObject({
+      name: 'InvalidParameterException',
+      raisedByAwsRules: true,
     });
-    await expect(
-      runAsFunction('SendOffer', () =>
-        sns.send(new PublishCommand({ TopicArn, Subject: 's'.repeat(100), Message: 'm' })),
-      ),
-    ).rejects.toMatchObject({ name: 'InvalidParameterException', raisedByAwsRules: true });
+    expect(snsPublishViolation({ Subject: 's'.repeat(99), Message: 'm' })).toBeUndefined();
     sns.destroy();
   });
 
