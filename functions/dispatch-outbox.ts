@@ -20,9 +20,14 @@ let adapters: DeliveryAdapters | undefined;
  */
 export function awsAdapters(): DeliveryAdapters {
   adapters ??= {
-    email: sesEmailAdapter({ client: tracer.captureAWSv3Client(new SESv2Client({})), from: requiredEnv('SENDER_EMAIL') }),
+    email: sesEmailAdapter({
+      client: tracer.captureAWSv3Client(new SESv2Client({})),
+      from: requiredEnv('SENDER_EMAIL'),
+    }),
     webhook: webhookAdapter(),
-    ...(process.env.SMS_ENABLED === '1' ? { sms: snsSmsAdapter({ client: tracer.captureAWSv3Client(new SNSClient({})) }) } : {}),
+    ...(process.env.SMS_ENABLED === '1'
+      ? { sms: snsSmsAdapter({ client: tracer.captureAWSv3Client(new SNSClient({})) }) }
+      : {}),
   };
   return adapters;
 }

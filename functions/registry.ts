@@ -37,6 +37,8 @@ export type RoundFunctionId = keyof typeof ROUND_FUNCTIONS;
 export const SCHEDULED_FUNCTIONS = {
   /** Sends the outbox's due notifications (infra/outbox.ts). */
   DispatchOutbox: 'functions/dispatch-outbox.ts',
+  /** Starts the quarter's round under the season's execution name (infra/schedule.ts). */
+  StartScheduledRound: 'functions/start-scheduled-round.ts',
 } as const;
 
 /** A route as declared in functions/routes/ (method, path, access, schemas, responses, body limit). */

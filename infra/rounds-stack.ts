@@ -144,6 +144,7 @@ export class RoundsStack extends Stack {
     });
     this.schedule = new QuarterlySchedule(this, 'QuarterlySchedule', {
       stateMachine: this.round.stateMachine,
+      table: this.table,
       ...(props.scheduleEnabled === undefined ? {} : { enabled: props.scheduleEnabled }),
     });
 
@@ -279,6 +280,7 @@ export function synthesizeRoundsTemplate(opts: SynthesizeOptions = {}): Synthesi
   for (const [id, fn] of Object.entries(stack.roundFunctions)) functions[id] = logicalId(fn);
   for (const [id, fn] of Object.entries(stack.api.functions)) functions[id] = logicalId(fn);
   functions.DispatchOutbox = logicalId(stack.outbox.function);
+  functions.StartScheduledRound = logicalId(stack.schedule.starter);
   return {
     template,
     stack,

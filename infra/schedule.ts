@@ -1,9 +1,12 @@
-import { Duration, TimeZone, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { SCHEDULED_FUNCTIONS } from '../functions/registry.ts';
+import { RoundsFunction } from './rounds-function.ts';
+import type { RoundsTable } from './table.ts';
 
 /** 09:00 on the first day of each quarter (January, April, July, October). */
 export const QUARTERLY_CRON = 'cron(0 9 1 1,4,7,10 ? *)';
@@ -13,6 +16,8 @@ export const SCHEDULE_TIME_ZONE = TimeZone.ASIA_SHANGHAI;
 export interface QuarterlyScheduleProps {
   /** The round state machine to start. */
   readonly stateMachine: sfn.IStateMachine;
+  /** The product table: the starter reads the season's round log to name the execution. */
+  readonly table: RoundsTable;
   /**
    * Schedule expression (EventBridge Scheduler syntax).
    * @default QUARTERLY_CRON
@@ -37,12 +42,17 @@ export interface QuarterlyScheduleProps {
 
 /**
  * EventBridge Scheduler starts the round every quarter, Asia/Shanghai time, at an exact time
- * (no flexible window). The execution input is `{"scheduledTime": "<the scheduled time>"}`;
- * LoadRound derives the season from it. Undeliverable starts go to a dead-letter queue.
+ * (no flexible window), through the StartScheduledRound function with
+ * `{"scheduledTime": "<the scheduled time>"}`: it names the execution `<season>-<attempt>` and
+ * starts it with `{ season }`, exactly as POST /rounds does, so the same season never runs twice
+ * at once. (Scheduler's own StartExecution target can not name an execution.) Undeliverable
+ * starts go to a dead-letter queue.
  */
 export class QuarterlySchedule extends Construct {
   public readonly schedule: scheduler.Schedule;
   public readonly deadLetterQueue: sqs.Queue;
+  /** The function the schedule invokes to start the round. */
+  public readonly starter: RoundsFunction;
 
   constructor(scope: Construct, id: string, props: QuarterlyScheduleProps) {
     super(scope, id);
@@ -56,9 +66,15 @@ export class QuarterlySchedule extends Construct {
     Validations.of(this.deadLetterQueue).acknowledge({ id: 'AwsSolutions-SQS3', reason });
     Validations.of(this.deadLetterQueue).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason });
 
-    // The target creates a role that Scheduler (this account, the default group) may assume, allowed
-    // states:StartExecution on this state machine and sqs:SendMessage to this queue — nothing else.
-    const target = new targets.StepFunctionsStartExecution(props.stateMachine, {
+    this.starter = new RoundsFunction(this, 'StartScheduledRound', {
+      entry: SCHEDULED_FUNCTIONS.StartScheduledRound,
+    });
+    props.table.grantTo(this.starter, 'read');
+    this.starter.addEnvironment('STATE_MACHINE_ARN', props.stateMachine.stateMachineArn);
+    props.stateMachine.grantStartExecution(this.starter);
+
+    // The target's role (Scheduler, this account) may invoke the starter and send to this queue.
+    const target = new targets.LambdaInvoke(this.starter, {
       input: scheduler.ScheduleTargetInput.fromObject({
         scheduledTime: scheduler.ContextAttribute.scheduledTime,
       }),
@@ -75,6 +91,12 @@ export class QuarterlySchedule extends Construct {
       timeWindow: scheduler.TimeWindow.off(),
       target,
       enabled: props.enabled ?? true,
+    });
+    const stack = Stack.of(this);
+    const starterId = stack.getLogicalId(this.starter.node.defaultChild as CfnElement);
+    Validations.of(stack).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${starterId}.Arn>:*]`,
+      reason: `The scheduler's lambda:InvokeFunction covers ${this.starter.node.id} and its qualified versions/aliases (<arn>:*); nothing beyond that function.`,
     });
   }
 }

@@ -17,6 +17,10 @@ export const RoundExecutionInput = z.object({
 });
 export type RoundExecutionInput = z.infer<typeof RoundExecutionInput>;
 
+/** What EventBridge Scheduler sends the quarterly starter (functions/start-scheduled-round.ts). */
+export const ScheduledRoundStart = z.object({ scheduledTime: IsoDateTime });
+export type ScheduledRoundStart = z.infer<typeof ScheduledRoundStart>;
+
 /** LoadRound → state `$` (replaces the execution input). */
 export const LoadedRound = z.object({
   season: SeasonId,

@@ -1,15 +1,15 @@
 import { json, routeHandler } from '#commons/http';
-import { roundExecutionName, roundStarter } from '#commons/round-starter';
+import { startSeasonRound } from '#commons/round-starter';
 import { startRound } from '#routes/seasons';
 
 /**
  * POST /rounds `{ season }` (coordinator) → 202 `{ executionId }`. The execution's name is the
  * season and its attempt (`2026-Q4-1`; a failed round recorded in the round log makes the next
- * attempt `-2`), so a second call starts nothing new: Step Functions refuses a name twice and the
- * existing execution's id comes back. The round itself changes nothing that exists (rule 5).
+ * attempt `-2`), the same as the quarterly schedule's, so a second call starts nothing new: Step
+ * Functions refuses a name twice and the existing execution's id comes back. The round itself changes
+ * nothing that exists (rule 5).
  */
 export const handler = routeHandler(startRound, async ({ body: { season } }) => {
-  const name = await roundExecutionName(season);
-  const { executionId, started } = await roundStarter().start(name, { season });
+  const { executionId, started } = await startSeasonRound(season);
   return json(202, { executionId, season, started });
 });

@@ -53,3 +53,15 @@ export async function roundExecutionName(season: string): Promise<string> {
   const failures = (await roundLog(season)).filter((item) => item.kind === 'failed').length;
   return `${season}-${failures + 1}`;
 }
+
+/**
+ * Starts the season's round under its one name (`roundExecutionName`) with the one input
+ * `{ season }`: POST /rounds and the quarterly schedule both start rounds here, so a manual and a
+ * scheduled start of the same season are one execution (Step Functions refuses a name twice).
+ */
+export async function startSeasonRound(
+  season: string,
+): Promise<{ name: string; executionId: string; started: boolean }> {
+  const name = await roundExecutionName(season);
+  return { name, ...(await roundStarter().start(name, { season })) };
+}

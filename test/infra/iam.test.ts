@@ -408,14 +408,21 @@ describe('IAM: answering waiting offers (task tokens), evaluated with iam-simula
 });
 
 describe('IAM: the schedule role', () => {
-  it('may only start this state machine and send to its own dead-letter queue', () => {
-    const smId = stack.getLogicalId(stack.round.stateMachine.node.defaultChild as Cfn);
+  it('may only invoke the round starter and send to its own dead-letter queue', () => {
+    const starterId = stack.getLogicalId(stack.schedule.starter.node.defaultChild as Cfn);
     const dlqId = stack.getLogicalId(stack.schedule.deadLetterQueue.node.defaultChild as Cfn);
     const scheduleProps =
       json.Resources[stack.getLogicalId(stack.schedule.schedule.node.defaultChild as Cfn)].Properties;
     const roleId = scheduleProps.Target.RoleArn['Fn::GetAtt'][0] as string;
     expect(statementsOfRole(json, roleId)).toEqual([
-      { Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: smId } },
+      {
+        Action: 'lambda:InvokeFunction',
+        Effect: 'Allow',
+        Resource: [
+          { 'Fn::GetAtt': [starterId, 'Arn'] },
+          { 'Fn::Join': ['', [{ 'Fn::GetAtt': [starterId, 'Arn'] }, ':*']] },
+        ],
+      },
       { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [dlqId, 'Arn'] } },
     ]);
     template.hasResourceProperties('AWS::IAM::Role', {

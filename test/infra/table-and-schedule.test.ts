@@ -1,8 +1,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { synthRounds } from './template-helpers.ts';
+import { actionsOf, statementsOfRole, synthRounds } from './template-helpers.ts';
 
-const { stack, template } = synthRounds();
+const { stack, template, json } = synthRounds();
 type Cfn = Parameters<typeof stack.getLogicalId>[0];
 
 describe('the table', () => {
@@ -72,16 +72,34 @@ describe('the quarterly schedule', () => {
     });
   });
 
-  it('starts the round state machine with {"scheduledTime": <scheduled time>}, retrying and then dead-lettering', () => {
+  it('invokes StartScheduledRound (not a nameless StartExecution) with {"scheduledTime": <scheduled time>}, retrying and then dead-lettering', () => {
+    const starterId = stack.getLogicalId(stack.schedule.starter.node.defaultChild as Cfn);
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       Target: Match.objectLike({
-        Arn: { Ref: smId },
+        Arn: { 'Fn::GetAtt': [starterId, 'Arn'] },
         Input: JSON.stringify({ scheduledTime: '<aws.scheduler.scheduled-time>' }),
         DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlqId, 'Arn'] } },
         RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 21600 },
         RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SchedulerRoleForTarget'), 'Arn'] },
       }),
     });
+  });
+
+  it('lets StartScheduledRound start the round under the name POST /rounds uses (its entry and its grants)', () => {
+    const starterId = stack.getLogicalId(stack.schedule.starter.node.defaultChild as Cfn);
+    const starter = json.Resources[starterId];
+    expect(starter.Metadata['mountain-rounds:entry']).toBe('functions/start-scheduled-round.ts');
+    expect(starter.Properties.Environment.Variables.STATE_MACHINE_ARN).toEqual({ Ref: smId });
+    const roleId = starter.Properties.Role['Fn::GetAtt'][0];
+    const statements = statementsOfRole(json, roleId);
+    expect(statements.filter((s) => actionsOf(s).some((a) => a.startsWith('states:')))).toEqual([
+      { Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: smId } },
+    ]);
+    expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:'))).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:Query',
+    ]);
   });
 
   it('keeps its dead letters encrypted, TLS-only, for 14 days', () => {

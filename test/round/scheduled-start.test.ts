@@ -1,0 +1,88 @@
+/**
+ * The quarterly schedule and POST /rounds start a season's round the same way
+ * (`startSeasonRound`): one execution name `<season>-<attempt>` and one input `{ season }`, so a
+ * scheduled and a manual start of the same season are one Step Functions execution. Against
+ * DynamoDB Local (the round log names the attempt) with a StartExecution port that keeps
+ * Step Functions' rule: a name is started once.
+ */
+import type { Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RoundStarterPort } from '#commons/round-starter';
+import type { RoundExecutionInput } from '#schemas/index';
+import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
+
+let runtime: EmbeddedRuntime;
+let scheduled: (
+  event: unknown,
+  context: Context,
+) => Promise<{ season: string; name: string; started: boolean }>;
+let startSeasonRound: typeof import('#commons/round-starter').startSeasonRound;
+const starts: { name: string; input: RoundExecutionInput }[] = [];
+
+/** StartExecution as Step Functions answers it: an existing name starts nothing. */
+const stepFunctionsLike: RoundStarterPort = {
+  async start(name, input) {
+    const started = !starts.some((s) => s.name === name);
+    starts.push({ name, input });
+    return { executionId: `arn:aws:states:ap-southeast-1:123456789012:execution:Round:${name}`, started };
+  },
+};
+
+const context = { getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
+/** EventBridge Scheduler's quarterly event: 09:00 on 1 October, Asia/Shanghai. */
+const Q4_TRIGGER = { scheduledTime: '2026-10-01T01:00:00Z' };
+
+beforeAll(async () => {
+  runtime = await bootEmbeddedRuntime();
+  const starter = await import('#commons/round-starter');
+  starter.installRoundStarterPort(stepFunctionsLike);
+  startSeasonRound = starter.startSeasonRound;
+  scheduled = (await import('../../functions/start-scheduled-round.ts')).handler as never;
+}, 120_000);
+
+afterAll(async () => {
+  await runtime?.close();
+});
+
+describe('starting a season’s round on schedule and by hand', () => {
+  it('names the scheduled start like POST /rounds, so both starts of one season are one execution', async () => {
+    starts.length = 0;
+    const bySchedule = await scheduled(Q4_TRIGGER, context);
+    const byHand = await startSeasonRound('2026-Q4');
+
+    expect(bySchedule).toMatchObject({ season: '2026-Q4', name: '2026-Q4-1', started: true });
+    expect(byHand).toMatchObject({ name: '2026-Q4-1', started: false });
+    expect(starts).toEqual([
+      { name: '2026-Q4-1', input: { season: '2026-Q4' } },
+      { name: '2026-Q4-1', input: { season: '2026-Q4' } },
+    ]);
+  });
+
+  it('starts the next attempt on schedule after a recorded failure, under the same name by hand', async () => {
+    starts.length = 0;
+    const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { documents } = await import('#commons/clients');
+    const { keys } = await import('../../schemas/keys.ts');
+    // What RecordRoundFailure writes when the execution 2026-Q3-1 fails.
+    await documents().send(
+      new PutCommand({
+        TableName: runtime.tableName,
+        Item: { ...keys.roundLog('2026-Q3', 'failed#2026-Q3-1'), kind: 'failed', season: '2026-Q3' },
+      }),
+    );
+
+    const bySchedule = await scheduled({ scheduledTime: '2026-07-01T01:00:00Z' }, context);
+    const byHand = await startSeasonRound('2026-Q3');
+    expect(bySchedule).toMatchObject({ season: '2026-Q3', name: '2026-Q3-2', started: true });
+    expect(byHand).toMatchObject({ name: '2026-Q3-2', started: false });
+  });
+
+  it('refuses an event without a scheduled time, naming the field, and starts nothing', async () => {
+    starts.length = 0;
+    await expect(scheduled({}, context)).rejects.toMatchObject({
+      name: 'InvalidInputError',
+      fields: [{ path: 'scheduledTime' }],
+    });
+    expect(starts).toEqual([]);
+  });
+});
