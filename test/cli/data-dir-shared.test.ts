@@ -1,35 +1,18 @@
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { DEMO_DATA_DIR } from '../../local/session.ts';
+import { rounds, temporaryDirs } from '../support/rounds-cli.ts';
 
 // `rounds plan` and `rounds run` (separate processes, as a user runs them) validate a data directory
 // with the same code: whatever one refuses, the other refuses the same way, before anything is written.
-const ROOT = join(import.meta.dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 vi.setConfig({ testTimeout: 240_000 });
 
-const dirs: string[] = [];
+const temp = temporaryDirs();
+const tempDir = temp.make;
 afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  temp.removeAll();
 });
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-}
-
-function rounds(args: string[], dataDir: string) {
-  return spawnSync(TSX, ['cli/main.ts', ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, DATA_DIR: dataDir, DYNAMODB_ENDPOINT: '' },
-    timeout: 200_000,
-  });
-}
 
 /** The demo data with its first history row written twice, side by side (one batch when seeding). */
 function demoWithRepeatedHistoryRow(): { dir: string; row: number } {

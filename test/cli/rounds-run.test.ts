@@ -1,31 +1,15 @@
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { currentSeason } from '../../domain/season.ts';
+import { ROOT, rounds, TSX, temporaryDirs } from '../support/rounds-cli.ts';
 
 // The `rounds` command and `npm start` as a user runs them: separate processes on a DATA_DIR.
-const ROOT = join(import.meta.dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const dirs: string[] = [];
+const temp = temporaryDirs();
+const tempDir = temp.make;
 // Each command starts a JVM and synthesizes the stack; on a busy 2-core machine that takes a while.
 vi.setConfig({ testTimeout: 240_000 });
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-}
-
-function rounds(args: string[], dataDir: string) {
-  return spawnSync(TSX, ['cli/main.ts', ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, DATA_DIR: dataDir, DYNAMODB_ENDPOINT: '' },
-    timeout: 200_000,
-  });
-}
 
 /** Entries under `dir` that are not a 700 folder or a 600 file. */
 function modesOtherThanPrivate(dir: string): string[] {
@@ -36,7 +20,7 @@ function modesOtherThanPrivate(dir: string): string[] {
 }
 
 afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  temp.removeAll();
 });
 
 describe('rounds run and rounds report', () => {

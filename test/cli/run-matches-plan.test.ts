@@ -1,40 +1,23 @@
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { EmbeddedRuntime } from '../../local/runtime.ts';
 import { DEMO_DATA_DIR } from '../../local/session.ts';
 import { Plan } from '../../schemas/index.ts';
+import { rounds, temporaryDirs } from '../support/rounds-cli.ts';
 
 // `rounds plan` and `rounds run` as a user runs them (separate processes) on one data directory with
 // the coordinator's overrides; the round's stored plan is then read back from the run's DATA_DIR.
-const ROOT = join(import.meta.dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const SEASON = '2026-Q4';
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 120_000 });
 
-const dirs: string[] = [];
+const temp = temporaryDirs();
+const tempDir = temp.make;
 let runtime: EmbeddedRuntime | undefined;
 afterAll(async () => {
   await runtime?.close();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  temp.removeAll();
 });
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-}
-
-function rounds(args: string[], dataDir: string) {
-  return spawnSync(TSX, ['cli/main.ts', ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, DATA_DIR: dataDir, DYNAMODB_ENDPOINT: '' },
-    timeout: 240_000,
-  });
-}
 
 /**
  * Overrides that change every part of the demo plan: 淳安 locked to 鸠坑乡 (rule 2 picks 临岐镇), a
@@ -67,8 +50,8 @@ describe('rounds run --data DIR with overrides.json', () => {
     writeFileSync(join(data, 'overrides.json'), JSON.stringify(OVERRIDES, null, 2));
     const dataDir = tempDir('overrides-db-');
 
-    const plan = rounds(['plan', '--season', SEASON, '--data', data, '--json'], dataDir);
-    const run = rounds(['run', '--season', SEASON, '--data', data, '--auto-accept'], dataDir);
+    const plan = rounds(['plan', '--season', SEASON, '--data', data, '--json'], dataDir, 240_000);
+    const run = rounds(['run', '--season', SEASON, '--data', data, '--auto-accept'], dataDir, 240_000);
 
     expect(plan.stderr).toBe('');
     expect(plan.status).toBe(0);
