@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { OverrideConflict } from '#domain/override-conflict';
 import { overrideConflicts } from '#domain/plan';
 import { checkOverrideReferences, checkReferences, type DataIssue } from '#domain/references';

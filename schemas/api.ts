@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { County } from './catalog.ts';
 import { NeedStatus } from './need.ts';
 import {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { LocalizedName, Slug, Theme, text } from './primitives.ts';
 
 export const Town = z.object({ id: Slug, name: LocalizedName });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { County, Society } from './catalog.ts';
 import { Need } from './need.ts';
 import { VisitHistoryEntry } from './plan.ts';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { FIELD_LABELS, THEME_LABELS, URGENCY_LABELS } from './need-api.ts';
 
 /*

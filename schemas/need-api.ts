@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Need, NeedStatus, StoredNeed } from './need.ts';
 import { SeasonId, Slug, Theme, text, Urgency } from './primitives.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IsoDateTime, Slug, Theme, text, Urgency } from './primitives.ts';
 
 /** A need as it appears in a data directory's needs.json: always open. */

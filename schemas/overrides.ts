@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SeasonId, Slug, text } from './primitives.ts';
 
 /** Why the coordinator made the override; shown in the plan's explanation. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SeasonId, Slug, Theme } from './primitives.ts';
 
 /** One past visit, from visits.json or the database. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Ids are lowercase slugs so they are safe in keys, URLs and file names. */
 export const Slug = z

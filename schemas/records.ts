@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NeedStatus } from './need.ts';
 import { THEMES, Theme, Urgency } from './primitives.ts';
 import { OfferStatus, VisitLogKind } from './round.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Need } from './need.ts';
 import { Question, TownStanding } from './plan.ts';
 import { IsoDateTime, SeasonId, Slug } from './primitives.ts';

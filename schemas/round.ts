@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IsoDateTime, SeasonId, Slug } from './primitives.ts';
 
 export const OFFER_STATUSES = ['offered', 'accepted', 'declined', 'expired', 'reassigned'] as const;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IsoDateTime, SeasonId, Slug, THEMES, text } from './primitives.ts';
 
 /*

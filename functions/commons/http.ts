@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { mayAccessCounty } from '#domain/needs';
 import type { RouteDeclaration, RouteInput } from '#routes/route';
 import { DEFAULT_BODY_LIMIT, type Role } from '#routes/route';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type FieldIssue, InvalidInputError } from './errors.ts';
 
 /** `[2].towns[0].id` style paths, as the CLI and the API report them. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AssignmentAnswer, AssignmentList } from '#schemas/api';
 import { AssignmentId, SeasonId } from '#schemas/primitives';
 import { AcceptBody, DeclineBody } from '#schemas/teams';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import * as schemas from '#schemas/index';
 import { API_ROUTES } from '../registry.ts';
 import { DEFAULT_BODY_LIMIT, type RouteDeclaration, type RouteTag } from './route.ts';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /*
  * A route is one declaration: what the CDK HTTP API, the local HTTP adapter, the OpenAPI document

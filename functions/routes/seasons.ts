@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { REPORT_FORMATS, SeasonPlan, SeasonReport, StartedRound } from '#schemas/api';
 import { SeasonId } from '#schemas/primitives';
 import { StartRoundBody } from '#schemas/teams';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvitedUser, NewUser, Session, SessionRequest, User, UserId, UserList } from '#schemas/users';
 import { defineRoute } from './route.ts';
 

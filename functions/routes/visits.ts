@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { FiledVisitReport, SubmissionKey, VisitLog } from '#schemas/api';
 import { VisitId } from '#schemas/primitives';
 import { VisitReportInput } from '#schemas/teams';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { County, Need, Society, THEMES, VisitHistoryEntry } from '#schemas/index';
 
 const dataDir = new URL('../../demo/data/', import.meta.url);

@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { keys, ranges } from '#schemas/keys';
 import { IsoDateTime, Slug } from '#schemas/primitives';
 import { User } from '#schemas/users';
