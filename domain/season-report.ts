@@ -1,149 +1,75 @@
-import { shanghaiDateTime } from '#schemas/shanghai-time';
-import { type CellValue, cellText } from './xlsx.ts';
+import {
+  type Bilingual,
+  FIGURE_KEYS,
+  FIGURE_LABELS,
+  OFFER_STATUS_LABELS,
+  OUTCOME_LABELS,
+  THEME_LABELS,
+  URGENCY_LABELS,
+} from '#schemas/labels';
+import { THEMES, type Theme } from '#schemas/primitives';
+import { shanghaiDate, shanghaiDateTime } from '#schemas/shanghai-time';
+import type { SeasonReport } from './season-figures.ts';
+import { type CellValue, cellText, type Sheet } from './xlsx.ts';
 
-/**
- * Rule 8: a season's figures — needs collected, handled (resolved) and cooperations reached — per
- * county and in total, with the unassigned and carried-over needs. Pure: the caller reads the
- * season's visits, offers and visit reports.
+/*
+ * The season report as people read it: the county summary (CSV, and the XLSX's first sheet) and the
+ * XLSX's sheets of visits with their five answers, needs with their outcomes, and cooperations. The
+ * figures come from domain/season-figures.ts; this module only lays them out, in Chinese.
  */
-export interface ReportVisit {
-  countyId: string;
-  townId: string;
-  questions: { needIds: string[] }[];
-  unassignedNeedIds: string[];
-}
-export interface ReportOffer {
-  countyId: string;
-  needIds: string[];
-  status: 'offered' | 'accepted' | 'declined' | 'expired' | 'reassigned';
-}
-export interface ReportVisitReport {
-  countyId: string;
-  outcomes: { needId: string; outcome: 'resolved' | 'partial' | 'unresolved' }[];
-  cooperations: unknown[];
+
+export type { SeasonReport } from './season-figures.ts';
+
+/** Names of what the report mentions: counties, towns, societies (Chinese). */
+export interface ReportNames {
+  county(countyId: string): string;
+  town(countyId: string, townId: string): string;
+  society(societyId: string): string;
 }
 
-export interface SeasonFigures {
-  collected: number;
-  assigned: number;
-  unassigned: number;
-  visited: number;
-  handled: number;
-  cooperations: number;
-  carriedOver: number;
-}
-
-export interface SeasonReport {
-  season: string;
-  total: SeasonFigures;
-  counties: ({ countyId: string; townId: string } & SeasonFigures)[];
-}
-
-const FIGURES: (keyof SeasonFigures)[] = [
-  'collected',
-  'assigned',
-  'unassigned',
-  'visited',
-  'handled',
-  'cooperations',
-  'carriedOver',
-];
-
-export function seasonReport(
-  season: string,
-  visits: readonly ReportVisit[],
-  offers: readonly ReportOffer[],
-  reports: readonly ReportVisitReport[],
-): SeasonReport {
-  const counties = [...visits]
-    .sort((a, b) => a.countyId.localeCompare(b.countyId))
-    .map((visit) => {
-      const collected = new Set(visit.questions.flatMap((q) => q.needIds));
-      const assigned = new Set(
-        offers
-          .filter((o) => o.countyId === visit.countyId && (o.status === 'offered' || o.status === 'accepted'))
-          .flatMap((o) => o.needIds),
-      );
-      // Each society on the visit reports on its own needs: together they are the visit's outcomes.
-      const filed = reports.filter((r) => r.countyId === visit.countyId);
-      const handled = new Set(
-        filed
-          .flatMap((r) => r.outcomes)
-          .filter((o) => o.outcome === 'resolved' && collected.has(o.needId))
-          .map((o) => o.needId),
-      );
-      return {
-        countyId: visit.countyId,
-        townId: visit.townId,
-        collected: collected.size,
-        assigned: assigned.size,
-        unassigned: [...collected].filter((id) => !assigned.has(id)).length,
-        visited: filed.length > 0 ? 1 : 0,
-        handled: handled.size,
-        cooperations: filed.reduce((sum, r) => sum + r.cooperations.length, 0),
-        carriedOver: collected.size - handled.size,
-      };
-    });
-  const total = Object.fromEntries(
-    FIGURES.map((f) => [f, counties.reduce((sum, c) => sum + c[f], 0)]),
-  ) as unknown as SeasonFigures;
-  return { season, total, counties };
-}
-
-const CSV_HEADERS: Record<keyof SeasonFigures | 'countyId' | 'townId', string> = {
-  countyId: '县（市、区）',
-  townId: '走访乡镇',
-  collected: '收集需求',
-  assigned: '已分派',
-  unassigned: '未分派',
-  visited: '已走访',
-  handled: '已办结',
-  cooperations: '达成合作',
-  carriedOver: '结转下季',
-};
-
-/** When and how a county's visit was reported, for the export's last columns (Asia/Shanghai times). */
+/** When and how a county's visit was reported, for the summary's last columns. */
 export interface ReportDetails {
   visitDate?: string;
   reportedAt?: string;
 }
 
+const SUMMARY_HEADERS = ['县（市、区）', '走访乡镇', ...FIGURE_KEYS.map((k) => FIGURE_LABELS[k].zh)];
 const DETAIL_HEADERS = ['走访日期', '报告提交时间（北京时间）'];
 
+const dateCell = (date: string | undefined): CellValue => (date ? { date } : '');
+const dateTimeCell = (iso: string | undefined): CellValue =>
+  iso ? { date: shanghaiDateTime(new Date(iso)) } : '';
+
 /**
- * The export's table: Chinese headers, a row per county, a total row. With `details`, two more
- * columns: the visit date and when the report was filed, Beijing time, as date cells (CSV writes
- * their text). Shared by CSV and XLSX.
+ * The county summary: Chinese headers, a row per county, a total row. With `details`, the visit
+ * date and when the report was filed (Beijing time) as date cells (CSV writes their text).
  */
 export function seasonReportTable(
   report: SeasonReport,
-  names: (countyId: string, townId: string) => [string, string],
+  names: Pick<ReportNames, 'county' | 'town'>,
   details?: (countyId: string) => ReportDetails | undefined,
 ): CellValue[][] {
-  const columns = Object.keys(CSV_HEADERS) as (keyof typeof CSV_HEADERS)[];
   const rows: CellValue[][] = report.counties.map((county) => {
-    const [countyName, townName] = names(county.countyId, county.townId);
-    const row: CellValue[] = columns.map((c) =>
-      c === 'countyId' ? countyName : c === 'townId' ? townName : county[c],
-    );
+    const row: CellValue[] = [
+      names.county(county.countyId),
+      county.townId ? names.town(county.countyId, county.townId) : '',
+      ...FIGURE_KEYS.map((k) => county[k]),
+    ];
     if (details) {
       const d = details(county.countyId);
-      row.push(
-        d?.visitDate ? { date: d.visitDate } : '',
-        d?.reportedAt ? { date: shanghaiDateTime(new Date(d.reportedAt)) } : '',
-      );
+      row.push(dateCell(d?.visitDate), dateTimeCell(d?.reportedAt));
     }
     return row;
   });
-  const total: CellValue[] = ['合计', '', ...FIGURES.map((f) => report.total[f])];
+  const total: CellValue[] = ['合计', '', ...FIGURE_KEYS.map((k) => report.total[k])];
   if (details) total.push('', '');
-  return [[...columns.map((c) => CSV_HEADERS[c]), ...(details ? DETAIL_HEADERS : [])], ...rows, total];
+  return [[...SUMMARY_HEADERS, ...(details ? DETAIL_HEADERS : [])], ...rows, total];
 }
 
 /** CSV for spreadsheets: UTF-8 with a BOM (so Excel reads the Chinese), Chinese headers, a total row. */
 export function seasonReportCsv(
   report: SeasonReport,
-  names: (countyId: string, townId: string) => [string, string],
+  names: Pick<ReportNames, 'county' | 'town'>,
   details?: (countyId: string) => ReportDetails | undefined,
 ): string {
   const quote = (value: CellValue) => {
@@ -153,4 +79,174 @@ export function seasonReportCsv(
   return `\uFEFF${seasonReportTable(report, names, details)
     .map((r) => r.map(quote).join(','))
     .join('\r\n')}\r\n`;
+}
+
+// ---- the workbook's other sheets ----------------------------------------------------------------
+
+export interface SheetVisit {
+  countyId: string;
+  townId: string;
+  questions: { theme: Theme; needIds: string[] }[];
+}
+export interface SheetOffer {
+  countyId: string;
+  societyId: string;
+  needIds: string[];
+  status: keyof typeof OFFER_STATUS_LABELS;
+}
+export interface SheetReport {
+  countyId: string;
+  societyId: string;
+  version: number;
+  visitDate: string;
+  reportedAt: string;
+  answers: Record<Theme, string>;
+  outcomes: { needId: string; outcome: keyof typeof OUTCOME_LABELS; note?: string | undefined }[];
+  cooperations: { title: string; partner: string }[];
+}
+export interface SheetNeed {
+  id: string;
+  title: string;
+  theme: Theme;
+  field: string;
+  urgency: keyof typeof URGENCY_LABELS;
+  submittedAt: string;
+}
+
+export interface SeasonWorkbookInput {
+  report: SeasonReport;
+  names: ReportNames;
+  visits: readonly SheetVisit[];
+  offers: readonly SheetOffer[];
+  /** The latest version of each society's report on each visit. */
+  reports: readonly SheetReport[];
+  /** The needs on the visits, by id. */
+  needs: ReadonlyMap<string, SheetNeed>;
+}
+
+const zh = (label: Bilingual | undefined) => label?.zh ?? '';
+const byCounty = <T extends { countyId: string }>(a: T, b: T) => a.countyId.localeCompare(b.countyId);
+
+/**
+ * The four sheets of the season's workbook: 县汇总 (the county summary), 走访 (a row per society's
+ * latest report, with the five answers; a visit with none gets one row saying so), 需求 (a row per
+ * need on a visit: who holds it and its outcome), 合作 (a row per cooperation). Dates are date cells.
+ */
+export function seasonWorkbookSheets(input: SeasonWorkbookInput): Sheet[] {
+  const { report, names, offers, reports, needs } = input;
+  const visits = [...input.visits].sort(byCounty);
+  const latestFiled = new Map(
+    [...reports].sort((a, b) => a.reportedAt.localeCompare(b.reportedAt)).map((r) => [r.countyId, r]),
+  );
+  const summary = seasonReportTable(report, names, (countyId) => latestFiled.get(countyId));
+
+  const visitRows: CellValue[][] = visits.flatMap((visit) => {
+    const place = [names.county(visit.countyId), names.town(visit.countyId, visit.townId)];
+    const filed = reports.filter((r) => r.countyId === visit.countyId);
+    if (filed.length === 0) return [[...place, '', '未提交报告', '', '', '', ...THEMES.map(() => '')]];
+    return filed
+      .sort((a, b) => a.societyId.localeCompare(b.societyId))
+      .map((r) => [
+        ...place,
+        names.society(r.societyId),
+        '已提交',
+        r.version,
+        dateCell(r.visitDate),
+        dateTimeCell(r.reportedAt),
+        ...THEMES.map((theme) => r.answers[theme] ?? ''),
+      ]);
+  });
+
+  const needRows: CellValue[][] = visits.flatMap((visit) =>
+    visit.questions.flatMap((question) =>
+      question.needIds.map((needId) => {
+        const need = needs.get(needId);
+        const offer =
+          offers.find(
+            (o) =>
+              o.countyId === visit.countyId &&
+              o.needIds.includes(needId) &&
+              (o.status === 'accepted' || o.status === 'offered'),
+          ) ?? offers.find((o) => o.countyId === visit.countyId && o.needIds.includes(needId));
+        const outcome = offer
+          ? reports
+              .find((r) => r.countyId === visit.countyId && r.societyId === offer.societyId)
+              ?.outcomes.find((o) => o.needId === needId)
+          : undefined;
+        return [
+          names.county(visit.countyId),
+          names.town(visit.countyId, visit.townId),
+          need?.title ?? '（需求已删除）',
+          zh(THEME_LABELS[question.theme]),
+          need?.field ?? '',
+          need ? zh(URGENCY_LABELS[need.urgency]) : '',
+          need ? dateCell(shanghaiDate(new Date(need.submittedAt))) : '',
+          offer ? names.society(offer.societyId) : '未分派',
+          offer ? zh(OFFER_STATUS_LABELS[offer.status]) : '',
+          outcome ? zh(OUTCOME_LABELS[outcome.outcome]) : '未报告',
+          outcome?.note ?? '',
+        ];
+      }),
+    ),
+  );
+
+  const coopRows: CellValue[][] = visits.flatMap((visit) =>
+    reports
+      .filter((r) => r.countyId === visit.countyId)
+      .sort((a, b) => a.societyId.localeCompare(b.societyId))
+      .flatMap((r) =>
+        r.cooperations.map((c) => [
+          names.county(visit.countyId),
+          names.town(visit.countyId, visit.townId),
+          names.society(r.societyId),
+          c.title,
+          c.partner,
+          dateCell(r.visitDate),
+        ]),
+      ),
+  );
+
+  return [
+    { name: '县汇总', rows: summary },
+    {
+      name: '走访',
+      rows: [
+        [
+          '县（市、区）',
+          '乡镇',
+          '学会',
+          '报告状态',
+          '报告版本',
+          '走访日期',
+          '报告提交时间（北京时间）',
+          ...THEMES.map((theme) => zh(THEME_LABELS[theme])),
+        ],
+        ...visitRows,
+      ],
+      wrapColumns: THEMES.map((_, i) => 7 + i),
+    },
+    {
+      name: '需求',
+      rows: [
+        [
+          '县（市、区）',
+          '乡镇',
+          '需求',
+          '主题',
+          '领域',
+          '紧急程度',
+          '提交日期',
+          '承接学会',
+          '邀请状态',
+          '办理结果',
+          '说明',
+        ],
+        ...needRows,
+      ],
+    },
+    {
+      name: '合作',
+      rows: [['县（市、区）', '乡镇', '学会', '合作内容', '合作方', '走访日期'], ...coopRows],
+    },
+  ];
 }

@@ -23,6 +23,8 @@ export interface Sheet {
   readonly rows: readonly (readonly CellValue[])[];
   /** Column widths in characters. @default from the longest cell of each column */
   readonly columnWidths?: readonly number[];
+  /** Columns (0-based) of long text: wrapped in the cell, at most 40 characters wide. */
+  readonly wrapColumns?: readonly number[];
 }
 
 /** The text a cell shows, for CSV and for sizing columns. */
@@ -49,7 +51,7 @@ function columnName(index: number): string {
 }
 
 /** Style indexes into `cellXfs` of STYLES. */
-const STYLE = { header: 1, date: 2, dateTime: 3 } as const;
+const STYLE = { header: 1, date: 2, dateTime: 3, wrap: 4 } as const;
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2}))?$/;
 
@@ -60,8 +62,8 @@ function dateSerial(match: RegExpExecArray): number {
   return ms / 86_400_000;
 }
 
-function cellXml(value: CellValue, ref: string, header: boolean): string {
-  const style = header ? ` s="${STYLE.header}"` : '';
+function cellXml(value: CellValue, ref: string, header: boolean, wrap = false): string {
+  const style = header ? ` s="${STYLE.header}"` : wrap ? ` s="${STYLE.wrap}"` : '';
   if (typeof value === 'number' && Number.isFinite(value)) return `<c r="${ref}"${style}><v>${value}</v></c>`;
   if (typeof value === 'object') {
     const match = DATE.exec(value.date);
@@ -72,24 +74,42 @@ function cellXml(value: CellValue, ref: string, header: boolean): string {
   return `<c r="${ref}"${style} t="inlineStr"><is><t xml:space="preserve">${escapeXml(String(value))}</t></is></c>`;
 }
 
-/** Characters a cell takes on screen: Chinese characters are about two wide. */
+/** Characters a cell takes on screen: CJK characters and full-width forms are two wide. */
 const displayWidth = (text: string) =>
-  Math.max(0, ...text.split('\n').map((line) => [...line].reduce((w, ch) => w + (ch > '\u2e7f' ? 2 : 1), 0)));
+  Math.max(0, ...text.split('\n').map((line) => [...line].reduce((w, ch) => w + (isWide(ch) ? 2 : 1), 0)));
+const isWide = (ch: string) => {
+  const code = ch.codePointAt(0) ?? 0;
+  return (
+    (code >= 0x2e80 && code <= 0xa4cf) || // CJK radicals … Yi, including ideographs and kana
+    (code >= 0xac00 && code <= 0xd7a3) || // Hangul
+    (code >= 0xf900 && code <= 0xfaff) || // CJK compatibility ideographs
+    (code >= 0xfe30 && code <= 0xfe4f) || // CJK compatibility forms
+    (code >= 0xff00 && code <= 0xff60) || // full-width forms（，：）
+    (code >= 0xffe0 && code <= 0xffe6) ||
+    code >= 0x20000 // ideographs of the supplementary planes
+  );
+};
+
+/** Width of column `c`: its widest cell plus a margin, at least 8; wrapped columns at most 40. */
+function columnWidth(sheet: Sheet, c: number): number {
+  const wrap = sheet.wrapColumns?.includes(c) ?? false;
+  const widest = Math.max(...sheet.rows.map((r) => displayWidth(cellText(r[c] ?? '')) + 2));
+  return Math.min(wrap ? 40 : 60, Math.max(8, widest));
+}
 
 function sheetXml(sheet: Sheet): string {
   const width = Math.max(1, ...sheet.rows.map((r) => r.length));
-  const widths = Array.from(
-    { length: width },
-    (_, c) =>
-      sheet.columnWidths?.[c] ??
-      Math.min(60, Math.max(8, ...sheet.rows.map((r) => displayWidth(cellText(r[c] ?? '')) + 2))),
-  );
+  const widths = Array.from({ length: width }, (_, c) => sheet.columnWidths?.[c] ?? columnWidth(sheet, c));
   const cols = widths
     .map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`)
     .join('');
   const body = sheet.rows
     .map((row, r) => {
-      const cells = row.map((value, c) => cellXml(value, `${columnName(c)}${r + 1}`, r === 0)).join('');
+      const cells = row
+        .map((value, c) =>
+          cellXml(value, `${columnName(c)}${r + 1}`, r === 0, sheet.wrapColumns?.includes(c) ?? false),
+        )
+        .join('');
       return `<row r="${r + 1}">${cells}</row>`;
     })
     .join('');
@@ -132,7 +152,7 @@ const workbookRels = (count: number) =>
   `<Relationship Id="rId${count + 1}" Type="${REL}/styles" Target="styles.xml"/>` +
   '</Relationships>';
 
-/** Normal, bold header, date, date and time. */
+/** Normal, bold header, date, date and time, wrapped text. */
 const STYLES =
   `${XML_HEAD}<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` +
   '<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/><numFmt numFmtId="165" formatCode="yyyy-mm-dd hh:mm"/></numFmts>' +
@@ -140,11 +160,12 @@ const STYLES =
   '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>' +
   '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>' +
   '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>' +
-  '<cellXfs count="4">' +
+  '<cellXfs count="5">' +
   '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>' +
   '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>' +
   '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>' +
   '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>' +
+  '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf>' +
   '</cellXfs></styleSheet>';
 
 /** Tab names as Excel allows them: at most 31 characters, none of \ / ? * [ ] :, no two alike. */

@@ -12,7 +12,7 @@ import {
   renewSession,
   revokeUser,
 } from './routes/users.ts';
-import { fileVisitReport, getVisitLog } from './routes/visits.ts';
+import { fileVisitReport, getVisit, getVisitLog } from './routes/visits.ts';
 
 /**
  * Every Lambda function of the product: construct id → entry file (relative to the repo root).
@@ -58,6 +58,7 @@ export const API_FUNCTIONS = {
   AnswerAssignment: 'functions/api/answer-assignment.ts',
   FileVisitReport: 'functions/api/file-visit-report.ts',
   GetVisitLog: 'functions/api/get-visit-log.ts',
+  GetVisit: 'functions/api/get-visit.ts',
   GetSeasonReport: 'functions/api/get-season-report.ts',
   ManageUsers: 'functions/api/manage-users.ts',
   Sessions: 'functions/api/sessions.ts',
@@ -109,6 +110,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   declineAssignment,
   fileVisitReport,
   getVisitLog,
+  getVisit,
   getSeasonReport,
   createUser,
   listUsers,

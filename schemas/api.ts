@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { County } from './catalog.ts';
+import { FIGURE_KEYS, type FigureKey } from './labels.ts';
 import { NeedStatus } from './need.ts';
 import {
   AssignmentId,
@@ -11,8 +12,8 @@ import {
   Urgency,
   VisitId,
 } from './primitives.ts';
-import { VisitLogEntry } from './round.ts';
-import { VisitReport } from './teams.ts';
+import { OfferStatus, VisitLogEntry } from './round.ts';
+import { NeedOutcome, VisitReport } from './teams.ts';
 
 /*
  * What the API answers (the response bodies of functions/routes/*.ts), for the OpenAPI document and
@@ -152,21 +153,74 @@ export const VisitLog = z.object({
   reports: z.array(VisitReport),
 });
 
-const SeasonFigures = z.object({
-  collected: z.int(),
-  assigned: z.int(),
-  unassigned: z.int(),
-  visited: z.int(),
-  handled: z.int(),
-  cooperations: z.int(),
-  carriedOver: z.int(),
+/** The season's figures (domain/season-figures.ts), each defined in FIGURE_LABELS (labels.ts). */
+const Named = z.object({ id: Slug, name: LocalizedName });
+
+/** `GET /visits/{visitId}`: the visit with every name a page shows, its offers, reports and log. */
+export const VisitDetail = z.object({
+  id: VisitId,
+  season: SeasonId,
+  county: Named,
+  town: Named,
+  plannedAt: IsoDateTime,
+  /** The five questions as the visit was framed, with their wording. */
+  questions: z.array(z.object({ theme: Theme, text: LocalizedName, needIds: z.array(Slug) })),
+  needs: z.array(
+    z.object({
+      id: Slug,
+      title: z.string(),
+      theme: Theme,
+      field: z.string(),
+      urgency: Urgency,
+      status: NeedStatus,
+      submittedAt: IsoDateTime,
+      /** Every society offered this need on the visit, first offer first, with the offer's status. */
+      societies: z.array(Named.extend({ status: OfferStatus })),
+      /** From the latest report of the society holding it; null before it reports. */
+      outcome: z
+        .object({
+          outcome: NeedOutcome,
+          note: z.string().optional(),
+          society: Named,
+          version: z.int().min(1),
+        })
+        .nullable(),
+    }),
+  ),
+  unassignedNeedIds: z.array(Slug),
+  offers: z.array(
+    z.object({
+      id: AssignmentId,
+      society: Named,
+      needIds: z.array(Slug),
+      status: OfferStatus,
+      attempt: z.int().min(1),
+      offeredAt: IsoDateTime.optional(),
+      answeredAt: IsoDateTime.optional(),
+      deadline: z.string().optional(),
+      reason: z.string().optional(),
+    }),
+  ),
+  /** Every version of every society's report, oldest first; `latest` marks each society's newest. */
+  reports: z.array(VisitReport.extend({ society: Named, latest: z.boolean() })),
+  log: z.array(VisitLogEntry.extend({ who: LocalizedName, society: Named.optional() })),
 });
 
-/** `GET /seasons/{season}/report` (JSON; the same figures as CSV and XLSX). */
+const SeasonFigures = z.object(
+  Object.fromEntries(FIGURE_KEYS.map((key) => [key, z.int().min(0)])) as Record<FigureKey, z.ZodInt>,
+);
+
+/** `GET /seasons/{season}/report` (JSON; the same figures as CSV, XLSX, the dashboard and `rounds`). */
 export const SeasonReport = z.object({
   season: SeasonId,
   total: SeasonFigures,
-  counties: z.array(SeasonFigures.extend({ countyId: Slug, townId: Slug })),
+  counties: z.array(
+    SeasonFigures.extend({
+      countyId: Slug,
+      /** The season's visit's town; null for a county with needs submitted but no visit (yet). */
+      townId: Slug.nullable(),
+    }),
+  ),
 });
 
 export const REPORT_FORMATS = ['json', 'csv', 'xlsx'] as const;

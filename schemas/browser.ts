@@ -3,6 +3,20 @@
  * bilingual messages. Bundled by schemas/browser-bundle.ts into pages/lib/schemas.js.
  */
 
+export {
+  actorLabel,
+  DEFAULT_QUESTION_TEXT,
+  FIGURE_KEYS,
+  FIGURE_LABELS,
+  FUNNEL_KEYS,
+  LOG_KIND_LABELS,
+  MESSAGE_STATUS_LABELS,
+  OFFER_STATUS_LABELS,
+  OUTCOME_LABELS,
+  ROLE_LABELS,
+  ROUND_STATUS_LABELS,
+  seasonLabel,
+} from './labels.ts';
 export { validate } from './messages.ts';
 export { NEED_STATUSES } from './need.ts';
 export {

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { FiledVisitReport, SubmissionKey, VisitLog } from '#schemas/api';
+import { FiledVisitReport, SubmissionKey, VisitDetail, VisitLog } from '#schemas/api';
 import { VisitId } from '#schemas/primitives';
 import { VisitReportInput } from '#schemas/teams';
 import { defineRoute } from './route.ts';
@@ -38,5 +38,21 @@ export const getVisitLog = defineRoute({
   access: { roles: ['coordinator', 'liaison', 'team'], ownCounty: true, ownSociety: true },
   params: VisitParams,
   responses: { 200: { description: '日志 / the log', schema: VisitLog } },
+  errors: [404],
+});
+
+export const getVisit = defineRoute({
+  method: 'GET',
+  path: '/visits/{visitId}',
+  functionId: 'GetVisit',
+  operationId: 'getVisit',
+  summary:
+    '一次走访的全部情况：五问、需求与承接学会及结果、邀请、各版报告、日志 / a visit: its five questions, needs with their societies and outcomes, offers, every report version, the log',
+  description:
+    '协调人、该县联络员、收到过本次走访邀请的学会可查看；每个编号都附名称。/ Coordinators, the county’s liaison and a society offered the visit may read it; every id comes with its name.',
+  tag: 'visits',
+  access: { roles: ['coordinator', 'liaison', 'team'], ownCounty: true, ownSociety: true },
+  params: VisitParams,
+  responses: { 200: { description: '走访 / the visit', schema: VisitDetail } },
   errors: [404],
 });

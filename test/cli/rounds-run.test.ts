@@ -43,7 +43,7 @@ describe('rounds run and rounds report', () => {
       'tonglu',
     ]);
     expect(figures.total.collected).toBeGreaterThan(0);
-    expect(figures.total.collected).toBe(figures.total.assigned + figures.total.unassigned);
+    expect(figures.total.onVisit).toBe(figures.total.assigned + figures.total.unassigned);
   });
 
   it('prints the report as CSV with a byte-order mark and Chinese headers', () => {

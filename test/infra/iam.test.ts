@@ -335,7 +335,7 @@ describe('IAM: API functions on the round state machine', () => {
     expect(dynamoActions(apiStatements('FileVisitReport')).sort()).toEqual(
       [...READ_ACTIONS, ...WRITE_ACTIONS].sort(),
     );
-    for (const fnId of ['ListAssignments', 'GetVisitLog', 'GetSeasonReport', 'StartRound']) {
+    for (const fnId of ['ListAssignments', 'GetVisitLog', 'GetVisit', 'GetSeasonReport', 'StartRound']) {
       expect(dynamoActions(apiStatements(fnId)).sort(), fnId).toEqual([...READ_ACTIONS].sort());
     }
   });

@@ -210,7 +210,7 @@ describe('a visit report', () => {
 
     // A resolved both of its needs (latest), B resolved one of its two (latest).
     expect(figures).toMatchObject({
-      collected: 4,
+      onVisit: 4,
       visited: 1,
       handled: 3,
       cooperations: 1 + 2,

@@ -15,7 +15,9 @@ import type { HttpServer } from '../../local/http-server.ts';
 import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
 import { DEMO_DATA_DIR } from '../../local/session.ts';
 import { type LocalClaims, signLocalToken } from '../../local/tokens.ts';
+import { FIGURE_KEYS } from '../../schemas/labels.ts';
 import { THEMES } from '../../schemas/primitives.ts';
+import { seasonOfInstant } from '../../schemas/shanghai-time.ts';
 import { loadStore, type Store } from '../support/store.ts';
 
 // Read by LoadRound when the runner first loads it: offers here wait 6 s, not 7 days.
@@ -483,18 +485,22 @@ describe('a whole season through HTTP', () => {
     const expected = state.plan.visits
       .map((visit: Json) => {
         const entry = state.reported.get(visit.countyId)!;
-        const collected = entry.needIds.length;
+        const onVisit = entry.needIds.length;
         const unassigned = visit.unassignedNeedIds.length;
         return {
           countyId: visit.countyId,
           townId: visit.townId,
-          collected,
-          assigned: collected - unassigned,
+          // Every need submitted in the county this season, in any town (spec rule 8).
+          collected: demo.needs.filter(
+            (n) => n.countyId === visit.countyId && seasonOfInstant(new Date(n.submittedAt)) === SEASON,
+          ).length,
+          onVisit,
+          assigned: onVisit - unassigned,
           unassigned,
           visited: 1,
           handled: entry.resolved.length,
           cooperations: entry.cooperations,
-          carriedOver: collected - entry.resolved.length,
+          carriedOver: onVisit - entry.resolved.length,
         };
       })
       .sort((a: Json, b: Json) => a.countyId.localeCompare(b.countyId));
@@ -503,6 +509,7 @@ describe('a whole season through HTTP', () => {
       season: SEASON,
       total: {
         collected: sum('collected'),
+        onVisit: sum('onVisit'),
         assigned: sum('assigned'),
         unassigned: sum('unassigned'),
         visited: 4,
@@ -532,7 +539,7 @@ describe('a whole season through HTTP', () => {
     expect([...csv.raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = csv.raw.toString('utf8').slice(1).trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      '县（市、区）,走访乡镇,收集需求,已分派,未分派,已走访,已办结,达成合作,结转下季,走访日期,报告提交时间（北京时间）',
+      '县（市、区）,走访乡镇,收集需求,本次走访涉及需求,已分派,未分派,已走访,已办结,达成合作,结转下季,走访日期,报告提交时间（北京时间）',
     );
     const county = demo.counties.find((c) => c.id === json.counties[0].countyId)!;
     const row = lines[1]!.split(',');
@@ -540,12 +547,8 @@ describe('a whole season through HTTP', () => {
       county.name.zh,
       county.towns.find((t) => t.id === json.counties[0].townId)!.name.zh,
     ]);
-    expect(row.slice(2, 9).map(Number)).toEqual(
-      ['collected', 'assigned', 'unassigned', 'visited', 'handled', 'cooperations', 'carriedOver'].map(
-        (k) => json.counties[0][k],
-      ),
-    );
-    expect(row[10]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    expect(row.slice(2, 10).map(Number)).toEqual(FIGURE_KEYS.map((k) => json.counties[0][k]));
+    expect(row[11]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     const filed = (
       await call('GET', `/visits/${SEASON}.${json.counties[0].countyId}/log`, await coordinator())
     ).json.reports.at(-1);
@@ -553,8 +556,8 @@ describe('a whole season through HTTP', () => {
       .toISOString()
       .slice(0, 16)
       .replace('T', ' ');
-    expect(row[10]).toBe(beijing);
-    expect(lines.at(-1)!.split(',').slice(0, 9)).toEqual([
+    expect(row[11]).toBe(beijing);
+    expect(lines.at(-1)!.split(',').slice(0, 10)).toEqual([
       '合计',
       '',
       ...Object.values(json.total).map(String),
@@ -567,15 +570,24 @@ describe('a whole season through HTTP', () => {
     // Read back by an independent reader: headers as text, figures as numbers, times as dates.
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx.raw as unknown as ArrayBuffer);
-    expect(workbook.worksheets.map((s) => s.name)).toEqual([`${SEASON} 季度报告`]);
-    const sheet = workbook.worksheets[0]!;
-    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(lines[0]!.split(','));
-    expect(sheet.getCell('A2').value).toBe(county.name.zh);
-    expect(sheet.getCell('C2').value).toBe(json.counties[0].collected);
-    expect(sheet.getCell('C6').value).toBe(json.total.collected);
-    expect(sheet.getCell('A6').value).toBe('合计');
-    expect(sheet.getCell('K2').value).toEqual(new Date(`${beijing.replace(' ', 'T')}:00Z`));
-    expect(sheet.getCell('J2').value).toBeInstanceOf(Date);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(['县汇总', '走访', '需求', '合作']);
+    const [sheet, visitSheet, needSheet, coopSheet] = workbook.worksheets as ExcelJS.Worksheet[];
+    expect((sheet!.getRow(1).values as unknown[]).slice(1)).toEqual(lines[0]!.split(','));
+    expect(sheet!.getCell('A2').value).toBe(county.name.zh);
+    expect(sheet!.getCell('C2').value).toBe(json.counties[0].collected);
+    expect(sheet!.getCell('C6').value).toBe(json.total.collected);
+    expect(sheet!.getCell('A6').value).toBe('合计');
+    expect((sheet!.getRow(6).values as unknown[]).slice(3, 11)).toEqual(
+      FIGURE_KEYS.map((k) => json.total[k]),
+    );
+    expect(sheet!.getCell('L2').value).toEqual(new Date(`${beijing.replace(' ', 'T')}:00Z`));
+    expect(sheet!.getCell('K2').value).toBeInstanceOf(Date);
+    // The other sheets agree with the figures: a row per need on a visit, per cooperation.
+    expect(needSheet!.rowCount - 1).toBe(json.total.onVisit);
+    expect(coopSheet!.rowCount - 1).toBe(json.total.cooperations);
+    const resolvedRows = needSheet!.getColumn(10).values.filter((v) => v === '已解决').length;
+    expect(resolvedRows).toBe(json.total.handled);
+    expect(visitSheet!.getCell('F2').value).toBeInstanceOf(Date);
   });
 
   it('queues offers, reminders and reassignment notices; reminders of answered offers are dropped when due', async () => {

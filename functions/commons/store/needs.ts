@@ -2,6 +2,7 @@ import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } 
 import type { NeedStatus, NeedView, StoredNeed } from '#schemas/index';
 import { keys, needIdOfIndexKey, needIndexPrefix, ranges } from '#schemas/keys';
 import { NeedRecord, parseRecord } from '#schemas/records';
+import { seasonOfInstant } from '#schemas/shanghai-time';
 import { documents, tableName } from '../clients.ts';
 import { type Item, isConditionFailure, queryRange, rangeQuery } from './table.ts';
 
@@ -28,6 +29,16 @@ export function needOf(item: Item): NeedRecord {
 export async function openNeedsOfCounty(countyId: string): Promise<StoredNeed[]> {
   const items = await queryRange(ranges.countyNeeds(countyId, needIndexPrefix('open')));
   return items.map(needOf);
+}
+
+/**
+ * The needs submitted in a county during a season (Asia/Shanghai quarter of `submittedAt`), in any
+ * town and status: one Query of the county's partition on gsi1, filtered here (the quarter is not
+ * part of the index key).
+ */
+export async function countyNeedsSubmittedIn(countyId: string, season: string): Promise<StoredNeed[]> {
+  const items = await queryRange(ranges.countyNeeds(countyId));
+  return items.map(needOf).filter((need) => seasonOfInstant(new Date(need.submittedAt)) === season);
 }
 
 export async function getNeed(needId: string): Promise<StoredNeed | undefined> {
