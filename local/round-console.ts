@@ -34,6 +34,7 @@ export async function runRound(
     return 'FAILED';
   }
   await printStoredPlan(input.season, lang, out);
+  await printSeasonFigures(input.season, lang, out);
   out(
     lang === 'zh'
       ? `状态转换 ${execution.stateTransitions} 次`
@@ -67,4 +68,22 @@ export async function printStoredPlan(
       ? `邀请 ${offers.length} 个：接受 ${count('accepted')}，婉拒 ${count('declined')}，逾期 ${count('expired')}，待答复 ${count('offered')}`
       : `${offers.length} offers: ${count('accepted')} accepted, ${count('declined')} declined, ${count('expired')} expired, ${count('offered')} awaiting an answer`,
   );
+}
+
+/** The season's figures in one line, the same function and labels as the report and the dashboard. */
+export async function printSeasonFigures(
+  season: string,
+  lang: Lang,
+  out: (line: string) => void,
+): Promise<void> {
+  const [{ loadSeasonReport }, { FIGURE_KEYS, FIGURE_LABELS }] = await Promise.all([
+    import('#commons/season-report'),
+    import('#schemas/labels'),
+  ]);
+  const { total } = await loadSeasonReport(season);
+  const parts = FIGURE_KEYS.map((key) => {
+    const label = FIGURE_LABELS[key];
+    return lang === 'zh' ? `${label.zh} ${total[key]}` : `${label.en.toLowerCase()} ${total[key]}`;
+  });
+  out(lang === 'zh' ? `本季成效：${parts.join('，')}` : `season figures: ${parts.join(', ')}`);
 }

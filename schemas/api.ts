@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { County } from './catalog.ts';
-import { FIGURE_KEYS, type FigureKey } from './labels.ts';
+import { FIGURE_KEYS, type FigureKey, START_OUTCOMES } from './labels.ts';
 import { NeedStatus } from './need.ts';
 import {
   AssignmentId,
@@ -59,6 +59,8 @@ export const StartedRound = z.object({
   season: SeasonId,
   /** False when the season's execution already existed (nothing new was started). */
   started: z.boolean(),
+  /** What happened, for a person: started now, or already running, or already completed (START_OUTCOME_LABELS). */
+  outcome: z.enum(START_OUTCOMES),
 });
 
 /** `POST /assignments/{assignmentId}/accept|decline`. */

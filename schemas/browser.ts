@@ -11,10 +11,12 @@ export {
   FUNNEL_KEYS,
   LOG_KIND_LABELS,
   MESSAGE_STATUS_LABELS,
+  NEED_STATUS_LABELS,
   OFFER_STATUS_LABELS,
   OUTCOME_LABELS,
   ROLE_LABELS,
   ROUND_STATUS_LABELS,
+  START_OUTCOME_LABELS,
   seasonLabel,
 } from './labels.ts';
 export { validate } from './messages.ts';

@@ -60,6 +60,21 @@ export const ROLE_LABELS: Readonly<Record<'coordinator' | 'liaison' | 'team', Bi
   team: { zh: '学会团队', en: 'Society team' },
 };
 
+/** What `POST /rounds` did: the dashboard's start button says it in words, never the execution's ARN. */
+export const START_OUTCOMES = ['started', 'running', 'completed'] as const;
+export type StartOutcome = (typeof START_OUTCOMES)[number];
+export const START_OUTCOME_LABELS: Readonly<Record<StartOutcome, Bilingual>> = {
+  started: { zh: '已启动{season}轮次', en: 'The {season} round has started' },
+  running: {
+    zh: '{season}轮次已在进行中，未重复启动',
+    en: 'The {season} round is already running; nothing new was started',
+  },
+  completed: {
+    zh: '{season}轮次已完成，未重复启动',
+    en: 'The {season} round has already completed; nothing new was started',
+  },
+};
+
 /** The round's own steps write `by: 'round-state-machine'`. */
 export const SYSTEM_ACTOR: Bilingual = { zh: '系统（轮次）', en: 'System (the round)' };
 

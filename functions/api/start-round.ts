@@ -1,5 +1,6 @@
 import { json, routeHandler } from '#commons/http';
 import { startSeasonRound } from '#commons/round-starter';
+import { getRound } from '#commons/store/rounds';
 import { startRound } from '#routes/seasons';
 
 /**
@@ -11,5 +12,12 @@ import { startRound } from '#routes/seasons';
  */
 export const handler = routeHandler(startRound, async ({ body: { season } }) => {
   const { executionId, started } = await startSeasonRound(season);
-  return json(202, { executionId, season, started });
+  // Not started now: the season's execution exists; its round record says whether it finished
+  // (no record yet means its first step has not run: it is running).
+  const outcome = started
+    ? 'started'
+    : (await getRound(season))?.status === 'completed'
+      ? 'completed'
+      : 'running';
+  return json(202, { executionId, season, started, outcome });
 });

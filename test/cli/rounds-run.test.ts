@@ -44,6 +44,10 @@ describe('rounds run and rounds report', () => {
     ]);
     expect(figures.total.collected).toBeGreaterThan(0);
     expect(figures.total.onVisit).toBe(figures.total.assigned + figures.total.unassigned);
+    // The terminal prints the same figures under the same labels as the report.
+    expect(run.stdout).toContain(
+      `本季成效：收集需求 ${figures.total.collected}，本次走访涉及需求 ${figures.total.onVisit}，已分派 ${figures.total.assigned}，未分派 ${figures.total.unassigned}，已走访 ${figures.total.visited}，`,
+    );
   });
 
   it('prints the report as CSV with a byte-order mark and Chinese headers', () => {

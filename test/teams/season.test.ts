@@ -137,9 +137,14 @@ describe('a whole season through HTTP', () => {
       executionId: expect.stringContaining(`${SEASON}-1`),
       season: SEASON,
       started: true,
+      outcome: 'started',
     });
     expect(second.status).toBe(202);
-    expect(second.json).toMatchObject({ executionId: first.json.executionId, started: false });
+    expect(second.json).toMatchObject({
+      executionId: first.json.executionId,
+      started: false,
+      outcome: 'running',
+    });
     expect((await call('POST', '/rounds', await team('nongxue'), { season: SEASON })).status).toBe(403);
     expect(
       (await call('POST', '/rounds', await coordinator(), { season: '2026-Q5' })).json.error.fields[0].path,
