@@ -136,6 +136,14 @@ function safeDecode(text: string): string {
   }
 }
 
+function isPageNavigation(req: IncomingMessage): boolean {
+  return (
+    (req.method === 'GET' || req.method === 'HEAD') &&
+    !req.headers.authorization &&
+    /^text\/html\b/.test(req.headers.accept ?? '')
+  );
+}
+
 export interface HttpServer {
   url: string;
   close(): Promise<void>;
@@ -271,11 +279,21 @@ export async function startHttpServer(options: {
     send(res, result.statusCode ?? 200, payload, responseHeaders);
   };
 
+  /** A page's file: `/` is index.html, and a path without an extension is also `<path>.html` (`/signin`). */
+  const pageFile = async (pathname: string): Promise<string | undefined> => {
+    if (pathname === '/') return join(pagesDir, 'index.html');
+    const file = normalize(join(pagesDir, safeDecode(pathname.slice(1))));
+    if (!file.startsWith(pagesDir + sep)) return undefined;
+    if (extname(file) === '') {
+      const page = await stat(`${file}.html`).catch(() => undefined);
+      if (page?.isFile()) return `${file}.html`;
+    }
+    return file;
+  };
+
   const servePage = async (res: ServerResponse, url: URL) => {
-    const relative = url.pathname === '/' ? 'index.html' : safeDecode(url.pathname.slice(1));
-    const file = normalize(join(pagesDir, relative));
-    if (!file.startsWith(pagesDir + sep))
-      return sendError(res, 404, 'not-found', '没有这个页面 / no such page');
+    const file = await pageFile(url.pathname);
+    if (!file) return sendError(res, 404, 'not-found', '没有这个页面 / no such page');
     try {
       const info = await stat(file);
       const target = info.isDirectory() ? join(file, 'index.html') : file;
@@ -296,6 +314,13 @@ export async function startHttpServer(options: {
       .map((compiled) => ({ compiled, match: compiled.pattern.exec(url.pathname) }))
       .filter((c): c is { compiled: CompiledRoute; match: RegExpExecArray } => c.match !== null);
     const chosen = candidates.find((c) => c.compiled.route.method === method);
+    // `/users` is a page and a route: a browser opening it (asks for HTML, no bearer token) gets the page.
+    if (chosen && isPageNavigation(req))
+      return pageFile(url.pathname).then(async (file) => {
+        const page =
+          file && extname(url.pathname) === '' ? await stat(file).catch(() => undefined) : undefined;
+        return page?.isFile() ? servePage(res, url) : serveApi(req, res, url, chosen.compiled, chosen.match);
+      });
     if (chosen) return serveApi(req, res, url, chosen.compiled, chosen.match);
     if (candidates.length > 0) {
       return Promise.resolve(

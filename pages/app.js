@@ -1,5 +1,7 @@
 // The coordinator's first look at a season's plan: reads the same API the CLI and AWS serve.
+import { api } from './lib/api-client.js';
 import { seasonOfInstant } from './lib/schemas.js';
+import { currentSession, startSession } from './lib/session.js';
 
 const THEMES = {
   talent: ['人才引智', 'Talent'],
@@ -25,21 +27,13 @@ function applyLang() {
   $('lang').textContent = lang === 'zh' ? 'English' : '中文';
 }
 
-async function api(path) {
-  const res = await fetch(path, { headers: { authorization: `Bearer ${$('token').value.trim()}` } });
-  const body = await res.json();
-  if (!res.ok) throw new Error(body.error?.message ?? res.statusText);
-  return body;
-}
-
 async function show(event) {
   event?.preventDefault();
-  sessionStorage.setItem('token', $('token').value.trim());
   $('status').textContent = lang === 'zh' ? '加载中…' : 'Loading…';
   try {
     const [counties, plan] = await Promise.all([
-      api('/counties'),
-      api(`/seasons/${encodeURIComponent($('season').value)}/plan`),
+      api('GET', '/counties'),
+      api('GET', `/seasons/${encodeURIComponent($('season').value)}/plan`),
     ]);
     const byId = new Map(counties.items.map((c) => [c.id, c]));
     const rows = plan.visits.map((visit) => {
@@ -83,6 +77,9 @@ $('lang').addEventListener('click', () => {
 });
 $('access').addEventListener('submit', show);
 $('season').value = seasonOfInstant(new Date());
-$('token').value = sessionStorage.getItem('token') ?? '';
 applyLang();
-if ($('token').value) show();
+// Signed in: the bar and the plan; otherwise the form still opens /signin when used.
+if (currentSession()) {
+  $('signin-link').hidden = true;
+  if (startSession()) show();
+}

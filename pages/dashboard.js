@@ -1,12 +1,13 @@
 // The coordinator's dashboard: the season's plan with each offer's status, the figures per county
 // as a bar chart, the funnel collected → assigned → visited → handled → cooperations, and exports.
+import { ApiError, request } from './lib/api-client.js';
 import { seasonOfInstant, shanghaiDateTime } from './lib/schemas.js';
+import { startSession } from './lib/session.js';
 
 const T = {
   title: ['协调人看板：本季计划与成效', 'Coordinator dashboard: the season’s plan and results'],
   navHome: ['首页', 'Home'],
   navTeam: ['学会团队', 'Society teams'],
-  token: ['访问令牌', 'Access token'],
   season: ['季度', 'Season'],
   show: ['查看', 'Show'],
   start: ['启动本季轮次', 'Start the season’s round'],
@@ -93,18 +94,8 @@ function applyLang() {
 }
 
 async function api(method, path, body) {
-  const res = await fetch(path, {
-    method,
-    headers: {
-      authorization: `Bearer ${$('token').value.trim()}`,
-      ...(body ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (!res.ok) {
-    const json = await res.json().catch(() => ({}));
-    throw Object.assign(new Error(json.error?.message ?? res.statusText), { status: res.status });
-  }
+  const res = await request(method, path, { body });
+  if (!res.ok) throw new ApiError(res.status, (await res.json().catch(() => ({})))?.error);
   return res;
 }
 const setStatus = (text, isError = false) => {
@@ -115,7 +106,6 @@ const season = () => $('season').value.trim();
 
 async function show(event) {
   event?.preventDefault();
-  sessionStorage.setItem('token', $('token').value.trim());
   setStatus(t('loading'));
   try {
     const [counties, plan, report] = await Promise.all([
@@ -291,6 +281,5 @@ $('start').addEventListener('click', startRound);
 $('csv').addEventListener('click', () => download('csv'));
 $('xlsx').addEventListener('click', () => download('xlsx'));
 $('season').value = seasonOfInstant(new Date());
-$('token').value = sessionStorage.getItem('token') ?? '';
 applyLang();
-if ($('token').value) show();
+if (startSession({ roles: ['coordinator'] })) show();

@@ -2,6 +2,8 @@
 // Checked in the browser with the very schemas the API uses (lib/schemas.js is bundled from
 // schemas/), kept as a draft on the device, and sent with an Idempotency-Key that a retry after a
 // lost connection reuses, so a need is never created twice.
+
+import { onBeforeSignIn, request } from './lib/api-client.js';
 import {
   FIELD_LABELS,
   NeedInput,
@@ -12,9 +14,9 @@ import {
   URGENCY_LABELS,
   validate,
 } from './lib/schemas.js';
+import { startSession } from './lib/session.js';
 
 const KEYS = {
-  token: 'needs.token',
   draft: 'needs.draft.v1',
   pending: 'needs.pending.v1',
   counties: 'needs.counties.v1',
@@ -61,13 +63,6 @@ const TEXT = {
   empty: ['还没有需求', 'No needs yet'],
   withdraw: ['撤回', 'Withdraw'],
   confirmWithdraw: ['确定撤回这条需求吗？', 'Withdraw this need?'],
-  badToken: ['令牌无效或已过期，请重新输入', 'The token is not valid or has expired; enter it again'],
-  noNeeds: [
-    '此令牌不能填报需求（学会团队请使用其他页面）',
-    'This token cannot submit needs (teams use another page)',
-  ],
-  coordinator: ['市科协协调员', 'Coordinator'],
-  liaison: ['县科协联络员', 'County liaison'],
   allCounties: ['全部县', 'All counties'],
   choose: ['请选择', 'Choose'],
 };
@@ -82,6 +77,8 @@ let identity = null;
 let retryTimer = null;
 let retryAttempt = 0;
 let sending = false;
+// The draft is saved only once the form shows it (an empty form must not overwrite it).
+let formReady = false;
 
 // ---- language --------------------------------------------------------------------------------------
 
@@ -92,56 +89,19 @@ function applyLang() {
   document.title = lang === 'zh' ? '需求填报 · 山区四县科技服务' : 'Town needs · Mountain-county rounds';
   renderChoices();
   renderCounties();
-  showWho();
   showPending();
 }
 
-// ---- token -----------------------------------------------------------------------------------------
-
-function decodeToken(token) {
-  try {
-    const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
-    const json = decodeURIComponent(
-      [...atob(part)].map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join(''),
-    );
-    const claims = JSON.parse(json);
-    const claim = (name) => claims[name] ?? claims[`custom:${name}`];
-    return { role: claim('role'), county: claim('county'), sub: claims.sub, exp: claims.exp };
-  } catch {
-    return null;
-  }
-}
-
-function token() {
-  return localStorage.getItem(KEYS.token) ?? '';
-}
-
-function showWho() {
-  if (!identity) return;
-  const county = counties.find((c) => c.id === identity.county);
-  const role = identity.role === 'coordinator' ? t(TEXT.coordinator) : t(TEXT.liaison);
-  $('who-text').textContent =
-    `${role}${county ? ` · ${label(county.name)}` : identity.county ? ` · ${identity.county}` : ''}`;
-}
-
-function askForToken(message = '') {
-  identity = null;
-  for (const id of ['who', 'submit', 'mine']) $(id).hidden = true;
-  $('access').hidden = false;
-  $('token-error').textContent = message;
-}
+// ---- session -------------------------------------------------------------------------------------
 
 async function start() {
-  const current = token();
-  identity = current ? decodeToken(current) : null;
-  if (!identity) return askForToken();
-  if (identity.role !== 'coordinator' && identity.role !== 'liaison') return askForToken(t(TEXT.noNeeds));
-  $('access').hidden = true;
-  $('who').hidden = false;
+  const session = startSession({ roles: ['coordinator', 'liaison'] });
+  if (!session) return;
+  identity = { role: session.user.role, county: session.user.county };
   $('list-status').textContent = t(TEXT.loading);
   try {
     const reply = await api('GET', '/counties');
-    if (reply.status === 401) return askForToken(t(TEXT.badToken));
+    if (reply.status === 401) return;
     counties = reply.body.items ?? [];
     localStorage.setItem(KEYS.counties, JSON.stringify(counties));
   } catch {
@@ -152,9 +112,9 @@ async function start() {
   }
   $('submit').hidden = false;
   $('mine').hidden = false;
-  showWho();
   renderCounties();
   restoreDraft();
+  formReady = true;
   showPending();
   const pending = readPending();
   if (pending) send(pending);
@@ -298,16 +258,14 @@ async function api(method, path, body, headers = {}) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
   try {
-    const res = await fetch(path, {
-      method,
-      headers: {
-        authorization: `Bearer ${token()}`,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      signal: controller.signal,
-    });
+    let res;
+    try {
+      res = await request(method, path, { body, headers, signal: controller.signal });
+    } catch (error) {
+      // A 401: the browser is on its way to /signin, the draft kept.
+      if (error?.status === 401) return { status: 401, body: null };
+      throw error;
+    }
     let parsed = null;
     try {
       parsed = await res.json();
@@ -363,7 +321,7 @@ async function send(pending) {
     loadList();
     return;
   }
-  if (reply.status === 401) return askForToken(t(TEXT.badToken));
+  if (reply.status === 401) return;
   const error = reply.body?.error ?? {};
   showErrors(
     error.fields?.length
@@ -469,7 +427,7 @@ async function loadList() {
       $('list-status').textContent = t(TEXT.offline).split(/[，.]/)[0];
       return;
     }
-    if (reply.status === 401) return askForToken(t(TEXT.badToken));
+    if (reply.status === 401) return;
     if (reply.status !== 200) {
       $('list-status').textContent = reply.body?.error?.message ?? `HTTP ${reply.status}`;
       return;
@@ -501,23 +459,7 @@ $('lang').addEventListener('click', () => {
   applyLang();
   loadList();
 });
-$('token-form').addEventListener('submit', (event) => {
-  event.preventDefault();
-  const value = $('token')
-    .value.trim()
-    .replace(/^Bearer\s+/i, '');
-  if (!decodeToken(value)) {
-    $('token-error').textContent = t(TEXT.badToken);
-    return;
-  }
-  localStorage.setItem(KEYS.token, value);
-  start();
-});
-$('sign-out').addEventListener('click', () => {
-  localStorage.removeItem(KEYS.token);
-  $('token').value = '';
-  askForToken();
-});
+onBeforeSignIn(() => formReady && saveDraft());
 $('need-form').addEventListener('input', saveDraft);
 $('need-form').addEventListener('change', (event) => {
   if (event.target.id === 'countyId') renderTowns();

@@ -1,13 +1,14 @@
 // The society team's page: offers to accept or decline, confirmed visits with their five questions
 // and needs, and the visit-report form. Drafts stay in this browser; a retried submission carries
 // the same Idempotency-Key, so it never files a second version.
+import { api as callApi } from './lib/api-client.js';
 import { shanghaiDate, shanghaiDateTime } from './lib/schemas.js';
+import { startSession } from './lib/session.js';
 
 const T = {
   title: ['学会团队：邀请与走访报告', 'Society team: offers and visit reports'],
   navHome: ['首页', 'Home'],
   navDashboard: ['协调人看板', 'Coordinator dashboard'],
-  token: ['访问令牌', 'Access token'],
   load: ['载入', 'Load'],
   loading: ['加载中…', 'Loading…'],
   offers: ['待答复的邀请', 'Offers awaiting your answer'],
@@ -55,7 +56,6 @@ const T = {
   cancelled: ['已取消', 'cancelled'],
   sending: ['发送中', 'sending'],
   failed: ['发送失败', 'not delivered'],
-  needToken: ['请输入团队令牌', 'Enter a team token'],
 };
 const THEMES = {
   talent: ['人才引智', 'Talent'],
@@ -94,24 +94,8 @@ function applyLang() {
   if (data) render();
 }
 
-async function api(method, path, body, headers = {}) {
-  const res = await fetch(path, {
-    method,
-    headers: {
-      authorization: `Bearer ${$('token').value.trim()}`,
-      ...(body ? { 'content-type': 'application/json' } : {}),
-      ...headers,
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  const json = text ? JSON.parse(text) : {};
-  if (!res.ok)
-    throw Object.assign(new Error(json.error?.message ?? res.statusText), {
-      status: res.status,
-      fields: json.error?.fields,
-    });
-  return json;
+function api(method, path, body, headers = {}) {
+  return callApi(method, path, { body, headers });
 }
 
 function setStatus(text, isError = false) {
@@ -121,9 +105,6 @@ function setStatus(text, isError = false) {
 
 async function load(event) {
   event?.preventDefault();
-  const token = $('token').value.trim();
-  if (!token) return setStatus(t('needToken'), true);
-  sessionStorage.setItem('team-token', token);
   setStatus(t('loading'));
   try {
     data = await api('GET', '/assignments');
@@ -467,7 +448,5 @@ $('lang').addEventListener('click', () => {
   applyLang();
 });
 $('access').addEventListener('submit', load);
-const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
-$('token').value = fromHash ?? sessionStorage.getItem('team-token') ?? '';
 applyLang();
-if ($('token').value) load();
+if (startSession({ roles: ['team', 'coordinator'] })) load();

@@ -53,10 +53,17 @@ describe('pages', () => {
     expect(gzipped).toBeLessThanOrEqual(BUDGET_GZIPPED);
   });
 
-  it('the needs page loads the bundled schemas, its script and its stylesheet', () => {
+  it('the needs page loads the bundled schemas, the API client and session, its script and its stylesheet', () => {
     const names = assetsOf('needs.html')
       .map((f) => f.slice(PAGES.length + 1))
       .sort();
-    expect(names).toEqual(['lib/schemas.js', 'needs.css', 'needs.js']);
+    expect(names).toEqual([
+      'lib/api-client.js',
+      'lib/schemas.js',
+      'lib/session.css',
+      'lib/session.js',
+      'needs.css',
+      'needs.js',
+    ]);
   });
 });

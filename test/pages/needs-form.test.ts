@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataDir } from '../../local/data-dir.ts';
 import type { HttpServer } from '../../local/http-server.ts';
+import { localInvitation } from '../../local/invitations.ts';
 import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
 import { DEMO_DATA_DIR } from '../../local/session.ts';
 import { signLocalToken } from '../../local/tokens.ts';
@@ -36,7 +37,7 @@ afterAll(async () => {
   await runtime?.close();
 });
 
-/** A phone-sized page in a fresh context (its own localStorage), signed in through the token form. */
+/** A phone-sized page in a fresh context (its own localStorage), signed in with a liaison's invitation link. */
 async function signedInPage(): Promise<Page> {
   const context = await browser.newContext({
     locale: 'zh-CN',
@@ -44,9 +45,9 @@ async function signedInPage(): Promise<Page> {
     isMobile: true,
   });
   const page = await context.newPage();
-  await page.goto(`${server.url}/needs.html`);
-  await page.locator('#token').fill(liaisonToken);
-  await page.getByRole('button', { name: '保存令牌' }).click();
+  const { invitation } = await localInvitation(dataDir, { role: 'liaison', county: 'chunan' }, server.url);
+  await page.goto(invitation.url);
+  await page.waitForURL(`${server.url}/needs.html`);
   await page.locator('#townId option[value="qiandaohu"]').waitFor({ state: 'attached' });
   return page;
 }

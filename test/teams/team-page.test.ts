@@ -10,9 +10,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataDir } from '../../local/data-dir.ts';
 import type { HttpServer } from '../../local/http-server.ts';
+import { localInvitation } from '../../local/invitations.ts';
 import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
 import { DEMO_DATA_DIR } from '../../local/session.ts';
-import { signLocalToken } from '../../local/tokens.ts';
 import { launchChromium } from '../support/browser.ts';
 import { loadStore, type Store } from '../support/store.ts';
 
@@ -49,16 +49,16 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function openTeamPage(societyId: string): Promise<Page> {
-  const token = await signLocalToken(dataDir, {
-    role: 'team',
-    society: societyId,
-    sub: `lead-of-${societyId}`,
-  });
-  const page = await browser.newPage();
-  await page.goto(`${server.url}/team.html#token=${token}`);
+/** A fresh browser signed in with an invitation link, on the page the role lands on. */
+async function signedIn(wanted: Parameters<typeof localInvitation>[1], landing: string): Promise<Page> {
+  const { invitation } = await localInvitation(dataDir, wanted, server.url);
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(invitation.url);
+  await page.waitForURL(`${server.url}${landing}`);
   return page;
 }
+
+const openTeamPage = (societyId: string) => signedIn({ role: 'team', society: societyId }, '/team.html');
 
 describe('the team page', () => {
   it('shows the society’s offer in Chinese, switches to English and back', async () => {
@@ -77,7 +77,7 @@ describe('the team page', () => {
     await page.click('#lang');
     expect(await page.locator('#offers-section h2').textContent()).toBe('待答复的邀请');
     expect(await page.locator('#messages').textContent()).toContain('邀请');
-    await page.close();
+    await page.context().close();
   });
 
   it('declines only with a reason', async () => {
@@ -95,7 +95,7 @@ describe('the team page', () => {
     await page.locator('#status', { hasText: '已婉拒' }).waitFor();
     expect((await store.getOffer(offer.season, offer.countyId, offer.societyId))?.decision).toBe('decline');
     expect(await page.locator(`#offers [data-offer="${offer.id}"]`).count()).toBe(0);
-    await page.close();
+    await page.context().close();
   });
 
   it('accepts, keeps the report draft across a reload, and files it once even when the first response is lost', async () => {
@@ -145,16 +145,13 @@ describe('the team page', () => {
       cooperations: [{ title: '茶园病虫害绿色防控', partner: '镇农业服务中心' }],
     });
     expect((await store.getNeed(firstNeed))?.status).toBe('resolved');
-    await page.close();
+    await page.context().close();
   });
 });
 
 describe('the coordinator dashboard', () => {
   it('shows the plan with offer status, the funnel and the per-county chart, in Chinese then English', async () => {
-    const token = await signLocalToken(dataDir, { role: 'coordinator', sub: 'coordinator-wang' });
-    const page = await browser.newPage();
-    await page.addInitScript((value) => sessionStorage.setItem('token', value), token);
-    await page.goto(`${server.url}/dashboard.html`);
+    const page = await signedIn({ role: 'coordinator' }, '/dashboard.html');
     await page.fill('#season', SEASON);
     await page.click('button[type="submit"]');
 
@@ -176,6 +173,6 @@ describe('the coordinator dashboard', () => {
     await page.click('#lang');
     expect(await page.locator('#figures h2').first().textContent()).toBe('Funnel');
     expect(await page.locator('#plan').textContent()).toMatch(/reassigned|declined/);
-    await page.close();
+    await page.context().close();
   });
 });

@@ -1,0 +1,167 @@
+// The browser's session: { token, expiresAt, user } in localStorage, renewed before it ends, and the
+// bar on every page that says who is signed in, with 退出登录.
+import { api, goToSignIn, pageLang, splitBilingual } from './api-client.js';
+
+const KEY = 'session.v1';
+/** Renew when less than this is left (sessions last 12 h locally). */
+const RENEW_BEFORE_MS = 60 * 60 * 1000;
+const RETRY_RENEW_MS = 60 * 1000;
+
+/** The page each role lands on, and the pages it may be sent back to after signing in. */
+export const ROLE_HOME = { liaison: '/needs.html', team: '/team.html', coordinator: '/dashboard.html' };
+export const ROLE_NAMES = {
+  coordinator: ['市科协协调人', 'Coordinator'],
+  liaison: ['县科协联络员', 'County liaison'],
+  team: ['学会团队成员', 'Society team member'],
+};
+const TEXT = {
+  signOut: ['退出登录', 'Sign out'],
+  users: ['用户与邀请', 'Users and invitations'],
+};
+const say = (pair) => (pageLang() === 'en' ? pair[1] : pair[0]);
+
+/** The stored session, or null when there is none or it has ended. */
+export function currentSession() {
+  try {
+    const session = JSON.parse(localStorage.getItem(KEY) ?? 'null');
+    if (session?.token && session.user && Date.parse(session.expiresAt) > Date.now()) return session;
+  } catch {}
+  return null;
+}
+
+export function saveSession(session) {
+  localStorage.setItem(KEY, JSON.stringify(session));
+}
+
+export function endSession() {
+  localStorage.removeItem(KEY);
+}
+
+export function sessionToken() {
+  return currentSession()?.token ?? '';
+}
+
+/** Where a user goes after signing in: `back` when it is a page of this site the role may use. */
+export function landingFor(user, back) {
+  const home = ROLE_HOME[user.role] ?? '/';
+  if (!back?.startsWith('/') || back.startsWith('//') || back.startsWith('/signin')) return home;
+  const path = back.split(/[?#]/)[0];
+  const allowed = user.role === 'coordinator' || path === home || path === home.replace(/\.html$/, '');
+  return allowed ? back : home;
+}
+
+let renewTimer;
+/** POST /session/renew now; a network failure tries again in a minute (a 401 opens /signin). */
+export async function renewSession() {
+  clearTimeout(renewTimer);
+  try {
+    saveSession(await api('POST', '/session/renew'));
+  } catch (error) {
+    if (error?.status === 401) return;
+    renewTimer = setTimeout(renewSession, RETRY_RENEW_MS);
+    return;
+  }
+  keepRenewed();
+}
+
+/** Renews RENEW_BEFORE_MS before the end; checked again when a sleeping phone wakes the page. */
+export function keepRenewed() {
+  clearTimeout(renewTimer);
+  const session = currentSession();
+  if (!session) return;
+  const due = Date.parse(session.expiresAt) - RENEW_BEFORE_MS - Date.now();
+  if (due <= 0) renewSession();
+  else renewTimer = setTimeout(renewSession, Math.min(due, 2 ** 31 - 1));
+}
+
+/**
+ * The page's session, renewed, with its bar; or, without one, the browser goes to /signin (null).
+ * A role not in `roles` is sent to its own page.
+ */
+export function startSession({ roles } = {}) {
+  const session = currentSession();
+  if (!session) {
+    goToSignIn(localStorage.getItem(KEY) ? 'expired' : 'signin');
+    return null;
+  }
+  if (roles && !roles.includes(session.user.role)) {
+    location.replace(ROLE_HOME[session.user.role] ?? '/');
+    return null;
+  }
+  keepRenewed();
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState !== 'visible') return;
+    if (!currentSession()) goToSignIn('expired');
+    else keepRenewed();
+  });
+  mountSessionBar(session);
+  return session;
+}
+
+/** The county's or society's name, never its id (empty while unknown). */
+async function placeName(user) {
+  try {
+    if (user.county) {
+      const { items } = await api('GET', '/counties');
+      return items.find((c) => c.id === user.county)?.name ?? null;
+    }
+    if (user.society) {
+      const { items } = await api('GET', '/societies');
+      return items.find((s) => s.id === user.society)?.name ?? null;
+    }
+  } catch {}
+  return null;
+}
+
+function mountSessionBar(session) {
+  const bar = document.createElement('div');
+  bar.className = 'session-bar';
+  bar.id = 'session-bar';
+  const who = document.createElement('span');
+  who.className = 'who';
+  const links = document.createElement('span');
+  links.className = 'links';
+  const out = document.createElement('button');
+  out.type = 'button';
+  out.id = 'sign-out-button';
+  out.addEventListener('click', () => {
+    endSession();
+    location.assign('/signin?reason=signed-out');
+  });
+  bar.append(who, links, out);
+  document.body.prepend(bar);
+  let place = null;
+  const render = () => {
+    const lang = pageLang();
+    const [zhName, enName] = splitBilingual(session.user.name);
+    const placeText = typeof place === 'string' ? place : (place?.[lang] ?? '');
+    const strong = document.createElement('strong');
+    strong.textContent = lang === 'en' ? enName : zhName;
+    who.replaceChildren(
+      strong,
+      [say(ROLE_NAMES[session.user.role] ?? ['', '']), placeText]
+        .filter(Boolean)
+        .map((s) => ` · ${s}`)
+        .join(''),
+    );
+    links.replaceChildren();
+    if (session.user.role === 'coordinator' && !location.pathname.startsWith('/users')) {
+      const link = Object.assign(document.createElement('a'), {
+        href: '/users.html',
+        textContent: say(TEXT.users),
+      });
+      links.append(link);
+    }
+    out.textContent = say(TEXT.signOut);
+  };
+  render();
+  placeName(session.user).then((name) => {
+    place = name;
+    render();
+  });
+  // Pages switch language by setting <html lang>: follow it.
+  new MutationObserver(render).observe(document.documentElement, {
+    attributes: true,
+    attributeFilter: ['lang'],
+  });
+}

@@ -1,0 +1,142 @@
+// /signin: an invitation link (`/signin#code=…`) signs in at once; a code can be typed instead.
+// Then the browser lands on the role's page (or the page it was sent here from).
+import { ApiError, pageLang, request, splitBilingual } from './lib/api-client.js';
+import { currentSession, endSession, landingFor, ROLE_NAMES, saveSession } from './lib/session.js';
+
+const TEXT = {
+  signingIn: ['正在登录…', 'Signing in…'],
+  badFormat: [
+    '邀请码应为 10 位字母和数字（不含 0、O、1、I），请核对后重新输入。',
+    'An invitation code is 10 letters and digits (no 0, O, 1 or I): check it and type it again.',
+  ],
+  empty: ['请输入邀请码。', 'Type the invitation code.'],
+  tooMany: [
+    '尝试次数过多，请 {s} 秒后再试。如果邀请码一直无效，请向协调人索取新的邀请。',
+    'Too many tries: try again in {s} seconds. If the code keeps failing, ask the coordinator for a new invitation.',
+  ],
+  offline: [
+    '无法连接服务器：请检查网络后重试。',
+    'Cannot reach the server: check the connection and try again.',
+  ],
+  failed: ['登录失败（{status}），请稍后重试。', 'Sign-in failed ({status}); try again later.'],
+  nextStep: [
+    '下一步：请联系市科协协调人，索取新的邀请（链接、二维码或邀请码）。',
+    'Next: ask the city association’s coordinator for a new invitation (link, QR code or code).',
+  ],
+  signedInAs: ['已登录：{who}', 'Signed in: {who}'],
+  reason_refused: [
+    '登录已失效或账号已被撤销，请重新登录。',
+    'Your sign-in has ended or the account was revoked: sign in again.',
+  ],
+  reason_expired: ['登录已过期，请重新登录。', 'Your sign-in has expired: sign in again.'],
+  reason_signin: ['请先登录。', 'Please sign in first.'],
+  reason_ended: ['请重新登录。', 'Please sign in again.'],
+  'reason_signed-out': ['已退出登录。', 'You are signed out.'],
+  draftKept: [
+    '你填写的内容已保存在本机，重新登录后可以继续。',
+    'What you typed is kept on this device; sign in again to carry on.',
+  ],
+};
+const CODE = /^[2-9A-HJ-NP-Z]{10}$/;
+
+const $ = (id) => document.getElementById(id);
+let lang = pageLang();
+const say = (key, vars = {}) =>
+  (TEXT[key]?.[lang === 'en' ? 1 : 0] ?? key).replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '');
+const params = new URLSearchParams(location.search);
+const back = params.get('return') ?? '';
+const reason = params.get('reason') ?? '';
+/** What the message says, kept so a language switch can say it again. */
+let shown = null;
+let busy = false;
+
+/** As the server reads a code: spaces and dashes dropped, upper case. */
+function normalizeCode(raw) {
+  return raw.replace(/[\s-]/g, '').toUpperCase();
+}
+
+function render() {
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  document.title = lang === 'zh' ? '登录 · 山区四县科技服务' : 'Sign in · Mountain-county rounds';
+  for (const el of document.querySelectorAll('[data-zh]')) el.textContent = el.dataset[lang];
+  $('lang').textContent = lang === 'zh' ? 'English' : '中文';
+  const notes = [TEXT[`reason_${reason}`] ? say(`reason_${reason}`) : '', back ? say('draftKept') : ''];
+  $('notice').textContent = notes.filter(Boolean).join(' ');
+  $('notice').hidden = !$('notice').textContent;
+  const session = currentSession();
+  $('signed-in').hidden = !session;
+  if (session) {
+    const role = ROLE_NAMES[session.user.role]?.[lang === 'en' ? 1 : 0] ?? '';
+    const name = splitBilingual(session.user.name)[lang === 'en' ? 1 : 0];
+    $('signed-in-text').textContent = say('signedInAs', { who: `${name} · ${role}` });
+    $('continue').href = landingFor(session.user, back);
+  }
+  $('message').textContent = shown ? shown() : '';
+}
+
+function show(message) {
+  shown = message;
+  $('message').textContent = message ? message() : '';
+  $('code').setAttribute('aria-invalid', message ? 'true' : 'false');
+}
+
+function refusal(error, retryAfter) {
+  if (error.status === 429) return () => say('tooMany', { s: retryAfter || 60 });
+  if (error.status === 400) return () => say('badFormat');
+  const own = () => (lang === 'en' ? error.en : error.zh);
+  // 401: the server says which (used, expired, replaced, revoked, unknown) and what to do next.
+  if (error.status === 401) return () => `${own()}\n${say('nextStep')}`;
+  return () => say('failed', { status: error.status });
+}
+
+async function signIn(raw) {
+  if (busy) return;
+  const code = normalizeCode(raw);
+  if (!code) return show(() => say('empty'));
+  if (!CODE.test(code)) return show(() => say('badFormat'));
+  busy = true;
+  $('submit').disabled = true;
+  show(() => say('signingIn'));
+  let res;
+  try {
+    res = await request('POST', '/session', { body: { invitation: code }, auth: false });
+  } catch {
+    busy = false;
+    $('submit').disabled = false;
+    return show(() => say('offline'));
+  }
+  const json = await res.json().catch(() => ({}));
+  if (res.ok && json.token) {
+    saveSession(json);
+    location.replace(landingFor(json.user, back));
+    return;
+  }
+  const retryAfter = Number(res.headers.get('retry-after')) || 0;
+  show(refusal(new ApiError(res.status, json.error), retryAfter));
+  busy = false;
+  if (res.status === 429) setTimeout(() => ($('submit').disabled = false), (retryAfter || 60) * 1000);
+  else $('submit').disabled = false;
+}
+
+$('lang').addEventListener('click', () => {
+  lang = lang === 'zh' ? 'en' : 'zh';
+  localStorage.setItem('lang', lang);
+  render();
+});
+$('code-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  signIn($('code').value);
+});
+$('sign-out').addEventListener('click', () => {
+  endSession();
+  render();
+});
+
+render();
+// The link's code, from the fragment (never sent to a server): taken out of the address bar and history.
+const fromLink = new URLSearchParams(location.hash.slice(1)).get('code');
+if (fromLink) {
+  history.replaceState(null, '', `${location.pathname}${location.search}`);
+  $('code').value = fromLink;
+  signIn(fromLink);
+} else $('code').focus();
