@@ -46,6 +46,17 @@ describe('the pages’ clock', () => {
       const tab = await context.newPage();
       // 2027-03-31 12:30 in New York (Q1), 2027-04-01 00:30 in Shanghai (Q2).
       await tab.clock.setFixedTime(new Date('2027-03-31T16:30:00Z'));
+      // Signed in (the dashboard sends a browser without a session to /signin).
+      await tab.addInitScript(() =>
+        localStorage.setItem(
+          'session.v1',
+          JSON.stringify({
+            token: 't',
+            expiresAt: '2027-04-01T04:30:00Z',
+            user: { id: 'c', name: '协调人', role: 'coordinator', status: 'active' },
+          }),
+        ),
+      );
       await tab.goto(`${base}/${page}`);
       await expect.poll(() => tab.locator('#season').inputValue()).toBe('2027-Q2');
       await context.close();
