@@ -41,6 +41,12 @@ export const SCHEDULED_FUNCTIONS = {
   StartScheduledRound: 'functions/start-scheduled-round.ts',
 } as const;
 
+/** Functions Cognito invokes (infra/auth.ts). */
+export const IDENTITY_FUNCTIONS = {
+  /** Pre-token generation (V2_0): the role, county and society claims into the access token. */
+  AddTokenClaims: 'functions/add-token-claims.ts',
+} as const;
+
 /** A route as declared in functions/routes/ (method, path, access, schemas, responses, body limit). */
 export type ApiRoute = RouteDeclaration & { readonly functionId: ApiFunctionId };
 
@@ -80,6 +86,13 @@ export const API_FUNCTION_ACCESS: Readonly<Partial<Record<ApiFunctionId, ApiTabl
   // Sign-in marks the invitation used and counts tries.
   Sessions: 'readWrite',
 };
+
+/**
+ * API functions the embedded runtime serves and AWS does not: in AWS people sign in through
+ * Cognito's managed login and renew with its refresh token, so POST /session and
+ * POST /session/renew (invitation codes, local session tokens) are not deployed.
+ */
+export const LOCAL_ONLY_API_FUNCTIONS: ReadonlySet<ApiFunctionId> = new Set<ApiFunctionId>(['Sessions']);
 
 /**
  * What an API function may do on the round state machine (least privilege; none unless named):

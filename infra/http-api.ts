@@ -3,7 +3,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
@@ -13,7 +13,9 @@ import {
   type ApiFunctionId,
   type ApiRoute,
   type ApiTableAccess,
+  LOCAL_ONLY_API_FUNCTIONS,
 } from '../functions/registry.ts';
+import { API_SCOPE, type RoundsAuth } from './auth.ts';
 import { RoundsFunction } from './rounds-function.ts';
 import type { RoundsTable } from './table.ts';
 
@@ -22,10 +24,15 @@ export type HttpRouteBinding = Pick<ApiRoute, 'method' | 'path' | 'functionId'> 
   readonly public?: boolean;
 };
 
-/** Identity claims (Cognito custom attributes; in tokens as `custom:role`, `custom:county`, `custom:society`). */
-export const IDENTITY_ATTRIBUTES = ['role', 'county', 'society'] as const;
-
 export interface RoundsHttpApiProps {
+  /** The user pool and the pages' app client whose access tokens the API accepts. */
+  readonly auth: RoundsAuth;
+  /**
+   * Serve the local-only routes too (LOCAL_ONLY_API_FUNCTIONS: sign-in with invitation codes): the
+   * embedded runtime's template. AWS signs people in through Cognito instead.
+   * @default false
+   */
+  readonly includeLocalOnly?: boolean;
   /** The product table; each API function gets the access `functionAccess` gives it (default `read`). */
   readonly table: RoundsTable;
   /**
@@ -81,71 +88,20 @@ export class RoundsHttpApi extends Construct {
 
   constructor(scope: Construct, id: string, props: RoundsHttpApiProps) {
     super(scope, id);
-    const routes = props.routes ?? API_ROUTES;
-    const functionEntries: Readonly<Record<string, string>> = props.functions ?? API_FUNCTIONS;
+    const deployed = (functionId: string) =>
+      props.includeLocalOnly || !LOCAL_ONLY_API_FUNCTIONS.has(functionId as ApiFunctionId);
+    const routes = (props.routes ?? API_ROUTES).filter((r) => deployed(r.functionId));
+    const functionEntries: Readonly<Record<string, string>> = Object.fromEntries(
+      Object.entries(props.functions ?? API_FUNCTIONS).filter(([functionId]) => deployed(functionId)),
+    );
     const functionAccess: Readonly<Record<string, ApiTableAccess>> =
       props.functionAccess ?? API_FUNCTION_ACCESS;
 
     // ---- identity ------------------------------------------------------------------------
-    this.userPool = new cognito.UserPool(this, 'UserPool', {
-      // Coordinators create accounts; nobody signs themselves up.
-      selfSignUpEnabled: false,
-      signInAliases: { username: true, email: true },
-      autoVerify: { email: true },
-      standardAttributes: { email: { required: true, mutable: true } },
-      customAttributes: {
-        role: new cognito.StringAttribute({ minLen: 1, maxLen: 16, mutable: true }),
-        county: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
-        society: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
-      },
-      passwordPolicy: {
-        minLength: 12,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireDigits: true,
-        requireSymbols: true,
-        tempPasswordValidity: Duration.days(7),
-      },
-      mfa: cognito.Mfa.OPTIONAL,
-      mfaSecondFactor: { otp: true, sms: false },
-      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
-      featurePlan: cognito.FeaturePlan.ESSENTIALS,
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.userPool).acknowledge({
-      id: 'AwsSolutions-COG2',
-      reason:
-        'MFA is optional (TOTP): county liaisons sign in on phones in mountain towns with poor signal, often shared office phones; required MFA would lock them out of submitting needs. Accounts are created by coordinators only (no self sign-up).',
-    });
-    Validations.of(this.userPool).acknowledge({
-      id: 'AwsSolutions-COG8',
-      reason:
-        'Essentials tier: Plus-tier adaptive authentication challenges sign-ins from changing mobile-carrier IPs, which is every liaison sign-in here, and its challenge needs the MFA they cannot reliably receive. Strong password policy and coordinator-created accounts instead.',
-    });
-
-    // Users may read their role/county/society but never write them: only coordinators (admin API) set them.
-    const readAttributes = new cognito.ClientAttributes()
-      .withStandardAttributes({ email: true, emailVerified: true, fullname: true, phoneNumber: true })
-      .withCustomAttributes(...IDENTITY_ATTRIBUTES);
-    const writeAttributes = new cognito.ClientAttributes().withStandardAttributes({
-      email: true,
-      fullname: true,
-      phoneNumber: true,
-    });
-    this.userPoolClient = this.userPool.addClient('PagesClient', {
-      authFlows: { userSrp: true },
-      generateSecret: false,
-      disableOAuth: true,
-      preventUserExistenceErrors: true,
-      readAttributes,
-      writeAttributes,
-      idTokenValidity: Duration.hours(1),
-      accessTokenValidity: Duration.hours(1),
-      refreshTokenValidity: Duration.days(30),
-    });
-
+    this.userPool = props.auth.userPool;
+    this.userPoolClient = props.auth.client;
     const region = Stack.of(this).region;
+    // Access tokens of the pages' client (client_id; an ID token has no scope and is refused).
     this.authorizer = new HttpJwtAuthorizer(
       'CognitoJwt',
       `https://cognito-idp.${region}.amazonaws.com/${this.userPool.userPoolId}`,
@@ -224,10 +180,14 @@ export class RoundsHttpApi extends Construct {
         methods: [apigw.HttpMethod[route.method]],
         integration,
         authorizer: route.public ? new apigw.HttpNoneAuthorizer() : this.authorizer,
+        ...(route.public ? {} : { authorizationScopes: [API_SCOPE] }),
       });
       if (route.public) {
         for (const r of added) {
-          const reason = `${route.method} ${route.path} is a public, read-only route (no personal data), listed as public in functions/registry.ts.`;
+          const reason =
+            route.method === 'GET'
+              ? `${route.method} ${route.path} is a public, read-only route (no personal data), declared public in functions/routes/.`
+              : `${route.method} ${route.path} is sign-in itself (a one-time invitation code, 10 tries a minute per address and per code), served only by the embedded runtime.`;
           Validations.of(r).acknowledge({ id: 'AwsSolutions-APIG4', reason });
         }
       }

@@ -39,6 +39,18 @@ export interface RoundsPagesProps {
   readonly logRetention?: Duration;
 }
 
+/**
+ * CloudFront Function (viewer request): a page path without an extension is its `.html` file, so
+ * the sign-in callback `/signin` (and `/signin#code=…` links) reach `signin.html` in the bucket.
+ */
+export const PAGE_PATH_FUNCTION_CODE = `function handler(event) {
+  var request = event.request;
+  var uri = request.uri;
+  var last = uri.substring(uri.lastIndexOf('/') + 1);
+  if (last !== '' && last.indexOf('.') === -1) request.uri = uri + '.html';
+  return request;
+}`;
+
 /** True when `dir` holds at least one file (at any depth). */
 export function hasFiles(dir: string): boolean {
   let entries: string[];
@@ -100,6 +112,16 @@ export class RoundsPages extends Construct {
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
         compress: true,
+        functionAssociations: [
+          {
+            eventType: cloudfront.FunctionEventType.VIEWER_REQUEST,
+            function: new cloudfront.Function(this, 'PagePaths', {
+              comment: 'Extension-less page paths (/signin) to their .html file',
+              code: cloudfront.FunctionCode.fromInline(PAGE_PATH_FUNCTION_CODE),
+              runtime: cloudfront.FunctionRuntime.JS_2_0,
+            }),
+          },
+        ],
       },
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_ALL,

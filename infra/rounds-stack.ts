@@ -12,6 +12,7 @@ import {
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { Construct, IConstruct } from 'constructs';
 import { API_FUNCTION_ROUND_ACCESS, ROUND_FUNCTIONS, type RoundFunctionId } from '../functions/registry.ts';
+import { RoundsAuth } from './auth.ts';
 import { RoundsHttpApi } from './http-api.ts';
 import { AlertNotifications } from './notifications.ts';
 import { OutboxDispatch } from './outbox.ts';
@@ -78,6 +79,17 @@ export interface RoundsStackProps extends StackProps {
    * @default false
    */
   readonly smsEnabled?: boolean;
+  /**
+   * Prefix of the Cognito managed-login domain (`<prefix>.auth.<region>.amazoncognito.com`).
+   * @default - `<stack name>-<account id>` (context `userPoolDomainPrefix` when run by app.ts)
+   */
+  readonly userPoolDomainPrefix?: string;
+  /**
+   * Include the local-only sign-in routes (POST /session, POST /session/renew) and their function:
+   * the template the embedded runtime runs. Never deployed: AWS signs in through Cognito.
+   * @default false
+   */
+  readonly localSignIn?: boolean;
 }
 
 /** The whole product in AWS: table, round functions and state machine, schedule, API, alerts, pages. */
@@ -89,6 +101,7 @@ export class RoundsStack extends Stack {
   public readonly notifications: AlertNotifications;
   public readonly outbox: OutboxDispatch;
   public readonly api: RoundsHttpApi;
+  public readonly auth: RoundsAuth;
   public readonly pages: RoundsPages;
 
   constructor(scope: Construct, id: string, props: RoundsStackProps = {}) {
@@ -149,11 +162,22 @@ export class RoundsStack extends Stack {
     });
 
     // Pages first (the API's CORS allows their URL), their upload last (it carries the API's URL).
+    // Sign-in returns to the pages' domain, so the pages come before the user pool's client.
     this.pages = new RoundsPages(this, 'Pages');
+    this.auth = new RoundsAuth(this, 'Auth', {
+      pagesUrl: this.pages.url,
+      ...(props.userPoolDomainPrefix ? { domainPrefix: props.userPoolDomainPrefix } : {}),
+    });
     this.api = new RoundsHttpApi(this, 'HttpApi', {
       table: this.table,
+      auth: this.auth,
       corsOrigins: [this.pages.url],
+      ...(props.localSignIn ? { includeLocalOnly: true } : {}),
     });
+    // The coordinators' user routes alone administer the pool's users.
+    const manageUsers = this.api.functions.ManageUsers;
+    if (!manageUsers) throw new Error('the HTTP API has no ManageUsers function');
+    this.auth.grantUserAdministration(manageUsers, this.pages.url);
     // POST /rounds starts the round; accept/decline complete its waiting task. Nothing else on it.
     for (const [functionId, access] of Object.entries(API_FUNCTION_ROUND_ACCESS)) {
       const fn = this.api.functions[functionId];
@@ -165,21 +189,37 @@ export class RoundsStack extends Stack {
         this.round.grantTaskAnswer(fn);
       }
     }
-    this.pages.deploySite({
-      apiUrl: this.api.url,
-      region: this.region,
-      userPoolId: this.api.userPool.userPoolId,
-      userPoolClientId: this.api.userPoolClient.userPoolClientId,
-    });
+    this.pages.deploySite(runtimeConfigOf(this));
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'PagesUrl', { value: this.pages.url });
     new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.api.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'SignInDomainUrl', { value: this.auth.signInDomainUrl });
     new CfnOutput(this, 'StateMachineArn', { value: this.round.stateMachine.stateMachineArn });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
     new CfnOutput(this, 'AlertTopicArn', { value: this.notifications.topic.topicArn });
   }
+}
+
+/**
+ * What the pages read from `/runtime-config.json` in AWS (pages/lib/api-client.js): where the API
+ * is, and how to sign in through managed login — authorization code with PKCE at `userPoolDomain`
+ * for `userPoolClientId`, returning to `signInRedirect`, asking for `scopes`, then calling the API
+ * with the access token (`apiToken`; an ID token is refused: it carries no scope).
+ */
+export function runtimeConfigOf(stack: RoundsStack): Record<string, string> {
+  return {
+    region: stack.region,
+    apiUrl: stack.api.url,
+    userPoolId: stack.auth.userPool.userPoolId,
+    userPoolClientId: stack.auth.client.userPoolClientId,
+    userPoolDomain: stack.auth.signInDomainUrl,
+    signInRedirect: stack.auth.callbackUrl,
+    signOutRedirect: stack.auth.signOutUrl,
+    scopes: stack.auth.scopes.join(' '),
+    apiToken: 'access_token',
+  };
 }
 
 /** Registers the cdk-nag packs (AwsSolutions and Serverless) on an app: they run on every synth. */
@@ -221,6 +261,7 @@ export function createRoundsApp(options: RoundsAppOptions = {}): { app: App; sta
   const offerConcurrency = app.node.tryGetContext('offerConcurrency');
   const senderEmail = app.node.tryGetContext('senderEmail');
   const smsEnabled = String(app.node.tryGetContext('smsEnabled') ?? 'false') === 'true';
+  const userPoolDomainPrefix = app.node.tryGetContext('userPoolDomainPrefix');
   const cli = options.cliEnvironment ?? {};
   const stack = new RoundsStack(app, ROUNDS_STACK_ID, {
     env: { account: cli.CDK_DEFAULT_ACCOUNT, region: cli.CDK_DEFAULT_REGION },
@@ -229,6 +270,7 @@ export function createRoundsApp(options: RoundsAppOptions = {}): { app: App; sta
     ...(offerConcurrency === undefined ? {} : { offerConcurrency: Number(offerConcurrency) }),
     ...(senderEmail ? { senderEmail: String(senderEmail) } : {}),
     ...(smsEnabled ? { smsEnabled } : {}),
+    ...(userPoolDomainPrefix ? { userPoolDomainPrefix: String(userPoolDomainPrefix) } : {}),
   });
   return { app, stack };
 }
@@ -281,6 +323,7 @@ export function synthesizeRoundsTemplate(opts: SynthesizeOptions = {}): Synthesi
   for (const [id, fn] of Object.entries(stack.api.functions)) functions[id] = logicalId(fn);
   functions.DispatchOutbox = logicalId(stack.outbox.function);
   functions.StartScheduledRound = logicalId(stack.schedule.starter);
+  functions.AddTokenClaims = logicalId(stack.auth.tokenClaims);
   return {
     template,
     stack,

@@ -40,7 +40,8 @@ export async function bootEmbeddedRuntime(options: BootOptions = {}): Promise<Em
   );
   try {
     const { synthesizeRoundsTemplate } = await import('../infra/rounds-stack.ts');
-    const template = synthesizeRoundsTemplate({ bundle: false }).template as CfnTemplate;
+    const template = synthesizeRoundsTemplate({ bundle: false, stackProps: { localSignIn: true } })
+      .template as CfnTemplate;
     const client = new DynamoDBClient(localClientConfig(database));
     const tableNames = await createTablesFromTemplate(client, template);
     client.destroy();

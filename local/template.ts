@@ -95,6 +95,9 @@ export function resolveIntrinsics(
           return `arn:${LOCAL_PARTITION}:s3:::${logicalId}`;
         case 'AWS::StepFunctions::StateMachine':
           return name;
+        case 'AWS::Cognito::UserPool':
+          // The pool's id is its logical id locally (Ref), as USER_POOL_ID says.
+          return localArn('cognito-idp', `userpool/${logicalId}`);
       }
     }
     if (resource?.Type === 'AWS::StepFunctions::StateMachine' && attribute === 'Name') return logicalId;

@@ -41,7 +41,11 @@ const ROLE_NAMES: Record<Role, { zh: string; en: string }> = {
   team: { zh: '学会团队', en: 'team' },
 };
 
-/** Claims come from Cognito (`custom:role`) in AWS and from local tokens (`role`); both mean the same. */
+/**
+ * Claims come from Cognito access tokens in AWS (`role`, `county`, `society`, put there by
+ * functions/add-token-claims.ts; `username` is the user's id, `sub` Cognito's own) and from local
+ * tokens (`role`…, `sub` the user's id); a Cognito ID token's `custom:role` reads the same.
+ */
 export function callerOf(event: ApiEvent): Caller {
   const claims = (event.requestContext?.authorizer?.jwt?.claims ?? {}) as Record<string, unknown>;
   const claim = (name: string) => {
@@ -52,7 +56,8 @@ export function callerOf(event: ApiEvent): Caller {
   if (role !== 'coordinator' && role !== 'liaison' && role !== 'team') {
     throw new UnauthorizedError('令牌中没有可识别的角色 / the token carries no known role');
   }
-  return { subject: claim('sub') ?? 'unknown', role, county: claim('county'), society: claim('society') };
+  const subject = claim('username') ?? claim('cognito:username') ?? claim('sub') ?? 'unknown';
+  return { subject, role, county: claim('county'), society: claim('society') };
 }
 
 /** Coordinators act in every county, a liaison only in their own; a team in none. */

@@ -1,11 +1,20 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { API_FUNCTIONS, ROUND_FUNCTIONS, SCHEDULED_FUNCTIONS } from '../../functions/registry.ts';
+import {
+  API_FUNCTIONS,
+  IDENTITY_FUNCTIONS,
+  LOCAL_ONLY_API_FUNCTIONS,
+  ROUND_FUNCTIONS,
+  SCHEDULED_FUNCTIONS,
+} from '../../functions/registry.ts';
 import { synthRounds } from './template-helpers.ts';
 
 const { stack, template, json } = synthRounds();
 const roundIds = Object.keys(ROUND_FUNCTIONS) as (keyof typeof ROUND_FUNCTIONS)[];
-const apiIds = Object.keys(API_FUNCTIONS) as (keyof typeof API_FUNCTIONS)[];
+// The local-only sign-in function is not deployed (registry LOCAL_ONLY_API_FUNCTIONS).
+const apiIds = (Object.keys(API_FUNCTIONS) as (keyof typeof API_FUNCTIONS)[]).filter(
+  (id) => !LOCAL_ONLY_API_FUNCTIONS.has(id),
+);
 const logicalIdOf = (fn: { node: { defaultChild?: unknown } }) =>
   stack.getLogicalId(fn.node.defaultChild as Parameters<typeof stack.getLogicalId>[0]);
 const defined = <T>(value: T | undefined, what: string): T => {
@@ -16,19 +25,25 @@ const everyFunction = [
   ...roundIds.map((id) => [id, stack.roundFunctions[id]] as const),
   ...apiIds.map((id) => [id, defined(stack.api.functions[id], id)] as const),
   ['DispatchOutbox', stack.outbox.function] as const,
+  ['AddTokenClaims', stack.auth.tokenClaims] as const,
 ];
 
 describe('Lambda functions', () => {
-  it('builds exactly one function per registry entry (round, API and scheduled), plus none of its own', () => {
+  it('builds exactly one function per registry entry (round, deployed API, scheduled, identity), plus none of its own', () => {
     const functions = template.findResources('AWS::Lambda::Function');
     const ours = Object.entries(functions).filter(([, r]) => r.Metadata?.['mountain-rounds:function-id']);
     expect(ours.map(([, r]) => r.Metadata['mountain-rounds:function-id']).sort()).toEqual(
-      [...roundIds, ...apiIds, ...Object.keys(SCHEDULED_FUNCTIONS)].sort(),
+      [
+        ...roundIds,
+        ...apiIds,
+        ...Object.keys(SCHEDULED_FUNCTIONS),
+        ...Object.keys(IDENTITY_FUNCTIONS),
+      ].sort(),
     );
     for (const [, r] of ours) {
       const id = r.Metadata['mountain-rounds:function-id'] as string;
       expect(r.Metadata['mountain-rounds:entry']).toBe(
-        { ...ROUND_FUNCTIONS, ...API_FUNCTIONS, ...SCHEDULED_FUNCTIONS }[id],
+        { ...ROUND_FUNCTIONS, ...API_FUNCTIONS, ...SCHEDULED_FUNCTIONS, ...IDENTITY_FUNCTIONS }[id],
       );
     }
   });
@@ -112,13 +127,14 @@ describe('Lambda functions', () => {
     }
   });
 
-  it('gives TABLE_NAME to every function that touches the table, and not to FrameQuestions or GetOpenApi', () => {
+  it('gives TABLE_NAME to every function that touches the table, and not to FrameQuestions, GetOpenApi or AddTokenClaims', () => {
     const tableId = stack.getLogicalId(
       stack.table.table.node.defaultChild as Parameters<typeof stack.getLogicalId>[0],
     );
     for (const [id, fn] of everyFunction) {
       const vars = json.Resources[logicalIdOf(fn)].Properties.Environment.Variables;
-      if (id === 'FrameQuestions' || id === 'GetOpenApi') expect(vars.TABLE_NAME).toBeUndefined();
+      if (id === 'FrameQuestions' || id === 'GetOpenApi' || id === 'AddTokenClaims')
+        expect(vars.TABLE_NAME).toBeUndefined();
       else expect(vars.TABLE_NAME).toEqual({ Ref: tableId });
     }
   });

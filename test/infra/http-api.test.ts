@@ -1,9 +1,10 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { API_SCOPE, RoundsAuth } from '#infra/auth';
 import { RoundsHttpApi } from '#infra/http-api';
 import { RoundsTable } from '#infra/table';
-import { API_ROUTES } from '../../functions/registry.ts';
+import { API_ROUTES, LOCAL_ONLY_API_FUNCTIONS } from '../../functions/registry.ts';
 import { synthRounds } from './template-helpers.ts';
 
 const { stack, template, json } = synthRounds();
@@ -12,23 +13,37 @@ const apiId = stack.getLogicalId(stack.api.api.node.defaultChild as Cfn);
 const authorizerId = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'))[0] as string;
 
 describe('HTTP API', () => {
-  it('has one route per API_ROUTES entry, each behind the Cognito JWT authorizer unless public', () => {
+  const deployedRoutes = API_ROUTES.filter((r) => !LOCAL_ONLY_API_FUNCTIONS.has(r.functionId));
+
+  it('has one route per deployed API_ROUTES entry, each behind the Cognito JWT authorizer and the API scope unless public', () => {
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
     expect(routes.map((r) => r.RouteKey).sort()).toEqual(
-      API_ROUTES.map((r) => `${r.method} ${r.path}`).sort(),
+      deployedRoutes.map((r) => `${r.method} ${r.path}`).sort(),
     );
-    for (const route of API_ROUTES.filter((r) => !r.public)) {
+    for (const route of deployedRoutes.filter((r) => !r.public)) {
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
         RouteKey: `${route.method} ${route.path}`,
         AuthorizationType: 'JWT',
         AuthorizerId: { Ref: authorizerId },
+        // Only access tokens carry a scope: an ID token (or any other JWT of the pool) is refused.
+        AuthorizationScopes: [API_SCOPE],
       });
     }
   });
 
+  it('does not deploy the local sign-in routes (POST /session, /session/renew) nor their function: Cognito signs people in', () => {
+    const keys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+      (r) => r.Properties.RouteKey,
+    );
+    expect(keys).not.toContain('POST /session');
+    expect(keys).not.toContain('POST /session/renew');
+    expect(stack.api.functions.Sessions).toBeUndefined();
+    expect(LOCAL_ONLY_API_FUNCTIONS).toEqual(new Set(['Sessions']));
+  });
+
   it('validates JWTs issued by this user pool for this app client', () => {
-    const poolId = stack.getLogicalId(stack.api.userPool.node.defaultChild as Cfn);
-    const clientId = stack.getLogicalId(stack.api.userPoolClient.node.defaultChild as Cfn);
+    const poolId = stack.getLogicalId(stack.auth.userPool.node.defaultChild as Cfn);
+    const clientId = stack.getLogicalId(stack.auth.client.node.defaultChild as Cfn);
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       ApiId: { Ref: apiId },
       AuthorizerType: 'JWT',
@@ -131,6 +146,7 @@ describe('public routes', () => {
     const s = new Stack(app, 'PublicRouteStack');
     new RoundsHttpApi(s, 'Api', {
       table: new RoundsTable(s, 'Table'),
+      auth: new RoundsAuth(s, 'Auth', { pagesUrl: 'https://pages.example.cn' }),
       routes: [
         { method: 'GET', path: '/counties', functionId: 'GetCounties', public: true },
         { method: 'GET', path: '/seasons/{season}/plan', functionId: 'GetSeasonPlan' },
@@ -154,6 +170,7 @@ describe('public routes', () => {
       () =>
         new RoundsHttpApi(s, 'Api', {
           table: new RoundsTable(s, 'Table'),
+          auth: new RoundsAuth(s, 'Auth', { pagesUrl: 'https://pages.example.cn' }),
           routes: [{ method: 'GET', path: '/x', functionId: 'Nope' as never }],
         }),
     ).toThrow(/unknown function Nope/);

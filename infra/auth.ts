@@ -1,0 +1,210 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { IDENTITY_FUNCTIONS } from '../functions/registry.ts';
+import { RoundsFunction } from './rounds-function.ts';
+
+/** Identity claims (Cognito custom attributes `custom:role`, `custom:county`, `custom:society`). */
+export const IDENTITY_ATTRIBUTES = ['role', 'county', 'society'] as const;
+
+/**
+ * The Cognito admin calls the user routes make (functions/commons/cognito-identity.ts), and no
+ * other: POST /users → AdminCreateUser; re-invite → AdminCreateUser (RESEND), or
+ * AdminResetUserPassword for someone who set a password already; revoke → AdminUserGlobalSignOut
+ * then AdminDisableUser.
+ */
+export const USER_ADMIN_ACTIONS = [
+  'cognito-idp:AdminCreateUser',
+  'cognito-idp:AdminResetUserPassword',
+  'cognito-idp:AdminUserGlobalSignOut',
+  'cognito-idp:AdminDisableUser',
+] as const;
+
+/** The resource server and scope every API route requires: only access tokens carry it. */
+export const API_RESOURCE_SERVER = 'rounds';
+export const API_SCOPE_NAME = 'api';
+export const API_SCOPE = `${API_RESOURCE_SERVER}/${API_SCOPE_NAME}`;
+
+/** The path Cognito's managed login returns to with the authorization code (pages/signin.html). */
+export const SIGN_IN_PATH = '/signin';
+
+export interface RoundsAuthProps {
+  /** The pages' origin (`https://<CloudFront domain>`): the sign-in callback and sign-out URLs live there. */
+  readonly pagesUrl: string;
+  /**
+   * Prefix of the managed-login domain (`<prefix>.auth.<region>.amazoncognito.com`), unique in the
+   * region: lowercase letters, digits and hyphens, without "aws", "amazon" or "cognito".
+   * @default `<stack name>-<account id>`, lower-cased
+   */
+  readonly domainPrefix?: string;
+}
+
+/**
+ * Who may use the product, in AWS: a Cognito user pool whose users coordinators create (no self
+ * sign-up; Cognito e-mails or texts the invitation), the pages' public app client signing in through
+ * managed login with the authorization code grant and PKCE (no client secret, no implicit grant),
+ * and a pre-token-generation trigger that puts the role, county and society into the access token.
+ */
+export class RoundsAuth extends Construct {
+  public readonly userPool: cognito.UserPool;
+  public readonly client: cognito.UserPoolClient;
+  public readonly domain: cognito.UserPoolDomain;
+  public readonly resourceServer: cognito.UserPoolResourceServer;
+  /** The pre-token-generation trigger (V2_0). */
+  public readonly tokenClaims: RoundsFunction;
+  /** `https://<prefix>.auth.<region>.amazoncognito.com`: managed login's base URL. */
+  public readonly signInDomainUrl: string;
+  /** Where managed login returns with the code: `<pages>/signin`. */
+  public readonly callbackUrl: string;
+  /** Where managed login returns after signing out: `<pages>/`. */
+  public readonly signOutUrl: string;
+  /** The OAuth scopes the pages ask for (space-separated in the authorize request). */
+  public readonly scopes: readonly string[];
+
+  constructor(scope: Construct, id: string, props: RoundsAuthProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.callbackUrl = `${props.pagesUrl}${SIGN_IN_PATH}`;
+    this.signOutUrl = `${props.pagesUrl}/`;
+
+    this.userPool = new cognito.UserPool(this, 'UserPool', {
+      // Coordinators create accounts (POST /users); nobody signs themselves up.
+      selfSignUpEnabled: false,
+      // A liaison may have only a phone: e-mail is not required, and either signs in.
+      signInAliases: { username: true, email: true, phone: true },
+      autoVerify: { email: true, phone: true },
+      standardAttributes: {
+        email: { required: false, mutable: true },
+        phoneNumber: { required: false, mutable: true },
+        fullname: { required: false, mutable: true },
+      },
+      customAttributes: {
+        role: new cognito.StringAttribute({ minLen: 1, maxLen: 16, mutable: true }),
+        county: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+        society: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+      },
+      userInvitation: {
+        emailSubject: '科技服务走访：邀请您登录 / Science-service rounds: your invitation',
+        emailBody: `您好！协调人邀请您使用科技服务走访系统。用户名：{username}，临时密码：{####}（7 天内有效）。请在手机上打开 ${props.pagesUrl}${SIGN_IN_PATH} 登录并设置新密码。<br>Hello! The coordinator invited you to the science-service rounds. User name: {username}, temporary password: {####} (valid 7 days). Open ${props.pagesUrl}${SIGN_IN_PATH} to sign in and choose a new password.`,
+        smsMessage: `科技服务走访邀请：用户名 {username} 临时密码 {####}，7 天内登录 ${props.pagesUrl}${SIGN_IN_PATH}`,
+      },
+      // Cognito texts invitations to those with only a phone: it needs its SMS role.
+      enableSmsRole: true,
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(7),
+      },
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: cognito.AccountRecovery.EMAIL_AND_PHONE_WITHOUT_MFA,
+      // Essentials: managed login, and access-token claims from the pre-token-generation trigger.
+      featurePlan: cognito.FeaturePlan.ESSENTIALS,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG2',
+      reason:
+        'MFA is optional (TOTP): county liaisons sign in on phones in mountain towns with poor signal, often shared office phones; required MFA would lock them out of submitting needs. Accounts are created by coordinators only (no self sign-up).',
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG8',
+      reason:
+        'Essentials tier: Plus-tier adaptive authentication challenges sign-ins from changing mobile-carrier IPs, which is every liaison sign-in here, and its challenge needs the MFA they cannot reliably receive. Strong password policy and coordinator-created accounts instead.',
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        "The user pool's SMS role (created by aws-cdk-lib): Cognito texts invitations and codes to phone numbers with sns:Publish, and a phone number has no ARN.",
+    });
+
+    this.tokenClaims = new RoundsFunction(this, 'AddTokenClaims', {
+      entry: IDENTITY_FUNCTIONS.AddTokenClaims,
+      description: 'Pre-token generation (V2_0): role, county and society into the access token',
+    });
+    this.userPool.addTrigger(
+      cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
+      this.tokenClaims,
+      cognito.LambdaVersion.V2_0,
+    );
+
+    const apiScope = new cognito.ResourceServerScope({
+      scopeName: API_SCOPE_NAME,
+      scopeDescription: 'Call the rounds HTTP API',
+    });
+    this.resourceServer = this.userPool.addResourceServer('Api', {
+      identifier: API_RESOURCE_SERVER,
+      userPoolResourceServerName: 'Rounds API',
+      scopes: [apiScope],
+    });
+
+    // Users may read their role/county/society but never write them: only coordinators (admin API) set them.
+    const readAttributes = new cognito.ClientAttributes()
+      .withStandardAttributes({
+        email: true,
+        emailVerified: true,
+        fullname: true,
+        phoneNumber: true,
+        phoneNumberVerified: true,
+      })
+      .withCustomAttributes(...IDENTITY_ATTRIBUTES);
+    const writeAttributes = new cognito.ClientAttributes().withStandardAttributes({
+      email: true,
+      fullname: true,
+      phoneNumber: true,
+    });
+    const oauthScopes = [
+      cognito.OAuthScope.OPENID,
+      cognito.OAuthScope.PROFILE,
+      cognito.OAuthScope.EMAIL,
+      cognito.OAuthScope.PHONE,
+      cognito.OAuthScope.resourceServer(this.resourceServer, apiScope),
+    ];
+    this.scopes = ['openid', 'profile', 'email', 'phone', API_SCOPE];
+    // A public client (a browser holds no secret): authorization code grant, with PKCE from the pages.
+    this.client = this.userPool.addClient('PagesClient', {
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+        scopes: oauthScopes,
+        callbackUrls: [this.callbackUrl],
+        logoutUrls: [this.signOutUrl],
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      readAttributes,
+      writeAttributes,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+    });
+
+    const domainPrefix =
+      props.domainPrefix ?? `${stack.stackName.toLowerCase().replace(/[^a-z0-9-]/g, '')}-${stack.account}`;
+    this.domain = this.userPool.addDomain('SignInDomain', {
+      cognitoDomain: { domainPrefix },
+      managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+    });
+    // Managed login (v2) serves an app client only once it has a style: Cognito's own.
+    new cognito.CfnManagedLoginBranding(this, 'SignInStyle', {
+      userPoolId: this.userPool.userPoolId,
+      clientId: this.client.userPoolClientId,
+      useCognitoProvidedValues: true,
+    });
+    this.signInDomainUrl = this.domain.baseUrl();
+  }
+
+  /** Lets `fn` administer this pool's users with exactly USER_ADMIN_ACTIONS, and tells it the pool. */
+  public grantUserAdministration(fn: RoundsFunction, pagesUrl: string): iam.Grant {
+    fn.addEnvironment('USER_POOL_ID', this.userPool.userPoolId);
+    fn.addEnvironment('PAGES_URL', pagesUrl);
+    return this.userPool.grant(fn, ...USER_ADMIN_ACTIONS);
+  }
+}
