@@ -71,6 +71,10 @@ export function localIdentity(key: Uint8Array): IdentityPort {
   };
   return {
     digest,
+    async create() {
+      // A code is issued once the user is stored (its digest is kept on the user's record).
+      return undefined;
+    },
     async invite(user, { origin, days }) {
       const code = newInvitationCode();
       const issuedAt = new Date();

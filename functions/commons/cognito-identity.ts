@@ -58,6 +58,9 @@ const MANAGED_LOGIN =
   '在 AWS 中请通过登录页（Cognito）登录，会话由其刷新令牌续期 / in AWS, sign in on the sign-in page (Cognito managed login); it renews the session with its refresh token';
 
 export const cognitoIdentity: IdentityPort = {
+  async create(user, options) {
+    return cognitoIdentity.invite(user, { ...options, first: true });
+  },
   async invite(user, { first }) {
     const sentBy: ('email' | 'sms')[] = [
       ...(user.email ? ['email' as const] : []),

@@ -12,6 +12,12 @@ import type { StoredUser } from './store/users.ts';
  * by the DATA_DIR key).
  */
 export interface IdentityPort {
+  /**
+   * Before a new user is stored: creates their identity where that needs no record of ours
+   * (Cognito: AdminCreateUser, which sends the invitation) and returns the invitation; undefined
+   * when the invitation needs the stored user (local codes). A refusal here leaves nothing behind.
+   */
+  create(user: StoredUser, options: { origin: string; days: number }): Promise<Invitation | undefined>;
   /** A new invitation for a user just created (`first`) or re-invited; the previous one stops working. */
   invite(user: StoredUser, options: { origin: string; first: boolean; days: number }): Promise<Invitation>;
   /** The user's sessions end (the status is already `revoked` in the table). */

@@ -5,7 +5,6 @@ import { identity } from './identity.ts';
 import { getCounty, getSociety } from './store/catalog.ts';
 import {
   countAttempt,
-  deleteUser,
   getUser,
   listUsers,
   publicUser,
@@ -77,14 +76,11 @@ export async function createUser(
     createdAt: new Date().toISOString(),
     createdBy: actor,
   };
+  // The identity first (Cognito's AdminCreateUser): if it is refused (no e-mail or phone, a number
+  // Cognito rejects), nothing was written. Nothing is ever deleted from the table (no DeleteItem).
+  const created = await identity().create(user, { origin, days: INVITATION_DAYS });
   if (!(await putNewUser(user))) throw new ConflictError(`用户 ${id} 已存在 / user ${id} exists already`);
-  try {
-    return await invite(user, origin, true);
-  } catch (error) {
-    // No user without an identity: a failed Cognito AdminCreateUser leaves nothing behind.
-    await deleteUser(id);
-    throw error;
-  }
+  return created ? { user: publicUser(user), invitation: created } : invite(user, origin, true);
 }
 
 export async function allUsers(): Promise<User[]> {

@@ -5,8 +5,8 @@ import { type Caller, currentCaller } from './identity.ts';
 import { snsPublishViolation } from './limits.ts';
 
 /**
- * The IAM authorization and parameter limits of the SNS and SES v2 calls the functions make (the
- * notification adapters). Used as a middleware on such a client when one runs locally, and by tests of
+ * The IAM authorization and parameter limits of the SNS, SES v2 and Cognito user-pool calls the
+ * functions make (the notification adapters, the Cognito identity adapter). Used as a middleware on such a client when one runs locally, and by tests of
  * an adapter with a recording client, to check that the sending function's role allows what it sent.
  */
 export interface SdkRequest {
@@ -17,8 +17,10 @@ export interface SdkRequest {
   violation?: AwsServiceError;
 }
 
+export type SdkService = 'sns' | 'ses' | 'cognito-idp';
+
 export function sdkRequestOf(
-  service: 'sns' | 'ses',
+  service: SdkService,
   operation: string,
   input: Record<string, unknown>,
 ): SdkRequest {
@@ -36,6 +38,13 @@ export function sdkRequestOf(
       ? [explicit]
       : [localArn('ses', `identity/${from}`), ...(domain ? [localArn('ses', `identity/${domain}`)] : [])];
     return { action: `ses:${operation}`, anyOf: identities };
+  }
+  if (service === 'cognito-idp' && typeof input.UserPoolId === 'string') {
+    // Admin calls are authorized on the user pool they name.
+    return {
+      action: `cognito-idp:${operation}`,
+      anyOf: [localArn('cognito-idp', `userpool/${input.UserPoolId}`)],
+    };
   }
   return { action: `${service}:${operation}`, anyOf: ['*'] };
 }
@@ -63,10 +72,10 @@ export async function authorizeSdkRequest(
   if (request.violation) throw request.violation;
 }
 
-/** A middleware for an SNS or SES v2 client the functions use: checks each call as AWS would. */
+/** A middleware for an SNS, SES v2 or Cognito client the functions use: checks each call as AWS would. */
 export function attachSdkRules(
   client: { middlewareStack: { add: (...args: never[]) => void; remove: (name: string) => boolean } },
-  service: 'sns' | 'ses',
+  service: SdkService,
   iam: IamPolicies,
 ): void {
   const name = 'embeddedRuntimeAwsRules';

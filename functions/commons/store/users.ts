@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { keys, ranges } from '#schemas/keys';
 import { IsoDateTime, Slug } from '#schemas/primitives';
@@ -213,9 +213,4 @@ export async function countAttempt(scope: 'ip' | 'code', value: string, now: Dat
     }),
   );
   return Number(Attributes?.tries ?? 1);
-}
-
-/** Removes a user that was never invited (its identity could not be created). */
-export async function deleteUser(userId: string): Promise<void> {
-  await documents().send(new DeleteCommand({ TableName: tableName(), Key: keys.user(userId) }));
 }
