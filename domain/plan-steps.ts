@@ -1,4 +1,4 @@
-import type { County, Need, Question, SeasonId, VisitHistoryEntry } from '#schemas/index';
+import type { County, Need, Question, QuestionWording, SeasonId, VisitHistoryEntry } from '#schemas/index';
 import type { SocietyExclusion, SocietyPin } from './assignment.ts';
 import { type OverrideConflict, OverrideConflictError } from './override-conflict.ts';
 import { frameQuestions } from './questions.ts';
@@ -97,7 +97,9 @@ export interface FramedChoice extends ChosenVisit {
   questions: Question[];
 }
 
-/** Rule 3 on a chosen visit. */
-export function frameVisit<V extends Pick<ChosenVisit, 'needs'>>(visit: V): V & { questions: Question[] } {
-  return { ...visit, questions: frameQuestions(visit.needs) };
+/** Rule 3 on a chosen visit, worded as the season's questions are when the visit carries them. */
+export function frameVisit<V extends Pick<ChosenVisit, 'needs'> & { wording?: QuestionWording | undefined }>(
+  visit: V,
+): V & { questions: Question[] } {
+  return { ...visit, questions: frameQuestions(visit.needs, visit.wording) };
 }

@@ -1,4 +1,5 @@
 import { NotFoundError } from '#commons/errors';
+import { seasonWording } from '#commons/questions-service';
 import { roundStep } from '#commons/round-step';
 import { getCounty } from '#commons/store/catalog';
 import { openNeedsOfCounty } from '#commons/store/needs';
@@ -12,11 +13,12 @@ export const handler = roundStep(
   'ChooseTown',
   ChooseTownInput,
   async ({ season, countyId }): Promise<ChosenTown> => {
-    const [county, openNeeds, history, overrides] = await Promise.all([
+    const [county, openNeeds, history, overrides, wording] = await Promise.all([
       getCounty(countyId),
       openNeedsOfCounty(countyId),
       historyOfCounty(countyId),
       getSeasonOverrides(season),
+      seasonWording(season),
     ]);
     if (!county) throw new NotFoundError(`county "${countyId}" is not in the catalog`);
     const visit = chooseVisit({
@@ -34,6 +36,7 @@ export const handler = roundStep(
       ranking: visit.rankings.slice(0, TOWNS_SHOWN),
       needs: visit.needs,
       townLocked: visit.townLocked,
+      wording,
     };
   },
 );

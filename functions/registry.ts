@@ -1,7 +1,20 @@
 import { acceptAssignment, declineAssignment, listAssignments } from './routes/assignments.ts';
-import { getCounties } from './routes/catalog.ts';
+import {
+  catalogTemplate,
+  createCounty,
+  createSociety,
+  getCounties,
+  importCatalog,
+  listAudit,
+  listSocieties,
+  removeCounty,
+  removeSociety,
+  updateCounty,
+  updateSociety,
+} from './routes/catalog.ts';
 import { getOpenApi } from './routes/meta.ts';
 import { getNeed, listNeeds, patchNeed, postNeed, withdrawNeed } from './routes/needs.ts';
+import { getSeasonQuestions, putSeasonQuestions } from './routes/questions.ts';
 import type { RouteDeclaration } from './routes/route.ts';
 import { getSeasonPlan, getSeasonReport, startRound } from './routes/seasons.ts';
 import {
@@ -68,6 +81,9 @@ export const API_FUNCTIONS = {
   GetSeasonReport: 'functions/api/get-season-report.ts',
   ManageUsers: 'functions/api/manage-users.ts',
   Sessions: 'functions/api/sessions.ts',
+  ManageCatalog: 'functions/api/manage-catalog.ts',
+  ListAudit: 'functions/api/list-audit.ts',
+  SeasonQuestions: 'functions/api/season-questions.ts',
 } as const;
 export type ApiFunctionId = keyof typeof API_FUNCTIONS;
 
@@ -85,6 +101,9 @@ export const API_FUNCTION_ACCESS: Readonly<Partial<Record<ApiFunctionId, ApiTabl
   ManageUsers: 'readWrite',
   // Sign-in marks the invitation used and counts tries.
   Sessions: 'readWrite',
+  // Catalog changes and question versions, each with its audit entry.
+  ManageCatalog: 'readWrite',
+  SeasonQuestions: 'readWrite',
 };
 
 /**
@@ -131,4 +150,16 @@ export const API_ROUTES: readonly ApiRoute[] = [
   reinviteUser,
   createSession,
   renewSession,
+  listSocieties,
+  createSociety,
+  updateSociety,
+  removeSociety,
+  createCounty,
+  updateCounty,
+  removeCounty,
+  importCatalog,
+  catalogTemplate,
+  listAudit,
+  getSeasonQuestions,
+  putSeasonQuestions,
 ];

@@ -28,6 +28,8 @@ import { TABLE_KEYS } from '#schemas/keys';
  * | user                            | `USERS`             | `USER#<userId>`                |                           |                                |
  * | invitation (code never stored)  | `INVITATION#<hmac>` | `INVITATION`                   |                           |                                |
  * | sign-in attempts (TTL)          | `ATTEMPTS#ip#<ip>` or `ATTEMPTS#code#<hmac>` | `<minute>` |                        |                                |
+ * | audit log entry (append-only)   | `AUDIT`             | `<at>#<entryId>`               |                           |                                |
+ * | a season's question wording     | `SEASON#<season>`   | `QUESTIONS#<000001>`           |                           |                                |
  *
  * Second index, `outbox-due` (sparse): an outbox message waiting to go out has dueStatus = `OUTBOX#queued`
  * (dueAt: when it may go) or `OUTBOX#sending` (claimed; dueAt: when the lease ends); sent, cancelled
@@ -42,6 +44,8 @@ import { TABLE_KEYS } from '#schemas/keys';
  * - a visit's log               = Query pk = VISIT#<id>, sk begins_with LOG#
  * - a visit's reports          = Query pk = VISIT#<id>, sk begins_with REPORT# (a society's latest:
  *                                 sk begins_with REPORT#<societyId>#, descending, Limit 1)
+ * - the audit log, newest first = Query pk = AUDIT, descending, Limit + ExclusiveStartKey
+ * - a season's current wording  = Query pk = SEASON#<s>, sk begins_with QUESTIONS#, descending, Limit 1
  * - a season's outbox          = Query pk = OUTBOX#<s> (the local dispatcher; the team page, filtered by society)
  * - the due messages            = Query outbox-due, dueStatus = OUTBOX#queued, dueAt <= now (the dispatcher), and
  *                                 dueStatus = OUTBOX#sending, dueAt <= now (a lease that ran out). Sparse: a sent,

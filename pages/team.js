@@ -141,7 +141,16 @@ function questionsOf(item) {
     'details',
     {},
     el('summary', {}, t('questions')),
-    item.questions.map((q) => el('div', {}, el('h3', {}, pick(THEMES[q.theme])), needList(q.needs))),
+    item.questions.map((q) =>
+      el(
+        'div',
+        {},
+        el('h3', {}, pick(THEMES[q.theme])),
+        // The wording the visit was framed with, kept even when the season's wording changes later.
+        q.text ? el('p', { class: 'question-text' }, lang === 'zh' ? q.text.zh : q.text.en) : null,
+        needList(q.needs),
+      ),
+    ),
   );
 }
 

@@ -12,6 +12,7 @@ import {
   Urgency,
   VisitId,
 } from './primitives.ts';
+import { QuestionText } from './questions.ts';
 import { OfferStatus, VisitLogEntry } from './round.ts';
 import { NeedOutcome, VisitReport } from './teams.ts';
 
@@ -21,8 +22,8 @@ import { NeedOutcome, VisitReport } from './teams.ts';
  * (need-api.ts, teams.ts).
  */
 
-/** `GET /counties`. */
-export const CountyList = z.object({ items: z.array(County) });
+/** `GET /counties`; `version` is what a coordinator's `PUT /counties/{id}` names in `If-Match`. */
+export const CountyList = z.object({ items: z.array(County.extend({ version: z.int().min(0).optional() })) });
 
 export const ROUND_STATUSES = ['running', 'planned', 'completed'] as const;
 
@@ -35,7 +36,8 @@ export const SeasonPlan = z.object({
       id: VisitId,
       countyId: Slug,
       townId: Slug,
-      questions: z.array(z.object({ theme: Theme, needIds: z.array(Slug) })),
+      /** `text`: the wording the visit was framed with. */
+      questions: z.array(z.object({ theme: Theme, needIds: z.array(Slug), text: QuestionText.optional() })),
       assignments: z.array(
         z.object({
           id: AssignmentId,
@@ -97,7 +99,14 @@ const AssignmentView = z.object({
   attempt: z.int().min(1),
   needIds: z.array(Slug),
   needs: z.array(AssignmentNeed),
-  questions: z.array(z.object({ theme: Theme, needIds: z.array(Slug), needs: z.array(AssignmentNeed) })),
+  questions: z.array(
+    z.object({
+      theme: Theme,
+      needIds: z.array(Slug),
+      text: QuestionText.optional(),
+      needs: z.array(AssignmentNeed),
+    }),
+  ),
   offeredAt: IsoDateTime,
   deadline: z.string().optional(),
   decision: z.enum(['accept', 'decline']).optional(),

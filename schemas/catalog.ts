@@ -8,6 +8,8 @@ export const County = z.object({ id: Slug, name: LocalizedName, towns: z.array(T
 export type County = z.infer<typeof County>;
 
 export const Contact = z.object({
+  /** The person to call (联系人). */
+  name: text(40, 1).optional(),
   email: z.email().optional(),
   phone: z
     .string()

@@ -39,7 +39,12 @@ const PREFIX = {
   user: 'USER#',
   invitation: 'INVITATION#',
   attempts: 'ATTEMPTS#',
+  questions: 'QUESTIONS#',
 } as const;
+/** The audit log in one partition, newest last: entries sort by time (`<at>#<id>`). */
+const AUDIT = 'AUDIT';
+/** Question versions sort as text: `000001`. */
+const questionsVersion = (version: number) => String(version).padStart(6, '0');
 /** Every user in one partition: the coordinators' list is one Query (users number in the hundreds). */
 const USERS = 'USERS';
 
@@ -111,6 +116,13 @@ export const keys = {
   /** An invitation by the digest of its code (the code itself is never stored). */
   invitation: (codeDigest: string) => ({ pk: `${PREFIX.invitation}${codeDigest}`, sk: 'INVITATION' }),
   /** Sign-in attempts of one client address or one code digest in one minute (`scope`: `ip` or `code`). */
+  /** One entry of the audit log: who changed what, before → after. */
+  audit: (at: string, entryId: string) => ({ pk: AUDIT, sk: `${at}#${entryId}` }),
+  /** One version of a season's five questions' wording: `QUESTIONS#000001`. */
+  seasonQuestions: (season: string, version: number) => ({
+    pk: seasonPartition(season),
+    sk: `${PREFIX.questions}${questionsVersion(version)}`,
+  }),
   attempts: (scope: 'ip' | 'code', value: string, minute: string) => ({
     pk: `${PREFIX.attempts}${scope}#${value}`,
     sk: minute,
@@ -164,6 +176,13 @@ export const ranges = {
   }),
   outbox: (season: string): KeyRange => ({ pk: `${PREFIX.outbox}${season}` }),
   users: (): KeyRange => ({ pk: USERS, skPrefix: PREFIX.user }),
+  /** The audit log (Query newest first). */
+  audit: (): KeyRange => ({ pk: AUDIT }),
+  /** A season's question versions (Query newest first, limit 1: the current wording). */
+  seasonQuestions: (season: string): KeyRange => ({
+    pk: seasonPartition(season),
+    skPrefix: PREFIX.questions,
+  }),
 };
 
 /** The gsi1 sort-key prefix of a county's needs in one status, optionally in one town. */

@@ -1,12 +1,16 @@
 import * as z from 'zod';
 import { SeasonId, Slug, Theme } from './primitives.ts';
+import { QuestionText } from './questions.ts';
 
 /** One past visit, from visits.json or the database. */
 export const VisitHistoryEntry = z.object({ season: SeasonId, countyId: Slug, townId: Slug });
 export type VisitHistoryEntry = z.infer<typeof VisitHistoryEntry>;
 
-/** One of the five questions of a visit, with the town's open needs of that theme. */
-export const Question = z.object({ theme: Theme, needIds: z.array(Slug) });
+/**
+ * One of the five questions of a visit, with the town's open needs of that theme, and the wording
+ * it was framed with (the season's at the time; `rounds plan` frames without wording).
+ */
+export const Question = z.object({ theme: Theme, needIds: z.array(Slug), text: QuestionText.optional() });
 export type Question = z.infer<typeof Question>;
 
 export const Assignment = z.object({ societyId: Slug, needIds: z.array(Slug).min(1) });

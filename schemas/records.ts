@@ -29,7 +29,14 @@ export const SocietyRecord = z.object({
   themes: z.array(Theme),
   fields: z.array(Text),
   capacityPerSeason: z.int().min(0),
-  contact: z.object({ email: Text.optional(), phone: Text.optional(), webhook: Text.optional() }).optional(),
+  contact: z
+    .object({
+      name: Text.optional(),
+      email: Text.optional(),
+      phone: Text.optional(),
+      webhook: Text.optional(),
+    })
+    .optional(),
 });
 export type SocietyRecord = z.infer<typeof SocietyRecord>;
 
@@ -72,7 +79,8 @@ export const RoundRecord = z.object({
 });
 export type RoundRecord = z.infer<typeof RoundRecord>;
 
-const StoredQuestion = z.object({ theme: Theme, needIds: z.array(Text) });
+/** `text`: the wording the visit was framed with (absent on visits framed before wording was kept). */
+const StoredQuestion = z.object({ theme: Theme, needIds: z.array(Text), text: Name.optional() });
 const StoredAssignment = z.object({ societyId: Text, needIds: z.array(Text) });
 
 /** A planned visit of a season. */
@@ -215,6 +223,34 @@ export const TaskTokenRecord = z.object({
   cause: Text.nullish(),
 });
 export type TaskTokenRecord = z.infer<typeof TaskTokenRecord>;
+
+/** Who did something, as the audit log names them: the user id and the person's name. */
+const Actor = z.object({ id: Text, name: Text });
+
+/** One entry of the audit log (append-only): who changed what, when, before → after. */
+export const AuditRecord = z.object({
+  id: Text,
+  at: Instant,
+  by: Actor,
+  /** `society.create`, `county.update`, `questions.update`, `overrides.update`… */
+  action: Text,
+  target: z.object({ kind: Text, id: Text, name: Name.optional() }),
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
+  /** Why, when the person gave a reason (e.g. an override's note). */
+  note: Text.optional(),
+});
+export type AuditRecord = z.infer<typeof AuditRecord>;
+
+/** One version of a season's five questions' wording. */
+export const QuestionsRecord = z.object({
+  season: Text,
+  version: z.int().min(1),
+  wording: z.object(Object.fromEntries(THEMES.map((theme) => [theme, Name])) as Record<Theme, typeof Name>),
+  at: Instant,
+  by: Actor,
+});
+export type QuestionsRecord = z.infer<typeof QuestionsRecord>;
 
 // ---- reading ----------------------------------------------------------------------------------------
 

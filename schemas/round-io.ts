@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { Need } from './need.ts';
 import { Question, TownStanding } from './plan.ts';
 import { IsoDateTime, SeasonId, Slug } from './primitives.ts';
+import { QuestionWording } from './questions.ts';
 
 /**
  * Payloads between the states of the round state machine (infra/round-state-machine.ts).
@@ -46,6 +47,8 @@ export const ChosenTown = z.object({
   needs: z.array(Need),
   /** The coordinator locked the county to this town (the season's overrides), not rule 2. */
   townLocked: z.boolean().default(false),
+  /** The season's wording of the five questions when the town was chosen (FrameFiveQuestions keeps it). */
+  wording: QuestionWording.optional(),
 });
 export type ChosenTown = z.infer<typeof ChosenTown>;
 

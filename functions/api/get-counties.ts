@@ -1,10 +1,11 @@
 import { json, routeHandler } from '#commons/http';
-import { listCounties } from '#commons/store/catalog';
+import { listVersioned } from '#commons/store/catalog';
 import { getCounties } from '#routes/catalog';
+import type { County } from '#schemas/catalog';
 
 /** GET /counties — the counties and their towns, for the liaisons' form. Any signed-in role. */
 export const handler = routeHandler(getCounties, async () => {
-  const counties = await listCounties();
+  const counties = await listVersioned<County>('county');
   counties.sort((a, b) => a.id.localeCompare(b.id));
   return json(200, { items: counties });
 });

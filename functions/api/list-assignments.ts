@@ -60,6 +60,7 @@ export const handler = routeHandler(listAssignments, async ({ caller, query: { s
         questions: (visit?.questions ?? []).map((q) => ({
           theme: q.theme,
           needIds: q.needIds,
+          ...(q.text ? { text: q.text } : {}),
           needs: q.needIds.map(view),
         })),
         offeredAt: offer.offeredAt,

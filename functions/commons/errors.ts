@@ -30,6 +30,14 @@ export class NotFoundError extends Error {
 export class ConflictError extends Error {
   override readonly name = 'ConflictError';
   readonly statusCode = 409;
+  /** What holds the change back, by field (e.g. the town whose open needs keep it). */
+  constructor(
+    message: string,
+    readonly fields: FieldIssue[] = [],
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }
 
 export class ForbiddenError extends Error {

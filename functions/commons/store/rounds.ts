@@ -151,7 +151,7 @@ export interface StoredPlan {
     id: string;
     countyId: string;
     townId: string;
-    questions: { theme: (typeof THEMES)[number]; needIds: string[] }[];
+    questions: { theme: (typeof THEMES)[number]; needIds: string[]; text?: { zh: string; en: string } }[];
     assignments: {
       id: string;
       societyId: string;
@@ -185,10 +185,14 @@ export async function storedPlan(season: string): Promise<StoredPlan | undefined
         id: visit.id,
         countyId: visit.countyId,
         townId: visit.townId,
-        questions: THEMES.map((theme) => ({
-          theme,
-          needIds: visit.questions.find((q) => q.theme === theme)?.needIds ?? [],
-        })),
+        questions: THEMES.map((theme) => {
+          const question = visit.questions.find((q) => q.theme === theme);
+          return {
+            theme,
+            needIds: question?.needIds ?? [],
+            ...(question?.text ? { text: question.text } : {}),
+          };
+        }),
         assignments: offers
           .filter((o) => o.visitId === visit.id)
           .sort((a, b) => a.societyId.localeCompare(b.societyId))

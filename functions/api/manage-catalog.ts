@@ -1,0 +1,80 @@
+import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import { catalogTemplate, importCatalog } from '#commons/catalog-import';
+import {
+  createCounty,
+  createSociety,
+  removeCounty,
+  removeSociety,
+  updateCounty,
+  updateSociety,
+} from '#commons/catalog-service';
+import { type ApiHandler, type HandlerInput, json, routeHandler } from '#commons/http';
+import { auditActorOf } from '#commons/store/audit';
+import { listVersioned } from '#commons/store/catalog';
+import * as routes from '#routes/catalog';
+import type { RouteDeclaration } from '#routes/route';
+import type { Society } from '#schemas/catalog';
+
+/*
+ * The coordinators' catalog routes: societies and counties (add, change, remove), the spreadsheet
+ * import and its template. Every change is written with its audit entry in one transaction.
+ */
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** A route's key as API Gateway names it in `routeKey`, with its handler. */
+function serve<const R extends RouteDeclaration>(
+  route: R,
+  run: (input: HandlerInput<R>) => Promise<APIGatewayProxyResultV2>,
+): [string, ApiHandler] {
+  return [`${route.method} ${route.path}`, routeHandler(route, run)];
+}
+
+const byRoute = new Map<string, ApiHandler>([
+  serve(routes.listSocieties, async () => {
+    const items = await listVersioned<Society>('society');
+    items.sort((a, b) => a.id.localeCompare(b.id));
+    return json(200, { items });
+  }),
+  serve(routes.createSociety, async ({ caller, body }) =>
+    json(201, await createSociety(body, await auditActorOf(caller))),
+  ),
+  serve(routes.updateSociety, async ({ caller, params, headers, body }) =>
+    json(200, await updateSociety(params.societyId, body, headers['If-Match'], await auditActorOf(caller))),
+  ),
+  serve(routes.removeSociety, async ({ caller, params, headers }) =>
+    json(200, await removeSociety(params.societyId, headers['If-Match'], await auditActorOf(caller))),
+  ),
+  serve(routes.createCounty, async ({ caller, body }) =>
+    json(201, await createCounty(body, await auditActorOf(caller))),
+  ),
+  serve(routes.updateCounty, async ({ caller, params, headers, body }) =>
+    json(200, await updateCounty(params.countyId, body, headers['If-Match'], await auditActorOf(caller))),
+  ),
+  serve(routes.removeCounty, async ({ caller, params, headers }) =>
+    json(200, await removeCounty(params.countyId, headers['If-Match'], await auditActorOf(caller))),
+  ),
+  serve(routes.importCatalog, async ({ caller, body }) =>
+    json(200, await importCatalog(body, await auditActorOf(caller))),
+  ),
+  serve(routes.catalogTemplate, async ({ query }) => {
+    const kind = query.kind ?? 'societies';
+    const bytes = await catalogTemplate(kind);
+    return {
+      statusCode: 200,
+      headers: {
+        'content-type': XLSX_TYPE,
+        'content-disposition': `attachment; filename="catalog-${kind}.xlsx"`,
+      },
+      body: Buffer.from(bytes).toString('base64'),
+      isBase64Encoded: true,
+    };
+  }),
+]);
+
+/** One function serves the catalog routes; API Gateway names the route in `routeKey`. */
+export const handler: ApiHandler = async (event, context) => {
+  const serve = byRoute.get(event.routeKey);
+  if (!serve) return json(404, { error: { code: 'not-found', message: '没有这个接口 / no such route' } });
+  return serve(event, context);
+};

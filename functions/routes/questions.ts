@@ -1,0 +1,36 @@
+import * as z from 'zod';
+import { SeasonId } from '#schemas/primitives';
+import { QuestionWording, SeasonQuestions } from '#schemas/questions';
+import { defineRoute } from './route.ts';
+
+const SeasonParams = z.strictObject({ season: SeasonId });
+
+export const getSeasonQuestions = defineRoute({
+  method: 'GET',
+  path: '/seasons/{season}/questions',
+  functionId: 'SeasonQuestions',
+  operationId: 'getSeasonQuestions',
+  summary: '本季五问的措辞 / the season’s wording of the five questions',
+  description:
+    '未修改过时为默认措辞（version 0）。/ The default wording (version 0) until a coordinator changes it.',
+  tag: 'rounds',
+  access: { roles: ['coordinator'] },
+  params: SeasonParams,
+  responses: { 200: { description: '当前措辞 / the wording in force', schema: SeasonQuestions } },
+});
+
+export const putSeasonQuestions = defineRoute({
+  method: 'PUT',
+  path: '/seasons/{season}/questions',
+  functionId: 'SeasonQuestions',
+  operationId: 'putSeasonQuestions',
+  summary: '修改本季五问的措辞（新版本）/ change the season’s wording (a new version)',
+  description:
+    '每次修改保存为新版本，旧版本保留；此后安排的走访使用新措辞，已安排的走访保留原措辞。/ Each change is a new version, the earlier kept; visits framed from then on use it, visits framed before keep theirs.',
+  tag: 'rounds',
+  access: { roles: ['coordinator'] },
+  params: SeasonParams,
+  body: QuestionWording,
+  responses: { 200: { description: '新的措辞 / the wording now in force', schema: SeasonQuestions } },
+  errors: [409],
+});
