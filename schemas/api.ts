@@ -6,13 +6,13 @@ import {
   AssignmentId,
   IsoDateTime,
   LocalizedName,
+  QuestionText,
   SeasonId,
   Slug,
   Theme,
   Urgency,
   VisitId,
 } from './primitives.ts';
-import { QuestionText } from './questions.ts';
 import { OfferStatus, VisitLogEntry } from './round.ts';
 import { NeedOutcome, VisitReport } from './teams.ts';
 

@@ -1,6 +1,5 @@
 import * as z from 'zod';
-import { SeasonId, Slug, Theme } from './primitives.ts';
-import { QuestionText } from './questions.ts';
+import { QuestionText, SeasonId, Slug, Theme } from './primitives.ts';
 
 /** One past visit, from visits.json or the database. */
 export const VisitHistoryEntry = z.object({ season: SeasonId, countyId: Slug, townId: Slug });

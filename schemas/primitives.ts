@@ -75,6 +75,16 @@ export const URGENCY_WEIGHT: Readonly<Record<Urgency, number>> = { high: 3, norm
 export const LocalizedName = z.object({ zh: text(100, 1), en: text(100, 1) });
 export type LocalizedName = z.infer<typeof LocalizedName>;
 
+/** One of the five questions as people read it, Chinese and English (its wording is per season). */
+export const QuestionText = z.object({ zh: text(300, 1), en: text(300, 1) });
+export type QuestionText = z.infer<typeof QuestionText>;
+
+/** `PUT /seasons/{season}/questions`: the five questions' wording, every theme named once. */
+export const QuestionWording = z.strictObject(
+  Object.fromEntries(THEMES.map((theme) => [theme, QuestionText])) as Record<Theme, typeof QuestionText>,
+);
+export type QuestionWording = z.infer<typeof QuestionWording>;
+
 export const IsoDateTime = z.iso.datetime({
   offset: true,
   error: 'must be an ISO-8601 date-time, e.g. 2026-10-01T09:00:00+08:00',

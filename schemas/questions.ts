@@ -1,22 +1,12 @@
 import * as z from 'zod';
 import { DEFAULT_QUESTION_TEXT } from './labels.ts';
-import { THEMES, type Theme, text } from './primitives.ts';
+import { QuestionWording } from './primitives.ts';
 
 /*
  * The wording of the five questions (一镇五问). The theme keys are a contract; the wording is the
  * coordinators' to change per season, each change a new version. A visit keeps the wording it was
  * framed with (its questions' `text`).
  */
-
-/** One question as people read it, Chinese and English. */
-export const QuestionText = z.object({ zh: text(300, 1), en: text(300, 1) });
-export type QuestionText = z.infer<typeof QuestionText>;
-
-/** `PUT /seasons/{season}/questions`: the five questions' wording, every theme named once. */
-export const QuestionWording = z.strictObject(
-  Object.fromEntries(THEMES.map((theme) => [theme, QuestionText])) as Record<Theme, typeof QuestionText>,
-);
-export type QuestionWording = z.infer<typeof QuestionWording>;
 
 /** `GET /seasons/{season}/questions`: the wording in force, which version, and who set it. */
 export const SeasonQuestions = QuestionWording.extend({

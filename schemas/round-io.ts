@@ -1,8 +1,7 @@
 import * as z from 'zod';
 import { Need } from './need.ts';
 import { Question, TownStanding } from './plan.ts';
-import { IsoDateTime, SeasonId, Slug } from './primitives.ts';
-import { QuestionWording } from './questions.ts';
+import { IsoDateTime, QuestionWording, SeasonId, Slug } from './primitives.ts';
 
 /**
  * Payloads between the states of the round state machine (infra/round-state-machine.ts).

@@ -1,6 +1,7 @@
 import { canonicalJson } from '#domain/canonical-json';
+import type { QuestionWording } from '#schemas/primitives';
 import { THEMES } from '#schemas/primitives';
-import { DEFAULT_QUESTIONS, type QuestionWording, type SeasonQuestions } from '#schemas/questions';
+import { DEFAULT_QUESTIONS, type SeasonQuestions } from '#schemas/questions';
 import { ConflictError } from './errors.ts';
 import type { AuditActor } from './store/audit.ts';
 import { latestQuestions, putQuestionsVersion } from './store/questions.ts';

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { SeasonId } from '#schemas/primitives';
-import { QuestionWording, SeasonQuestions } from '#schemas/questions';
+import { QuestionWording, SeasonId } from '#schemas/primitives';
+import { SeasonQuestions } from '#schemas/questions';
 import { defineRoute } from './route.ts';
 
 const SeasonParams = z.strictObject({ season: SeasonId });
