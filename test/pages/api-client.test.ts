@@ -150,3 +150,21 @@ describe('the API client', () => {
     await page.context().close();
   });
 });
+
+describe('the local server’s page paths', () => {
+  it('serves /signin and /users as pages to a browser, while /users stays the API for the client', async () => {
+    const html = { accept: 'text/html,application/xhtml+xml' };
+    const signin = await fetch(`${server.url}/signin`, { headers: html });
+    const usersPage = await fetch(`${server.url}/users`, { headers: html });
+    const usersApi = await fetch(`${server.url}/users`, { headers: { accept: 'application/json' } });
+    const withToken = await fetch(`${server.url}/users`, { headers: { ...html, authorization: 'Bearer x' } });
+
+    expect(signin.status).toBe(200);
+    expect(await signin.text()).toContain('用邀请登录');
+    expect(usersPage.status).toBe(200);
+    expect(await usersPage.text()).toContain('<title>用户与邀请');
+    expect(usersApi.status).toBe(401);
+    expect(withToken.status).toBe(401);
+    expect(withToken.headers.get('content-type')).toContain('application/json');
+  });
+});

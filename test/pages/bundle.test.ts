@@ -3,7 +3,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { BROWSER_BUNDLE, buildBrowserSchemas } from '../../schemas/browser-bundle.ts';
+import {
+  BROWSER_BUNDLE,
+  buildBrowserQrCode,
+  buildBrowserSchemas,
+  QRCODE_BUNDLE,
+} from '../../schemas/browser-bundle.ts';
 
 // The pages are served as files (locally and from S3): no build step at run time. So the schema
 // bundle is committed, and these tests keep it honest and every page light.
@@ -42,6 +47,12 @@ describe('pages', () => {
     const digest = (text: string) => createHash('sha256').update(text).digest('hex');
     expect(digest(readFileSync(BROWSER_BUNDLE, 'utf8')), 'run: npx tsx schemas/browser-bundle.ts').toBe(
       digest(await buildBrowserSchemas()),
+    );
+  });
+
+  it('pages/lib/qrcode.js is the current bundle of qrcode-generator (npx tsx schemas/browser-bundle.ts)', async () => {
+    expect(readFileSync(QRCODE_BUNDLE, 'utf8'), 'run: npx tsx schemas/browser-bundle.ts').toBe(
+      await buildBrowserQrCode(),
     );
   });
 

@@ -1,0 +1,426 @@
+// The coordinator's users page: invite liaisons (for a county), team members (for a society) and
+// coordinators; revoke and re-invite; each invitation shown with a QR code of its link drawn here
+// (lib/qrcode.js, no outside service), and a printable sheet of one county's liaisons' invitations.
+import { api, splitBilingual } from './lib/api-client.js';
+import { qrcode } from './lib/qrcode.js';
+import { shanghaiDateTime } from './lib/schemas.js';
+import { currentSession, ROLE_NAMES, startSession } from './lib/session.js';
+
+const T = {
+  loading: ['加载中…', 'Loading…'],
+  active: ['在用', 'active'],
+  revoked: ['已撤销', 'revoked'],
+  revoke: ['撤销', 'Revoke'],
+  reinvite: ['重新邀请', 'New invitation'],
+  confirmRevoke: [
+    '确定撤销「{name}」吗？其登录将立即失效，且不能再邀请。',
+    'Revoke “{name}”? Their sign-in stops at once and they cannot be invited again.',
+  ],
+  confirmReinvite: [
+    '为「{name}」生成新邀请？旧邀请将作废。',
+    'A new invitation for “{name}”? The old one stops working.',
+  ],
+  confirmSheet: [
+    '将为{county}的 {n} 位联络员生成新邀请，旧邀请作废。继续吗？',
+    'New invitations for the {n} liaisons of {county}; their old invitations stop working. Continue?',
+  ],
+  noLiaisons: [
+    '{county}还没有在用的联络员，请先在上面邀请。',
+    '{county} has no active liaison yet: invite one above.',
+  ],
+  created: ['已创建「{name}」，邀请如下。', 'Created “{name}”; the invitation is below.'],
+  reinvited: ['已为「{name}」生成新邀请。', 'A new invitation for “{name}”.'],
+  revokedDone: ['已撤销「{name}」。', '“{name}” is revoked.'],
+  fix: ['请修改标出的内容', 'Please correct the marked fields'],
+  nameRequired: ['请填写姓名', 'The name is required'],
+  empty: ['还没有用户', 'No users yet'],
+  code: ['邀请码', 'Code'],
+  expires: ['有效期至 {at}（北京时间）', 'Valid until {at} (Beijing time)'],
+  sentBy: ['已由系统通过{by}发送', 'Sent by {by}'],
+  email: ['邮件', 'e-mail'],
+  sms: ['短信', 'SMS'],
+  copy: ['复制链接', 'Copy link'],
+  copied: ['已复制', 'Copied'],
+  sheetTitle: ['山区四县科技服务 · 登录邀请', 'Mountain-county rounds · Sign-in invitation'],
+  sheetHowTo: [
+    '用手机相机扫描二维码即可登录；或打开 {signin} 输入邀请码。仅限本人使用一次。',
+    'Scan the QR code with your phone’s camera to sign in, or open {signin} and type the code. For you only, once.',
+  ],
+  sheetFor: ['{county} · 县科协联络员邀请单', '{county} · invitations for county liaisons'],
+  printAgain: ['打印', 'Print'],
+  closeSheet: ['关闭邀请单', 'Close the sheet'],
+  societyId: ['学会编号', 'Society id'],
+};
+
+const $ = (id) => document.getElementById(id);
+let lang = localStorage.getItem('lang') === 'en' ? 'en' : 'zh';
+const t = (key, vars = {}) =>
+  (T[key]?.[lang === 'en' ? 1 : 0] ?? key).replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '');
+const name = (bilingual) => (typeof bilingual === 'string' ? bilingual : (bilingual?.[lang] ?? ''));
+/** A person's name; the built-in coordinator's reads `协调人 / coordinator`. */
+const personName = (user) => splitBilingual(user.name)[lang === 'en' ? 1 : 0];
+const beijing = (iso) => shanghaiDateTime(new Date(iso));
+const SVG = 'http://www.w3.org/2000/svg';
+const SHOWN_KEY = 'users.invitations.v1';
+
+let counties = [];
+/** null while GET /societies is not there: the society is then typed by id. */
+let societies = null;
+let users = [];
+/** The invitations issued on this page (this tab only): { user, invitation }. */
+let shown = [];
+try {
+  shown = JSON.parse(sessionStorage.getItem(SHOWN_KEY) ?? '[]');
+} catch {}
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'class') node.className = value;
+    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value);
+  }
+  for (const child of children.flat()) if (child != null) node.append(child);
+  return node;
+}
+
+function setStatus(text, isError = false) {
+  $('status').textContent = text;
+  $('status').className = text ? `note${isError ? ' error' : ''}` : 'note';
+}
+
+/** The link as a QR code: an SVG path of the dark modules, with the standard 4-module quiet zone. */
+export function qrSvg(text) {
+  const qr = qrcode(0, 'M');
+  qr.addData(text);
+  qr.make();
+  const size = qr.getModuleCount();
+  let d = '';
+  for (let row = 0; row < size; row++)
+    for (let col = 0; col < size; col++) if (qr.isDark(row, col)) d += `M${col + 4} ${row + 4}h1v1h-1z`;
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('viewBox', `0 0 ${size + 8} ${size + 8}`);
+  svg.setAttribute('class', 'qr');
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('shape-rendering', 'crispEdges');
+  svg.setAttribute('aria-label', text);
+  const background = document.createElementNS(SVG, 'rect');
+  background.setAttribute('width', '100%');
+  background.setAttribute('height', '100%');
+  background.setAttribute('fill', '#fff');
+  const path = document.createElementNS(SVG, 'path');
+  path.setAttribute('d', d);
+  path.setAttribute('fill', '#000');
+  svg.append(background, path);
+  return svg;
+}
+
+const grouped = (code) => code.replace(/(.{5})(?=.)/g, '$1 ');
+
+function placeOf(user) {
+  if (user.county) return name(counties.find((c) => c.id === user.county)?.name) || user.county;
+  if (user.society) return name(societies?.find((s) => s.id === user.society)?.name) || user.society;
+  return '';
+}
+
+const roleName = (role) => ROLE_NAMES[role]?.[lang === 'en' ? 1 : 0] ?? role;
+
+function invitationCard({ user, invitation }) {
+  const copy = el('button', { type: 'button', class: 'link' }, t('copy'));
+  copy.addEventListener('click', async () => {
+    await navigator.clipboard?.writeText(invitation.url).catch(() => {});
+    copy.textContent = t('copied');
+  });
+  return el(
+    'article',
+    { class: 'invitation', 'data-user': user.id },
+    el('div', { class: 'qr-box' }, qrSvg(invitation.url)),
+    el(
+      'div',
+      { class: 'details' },
+      el('h3', {}, personName(user)),
+      el('p', {}, [roleName(user.role), placeOf(user)].filter(Boolean).join(' · ')),
+      invitation.code
+        ? el(
+            'p',
+            { class: 'code' },
+            `${t('code')} `,
+            el('strong', { 'data-code': invitation.code }, grouped(invitation.code)),
+          )
+        : el('p', {}, t('sentBy', { by: (invitation.sentBy ?? ['email']).map((m) => t(m)).join('/') })),
+      el('p', { class: 'expires' }, t('expires', { at: beijing(invitation.expiresAt) })),
+      el(
+        'p',
+        { class: 'url' },
+        el('a', { href: invitation.url, class: 'invitation-url' }, invitation.url),
+        ' ',
+        copy,
+      ),
+    ),
+  );
+}
+
+function renderInvitations() {
+  $('new-invitations').hidden = shown.length === 0;
+  $('invitations').replaceChildren(...shown.map(invitationCard));
+}
+
+function remember(invited) {
+  shown = [invited, ...shown.filter((s) => s.user.id !== invited.user.id)].slice(0, 50);
+  sessionStorage.setItem(SHOWN_KEY, JSON.stringify(shown));
+  renderInvitations();
+}
+
+function option(value, text) {
+  return el('option', { value }, text);
+}
+
+function renderForm() {
+  const countyOptions = () => counties.map((c) => option(c.id, name(c.name)));
+  const keep = (select, options) => {
+    const value = select.value;
+    select.replaceChildren(...options);
+    if (value) select.value = value;
+  };
+  keep($('county'), countyOptions());
+  keep($('print-county'), countyOptions());
+  if (societies)
+    keep(
+      $('society'),
+      societies.map((s) => option(s.id, name(s.name))),
+    );
+  else if ($('society').tagName === 'SELECT')
+    $('society').replaceWith(
+      el('input', { id: 'society', name: 'society', autocomplete: 'off', placeholder: t('societyId') }),
+    );
+  const role = $('role').value;
+  $('county-row').hidden = role !== 'liaison';
+  $('society-row').hidden = role !== 'team';
+}
+
+function renderUsers() {
+  const rows = users.map((user) =>
+    el(
+      'tr',
+      { 'data-user': user.id, 'data-status': user.status },
+      el('td', {}, personName(user)),
+      el('td', {}, roleName(user.role)),
+      el('td', {}, placeOf(user)),
+      el('td', { class: `status-${user.status}` }, t(user.status)),
+      el(
+        'td',
+        { class: 'actions' },
+        user.status === 'active'
+          ? [
+              el('button', { type: 'button', onclick: () => reinvite(user) }, t('reinvite')),
+              // Nobody revokes their own account from here (it would end this session).
+              user.id === currentSession()?.user.id
+                ? null
+                : el('button', { type: 'button', class: 'danger', onclick: () => revoke(user) }, t('revoke')),
+            ]
+          : null,
+      ),
+    ),
+  );
+  $('users').tBodies[0].replaceChildren(
+    ...(rows.length ? rows : [el('tr', {}, el('td', { colspan: '5', class: 'muted' }, t('empty')))]),
+  );
+}
+
+function applyLang() {
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  document.title =
+    lang === 'zh' ? '用户与邀请 · 山区四县科技服务' : 'Users and invitations · Mountain-county rounds';
+  for (const node of document.querySelectorAll('[data-zh]')) node.textContent = node.dataset[lang];
+  $('lang').textContent = lang === 'zh' ? 'English' : '中文';
+  renderForm();
+  renderUsers();
+  renderInvitations();
+}
+
+async function loadUsers() {
+  users = (await api('GET', '/users')).items;
+  renderUsers();
+}
+
+async function load() {
+  setStatus(t('loading'));
+  try {
+    const [countyList, societyList] = await Promise.all([
+      api('GET', '/counties'),
+      api('GET', '/societies').catch(() => null),
+    ]);
+    counties = countyList.items;
+    societies = societyList?.items ?? null;
+    renderForm();
+    await loadUsers();
+    renderInvitations();
+    setStatus('');
+  } catch (error) {
+    setStatus(error.message, true);
+  }
+}
+
+function showErrors(issues) {
+  for (const box of document.querySelectorAll('#user-form .error[data-for]')) box.textContent = '';
+  for (const input of document.querySelectorAll('#user-form [aria-invalid]'))
+    input.removeAttribute('aria-invalid');
+  for (const issue of issues) {
+    const key = document.querySelector(`#user-form .error[data-for="${CSS.escape(issue.path)}"]`)
+      ? issue.path
+      : '(form)';
+    const box = document.querySelector(`#user-form .error[data-for="${CSS.escape(key)}"]`);
+    box.textContent = [box.textContent, issue[lang] ?? issue.message].filter(Boolean).join('；');
+    $(key)?.setAttribute('aria-invalid', 'true');
+  }
+}
+
+async function create(event) {
+  event.preventDefault();
+  const role = $('role').value;
+  const body = { name: $('name').value.trim(), role };
+  if (role === 'liaison') body.county = $('county').value;
+  if (role === 'team') body.society = $('society').value.trim();
+  for (const key of ['phone', 'email']) if ($(key).value.trim()) body[key] = $(key).value.trim();
+  if (!body.name) return showErrors([{ path: 'name', zh: T.nameRequired[0], en: T.nameRequired[1] }]);
+  showErrors([]);
+  $('create-button').disabled = true;
+  try {
+    const invited = await api('POST', '/users', { body });
+    remember(invited);
+    setStatus(t('created', { name: invited.user.name }));
+    $('name').value = '';
+    $('phone').value = '';
+    $('email').value = '';
+    await loadUsers();
+    document
+      .querySelector(`#invitations [data-user="${CSS.escape(invited.user.id)}"]`)
+      ?.scrollIntoView({ block: 'nearest' });
+  } catch (error) {
+    showErrors(
+      error.fields?.length
+        ? [...error.fields, { path: '(form)', zh: T.fix[0], en: T.fix[1] }]
+        : [{ path: '(form)', zh: error.zh ?? error.message, en: error.en ?? error.message }],
+    );
+  } finally {
+    $('create-button').disabled = false;
+  }
+}
+
+async function reinvite(user) {
+  if (!confirm(t('confirmReinvite', { name: user.name }))) return;
+  try {
+    const invited = await api('POST', `/users/${encodeURIComponent(user.id)}/invitation`);
+    remember(invited);
+    setStatus(t('reinvited', { name: user.name }));
+  } catch (error) {
+    setStatus(error.message, true);
+  }
+}
+
+async function revoke(user) {
+  if (!confirm(t('confirmRevoke', { name: user.name }))) return;
+  try {
+    await api('POST', `/users/${encodeURIComponent(user.id)}/revoke`);
+    shown = shown.filter((s) => s.user.id !== user.id);
+    sessionStorage.setItem(SHOWN_KEY, JSON.stringify(shown));
+    renderInvitations();
+    setStatus(t('revokedDone', { name: user.name }));
+    await loadUsers();
+  } catch (error) {
+    setStatus(error.message, true);
+  }
+}
+
+// ---- the printable sheet: one card per liaison, several per A4 page --------------------------------
+
+function sheetCard({ user, invitation }) {
+  return el(
+    'article',
+    { class: 'sheet-card', 'data-user': user.id },
+    el('p', { class: 'sheet-card-title' }, T.sheetTitle[0], el('small', {}, T.sheetTitle[1])),
+    el('div', { class: 'qr-box' }, qrSvg(invitation.url)),
+    el(
+      'div',
+      { class: 'details' },
+      el('p', { class: 'person' }, splitBilingual(user.name)[0]),
+      el('p', {}, placeOf(user), ' · ', ROLE_NAMES[user.role][0]),
+      el(
+        'p',
+        { class: 'code' },
+        T.code[0],
+        ' ',
+        el('strong', { 'data-code': invitation.code }, grouped(invitation.code ?? '')),
+      ),
+      el('p', { class: 'expires' }, T.expires[0].replace('{at}', beijing(invitation.expiresAt))),
+    ),
+    el(
+      'p',
+      { class: 'howto' },
+      T.sheetHowTo[0].replace('{signin}', signinAddress(invitation.url)),
+      el('br'),
+      el('small', {}, T.sheetHowTo[1].replace('{signin}', signinAddress(invitation.url))),
+    ),
+  );
+}
+
+const signinAddress = (url) => url.replace(/#.*$/, '').replace(/^https?:\/\//, '');
+
+async function printSheet(event) {
+  event.preventDefault();
+  const countyId = $('print-county').value;
+  const county = name(counties.find((c) => c.id === countyId)?.name) || countyId;
+  const liaisons = users.filter(
+    (u) => u.role === 'liaison' && u.county === countyId && u.status === 'active',
+  );
+  if (!liaisons.length) return setStatus(t('noLiaisons', { county }), true);
+  if (!confirm(t('confirmSheet', { county, n: liaisons.length }))) return;
+  $('print-button').disabled = true;
+  const invited = [];
+  try {
+    for (const user of liaisons) {
+      const one = await api('POST', `/users/${encodeURIComponent(user.id)}/invitation`);
+      invited.push(one);
+      remember(one);
+    }
+  } catch (error) {
+    setStatus(error.message, true);
+  } finally {
+    $('print-button').disabled = false;
+  }
+  if (!invited.length) return;
+  const countyName = counties.find((c) => c.id === countyId)?.name?.zh ?? county;
+  $('sheet').replaceChildren(
+    el(
+      'div',
+      { class: 'sheet-head' },
+      el('h2', {}, T.sheetFor[0].replace('{county}', countyName)),
+      el('button', { type: 'button', onclick: () => window.print() }, t('printAgain')),
+      el('button', { type: 'button', onclick: closeSheet }, t('closeSheet')),
+    ),
+    el('div', { class: 'sheet-cards' }, invited.map(sheetCard)),
+  );
+  $('sheet').hidden = false;
+  document.body.classList.add('with-sheet');
+  $('sheet').scrollIntoView();
+  window.print();
+}
+
+function closeSheet() {
+  $('sheet').hidden = true;
+  $('sheet').replaceChildren();
+  document.body.classList.remove('with-sheet');
+}
+
+$('lang').addEventListener('click', () => {
+  lang = lang === 'zh' ? 'en' : 'zh';
+  localStorage.setItem('lang', lang);
+  applyLang();
+});
+$('role').addEventListener('change', renderForm);
+$('user-form').addEventListener('submit', create);
+$('print-form').addEventListener('submit', printSheet);
+
+applyLang();
+if (startSession({ roles: ['coordinator'] })) load();
