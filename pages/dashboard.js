@@ -1,7 +1,16 @@
 // The coordinator's dashboard: the season's plan with each offer's status, the figures per county
-// as a bar chart, the funnel collected → assigned → visited → handled → cooperations, and exports.
+// as bars, the funnel of the season's figures (the report's, under its labels), exports, and a link
+// to each visit's page. Names and words only, never ids or status keys.
 import { ApiError, request } from './lib/api-client.js';
-import { seasonOfInstant, shanghaiDateTime } from './lib/schemas.js';
+import {
+  FIGURE_LABELS,
+  FUNNEL_KEYS,
+  OFFER_STATUS_LABELS,
+  ROUND_STATUS_LABELS,
+  START_OUTCOME_LABELS,
+  seasonLabel,
+  seasonOfInstant,
+} from './lib/schemas.js';
 import { startSession } from './lib/session.js';
 
 const T = {
@@ -20,41 +29,17 @@ const T = {
   town: ['乡镇', 'Town'],
   societies: ['学会（需求数）与状态', 'Societies (needs) and status'],
   unassigned: ['未分派需求', 'Unassigned needs'],
-  log: ['日志', 'Log'],
-  logTitle: ['走访日志', 'Visit log'],
+  visit: ['走访详情', 'Visit'],
+  open: ['查看', 'Open'],
   loading: ['加载中…', 'Loading…'],
-  started: ['已启动：{id}', 'Started: {id}'],
-  collected: ['收集需求', 'collected'],
-  assigned: ['已分派', 'assigned'],
-  visited: ['已走访', 'visited'],
-  handled: ['已办结', 'handled'],
-  cooperations: ['达成合作', 'cooperations'],
-  carriedOver: ['结转下季', 'carried over'],
   noPlan: ['本季尚无计划', 'No plan for this season yet'],
-  visitedNote: [
-    '“已走访”：已提交走访报告的乡镇中已分派的需求',
-    '“visited”: assigned needs of towns whose visit report is filed',
-  ],
-  status_offered: ['待答复', 'offered'],
-  status_accepted: ['已接受', 'accepted'],
-  status_declined: ['已婉拒', 'declined'],
-  status_expired: ['逾期', 'expired'],
-  status_reassigned: ['已改派', 'reassigned'],
-  show_log: ['查看', 'View'],
-};
-const KIND = {
-  planned: ['已计划', 'planned'],
-  offered: ['已邀请', 'offered'],
-  accepted: ['已接受', 'accepted'],
-  declined: ['已婉拒', 'declined'],
-  'timed-out': ['逾期未答复', 'timed out'],
-  reassigned: ['已改派', 'reassigned'],
-  reported: ['已提交报告', 'reported'],
-  edited: ['已修改报告', 'edited'],
-  failed: ['失败', 'failed'],
+  definitions: ['各项数字的含义', 'What each figure counts'],
+  unknownSociety: ['（学会）', '(society)'],
+  try: ['第 {n} 次', 'try {n}'],
 };
 const COLORS = {
   collected: '#8c959f',
+  onVisit: '#57606a',
   assigned: '#0969da',
   visited: '#8250df',
   handled: '#1a7f37',
@@ -65,9 +50,8 @@ let state;
 const $ = (id) => document.getElementById(id);
 const t = (key, vars = {}) =>
   (T[key]?.[lang === 'zh' ? 0 : 1] ?? key).replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '');
-const pick = (pair) => pair?.[lang === 'zh' ? 0 : 1] ?? '';
-const beijing = (iso) => shanghaiDateTime(new Date(iso));
-const SVG = 'http://www.w3.org/2000/svg';
+/** A bilingual label or name in the page's language; unknown shows nothing, never a key. */
+const say = (label) => label?.[lang] ?? label?.zh ?? '';
 
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
@@ -79,13 +63,6 @@ function el(tag, props = {}, ...children) {
   for (const child of children.flat()) if (child != null) node.append(child);
   return node;
 }
-function svg(tag, attrs = {}, text) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 function applyLang() {
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
   for (const node of document.querySelectorAll('[data-t]')) node.textContent = t(node.dataset.t);
@@ -108,13 +85,22 @@ async function show(event) {
   event?.preventDefault();
   setStatus(t('loading'));
   try {
-    const [counties, plan, report] = await Promise.all([
+    const [counties, societies, plan, report] = await Promise.all([
       api('GET', '/counties').then((r) => r.json()),
+      // Society names (the catalog); without them a society shows as "(society)", never its id.
+      api('GET', '/societies')
+        .then((r) => r.json())
+        .catch(() => ({ items: [] })),
       api('GET', `/seasons/${encodeURIComponent(season())}/plan`).then((r) => r.json()),
       api('GET', `/seasons/${encodeURIComponent(season())}/report`).then((r) => r.json()),
     ]);
-    state = { counties: new Map(counties.items.map((c) => [c.id, c])), plan, report };
-    setStatus(`${plan.season} · ${plan.status}`);
+    state = {
+      counties: new Map(counties.items.map((c) => [c.id, c])),
+      societies: new Map(societies.items.map((s) => [s.id, s.name])),
+      plan,
+      report,
+    };
+    setStatus(`${say(seasonLabel(plan.season))} · ${say(ROUND_STATUS_LABELS[plan.status])}`);
     render();
   } catch (error) {
     setStatus(error.status === 404 ? t('noPlan') : error.message, true);
@@ -123,76 +109,84 @@ async function show(event) {
 
 function names(countyId, townId) {
   const county = state.counties.get(countyId);
-  return [county?.name[lang] ?? countyId, county?.towns.find((x) => x.id === townId)?.name[lang] ?? townId];
+  return [say(county?.name), say(county?.towns.find((x) => x.id === townId)?.name)];
 }
+const societyName = (id) => say(state.societies.get(id)) || t('unknownSociety');
 
+/**
+ * The funnel: the report's total under the report's labels (FUNNEL_KEYS), so it shows the same
+ * numbers as the API, CSV and XLSX. Bars of needs are scaled to the largest need figure; 已走访
+ * (towns) to the season's visits.
+ */
 function funnel() {
-  const { total, counties } = state.report;
-  const visitedNeeds = counties.filter((c) => c.visited > 0).reduce((sum, c) => sum + c.assigned, 0);
-  const steps = [
-    ['collected', total.collected],
-    ['assigned', total.assigned],
-    ['visited', visitedNeeds],
-    ['handled', total.handled],
-    ['cooperations', total.cooperations],
-  ];
-  const max = Math.max(1, ...steps.map(([, v]) => v));
-  const width = 560;
-  const chart = svg('svg', {
-    viewBox: `0 0 ${width} ${steps.length * 34}`,
-    width: '100%',
-    role: 'img',
-    'aria-label': t('funnel'),
-  });
-  steps.forEach(([key, value], i) => {
-    const w = Math.max(2, ((width - 200) * value) / max);
-    chart.append(
-      svg('text', { x: 0, y: i * 34 + 21 }, t(key)),
-      svg('rect', {
-        x: 110 + (width - 200 - w) / 2,
-        y: i * 34 + 4,
-        width: w,
-        height: 26,
-        rx: 3,
-        fill: COLORS[key],
-      }),
-      svg('text', { x: width - 80, y: i * 34 + 21, 'data-figure': key }, String(value)),
+  const { total } = state.report;
+  const needMax = Math.max(1, total.collected, total.onVisit, total.assigned, total.cooperations);
+  const visits = Math.max(1, state.plan.visits.length);
+  const rows = FUNNEL_KEYS.map((key) => {
+    const label = FIGURE_LABELS[key];
+    const share = key === 'visited' ? total[key] / visits : total[key] / needMax;
+    return el(
+      'div',
+      { class: 'funnel-row', title: say(label.definition) },
+      el('span', { class: 'label' }, say(label)),
+      el(
+        'span',
+        { class: 'bar' },
+        el('i', {
+          style: `width:${Math.max(1, Math.round(100 * Math.min(1, share)))}%;background:${COLORS[key]}`,
+        }),
+      ),
+      el(
+        'span',
+        { class: 'value' },
+        el('strong', { 'data-figure': key }, String(total[key])),
+        ` ${say(label.unit)}`,
+      ),
     );
   });
-  return [chart, el('p', { class: 'muted' }, t('visitedNote'))];
+  const definitions = el(
+    'details',
+    { class: 'definitions' },
+    el('summary', {}, t('definitions')),
+    el(
+      'dl',
+      {},
+      FUNNEL_KEYS.flatMap((key) => [
+        el('dt', {}, say(FIGURE_LABELS[key])),
+        el('dd', {}, say(FIGURE_LABELS[key].definition)),
+      ]),
+    ),
+  );
+  return [el('div', { class: 'funnel', role: 'list' }, rows), definitions];
 }
 
+/** Per county: horizontal bars with their numbers and the county's name, which wrap but never clip. */
 function countyChart() {
-  const keys = ['collected', 'assigned', 'handled', 'cooperations'];
+  const keys = ['collected', 'onVisit', 'assigned', 'handled', 'cooperations'];
   const rows = state.report.counties;
   const max = Math.max(1, ...rows.flatMap((c) => keys.map((k) => c[k])));
-  const group = 110;
-  const chart = svg('svg', {
-    viewBox: `0 0 ${Math.max(1, rows.length) * group + 20} 200`,
-    width: '100%',
-    role: 'img',
-    'aria-label': t('perCounty'),
-  });
-  rows.forEach((c, i) => {
-    keys.forEach((key, j) => {
-      const h = (150 * c[key]) / max;
-      chart.append(
-        svg(
-          'rect',
-          { x: 20 + i * group + j * 22, y: 160 - h, width: 18, height: h, fill: COLORS[key] },
-          undefined,
+  const groups = rows.map((c) => {
+    const [county, town] = c.townId ? names(c.countyId, c.townId) : names(c.countyId);
+    return el(
+      'div',
+      { class: 'county-bars', 'data-county': county },
+      el('div', { class: 'label county-name' }, town ? `${county} · ${town}` : county),
+      keys.map((key) =>
+        el(
+          'div',
+          { class: 'bar-row' },
+          el('span', { class: 'label' }, say(FIGURE_LABELS[key])),
+          el(
+            'span',
+            { class: 'bar' },
+            el('i', { style: `width:${Math.round((100 * c[key]) / max)}%;background:${COLORS[key]}` }),
+          ),
+          el('span', { class: 'label value' }, String(c[key])),
         ),
-      );
-      chart.append(svg('text', { x: 20 + i * group + j * 22, y: 155 - h }, String(c[key])));
-    });
-    chart.append(svg('text', { x: 20 + i * group, y: 180 }, names(c.countyId, c.townId).join(' ')));
+      ),
+    );
   });
-  const legend = el(
-    'div',
-    { class: 'chart-legend' },
-    keys.map((k) => el('span', {}, el('i', { style: `background:${COLORS[k]}` }), t(k))),
-  );
-  return [chart, legend];
+  return [el('div', { class: 'county-chart', role: 'img', 'aria-label': t('perCounty') }, groups)];
 }
 
 function planRows() {
@@ -205,39 +199,22 @@ function planRows() {
         el(
           'div',
           { class: `status-${a.status}` },
-          `${a.societyId} (${a.needIds.length}) ${t(`status_${a.status}`)}${a.attempt > 1 ? ` ·${a.attempt}` : ''}`,
+          `${societyName(a.societyId)}（${a.needIds.length}）${say(OFFER_STATUS_LABELS[a.status])}${a.attempt > 1 ? ` · ${t('try', { n: a.attempt })}` : ''}`,
         ),
       ),
     );
-    const logButton = el('button', { type: 'button', onclick: () => showLog(visit.id) }, t('show_log'));
+    societies.dataset.label = t('societies');
+    const link = el('a', { href: `/visit.html?id=${encodeURIComponent(visit.id)}` }, t('open'));
     return el(
       'tr',
       {},
-      el('td', {}, county),
-      el('td', {}, town),
+      el('td', { class: 'county', 'data-label': t('county') }, county),
+      el('td', { 'data-label': t('town') }, town),
       societies,
-      el('td', {}, String(visit.unassignedNeedIds.length)),
-      el('td', {}, logButton),
+      el('td', { 'data-label': t('unassigned') }, String(visit.unassignedNeedIds.length)),
+      el('td', { 'data-label': t('visit') }, link),
     );
   });
-}
-
-async function showLog(visitId) {
-  try {
-    const log = await (await api('GET', `/visits/${encodeURIComponent(visitId)}/log`)).json();
-    $('log-section').hidden = false;
-    $('log').replaceChildren(
-      ...log.entries.map((e) =>
-        el(
-          'li',
-          {},
-          `${beijing(e.at)} · ${pick(KIND[e.kind]) || e.kind} · ${e.by}${e.detail?.societyId ? ` · ${e.detail.societyId}` : ''}${e.detail?.reason ? ` · ${e.detail.reason}` : ''}`,
-        ),
-      ),
-    );
-  } catch (error) {
-    setStatus(error.message, true);
-  }
 }
 
 function render() {
@@ -265,7 +242,9 @@ async function download(format) {
 async function startRound() {
   try {
     const result = await (await api('POST', '/rounds', { season: season() })).json();
-    setStatus(t('started', { id: result.executionId }));
+    // What happened, in words (started, already running, already completed); never the ARN.
+    const message = START_OUTCOME_LABELS[result.outcome] ?? START_OUTCOME_LABELS.running;
+    setStatus(say(message).replace('{season}', say(seasonLabel(result.season))));
   } catch (error) {
     setStatus(error.message, true);
   }

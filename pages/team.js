@@ -2,7 +2,7 @@
 // and needs, and the visit-report form. Drafts stay in this browser; a retried submission carries
 // the same Idempotency-Key, so it never files a second version.
 import { api as callApi } from './lib/api-client.js';
-import { shanghaiDate, shanghaiDateTime } from './lib/schemas.js';
+import { seasonLabel, shanghaiDate, shanghaiDateTime } from './lib/schemas.js';
 import { startSession } from './lib/session.js';
 
 const T = {
@@ -23,6 +23,7 @@ const T = {
   reasonNeeded: ['请填写婉拒理由', 'Please give a reason'],
   accepted: ['已接受，感谢！', 'Accepted, thank you!'],
   declined: ['已婉拒，需求将改派其他学会。', 'Declined; the needs will move to another society.'],
+  visitPage: ['走访详情（各学会报告与日志）→', 'The visit (every society’s report, the log) →'],
   yourNeeds: ['贵会对接的需求', 'Needs for your society'],
   questions: ['一镇五问', 'The five questions'],
   report: ['走访报告', 'Visit report'],
@@ -126,11 +127,7 @@ function needList(needs) {
         { class: n.mine ? 'mine' : '' },
         `${n.title ?? n.id}`,
         ' ',
-        el(
-          'span',
-          { class: `muted urgency-${n.urgency}` },
-          `${n.field ?? ''} · ${pick(URGENCY[n.urgency])} · ${n.id}`,
-        ),
+        el('span', { class: `muted urgency-${n.urgency}` }, `${n.field ?? ''} · ${pick(URGENCY[n.urgency])}`),
       ),
     ),
   );
@@ -159,7 +156,7 @@ function header(item) {
   return el(
     'h3',
     {},
-    `${item.season} · ${nameOf(item.county)} ${nameOf(item.town)}`,
+    `${nameOf(seasonLabel(item.season))} · ${nameOf(item.county)} ${nameOf(item.town)}`,
     item.attempt > 1 ? t('reassignedNote') : '',
     badge,
   );
@@ -338,7 +335,7 @@ function reportForm(item) {
         el(
           'div',
           { class: 'outcome-row' },
-          el('span', {}, `${need.title ?? need.id} `, el('small', { class: 'muted' }, need.id)),
+          el('span', {}, need.title ?? ''),
           el(
             'select',
             {
@@ -410,6 +407,7 @@ function visitCard(item) {
     'article',
     { class: 'card accepted', dataset: { visit: item.visitId } },
     header(item),
+    el('p', {}, el('a', { href: `/visit.html?id=${encodeURIComponent(item.visitId)}` }, t('visitPage'))),
     el('h3', {}, t('yourNeeds')),
     needList(item.needs),
     questionsOf(item),

@@ -31,6 +31,12 @@ function place({ offer, county }: Pick<Context, 'offer' | 'county'>): string {
   return `${county?.name.zh ?? offer.countyId}${town?.name.zh ?? offer.townId}`;
 }
 
+/** The place in English words (names, never ids) for the English line. */
+function placeEn({ offer, county }: Pick<Context, 'offer' | 'county'>): string {
+  const town = county?.towns.find((t) => t.id === offer.townId);
+  return `${town?.name.en ?? offer.townId}, ${county?.name.en ?? offer.countyId}`;
+}
+
 /** A society's messages go to the society, by the first medium its contact has. */
 function recipient(society?: Society) {
   return { audience: 'society' as const, ...contactRoute(society?.contact) };
@@ -50,8 +56,8 @@ export function offerMessage(ctx: Context): StoredMessage {
       : `${place(ctx)}本季有 ${offer.needIds.length} 项需求请贵会对接。`,
     `请在 ${shanghaiDateTime(deadline)}（北京时间）前在团队页面接受或婉拒。`,
     reassigned
-      ? `Reassigned: ${offer.needIds.length} needs of ${offer.countyId}/${offer.townId} now go to your society. Please accept or decline by ${deadline.toISOString()}.`
-      : `${offer.needIds.length} needs of ${offer.countyId}/${offer.townId} are offered to your society. Please accept or decline by ${deadline.toISOString()}.`,
+      ? `Reassigned: ${offer.needIds.length} needs of ${placeEn(ctx)} now go to your society. Please accept or decline by ${deadline.toISOString()}.`
+      : `${offer.needIds.length} needs of ${placeEn(ctx)} are offered to your society. Please accept or decline by ${deadline.toISOString()}.`,
   ].join('\n');
   return {
     id: `${offer.id}#offered`,
@@ -79,7 +85,7 @@ export function reminderMessage(ctx: Context & { timeoutSeconds: number }): Stor
     subject: `【提醒】${place(ctx)} 的邀请将于 ${shanghaiDateTime(deadline)} 截止`,
     body: [
       `${place(ctx)}的邀请尚未答复，将于 ${shanghaiDateTime(deadline)}（北京时间）截止，逾期将改派其他学会。`,
-      `Reminder: the offer for ${offer.countyId}/${offer.townId} closes at ${deadline.toISOString()}; without an answer its needs move to another society.`,
+      `Reminder: the offer for ${placeEn(ctx)} closes at ${deadline.toISOString()}; without an answer its needs move to another society.`,
     ].join('\n'),
     createdAt: now.toISOString(),
     notBefore: nextSendableTime(due).toISOString(),

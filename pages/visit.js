@@ -1,0 +1,295 @@
+// One visit as its readers see it (GET /visits/{id}): the town, the five questions as framed, the
+// needs with the societies offered them and their outcomes, the offers, every report version with
+// its five answers and cooperations, and the log. Names and words only, never ids or status keys.
+import { api } from './lib/api-client.js';
+import {
+  LOG_KIND_LABELS,
+  NEED_STATUS_LABELS,
+  OFFER_STATUS_LABELS,
+  OUTCOME_LABELS,
+  seasonLabel,
+  shanghaiDateTime,
+  THEME_LABELS,
+  URGENCY_LABELS,
+} from './lib/schemas.js';
+import { startSession } from './lib/session.js';
+
+const T = {
+  title: ['走访详情', 'Visit'],
+  navHome: ['首页', 'Home'],
+  navDashboard: ['协调人看板', 'Coordinator dashboard'],
+  navTeam: ['学会团队', 'Society teams'],
+  questions: ['一镇五问', 'The five questions'],
+  needs: ['需求、承接学会与办理结果', 'Needs, their societies and outcomes'],
+  offers: ['邀请', 'Offers'],
+  reports: ['走访报告（全部版本）', 'Visit reports (every version)'],
+  log: ['走访日志', 'Visit log'],
+  loading: ['加载中…', 'Loading…'],
+  noVisit: [
+    '地址中没有走访编号，请从看板或团队页面打开',
+    'No visit in the address: open it from the dashboard or the team page',
+  ],
+  planned: ['计划于', 'Planned'],
+  none: ['暂无', 'None'],
+  noneListed: ['（本题无需求）', '(no needs under this question)'],
+  unassigned: ['未分派', 'Unassigned'],
+  notReported: ['尚未报告', 'Not reported yet'],
+  noReport: ['尚未提交走访报告', 'No visit report filed yet'],
+  version: ['第 {v} 版', 'Version {v}'],
+  latest: ['最新', 'latest'],
+  visitDate: ['走访日期', 'Visit date'],
+  filed: ['提交于', 'Filed'],
+  by: ['提交人', 'Filed by'],
+  outcomes: ['需求办理结果', 'Outcome per need'],
+  cooperations: ['达成的合作', 'Cooperations reached'],
+  attempt: ['第 {n} 次邀请', 'offer {n}'],
+  offeredAt: ['邀请于', 'Offered'],
+  answeredAt: ['答复于', 'Answered'],
+  deadline: ['答复截止', 'Answer by'],
+  reason: ['理由', 'Reason'],
+  by_society: ['承接学会', 'Societies'],
+  outcome: ['办理结果', 'Outcome'],
+  submitted: ['提交于', 'Submitted'],
+};
+
+let lang = localStorage.getItem('lang') === 'en' ? 'en' : 'zh';
+let visit;
+const $ = (id) => document.getElementById(id);
+const t = (key, vars = {}) =>
+  (T[key]?.[lang === 'zh' ? 0 : 1] ?? key).replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '');
+/** A bilingual label or name in the page's language; an unknown key shows nothing, never the key. */
+const say = (label) => label?.[lang] ?? label?.zh ?? '';
+const beijing = (iso) => (iso ? shanghaiDateTime(new Date(iso)) : '');
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === 'class') node.className = value;
+    else if (key === 'dataset') Object.assign(node.dataset, value);
+    else if (value !== undefined && value !== null && value !== false) node.setAttribute(key, value);
+  }
+  for (const child of children.flat(Number.POSITIVE_INFINITY))
+    if (child !== null && child !== undefined && child !== '') node.append(child);
+  return node;
+}
+const muted = (...text) => el('span', { class: 'muted' }, ...text);
+const none = () => el('p', { class: 'muted' }, t('none'));
+
+function applyLang() {
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  for (const node of document.querySelectorAll('[data-t]')) node.textContent = t(node.dataset.t);
+  $('lang').textContent = lang === 'zh' ? 'English' : '中文';
+  if (visit) render();
+}
+
+function setStatus(text, isError = false) {
+  $('status').textContent = text;
+  $('status').className = text ? `note${isError ? ' error' : ''}` : '';
+}
+
+const needTitle = (id) => visit.needs.find((n) => n.id === id)?.title ?? t('none');
+
+function summary() {
+  return [
+    el('h2', {}, `${say(visit.county.name)} · ${say(visit.town.name)}`),
+    el('p', {}, say(seasonLabel(visit.season)), ' · ', muted(`${t('planned')} ${beijing(visit.plannedAt)}`)),
+  ];
+}
+
+function questions() {
+  return visit.questions.map((q) =>
+    el(
+      'article',
+      { class: 'card question', dataset: { theme: q.theme } },
+      el('h3', {}, say(THEME_LABELS[q.theme])),
+      el('p', {}, say(q.text)),
+      q.needIds.length
+        ? el(
+            'ul',
+            { class: 'needs' },
+            q.needIds.map((id) => el('li', {}, needTitle(id))),
+          )
+        : el('p', { class: 'muted' }, t('noneListed')),
+    ),
+  );
+}
+
+function needs() {
+  if (!visit.needs.length) return [none()];
+  return visit.needs.map((need) =>
+    el(
+      'article',
+      { class: 'card need' },
+      el('h3', {}, need.title),
+      el(
+        'p',
+        { class: 'muted' },
+        [
+          say(THEME_LABELS[need.theme]),
+          need.field,
+          say(URGENCY_LABELS[need.urgency]),
+          say(NEED_STATUS_LABELS[need.status]),
+        ]
+          .filter(Boolean)
+          .join(' · '),
+      ),
+      el(
+        'p',
+        {},
+        `${t('by_society')}：`,
+        need.societies.length
+          ? need.societies.map((s, i) => [
+              i ? '，' : '',
+              el(
+                'span',
+                { class: `status-${s.status}` },
+                `${say(s.name)}（${say(OFFER_STATUS_LABELS[s.status])}）`,
+              ),
+            ])
+          : el('span', { class: 'status-declined' }, t('unassigned')),
+      ),
+      el(
+        'p',
+        {},
+        `${t('outcome')}：`,
+        need.outcome
+          ? [
+              el('strong', {}, say(OUTCOME_LABELS[need.outcome.outcome])),
+              need.outcome.note ? ` · ${need.outcome.note}` : '',
+              muted(` · ${say(need.outcome.society.name)} ${t('version', { v: need.outcome.version })}`),
+            ]
+          : muted(t('notReported')),
+      ),
+    ),
+  );
+}
+
+function offers() {
+  if (!visit.offers.length) return [none()];
+  return visit.offers.map((o) =>
+    el(
+      'article',
+      { class: `card offer status-${o.status}` },
+      el('h3', {}, say(o.society.name), el('span', { class: 'badge' }, say(OFFER_STATUS_LABELS[o.status]))),
+      el(
+        'p',
+        { class: 'muted' },
+        [
+          t('attempt', { n: o.attempt }),
+          o.offeredAt ? `${t('offeredAt')} ${beijing(o.offeredAt)}` : '',
+          o.answeredAt ? `${t('answeredAt')} ${beijing(o.answeredAt)}` : '',
+          o.status === 'offered' && o.deadline ? `${t('deadline')} ${beijing(o.deadline)}` : '',
+        ]
+          .filter(Boolean)
+          .join(' · '),
+      ),
+      el(
+        'ul',
+        { class: 'needs' },
+        o.needIds.map((id) => el('li', {}, needTitle(id))),
+      ),
+      o.reason ? el('p', {}, `${t('reason')}：${o.reason}`) : null,
+    ),
+  );
+}
+
+function reports() {
+  if (!visit.reports.length) return [el('p', { class: 'muted' }, t('noReport'))];
+  return [...visit.reports].reverse().map((r) =>
+    el(
+      'article',
+      { class: `card report${r.latest ? ' accepted' : ''}`, dataset: { version: String(r.version) } },
+      el(
+        'h3',
+        {},
+        `${say(r.society.name)} · ${t('version', { v: r.version })}`,
+        r.latest ? el('span', { class: 'badge' }, t('latest')) : null,
+      ),
+      el(
+        'p',
+        { class: 'muted' },
+        `${t('visitDate')} ${r.visitDate} · ${t('filed')} ${beijing(r.reportedAt)}`,
+      ),
+      el(
+        'dl',
+        { class: 'answers' },
+        visit.questions.map((q) => [
+          el('dt', {}, say(THEME_LABELS[q.theme])),
+          el('dd', {}, r.answers[q.theme] ?? ''),
+        ]),
+      ),
+      el('h4', {}, t('outcomes')),
+      r.outcomes.length
+        ? el(
+            'ul',
+            { class: 'needs' },
+            r.outcomes.map((o) =>
+              el(
+                'li',
+                {},
+                `${needTitle(o.needId)}：`,
+                el('strong', {}, say(OUTCOME_LABELS[o.outcome])),
+                o.note ? ` · ${o.note}` : '',
+              ),
+            ),
+          )
+        : none(),
+      el('h4', {}, t('cooperations')),
+      r.cooperations.length
+        ? el(
+            'ul',
+            { class: 'needs' },
+            r.cooperations.map((c) => el('li', {}, `${c.title} — ${c.partner}`)),
+          )
+        : none(),
+    ),
+  );
+}
+
+function logEntries() {
+  return visit.log.map((e) =>
+    el(
+      'li',
+      {},
+      el('time', {}, beijing(e.at)),
+      ' · ',
+      el('strong', {}, say(LOG_KIND_LABELS[e.kind])),
+      ' · ',
+      say(e.who),
+      e.society && say(e.society.name) !== say(e.who) ? ` · ${say(e.society.name)}` : '',
+      typeof e.detail?.reason === 'string' ? ` · ${e.detail.reason}` : '',
+    ),
+  );
+}
+
+function render() {
+  document.title = `${say(visit.county.name)} ${say(visit.town.name)} · ${t('title')}`;
+  $('summary').replaceChildren(...summary());
+  $('questions').replaceChildren(...questions());
+  $('needs').replaceChildren(...needs());
+  $('offers').replaceChildren(...offers());
+  $('reports').replaceChildren(...reports());
+  $('log').replaceChildren(...logEntries());
+  $('visit').hidden = false;
+}
+
+async function load() {
+  const id = new URLSearchParams(location.search).get('id');
+  if (!id) return setStatus(t('noVisit'), true);
+  setStatus(t('loading'));
+  try {
+    visit = await api('GET', `/visits/${encodeURIComponent(id)}`);
+    setStatus('');
+    render();
+  } catch (error) {
+    setStatus(error.message, true);
+  }
+}
+
+$('lang').addEventListener('click', () => {
+  lang = lang === 'zh' ? 'en' : 'zh';
+  localStorage.setItem('lang', lang);
+  applyLang();
+});
+applyLang();
+if (startSession({ roles: ['coordinator', 'liaison', 'team'] })) load();
