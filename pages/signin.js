@@ -1,6 +1,7 @@
 // /signin: an invitation link (`/signin#code=…`) signs in at once; a code can be typed instead.
 // Then the browser lands on the role's page (or the page it was sent here from).
-import { ApiError, pageLang, request, splitBilingual } from './lib/api-client.js';
+import { ApiError, pageLang, request, runtimeConfig, splitBilingual } from './lib/api-client.js';
+import { finishManagedLogin, managedLogin, startManagedLogin } from './lib/cognito.js';
 import { currentSession, endSession, landingFor, ROLE_NAMES, saveSession } from './lib/session.js';
 
 const TEXT = {
@@ -24,6 +25,10 @@ const TEXT = {
     'Next: ask the city association’s coordinator for a new invitation (link, QR code or code).',
   ],
   signedInAs: ['已登录：{who}', 'Signed in: {who}'],
+  managedFailed: [
+    '登录没有完成，请再试一次；如仍不行，请联系市科协协调人。',
+    'Sign-in did not complete: try again, or ask the city association’s coordinator.',
+  ],
   reason_refused: [
     '登录已失效或账号已被撤销，请重新登录。',
     'Your sign-in has ended or the account was revoked: sign in again.',
@@ -118,6 +123,25 @@ async function signIn(raw) {
   else $('submit').disabled = false;
 }
 
+async function managed(login) {
+  $('sign-in').hidden = true;
+  $('managed').hidden = false;
+  let failed = params.has('error');
+  $('managed-button').addEventListener('click', () => startManagedLogin(login, { back, lang }));
+  if (params.has('code') && params.has('state')) {
+    try {
+      const done = await finishManagedLogin(login, params);
+      saveSession(done.session);
+      location.replace(landingFor(done.session.user, done.back));
+      return;
+    } catch {
+      failed = true;
+    }
+  }
+  history.replaceState(null, '', location.pathname);
+  $('managed-message').textContent = failed ? say('managedFailed') : '';
+}
+
 $('lang').addEventListener('click', () => {
   lang = lang === 'zh' ? 'en' : 'zh';
   localStorage.setItem('lang', lang);
@@ -133,9 +157,14 @@ $('sign-out').addEventListener('click', () => {
 });
 
 render();
+// In AWS: Cognito's managed login (no codes typed here).
+const login = managedLogin(await runtimeConfig());
+if (login) await managed(login);
 // The link's code, from the fragment (never sent to a server): taken out of the address bar and history.
 const fromLink = new URLSearchParams(location.hash.slice(1)).get('code');
-if (fromLink) {
+if (login) {
+  // handled by managed()
+} else if (fromLink) {
   history.replaceState(null, '', `${location.pathname}${location.search}`);
   $('code').value = fromLink;
   signIn(fromLink);

@@ -33,14 +33,18 @@ export function chooseApiBase(config, origin) {
   return (url || origin).replace(/\/+$/, '');
 }
 
-let baseUrl;
-/** Read once a page load; a missing or unreadable runtime-config.json means this origin. */
-export function apiBase() {
-  baseUrl ??= fetch('/runtime-config.json', { headers: { accept: 'application/json' } })
+let config;
+/** runtime-config.json, read once a page load; null when there is none (locally). */
+export function runtimeConfig() {
+  config ??= fetch('/runtime-config.json', { headers: { accept: 'application/json' } })
     .then((res) => (res.ok ? res.json() : null))
-    .catch(() => null)
-    .then((config) => chooseApiBase(config, location.origin));
-  return baseUrl;
+    .catch(() => null);
+  return config;
+}
+
+/** A missing or unreadable runtime-config.json means this origin. */
+export async function apiBase() {
+  return chooseApiBase(await runtimeConfig(), location.origin);
 }
 
 const beforeSignIn = new Set();

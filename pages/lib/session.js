@@ -1,10 +1,11 @@
 // The browser's session: { token, expiresAt, user } in localStorage, renewed before it ends, and the
 // bar on every page that says who is signed in, with 退出登录.
-import { api, goToSignIn, pageLang, splitBilingual } from './api-client.js';
+import { api, goToSignIn, pageLang, runtimeConfig, splitBilingual } from './api-client.js';
+import { managedLogin, refreshManagedLogin, signOutUrl } from './cognito.js';
 
 const KEY = 'session.v1';
-/** Renew when less than this is left (sessions last 12 h locally). */
-const RENEW_BEFORE_MS = 60 * 60 * 1000;
+/** Renew when less than this is left (sessions last 12 h locally, Cognito's access tokens 1 h). */
+const RENEW_BEFORE_MS = 10 * 60 * 1000;
 const RETRY_RENEW_MS = 60 * 1000;
 
 /** The page each role lands on, and the pages it may be sent back to after signing in. */
@@ -51,25 +52,33 @@ export function landingFor(user, back) {
 }
 
 let renewTimer;
-/** POST /session/renew now; a network failure tries again in a minute (a 401 opens /signin). */
+/**
+ * A fresh session: POST /session/renew locally, Cognito's refresh token in AWS. A network failure
+ * tries again in a minute; a refusal opens /signin.
+ */
 export async function renewSession() {
   clearTimeout(renewTimer);
   try {
-    saveSession(await api('POST', '/session/renew'));
+    const session = currentSession();
+    const login = session?.refreshToken ? managedLogin(await runtimeConfig()) : null;
+    saveSession(login ? await refreshManagedLogin(login, session) : await api('POST', '/session/renew'));
   } catch (error) {
     if (error?.status === 401) return;
+    // Cognito refuses a revoked or disabled user's refresh token with 400 invalid_grant.
+    if (error?.status === 400) return goToSignIn('refused');
     renewTimer = setTimeout(renewSession, RETRY_RENEW_MS);
     return;
   }
-  keepRenewed();
+  // At least a minute between renewals, even if a token came back nearly spent.
+  keepRenewed(RETRY_RENEW_MS);
 }
 
 /** Renews RENEW_BEFORE_MS before the end; checked again when a sleeping phone wakes the page. */
-export function keepRenewed() {
+export function keepRenewed(soonestMs = 0) {
   clearTimeout(renewTimer);
   const session = currentSession();
   if (!session) return;
-  const due = Date.parse(session.expiresAt) - RENEW_BEFORE_MS - Date.now();
+  const due = Math.max(soonestMs, Date.parse(session.expiresAt) - RENEW_BEFORE_MS - Date.now());
   if (due <= 0) renewSession();
   else renewTimer = setTimeout(renewSession, Math.min(due, 2 ** 31 - 1));
 }
@@ -124,9 +133,10 @@ function mountSessionBar(session) {
   const out = document.createElement('button');
   out.type = 'button';
   out.id = 'sign-out-button';
-  out.addEventListener('click', () => {
+  out.addEventListener('click', async () => {
+    const login = session.refreshToken ? managedLogin(await runtimeConfig()) : null;
     endSession();
-    location.assign('/signin?reason=signed-out');
+    location.assign(login ? signOutUrl(login) : '/signin?reason=signed-out');
   });
   bar.append(who, links, out);
   document.body.prepend(bar);

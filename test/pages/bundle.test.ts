@@ -70,6 +70,7 @@ describe('pages', () => {
       .sort();
     expect(names).toEqual([
       'lib/api-client.js',
+      'lib/cognito.js',
       'lib/schemas.js',
       'lib/session.css',
       'lib/session.js',

@@ -240,7 +240,7 @@ describe('signing in by invitation (issue 9)', () => {
     const page = await (await phone()).newPage();
     await page.goto(invitation.url);
     await page.waitForURL(`${server.url}/needs.html`);
-    const soon = new Date(Date.now() + 20 * 60_000).toISOString();
+    const soon = new Date(Date.now() + 5 * 60_000).toISOString();
     await page.evaluate((at) => {
       const session = JSON.parse(localStorage.getItem('session.v1') as string);
       localStorage.setItem('session.v1', JSON.stringify({ ...session, expiresAt: at }));
