@@ -1,25 +1,18 @@
 // The coordinator's first look at a season's plan: reads the same API the CLI and AWS serve.
 import { api } from './lib/api-client.js';
-import { seasonOfInstant } from './lib/schemas.js';
+import {
+  OFFER_STATUS_LABELS,
+  ROUND_STATUS_LABELS,
+  seasonLabel,
+  seasonOfInstant,
+  THEME_LABELS,
+} from './lib/schemas.js';
 import { currentSession, startSession } from './lib/session.js';
 
-const THEMES = {
-  talent: ['人才引智', 'Talent'],
-  industry: ['科技兴业', 'Industry'],
-  literacy: ['科普素养', 'Literacy'],
-  advice: ['建言献策', 'Advice'],
-  grassroots: ['强基固本', 'Grassroots'],
-};
-const STATUS = {
-  offered: ['待答复', 'offered'],
-  accepted: ['已接受', 'accepted'],
-  declined: ['已婉拒', 'declined'],
-  expired: ['逾期', 'expired'],
-  reassigned: ['已改派', 'reassigned'],
-};
 let lang = localStorage.getItem('lang') ?? 'zh';
 const $ = (id) => document.getElementById(id);
-const pick = (pair) => (lang === 'zh' ? pair[0] : pair[1]);
+/** A bilingual label or name in the page's language; unknown shows nothing, never an id. */
+const say = (label) => label?.[lang] ?? label?.zh ?? '';
 
 function applyLang() {
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
@@ -31,19 +24,21 @@ async function show(event) {
   event?.preventDefault();
   $('status').textContent = lang === 'zh' ? '加载中…' : 'Loading…';
   try {
-    const [counties, plan] = await Promise.all([
+    const [counties, societies, plan] = await Promise.all([
       api('GET', '/counties'),
+      api('GET', '/societies').catch(() => ({ items: [] })),
       api('GET', `/seasons/${encodeURIComponent($('season').value)}/plan`),
     ]);
     const byId = new Map(counties.items.map((c) => [c.id, c]));
+    const societyName = new Map(societies.items.map((s) => [s.id, s.name]));
     const rows = plan.visits.map((visit) => {
       const county = byId.get(visit.countyId);
       const town = county?.towns.find((t) => t.id === visit.townId);
       const tr = document.createElement('tr');
       const cells = [
-        county?.name[lang] ?? visit.countyId,
-        town?.name[lang] ?? visit.townId,
-        visit.questions.map((q) => `${pick(THEMES[q.theme])} ${q.needIds.length}`).join(' · '),
+        say(county?.name),
+        say(town?.name),
+        visit.questions.map((q) => `${say(THEME_LABELS[q.theme])} ${q.needIds.length}`).join(' · '),
         null,
         String(visit.unassignedNeedIds.length),
       ];
@@ -52,7 +47,8 @@ async function show(event) {
         if (text === null) {
           for (const a of visit.assignments) {
             const div = document.createElement('div');
-            div.textContent = `${a.societyId} (${a.needIds.length}) ${pick(STATUS[a.status])}`;
+            const name = say(societyName.get(a.societyId)) || (lang === 'zh' ? '（学会）' : '(society)');
+            div.textContent = `${name}（${a.needIds.length}）${say(OFFER_STATUS_LABELS[a.status])}`;
             div.className = `status-${a.status}`;
             td.append(div);
           }
@@ -63,7 +59,7 @@ async function show(event) {
     });
     $('plan').tBodies[0].replaceChildren(...rows);
     $('plan').hidden = false;
-    $('status').textContent = `${plan.season} · ${plan.status}`;
+    $('status').textContent = `${say(seasonLabel(plan.season))} · ${say(ROUND_STATUS_LABELS[plan.status])}`;
   } catch (error) {
     $('plan').hidden = true;
     $('status').textContent = error.message;

@@ -303,4 +303,19 @@ describe('the visit page', () => {
     await team.screenshot({ path: `${SHOTS}/team-phone.png`, fullPage: true });
     await team.context().close();
   });
+
+  it('the front page’s plan and the liaison’s needs page show names and words only', async () => {
+    const front = await openAs({ role: 'coordinator' }, '/', SIZES[0]);
+    await front.locator('#plan tbody tr').first().waitFor();
+    expect(await front.locator('#status').textContent()).toBe('2026 年第四季度 · 已完成');
+    expect(await rawWordsOn(front)).toEqual([]);
+    await front.context().close();
+
+    const countyId = visitId.split('.')[1]!;
+    const needs = await openAs({ role: 'liaison', county: countyId }, '/needs.html', SIZES[0]);
+    await needs.locator('#needs li').first().waitFor();
+    expect(await rawWordsOn(needs)).toEqual([]);
+    await needs.screenshot({ path: `${SHOTS}/needs-phone.png`, fullPage: true });
+    await needs.context().close();
+  });
 });
