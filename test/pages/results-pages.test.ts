@@ -8,6 +8,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../../functions/registry.ts';
@@ -17,7 +18,7 @@ import { localInvitation } from '../../local/invitations.ts';
 import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
 import { DEMO_DATA_DIR } from '../../local/session.ts';
 import { type LocalClaims, signLocalToken } from '../../local/tokens.ts';
-import { FUNNEL_KEYS } from '../../schemas/labels.ts';
+import { FIGURE_KEYS, FIGURE_LABELS, FUNNEL_KEYS } from '../../schemas/labels.ts';
 import { THEMES } from '../../schemas/primitives.ts';
 import { launchChromium } from '../support/browser.ts';
 import { loadStore } from '../support/store.ts';
@@ -250,6 +251,36 @@ describe('the coordinator dashboard', () => {
       await page.context().close();
     });
   }
+
+  it('shows in CSV and XLSX the same totals as the API and the funnel, under the same labels', async () => {
+    const report = await call('GET', `/seasons/${SEASON}/report`, coordinator);
+    const csv = (await call('GET', `/seasons/${SEASON}/report?format=csv`, coordinator)) as Buffer;
+    const xlsx = (await call('GET', `/seasons/${SEASON}/report?format=xlsx`, coordinator)) as Buffer;
+
+    const lines = csv.toString('utf8').slice(1).trimEnd().split('\r\n');
+    const labels = FIGURE_KEYS.map((k) => FIGURE_LABELS[k].zh);
+    expect(lines[0]!.split(',').slice(2, 2 + labels.length)).toEqual(labels);
+    expect(
+      lines
+        .at(-1)!
+        .split(',')
+        .slice(2, 2 + labels.length)
+        .map(Number),
+    ).toEqual(FIGURE_KEYS.map((k) => report.total[k]));
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx as unknown as ArrayBuffer);
+    const summary = workbook.getWorksheet('县汇总')!;
+    expect((summary.getRow(1).values as unknown[]).slice(3, 3 + labels.length)).toEqual(labels);
+    expect((summary.getRow(summary.rowCount).values as unknown[]).slice(3, 3 + labels.length)).toEqual(
+      FIGURE_KEYS.map((k) => report.total[k]),
+    );
+    // The funnel's labels are these labels.
+    const page = await openAs({ role: 'coordinator' }, '/dashboard.html', SIZES[1]);
+    await page.locator('#funnel [data-figure="visited"]').waitFor();
+    const funnelLabels = await page.locator('#funnel .funnel-row .label').allTextContents();
+    expect(funnelLabels).toEqual(FUNNEL_KEYS.map((k) => FIGURE_LABELS[k].zh));
+    await page.context().close();
+  });
 
   it('says what the start button did, in Chinese, without an execution ARN', async () => {
     const page = await openAs({ role: 'coordinator' }, '/dashboard.html', SIZES[0]);
