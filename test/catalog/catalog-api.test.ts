@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentSeason } from '../../domain/season.ts';
 import type { HttpServer } from '../../local/http-server.ts';
@@ -434,6 +435,129 @@ describe('the next round uses the catalog as it stands', () => {
     expect(nextPlan.visits.length).toBeGreaterThan(0);
     for (const visit of nextPlan.visits)
       for (const q of visit.questions) expect(q.text.zh.startsWith('【春】')).toBe(true);
+  });
+});
+
+describe('bulk edit by spreadsheet', () => {
+  const HEADERS = ['学会编号', '学会名称', '英文名称', '主题', '专业领域', '容量', '联系人', '电话', '邮箱'];
+  async function xlsx(rows: (string | number)[][]): Promise<string> {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('学会');
+    for (const row of rows) sheet.addRow(row);
+    return Buffer.from(await workbook.xlsx.writeBuffer()).toString('base64');
+  }
+  const csv = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+  const upload = (format: 'csv' | 'xlsx', content: string, apply: boolean) =>
+    call('POST', '/catalog/import', { body: { format, content, apply } });
+
+  it('refuses an XLSX written by exceljs with bad cells: an error per row and column in both languages, nothing written', async () => {
+    const before = await societies();
+    const auditBefore = (await auditNewest(1))[0].id;
+    const content = await xlsx([
+      HEADERS,
+      ['guoshu', '果树学会', 'Fruit Tree Society', '科技兴业', '果树', 2, '', '', ''],
+      ['shuili', '水利学会', '', '建言献策', '水利', 1, '', '', ''],
+      ['kepu', '临河科普协会', '', '科普素养', '健康', '很多', '', '', ''],
+    ]);
+    const refused = await upload('xlsx', content, true);
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.fields.map((f: Json) => f.path)).toEqual([
+      'societies[3].英文名称',
+      'societies[4].容量',
+    ]);
+    const capacity = refused.json.error.fields[1];
+    expect(capacity.zh).toBe('第 4 行「容量」：须为 0 或正整数');
+    expect(capacity.en).toContain('row 4, column 容量');
+    expect(refused.json.error.message).toContain('未做任何修改');
+    expect(await societies()).toEqual(before);
+    expect((await auditNewest(1))[0].id).toBe(auditBefore);
+  });
+
+  it('refuses a plain-text CSV with a bad theme, naming row and column', async () => {
+    const refused = await upload(
+      'csv',
+      csv(`${HEADERS.join(',')}\nguoshu,果树学会,Fruit,种果树,果树,2,,,\n`),
+      true,
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.fields[0]).toMatchObject({ path: 'societies[2].主题' });
+    expect(refused.json.error.fields[0].zh).toContain('种果树');
+    expect(await society('guoshu')).toBeUndefined();
+  });
+
+  it('previews the changes without making them, applies them with an audit entry each, and a re-import changes nothing', async () => {
+    const nongxue = await society('nongxue');
+    const rows = [
+      HEADERS,
+      [
+        'guoshu',
+        '果树学会',
+        'Fruit Tree Society',
+        '科技兴业、人才引智',
+        '果树、嫁接',
+        2,
+        '钱老师',
+        '+86 571 2222 3333',
+        'guoshu@example.org',
+      ],
+      ['nongxue', nongxue.name.zh, '', '科技兴业', '茶叶、果树', 4, '', '', 'nongxue@example.org'],
+    ];
+    const content = await xlsx(rows);
+
+    const preview = await upload('xlsx', content, false);
+    expect(preview.status).toBe(200);
+    expect(preview.json).toMatchObject({ sheet: 'societies', applied: false, rows: 2, unchanged: 0 });
+    expect(preview.json.changes.map((c: Json) => [c.id, c.change])).toEqual([
+      ['guoshu', 'create'],
+      ['nongxue', 'update'],
+    ]);
+    expect(preview.json.changes[1].before.capacityPerSeason).toBe(3);
+    expect(preview.json.changes[1].after.capacityPerSeason).toBe(4);
+    expect(await society('guoshu')).toBeUndefined();
+
+    const applied = await upload('xlsx', content, true);
+    expect(applied.json).toMatchObject({ applied: true, unchanged: 0 });
+    expect(await society('guoshu')).toMatchObject({
+      themes: ['industry', 'talent'],
+      fields: ['果树', '嫁接'],
+      contact: { name: '钱老师' },
+      version: 1,
+    });
+    expect(await society('nongxue')).toMatchObject({ capacityPerSeason: 4, version: nongxue.version + 1 });
+    const [newest, second] = await auditNewest(2);
+    expect([newest.target.id, second.target.id].sort()).toEqual(['guoshu', 'nongxue']);
+    expect(newest.note).toContain('表格导入');
+
+    const again = await upload('xlsx', content, true);
+    expect(again.json).toMatchObject({ applied: false, unchanged: 2, changes: [] });
+    expect((await auditNewest(1))[0].id).toBe(newest.id);
+  });
+
+  it('downloads the catalog as an XLSX with Chinese headers that exceljs reads, and importing it unchanged changes nothing', async () => {
+    for (const kind of ['societies', 'counties']) {
+      const res = await fetch(`${server.url}/catalog/template?kind=${kind}`, {
+        headers: { authorization: `Bearer ${coordinator}` },
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toContain('spreadsheetml');
+      const bytes = Buffer.from(await res.arrayBuffer());
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+      const header = (workbook.worksheets[0]!.getRow(1).values as unknown[]).slice(1);
+      expect(header[0]).toBe(kind === 'societies' ? '学会编号' : '县编号');
+      const again = await upload('xlsx', bytes.toString('base64'), true);
+      expect(again.status).toBe(200);
+      expect(again.json.changes).toEqual([]);
+    }
+  });
+
+  it('will not remove through a sheet a town with open needs: 409 naming the row and the needs', async () => {
+    const content = csv('县编号,县名,县英文名,镇编号,镇名,镇英文名\nshanxi,山溪县,,newtown,新镇,New Town\n');
+    const refused = await upload('csv', content, true);
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.fields[0].path).toBe('counties[2].镇编号');
+    expect(refused.json.error.message).toContain('茶园病虫害防治');
+    expect((await county('shanxi')).towns.map((t: Json) => t.id)).toEqual(['dongcun']);
   });
 });
 
