@@ -17,6 +17,7 @@ const T = {
   title: ['协调人看板：本季计划与成效', 'Coordinator dashboard: the season’s plan and results'],
   navHome: ['首页', 'Home'],
   navTeam: ['学会团队', 'Society teams'],
+  navCatalog: ['目录与五问', 'Catalog and questions'],
   season: ['季度', 'Season'],
   show: ['查看', 'Show'],
   start: ['启动本季轮次', 'Start the season’s round'],

@@ -31,8 +31,11 @@ function serve<const R extends RouteDeclaration>(
 }
 
 const byRoute = new Map<string, ApiHandler>([
-  serve(routes.listSocieties, async () => {
-    const items = await listVersioned<Society>('society');
+  serve(routes.listSocieties, async ({ caller }) => {
+    // A team member's page names their own society; other societies' contacts stay with coordinators.
+    const items = (await listVersioned<Society>('society')).filter(
+      (society) => caller.role === 'coordinator' || society.id === caller.society,
+    );
     items.sort((a, b) => a.id.localeCompare(b.id));
     return json(200, { items });
   }),

@@ -42,9 +42,9 @@ export const listSocieties = defineRoute({
   path: '/societies',
   functionId: 'ManageCatalog',
   operationId: 'listSocieties',
-  summary: '学会目录 / the societies',
+  summary: '学会目录（团队成员只见本学会）/ the societies (a team member sees only their own)',
   tag: 'catalog',
-  access: COORDINATOR,
+  access: { roles: ['coordinator', 'team'], ownSociety: true },
   responses: {
     200: { description: '全部学会及其版本 / every society with its version', schema: SocietyList },
   },

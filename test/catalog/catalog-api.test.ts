@@ -109,6 +109,9 @@ describe('societies', () => {
       ['nongxue', 0],
     ]);
     expect((await call('GET', '/societies', { token: liaison })).status).toBe(403);
+    const team = await signLocalToken(dataDir, { role: 'team', society: 'kepu', sub: 'lead-kepu' });
+    const own = await call('GET', '/societies', { token: team });
+    expect(own.json.items.map((s: Json) => s.id)).toEqual(['kepu']);
     expect((await call('POST', '/societies', { token: liaison, body: DRONE_SOCIETY })).status).toBe(403);
   });
 

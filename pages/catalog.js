@@ -1,0 +1,792 @@
+// The coordinators' catalog page: counties with their towns and societies (add, change, remove —
+// a refusal shows the API's reason), the season's wording of the five questions, bulk edit by
+// spreadsheet with a preview, and the audit log in words (before → after).
+import { ApiError, api, request } from './lib/api-client.js';
+import {
+  DEFAULT_QUESTION_TEXT,
+  seasonOfInstant,
+  shanghaiDateTime,
+  THEME_LABELS,
+  THEMES,
+} from './lib/schemas.js';
+import { startSession } from './lib/session.js';
+
+const T = {
+  title: ['目录管理：县、乡镇、学会与五问', 'Catalog: counties, towns, societies and the five questions'],
+  navDashboard: ['协调人看板', 'Dashboard'],
+  societies: ['学会', 'Societies'],
+  counties: ['县与乡镇', 'Counties and towns'],
+  questions: ['五问措辞', 'The five questions'],
+  import: ['表格导入', 'Spreadsheet import'],
+  audit: ['操作记录', 'Audit log'],
+  addSociety: ['新增学会', 'Add a society'],
+  addCounty: ['新增县', 'Add a county'],
+  edit: ['修改', 'Edit'],
+  remove: ['删除', 'Remove'],
+  save: ['保存', 'Save'],
+  cancel: ['取消', 'Cancel'],
+  id: ['编号（小写字母、数字、-）', 'Id (a-z, 0-9, -)'],
+  nameZh: ['中文名称', 'Chinese name'],
+  nameEn: ['英文名称', 'English name'],
+  themes: ['主题', 'Themes'],
+  fields: ['专业领域（用顿号或逗号分隔）', 'Fields (separated by 、 or ,)'],
+  fieldsShort: ['专业领域', 'Fields'],
+  capacity: ['每季容量（次）', 'Capacity per season (visits)'],
+  capacityShort: ['每季容量', 'Capacity'],
+  contactName: ['联系人', 'Contact person'],
+  phone: ['电话', 'Phone'],
+  email: ['邮箱', 'E-mail'],
+  webhook: ['Webhook', 'Webhook'],
+  contact: ['联系方式', 'Contact'],
+  towns: ['乡镇', 'Towns'],
+  townId: ['乡镇编号', 'Town id'],
+  townZh: ['乡镇中文名', 'Town (Chinese)'],
+  townEn: ['乡镇英文名', 'Town (English)'],
+  addTown: ['增加乡镇', 'Add a town'],
+  removeTown: ['移除', 'Remove'],
+  noTowns: ['尚无乡镇', 'No towns yet'],
+  perSeason: ['{n} 次/季', '{n} a season'],
+  none: ['（无）', '(none)'],
+  season: ['季度', 'Season'],
+  saveQuestions: ['保存为新版本', 'Save as a new version'],
+  defaultWording: ['默认措辞（尚未修改）', 'The default wording (not changed yet)'],
+  versionBy: ['第 {v} 版 · {who} 修改于 {at}', 'Version {v} · changed by {who} at {at}'],
+  questionZh: ['中文', 'Chinese'],
+  questionEn: ['英文', 'English'],
+  importHelp: [
+    '下载当前目录表格，修改后上传；先预览修改，确认后一次全部生效，有任何错误则不做任何修改。',
+    'Download the catalog as it stands, edit it and upload it: preview the changes first; they apply all at once, and nothing changes if any row is wrong.',
+  ],
+  templateSocieties: ['下载学会表（XLSX）', 'Download the societies sheet (XLSX)'],
+  templateCounties: ['下载县与乡镇表（XLSX）', 'Download the counties sheet (XLSX)'],
+  file: ['表格文件（XLSX 或 CSV）', 'Spreadsheet (XLSX or CSV)'],
+  preview: ['预览修改', 'Preview the changes'],
+  apply: ['确认导入', 'Apply them'],
+  chooseFile: ['请先选择文件', 'Choose a file first'],
+  noChanges: [
+    '共 {rows} 行，与当前目录相同，没有要修改的内容。',
+    '{rows} rows, the same as the catalog: nothing to change.',
+  ],
+  previewSummary: [
+    '共 {rows} 行：{n} 项修改，{same} 项不变。确认后生效。',
+    '{rows} rows: {n} changes, {same} unchanged. Apply to make them.',
+  ],
+  applied: ['已导入 {n} 项修改。', '{n} changes imported.'],
+  create: ['新增', 'Add'],
+  update: ['修改', 'Change'],
+  row: ['行', 'Row'],
+  column: ['列', 'Column'],
+  problem: ['问题', 'Problem'],
+  more: ['更早的记录', 'Earlier entries'],
+  noAudit: ['尚无修改记录', 'No changes yet'],
+  loading: ['加载中…', 'Loading…'],
+  saved: ['已保存', 'Saved'],
+  removed: ['已删除', 'Removed'],
+  confirmRemove: ['确定删除“{name}”吗？', 'Remove “{name}”?'],
+  refused: ['未能保存：', 'Not saved: '],
+  reloadHint: ['（他人已修改，请刷新后再改）', '(someone else changed it: reload and redo)'],
+  a_society_create: ['新增学会', 'added the society'],
+  a_society_update: ['修改学会', 'changed the society'],
+  a_society_remove: ['删除学会', 'removed the society'],
+  a_county_create: ['新增县', 'added the county'],
+  a_county_update: ['修改县', 'changed the county'],
+  a_county_remove: ['删除县', 'removed the county'],
+  a_questions_update: ['修改五问措辞', 'changed the wording of'],
+  townsAdded: ['增加乡镇', 'towns added'],
+  townsRemoved: ['删除乡镇', 'towns removed'],
+  townRenamed: ['乡镇改名', 'town renamed'],
+  name: ['名称', 'Name'],
+};
+
+let lang = localStorage.getItem('lang') === 'en' ? 'en' : 'zh';
+const state = { societies: [], counties: [], audit: [], auditCursor: undefined, importFile: null };
+const $ = (id) => document.getElementById(id);
+const t = (key, vars = {}) =>
+  (T[key]?.[lang === 'zh' ? 0 : 1] ?? key).replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '');
+const nameOf = (pair) => (pair ? (lang === 'zh' ? pair.zh : pair.en) : '');
+const themeName = (theme) => nameOf(THEME_LABELS[theme]) || theme;
+const sep = () => (lang === 'zh' ? '、' : ', ');
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === 'class') node.className = value;
+    else if (key === 'dataset') Object.assign(node.dataset, value);
+    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else if (value !== undefined && value !== null && value !== false)
+      node.setAttribute(key, value === true ? '' : value);
+  }
+  for (const child of children.flat())
+    if (child !== null && child !== undefined && child !== false) node.append(child);
+  return node;
+}
+
+/** Replaces a node's children, leaving out the absent ones (`cond ? node : null`). */
+function fill(node, ...children) {
+  node.replaceChildren(
+    ...children.flat().filter((child) => child !== null && child !== undefined && child !== false),
+  );
+}
+
+function say(message, kind = 'info') {
+  const box = $('status');
+  box.className = kind === 'error' ? 'error-box' : '';
+  box.textContent = message;
+}
+
+/** An API refusal as a box: the message, and each named field's problem. */
+function errorBox(error, listFields = true) {
+  const fields = error instanceof ApiError && listFields ? error.fields : [];
+  const text =
+    error instanceof ApiError ? (lang === 'zh' ? error.zh : error.en) : String(error.message ?? error);
+  const hint = error instanceof ApiError && fields.some((f) => f.path === 'If-Match') ? t('reloadHint') : '';
+  return el(
+    'div',
+    { class: 'error-box', role: 'alert' },
+    el('strong', {}, t('refused')),
+    `${text}${hint}`,
+    fields.length > 1
+      ? el(
+          'ul',
+          {},
+          fields.map((f) => el('li', {}, lang === 'zh' ? (f.zh ?? f.message) : (f.en ?? f.message))),
+        )
+      : null,
+  );
+}
+
+/** Each field the API named gets its message under the input (`themes[1]` → the themes fieldset). */
+function markFields(form, error) {
+  for (const old of form.querySelectorAll('.field-error, .error-box')) old.remove();
+  form.prepend(errorBox(error));
+  if (!(error instanceof ApiError)) return;
+  for (const field of error.fields) {
+    const path = field.path;
+    const target =
+      form.querySelector(`[data-path="${CSS.escape(path)}"]`) ??
+      form.querySelector(`[data-path="${CSS.escape(path.replace(/\[\d+\]$/, ''))}"]`) ??
+      form.querySelector(`[data-path="${CSS.escape(path.split(/[.[]/)[0])}"]`);
+    target?.append(
+      el(
+        'p',
+        { class: 'field-error' },
+        lang === 'zh' ? (field.zh ?? field.message) : (field.en ?? field.message),
+      ),
+    );
+  }
+}
+
+const listOf = (text) =>
+  text
+    .split(/[、,，;；\n]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+// ---- societies ----------------------------------------------------------------------------------
+
+function societyCard(society) {
+  const contact = society.contact ?? {};
+  const contactText = [contact.name, contact.phone, contact.email, contact.webhook]
+    .filter(Boolean)
+    .join(' · ');
+  const message = el('div', { class: 'card-message' });
+  return el(
+    'li',
+    { class: 'card', dataset: { society: society.id } },
+    el('h3', {}, nameOf(society.name)),
+    lang === 'zh' ? el('div', { class: 'en' }, society.name.en) : null,
+    el(
+      'dl',
+      {},
+      el('dt', {}, t('themes')),
+      el(
+        'dd',
+        {},
+        society.themes.map((theme) => el('span', { class: 'chip' }, themeName(theme))),
+      ),
+      el('dt', {}, t('fieldsShort')),
+      el('dd', {}, society.fields.join(sep())),
+      el('dt', {}, t('capacityShort')),
+      el('dd', {}, t('perSeason', { n: society.capacityPerSeason })),
+      el('dt', {}, t('contact')),
+      el('dd', {}, contactText || t('none')),
+    ),
+    el(
+      'div',
+      { class: 'actions' },
+      el('button', { type: 'button', onclick: () => openSocietyForm(society) }, t('edit')),
+      el(
+        'button',
+        {
+          type: 'button',
+          class: 'danger',
+          onclick: () => removeItem('societies', society, message),
+        },
+        t('remove'),
+      ),
+    ),
+    message,
+  );
+}
+
+function input(label, path, value = '', attrs = {}) {
+  return el(
+    'label',
+    { dataset: { path } },
+    el('span', {}, label),
+    el('input', { name: path, value, ...attrs }),
+  );
+}
+
+function openSocietyForm(society) {
+  const form = $('society-form');
+  const editing = Boolean(society);
+  fill(
+    form,
+    el('h3', {}, editing ? `${t('edit')}：${nameOf(society.name)}` : t('addSociety')),
+    editing ? null : input(t('id'), 'id', '', { required: true, autocapitalize: 'off', spellcheck: 'false' }),
+    el(
+      'div',
+      { class: 'grid2' },
+      input(t('nameZh'), 'name.zh', society?.name.zh ?? '', { required: true }),
+      input(t('nameEn'), 'name.en', society?.name.en ?? '', { required: true }),
+    ),
+    el(
+      'fieldset',
+      { class: 'checks', dataset: { path: 'themes' } },
+      el('legend', {}, t('themes')),
+      THEMES.map((theme) =>
+        el(
+          'label',
+          {},
+          el('input', {
+            type: 'checkbox',
+            name: 'themes',
+            value: theme,
+            checked: society?.themes.includes(theme) ?? false,
+          }),
+          themeName(theme),
+        ),
+      ),
+    ),
+    input(t('fields'), 'fields', society?.fields.join('、') ?? ''),
+    input(t('capacity'), 'capacityPerSeason', String(society?.capacityPerSeason ?? 1), {
+      type: 'number',
+      min: '0',
+      step: '1',
+      inputmode: 'numeric',
+    }),
+    el(
+      'div',
+      { class: 'grid2' },
+      input(t('contactName'), 'contact.name', society?.contact?.name ?? ''),
+      input(t('phone'), 'contact.phone', society?.contact?.phone ?? '', { type: 'tel' }),
+      input(t('email'), 'contact.email', society?.contact?.email ?? '', { type: 'email' }),
+      input(t('webhook'), 'contact.webhook', society?.contact?.webhook ?? '', { type: 'url' }),
+    ),
+    el(
+      'p',
+      { class: 'actions' },
+      el('button', { type: 'submit' }, t('save')),
+      el('button', { type: 'button', onclick: () => (form.hidden = true) }, t('cancel')),
+    ),
+  );
+  form.onsubmit = async (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const value = (name) => String(data.get(name) ?? '').trim();
+    const contact = Object.fromEntries(
+      ['name', 'phone', 'email', 'webhook']
+        .map((k) => [k, value(`contact.${k}`)])
+        .filter(([, v]) => v !== ''),
+    );
+    const capacityText = value('capacityPerSeason');
+    const body = {
+      id: editing ? society.id : value('id'),
+      name: { zh: value('name.zh'), en: value('name.en') },
+      themes: data.getAll('themes').map(String),
+      fields: listOf(value('fields')),
+      capacityPerSeason: /^\d+$/.test(capacityText) ? Number(capacityText) : capacityText,
+      ...(Object.keys(contact).length ? { contact } : {}),
+    };
+    try {
+      if (editing)
+        await api('PUT', `/societies/${society.id}`, {
+          body,
+          headers: { 'if-match': `"${society.version}"` },
+        });
+      else await api('POST', '/societies', { body });
+      form.hidden = true;
+      say(`${t('saved')}：${nameOf(body.name)}`);
+      await reload();
+    } catch (error) {
+      markFields(form, error);
+    }
+  };
+  form.hidden = false;
+  form.scrollIntoView({ block: 'start' });
+  form.querySelector('input')?.focus();
+}
+
+async function removeItem(kind, item, message) {
+  if (!confirm(t('confirmRemove', { name: nameOf(item.name) }))) return;
+  try {
+    await api('DELETE', `/${kind}/${item.id}`, { headers: { 'if-match': `"${item.version}"` } });
+    say(`${t('removed')}：${nameOf(item.name)}`);
+    await reload();
+  } catch (error) {
+    message.replaceChildren(errorBox(error));
+  }
+}
+
+// ---- counties -------------------------------------------------------------------------------------
+
+function countyCard(county) {
+  const message = el('div', { class: 'card-message' });
+  return el(
+    'li',
+    { class: 'card', dataset: { county: county.id } },
+    el('h3', {}, nameOf(county.name)),
+    lang === 'zh' ? el('div', { class: 'en' }, county.name.en) : null,
+    el(
+      'p',
+      {},
+      county.towns.length
+        ? county.towns.map((town) => el('span', { class: 'chip' }, nameOf(town.name)))
+        : el('span', { class: 'muted' }, t('noTowns')),
+    ),
+    el(
+      'div',
+      { class: 'actions' },
+      el('button', { type: 'button', onclick: () => openCountyForm(county) }, t('edit')),
+      el(
+        'button',
+        { type: 'button', class: 'danger', onclick: () => removeItem('counties', county, message) },
+        t('remove'),
+      ),
+    ),
+    message,
+  );
+}
+
+function townRow(town, index) {
+  const row = el(
+    'div',
+    { class: 'town-row', dataset: { path: `towns[${index}]` } },
+    town?.id && town.existing
+      ? el('input', { type: 'hidden', name: 'town.id', value: town.id })
+      : input(t('townId'), `towns[${index}].id`, town?.id ?? '', { name: 'town.id', autocapitalize: 'off' }),
+    input(t('townZh'), `towns[${index}].name.zh`, town?.name.zh ?? '', { name: 'town.zh' }),
+    input(t('townEn'), `towns[${index}].name.en`, town?.name.en ?? '', { name: 'town.en' }),
+    el('button', { type: 'button', onclick: () => row.remove() }, t('removeTown')),
+  );
+  return row;
+}
+
+function openCountyForm(county) {
+  const form = $('county-form');
+  const editing = Boolean(county);
+  const towns = el('div', { class: 'towns', dataset: { path: 'towns' } });
+  for (const [i, town] of (county?.towns ?? []).entries())
+    towns.append(townRow({ ...town, existing: true }, i));
+  fill(
+    form,
+    el('h3', {}, editing ? `${t('edit')}：${nameOf(county.name)}` : t('addCounty')),
+    editing ? null : input(t('id'), 'id', '', { required: true, autocapitalize: 'off', spellcheck: 'false' }),
+    el(
+      'div',
+      { class: 'grid2' },
+      input(t('nameZh'), 'name.zh', county?.name.zh ?? '', { required: true }),
+      input(t('nameEn'), 'name.en', county?.name.en ?? '', { required: true }),
+    ),
+    el('h4', {}, t('towns')),
+    towns,
+    el(
+      'p',
+      {},
+      el(
+        'button',
+        { type: 'button', onclick: () => towns.append(townRow(undefined, towns.children.length)) },
+        t('addTown'),
+      ),
+    ),
+    el(
+      'p',
+      { class: 'actions' },
+      el('button', { type: 'submit' }, t('save')),
+      el('button', { type: 'button', onclick: () => (form.hidden = true) }, t('cancel')),
+    ),
+  );
+  form.onsubmit = async (event) => {
+    event.preventDefault();
+    const value = (name) => String(form.querySelector(`[name="${name}"]`)?.value ?? '').trim();
+    const body = {
+      id: editing ? county.id : value('id'),
+      name: { zh: value('name.zh'), en: value('name.en') },
+      towns: [...towns.querySelectorAll('.town-row')].map((row) => ({
+        id: String(row.querySelector('[name="town.id"]')?.value ?? '').trim(),
+        name: {
+          zh: String(row.querySelector('[name="town.zh"]')?.value ?? '').trim(),
+          en: String(row.querySelector('[name="town.en"]')?.value ?? '').trim(),
+        },
+      })),
+    };
+    // The API names towns by their place in the list: keep each row's place in step.
+    [...towns.querySelectorAll('.town-row')].forEach((row, i) => {
+      row.dataset.path = `towns[${i}]`;
+    });
+    try {
+      if (editing)
+        await api('PUT', `/counties/${county.id}`, {
+          body,
+          headers: { 'if-match': `"${county.version ?? 0}"` },
+        });
+      else await api('POST', '/counties', { body });
+      form.hidden = true;
+      say(`${t('saved')}：${nameOf(body.name)}`);
+      await reload();
+    } catch (error) {
+      markFields(form, error);
+    }
+  };
+  form.hidden = false;
+  form.scrollIntoView({ block: 'start' });
+}
+
+// ---- the five questions ---------------------------------------------------------------------------
+
+async function loadQuestions() {
+  const season = $('q-season').value.trim();
+  if (!/^\d{4}-Q[1-4]$/.test(season)) return;
+  const form = $('questions-form');
+  for (const old of form.querySelectorAll('.field-error, .error-box')) old.remove();
+  try {
+    const q = await api('GET', `/seasons/${season}/questions`);
+    $('q-version').textContent = q.version
+      ? t('versionBy', {
+          v: q.version,
+          who: q.updatedBy?.name ?? '',
+          at: shanghaiDateTime(new Date(q.updatedAt)),
+        })
+      : t('defaultWording');
+    $('q-fields').replaceChildren(
+      ...THEMES.map((theme) =>
+        el(
+          'fieldset',
+          { dataset: { path: theme } },
+          el('legend', {}, themeName(theme)),
+          el(
+            'label',
+            { dataset: { path: `${theme}.zh` } },
+            el('span', {}, t('questionZh')),
+            el(
+              'textarea',
+              { name: `${theme}.zh`, rows: '2' },
+              q[theme]?.zh ?? DEFAULT_QUESTION_TEXT[theme].zh,
+            ),
+          ),
+          el(
+            'label',
+            { dataset: { path: `${theme}.en` } },
+            el('span', {}, t('questionEn')),
+            el(
+              'textarea',
+              { name: `${theme}.en`, rows: '2' },
+              q[theme]?.en ?? DEFAULT_QUESTION_TEXT[theme].en,
+            ),
+          ),
+        ),
+      ),
+    );
+  } catch (error) {
+    markFields(form, error);
+  }
+}
+
+async function saveQuestions(event) {
+  event.preventDefault();
+  const form = $('questions-form');
+  const season = $('q-season').value.trim();
+  const body = Object.fromEntries(
+    THEMES.map((theme) => [
+      theme,
+      {
+        zh: form.querySelector(`[name="${theme}.zh"]`).value.trim(),
+        en: form.querySelector(`[name="${theme}.en"]`).value.trim(),
+      },
+    ]),
+  );
+  try {
+    await api('PUT', `/seasons/${season}/questions`, { body });
+    $('q-status').textContent = t('saved');
+    await loadQuestions();
+    await loadAudit(true);
+  } catch (error) {
+    markFields(form, error);
+  }
+}
+
+// ---- spreadsheet import ---------------------------------------------------------------------------
+
+function base64Of(buffer) {
+  const bytes = new Uint8Array(buffer);
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+async function sendImport(apply) {
+  const file = $('import-file').files?.[0];
+  const out = $('import-result');
+  if (!file) {
+    fill(out, el('p', { class: 'error' }, t('chooseFile')));
+    return;
+  }
+  const format = /\.csv$/i.test(file.name) || file.type === 'text/csv' ? 'csv' : 'xlsx';
+  try {
+    const result = await api('POST', '/catalog/import', {
+      body: { format, content: base64Of(await file.arrayBuffer()), apply },
+    });
+    if (apply) {
+      fill(out, el('p', { role: 'status' }, t('applied', { n: result.changes.length })));
+      $('apply').hidden = true;
+      await reload();
+      return;
+    }
+    $('apply').hidden = result.changes.length === 0;
+    fill(
+      out,
+      el(
+        'p',
+        { role: 'status' },
+        result.changes.length
+          ? t('previewSummary', { rows: result.rows, n: result.changes.length, same: result.unchanged })
+          : t('noChanges', { rows: result.rows }),
+      ),
+      el(
+        'ul',
+        { class: 'change-list' },
+        result.changes.map((change) =>
+          el(
+            'li',
+            {},
+            el('strong', {}, `${t(change.change)}：${nameOf(change.name)}`),
+            change.change === 'update'
+              ? el(
+                  'ul',
+                  { class: 'diff' },
+                  describeChange(change.kind, change.before, change.after).map((line) => el('li', {}, line)),
+                )
+              : null,
+          ),
+        ),
+      ),
+    );
+  } catch (error) {
+    $('apply').hidden = true;
+    const rows = (error.fields ?? []).map((f) => {
+      const cell = /^\w+\[(\d+)\]\.(.+)$/.exec(f.path);
+      const text = lang === 'zh' ? (f.zh ?? f.message) : (f.en ?? f.message);
+      return el(
+        'tr',
+        {},
+        el('td', {}, cell?.[1] ?? ''),
+        el('td', {}, cell?.[2] ?? ''),
+        el('td', {}, text.replace(/^第 \d+ 行「[^」]*」：|^row \d+, column [^:]*: /, '')),
+      );
+    });
+    fill(
+      out,
+      errorBox(error, false),
+      rows.length
+        ? el(
+            'div',
+            { class: 'table-wrap' },
+            el(
+              'table',
+              { class: 'issues' },
+              el(
+                'thead',
+                {},
+                el('tr', {}, el('th', {}, t('row')), el('th', {}, t('column')), el('th', {}, t('problem'))),
+              ),
+              el('tbody', {}, rows),
+            ),
+          )
+        : null,
+    );
+  }
+}
+
+async function downloadTemplate(kind) {
+  try {
+    const res = await request('GET', `/catalog/template?kind=${kind}`);
+    if (!res.ok) throw new ApiError(res.status, (await res.json().catch(() => ({})))?.error);
+    const url = URL.createObjectURL(await res.blob());
+    const link = el('a', { href: url, download: kind === 'societies' ? '学会目录.xlsx' : '县与乡镇.xlsx' });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  } catch (error) {
+    $('import-result').replaceChildren(errorBox(error));
+  }
+}
+
+// ---- the audit log, in words ----------------------------------------------------------------------
+
+const fmt = (value) => {
+  if (value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0))
+    return t('none');
+  return Array.isArray(value) ? value.join(sep()) : String(value);
+};
+
+/** What changed, one line a field: `每季容量：3 → 4`. */
+function describeChange(kind, before = {}, after = {}) {
+  const lines = [];
+  const line = (label, a, b) => {
+    if (fmt(a) !== fmt(b)) lines.push(`${label}：${fmt(a)} → ${fmt(b)}`);
+  };
+  if (kind === 'questions') {
+    for (const theme of THEMES) {
+      const a = before[theme] ?? {};
+      const b = after[theme] ?? {};
+      if (a.zh !== b.zh || a.en !== b.en)
+        lines.push(`${themeName(theme)}：「${nameOf(a)}」 → 「${nameOf(b)}」`);
+    }
+    return lines;
+  }
+  line(t('nameZh'), before.name?.zh, after.name?.zh);
+  line(t('nameEn'), before.name?.en, after.name?.en);
+  if (kind === 'society') {
+    line(t('themes'), (before.themes ?? []).map(themeName), (after.themes ?? []).map(themeName));
+    line(t('fieldsShort'), before.fields, after.fields);
+    line(t('capacityShort'), before.capacityPerSeason, after.capacityPerSeason);
+    for (const key of ['name', 'phone', 'email', 'webhook'])
+      line(t(key === 'name' ? 'contactName' : key), before.contact?.[key], after.contact?.[key]);
+  }
+  if (kind === 'county') {
+    const old = new Map((before.towns ?? []).map((town) => [town.id, town]));
+    const now = new Map((after.towns ?? []).map((town) => [town.id, town]));
+    const added = [...now.values()].filter((town) => !old.has(town.id)).map((town) => nameOf(town.name));
+    const removed = [...old.values()].filter((town) => !now.has(town.id)).map((town) => nameOf(town.name));
+    if (added.length) lines.push(`${t('townsAdded')}：${added.join(sep())}`);
+    if (removed.length) lines.push(`${t('townsRemoved')}：${removed.join(sep())}`);
+    for (const [id, town] of now) {
+      const was = old.get(id);
+      if (was && (was.name.zh !== town.name.zh || was.name.en !== town.name.en))
+        lines.push(`${t('townRenamed')}：${nameOf(was.name)} → ${nameOf(town.name)}`);
+    }
+  }
+  return lines;
+}
+
+function auditEntry(entry) {
+  const key = `a_${entry.action.replace('.', '_')}`;
+  const what = T[key] ? t(key) : entry.action;
+  const target = entry.target.name ? nameOf(entry.target.name) : '';
+  const kind = entry.target.kind;
+  const lines =
+    entry.before && entry.after
+      ? describeChange(kind, entry.before, entry.after)
+      : entry.after && kind !== 'questions'
+        ? describeChange(kind, {}, entry.after)
+        : [];
+  return el(
+    'li',
+    {},
+    el('div', { class: 'when' }, `${shanghaiDateTime(new Date(entry.at))} · ${entry.by.name}`),
+    el(
+      'div',
+      {},
+      el('strong', {}, `${what} `),
+      target,
+      entry.note
+        ? el(
+            'span',
+            { class: 'muted' },
+            `（${entry.note.split(' / ')[lang === 'zh' ? 0 : 1] ?? entry.note}）`,
+          )
+        : null,
+    ),
+    lines.length
+      ? el(
+          'ul',
+          { class: 'diff' },
+          lines.map((l) => el('li', {}, l)),
+        )
+      : null,
+  );
+}
+
+async function loadAudit(fresh) {
+  const query = new URLSearchParams({ limit: '20' });
+  if (!fresh && state.auditCursor) query.set('cursor', state.auditCursor);
+  const page = await api('GET', `/audit?${query}`);
+  state.audit = fresh ? page.items : [...state.audit, ...page.items];
+  state.auditCursor = page.cursor;
+  renderAudit();
+}
+
+function renderAudit() {
+  $('audit-list').replaceChildren(
+    ...(state.audit.length ? state.audit.map(auditEntry) : [el('li', { class: 'muted' }, t('noAudit'))]),
+  );
+  $('audit-more').hidden = !state.auditCursor;
+}
+
+// ---- the page -------------------------------------------------------------------------------------
+
+function render() {
+  $('society-list').replaceChildren(...state.societies.map(societyCard));
+  $('county-list').replaceChildren(...state.counties.map(countyCard));
+  renderAudit();
+}
+
+async function reload() {
+  const [societies, counties] = await Promise.all([api('GET', '/societies'), api('GET', '/counties')]);
+  state.societies = societies.items;
+  state.counties = counties.items;
+  await loadAudit(true);
+  render();
+}
+
+function applyLang() {
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  for (const node of document.querySelectorAll('[data-t]')) node.textContent = t(node.dataset.t);
+  $('lang').textContent = lang === 'zh' ? 'English' : '中文';
+  render();
+  loadQuestions();
+}
+
+$('lang').addEventListener('click', () => {
+  lang = lang === 'zh' ? 'en' : 'zh';
+  localStorage.setItem('lang', lang);
+  applyLang();
+});
+$('add-society').addEventListener('click', () => openSocietyForm());
+$('add-county').addEventListener('click', () => openCountyForm());
+$('questions-form').addEventListener('submit', saveQuestions);
+$('q-season').addEventListener('change', loadQuestions);
+$('import-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  sendImport(false);
+});
+$('apply').addEventListener('click', () => sendImport(true));
+$('import-file').addEventListener('change', () => {
+  $('apply').hidden = true;
+  $('import-result').replaceChildren();
+});
+$('template-societies').addEventListener('click', () => downloadTemplate('societies'));
+$('template-counties').addEventListener('click', () => downloadTemplate('counties'));
+$('audit-more').addEventListener('click', () => loadAudit(false));
+
+if (startSession({ roles: ['coordinator'] })) {
+  $('q-season').value = seasonOfInstant(new Date());
+  say(t('loading'));
+  applyLang();
+  reload()
+    .then(() => say(''))
+    .catch((error) => say(error instanceof ApiError ? error.message : String(error), 'error'));
+}
