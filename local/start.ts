@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   );
   for (const page of Object.values(ROLE_PAGES)) out(`  ${page.zh} / ${page.en}: ${origin}${page.path}`);
   out(
-    '  其他人：协调人看板邀请，或 rounds signin --role … / others: invited from the dashboard, or rounds signin --role …',
+    `  其他人：在 ${origin}/users.html 邀请，或 rounds signin --role … / others: invited at ${origin}/users.html, or rounds signin --role …`,
   );
   // Offers, reminders, reassignments and coordinator alerts: printed here when due (never 22:00–07:00).
   const outbox = startOutboxDispatcher({ out });

@@ -36,7 +36,7 @@ const T = {
   empty: ['还没有用户', 'No users yet'],
   code: ['邀请码', 'Code'],
   expires: ['有效期至 {at}（北京时间）', 'Valid until {at} (Beijing time)'],
-  sentBy: ['已由系统通过{by}发送', 'Sent by {by}'],
+  sentBy: ['账号和临时密码已通过{by}发送', 'Account and temporary password sent by {by}'],
   email: ['邮件', 'e-mail'],
   sms: ['短信', 'SMS'],
   copy: ['复制链接', 'Copy link'],
@@ -346,13 +346,20 @@ function sheetCard({ user, invitation }) {
       { class: 'details' },
       el('p', { class: 'person' }, splitBilingual(user.name)[0]),
       el('p', {}, placeOf(user), ' · ', ROLE_NAMES[user.role][0]),
-      el(
-        'p',
-        { class: 'code' },
-        T.code[0],
-        ' ',
-        el('strong', { 'data-code': invitation.code }, grouped(invitation.code ?? '')),
-      ),
+      // In AWS there is no code: Cognito has sent the account and a temporary password.
+      invitation.code
+        ? el(
+            'p',
+            { class: 'code' },
+            T.code[0],
+            ' ',
+            el('strong', { 'data-code': invitation.code }, grouped(invitation.code)),
+          )
+        : el(
+            'p',
+            {},
+            T.sentBy[0].replace('{by}', (invitation.sentBy ?? ['email']).map((m) => T[m][0]).join('/')),
+          ),
       el('p', { class: 'expires' }, T.expires[0].replace('{at}', beijing(invitation.expiresAt))),
     ),
     el(
