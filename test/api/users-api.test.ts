@@ -328,6 +328,88 @@ describe('the code is never stored or logged in clear', () => {
   });
 });
 
+describe('codes, tokens and logs (issue 9: abuse)', () => {
+  it('draws codes of 10 symbols from a 32-symbol alphabet, uniformly: 50 bits', async () => {
+    const { INVITATION_ALPHABET, INVITATION_CODE_LENGTH } = await import('../../schemas/users.ts');
+    const { newInvitationCode } = await import('../../local/identity.ts');
+    expect(new Set(INVITATION_ALPHABET).size).toBe(32);
+    expect(INVITATION_ALPHABET).not.toMatch(/[01IO]/);
+    expect(INVITATION_CODE_LENGTH * Math.log2(INVITATION_ALPHABET.length)).toBeGreaterThanOrEqual(50);
+    const counts = new Map<string, number>();
+    const codes = Array.from({ length: 3200 }, newInvitationCode);
+    for (const code of codes) {
+      expect(code).toMatch(/^[2-9A-HJ-NP-Z]{10}$/);
+      for (const symbol of code) counts.set(symbol, (counts.get(symbol) ?? 0) + 1);
+    }
+    expect(new Set(codes).size).toBe(codes.length);
+    // 32,000 symbols: each of the 32 about 1,000 times (a bias such as byte % 32 of a skewed source shows).
+    expect(counts.size).toBe(32);
+    for (const [symbol, n] of counts) expect(n, symbol).toBeGreaterThan(850);
+    for (const [symbol, n] of counts) expect(n, symbol).toBeLessThan(1150);
+  });
+
+  it('gives session tokens an exp 12 hours after they are issued', async () => {
+    const { invitation } = await liaisonOfChunan();
+    const session = await call('POST', '/session', {
+      body: { invitation: invitation.code },
+      from: freshAddress(),
+    });
+    const claims = JSON.parse(Buffer.from(session.body.token.split('.')[1], 'base64url').toString());
+    expect(typeof claims.exp).toBe('number');
+    expect(claims.exp - claims.iat).toBe(12 * 3600);
+    const renewed = await call('POST', '/session/renew', { token: session.body.token });
+    const renewedClaims = JSON.parse(Buffer.from(renewed.body.token.split('.')[1], 'base64url').toString());
+    expect(renewedClaims.exp - renewedClaims.iat).toBe(12 * 3600);
+  });
+
+  it('logs neither the code nor the token while inviting, signing in, renewing and refusing', async () => {
+    const { logger } = await import('../../functions/commons/logger.ts');
+    const written: string[] = [];
+    const capture = (stream: NodeJS.WriteStream) => {
+      const original = stream.write.bind(stream);
+      stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+        written.push(String(chunk));
+        return (original as (...a: unknown[]) => boolean)(chunk, ...rest);
+      }) as typeof stream.write;
+      return () => {
+        stream.write = original as typeof stream.write;
+      };
+    };
+    const consoleCalls: unknown[][] = [];
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) => {
+      const original = console[level];
+      console[level] = (...args: unknown[]) => {
+        consoleCalls.push(args);
+      };
+      return () => {
+        console[level] = original;
+      };
+    });
+    const restore = [capture(process.stdout), capture(process.stderr), ...spies];
+    let secrets: string[] = [];
+    try {
+      const { invitation } = await liaisonOfChunan();
+      const from = freshAddress();
+      const session = await call('POST', '/session', { body: { invitation: invitation.code }, from });
+      const renewed = await call('POST', '/session/renew', { token: session.body.token });
+      const reused = await call('POST', '/session', { body: { invitation: invitation.code }, from });
+      expect([session.status, renewed.status, reused.status]).toEqual([200, 200, 401]);
+      // The capture sees the functions' logger: a marker written through it must show up.
+      logger.info('capture-check', { marker: 'log-capture-marker' });
+      secrets = [invitation.code, session.body.token, renewed.body.token];
+    } finally {
+      for (const undo of restore) undo();
+    }
+    const everything = [...written, ...consoleCalls.map((args) => args.map(String).join(' '))].join('\n');
+    expect(everything).toContain('log-capture-marker');
+    for (const secret of secrets) {
+      expect(everything).not.toContain(secret);
+      // Neither a token's signature (its secret part).
+      expect(everything).not.toContain(secret.split('.').at(-1));
+    }
+  });
+});
+
 describe('rate limit on POST /session', () => {
   /** `run` within one clock minute (the counters' window): once more if a minute boundary fell inside. */
   async function withinOneMinute<T>(run: () => Promise<T>): Promise<T> {
