@@ -32,7 +32,8 @@ type Who =
   | 'none'
   | 'badSignature'
   | 'expired'
-  | 'revokedUser';
+  | 'revokedUser'
+  | 'activeUser';
 const WHO: Who[] = [
   'coordinator',
   'ownLiaison',
@@ -75,6 +76,13 @@ beforeAll(async () => {
   });
   T.revokedUser = session.body.token;
   expect((await call('POST', `/users/${invited.body.user.id}/revoke`)).status).toBe(200);
+  // The same role and county, signed in by invitation and still active (the revoked one's control).
+  const active = await call('POST', '/users', {
+    body: { name: '在职的联络员', role: 'liaison', county: 'chunan' },
+  });
+  T.activeUser = (
+    await call('POST', '/session', { who: 'none', body: { invitation: active.body.invitation.code } })
+  ).body.token;
 });
 
 afterAll(async () => {
@@ -727,6 +735,49 @@ describe('authorization matrix: every endpoint × every kind of caller', () => {
       expect((await call('POST', '/needs', { who: 'team', body: chunanNeed() })).status).toBe(403);
     });
   });
+});
+
+describe('a revoked user, on every protected route of the registry', () => {
+  // Ids of the right shape for each path parameter (the route need not find anything).
+  const ids: Record<string, string> = {
+    season: '2026-Q4',
+    needId: 'n-matrix',
+    userId: 'u-matrix',
+    visitId: '2026-Q4.chunan',
+    assignmentId: '2026-Q4.chunan.nongxue',
+    countyId: 'chunan',
+    societyId: 'nongxue',
+    id: 'chunan',
+  };
+  const pathOf = (path: string) => path.replace(/\{(\w+)\}/g, (_, name: string) => ids[name] ?? 'x');
+  const protectedRoutes = API_ROUTES.filter((r) => !r.public);
+  const send = (route: (typeof API_ROUTES)[number], who: Who) =>
+    call(route.method, pathOf(route.path), { who, ...(route.method === 'GET' ? {} : { body: {} }) });
+
+  it('covers the user and session routes too', () => {
+    const keys = protectedRoutes.map((r) => `${r.method} ${r.path}`);
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'POST /users',
+        'GET /users',
+        'POST /users/{userId}/revoke',
+        'POST /users/{userId}/invitation',
+        'POST /session/renew',
+      ]),
+    );
+  });
+
+  it.each(protectedRoutes.map((r) => [`${r.method} ${r.path}`, r] as const))(
+    '%s → 401 for the revoked user, not 401 for an active one of the same role',
+    async (_, route) => {
+      const refused = await send(route, 'revokedUser');
+      expect(refused.status).toBe(401);
+      expect(refused.body.error.code).toBe('unauthorized');
+      expect(refused.body.error.message).toMatch(/撤销.*revoked/);
+      // The same kind of token, signed in by invitation and not revoked: whatever it gets, not 401.
+      expect((await send(route, 'activeUser')).status).not.toBe(401);
+    },
+  );
 });
 
 // ---- OpenAPI ---------------------------------------------------------------------------------------
