@@ -1,10 +1,15 @@
 // Issue 11's national figures: the synthesized round (Distributed Maps, plan by reference) run by the
 // embedded runtime on a generated national instance (2,844 counties, 600 societies, 15,000 needs),
 // with every AWS rule of the runtime on (IAM, payload, Map result and history limits: local/aws-rules).
-// Reports, per kind of execution (the parent, a county's child, an offer's child), the largest state
-// payload, the largest Map result and the most history events, each against Step Functions' limit.
-// A round that breaks a rule fails here as it would in AWS; the figures up to the failure are shown.
+// Reports, per kind of execution (the parent, a county's child, a plan batch's child, an offer's
+// child), the largest state payload, the largest Map result and the most history events, each against
+// Step Functions' limit; and per Lambda step its longest invocation against its function's timeout.
+// The database keeps its data on disk, as under `rounds run`. A round that breaks a rule fails here as
+// it would in AWS; the figures up to the failure are shown.
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ExecutionKindFigures } from '../local/aws-rules/execution-checks.ts';
 import { LIMITS } from '../local/aws-rules/limits.ts';
 import { bootEmbeddedRuntime } from '../local/runtime.ts';
@@ -13,12 +18,18 @@ import { generateInstance, SIZES } from './generate.ts';
 const KINDS: [string, string][] = [
   ['parent', 'parent execution'],
   ['ChooseTownPerCounty', 'county child (ChooseTownPerCounty)'],
+  ['PersistPlanPerBatch', 'plan batch child (PersistPlanPerBatch)'],
   ['OfferEachSociety', 'offer child (OfferEachSociety)'],
 ];
 
 const size = process.argv.includes('--province') ? SIZES.province : SIZES.national;
 const data = generateInstance(size, 1);
-const runtime = await bootEmbeddedRuntime();
+const dataDir = mkdtempSync(join(tmpdir(), 'bench-national-'));
+const runtime = await bootEmbeddedRuntime({ dataDir });
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 let failed = false;
 try {
   const { seedIfEmpty } = await import('../local/seed.ts');
@@ -81,14 +92,37 @@ try {
       `${figures.mostHistoryEvents}, ${percent(figures.mostHistoryEvents, LIMITS.historyEvents)} of 25,000`,
     ]);
   }
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | '));
+  console.log(`load average (1, 5, 15 min): ${load()}`);
+  printTable(rows);
   console.log('');
   for (const [map, bytes] of Object.entries(execution.figures?.parent?.mapResults ?? {}))
     console.log(
       `result gathered by ${map}: ${kib(bytes)}, ${percent(bytes, LIMITS.statePayloadBytes)} of 256 KiB`,
     );
+
+  // No invocation may come near its function's timeout: the longest of each step, as a share of it.
+  const steps = Object.entries(execution.longestInvocations).sort((a, b) => b[1].share - a[1].share);
+  console.log(`\nLongest invocation per step (each attempt counts), load average ${load()}`);
+  printTable([
+    ['step', 'invocations', 'longest', 'function timeout', 'share of the timeout'],
+    ...steps.map(([state, longest]) => [
+      state,
+      String(longest.count),
+      `${(longest.ms / 1000).toFixed(2)} s`,
+      `${longest.timeoutSeconds} s`,
+      `${(100 * longest.share).toFixed(1)}%`,
+    ]),
+  ]);
 } finally {
   await runtime.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+function printTable(rows: string[][]): void {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  console.log(line(rows[0]!));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const row of rows.slice(1)) console.log(line(row));
 }
 process.exit(failed ? 1 : 0);

@@ -7,7 +7,7 @@ import { saveDraftAssignment, seasonDrafts } from '#commons/store/rounds';
 import { explainPlan } from '#domain/explain';
 import { assignVisits } from '#domain/plan-assign';
 import type { FramedChoice } from '#domain/plan-steps';
-import { SeasonOnly } from '#schemas/index';
+import { type CountyRange, SeasonOnly } from '#schemas/index';
 
 const WRITE_CONCURRENCY = 16;
 
@@ -50,5 +50,26 @@ export const handler = roundStep('AssignSocieties', SeasonOnly, async ({ season 
     pairs: core.solution.objective.pairs,
     weight: core.solution.objective.weight,
     bound: core.solution.bound.weight,
+    batches: countyBatches(drafts.map((draft) => draft.visit.countyId)),
   };
 });
+
+/**
+ * Counties per PersistPlanBatch invocation: about 400 conditional writes, a few seconds even on one
+ * machine's DynamoDB Local under a national round, far inside the function's 30 s.
+ */
+export const PLAN_BATCH_COUNTIES = 100;
+
+/**
+ * The county ranges PersistPlan writes the plan in: consecutive runs of at most PLAN_BATCH_COUNTIES
+ * ids, in the table's sort-key order (byte order, which a Query's BETWEEN follows).
+ */
+export function countyBatches(countyIds: readonly string[], size = PLAN_BATCH_COUNTIES): CountyRange[] {
+  const sorted = [...countyIds].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const batches: CountyRange[] = [];
+  for (let start = 0; start < sorted.length; start += size) {
+    const run = sorted.slice(start, start + size);
+    batches.push({ first: run[0] as string, last: run.at(-1) as string });
+  }
+  return batches;
+}

@@ -3,9 +3,9 @@ import { logger } from '#commons/logger';
 import { roundStep } from '#commons/round-step';
 import { listSocieties } from '#commons/store/catalog';
 import { createOffer } from '#commons/store/offers';
-import { markRoundPlanned, putVisitIfAbsent, seasonDrafts, startRound } from '#commons/store/rounds';
+import { draftsBetween, markRoundPlanned, putVisitIfAbsent, startRound } from '#commons/store/rounds';
 import { appendVisitLog } from '#commons/store/visit-log';
-import { SeasonOnly } from '#schemas/index';
+import { type CountyRange, PersistPlanInput } from '#schemas/index';
 import { visitId } from '#schemas/keys';
 
 const BY = 'round-state-machine';
@@ -14,9 +14,24 @@ const WRITE_CONCURRENCY = 16;
 /**
  * Writes the plan so that a retry or a second run of the season changes nothing that exists (rule 5):
  * visits, offers and log entries are conditional writes on deterministic keys.
+ *
+ * Two steps of the state machine call it. PersistPlanBatch (`{ season, batch }`, one child of the
+ * PersistPlanPerBatch Map per range of counties): that range's visits, offers and log entries, so an
+ * invocation's work is bounded by the batch, not by the country. PersistPlan (`{ season }`, once every
+ * batch is written): marks the round planned, which is what a re-run of the season checks.
  */
-export const handler = roundStep('PersistPlan', SeasonOnly, async ({ season }) => {
-  const [drafts, societies] = await Promise.all([seasonDrafts(season), listSocieties()]);
+export const handler = roundStep('PersistPlan', PersistPlanInput, async ({ season, batch }) => {
+  if (batch) return persistBatch(season, batch);
+  const plannedAt = new Date().toISOString();
+  await markRoundPlanned(season, plannedAt);
+  return { plannedAt };
+});
+
+async function persistBatch(season: string, batch: CountyRange) {
+  const [drafts, societies] = await Promise.all([
+    draftsBetween(season, batch.first, batch.last),
+    listSocieties(),
+  ]);
   const capacity = new Map(societies.map((s) => [s.id, s.capacityPerSeason]));
   const unassigned = drafts.filter((draft) => !draft.assignments);
   if (unassigned.length > 0) {
@@ -25,6 +40,7 @@ export const handler = roundStep('PersistPlan', SeasonOnly, async ({ season }) =
     );
   }
   const at = new Date().toISOString();
+  // Every batch makes sure the round record exists (the first one writes it; the others find it).
   await startRound(season, at);
   let visitsCreated = 0;
   let offersCreated = 0;
@@ -76,6 +92,12 @@ export const handler = roundStep('PersistPlan', SeasonOnly, async ({ season }) =
         logger.warn('society full at persist time', { season, societyId: assignment.societyId });
     }
   });
-  await markRoundPlanned(season, at);
+  logger.info('plan batch written', {
+    season,
+    ...batch,
+    counties: drafts.length,
+    visitsCreated,
+    offersCreated,
+  });
   return { visitsCreated, offersCreated };
-});
+}

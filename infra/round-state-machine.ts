@@ -20,6 +20,8 @@ export const ROUND_STATE_NAMES = {
   FrameFiveQuestions: 'FrameFiveQuestions',
   SaveDraftVisit: 'SaveDraftVisit',
   AssignSocieties: 'AssignSocieties',
+  PersistPlanPerBatch: 'PersistPlanPerBatch',
+  PersistPlanBatch: 'PersistPlanBatch',
   PersistPlan: 'PersistPlan',
   ListPendingOffers: 'ListPendingOffers',
   OfferEachSociety: 'OfferEachSociety',
@@ -112,6 +114,11 @@ export const OFFER_CONCURRENCY = 800;
 export const DISTRIBUTED_MAP_MAX_CONCURRENCY = 10_000;
 /** Counties planned at once (each a child execution: ChooseTown → FrameFiveQuestions → SaveDraftVisit). */
 export const COUNTY_CONCURRENCY = 100;
+/**
+ * Batches of the plan written at once (PersistPlanPerBatch; each writes up to 16 items at a time):
+ * writing the plan is not urgent, and the batches' offers contend for the societies' capacity items.
+ */
+export const PLAN_BATCH_CONCURRENCY = 4;
 
 /** Retry shape shared by every Task: 2 s, then 4 s, then 8 s; three retries at most. */
 export const RETRY_INTERVAL = Duration.seconds(2);
@@ -198,14 +205,15 @@ export interface RoundStateMachineProps {
  * LoadRound → IsSeasonAlreadyPlanned
  *   ├─ planExists → ListPendingOffers
  *   └─ otherwise → ChooseTownPerCounty [ChooseTown → FrameFiveQuestions → SaveDraftVisit]
- *                  → AssignSocieties → PersistPlan → ListPendingOffers
+ *                  → AssignSocieties → PersistPlanPerBatch [PersistPlanBatch] → PersistPlan
+ *                  → ListPendingOffers
  * ListPendingOffers → OfferEachSociety [SendOfferAndWaitForAnswer (.waitForTaskToken)
  *     → RecordAcceptance | States.Timeout → RecordOfferExpired | OfferDeclined → RecordOfferDeclined
  *     RecordOfferExpired / RecordOfferDeclined → FindNextSociety → IsAnotherSocietyFound
  *       ├─ a new offer (try 2 or 3) → OfferToNextSociety → SendOfferAndWaitForAnswer
  *       ├─ an alert (3 tries done, or no society left) → HoldAlertUntilDaytime → AlertCoordinator (SNS)
  *       └─ nothing to move → NoNeedsLeftToMove] → CompleteRound
- * Both Maps are Distributed Maps (one child execution per county or offer) and the plan travels by
+ * The Maps are Distributed Maps (a child execution per county, batch of counties or offer) and the plan travels by
  * reference: each county's draft visit is an item in the table (SaveDraftVisit), AssignSocieties and
  * PersistPlan read and write those items, and the payloads carry only the season and ids.
  * Any main-flow failure → RecordRoundFailure (DynamoDB PutItem) → RoundFailed;
@@ -316,20 +324,40 @@ export class RoundStateMachine extends Construct {
         pairs: sfn.JsonPath.numberAt('$.Payload.pairs'),
         weight: sfn.JsonPath.numberAt('$.Payload.weight'),
         bound: sfn.JsonPath.numberAt('$.Payload.bound'),
+        batches: sfn.JsonPath.listAt('$.Payload.batches'),
       },
       resultPath: '$.plan',
     });
     assignSocieties.addCatch(onFailure, catchAll);
 
-    const persistPlan = this.invoke(N.PersistPlan, fns.PersistPlan, {
-      payload: sfn.TaskInput.fromObject({ season: sfn.JsonPath.stringAt('$.season') }),
-      resultSelector: {
-        visitsCreated: sfn.JsonPath.numberAt('$.Payload.visitsCreated'),
-        offersCreated: sfn.JsonPath.numberAt('$.Payload.offersCreated'),
+    // The plan is written per range of counties (a child execution each), so no invocation's work
+    // grows with the country; then PersistPlan marks the round planned.
+    const persistPlanBatch = this.invoke(N.PersistPlanBatch, fns.PersistPlan, {
+      payload: sfn.TaskInput.fromObject({
+        season: sfn.JsonPath.stringAt('$.season'),
+        batch: sfn.JsonPath.objectAt('$.batch'),
+      }),
+      resultSelector: CHILD_OUTPUT,
+    });
+    const persistPlanPerBatch = new sfn.DistributedMap(this, N.PersistPlanPerBatch, {
+      itemsPath: '$.plan.batches',
+      itemSelector: {
+        season: sfn.JsonPath.stringAt('$.season'),
+        batch: sfn.JsonPath.objectAt('$$.Map.Item.Value'),
       },
+      maxConcurrency: PLAN_BATCH_CONCURRENCY,
+      mapExecutionType: sfn.StateMachineType.STANDARD,
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    persistPlanPerBatch.itemProcessor(persistPlanBatch);
+    persistPlanPerBatch.addCatch(onFailure, catchAll);
+    const markRoundPlanned = this.invoke(N.PersistPlan, fns.PersistPlan, {
+      payload: sfn.TaskInput.fromObject({ season: sfn.JsonPath.stringAt('$.season') }),
+      resultSelector: { plannedAt: sfn.JsonPath.stringAt('$.Payload.plannedAt') },
       resultPath: '$.persisted',
     });
-    persistPlan.addCatch(onFailure, catchAll);
+    markRoundPlanned.addCatch(onFailure, catchAll);
+    const persistPlan = sfn.Chain.start(persistPlanPerBatch).next(markRoundPlanned);
 
     // ---- offers --------------------------------------------------------------------------
     const listPendingOffers = this.invoke(N.ListPendingOffers, fns.ListPendingOffers, {

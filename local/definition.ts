@@ -5,6 +5,7 @@
 export interface StateDefinition {
   Type: string;
   Resource?: string;
+  TimeoutSeconds?: number;
   Parameters?: Record<string, unknown>;
   TimeoutSecondsPath?: string;
   States?: Record<string, StateDefinition>;
@@ -47,8 +48,32 @@ export function definitionForLocalRunner<T extends { States: Record<string, unkn
   forEachState(copy.States as Record<string, StateDefinition>, (name, state) => {
     retargetTimeoutPath(name, state);
     runDistributedMapInline(state);
+    if (isLambdaRequestResponse(state)) state.TimeoutSeconds = RUNNER_ENFORCED_TIMEOUT_SECONDS;
   });
   return copy;
+}
+
+/**
+ * A request-response Lambda Task's TimeoutSeconds is enforced by the runner from the moment its
+ * invocation starts (local/round-runner.ts): aws-local-stepfunctions would count from the Task's
+ * start, i.e. also the time an invocation waits for one of the runner's slots, which in AWS does not
+ * exist (an invocation starts at once, or is throttled). Its own timer gets a bound it never reaches
+ * (two weeks: within setTimeout's range; without TimeoutSeconds it would apply 60 s).
+ */
+const RUNNER_ENFORCED_TIMEOUT_SECONDS = 14 * 24 * 3600;
+
+function isLambdaRequestResponse(state: StateDefinition): boolean {
+  return state.Type === 'Task' && (state.Resource ?? '').endsWith(':::lambda:invoke');
+}
+
+/** TimeoutSeconds of each request-response Lambda Task of a definition as synthesized, by state name. */
+export function lambdaTaskTimeouts(definition: Definition): Map<string, number> {
+  const timeouts = new Map<string, number>();
+  forEachState(definition.States, (name, state) => {
+    if (isLambdaRequestResponse(state) && state.TimeoutSeconds !== undefined)
+      timeouts.set(name, state.TimeoutSeconds);
+  });
+  return timeouts;
 }
 
 export function forEachState(

@@ -21,8 +21,10 @@ import {
   definitionForLocalRunner,
   distributedMaps,
   forEachState,
+  lambdaTaskTimeouts,
   type StateDefinition,
 } from './definition.ts';
+import { runInvocation } from './lambda-invocation.ts';
 import { waitForToken } from './task-tokens.ts';
 import {
   type CfnTemplate,
@@ -52,11 +54,22 @@ export interface RoundExecution {
   stateTransitions: number;
   /** Lambda invocations (incl. retries), by construct id. */
   invocations: Record<string, number>;
+  /** Per Lambda state: its invocations and the longest, against its function's timeout (each attempt counts). */
+  longestInvocations: Record<string, LongestInvocation>;
   /**
    * Against Step Functions' limits, per kind of execution (`parent`, and the children of each
    * Distributed Map by the Map's name); absent when the AWS rules are switched off.
    */
   figures?: ExecutionFigures;
+}
+
+export interface LongestInvocation {
+  /** Invocations of the state (retries included). */
+  count: number;
+  ms: number;
+  timeoutSeconds: number;
+  /** ms ÷ the function's timeout. */
+  share: number;
 }
 
 export interface RunOptions {
@@ -86,6 +99,19 @@ function lambdaContext(functionName: string, timeoutSeconds: number): Context {
     fail: () => {},
     succeed: () => {},
   };
+}
+
+/** A Task's result, or States.Timeout once its TimeoutSeconds have passed (none: no limit). */
+function withTaskTimeout<T>(seconds: number | undefined, work: Promise<T>): Promise<T> {
+  if (seconds === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new StatesError('States.Timeout', `the task ran longer than its ${seconds} s`)),
+      seconds * 1000,
+    );
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** An error as Lambda reports it to Step Functions: its `name` is the error type that Retry/Catch match. */
@@ -139,6 +165,8 @@ export class RoundRunner {
   /** The definition as synthesized: its Distributed Maps still distributed (for the limit checks). */
   private readonly synthesized: Definition;
   private readonly distributed: Map<string, DistributedMap>;
+  /** TimeoutSeconds of each request-response Lambda Task, enforced here (see definitionForLocalRunner). */
+  private readonly taskTimeouts: Map<string, number>;
   /** The ARN Step Functions would give this state machine (its logical id as name). */
   readonly stateMachineArn: string;
   private readonly functions = new Map<
@@ -151,12 +179,14 @@ export class RoundRunner {
    * Thousands of Map items at once (a national round's offers) would time each other out, so at most
    * this many handlers run at a time. Waiting on a task token holds no slot.
    */
-  private readonly lambdaSlots = pLimit(LOCAL_LAMBDA_CONCURRENCY);
+  private readonly lambdaSlots: ReturnType<typeof pLimit>;
 
   constructor(
     private readonly template: CfnTemplate,
     private readonly tableNames: Record<string, string>,
+    options: { lambdaConcurrency?: number } = {},
   ) {
+    this.lambdaSlots = pLimit(options.lambdaConcurrency ?? LOCAL_LAMBDA_CONCURRENCY);
     const machines = resourcesOfType(template, 'AWS::StepFunctions::StateMachine');
     const [machine] = machines;
     if (machines.length !== 1 || !machine)
@@ -164,6 +194,7 @@ export class RoundRunner {
     const definition = resolveIntrinsics(machine[1].Properties?.DefinitionString, template, tableNames);
     this.synthesized = JSON.parse(definition as string) as Definition;
     this.distributed = distributedMaps(this.synthesized);
+    this.taskTimeouts = lambdaTaskTimeouts(this.synthesized);
     this.definition = definitionForLocalRunner(this.synthesized);
     this.stateMachineArn = localStateMachineArn(machine[0]);
 
@@ -226,6 +257,7 @@ export class RoundRunner {
 
   private overrides(
     invocations: Record<string, number>,
+    longest: Record<string, LongestInvocation>,
     signal: AbortSignal,
     checks: ExecutionChecks | undefined,
   ): Record<string, TaskOverride> {
@@ -247,11 +279,30 @@ export class RoundRunner {
       const handler = await load;
       let response: unknown;
       try {
-        response = await this.lambdaSlots(() =>
-          runAsFunction(constructId, () =>
-            handler(structuredClone(input.Payload), lambdaContext(constructId, timeoutSeconds)),
-          ),
-        );
+        // The Task's own timeout counts from the invocation's start, as in AWS, where an invocation
+        // starts at once (or is throttled): never the time spent waiting for a local slot.
+        const taskTimeoutSeconds = this.taskTimeouts.get(stateName);
+        response = await this.lambdaSlots(async () => {
+          const started = performance.now();
+          try {
+            return await withTaskTimeout(
+              taskTimeoutSeconds,
+              runInvocation(constructId, timeoutSeconds, () =>
+                runAsFunction(constructId, () =>
+                  handler(structuredClone(input.Payload), lambdaContext(constructId, timeoutSeconds)),
+                ),
+              ),
+            );
+          } finally {
+            const ms = performance.now() - started;
+            const before = longest[stateName];
+            const count = (before?.count ?? 0) + 1;
+            longest[stateName] =
+              before && before.ms >= ms
+                ? { ...before, count }
+                : { count, ms, timeoutSeconds, share: ms / (timeoutSeconds * 1000) };
+          }
+        });
       } catch (error) {
         throw asTaskError(error);
       }
@@ -441,6 +492,7 @@ export class RoundRunner {
   private async execute(input: unknown, options: RunOptions & { name: string }): Promise<RoundExecution> {
     const name = options.name;
     const invocations: Record<string, number> = {};
+    const longestInvocations: Record<string, LongestInvocation> = {};
     const abort = new AbortController();
     let stop = () => {};
     const checks = activeAwsRules()
@@ -457,7 +509,7 @@ export class RoundRunner {
       );
     }
     const childStartDenial = checks ? await this.childStartDenial : undefined;
-    const overrides = this.overrides(invocations, abort.signal, checks);
+    const overrides = this.overrides(invocations, longestInvocations, abort.signal, checks);
     if (options.wrapTask) {
       for (const [state, run] of Object.entries(overrides)) overrides[state] = options.wrapTask(state, run);
     }
@@ -516,7 +568,15 @@ export class RoundRunner {
       const output = await execution.result;
       await events;
       if (checks?.violation) throw checks.violation;
-      return { name, status: 'SUCCEEDED', output, stateTransitions, invocations, ...figures };
+      return {
+        name,
+        status: 'SUCCEEDED',
+        output,
+        stateTransitions,
+        invocations,
+        longestInvocations,
+        ...figures,
+      };
     } catch (error) {
       await events.catch(() => {});
       const cause = checks?.violation ?? (error as { cause?: Error }).cause ?? (error as Error);
@@ -526,6 +586,7 @@ export class RoundRunner {
         error: { name: cause.name, message: cause.message },
         stateTransitions,
         invocations,
+        longestInvocations,
         ...figures,
       };
     } finally {

@@ -4,6 +4,7 @@ import { installRoundStarterPort } from '#commons/round-starter';
 import { installTaskTokenPort } from '#commons/task-tokens';
 import { installAwsRules } from './aws-rules/index.ts';
 import { type DynamoDbLocal, localClientConfig, startDynamoDbLocal } from './dynamodb-local.ts';
+import { attachInvocationStop } from './lambda-invocation.ts';
 import { RoundRunner } from './round-runner.ts';
 import { type LocalRoundStarter, localRoundStarter } from './round-starter.ts';
 import { createTablesFromTemplate } from './tables.ts';
@@ -51,6 +52,8 @@ export async function bootEmbeddedRuntime(options: BootOptions = {}): Promise<Em
 
     // The functions' clients point at this database; other settings come from the template.
     configureTable({ tableName, client: localClientConfig(database) });
+    // An invocation that returned or timed out makes no further call, as in Lambda (local/lambda-invocation.ts).
+    attachInvocationStop(dynamodb());
     process.env.AWS_REGION ??= 'local';
     // AWS's IAM and limits, enforced on every handler's calls and every execution (EMBEDDED_AWS_RULES=off to debug).
     installAwsRules(template, tableNames, { dynamodb: dynamodb() });

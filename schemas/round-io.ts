@@ -55,19 +55,30 @@ export type ChosenTown = z.infer<typeof ChosenTown>;
 export const FramedVisit = ChosenTown.extend({ questions: z.array(Question).length(5) });
 export type FramedVisit = z.infer<typeof FramedVisit>;
 
+/** A run of counties by id (inclusive, id order): what one PersistPlanBatch invocation writes. */
+export const CountyRange = z.object({ first: Slug, last: Slug });
+export type CountyRange = z.infer<typeof CountyRange>;
+
 /**
  * The framed visit is saved as a draft item (SaveDraftVisit); AssignSocieties and PersistPlan get
- * `{ season }` only and read the drafts. AssignSocieties → `$.plan`: counts and the objective.
+ * the season (and a county range) only and read the drafts. AssignSocieties → `$.plan`: counts, the
+ * objective, and the county ranges the plan is written in (`batches`, a bounded number of counties each).
  */
 export const AssignSocietiesResult = z.object({
   visits: z.int(),
   pairs: z.int(),
   weight: z.int(),
   bound: z.int(),
+  batches: z.array(CountyRange),
 });
 
-/** PersistPlan: `{ season }` → `$.persisted`. */
-export const PersistPlanResult = z.object({ visitsCreated: z.int(), offersCreated: z.int() });
+/**
+ * PersistPlanPerBatch item → PersistPlanBatch: `{ season, batch }` writes that range's visits, offers
+ * and log entries; then PersistPlan: `{ season }` marks the round planned → `$.persisted`.
+ */
+export const PersistPlanInput = z.object({ season: SeasonId, batch: CountyRange.optional() });
+export const PersistPlanBatchResult = z.object({ visitsCreated: z.int(), offersCreated: z.int() });
+export const PersistPlanResult = z.object({ plannedAt: IsoDateTime });
 
 /** ListPendingOffers: `{ season }` → `$.pending`. */
 export const SeasonOnly = z.object({ season: SeasonId });

@@ -24,6 +24,9 @@ interface Stubs {
   ChooseTown: Stub;
   FrameQuestions: Stub;
   AssignSocieties: Stub;
+  /** The PersistPlan function for one batch of counties (`{ season, batch }`). */
+  PersistPlanBatch: Stub;
+  /** The PersistPlan function once every batch is written (`{ season }`). */
   PersistPlan: Stub;
   ListPendingOffers: Stub;
   SendOffer: Stub;
@@ -59,8 +62,15 @@ const happyPath = (overrides: Partial<Stubs> = {}): Stubs => ({
     needs: [],
   }),
   FrameQuestions: (chosen) => ({ ...chosen, questions: THEMES.map((theme) => ({ theme, needIds: [] })) }),
-  AssignSocieties: () => ({ visits: 2, pairs: 2, weight: 0, bound: 0 }),
-  PersistPlan: () => ({ visitsCreated: 2, offersCreated: 2 }),
+  AssignSocieties: () => ({
+    visits: 2,
+    pairs: 2,
+    weight: 0,
+    bound: 0,
+    batches: [{ first: 'chunan', last: 'jiande' }],
+  }),
+  PersistPlanBatch: () => ({ visitsCreated: 2, offersCreated: 2 }),
+  PersistPlan: () => ({ plannedAt: '2026-04-01T01:00:00.000Z' }),
   ListPendingOffers: () => ({ offers: [{ offerId: 'o1' }, { offerId: 'o2' }] }),
   SendOffer: ({ offerId }) => ({ decision: 'accept', by: `lead-of-${offerId}` }),
   RecordAnswer: ({ offerId, outcome }) => ({ offerId, outcome }),
@@ -100,6 +110,7 @@ async function runRound(stubs: Stubs, input: unknown = { season: SEASON }): Prom
     [S.ChooseTown]: invoke(S.ChooseTown, stubs.ChooseTown),
     [S.FrameFiveQuestions]: invoke(S.FrameFiveQuestions, stubs.FrameQuestions),
     [S.AssignSocieties]: invoke(S.AssignSocieties, stubs.AssignSocieties),
+    [S.PersistPlanBatch]: invoke(S.PersistPlanBatch, stubs.PersistPlanBatch),
     [S.PersistPlan]: invoke(S.PersistPlan, stubs.PersistPlan),
     [S.ListPendingOffers]: invoke(S.ListPendingOffers, stubs.ListPendingOffers),
     [S.RecordAcceptance]: invoke(S.RecordAcceptance, stubs.RecordAnswer),
@@ -189,6 +200,9 @@ describe('round paths (synthesized definition, local runner)', () => {
       [[`SEASON#${SEASON}`, 'DRAFT#jiande'], 'jiande-town', 5],
     ]);
     expect(run.calls[S.AssignSocieties]).toEqual([{ season: SEASON }]);
+    expect(run.calls[S.PersistPlanBatch]).toEqual([
+      { season: SEASON, batch: { first: 'chunan', last: 'jiande' } },
+    ]);
     expect(run.calls[S.PersistPlan]).toEqual([{ season: SEASON }]);
     expect(run.calls[S.ListPendingOffers]).toEqual([{ season: SEASON }]);
     expect(run.calls[S.SendOfferAndWaitForAnswer]).toContainEqual({
@@ -221,7 +235,13 @@ describe('round paths (synthesized definition, local runner)', () => {
 
     expect(run.failure).toBeUndefined();
     expect(run.entered.slice(0, 3)).toEqual([S.LoadRound, S.IsSeasonAlreadyPlanned, S.ListPendingOffers]);
-    for (const skipped of [S.ChooseTownPerCounty, S.ChooseTown, S.AssignSocieties, S.PersistPlan]) {
+    for (const skipped of [
+      S.ChooseTownPerCounty,
+      S.ChooseTown,
+      S.AssignSocieties,
+      S.PersistPlanPerBatch,
+      S.PersistPlan,
+    ]) {
       expect(run.entered).not.toContain(skipped);
     }
     expect(run.calls[S.SendOfferAndWaitForAnswer]?.[0]).toMatchObject({
@@ -345,7 +365,7 @@ describe('round paths (synthesized definition, local runner)', () => {
           attempts++;
           // What middy throws just before the Lambda timeout, in AWS and locally alike.
           if (attempts === 1) throw error('TimeoutError', '[AbortError]: The operation was aborted.');
-          return { visitsCreated: 2, offersCreated: 2 };
+          return { plannedAt: '2026-04-01T01:00:00.000Z' };
         },
       }),
     );
@@ -698,15 +718,21 @@ describe('forLocalRunner', () => {
     }
   });
 
-  it('points TimeoutSecondsPath at the same value inside the effective input, and changes nothing else', () => {
+  it('points TimeoutSecondsPath at the same value inside the effective input, leaves Lambda Task timeouts to the runner, and changes nothing else', () => {
     const wait = (d: typeof definition) =>
       d.States[S.OfferEachSociety]?.ItemProcessor?.States[S.SendOfferAndWaitForAnswer];
     expect(wait(definition)?.TimeoutSecondsPath).toBe('$.offerTimeoutSeconds');
     expect(wait(localDefinition)?.TimeoutSecondsPath).toBe('$.Payload.offerTimeoutSeconds');
+    // The runner times a Lambda Task from its invocation's start; the local runner's own timer never fires.
+    expect(allStates(definition)[S.PersistPlan]?.TimeoutSeconds).toBe(40);
+    expect(allStates(localDefinition)[S.PersistPlan]?.TimeoutSeconds).toBe(14 * 24 * 3600);
     const strip = (d: typeof definition) => {
       const c = structuredClone(d);
       delete (wait(c) as { TimeoutSecondsPath?: string }).TimeoutSecondsPath;
-      for (const name of [S.ChooseTownPerCounty, S.OfferEachSociety]) {
+      for (const state of Object.values(allStates(c)) as { Resource?: string; TimeoutSeconds?: number }[]) {
+        if (state.Resource?.endsWith(':::lambda:invoke')) delete state.TimeoutSeconds;
+      }
+      for (const name of [S.ChooseTownPerCounty, S.PersistPlanPerBatch, S.OfferEachSociety]) {
         delete (c.States[name] as unknown as { ItemProcessor: { ProcessorConfig?: unknown } }).ItemProcessor
           .ProcessorConfig;
       }

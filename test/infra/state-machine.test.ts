@@ -5,6 +5,7 @@ import {
   DYNAMODB_RETRY_ERRORS,
   LAMBDA_RETRY_ERRORS,
   OFFER_CONCURRENCY,
+  PLAN_BATCH_CONCURRENCY,
   ROUND_STATE_NAMES as S,
   SNS_RETRY_ERRORS,
 } from '#infra/round-state-machine';
@@ -60,6 +61,7 @@ describe('the round definition', () => {
       [S.ChooseTown, 'ChooseTown'],
       [S.FrameFiveQuestions, 'FrameQuestions'],
       [S.AssignSocieties, 'AssignSocieties'],
+      [S.PersistPlanBatch, 'PersistPlan'],
       [S.PersistPlan, 'PersistPlan'],
       [S.ListPendingOffers, 'ListPendingOffers'],
       [S.RecordAcceptance, 'RecordAnswer'],
@@ -95,6 +97,7 @@ describe('the round definition', () => {
     [S.ChooseTown, 'ChooseTown'],
     [S.FrameFiveQuestions, 'FrameQuestions'],
     [S.AssignSocieties, 'AssignSocieties'],
+    [S.PersistPlanBatch, 'PersistPlan'],
     [S.PersistPlan, 'PersistPlan'],
     [S.ListPendingOffers, 'ListPendingOffers'],
     [S.SendOfferAndWaitForAnswer, 'SendOffer'],
@@ -105,7 +108,7 @@ describe('the round definition', () => {
     [S.CompleteRound, 'CompleteRound'],
   ];
 
-  it('names every Task: 12 Lambda steps and 3 service integrations', () => {
+  it('names every Task: 13 Lambda steps and 3 service integrations', () => {
     const tasks = Object.entries(states).filter(([, s]) => s.Type === 'Task');
     expect(tasks.map(([name]) => name).sort()).toEqual(
       [
@@ -220,16 +223,29 @@ describe('the round definition', () => {
         'pairs.$': '$.Payload.pairs',
         'weight.$': '$.Payload.weight',
         'bound.$': '$.Payload.bound',
+        'batches.$': '$.Payload.batches',
       },
       ResultPath: '$.plan',
+      Next: S.PersistPlanPerBatch,
+    });
+    // Issue 13: the plan is written per batch of counties, a child execution each, never in one invocation.
+    expect(state(S.PersistPlanPerBatch)).toMatchObject({
+      Type: 'Map',
+      ItemsPath: '$.plan.batches',
+      ItemSelector: { 'season.$': '$.season', 'batch.$': '$$.Map.Item.Value' },
+      MaxConcurrency: PLAN_BATCH_CONCURRENCY,
+      ResultPath: null,
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' }, StartAt: S.PersistPlanBatch },
       Next: S.PersistPlan,
+    });
+    expect(state(S.PersistPlanBatch)).toMatchObject({
+      Parameters: { Payload: { 'season.$': '$.season', 'batch.$': '$.batch' } },
+      ResultSelector: {},
+      End: true,
     });
     expect(state(S.PersistPlan)).toMatchObject({
       Parameters: { Payload: { 'season.$': '$.season' } },
-      ResultSelector: {
-        'visitsCreated.$': '$.Payload.visitsCreated',
-        'offersCreated.$': '$.Payload.offersCreated',
-      },
+      ResultSelector: { 'plannedAt.$': '$.Payload.plannedAt' },
       ResultPath: '$.persisted',
       Next: S.ListPendingOffers,
     });
@@ -379,6 +395,7 @@ describe('the round definition', () => {
     const mainFlow = [
       S.ChooseTownPerCounty,
       S.AssignSocieties,
+      S.PersistPlanPerBatch,
       S.PersistPlan,
       S.ListPendingOffers,
       S.OfferEachSociety,

@@ -1,11 +1,11 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unassignedNeedIdsOf } from '#domain/reassignment';
 import { THEMES, type VisitHistoryEntry } from '#schemas/index';
-import { keys, ranges } from '#schemas/keys';
+import { keys, ranges, TABLE_KEYS } from '#schemas/keys';
 import { DraftRecord, parseRecord, RoundRecord, VisitedRecord, VisitRecord } from '#schemas/records';
 import { documents, tableName } from '../clients.ts';
 import { seasonOffers } from './offers.ts';
-import { type Item, isConditionFailure, putIfAbsent, queryRange } from './table.ts';
+import { type Item, isConditionFailure, putIfAbsent, queryAll, queryRange } from './table.ts';
 
 export type { RoundRecord, VisitRecord };
 
@@ -110,14 +110,29 @@ export async function seasonVisits(season: string): Promise<VisitRecord[]> {
  */
 export type DraftVisit = DraftRecord;
 
-export async function seasonDrafts(season: string): Promise<DraftVisit[]> {
-  const items = await queryRange(ranges.seasonDrafts(season));
+function draftsOf(items: Item[]): DraftVisit[] {
   return items
     .map((item) => {
       const { explain, ...draft } = parseRecord(DraftRecord, 'draft visit', item);
       return explain ? { ...draft, explain } : draft;
     })
     .sort((a, b) => a.visit.countyId.localeCompare(b.visit.countyId));
+}
+
+export async function seasonDrafts(season: string): Promise<DraftVisit[]> {
+  return draftsOf(await queryRange(ranges.seasonDrafts(season)));
+}
+
+/** The draft visits of the counties from `first` to `last` (id order): one Query on a sort-key range. */
+export async function draftsBetween(season: string, first: string, last: string): Promise<DraftVisit[]> {
+  const from = keys.draft(season, first);
+  return draftsOf(
+    await queryAll({
+      KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :first AND :last',
+      ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey, '#sk': TABLE_KEYS.sortKey },
+      ExpressionAttributeValues: { ':pk': from.pk, ':first': from.sk, ':last': keys.draft(season, last).sk },
+    }),
+  );
 }
 
 export async function saveDraftAssignment(
