@@ -6,7 +6,9 @@
  *
  * Context: `alertEmails` (comma-separated coordinator addresses), `scheduleEnabled` (default true),
  * `offerConcurrency` (offers in flight at once, default 800), `senderEmail` (the SES sender; else the
- * stack parameter SenderEmail at deploy), `smsEnabled` (default false).
+ * stack parameter SenderEmail at deploy), `smsEnabled` (default false), `sourceMaps` (ship source maps
+ * and run with --enable-source-maps, default false), `xrayTracing` (bundle the Powertools tracer for
+ * per-call X-Ray subsegments, default false), `bundleMetafile` (esbuild's metafile beside each bundle).
  */
 import { createRoundsApp } from './rounds-stack.ts';
 

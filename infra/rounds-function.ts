@@ -61,7 +61,7 @@ export interface RoundsFunctionProps {
    */
   readonly logRemovalPolicy?: RemovalPolicy;
   /**
-   * Extra environment variables; `POWERTOOLS_SERVICE_NAME` and `NODE_OPTIONS` are always set.
+   * Extra environment variables; `POWERTOOLS_SERVICE_NAME` is always set (`NODE_OPTIONS` with source maps).
    * Table wiring adds its own through `RoundsTable.grantTo()`.
    * @default - none
    */
@@ -72,12 +72,52 @@ export interface RoundsFunctionProps {
    * @default - none
    */
   readonly bundleFiles?: readonly string[];
+  /**
+   * Ship a source map in the asset and run with `--enable-source-maps` (readable stack traces, a
+   * bigger asset and a slower start).
+   * @default - context `sourceMaps` (`-c sourceMaps=true`), else false
+   */
+  readonly sourceMaps?: boolean;
+  /**
+   * Bundle the Powertools tracer, so each AWS SDK call is an X-Ray subsegment (about 120 KiB more
+   * per bundle); without it Lambda's active tracing still records every invocation.
+   * @default - context `xrayTracing` (`-c xrayTracing=true`), else false
+   */
+  readonly xrayTracing?: boolean;
+  /**
+   * Write esbuild's metafile (`index.meta.json`) beside the bundle, for the bundle tests and benchmarks.
+   * @default - context `bundleMetafile`, else false
+   */
+  readonly metafile?: boolean;
+}
+
+/** A boolean construct prop, else its context flag (`-c name=true`), else false. */
+function flag(scope: Construct, value: boolean | undefined, context: string): boolean {
+  return value ?? String(scope.node.tryGetContext(context) ?? 'false') === 'true';
+}
+
+/**
+ * Modules a bundle gets in place of others (esbuild aliases): the SDK's default credential chain
+ * becomes a reader of the environment, where Lambda puts the role's credentials (the chain's nested
+ * STS and SSO clients are never needed there); the SDK's lazily loaded event-stream support, which no
+ * operation we call uses, a stub that says so; the tracer a pass-through unless X-Ray subsegments
+ * are asked for. See functions/commons/bundle/.
+ */
+export function bundleAliases(xrayTracing: boolean): string[] {
+  return [
+    `@aws-sdk/credential-provider-node=${join(REPO_ROOT, 'functions/commons/bundle/env-credentials.ts')}`,
+    `@smithy/core/event-streams=${join(REPO_ROOT, 'functions/commons/bundle/no-event-streams.ts')}`,
+    ...(xrayTracing
+      ? []
+      : [`@aws-lambda-powertools/tracer=${join(REPO_ROOT, 'functions/commons/bundle/untraced.ts')}`]),
+  ];
 }
 
 /**
  * The one Lambda function shape of the product: Node.js 24 on arm64, ESM bundle with the
- * AWS SDK inside it, X-Ray active, source maps on, an explicit timeout and memory, and a log
- * group with retention that only this function may write to.
+ * AWS SDK inside it (credentials from the environment only), X-Ray active, no source map unless
+ * asked, an explicit timeout and memory, and a log group with retention that only this function
+ * may write to.
  *
  * The execution role has no AWS managed policy: it may write to its own log group and send
  * X-Ray segments; everything else comes from explicit `grant*()` calls.
@@ -108,6 +148,7 @@ export class RoundsFunction extends NodejsFunction {
       description: `Execution role of ${id} (${props.entry})`,
     });
     logGroup.grantWrite(role);
+    const sourceMaps = flag(scope, props.sourceMaps, 'sourceMaps');
 
     super(scope, id, {
       entry: entryAbs,
@@ -125,7 +166,7 @@ export class RoundsFunction extends NodejsFunction {
       environment: {
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        NODE_OPTIONS: '--enable-source-maps',
+        ...(sourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
       },
       bundling: {
         format: OutputFormat.ESM,
@@ -134,10 +175,12 @@ export class RoundsFunction extends NodejsFunction {
         banner: ESM_REQUIRE_SHIM,
         // Bundle @aws-sdk/* too: pinned versions, smaller cold start than the runtime's copy.
         externalModules: [],
-        sourceMap: true,
-        sourceMapMode: SourceMapMode.DEFAULT,
-        sourcesContent: false,
+        ...(sourceMaps
+          ? { sourceMap: true, sourceMapMode: SourceMapMode.DEFAULT, sourcesContent: false }
+          : { sourceMap: false }),
         minify: true,
+        metafile: flag(scope, props.metafile, 'bundleMetafile'),
+        esbuildArgs: { '--alias': bundleAliases(flag(scope, props.xrayTracing, 'xrayTracing')) },
         tsconfig: join(REPO_ROOT, 'tsconfig.json'),
         // No Docker on the build machines: always the local esbuild from node_modules.
         forceDockerBundling: false,

@@ -280,6 +280,8 @@ export interface SynthesizeOptions {
   readonly bundle?: boolean;
   /** Run the cdk-nag packs during synthesis. @default false */
   readonly complianceChecks?: boolean;
+  /** Extra app context (e.g. `bundleMetafile`, `sourceMaps`, `xrayTracing`). @default - none */
+  readonly context?: Record<string, unknown>;
   /** Deploy target, as the CDK CLI passes it. @default - none: an environment-agnostic stack */
   readonly cliEnvironment?: CdkCliEnvironment;
   /** Props of the stack (sender address, SMS…); `env` comes from `cliEnvironment`. @default - none */
@@ -306,7 +308,7 @@ export interface SynthesizedRounds {
  * metadata (e.g. `RoundsStack/LoadRound/Resource`) and functions also `mountain-rounds:function-id`.
  */
 export function synthesizeRoundsTemplate(opts: SynthesizeOptions = {}): SynthesizedRounds {
-  const context: Record<string, unknown> = { 'aws:cdk:enable-path-metadata': true };
+  const context: Record<string, unknown> = { ...opts.context, 'aws:cdk:enable-path-metadata': true };
   if (opts.bundle === false) context['aws:cdk:bundling-stacks'] = [];
   const app = new App({ context });
   if (opts.complianceChecks) addComplianceChecks(app);
