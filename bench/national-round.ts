@@ -4,8 +4,9 @@
 // Reports, per kind of execution (the parent, a county's child, a plan batch's child, an offer's
 // child), the largest state payload, the largest Map result and the most history events, each against
 // Step Functions' limit; and per Lambda step its longest invocation against its function's timeout.
-// The database keeps its data on disk, as under `rounds run`. A round that breaks a rule fails here as
-// it would in AWS; the figures up to the failure are shown.
+// The database is DynamoDB Local in memory (`--on-disk` keeps it in a temporary DATA_DIR, as `rounds
+// run` does). A round that breaks a rule fails here as it would in AWS; the figures up to the failure
+// are shown.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -24,8 +25,10 @@ const KINDS: [string, string][] = [
 
 const size = process.argv.includes('--province') ? SIZES.province : SIZES.national;
 const data = generateInstance(size, 1);
-const dataDir = mkdtempSync(join(tmpdir(), 'bench-national-'));
-const runtime = await bootEmbeddedRuntime({ dataDir });
+const dataDir = process.argv.includes('--on-disk')
+  ? mkdtempSync(join(tmpdir(), 'bench-national-'))
+  : undefined;
+const runtime = await bootEmbeddedRuntime(dataDir ? { dataDir } : {});
 const load = () =>
   loadavg()
     .map((l) => l.toFixed(2))
@@ -34,10 +37,12 @@ let failed = false;
 try {
   const { seedIfEmpty } = await import('../local/seed.ts');
   let started = performance.now();
+  console.log(`seeding the ${size.name} instance (load average ${load()}) …`);
   await seedIfEmpty(data);
   const seedSeconds = (performance.now() - started) / 1000;
 
   started = performance.now();
+  console.log(`running the round (load average ${load()}) …`);
   const execution = await runtime.runner.run(
     { season: '2026-Q4', autoAccept: true },
     {
@@ -115,7 +120,7 @@ try {
   ]);
 } finally {
   await runtime.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }
 
 function printTable(rows: string[][]): void {

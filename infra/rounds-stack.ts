@@ -343,17 +343,23 @@ export function synthesizeRoundsTemplate(opts: SynthesizeOptions = {}): Synthesi
  * registry id: a bundled asset's S3 key is its hash, and the assembly keeps it as `asset.<hash>/`.
  */
 export function functionBundleDirs(synthesized: SynthesizedRounds): Map<string, string> {
+  return bundleDirsOf(synthesized.template, synthesized.app.outdir);
+}
+
+/** The same for any cloud assembly folder, e.g. the `cdk.out` that `cdk synth` writes. */
+// biome-ignore lint/suspicious/noExplicitAny: raw CloudFormation JSON
+export function bundleDirsOf(template: any, outdir: string): Map<string, string> {
   type Resource = {
     Type: string;
     Metadata?: Record<string, string>;
     Properties?: { Code?: { S3Key?: string } };
   };
   const dirs = new Map<string, string>();
-  for (const resource of Object.values(synthesized.template.Resources as Record<string, Resource>)) {
+  for (const resource of Object.values(template.Resources as Record<string, Resource>)) {
     const id = resource.Metadata?.[FUNCTION_ID_METADATA];
     const hash = resource.Properties?.Code?.S3Key?.replace(/\.zip$/, '');
     if (resource.Type === 'AWS::Lambda::Function' && id && hash) {
-      dirs.set(id, join(synthesized.app.outdir, `asset.${hash}`));
+      dirs.set(id, join(outdir, `asset.${hash}`));
     }
   }
   return dirs;
