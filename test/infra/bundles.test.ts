@@ -17,14 +17,17 @@ beforeAll(() => {
 const MAX_BUNDLE_KIB = 360;
 const PLANNER = 'AssignSocieties';
 /**
- * Where the goal is not met yet, the ceiling each bundle is held to instead, and why: the AWS SDK's
- * clients for SES v2 (about 60 KiB, its operation schemas are one module), SNS (21 KiB) and Cognito
- * come on top of the DynamoDB client every function carries.
+ * Where the goal is not met yet, the ceiling each bundle is held to instead (about 5 KiB above its
+ * size today, so growth is a decision), and why: what these functions carry on top of the DynamoDB
+ * client every function has — the SES v2 client (about 60 KiB: its operation schemas are one module)
+ * and SNS's, Cognito's, and the spreadsheet reader and writer (fflate, csv-parse).
  */
 const OVER_THE_GOAL: Readonly<Record<string, { kib: number; why: string }>> = {
-  DispatchOutbox: { kib: 440, why: 'the SES v2 and SNS clients' },
-  ManageUsers: { kib: 380, why: 'the Cognito client' },
-  Sessions: { kib: 375, why: 'the Cognito client' },
+  DispatchOutbox: { kib: 445, why: 'the SES v2 and SNS clients' },
+  ManageCatalog: { kib: 420, why: 'the XLSX/CSV reader (fflate, csv-parse)' },
+  ManageUsers: { kib: 385, why: 'the Cognito client' },
+  Sessions: { kib: 380, why: 'the Cognito client' },
+  GetSeasonReport: { kib: 368, why: 'the XLSX writer (fflate)' },
 };
 
 /** The packages (or repository folders) esbuild put into a bundle, from its metafile. */
