@@ -462,6 +462,7 @@ async function loadQuestions() {
   for (const old of form.querySelectorAll('.field-error, .error-box')) old.remove();
   try {
     const q = await api('GET', `/seasons/${season}/questions`);
+    form.dataset.version = String(q.version);
     $('q-version').textContent = q.version
       ? t('versionBy', {
           v: q.version,
@@ -517,7 +518,10 @@ async function saveQuestions(event) {
     ]),
   );
   try {
-    await api('PUT', `/seasons/${season}/questions`, { body });
+    await api('PUT', `/seasons/${season}/questions`, {
+      body,
+      headers: { 'if-match': `"${form.dataset.version ?? 0}"` },
+    });
     $('q-status').textContent = t('saved');
     await loadQuestions();
     await loadAudit(true);

@@ -18,14 +18,17 @@ export const SocietyList = z.object({ items: z.array(VersionedSociety) });
 export const VersionedCounty = County.extend({ version: CatalogVersion });
 export type VersionedCounty = z.infer<typeof VersionedCounty>;
 
+const VersionTag = z
+  .string()
+  .trim()
+  .regex(/^(?:W\/)?"?\d{1,9}"?$/, { error: 'must be the version read, e.g. "3"' })
+  .transform((value) => Number(value.replace(/\D/g, '')));
+
 /** `If-Match: "3"` (or `3`, `W/"3"`): the version the change was made on; another is `409`. */
-export const IfMatch = z.strictObject({
-  'If-Match': z
-    .string()
-    .trim()
-    .regex(/^(?:W\/)?"?\d{1,9}"?$/, { error: 'must be the version read, e.g. "3"' })
-    .transform((value) => Number(value.replace(/\D/g, ''))),
-});
+export const IfMatch = z.strictObject({ 'If-Match': VersionTag });
+
+/** The same, optional: without it the change is made on whatever is current. */
+export const OptionalIfMatch = z.strictObject({ 'If-Match': VersionTag.optional() });
 
 /** Who did it: the user id and the person's name. */
 export const AuditActor = z.object({ id: z.string(), name: z.string() });

@@ -11,8 +11,11 @@ const byRoute: Record<string, ApiHandler> = {
   ),
   [`${routes.putSeasonQuestions.method} ${routes.putSeasonQuestions.path}`]: routeHandler(
     routes.putSeasonQuestions,
-    async ({ caller, params, body }) =>
-      json(200, await changeSeasonQuestions(params.season, body, await auditActorOf(caller))),
+    async ({ caller, params, headers, body }) =>
+      json(
+        200,
+        await changeSeasonQuestions(params.season, body, await auditActorOf(caller), headers['If-Match']),
+      ),
   ),
 };
 

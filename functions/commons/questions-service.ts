@@ -32,8 +32,21 @@ export async function changeSeasonQuestions(
   season: string,
   wording: QuestionWording,
   by: AuditActor,
+  expectedVersion?: number,
 ): Promise<SeasonQuestions> {
   const current = await seasonQuestions(season);
+  if (expectedVersion !== undefined && expectedVersion !== current.version)
+    throw new ConflictError(
+      `${season} 的问题措辞已被他人改为第 ${current.version} 版（您读取的是第 ${expectedVersion} 版），请重新读取后再改 / the ${season} wording was changed to version ${current.version} since you read version ${expectedVersion}: read it again and redo your change`,
+      [
+        {
+          path: 'If-Match',
+          message: `不是当前版本 / not the current version (${current.version})`,
+          zh: '不是当前版本',
+          en: `not the current version (${current.version})`,
+        },
+      ],
+    );
   const before = wordingOnly(current);
   const after = wordingOnly(wording);
   if (canonicalJson(before) === canonicalJson(after)) return current;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { OptionalIfMatch } from '#schemas/catalog-api';
 import { QuestionWording, SeasonId } from '#schemas/primitives';
 import { SeasonQuestions } from '#schemas/questions';
 import { defineRoute } from './route.ts';
@@ -26,10 +27,11 @@ export const putSeasonQuestions = defineRoute({
   operationId: 'putSeasonQuestions',
   summary: '修改本季五问的措辞（新版本）/ change the season’s wording (a new version)',
   description:
-    '每次修改保存为新版本，旧版本保留；此后安排的走访使用新措辞，已安排的走访保留原措辞。/ Each change is a new version, the earlier kept; visits framed from then on use it, visits framed before keep theirs.',
+    '每次修改保存为新版本，旧版本保留；此后安排的走访使用新措辞，已安排的走访保留原措辞。`If-Match` 为读取时的版本，他人已修改则为 409。/ Each change is a new version, the earlier kept; visits framed from then on use it, visits framed before keep theirs. `If-Match` names the version read: 409 when someone changed it since.',
   tag: 'rounds',
   access: { roles: ['coordinator'] },
   params: SeasonParams,
+  headers: OptionalIfMatch,
   body: QuestionWording,
   responses: { 200: { description: '新的措辞 / the wording now in force', schema: SeasonQuestions } },
   errors: [409],
