@@ -173,16 +173,20 @@ function renderedFontSizes(page: Page, selector: string): Promise<{ text: string
   );
 }
 
-/** Texts of an SVG chart that stick out of it (cut off). */
+/** Labels of the per-county chart that stick out of it or are clipped inside their box (cut off). */
 const cutOffChartLabels = (page: Page) =>
   inPage<string[]>(
     page,
-    `[...document.querySelectorAll('#chart svg')].flatMap((svg) => {
-      const box = svg.getBoundingClientRect();
-      return [...svg.querySelectorAll('text')]
-        .filter((t) => t.getBoundingClientRect().left < box.left - 0.5 || t.getBoundingClientRect().right > box.right + 0.5)
-        .map((t) => t.textContent);
-    })`,
+    `(() => {
+      const chart = document.querySelector('#chart').getBoundingClientRect();
+      return [...document.querySelectorAll('#chart .label, #chart text')]
+        .filter((label) => {
+          const box = label.getBoundingClientRect();
+          const clipped = label.scrollWidth > label.clientWidth + 1 && getComputedStyle(label).overflow !== 'visible';
+          return box.left < chart.left - 0.5 || box.right > chart.right + 0.5 || clipped;
+        })
+        .map((label) => label.textContent);
+    })()`,
   );
 
 /** Each county cell of the plan: its width and font size. */
