@@ -167,6 +167,30 @@ describe('societies', () => {
     });
   });
 
+  it('lets exactly one of two changes made at once on the same version through', async () => {
+    const read = await society('nongxue');
+    const [a, b] = await Promise.all([
+      call('PUT', '/societies/nongxue', {
+        body: { ...withoutVersion(read), capacityPerSeason: 7 },
+        ifMatch: read.version,
+      }),
+      call('PUT', '/societies/nongxue', {
+        token: otherCoordinator,
+        body: { ...withoutVersion(read), capacityPerSeason: 8 },
+        ifMatch: read.version,
+      }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const winner = a.status === 200 ? 7 : 8;
+    expect(await society('nongxue')).toMatchObject({ capacityPerSeason: winner, version: read.version + 1 });
+    // Put it back for the tests that follow (they expect capacity 3).
+    const now = await society('nongxue');
+    await call('PUT', '/societies/nongxue', {
+      body: { ...withoutVersion(now), capacityPerSeason: 3 },
+      ifMatch: now.version,
+    });
+  });
+
   it('needs If-Match on a change, and the body id to be the path id', async () => {
     const read = await society('kepu');
     const missing = await call('PUT', '/societies/kepu', { body: withoutVersion(read) });
@@ -308,9 +332,11 @@ describe('the audit log', () => {
       'county.create qingshan',
       'society.update kepu',
       'society.update nongxue',
+      'society.update nongxue',
+      'society.update nongxue',
       'society.create wurenji',
     ]);
-    const nongxue = entries.find((e) => e.action === 'society.update' && e.target.id === 'nongxue');
+    const nongxue = entries.findLast((e) => e.action === 'society.update' && e.target.id === 'nongxue');
     expect(nongxue.by).toEqual({ id: 'wang', name: '王协调' });
     expect(nongxue.before.fields).toEqual(['茶叶']);
     expect(nongxue.after.fields).toEqual(['茶叶', '果树']);
