@@ -13,6 +13,7 @@ import type { HttpServer } from '../../local/http-server.ts';
 import { localInvitation } from '../../local/invitations.ts';
 import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
 import { DEMO_DATA_DIR } from '../../local/session.ts';
+import { DEFAULT_QUESTION_TEXT } from '../../schemas/labels.ts';
 import { launchChromium } from '../support/browser.ts';
 import { loadStore, type Store } from '../support/store.ts';
 
@@ -105,6 +106,10 @@ describe('the team page', () => {
     const form = page.locator(`form.report[data-visit="${offer.visitId}"]`);
     await form.waitFor();
     expect(await page.locator('#status').textContent()).toBe('已接受，感谢！');
+    // The visit's five questions in the wording it was framed with (the season's, here the default).
+    const wording = page.locator('.question-text');
+    await wording.first().waitFor({ state: 'attached' });
+    expect(await wording.first().textContent()).toBe(DEFAULT_QUESTION_TEXT.talent.zh);
 
     for (const theme of ['talent', 'industry', 'literacy', 'advice', 'grassroots']) {
       await form.locator(`textarea[name="answer-${theme}"]`).fill(`${theme}：已与镇干部座谈`);
