@@ -108,7 +108,14 @@ export const cognitoIdentity: IdentityPort = {
   },
   async revoke(user) {
     // Refresh tokens stop at once; access and ID tokens already issued end within their hour.
-    await cognito().send(new AdminUserGlobalSignOutCommand({ UserPoolId: pool(), Username: user.id }));
+    try {
+      await cognito().send(new AdminUserGlobalSignOutCommand({ UserPoolId: pool(), Username: user.id }));
+    } catch (error) {
+      // Revoked again (Cognito refuses to sign out a disabled user), or removed from the pool: nothing to stop.
+      const name = (error as Error).name;
+      if (name === 'UserNotFoundException') return;
+      if (name !== 'NotAuthorizedException') throw error;
+    }
     await cognito().send(new AdminDisableUserCommand({ UserPoolId: pool(), Username: user.id }));
   },
   async signIn() {

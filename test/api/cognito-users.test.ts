@@ -256,6 +256,20 @@ describe('revoke and re-invite in AWS', () => {
     await expectAllowedByManageUsersPolicy(sent);
   });
 
+  it('revokes again without failing: Cognito refusing to sign out a disabled user still ends with it disabled', async () => {
+    const id = await newLiaison();
+    expect((await call('POST', `/users/${id}/revoke`)).status).toBe(200);
+    sent = [];
+    answers.set('AdminUserGlobalSignOut', () => {
+      throw Object.assign(new Error('User is disabled.'), { name: 'NotAuthorizedException' });
+    });
+    const again = await call('POST', `/users/${id}/revoke`);
+
+    expect(again.status).toBe(200);
+    expect(again.body.status).toBe('revoked');
+    expect(sent.map((s) => s.command)).toEqual(['AdminUserGlobalSignOut', 'AdminDisableUser']);
+  });
+
   it('re-invites with AdminCreateUser RESEND by e-mail, and by a password reset for someone who set a password', async () => {
     const id = await newLiaison();
     sent = [];
