@@ -43,6 +43,8 @@ export interface SeasonFiguresInput {
   /** The latest version of each society's report on each visit. */
   reports: readonly FiguresReport[];
   submitted: readonly FiguresNeed[];
+  /** 收集需求 counted where the needs were stored (the county summaries), instead of `submitted`. */
+  collectedByCounty?: ReadonlyMap<string, number>;
 }
 
 export function seasonFigures({
@@ -51,21 +53,33 @@ export function seasonFigures({
   offers,
   reports,
   submitted,
+  collectedByCounty,
 }: SeasonFiguresInput): SeasonReport {
+  // Grouped by county once: a national season has thousands of visits, offers and needs.
+  const visitOf = new Map(visits.map((v) => [v.countyId, v]));
+  const offersOf = groupByCounty(offers);
+  const reportsOf = groupByCounty(reports);
+  const submittedOf = groupByCounty(submitted);
+  const collected = (countyId: string) =>
+    collectedByCounty?.get(countyId) ?? new Set((submittedOf.get(countyId) ?? []).map((n) => n.id)).size;
   const countyIds = [
-    ...new Set([...visits.map((v) => v.countyId), ...submitted.map((n) => n.countyId)]),
+    ...new Set([
+      ...visits.map((v) => v.countyId),
+      ...submitted.map((n) => n.countyId),
+      ...[...(collectedByCounty ?? [])].filter(([, n]) => n > 0).map(([id]) => id),
+    ]),
   ].sort((a, b) => a.localeCompare(b));
   const counties = countyIds.map((countyId) => {
-    const visit = visits.find((v) => v.countyId === countyId);
+    const visit = visitOf.get(countyId);
     const onVisit = new Set(visit?.questions.flatMap((q) => q.needIds) ?? []);
     const assigned = new Set(
-      offers
-        .filter((o) => o.countyId === countyId && (o.status === 'offered' || o.status === 'accepted'))
+      (offersOf.get(countyId) ?? [])
+        .filter((o) => o.status === 'offered' || o.status === 'accepted')
         .flatMap((o) => o.needIds)
         .filter((id) => onVisit.has(id)),
     );
     // Each society on the visit reports on its own needs: together they are the visit's outcomes.
-    const filed = visit ? reports.filter((r) => r.countyId === countyId) : [];
+    const filed = visit ? (reportsOf.get(countyId) ?? []) : [];
     const handled = new Set(
       filed
         .flatMap((r) => r.outcomes)
@@ -73,7 +87,7 @@ export function seasonFigures({
         .map((o) => o.needId),
     );
     const figures: SeasonFigures = {
-      collected: new Set(submitted.filter((n) => n.countyId === countyId).map((n) => n.id)).size,
+      collected: collected(countyId),
       onVisit: onVisit.size,
       assigned: assigned.size,
       unassigned: onVisit.size - assigned.size,
@@ -88,4 +102,14 @@ export function seasonFigures({
     FIGURE_KEYS.map((key) => [key, counties.reduce((sum, c) => sum + c[key], 0)]),
   ) as SeasonFigures;
   return { season, total, counties };
+}
+
+function groupByCounty<T extends { countyId: string }>(items: readonly T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(item.countyId);
+    if (group) group.push(item);
+    else groups.set(item.countyId, [item]);
+  }
+  return groups;
 }

@@ -133,7 +133,11 @@ const byCounty = <T extends { countyId: string }>(a: T, b: T) => a.countyId.loca
  * need on a visit: who holds it and its outcome), 合作 (a row per cooperation). Dates are date cells.
  */
 export function seasonWorkbookSheets(input: SeasonWorkbookInput): Sheet[] {
-  const { report, names, offers, reports, needs } = input;
+  const { report, names, needs } = input;
+  // Each visit reads only its county's offers and reports: grouped once, not filtered per visit.
+  const offersOf = groupByCounty(input.offers);
+  const reportsOf = groupByCounty(input.reports);
+  const reports = input.reports;
   const visits = [...input.visits].sort(byCounty);
   const latestFiled = new Map(
     [...reports].sort((a, b) => a.reportedAt.localeCompare(b.reportedAt)).map((r) => [r.countyId, r]),
@@ -142,7 +146,7 @@ export function seasonWorkbookSheets(input: SeasonWorkbookInput): Sheet[] {
 
   const visitRows: CellValue[][] = visits.flatMap((visit) => {
     const place = [names.county(visit.countyId), names.town(visit.countyId, visit.townId)];
-    const filed = reports.filter((r) => r.countyId === visit.countyId);
+    const filed = [...(reportsOf.get(visit.countyId) ?? [])];
     if (filed.length === 0) return [[...place, '', '未提交报告', '', '', '', ...THEMES.map(() => '')]];
     return filed
       .sort((a, b) => a.societyId.localeCompare(b.societyId))
@@ -157,21 +161,18 @@ export function seasonWorkbookSheets(input: SeasonWorkbookInput): Sheet[] {
       ]);
   });
 
-  const needRows: CellValue[][] = visits.flatMap((visit) =>
-    visit.questions.flatMap((question) =>
+  const needRows: CellValue[][] = visits.flatMap((visit) => {
+    const offers = offersOf.get(visit.countyId) ?? [];
+    const filed = reportsOf.get(visit.countyId) ?? [];
+    return visit.questions.flatMap((question) =>
       question.needIds.map((needId) => {
         const need = needs.get(needId);
         const offer =
           offers.find(
-            (o) =>
-              o.countyId === visit.countyId &&
-              o.needIds.includes(needId) &&
-              (o.status === 'accepted' || o.status === 'offered'),
-          ) ?? offers.find((o) => o.countyId === visit.countyId && o.needIds.includes(needId));
+            (o) => o.needIds.includes(needId) && (o.status === 'accepted' || o.status === 'offered'),
+          ) ?? offers.find((o) => o.needIds.includes(needId));
         const outcome = offer
-          ? reports
-              .find((r) => r.countyId === visit.countyId && r.societyId === offer.societyId)
-              ?.outcomes.find((o) => o.needId === needId)
+          ? filed.find((r) => r.societyId === offer.societyId)?.outcomes.find((o) => o.needId === needId)
           : undefined;
         return [
           names.county(visit.countyId),
@@ -187,12 +188,11 @@ export function seasonWorkbookSheets(input: SeasonWorkbookInput): Sheet[] {
           outcome?.note ?? '',
         ];
       }),
-    ),
-  );
+    );
+  });
 
   const coopRows: CellValue[][] = visits.flatMap((visit) =>
-    reports
-      .filter((r) => r.countyId === visit.countyId)
+    [...(reportsOf.get(visit.countyId) ?? [])]
       .sort((a, b) => a.societyId.localeCompare(b.societyId))
       .flatMap((r) =>
         r.cooperations.map((c) => [
@@ -249,4 +249,14 @@ export function seasonWorkbookSheets(input: SeasonWorkbookInput): Sheet[] {
       rows: [['县（市、区）', '乡镇', '学会', '合作内容', '合作方', '走访日期'], ...coopRows],
     },
   ];
+}
+
+function groupByCounty<T extends { countyId: string }>(items: readonly T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(item.countyId);
+    if (group) group.push(item);
+    else groups.set(item.countyId, [item]);
+  }
+  return groups;
 }

@@ -37,12 +37,13 @@ export const handler = roundStep('AssignSocieties', SeasonOnly, async ({ season 
   const core = assignVisits(framed, societies, overrides ?? {}, { capacityUsed, timeLimit: 30 });
   // What each override costs needs re-plans of the whole season; the coordinator's re-plan shows it.
   const explanation = explainPlan(core, overrides ?? {}, []);
+  const explained = new Map(explanation.visits.map((v) => [v.countyId, v]));
 
   await inParallel(core.visits, WRITE_CONCURRENCY, (visit) =>
     saveDraftAssignment(season, visit.countyId, {
       assignments: visit.assignments,
       unassignedNeedIds: visit.unassignedNeedIds,
-      explain: explanation.visits.find((v) => v.countyId === visit.countyId) ?? null,
+      explain: explained.get(visit.countyId) ?? null,
     }),
   );
   return {

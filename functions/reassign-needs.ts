@@ -4,10 +4,10 @@ import { roundStep } from '#commons/round-step';
 import { getCounty, listSocieties } from '#commons/store/catalog';
 import { needsByIds } from '#commons/store/needs';
 import {
+  countyOffers,
   getTeamOffer,
   reassignOffer,
   seasonCapacityUsed,
-  seasonOffers,
   type TeamOffer,
 } from '#commons/store/offers';
 import { appendVisitLog } from '#commons/store/visit-log';
@@ -23,6 +23,8 @@ const BY = 'round-state-machine';
  * transaction that marks the old one `reassigned`. After the third try, or when no society can take
  * them, it returns the coordinator alert instead (sent by the state machine after quiet hours).
  * Idempotent, also when two runs race (a retried step): both end with the one successor created.
+ * Reads: 1 GetItem (the offer) + 1 Query of its county's offers + 1 Query of the season's capacity
+ * (one small item per society), then the needs (BatchGetItem) and the societies (1 Query).
  */
 export const handler = roundStep(
   'FindNextSociety',
@@ -31,7 +33,11 @@ export const handler = roundStep(
     const offer = await getTeamOffer(offerId);
     if (!offer) throw new NotFoundError(`offer "${offerId}" does not exist`);
     const attempt = offer.attempt ?? 1;
-    const [offers, capacityUsed] = await Promise.all([seasonOffers(season), seasonCapacityUsed(season)]);
+    // The successor is an offer on the same visit: the county's offers, not the season's.
+    const [offers, capacityUsed] = await Promise.all([
+      countyOffers(season, offer.countyId),
+      seasonCapacityUsed(season),
+    ]);
 
     const existing = offers.find((o) => o.replaces === offer.id);
     if (existing) return successor(offer, existing);
@@ -54,7 +60,7 @@ export const handler = roundStep(
 
     const societies = await listSocieties();
     const capacity = new Map(societies.map((s) => [s.id, s.capacityPerSeason]));
-    const onVisit = new Set(offers.filter((o) => o.countyId === offer.countyId).map((o) => o.societyId));
+    const onVisit = new Set(offers.map((o) => o.societyId));
     const candidates = rankSuccessors({ needs, societies, capacityUsed, onVisit });
 
     for (const candidate of candidates) {

@@ -2,7 +2,7 @@ import { offerMessage, reminderMessage } from '#commons/messages';
 import { answerOffer, completeWaitingTask, findOffer } from '#commons/offer-answers';
 import { roundStep } from '#commons/round-step';
 import { getCounty, getSociety } from '#commons/store/catalog';
-import { attachTaskToken, setOfferDeadline } from '#commons/store/offers';
+import { attachTaskToken } from '#commons/store/offers';
 import { enqueueMessage, type OutboxMessage } from '#commons/store/outbox';
 import { appendVisitLog } from '#commons/store/visit-log';
 import { SendOfferInput } from '#schemas/index';
@@ -12,35 +12,41 @@ import { SendOfferInput } from '#schemas/index';
  * the state machine waiting on the task token until the team answers or the offer times out. The
  * token is kept on the offer in the table. The reminder is queued now with `notBefore` two days
  * before the deadline; the outbox dispatcher drops it if the offer was answered by then.
+ * Reads: 1 GetItem (the offer) + 2 GetItems in parallel (county, society). Writes: 1 UpdateItem
+ * (token and deadline), then the two messages and the log entry side by side (conditional puts).
  */
 export const handler = roundStep('SendOfferAndWaitForAnswer', SendOfferInput, async (input) => {
   const offer = await findOffer(input.offerId);
   const now = new Date();
-  await attachTaskToken(offer, input.taskToken, now.toISOString());
-
-  const [county, society] = await Promise.all([getCounty(offer.countyId), getSociety(offer.societyId)]);
   const deadline = new Date(now.getTime() + input.offerTimeoutSeconds * 1000);
-  await setOfferDeadline(offer, deadline.toISOString());
+  const [county, society] = await Promise.all([
+    getCounty(offer.countyId),
+    getSociety(offer.societyId),
+    attachTaskToken(offer, input.taskToken, now.toISOString(), deadline.toISOString()),
+  ]);
 
   const context = { offer, county, society, now, deadline };
-  await enqueueMessage(offerMessage(context) as OutboxMessage);
-  await enqueueMessage(
-    reminderMessage({ ...context, timeoutSeconds: input.offerTimeoutSeconds }) as OutboxMessage,
-  );
-  await appendVisitLog({
-    visitId: offer.visitId,
-    key: `offered#${offer.societyId}`,
-    kind: 'offered',
-    at: now.toISOString(),
-    by: 'round-state-machine',
-    detail: {
-      societyId: offer.societyId,
-      needIds: offer.needIds,
-      deadline: deadline.toISOString(),
-      attempt: offer.attempt ?? 1,
-      ...(offer.replaces ? { replaces: offer.replaces } : {}),
-    },
-  });
+  // Each is conditional on its own key, so side by side they land once whatever the order.
+  await Promise.all([
+    enqueueMessage(offerMessage(context) as OutboxMessage),
+    enqueueMessage(
+      reminderMessage({ ...context, timeoutSeconds: input.offerTimeoutSeconds }) as OutboxMessage,
+    ),
+    appendVisitLog({
+      visitId: offer.visitId,
+      key: `offered#${offer.societyId}`,
+      kind: 'offered',
+      at: now.toISOString(),
+      by: 'round-state-machine',
+      detail: {
+        societyId: offer.societyId,
+        needIds: offer.needIds,
+        deadline: deadline.toISOString(),
+        attempt: offer.attempt ?? 1,
+        ...(offer.replaces ? { replaces: offer.replaces } : {}),
+      },
+    }),
+  ]);
 
   if (offer.decision) {
     // Answered while no execution was waiting (e.g. the runtime restarted): hand it over now.

@@ -40,6 +40,8 @@ const PREFIX = {
   invitation: 'INVITATION#',
   attempts: 'ATTEMPTS#',
   questions: 'QUESTIONS#',
+  summary: 'SUMMARY#',
+  messages: '#MESSAGES',
 } as const;
 /** The audit log in one partition, newest last: entries sort by time (`<at>#<id>`). */
 const AUDIT = 'AUDIT';
@@ -88,6 +90,16 @@ export const keys = {
   offerIndex: (season: string, countyId: string, societyId: string) => ({
     gsi1pk: `${PREFIX.society}${societyId}`,
     gsi1sk: `${season}#${countyId}`,
+  }),
+  /** A county's season in one small item (the season report's row): what a season-wide read would need. */
+  countySummary: (season: string, countyId: string) => ({
+    pk: seasonPartition(season),
+    sk: `${PREFIX.summary}${countyId}`,
+  }),
+  /** A society's messages on gsi1, newest last: its team page reads them without the season's outbox. */
+  messageIndex: (societyId: string, createdAt: string, messageId: string) => ({
+    gsi1pk: `${PREFIX.society}${societyId}${PREFIX.messages}`,
+    gsi1sk: `${createdAt}#${messageId}`,
   }),
   capacity: (season: string, societyId: string) => ({
     pk: seasonPartition(season),
@@ -157,6 +169,12 @@ export const ranges = {
   seasonVisits: (season: string): KeyRange => ({ pk: seasonPartition(season), skPrefix: PREFIX.visit }),
   seasonDrafts: (season: string): KeyRange => ({ pk: seasonPartition(season), skPrefix: PREFIX.draft }),
   seasonOffers: (season: string): KeyRange => ({ pk: seasonPartition(season), skPrefix: PREFIX.offer }),
+  /** One county's offers of a season (sk `OFFER#<countyId>#…`; slugs never hold `#`). */
+  countyOffers: (season: string, countyId: string): KeyRange => ({
+    pk: seasonPartition(season),
+    skPrefix: `${PREFIX.offer}${countyId}#`,
+  }),
+  seasonSummaries: (season: string): KeyRange => ({ pk: seasonPartition(season), skPrefix: PREFIX.summary }),
   seasonCapacity: (season: string): KeyRange => ({
     pk: seasonPartition(season),
     skPrefix: PREFIX.capacity,
@@ -175,6 +193,10 @@ export const ranges = {
     skPrefix: `${PREFIX.report}${societyId}#`,
   }),
   outbox: (season: string): KeyRange => ({ pk: `${PREFIX.outbox}${season}` }),
+  societyMessages: (societyId: string): KeyRange => ({
+    index: GSI1,
+    pk: `${PREFIX.society}${societyId}${PREFIX.messages}`,
+  }),
   users: (): KeyRange => ({ pk: USERS, skPrefix: PREFIX.user }),
   /** The audit log (Query newest first). */
   audit: (): KeyRange => ({ pk: AUDIT }),
@@ -183,6 +205,21 @@ export const ranges = {
     pk: seasonPartition(season),
     skPrefix: PREFIX.questions,
   }),
+};
+
+/**
+ * Attributes of a county summary (keys.countySummary), one per society: its offer on the visit
+ * (`offer#<societyId>`: needIds, status) and its latest report (`report#<societyId>`). Top-level
+ * attributes, so each write is a plain SET that needs no parent map and creates the item if absent.
+ */
+export const summaryAttributes = {
+  offer: (societyId: string) => `offer#${societyId}`,
+  report: (societyId: string) => `report#${societyId}`,
+  /** The society of a summary attribute, and which kind it is; undefined for the item's own fields. */
+  parse: (name: string): { kind: 'offer' | 'report'; societyId: string } | undefined => {
+    const match = /^(offer|report)#(.+)$/.exec(name);
+    return match ? { kind: match[1] as 'offer' | 'report', societyId: match[2]! } : undefined;
+  },
 };
 
 /** The gsi1 sort-key prefix of a county's needs in one status, optionally in one town. */

@@ -150,6 +150,40 @@ export const OfferRecord = z.object({
 });
 export type OfferRecord = z.infer<typeof OfferRecord>;
 
+/** A society on a county's visit, as the county summary keeps it. */
+export const SummaryOfferEntry = z.object({ needIds: z.array(Text), status: OfferStatus });
+export type SummaryOfferEntry = z.infer<typeof SummaryOfferEntry>;
+/** A society's latest report on the visit, as the county summary keeps it (no answers: they are long). */
+export const SummaryReportEntry = z.object({
+  version: z.int().min(1),
+  reportedAt: Instant,
+  visitDate: Text,
+  outcomes: z.array(z.object({ needId: Text, outcome: NeedOutcome })),
+  cooperations: z.array(z.object({ title: Text, partner: Text })),
+});
+export type SummaryReportEntry = z.infer<typeof SummaryReportEntry>;
+
+/**
+ * A county's season in one small item: its visit's town and needs, each society's offer and latest
+ * report. Kept by the same writes (transactions) that change the visit, offers and reports, so the
+ * season report reads one page per couple of hundred counties instead of every visit's partition.
+ */
+export const CountySummaryRecord = z.object({
+  season: Text,
+  countyId: Text,
+  townId: Text.optional(),
+  /** The visit's five questions with their needs. */
+  questions: z.array(StoredQuestion).optional(),
+  /** Needs submitted in the county in this season (Asia/Shanghai quarter), kept with each new need. */
+  submitted: z.int().min(0).optional(),
+  countyName: Name.optional(),
+  townName: Name.optional(),
+  plannedAt: Instant.optional(),
+  offers: z.record(Text, SummaryOfferEntry),
+  reports: z.record(Text, SummaryReportEntry),
+});
+export type CountySummaryRecord = z.infer<typeof CountySummaryRecord>;
+
 /** A society's capacity used in a season (offers it holds). */
 export const CapacityRecord = z.object({ societyId: Text, used: z.int().min(0) });
 export type CapacityRecord = z.infer<typeof CapacityRecord>;

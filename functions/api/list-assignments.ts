@@ -1,93 +1,114 @@
 import { json, routeHandler } from '#commons/http';
-import { listCounties } from '#commons/store/catalog';
-import { needsByIds } from '#commons/store/needs';
+import { countiesByIds } from '#commons/store/catalog';
+import { needSummariesByIds } from '#commons/store/needs';
 import { offersOfSociety } from '#commons/store/offers';
-import { seasonOutbox } from '#commons/store/outbox';
-import { getVisit } from '#commons/store/rounds';
-import { latestReport } from '#commons/store/visit-log';
+import { societyMessages } from '#commons/store/outbox';
+import { planVisitsByKeys } from '#commons/store/rounds';
+import { summariesByKeys } from '#commons/store/season-summary';
+import { reportsByKeys } from '#commons/store/visit-log';
 import { listAssignments } from '#routes/assignments';
+import { visitId as visitIdOf } from '#schemas/keys';
+
+/** The newest offers and messages a team page shows (a society holds at most 8 offers a season here). */
+export const ASSIGNMENTS_PAGE = 50;
 
 /**
  * GET /assignments[?season=S] (team, own society) — the caller's society's offers (waiting for an answer) and
  * confirmed visits, each with the town, the five questions and the needs, newest season first;
- * earlier ones (declined, expired, reassigned) too. Also the society's messages from the outbox.
- * Reads: Query gsi1 `SOCIETY#<id>`, then key lookups.
+ * earlier ones (declined, expired, reassigned) too. Also the society's messages.
+ * Reads (listAssignments.readCost): its newest offers and messages (a page each, on gsi1), then the
+ * visits, counties and county summaries of those offers, then the visits' needs and the latest
+ * report versions the summaries name: five requests at most for a page, whatever the season.
  */
 export const handler = routeHandler(listAssignments, async ({ caller, query: { season } }) => {
   const societyId = caller.society as string;
-  const offers = await offersOfSociety(societyId, season);
-  const counties = new Map((await listCounties()).map((c) => [c.id, c]));
+  const [offers, societyInbox] = await Promise.all([
+    offersOfSociety(societyId, season, ASSIGNMENTS_PAGE),
+    societyMessages(societyId, ASSIGNMENTS_PAGE),
+  ]);
+  const confirmedOffer = (o: (typeof offers)[number]) => o.status === 'accepted' || o.decision === 'accept';
+  const [visitList, counties, summaries] = await Promise.all([
+    planVisitsByKeys(offers),
+    countiesByIds(offers.map((o) => o.countyId)),
+    summariesByKeys(offers.filter(confirmedOffer)),
+  ]);
+  const visits = new Map(visitList.map((v) => [v.id, v]));
+  // The county summary names each society's latest version: read those by key, not each visit's partition.
+  const latest = summaries.flatMap((summary) => {
+    const entry = summary.reports[societyId];
+    return entry
+      ? [{ visitId: visitIdOf(summary.season, summary.countyId), societyId, version: entry.version }]
+      : [];
+  });
+  const [needList, reportList] = await Promise.all([
+    needSummariesByIds(
+      offers.flatMap((o) => visits.get(o.visitId)?.questions.flatMap((q) => q.needIds) ?? o.needIds),
+    ),
+    reportsByKeys(latest),
+  ]);
+  const reports = new Map(reportList.map((r) => [r.visitId, r]));
+  const needsById = new Map(needList.map((n) => [n.id, n]));
 
-  const items = await Promise.all(
-    offers.map(async (offer) => {
-      const visit = await getVisit(offer.season, offer.countyId);
-      const visitNeedIds = visit?.questions.flatMap((q) => q.needIds) ?? offer.needIds;
-      const [needs, report] = await Promise.all([
-        needsByIds(visitNeedIds),
-        offer.status === 'accepted' || offer.decision === 'accept'
-          ? latestReport(offer.visitId, offer.societyId)
-          : Promise.resolve(undefined),
-      ]);
-      const county = counties.get(offer.countyId);
-      const town = county?.towns.find((t) => t.id === offer.townId);
-      const view = (id: string) => {
-        const need = needs.find((n) => n.id === id);
-        return need
-          ? {
-              id,
-              theme: need.theme,
-              field: need.field,
-              title: need.title,
-              detail: need.detail,
-              urgency: need.urgency,
-              status: need.status,
-              mine: offer.needIds.includes(id),
-            }
-          : { id, mine: offer.needIds.includes(id) };
-      };
-      return {
-        id: offer.id,
-        season: offer.season,
-        visitId: offer.visitId,
-        countyId: offer.countyId,
-        townId: offer.townId,
-        county: county?.name ?? { zh: offer.countyId, en: offer.countyId },
-        town: town?.name ?? { zh: offer.townId, en: offer.townId },
-        status: offer.status,
-        attempt: offer.attempt ?? 1,
-        needIds: offer.needIds,
-        needs: offer.needIds.map(view),
-        questions: (visit?.questions ?? []).map((q) => ({
-          theme: q.theme,
-          needIds: q.needIds,
-          ...(q.text ? { text: q.text } : {}),
-          needs: q.needIds.map(view),
-        })),
-        offeredAt: offer.offeredAt,
-        deadline: offer.deadline,
-        decision: offer.decision,
-        answeredAt: offer.answeredAt,
-        reason: offer.reason ?? undefined,
-        report: report
-          ? {
-              version: report.version,
-              reportedAt: report.reportedAt,
-              reportedBy: report.reportedBy,
-              input: {
-                visitDate: report.visitDate,
-                answers: report.answers,
-                outcomes: report.outcomes,
-                cooperations: report.cooperations,
-              },
-            }
-          : null,
-      };
-    }),
-  );
-  const seasons = [...new Set(offers.map((o) => o.season))];
-  const messages = (await Promise.all(seasons.map((s) => seasonOutbox(s))))
-    .flat()
-    .filter((m) => m.societyId === societyId)
+  const items = offers.map((offer) => {
+    const visit = visits.get(offer.visitId);
+    const report = confirmedOffer(offer) ? reports.get(offer.visitId) : undefined;
+    const county = counties.get(offer.countyId);
+    const town = county?.towns.find((t) => t.id === offer.townId);
+    const view = (id: string) => {
+      const need = needsById.get(id);
+      return need
+        ? {
+            id,
+            theme: need.theme,
+            field: need.field,
+            title: need.title,
+            detail: need.detail,
+            urgency: need.urgency,
+            status: need.status,
+            mine: offer.needIds.includes(id),
+          }
+        : { id, mine: offer.needIds.includes(id) };
+    };
+    return {
+      id: offer.id,
+      season: offer.season,
+      visitId: offer.visitId,
+      countyId: offer.countyId,
+      townId: offer.townId,
+      county: county?.name ?? { zh: offer.countyId, en: offer.countyId },
+      town: town?.name ?? { zh: offer.townId, en: offer.townId },
+      status: offer.status,
+      attempt: offer.attempt ?? 1,
+      needIds: offer.needIds,
+      needs: offer.needIds.map(view),
+      questions: (visit?.questions ?? []).map((q) => ({
+        theme: q.theme,
+        needIds: q.needIds,
+        ...(q.text ? { text: q.text } : {}),
+        needs: q.needIds.map(view),
+      })),
+      offeredAt: offer.offeredAt,
+      deadline: offer.deadline,
+      decision: offer.decision,
+      answeredAt: offer.answeredAt,
+      reason: offer.reason ?? undefined,
+      report: report
+        ? {
+            version: report.version,
+            reportedAt: report.reportedAt,
+            reportedBy: report.reportedBy,
+            input: {
+              visitDate: report.visitDate,
+              answers: report.answers,
+              outcomes: report.outcomes,
+              cooperations: report.cooperations,
+            },
+          }
+        : null,
+    };
+  });
+  const messages = societyInbox
+    .filter((m) => !season || m.season === season)
     .map(({ id, season: s, kind, subject, body, createdAt, notBefore, status, sentAt }) => ({
       id,
       season: s,

@@ -1,39 +1,36 @@
 import { type SeasonReport, seasonFigures } from '#domain/season-figures';
 import { type ReportNames, seasonReportCsv, seasonWorkbookSheets } from '#domain/season-report';
 import { xlsxWorkbook } from '#domain/xlsx';
-import { inParallel } from './concurrency.ts';
-import { listCounties, listSocieties } from './store/catalog.ts';
-import { countyNeedsSubmittedIn, needsByIds } from './store/needs.ts';
-import { seasonOffers } from './store/offers.ts';
-import { seasonVisits } from './store/rounds.ts';
-import { latestReports } from './store/visit-log.ts';
-
-const REPORT_READ_CONCURRENCY = 32;
+import { visitId } from '#schemas/keys';
+import { countiesByIds, societyNamesByIds } from './store/catalog.ts';
+import { needsByIds } from './store/needs.ts';
+import { seasonSummaries } from './store/season-summary.ts';
+import { reportsByKeys } from './store/visit-log.ts';
 
 /**
- * The season's visits and offers, the latest version of each society's report on each visit, and
- * the needs submitted in each county that season (for 收集需求).
+ * The season's visits, offers, latest reports (without answers) and needs submitted per county,
+ * from the county summaries: one Query of small items, a page per SUMMARY_PAGE_SIZE counties —
+ * never a Query per visit or per county.
  */
 async function seasonData(season: string) {
-  const [visits, offers, counties] = await Promise.all([
-    seasonVisits(season),
-    seasonOffers(season),
-    listCounties(),
-  ]);
-  // One Query per visit and per county: a national season has thousands, so a bounded number at a time.
-  const [reports, submitted] = await Promise.all([
-    inParallel(visits, REPORT_READ_CONCURRENCY, (v) => latestReports(v.id)).then((r) => r.flat()),
-    inParallel(counties, REPORT_READ_CONCURRENCY, (c) => countyNeedsSubmittedIn(c.id, season)).then((n) =>
-      n.flat(),
-    ),
-  ]);
-  return { visits, offers, reports, submitted, counties };
+  const summaries = await seasonSummaries(season);
+  const visits = summaries.flatMap((s) =>
+    s.townId && s.questions ? [{ countyId: s.countyId, townId: s.townId, questions: s.questions }] : [],
+  );
+  const offers = summaries.flatMap((s) =>
+    Object.entries(s.offers).map(([societyId, o]) => ({ countyId: s.countyId, societyId, ...o })),
+  );
+  const reports = summaries.flatMap((s) =>
+    Object.entries(s.reports).map(([societyId, r]) => ({ countyId: s.countyId, societyId, ...r })),
+  );
+  const collectedByCounty = new Map(summaries.map((s) => [s.countyId, s.submitted ?? 0]));
+  return { visits, offers, reports, submitted: [], collectedByCounty, summaries };
 }
 
 /** The season report (rule 8): the figures of domain/season-figures.ts from what is stored. */
 export async function loadSeasonReport(season: string): Promise<SeasonReport> {
-  const { visits, offers, reports, submitted } = await seasonData(season);
-  return seasonFigures({ season, visits, offers, reports, submitted });
+  const { visits, offers, reports, submitted, collectedByCounty } = await seasonData(season);
+  return seasonFigures({ season, visits, offers, reports, submitted, collectedByCounty });
 }
 
 export type ReportFormat = 'json' | 'csv' | 'xlsx';
@@ -57,14 +54,19 @@ export async function exportSeasonReport(
       body: JSON.stringify(report),
     };
   }
-  const counties = new Map(data.counties.map((c) => [c.id, c]));
-  const societies = new Map(
-    format === 'xlsx' ? (await listSocieties()).map((s) => [s.id, s.name.zh] as const) : [],
-  );
+  // Names: the summaries carry the county's and town's; the rest from those counties only.
+  const summaryOf = new Map(data.summaries.map((s) => [s.countyId, s]));
+  const [counties, societies] = await Promise.all([
+    countiesByIds(data.summaries.filter((s) => !s.countyName || !s.townName).map((s) => s.countyId)),
+    format === 'xlsx' ? societyNamesByIds(data.offers.map((o) => o.societyId)) : new Map(),
+  ]);
   const names: ReportNames = {
-    county: (id) => counties.get(id)?.name.zh ?? id,
-    town: (countyId, townId) => counties.get(countyId)?.towns.find((t) => t.id === townId)?.name.zh ?? townId,
-    society: (id) => societies.get(id) ?? id,
+    county: (id) => summaryOf.get(id)?.countyName?.zh ?? counties.get(id)?.name.zh ?? id,
+    town: (countyId, townId) =>
+      summaryOf.get(countyId)?.townName?.zh ??
+      counties.get(countyId)?.towns.find((t) => t.id === townId)?.name.zh ??
+      townId,
+    society: (id) => societies.get(id)?.zh ?? id,
   };
   if (format === 'csv') {
     // The county's visit date and filing time: those of its latest filed report.
@@ -78,19 +80,24 @@ export async function exportSeasonReport(
       body: seasonReportCsv(report, names, (countyId) => latest.get(countyId)),
     };
   }
-  const needs = new Map(
-    (await needsByIds(data.visits.flatMap((v) => v.questions.flatMap((q) => q.needIds)))).map((n) => [
-      n.id,
-      n,
-    ]),
-  );
+  // The workbook's answers and notes are in the report versions the summaries name (by key, 100 a request).
+  const [needList, fullReports] = await Promise.all([
+    needsByIds(data.visits.flatMap((v) => v.questions.flatMap((q) => q.needIds))),
+    reportsByKeys(
+      data.reports.map((r) => ({
+        visitId: visitId(season, r.countyId),
+        societyId: r.societyId,
+        version: r.version,
+      })),
+    ),
+  ]);
   const sheets = seasonWorkbookSheets({
     report,
     names,
     visits: data.visits,
     offers: data.offers,
-    reports: data.reports,
-    needs,
+    reports: fullReports,
+    needs: new Map(needList.map((n) => [n.id, n])),
   });
   return {
     report,

@@ -3,9 +3,9 @@ import { actorLabel, type Bilingual, DEFAULT_QUESTION_TEXT } from '#schemas/labe
 import type { VisitReport } from '#schemas/teams';
 import { ForbiddenError, NotFoundError } from './errors.ts';
 import { type Caller, requireOwnCounty } from './http.ts';
-import { getCounty, listSocieties } from './store/catalog.ts';
+import { getCounty, societyNamesByIds } from './store/catalog.ts';
 import { needsByIds } from './store/needs.ts';
-import { getOffer, seasonOffers } from './store/offers.ts';
+import { countyOffers, getOffer } from './store/offers.ts';
 import { getVisit, type VisitRecord } from './store/rounds.ts';
 import { reportVersions, visitLog } from './store/visit-log.ts';
 
@@ -28,22 +28,33 @@ export async function visitForCaller(caller: Caller, id: string): Promise<VisitR
 
 const named = (id: string, name: Bilingual | undefined) => ({ id, name: name ?? { zh: id, en: id } });
 
-/** GET /visits/{visitId}: every id of the visit with its name, offers, every report version, the log. */
+/**
+ * GET /visits/{visitId}: every id of the visit with its name, offers, every report version, the log.
+ * Reads: the county (GetItem), the visit's offers (1 Query of its county), its log and versions (2
+ * Queries of its partition), then the names of the societies met there and its needs (BatchGetItems).
+ */
 export async function visitDetail(visit: VisitRecord) {
-  const [county, societies, allOffers, versions, entries] = await Promise.all([
+  const [county, countyOfferList, versions, entries] = await Promise.all([
     getCounty(visit.countyId),
-    listSocieties(),
-    seasonOffers(visit.season),
+    countyOffers(visit.season, visit.countyId),
     reportVersions(visit.id),
     visitLog(visit.id),
   ]);
-  const offers = allOffers
-    .filter((o) => o.countyId === visit.countyId)
+  const offers = countyOfferList
+    .filter((o) => o.visitId === visit.id)
     .sort((a, b) => (a.attempt ?? 1) - (b.attempt ?? 1) || a.createdAt.localeCompare(b.createdAt));
-  const societyName = new Map(societies.map((s) => [s.id, s.name]));
-  const society = (id: string) => named(id, societyName.get(id));
+  // Only the societies this visit names (offers, reports, log entries), not the catalog's.
+  const societyIds = [
+    ...offers.map((o) => o.societyId),
+    ...versions.map((r) => r.societyId),
+    ...entries.flatMap((e) => [
+      e.by.split(':')[0] ?? '',
+      typeof e.detail?.societyId === 'string' ? e.detail.societyId : '',
+    ]),
+  ];
   const needIds = visit.questions.flatMap((q) => q.needIds);
-  const needs = await needsByIds(needIds);
+  const [societyName, needs] = await Promise.all([societyNamesByIds(societyIds), needsByIds(needIds)]);
+  const society = (id: string) => named(id, societyName.get(id));
 
   const latest = new Map<string, VisitReport>();
   for (const r of versions)

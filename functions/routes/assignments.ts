@@ -18,6 +18,8 @@ export const listAssignments = defineRoute({
   access: TEAM,
   query: z.strictObject({ season: SeasonId.optional() }),
   responses: { 200: { description: '本学会的邀请 / the society’s assignments', schema: AssignmentList } },
+  readCost:
+    "1 Query page (≤ 50) of the society's offers and 1 of its messages, both on gsi1, in parallel; then BatchGetItem of those offers' visits and counties (projected) and 1 Query (Limit 1) per confirmed offer for its latest report, ≤ 8 at once; then BatchGetItem of the visits' needs (projected)",
 });
 
 export const acceptAssignment = defineRoute({
@@ -33,6 +35,7 @@ export const acceptAssignment = defineRoute({
   bodyOptional: true,
   responses: { 200: { description: '已接受 / accepted', schema: AssignmentAnswer } },
   errors: [404, 409],
+  readCost: '2 GetItems of the offer (before and after the answer) + 1 GetItem of its task token',
 });
 
 export const declineAssignment = defineRoute({
@@ -47,4 +50,5 @@ export const declineAssignment = defineRoute({
   body: DeclineBody,
   responses: { 200: { description: '已婉拒 / declined', schema: AssignmentAnswer } },
   errors: [404, 409],
+  readCost: '2 GetItems of the offer (before and after the answer) + 1 GetItem of its task token',
 });

@@ -24,6 +24,7 @@ export const getCounties = defineRoute({
   tag: 'catalog',
   access: { roles: ['coordinator', 'liaison', 'team'] },
   responses: { 200: { description: '各县及其乡镇 / the counties with their towns', schema: CountyList } },
+  readCost: "1 Query of the catalog's counties (one partition, a page per 1 MB)",
 });
 
 /*
@@ -48,6 +49,7 @@ export const listSocieties = defineRoute({
   responses: {
     200: { description: '全部学会及其版本 / every society with its version', schema: SocietyList },
   },
+  readCost: "1 Query of the catalog's societies (one partition, a page per 1 MB)",
 });
 
 export const createSociety = defineRoute({
@@ -63,6 +65,7 @@ export const createSociety = defineRoute({
     201: { description: '新学会（第 1 版）/ the new society (version 1)', schema: VersionedSociety },
   },
   errors: [409],
+  readCost: '1 GetItem (consistent) of the society',
 });
 
 export const updateSociety = defineRoute({
@@ -79,6 +82,8 @@ export const updateSociety = defineRoute({
   body: Society,
   responses: { 200: { description: '修改后的学会 / the society as changed', schema: VersionedSociety } },
   errors: [404, 409],
+  readCost:
+    '1 GetItem (consistent) of the society (+ its offers, a Query on gsi1, and the counties naming a waiting one, when what offers depend on changes)',
 });
 
 export const removeSociety = defineRoute({
@@ -94,6 +99,8 @@ export const removeSociety = defineRoute({
   headers: IfMatch,
   responses: { 200: { description: '已删除的学会 / the society removed', schema: Society } },
   errors: [404, 409],
+  readCost:
+    '1 GetItem (consistent) of the society + its offers (a Query on gsi1) (+ the counties naming a waiting one)',
 });
 
 export const createCounty = defineRoute({
@@ -107,6 +114,7 @@ export const createCounty = defineRoute({
   body: County,
   responses: { 201: { description: '新县（第 1 版）/ the new county (version 1)', schema: VersionedCounty } },
   errors: [409],
+  readCost: '1 GetItem (consistent) of the county',
 });
 
 export const updateCounty = defineRoute({
@@ -123,6 +131,7 @@ export const updateCounty = defineRoute({
   body: County,
   responses: { 200: { description: '修改后的县 / the county as changed', schema: VersionedCounty } },
   errors: [404, 409],
+  readCost: '1 GetItem (consistent) of the county (+ 1 Query on gsi1 of its open needs when a town goes)',
 });
 
 export const removeCounty = defineRoute({
@@ -138,6 +147,7 @@ export const removeCounty = defineRoute({
   headers: IfMatch,
   responses: { 200: { description: '已删除的县 / the county removed', schema: County } },
   errors: [404, 409],
+  readCost: '1 GetItem (consistent) of the county + 1 Query on gsi1 of its open needs',
 });
 
 export const importCatalog = defineRoute({
@@ -159,6 +169,8 @@ export const importCatalog = defineRoute({
     },
   },
   errors: [409],
+  readCost:
+    "the catalog's counties and societies (1 Query each), then per changed row the checks of its PUT or DELETE",
 });
 
 export const catalogTemplate = defineRoute({
@@ -176,6 +188,7 @@ export const catalogTemplate = defineRoute({
       files: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'binary' },
     },
   },
+  readCost: "1 Query of the catalog's counties or societies",
 });
 
 export const listAudit = defineRoute({
@@ -190,4 +203,5 @@ export const listAudit = defineRoute({
   access: COORDINATOR,
   query: AuditQuery,
   responses: { 200: { description: '一页记录 / one page of entries', schema: AuditPage } },
+  readCost: '1 Query page (limit) of the audit partition, newest first',
 });

@@ -10,4 +10,5 @@ export const getOpenApi = defineRoute({
   tag: 'meta',
   public: true,
   responses: { 200: { description: 'OpenAPI 3.1', schema: OpenApiDocument } },
+  readCost: 'none (built from the route declarations)',
 });

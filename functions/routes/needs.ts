@@ -38,6 +38,8 @@ export const postNeed = defineRoute({
     },
   },
   errors: [409],
+  readCost:
+    'none per request but the conditional PutItem: the counties are 1 Query cached a minute per process; a replayed key: 1 GetItem of the need',
 });
 
 export const listNeeds = defineRoute({
@@ -52,6 +54,7 @@ export const listNeeds = defineRoute({
   access: { ...NEEDS_ACCESS, ownCounty: 'query.countyId' },
   query: NeedListQuery,
   responses: { 200: { description: '一页需求 / a page of needs', schema: NeedPage } },
+  readCost: "≤ 10 Query pages on gsi1 (a county's needs, a page of `limit`), one per county/status segment",
 });
 
 export const getNeed = defineRoute({
@@ -65,6 +68,7 @@ export const getNeed = defineRoute({
   params: NeedParams,
   responses: { 200: { description: '需求 / the need', schema: NeedView } },
   errors: [404],
+  readCost: '1 GetItem',
 });
 
 export const patchNeed = defineRoute({
@@ -79,6 +83,7 @@ export const patchNeed = defineRoute({
   body: NeedPatch,
   responses: { 200: { description: '修改后的需求 / the changed need', schema: NeedView } },
   errors: [404, 409],
+  readCost: '1 GetItem of the need (a moved town: the counties, 1 Query cached a minute per process)',
 });
 
 export const withdrawNeed = defineRoute({
@@ -94,4 +99,5 @@ export const withdrawNeed = defineRoute({
   bodyOptional: true,
   responses: { 200: { description: '已撤回的需求 / the withdrawn need', schema: NeedView } },
   errors: [404, 409],
+  readCost: '1 GetItem of the need',
 });

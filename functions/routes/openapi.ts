@@ -164,6 +164,7 @@ export function openApiDocument(routes: readonly RouteDeclaration[] = API_ROUTES
           }
         : {}),
       responses,
+      'x-read-cost': route.readCost,
     };
   }
 

@@ -18,6 +18,7 @@ export const getSeasonQuestions = defineRoute({
   access: { roles: ['coordinator'] },
   params: SeasonParams,
   responses: { 200: { description: '当前措辞 / the wording in force', schema: SeasonQuestions } },
+  readCost: "1 Query (Limit 1, newest first) of the season's question versions",
 });
 
 export const putSeasonQuestions = defineRoute({
@@ -35,4 +36,5 @@ export const putSeasonQuestions = defineRoute({
   body: QuestionWording,
   responses: { 200: { description: '新的措辞 / the wording now in force', schema: SeasonQuestions } },
   errors: [409],
+  readCost: "1 Query (Limit 1) of the season's question versions + 1 GetItem of the round",
 });

@@ -66,6 +66,11 @@ export interface RouteDeclaration {
   readonly bodyLimit?: number;
   readonly responses: Readonly<Record<number, ResponseSpec>>;
   readonly errors?: readonly DeclaredError[];
+  /**
+   * What one request reads from the table, in DynamoDB requests (e.g. `1 Query on gsi1 + 1 GetItem`):
+   * a bounded number whatever the size of the season; shown in OpenAPI as `x-read-cost`.
+   */
+  readonly readCost: string;
 }
 
 export const DEFAULT_BODY_LIMIT = 16 * 1024;

@@ -20,6 +20,7 @@ export const startRound = defineRoute({
   responses: {
     202: { description: '已受理（或已在运行）/ accepted (or already running)', schema: StartedRound },
   },
+  readCost: "1 GetItem of the round + 1 Query of the season's round log (its failures: a few items)",
 });
 
 export const getSeasonPlan = defineRoute({
@@ -34,6 +35,8 @@ export const getSeasonPlan = defineRoute({
   params: SeasonParams,
   responses: { 200: { description: '计划 / the plan', schema: SeasonPlan } },
   errors: [404],
+  readCost:
+    "liaison: 1 GetItem of the round + 1 GetItem of the county's visit (projected) + 1 Query of its offers; coordinator: the season's visits (projected) and offers in Query pages of 500",
 });
 
 export const getSeasonReport = defineRoute({
@@ -59,4 +62,6 @@ export const getSeasonReport = defineRoute({
       },
     },
   },
+  readCost:
+    "1 Query of the season's county summaries in pages of 200 (15 pages nationally); CSV/XLSX add BatchGetItem of the counties whose names the summaries lack (projected)",
 });

@@ -19,6 +19,7 @@ export const createUser = defineRoute({
   body: NewUser,
   responses: { 201: { description: '用户及其邀请 / the user and their invitation', schema: InvitedUser } },
   errors: [409],
+  readCost: '1 GetItem of the county or society it is bound to',
 });
 
 export const listUsers = defineRoute({
@@ -32,6 +33,7 @@ export const listUsers = defineRoute({
   tag: 'users',
   access: COORDINATOR,
   responses: { 200: { description: '全部用户 / every user', schema: UserList } },
+  readCost: "1 Query of the users' partition (hundreds of users)",
 });
 
 export const revokeUser = defineRoute({
@@ -47,6 +49,7 @@ export const revokeUser = defineRoute({
   params: UserParams,
   responses: { 200: { description: '已撤销的用户 / the revoked user', schema: User } },
   errors: [404],
+  readCost: 'none before the conditional UpdateItem',
 });
 
 export const reinviteUser = defineRoute({
@@ -62,6 +65,7 @@ export const reinviteUser = defineRoute({
     201: { description: '用户及其新邀请 / the user and the new invitation', schema: InvitedUser },
   },
   errors: [404, 409],
+  readCost: '1 GetItem of the user',
 });
 
 export const createSession = defineRoute({
@@ -77,6 +81,8 @@ export const createSession = defineRoute({
   body: SessionRequest,
   responses: { 200: { description: '会话令牌及用户 / the session token and the user', schema: Session } },
   errors: [401, 404, 429],
+  readCost:
+    '1 GetItem of the invitation (+ the user when the identity port reads it), after 2 UpdateItem counters',
 });
 
 export const renewSession = defineRoute({
@@ -89,4 +95,5 @@ export const renewSession = defineRoute({
   access: { roles: ['coordinator', 'liaison', 'team'] },
   responses: { 200: { description: '新的会话令牌 / a fresh session token', schema: Session } },
   errors: [404],
+  readCost: '1 GetItem of the user',
 });

@@ -26,6 +26,8 @@ export const fileVisitReport = defineRoute({
     200: { description: '重试：此前已记录 / a retry: stored before (replayed)', schema: FiledVisitReport },
   },
   errors: [404, 409],
+  readCost:
+    '1 GetItem of the visit + 1 GetItem of the offer + BatchGetItem of its needs + 1 Query (Limit 1) of the latest version (+ 2 GetItems for a retried Idempotency-Key)',
 });
 
 export const getVisitLog = defineRoute({
@@ -39,6 +41,8 @@ export const getVisitLog = defineRoute({
   params: VisitParams,
   responses: { 200: { description: '日志 / the log', schema: VisitLog } },
   errors: [404],
+  readCost:
+    "1 GetItem of the visit (+ 1 GetItem of the offer for a team) + 2 Queries of the visit's partition (log, report versions)",
 });
 
 export const getVisit = defineRoute({
@@ -55,4 +59,6 @@ export const getVisit = defineRoute({
   params: VisitParams,
   responses: { 200: { description: '走访 / the visit', schema: VisitDetail } },
   errors: [404],
+  readCost:
+    "1 GetItem of the visit (+ 1 GetItem of the offer for a team), then in parallel 1 GetItem of the county, 1 Query of the county's offers and 2 Queries of the visit's partition (log, report versions), then BatchGetItem of the societies it names (projected) and of its needs",
 });

@@ -52,6 +52,16 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('names what every route reads from the table (x-read-cost), in DynamoDB requests', () => {
+    for (const route of API_ROUTES) {
+      const cost = operation(route.method, route.path)?.['x-read-cost'];
+      expect(cost, `${route.method} ${route.path}`).toBe(route.readCost);
+      expect(cost, `${route.method} ${route.path}`).toMatch(/GetItem|Query|BatchGetItem|none/);
+      // A route that read a whole season could not state a bounded cost: no `Scan`, no `every visit`.
+      expect(cost).not.toMatch(/\bScan\b|per visit|per offer/);
+    }
+  });
+
   it('gives every route its request body, parameters and each response with a schema', () => {
     for (const route of API_ROUTES) {
       const op = operation(route.method, route.path);

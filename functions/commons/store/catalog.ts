@@ -2,11 +2,14 @@ import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dyn
 import type { County, Society, StoredNeed, VisitHistoryEntry } from '#schemas/index';
 import { keys, ranges } from '#schemas/keys';
 import { CapacityRecord, CountyRecord, parseRecord, SocietyRecord } from '#schemas/records';
+import { seasonOfInstant } from '#schemas/shanghai-time';
 import { documents, tableName } from '../clients.ts';
+import { inParallel } from '../concurrency.ts';
 import { type AuditChange, auditPut } from './audit.ts';
 import { needItem } from './needs.ts';
 import { visitedItem } from './rounds.ts';
-import { batchPut, cancellationCodes, type Item, queryRange, rangeQuery } from './table.ts';
+import { summarySubmittedSet, writeSummary } from './season-summary.ts';
+import { batchGet, batchPut, cancellationCodes, type Item, queryRange, rangeQuery } from './table.ts';
 
 /**
  * The catalog: counties with their towns, and societies (pk `CATALOG`). A coordinator's removal
@@ -26,6 +29,25 @@ export async function getCounty(countyId: string): Promise<County | undefined> {
     new GetCommand({ TableName: tableName(), Key: keys.county(countyId) }),
   );
   return live(Item) ? parseRecord(CountyRecord, 'county', Item) : undefined;
+}
+
+/** Counties by id, their names and towns (BatchGetItem): what a page naming them needs, not the catalog. */
+export async function countiesByIds(ids: readonly string[]): Promise<Map<string, County>> {
+  const items = await batchGet(
+    ids.map((id) => keys.county(id)),
+    { expression: 'id, #name, towns', names: { '#name': 'name' } },
+  );
+  return new Map(items.map((item) => parseRecord(CountyRecord, 'county', item)).map((c) => [c.id, c]));
+}
+
+/** Societies' names by id (BatchGetItem, projected); ids that are no society are left out. */
+export async function societyNamesByIds(ids: readonly string[]): Promise<Map<string, Society['name']>> {
+  const slugs = [...new Set(ids)].filter((id) => /^[a-z0-9-]{1,64}$/.test(id));
+  const items = await batchGet(
+    slugs.map((id) => keys.society(id)),
+    { expression: 'id, #name', names: { '#name': 'name' } },
+  );
+  return new Map(items.map((item) => [String(item.id), item.name as Society['name']]));
 }
 
 export async function listSocieties(): Promise<Society[]> {
@@ -62,6 +84,18 @@ export async function writeCatalog(data: {
     ...data.visits.map(visitedItem),
   ];
   await batchPut(items);
+  // 收集需求 per county and season: the seeded needs counted on the county summaries.
+  const submitted = new Map<string, { season: string; countyId: string; count: number }>();
+  for (const need of data.needs) {
+    const season = seasonOfInstant(new Date(need.submittedAt));
+    const key = `${season} ${need.countyId}`;
+    const entry = submitted.get(key) ?? { season, countyId: need.countyId, count: 0 };
+    entry.count++;
+    submitted.set(key, entry);
+  }
+  await inParallel(submitted.values(), 16, (e) =>
+    writeSummary(summarySubmittedSet(e.season, e.countyId, e.count)),
+  );
   return items.length;
 }
 

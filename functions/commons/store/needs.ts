@@ -1,10 +1,24 @@
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { NeedStatus, NeedView, StoredNeed } from '#schemas/index';
 import { keys, needIdOfIndexKey, needIndexPrefix, ranges } from '#schemas/keys';
 import { NeedRecord, parseRecord } from '#schemas/records';
 import { seasonOfInstant } from '#schemas/shanghai-time';
 import { documents, tableName } from '../clients.ts';
-import { type Item, isConditionFailure, queryRange, rangeQuery } from './table.ts';
+import { summarySubmittedAdd } from './season-summary.ts';
+import {
+  batchGet,
+  cancellationCodes,
+  type Item,
+  isConditionFailure,
+  queryRange,
+  rangeQuery,
+} from './table.ts';
 
 /*
  * Needs: `NEED#<id>` items indexed on gsi1 by county, status and town (schemas/keys.ts). A need
@@ -67,6 +81,30 @@ export async function needsByIds(ids: readonly string[]): Promise<StoredNeed[]> 
   return found.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
 }
 
+/** What a list shows of a need (its text and state, not its history). */
+const NeedSummary = NeedRecord.pick({
+  id: true,
+  theme: true,
+  field: true,
+  title: true,
+  detail: true,
+  urgency: true,
+  status: true,
+});
+export type NeedSummary = (typeof NeedSummary)['_zod']['output'];
+
+/** Needs by id, with the attributes a list shows only (BatchGetItem, 100 keys a request). */
+export async function needSummariesByIds(ids: readonly string[]): Promise<NeedSummary[]> {
+  const items = await batchGet(
+    ids.map((id) => keys.need(id)),
+    {
+      expression: 'id, theme, #field, title, detail, urgency, #status',
+      names: { '#field': 'field', '#status': 'status' },
+    },
+  );
+  return items.map((item) => parseRecord(NeedSummary, 'need', item));
+}
+
 /** A need by id, read strongly consistent (a retry right after a write must see it). */
 export async function readNeed(needId: string): Promise<NeedView | undefined> {
   const Item = await readItem(needId);
@@ -80,21 +118,36 @@ async function readItem(needId: string): Promise<Item | undefined> {
   return Item;
 }
 
+/**
+ * Writes a new need unless its id exists, and counts it in its county's season (the county summary's
+ * `submitted`, for 收集需求) in the same transaction, so a need is counted once, whatever retries.
+ * Concurrent needs of one county contend for its summary: try again shortly. False: the id exists.
+ */
+async function putNewNeed(item: Item, need: StoredNeed): Promise<boolean> {
+  const season = seasonOfInstant(new Date(need.submittedAt));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await documents().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Update: summarySubmittedAdd(season, need.countyId) },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (codes?.[0] === 'ConditionalCheckFailed') return false;
+      if (!codes?.includes('TransactionConflict') || attempt >= 10) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt * Math.random()));
+    }
+  }
+}
+
 /** Writes a new need unless its id exists. Returns whether it was written. */
 export async function putNeedIfAbsent(need: StoredNeed): Promise<boolean> {
-  try {
-    await documents().send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: needItem(need),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return putNewNeed(needItem(need), need);
 }
 
 export type CreateOutcome =
@@ -110,24 +163,13 @@ export type CreateOutcome =
  */
 export async function createNeedOnce(need: StoredNeed, requestHash: string): Promise<CreateOutcome> {
   const item = { ...needItem(need), requestHash };
-  try {
-    await documents().send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: item,
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return { kind: 'created', need: needOf(item) };
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    // Rare (a retry): read what is there, strongly consistent.
-    const existing = await readItem(need.id);
-    if (!existing) throw error; // needs are never deleted
-    return existing.requestHash === requestHash
-      ? { kind: 'replayed', need: needOf(existing) }
-      : { kind: 'key-reused' };
-  }
+  if (await putNewNeed(item, need)) return { kind: 'created', need: needOf(item) };
+  // Rare (a retry): read what is there, strongly consistent.
+  const existing = await readItem(need.id);
+  if (!existing) throw new Error(`need ${need.id} exists but could not be read`); // needs are never deleted
+  return existing.requestHash === requestHash
+    ? { kind: 'replayed', need: needOf(existing) }
+    : { kind: 'key-reused' };
 }
 
 // ---- changes while open -------------------------------------------------------------------------

@@ -3,7 +3,8 @@ import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dy
 import { keys, offerId, parseOfferId, ranges, visitId } from '#schemas/keys';
 import { CapacityRecord, OfferRecord, parseRecord } from '#schemas/records';
 import { documents, tableName } from '../clients.ts';
-import { cancellationCodes, type Item, isConditionFailure, queryRange } from './table.ts';
+import { summaryOfferUpdate } from './season-summary.ts';
+import { cancellationCodes, type Item, isConditionFailure, queryPage, queryRange } from './table.ts';
 
 export type { OfferRecord };
 
@@ -37,9 +38,15 @@ export async function getTeamOffer(id: string): Promise<TeamOffer | undefined> {
   return getOfferById(id);
 }
 
-/** A season's offers (one Query). */
+/** A season's offers (one Query, pages of 500): for the coordinator's whole plan only. */
 export async function seasonOffers(season: string): Promise<OfferRecord[]> {
-  const items = await queryRange(ranges.seasonOffers(season));
+  const items = await queryRange(ranges.seasonOffers(season), { pageSize: 500 });
+  return items.map(offerOf);
+}
+
+/** One county's offers of a season (one Query: a visit has a handful). */
+export async function countyOffers(season: string, countyId: string): Promise<OfferRecord[]> {
+  const items = await queryRange(ranges.countyOffers(season, countyId));
   return items.map(offerOf);
 }
 
@@ -54,21 +61,34 @@ export async function seasonCapacityUsed(season: string): Promise<Record<string,
   return used;
 }
 
-/** A society's offers, newest season first: Query gsi1 (optionally one season). */
-export async function offersOfSociety(societyId: string, season?: string): Promise<TeamOffer[]> {
-  const items = await queryRange(ranges.societyOffers(societyId, season), { ScanIndexForward: false });
+/**
+ * A society's offers, newest season first: a Query on gsi1 (optionally one season), one page of
+ * `limit` when given (the team page), else every page (a removal's check for waiting offers).
+ */
+export async function offersOfSociety(
+  societyId: string,
+  season?: string,
+  limit?: number,
+): Promise<TeamOffer[]> {
+  const range = ranges.societyOffers(societyId, season);
+  const items = limit
+    ? (await queryPage(range, { ScanIndexForward: false, limit })).items
+    : await queryRange(range, { ScanIndexForward: false });
   return items.filter((item) => item.type === 'offer').map(offerOf);
 }
 
 // ---- new offers ----------------------------------------------------------------------------------
 
 /**
- * The two writes that make an offer: the offer item (only if absent) and one unit of the society's
- * capacity (never past `capacityPerSeason`). Transactions add them to whatever else must hold.
+ * The three writes that make an offer: the offer item (only if absent), one unit of the society's
+ * capacity (never past `capacityPerSeason`) and the offer on the county summary (with `alsoOnSummary`:
+ * other offers of the visit changed in the same transaction). Transactions add them to whatever else
+ * must hold.
  */
 export function newOfferWrites(
   offer: Omit<OfferRecord, 'id' | 'visitId' | 'status'> & Record<string, unknown>,
   capacityPerSeason: number,
+  alsoOnSummary: Parameters<typeof summaryOfferUpdate>[2] = [],
 ) {
   return [
     {
@@ -100,6 +120,12 @@ export function newOfferWrites(
           ':max': capacityPerSeason,
         },
       },
+    },
+    {
+      Update: summaryOfferUpdate(offer.season, offer.countyId, [
+        { societyId: offer.societyId, needIds: offer.needIds, status: 'offered' },
+        ...alsoOnSummary,
+      ]),
     },
   ];
 }
@@ -175,6 +201,7 @@ export async function reassignOffer(
               replaces: old.id,
             },
             capacityPerSeason,
+            [{ societyId: old.societyId, needIds: old.needIds, status: 'reassigned' }],
           ),
           {
             Update: {
@@ -200,7 +227,7 @@ export async function reassignOffer(
   } catch (error) {
     const codes = cancellationCodes(error);
     if (!codes) throw error;
-    if (codes[2] === 'ConditionalCheckFailed') return 'stale';
+    if (codes[3] === 'ConditionalCheckFailed') return 'stale';
     if (codes[0] === 'ConditionalCheckFailed') return 'exists';
     if (codes[1] === 'ConditionalCheckFailed') return 'full';
     throw error;
@@ -209,27 +236,24 @@ export async function reassignOffer(
 
 // ---- an offer's life -----------------------------------------------------------------------------
 
-/** Stores the waiting task's token on the offer (a re-run of the round replaces a stale one). */
-export async function attachTaskToken(offer: OfferRecord, taskToken: string, at: string): Promise<void> {
+/**
+ * Stores the waiting task's token on the offer (a re-run of the round replaces a stale one) and until
+ * when it waits (shown to the team): one UpdateItem.
+ */
+export async function attachTaskToken(
+  offer: OfferKey,
+  taskToken: string,
+  at: string,
+  deadline: string,
+): Promise<void> {
   await documents().send(
     new UpdateCommand({
       TableName: tableName(),
       Key: keys.offer(offer.season, offer.countyId, offer.societyId),
-      UpdateExpression: 'SET taskToken = :token, offeredAt = if_not_exists(offeredAt, :at)',
-      ExpressionAttributeValues: { ':token': taskToken, ':at': at },
-    }),
-  );
-}
-
-/** Remembers until when the offer's waiting task waits (shown to the team). */
-export async function setOfferDeadline(offer: OfferKey, deadline: string) {
-  await documents().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: keys.offer(offer.season, offer.countyId, offer.societyId),
-      UpdateExpression: 'SET deadline = :deadline',
+      UpdateExpression:
+        'SET taskToken = :token, offeredAt = if_not_exists(offeredAt, :at), deadline = :deadline',
       ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':deadline': deadline },
+      ExpressionAttributeValues: { ':token': taskToken, ':at': at, ':deadline': deadline },
     }),
   );
 }
@@ -274,7 +298,7 @@ export async function recordDecision(
  * Returns false when the offer had already left `offered` (a retried step).
  */
 export async function settleOffer(
-  offer: OfferKey,
+  offer: OfferKey & Pick<OfferRecord, 'needIds'>,
   status: 'accepted' | 'declined' | 'expired',
   at: string,
 ): Promise<boolean> {
@@ -286,27 +310,32 @@ export async function settleOffer(
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: { ':status': status, ':at': at, ':offered': 'offered' },
   };
+  const summary = {
+    Update: summaryOfferUpdate(offer.season, offer.countyId, [
+      { societyId: offer.societyId, needIds: offer.needIds, status },
+    ]),
+  };
   try {
-    if (status === 'accepted') {
-      await documents().send(new UpdateCommand(update));
-    } else {
-      await documents().send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Update: update },
-            {
-              Update: {
-                TableName: tableName(),
-                Key: keys.capacity(offer.season, offer.societyId),
-                UpdateExpression: 'ADD used :minusOne',
-                ConditionExpression: 'used > :zero',
-                ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
-              },
-            },
-          ],
-        }),
-      );
-    }
+    await documents().send(
+      new TransactWriteCommand({
+        TransactItems:
+          status === 'accepted'
+            ? [{ Update: update }, summary]
+            : [
+                { Update: update },
+                {
+                  Update: {
+                    TableName: tableName(),
+                    Key: keys.capacity(offer.season, offer.societyId),
+                    UpdateExpression: 'ADD used :minusOne',
+                    ConditionExpression: 'used > :zero',
+                    ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+                  },
+                },
+                summary,
+              ],
+      }),
+    );
     return true;
   } catch (error) {
     if (isConditionFailure(error)) return false;

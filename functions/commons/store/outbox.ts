@@ -2,7 +2,7 @@ import { QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/l
 import { keys, type OutboxDueStatus, ranges, TABLE_KEYS } from '#schemas/keys';
 import { documents, tableName } from '../clients.ts';
 import type { Audience, Medium } from '../delivery/port.ts';
-import { entityOf, type Item, isConditionFailure, putIfAbsent, queryRange } from './table.ts';
+import { entityOf, type Item, isConditionFailure, putIfAbsent, queryPage, queryRange } from './table.ts';
 
 /**
  * The outbox: messages queued for delivery, one partition per season, and their delivery state.
@@ -57,11 +57,15 @@ export type MessageKey = Pick<OutboxMessage, 'season' | 'id'>;
 const DUE = TABLE_KEYS.outboxDue;
 const NAMES = { '#status': 'status', '#dueStatus': DUE.partitionKey, '#dueAt': DUE.sortKey };
 
-/** Queues a message once per id; it is due (in the outbox-due index) at its `notBefore`. */
-export async function enqueueMessage(message: OutboxMessage): Promise<boolean> {
+/**
+ * Queues a message once per id; it is due (in the outbox-due index) at its `notBefore`. A society's
+ * message is also on gsi1 under the society, for its team page.
+ */
+export async function enqueueMessage(message: OutboxMessage & { societyId?: string }): Promise<boolean> {
   return putIfAbsent({
     ...keys.outbox(message.season, message.id),
     ...keys.outboxDue('queued', message.notBefore),
+    ...(message.societyId ? keys.messageIndex(message.societyId, message.createdAt, message.id) : {}),
     type: 'message',
     status: 'queued',
     ...message,
@@ -78,6 +82,12 @@ export async function seasonOutbox(season: string): Promise<StoredMessage[]> {
   return items
     .map((item) => entityOf<StoredMessage>(item))
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+}
+
+/** A society's newest messages, newest first: one page of a Query on gsi1. */
+export async function societyMessages(societyId: string, limit: number): Promise<StoredMessage[]> {
+  const { items } = await queryPage(ranges.societyMessages(societyId), { ScanIndexForward: false, limit });
+  return items.map((item) => entityOf<StoredMessage>(item));
 }
 
 /** The keys of the messages of one status due by `at` (`sending`: leases run out), oldest first, a page at a time. */

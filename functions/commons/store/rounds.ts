@@ -1,11 +1,13 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type * as z from 'zod';
 import { unassignedNeedIdsOf } from '#domain/reassignment';
 import { THEMES, type VisitHistoryEntry } from '#schemas/index';
 import { keys, ranges, TABLE_KEYS } from '#schemas/keys';
 import { DraftRecord, parseRecord, RoundRecord, VisitedRecord, VisitRecord } from '#schemas/records';
 import { documents, tableName } from '../clients.ts';
-import { seasonOffers } from './offers.ts';
-import { type Item, isConditionFailure, putIfAbsent, queryAll, queryRange } from './table.ts';
+import { countyOffers, type OfferRecord, seasonOffers } from './offers.ts';
+import { summaryVisitUpdate, writeSummary } from './season-summary.ts';
+import { batchGet, type Item, isConditionFailure, putIfAbsent, queryAll, queryRange } from './table.ts';
 
 export type { RoundRecord, VisitRecord };
 
@@ -72,18 +74,25 @@ export async function markRoundCompleted(
 
 // ---- planned visits ----------------------------------------------------------------------------
 
-/** Writes a planned visit once; the town is also recorded in the county's visit history. */
-export async function putVisitIfAbsent(visit: VisitRecord): Promise<boolean> {
+/**
+ * Writes a planned visit once; the town is also recorded in the county's visit history, and the
+ * visit's town and needs on the county summary (each idempotent, so a retry completes them).
+ */
+export async function putVisitIfAbsent(
+  visit: VisitRecord,
+  names: { countyName?: { zh: string; en: string }; townName?: { zh: string; en: string } } = {},
+): Promise<boolean> {
   const created = await putIfAbsent({ ...keys.visit(visit.season, visit.countyId), type: 'visit', ...visit });
-  if (created) {
-    await putIfAbsent(
+  await Promise.all([
+    putIfAbsent(
       visitedItem({
         season: visit.season as VisitHistoryEntry['season'],
         countyId: visit.countyId,
         townId: visit.townId,
       }),
-    );
-  }
+    ),
+    writeSummary(summaryVisitUpdate({ ...visit, ...names })),
+  ]);
   return created;
 }
 
@@ -96,8 +105,53 @@ export async function getVisit(season: string, countyId: string): Promise<VisitR
 
 /** A season's planned visits (one Query; the large draft visits are not read). */
 export async function seasonVisits(season: string): Promise<VisitRecord[]> {
-  const items = await queryRange(ranges.seasonVisits(season));
+  const items = await queryRange(ranges.seasonVisits(season), { pageSize: 200 });
   return items.map((item) => parseRecord(VisitRecord, 'visit', item));
+}
+
+/** What a plan shows of a visit: no ranking, no explanation (the large fields). */
+const PLAN_PROJECTION = {
+  ProjectionExpression: '#id, #season, countyId, townId, questions, unassignedNeedIds, plannedAt',
+  projectionNames: { '#id': 'id', '#season': 'season' },
+};
+const PlanVisit = VisitRecord.pick({
+  id: true,
+  season: true,
+  countyId: true,
+  townId: true,
+  questions: true,
+  unassignedNeedIds: true,
+  plannedAt: true,
+});
+type PlanVisit = z.infer<typeof PlanVisit>;
+
+/** Visits by key with what a plan shows of them (BatchGetItem). */
+export async function planVisitsByKeys(
+  visitKeys: readonly { season: string; countyId: string }[],
+): Promise<PlanVisit[]> {
+  const items = await batchGet(
+    visitKeys.map((v) => keys.visit(v.season, v.countyId)),
+    { expression: PLAN_PROJECTION.ProjectionExpression, names: PLAN_PROJECTION.projectionNames },
+  );
+  return items.map((item) => parseRecord(PlanVisit, 'visit', item));
+}
+
+async function planVisits(season: string): Promise<PlanVisit[]> {
+  const items = await queryRange(ranges.seasonVisits(season), { pageSize: 500, ...PLAN_PROJECTION });
+  return items.map((item) => parseRecord(PlanVisit, 'visit', item));
+}
+
+/** A visit without its large fields (one GetItem, projected). */
+export async function planVisit(season: string, countyId: string): Promise<PlanVisit | undefined> {
+  const { Item } = await documents().send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: keys.visit(season, countyId),
+      ProjectionExpression: PLAN_PROJECTION.ProjectionExpression,
+      ExpressionAttributeNames: PLAN_PROJECTION.projectionNames,
+    }),
+  );
+  return Item ? parseRecord(PlanVisit, 'visit', Item) : undefined;
 }
 
 // ---- draft plan (passed by reference between the planning steps) ---------------------------------
@@ -183,14 +237,24 @@ export interface StoredPlan {
   }[];
 }
 
-/** A season's plan as stored, in the shape of `rounds plan --json` plus ids and offer status. */
-export async function storedPlan(season: string): Promise<StoredPlan | undefined> {
+/**
+ * A season's plan as stored, in the shape of `rounds plan --json` plus ids and offer status: every
+ * county (the season's visits and offers, paged), or only `countyId`'s (3 key reads: the round, the
+ * visit, a Query of its offers).
+ */
+export async function storedPlan(season: string, countyId?: string): Promise<StoredPlan | undefined> {
   const [round, visits, offers] = await Promise.all([
     getRound(season),
-    seasonVisits(season),
-    seasonOffers(season),
+    countyId ? planVisit(season, countyId).then((v) => (v ? [v] : [])) : planVisits(season),
+    countyId ? countyOffers(season, countyId) : seasonOffers(season),
   ]);
   if (!round?.plannedAt) return undefined;
+  const offersByCounty = new Map<string, OfferRecord[]>();
+  for (const offer of offers) {
+    const list = offersByCounty.get(offer.countyId);
+    if (list) list.push(offer);
+    else offersByCounty.set(offer.countyId, [offer]);
+  }
   return {
     season,
     status: round.status,
@@ -208,7 +272,7 @@ export async function storedPlan(season: string): Promise<StoredPlan | undefined
             ...(question?.text ? { text: question.text } : {}),
           };
         }),
-        assignments: offers
+        assignments: (offersByCounty.get(visit.countyId) ?? [])
           .filter((o) => o.visitId === visit.id)
           .sort((a, b) => a.societyId.localeCompare(b.societyId))
           .map((o) => ({
@@ -221,7 +285,7 @@ export async function storedPlan(season: string): Promise<StoredPlan | undefined
             ...(o.reassignedTo ? { reassignedTo: o.reassignedTo } : {}),
           })),
         // Derived from the offers: a need is unassigned when no offered or accepted offer covers it.
-        unassignedNeedIds: unassignedNeedIdsOf(visit, offers),
+        unassignedNeedIds: unassignedNeedIdsOf(visit, offersByCounty.get(visit.countyId) ?? []),
       })),
   };
 }

@@ -1,7 +1,14 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { type KeyRange, TABLE_KEYS } from '#schemas/keys';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { type KeyRange, TABLE_KEYS, type TableKey } from '#schemas/keys';
 import { documents, tableName } from '../clients.ts';
+import { inParallel } from '../concurrency.ts';
 
 /**
  * Helpers every module on the single table shares. Every read is a key lookup or a Query; every
@@ -48,12 +55,39 @@ export async function queryAll(input: Omit<QueryCommandInput, 'TableName'>): Pro
   return items;
 }
 
-/** Every item of a key range (all pages). */
+/** Every item of a key range (all pages, of at most `pageSize` items when given). */
 export function queryRange(
   range: KeyRange,
-  options: Pick<QueryCommandInput, 'ScanIndexForward' | 'ConsistentRead'> = {},
+  options: Pick<QueryCommandInput, 'ScanIndexForward' | 'ConsistentRead' | 'ProjectionExpression'> & {
+    pageSize?: number;
+    projectionNames?: Record<string, string>;
+  } = {},
 ): Promise<Item[]> {
-  return queryAll({ ...rangeQuery(range), ...options });
+  const { pageSize, projectionNames, ...rest } = options;
+  const query = rangeQuery(range);
+  return queryAll({
+    ...query,
+    ...rest,
+    ...(projectionNames
+      ? { ExpressionAttributeNames: { ...query.ExpressionAttributeNames, ...projectionNames } }
+      : {}),
+    ...(pageSize ? { Limit: pageSize } : {}),
+  });
+}
+
+/** One page of a key range: at most `limit` items, and where to go on from. */
+export async function queryPage(
+  range: KeyRange,
+  options: Pick<QueryCommandInput, 'ScanIndexForward' | 'ExclusiveStartKey'> & { limit: number },
+): Promise<{ items: Item[]; next?: Record<string, unknown> }> {
+  const { limit, ...rest } = options;
+  const page = await documents().send(
+    new QueryCommand({ TableName: tableName(), ...rangeQuery(range), ...rest, Limit: limit }),
+  );
+  return {
+    items: (page.Items ?? []) as Item[],
+    ...(page.LastEvaluatedKey ? { next: page.LastEvaluatedKey } : {}),
+  };
 }
 
 export function isConditionFailure(error: unknown): boolean {
@@ -78,6 +112,46 @@ export async function putIfAbsent(item: Item): Promise<boolean> {
     if (isConditionFailure(error)) return false;
     throw error;
   }
+}
+
+/** BatchGetItems at once (each of at most 100 keys). */
+const BATCH_GET_CONCURRENCY = 4;
+
+/**
+ * Items by key (BatchGetItem, 100 keys a request, a few requests at once, unprocessed keys retried),
+ * with the attributes of `projection` only; missing ones are left out, the order is not kept.
+ */
+export async function batchGet(
+  itemKeys: readonly TableKey[],
+  projection?: { expression: string; names?: Record<string, string> },
+): Promise<Item[]> {
+  const unique = [...new Map(itemKeys.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
+  const chunks: TableKey[][] = [];
+  for (let i = 0; i < unique.length; i += 100) chunks.push(unique.slice(i, i + 100));
+  const pages = await inParallel(chunks, BATCH_GET_CONCURRENCY, async (chunk) => {
+    const found: Item[] = [];
+    let request: Record<string, { Keys: Item[] }> | undefined = {
+      [tableName()]: {
+        Keys: chunk,
+        ...(projection
+          ? {
+              ProjectionExpression: projection.expression,
+              ...(projection.names ? { ExpressionAttributeNames: projection.names } : {}),
+            }
+          : {}),
+      },
+    };
+    for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+      if (attempt > 8) throw new Error('DynamoDB kept returning unprocessed keys');
+      const result = await documents().send(new BatchGetCommand({ RequestItems: request }));
+      found.push(...((result.Responses?.[tableName()] ?? []) as Item[]));
+      request = result.UnprocessedKeys as typeof request;
+      if (request && Object.keys(request).length > 0)
+        await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+    }
+    return found;
+  });
+  return pages.flat();
 }
 
 /** Writes items 25 at a time, retrying what DynamoDB leaves unprocessed. Items that exist are overwritten. */

@@ -10,7 +10,8 @@ import {
   VisitLogRecord,
 } from '#schemas/records';
 import { documents, tableName } from '../clients.ts';
-import { cancellationCodes, type Item, putIfAbsent, queryRange, rangeQuery } from './table.ts';
+import { summaryReportUpdate } from './season-summary.ts';
+import { batchGet, cancellationCodes, type Item, putIfAbsent, queryRange, rangeQuery } from './table.ts';
 
 const reportOf = (item: Item): VisitReport => parseRecord(ReportVersionRecord, 'report version', item);
 
@@ -52,6 +53,14 @@ export async function latestReport(
   );
   const item = Items?.[0];
   return item ? reportOf(item) : undefined;
+}
+
+/** Report versions by key (BatchGetItem): e.g. the latest ones the county summaries name. */
+export async function reportsByKeys(
+  reportKeys: readonly { visitId: string; societyId: string; version: number }[],
+): Promise<VisitReport[]> {
+  const items = await batchGet(reportKeys.map((k) => keys.report(k.visitId, k.societyId, k.version)));
+  return items.map(reportOf);
 }
 
 /** Every version of every society's report on a visit, oldest first. */
@@ -184,15 +193,19 @@ export async function saveReport(input: SaveReportInput): Promise<SaveReportResu
           },
         };
       }),
+      // Last, so the cancellation reasons above keep their places: the county summary's copy.
+      { Update: summaryReportUpdate(report) },
     ];
-    if (items.length > 100) throw new Error('a visit report may touch at most 97 needs');
+    if (items.length > 100) throw new Error('a visit report may touch at most 96 needs');
     try {
       await documents().send(new TransactWriteCommand({ TransactItems: items }));
       return { version, replayed: false, report };
     } catch (error) {
       const codes = cancellationCodes(error);
       if (!codes) throw error;
-      const needFailed = codes.slice(input.submissionKey ? 3 : 2).some((c) => c === 'ConditionalCheckFailed');
+      const needFailed = codes
+        .slice(input.submissionKey ? 3 : 2, -1)
+        .some((c) => c === 'ConditionalCheckFailed');
       if (needFailed) throw new NeedChangedMeanwhile('a need of this visit changed meanwhile');
       if (codes.some((c) => c === 'ConditionalCheckFailed' || c === 'TransactionConflict')) continue;
       throw error;
