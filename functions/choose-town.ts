@@ -37,6 +37,10 @@ export const handler = roundStep(
       needs: visit.needs,
       townLocked: visit.townLocked,
       wording,
+      names: {
+        county: county.name,
+        town: county.towns.find((t) => t.id === visit.townId)?.name ?? { zh: visit.townId, en: visit.townId },
+      },
     };
   },
 );

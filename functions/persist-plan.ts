@@ -53,17 +53,20 @@ async function persistBatch(season: string, batch: CountyRange) {
       unassignedNeedIds: draft.unassignedNeedIds ?? [],
     };
     const id = visitId(season, visit.countyId);
-    const created = await putVisitIfAbsent({
-      id,
-      season,
-      countyId: visit.countyId,
-      townId: visit.townId,
-      questions: visit.questions,
-      ranking: visit.ranking,
-      unassignedNeedIds: visit.unassignedNeedIds,
-      ...(draft.explain ? { explain: draft.explain } : {}),
-      plannedAt: at,
-    });
+    const created = await putVisitIfAbsent(
+      {
+        id,
+        season,
+        countyId: visit.countyId,
+        townId: visit.townId,
+        questions: visit.questions,
+        ranking: visit.ranking,
+        unassignedNeedIds: visit.unassignedNeedIds,
+        ...(draft.explain ? { explain: draft.explain } : {}),
+        plannedAt: at,
+      },
+      { countyName: draft.visit.names?.county, townName: draft.visit.names?.town },
+    );
     if (created) visitsCreated++;
     await appendVisitLog({
       visitId: id,

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { Need } from './need.ts';
 import { Question, TownStanding } from './plan.ts';
-import { IsoDateTime, QuestionWording, SeasonId, Slug } from './primitives.ts';
+import { IsoDateTime, LocalizedName, QuestionWording, SeasonId, Slug } from './primitives.ts';
 
 /**
  * Payloads between the states of the round state machine (infra/round-state-machine.ts).
@@ -48,6 +48,8 @@ export const ChosenTown = z.object({
   townLocked: z.boolean().default(false),
   /** The season's wording of the five questions when the town was chosen (FrameFiveQuestions keeps it). */
   wording: QuestionWording.optional(),
+  /** The county's and town's names, kept with the plan so the season report never reads the catalog. */
+  names: z.object({ county: LocalizedName, town: LocalizedName }).optional(),
 });
 export type ChosenTown = z.infer<typeof ChosenTown>;
 
