@@ -16,6 +16,8 @@ const WRITE_CONCURRENCY = 16;
  * honouring the season's pins and exclusions. Reads the season's draft visits and writes each
  * one's assignment and explanation back: only counts travel in the state machine's payload,
  * whatever the size of the round.
+ * Reads: the season's drafts (1 Query; the planner shares capacity across every county), the societies
+ * and the season's capacity (1 Query each: one item per society) + 1 GetItem (overrides).
  */
 export const handler = roundStep('AssignSocieties', SeasonOnly, async ({ season }) => {
   const [drafts, societies, capacityUsed, overrides] = await Promise.all([

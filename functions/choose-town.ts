@@ -8,7 +8,10 @@ import { historyOfCounty } from '#commons/store/rounds';
 import { chooseVisit, TOWNS_SHOWN } from '#domain/plan-steps';
 import { ChooseTownInput, type ChosenTown } from '#schemas/index';
 
-/** Rule 2, or the coordinator's town lock: the county's town for this season, with the top of its ranking. */
+/**
+ * Rule 2, or the coordinator's town lock: the county's town for this season, with the top of its ranking.
+ * Reads, per county: 1 GetItem (county) + 1 Query on gsi1 (its open needs) + 1 Query (its history) + 1 GetItem (overrides).
+ */
 export const handler = roundStep(
   'ChooseTown',
   ChooseTownInput,

@@ -34,7 +34,11 @@ export function awsAdapters(): DeliveryAdapters {
 
 type Summary = { sent: number; cancelled: number; retrying: number; failed: number; stoppedEarly: boolean };
 
-/** DispatchOutbox: started by EventBridge Scheduler every 10 minutes; stops claiming before its time runs out. */
+/**
+ * DispatchOutbox: started by EventBridge Scheduler every 10 minutes; stops claiming before its time runs out.
+ * Reads: per page of 100 due messages, 1 Query on the outbox-due index (keys only); per reminder, 1 GetItem
+ * of its offer; each claim is a conditional UpdateItem that returns the message.
+ */
 export const handler = middy<unknown, Summary, Error, Context>().handler(async (_event, context) => {
   const result = await dispatchDue(new Date(), {
     adapters: awsAdapters(),

@@ -9,7 +9,10 @@ import { type LoadedRound, RoundExecutionInput } from '#schemas/index';
 
 const defaultOfferTimeoutSeconds = memoized(() => optionalIntEnv('OFFER_TIMEOUT_SECONDS', 7 * 24 * 3600));
 
-/** First step: which season, which counties, and whether this season was planned already (rule 5). */
+/**
+ * First step: which season, which counties, and whether this season was planned already (rule 5).
+ * Reads: 1 GetItem (the round) + 1 Query of the catalog's counties (the Map's input is every county).
+ */
 export const handler = roundStep('LoadRound', RoundExecutionInput, async (input): Promise<LoadedRound> => {
   const season =
     input.season ?? (input.scheduledTime ? seasonOfInstant(new Date(input.scheduledTime)) : undefined);

@@ -10,6 +10,7 @@ const LOG_KIND = { accepted: 'accepted', declined: 'declined', expired: 'timed-o
  * Records how an offer ended: accepted, declined, or no answer in time. Idempotent. The log entry is
  * written only when the offer did end that way (a stale wait that times out after the team answered
  * through a newer execution logs nothing).
+ * Reads: 1 GetItem of the offer (+ 1 after a lost race).
  */
 export const handler = roundStep(
   'RecordAnswer',

@@ -20,9 +20,10 @@ import { TABLE_KEYS } from '#schemas/keys';
  * | planned visit                   | `SEASON#<season>`   | `VISIT#<countyId>`             |                           |                                |
  * | offer                           | `SEASON#<season>`   | `OFFER#<countyId>#<societyId>` | `SOCIETY#<societyId>`     | `<season>#<countyId>`          |
  * | society's capacity used         | `SEASON#<season>`   | `CAPACITY#<societyId>`         |                           |                                |
+ * | county summary (report row)     | `SEASON#<season>`   | `SUMMARY#<countyId>`           |                           |                                |
  * | visit log entry (append-only)   | `VISIT#<visitId>`   | `LOG#<key>`                    |                           |                                |
  * | round log entry (e.g. failure)  | `SEASON#<season>`   | `LOG#<key>`                    |                           |                                |
- * | outbox message                  | `OUTBOX#<season>`   | `<messageId>`                  |                           |                                |
+ * | outbox message                  | `OUTBOX#<season>`   | `<messageId>`                  | `SOCIETY#<s>#MESSAGES`    | `<createdAt>#<messageId>`      |
  * | visit report, one item a version| `VISIT#<visitId>`   | `REPORT#<societyId>#<000001>`  |                           |                                |
  * | a report's retry key            | `VISIT#<visitId>`   | `SUBMISSION#<caller>#<key>`    |                           |                                |
  * | user                            | `USERS`             | `USER#<userId>`                |                           |                                |
@@ -46,7 +47,13 @@ import { TABLE_KEYS } from '#schemas/keys';
  *                                 sk begins_with REPORT#<societyId>#, descending, Limit 1)
  * - the audit log, newest first = Query pk = AUDIT, descending, Limit + ExclusiveStartKey
  * - a season's current wording  = Query pk = SEASON#<s>, sk begins_with QUESTIONS#, descending, Limit 1
- * - a season's outbox          = Query pk = OUTBOX#<s> (the local dispatcher; the team page, filtered by society)
+ * - a season's outbox          = Query pk = OUTBOX#<s> (tests; the dispatcher reads the outbox-due index)
+ * - a society's messages        = Query gsi1, gsi1pk = SOCIETY#<s>#MESSAGES, newest first, one page (the team page)
+ * - a season's figures          = Query pk = SEASON#<s>, sk begins_with SUMMARY# (pages of 200): one small item per
+ *                                 county with its visit's questions, each society's offer (`offer#<s>`) and latest
+ *                                 report (`report#<s>`) and the needs submitted (`submitted`), kept by the same
+ *                                 transactions that write the offers, reports and needs
+ * - a county's offers           = Query pk = SEASON#<s>, sk begins_with OFFER#<countyId># (a liaison's plan, FindNextSociety)
  * - the due messages            = Query outbox-due, dueStatus = OUTBOX#queued, dueAt <= now (the dispatcher), and
  *                                 dueStatus = OUTBOX#sending, dueAt <= now (a lease that ran out). Sparse: a sent,
  *                                 cancelled or failed message leaves the index.

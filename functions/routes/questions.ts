@@ -36,5 +36,5 @@ export const putSeasonQuestions = defineRoute({
   body: QuestionWording,
   responses: { 200: { description: '新的措辞 / the wording now in force', schema: SeasonQuestions } },
   errors: [409],
-  readCost: "1 Query (Limit 1) of the season's question versions + 1 GetItem of the round",
+  readCost: "1 Query (Limit 1) of the season's question versions",
 });

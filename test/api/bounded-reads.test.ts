@@ -32,7 +32,7 @@ interface Cost {
   readUnits: number;
 }
 type Figures = Record<
-  'plan' | 'assignments' | 'fewestAssignments' | 'visitLog' | 'report' | 'reportCsv',
+  'plan' | 'assignments' | 'fewestAssignments' | 'visit' | 'visitLog' | 'report' | 'reportCsv',
   Cost
 >;
 
@@ -142,6 +142,7 @@ async function measure(counties: number): Promise<Figures> {
           society: fewest,
           sub: 't',
         }),
+        visit: await cost('GetVisit', `/visits/${SEASON}.${county}`, coordinator),
         visitLog: await cost('GetVisitLog', `/visits/${SEASON}.${county}/log`, coordinator),
         report: await cost('GetSeasonReport', `/seasons/${SEASON}/report`, coordinator),
         reportCsv: await cost('GetSeasonReport', `/seasons/${SEASON}/report?format=csv`, coordinator),
@@ -169,7 +170,7 @@ afterAll(() => {
 });
 
 describe('reads that do not grow with the season', () => {
-  it.each(['plan', 'assignments', 'visitLog'] as const)(
+  it.each(['plan', 'assignments', 'visit', 'visitLog'] as const)(
     '%s: the same DynamoDB requests for N and 4N counties, and about the same read units',
     (route) => {
       // The counter sees the route's reads and DynamoDB Local's consumed capacity.
