@@ -123,7 +123,14 @@ async function measure(counties: number): Promise<Figures> {
       const busiest = ranked[0]![0];
       const fewest = ranked.at(-1)![0];
       expect(ranked[0]![1]).toBeGreaterThan(ranked.at(-1)![1]);
-      const county = plan.visits[0].countyId as string;
+      // The same kind of county at both sizes: the visit with the fewest needs that has a society.
+      const county = [...plan.visits]
+        .filter((v: { assignments: unknown[] }) => v.assignments.length > 0)
+        .map((v: { countyId: string; questions: { needIds: string[] }[] }) => ({
+          countyId: v.countyId,
+          needs: v.questions.flatMap((q) => q.needIds).length,
+        }))
+        .sort((a, b) => a.needs - b.needs || a.countyId.localeCompare(b.countyId))[0]!.countyId as string;
 
       const cost = async (functionId: string, path: string, claims: Parameters<typeof signLocalToken>[1]) => {
         counted.delete(functionId);
