@@ -4,7 +4,7 @@
 // and one GetItem, bundled with the same esbuild options) doing its first call the same way. The
 // figure is import + first invocation, as a ratio to the SDK-only floor (goal: at most 1.3×).
 // A counting proxy in front of DynamoDB Local shows how many requests each first invocation made.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -193,7 +193,7 @@ function environmentOf(functionId: string): Record<string, string> {
   return env;
 }
 
-function sample(file: string, functionId: string, event: unknown): Sample {
+async function sample(file: string, functionId: string, event: unknown): Promise<Sample> {
   const script = `
 const t0 = performance.now();
 const { handler } = await import(${JSON.stringify(file)});
@@ -206,7 +206,8 @@ try {
 console.log(JSON.stringify({ importMs: t1 - t0, invokeMs: performance.now() - t1, outcome }));
 process.exit(0);`;
   requests = 0;
-  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+  // Not spawnSync: the counting proxy answers from this process's event loop.
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
     env: {
       PATH: process.env.PATH ?? '',
       ...environmentOf(functionId),
@@ -221,13 +222,21 @@ process.exit(0);`;
       AWS_LAMBDA_FUNCTION_NAME: functionId,
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     },
-    encoding: 'utf8',
   });
-  const line = child.stdout.trim().split('\n').at(-1) ?? '';
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  await new Promise((resolve) => child.on('close', resolve));
+  const line = stdout.trim().split('\n').at(-1) ?? '';
   try {
     return { ...(JSON.parse(line) as Omit<Sample, 'requests'>), requests };
   } catch {
-    throw new Error(`${functionId}: ${child.stderr.trim().split('\n').slice(-3).join(' ')}`);
+    throw new Error(`${functionId}: ${stderr.trim().split('\n').slice(-3).join(' ')}`);
   }
 }
 
@@ -241,8 +250,8 @@ try {
   for (let run = 0; run < RUNS; run++) {
     for (const id of ids) {
       const entry = results.get(id)!;
-      entry.fn.push(sample(join(bundles.get(id)!, 'index.mjs'), id, eventOf(id)));
-      entry.floor.push(sample(sdkOnly, 'SdkOnly', {}));
+      entry.fn.push(await sample(join(bundles.get(id)!, 'index.mjs'), id, eventOf(id)));
+      entry.floor.push(await sample(sdkOnly, 'SdkOnly', {}));
     }
     process.stdout.write(`run ${run + 1}/${RUNS} done\n`);
   }

@@ -62,7 +62,8 @@ import { TABLE_KEYS } from '#schemas/keys';
  * - a season's overrides        = GetItem pk = SEASON#<s>, sk = OVERRIDES (ChooseTown, AssignSocieties)
  * - a POST's Idempotency-Key    = the need's own id, `need-<h>`, h = sha256(caller, key): one conditional
  *                                 PutItem creates it once; the item keeps the request's hash (`requestHash`)
- * - a season's draft visits     = Query pk = SEASON#<s>, sk begins_with DRAFT# (AssignSocieties, PersistPlan)
+ * - a season's draft visits     = Query pk = SEASON#<s>, sk begins_with DRAFT# (AssignSocieties)
+ * - a batch's draft visits      = Query pk = SEASON#<s>, sk BETWEEN DRAFT#<first> AND DRAFT#<last> (PersistPlanBatch)
  * - the users                   = Query pk = USERS, sk begins_with USER#; a user = GetItem
  * - an invitation by its code   = GetItem pk = INVITATION#<hmac of the code>; signing in is one transaction
  *                                 (the invitation marked used, the user checked active with it as current)
