@@ -5,7 +5,8 @@ import * as routes from '#routes/users';
 
 /*
  * The coordinators' user routes: POST /users, GET /users, POST /users/{userId}/revoke and
- * POST /users/{userId}/invitation. In AWS this function alone holds cognito-idp:Admin* on the pool.
+ * POST /users/{userId}/invitation. In AWS this function alone may administer the pool's users
+ * (infra/auth.ts USER_ADMIN_ACTIONS).
  */
 
 // A configured public URL wins over the Host header (a proxy, or links printed for another machine).

@@ -16,7 +16,8 @@ import { tracer } from './tracer.ts';
 
 /*
  * The Cognito adapter of the identity port. USER_POOL_ID and PAGES_URL are set on the coordinators'
- * user function only (infra/http-api.ts), with cognito-idp:Admin* on that pool.
+ * user function only (RoundsAuth.grantUserAdministration in infra/auth.ts), with exactly the admin
+ * calls below (USER_ADMIN_ACTIONS) on that pool.
  */
 const userPoolId = memoized(() => requiredEnv('USER_POOL_ID'));
 const pagesUrl = memoized(() => process.env.PAGES_URL ?? '');
