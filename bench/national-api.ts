@@ -255,7 +255,9 @@ try {
   const run = await runAsFunction('DispatchOutbox', () => dispatchDue(at, { adapters: recording.adapters }));
   const runMs = performance.now() - started;
   const dispatcherCost = units.get('DispatchOutbox') ?? { requests: 0, readUnits: 0 };
-  const pages = Math.max(1, Math.ceil(run.sent.length / 100));
+  const pages = Math.max(1, Math.ceil((run.sent.length + run.failed.length + run.retrying.length) / 100));
+  if (run.failed[0] ?? run.retrying[0])
+    console.log(`first failed delivery: ${JSON.stringify(run.failed[0] ?? run.retrying[0])}`);
   const dueBase = [];
   for (let i = 0; i < 7; i++) dueBase.push(await baseline(ranges.seasonSummaries(SEASON), 100));
   noteLoad();
@@ -299,7 +301,7 @@ try {
   const dueMs = median(dueBase.map((b) => b.ms));
   const dueUnits = median(dueBase.map((b) => b.readUnits));
   table.push([
-    `outbox dispatcher's run (${run.sent.length} sent, ${pages} pages of 100), per page`,
+    `outbox dispatcher's run (${run.sent.length} sent, ${run.failed.length + run.retrying.length} failed${run.quiet ? ', quiet hours' : ''}, ${pages} pages of 100), per page`,
     '1',
     f(runMs / pages),
     '',
