@@ -24,6 +24,7 @@ import {
   lambdaTaskTimeouts,
   type StateDefinition,
 } from './definition.ts';
+import { enteringState, faultInjectionArmed } from './fault-injection.ts';
 import { runInvocation } from './lambda-invocation.ts';
 import { waitForToken } from './task-tokens.ts';
 import {
@@ -513,6 +514,15 @@ export class RoundRunner {
     if (options.wrapTask) {
       for (const [state, run] of Object.entries(overrides)) overrides[state] = options.wrapTask(state, run);
     }
+    // Crash points of the fault-injection harness: a Task just before its integration, other states as entered.
+    const faults = faultInjectionArmed();
+    if (faults) {
+      for (const [state, run] of Object.entries(overrides))
+        overrides[state] = (taskInput) => {
+          enteringState(state);
+          return run(taskInput);
+        };
+    }
     const machine = new StateMachine(this.definition as never, { validationOptions: { checkPaths: false } });
     const startTime = new Date().toISOString();
     const execution = machine.run(input as never, {
@@ -543,7 +553,11 @@ export class RoundRunner {
     let stateTransitions = 0;
     const events = (async () => {
       for await (const event of execution.eventLogs) {
-        if (event.type === 'StateEntered') stateTransitions++;
+        if (event.type === 'StateEntered') {
+          stateTransitions++;
+          const entered = (event as { state: { name: string; type?: string } }).state;
+          if (faults && !(entered.name in overrides)) enteringState(entered.name);
+        }
         if (checks) {
           checks.observe(event);
           if (

@@ -4,6 +4,7 @@ import { installRoundStarterPort } from '#commons/round-starter';
 import { installTaskTokenPort } from '#commons/task-tokens';
 import { installAwsRules } from './aws-rules/index.ts';
 import { type DynamoDbLocal, localClientConfig, startDynamoDbLocal } from './dynamodb-local.ts';
+import { armFaultInjection, attachFaultHook } from './fault-injection.ts';
 import { attachInvocationStop } from './lambda-invocation.ts';
 import { RoundRunner } from './round-runner.ts';
 import { type LocalRoundStarter, localRoundStarter } from './round-starter.ts';
@@ -57,6 +58,9 @@ export async function bootEmbeddedRuntime(options: BootOptions = {}): Promise<Em
     process.env.AWS_REGION ??= 'local';
     // AWS's IAM and limits, enforced on every handler's calls and every execution (EMBEDDED_AWS_RULES=off to debug).
     installAwsRules(template, tableNames, { dynamodb: dynamodb() });
+    // The fault-injection harness's crash points (FAULT_AT / FAULT_TRACE); inert without them.
+    armFaultInjection(options.dataDir);
+    attachFaultHook(dynamodb());
     const runner = new RoundRunner(template, tableNames);
     for (const [key, value] of Object.entries(runner.functionEnvironment())) {
       if (!(key in process.env)) process.env[key] = value;
