@@ -4,16 +4,22 @@ import { SeasonOnly } from '#schemas/index';
 import { offerId } from '#schemas/keys';
 
 /**
- * The season's offers still waiting for an answer: all of them on a first run, the rest on a re-run.
+ * The season's offers still to be seen through: all of them on a first run; on a re-run those still
+ * waiting for an answer and those refused (declined or expired) but not yet moved to a successor
+ * (a successor turns them `reassigned`) — a run that died between the answer and the hand-over left
+ * them so. SendOffer hands a refused one straight on to FindNextSociety (a successor, or the
+ * coordinator's alert once more: the same alert).
  * Reads: 1 Query of the season's county summaries (pages of 200 small items), not the offer items.
  */
+const TO_SEE_THROUGH = new Set(['offered', 'declined', 'expired']);
+
 export const handler = roundStep('ListPendingOffers', SeasonOnly, async ({ season }) => {
   const summaries = await seasonSummaries(season);
   return {
     offers: summaries
       .flatMap((s) =>
         Object.entries(s.offers)
-          .filter(([, offer]) => offer.status === 'offered')
+          .filter(([, offer]) => TO_SEE_THROUGH.has(offer.status))
           .map(([societyId]) => ({ offerId: offerId(season, s.countyId, societyId) })),
       )
       .sort((a, b) => a.offerId.localeCompare(b.offerId)),

@@ -10,7 +10,6 @@ import {
   seasonCapacityUsed,
   type TeamOffer,
 } from '#commons/store/offers';
-import { appendVisitLog } from '#commons/store/visit-log';
 import { nextSendableTime } from '#domain/quiet-hours';
 import { rankSuccessors } from '#domain/reassignment';
 import { MAX_OFFER_TRIES, type Reassignment, ReassignNeedsInput } from '#schemas/index';
@@ -65,23 +64,22 @@ export const handler = roundStep(
 
     for (const candidate of candidates) {
       const at = new Date().toISOString();
-      const result = await reassignOffer(offer, candidate, capacity.get(candidate.societyId) ?? 0, at);
+      const result = await reassignOffer(offer, candidate, capacity.get(candidate.societyId) ?? 0, at, {
+        visitId: offer.visitId,
+        key: `reassigned#${offer.societyId}`,
+        kind: 'reassigned',
+        at,
+        by: BY,
+        detail: {
+          fromSocietyId: offer.societyId,
+          societyId: candidate.societyId,
+          endedAs: offer.status,
+          needIds: candidate.needIds,
+          unassignedNeedIds: candidate.leftoverNeedIds,
+          attempt: attempt + 1,
+        },
+      });
       if (result === 'created') {
-        await appendVisitLog({
-          visitId: offer.visitId,
-          key: `reassigned#${offer.societyId}`,
-          kind: 'reassigned',
-          at,
-          by: BY,
-          detail: {
-            fromSocietyId: offer.societyId,
-            societyId: candidate.societyId,
-            endedAs: offer.status,
-            needIds: candidate.needIds,
-            unassignedNeedIds: candidate.leftoverNeedIds,
-            attempt: attempt + 1,
-          },
-        });
         return {
           nextOfferId: `${offer.season}.${offer.countyId}.${candidate.societyId}`,
           attempt: attempt + 1,

@@ -18,20 +18,22 @@ export const handler = roundStep(
   async ({ offerId, outcome, by, cause }) => {
     const offer = await findOffer(offerId);
     const at = new Date().toISOString();
-    const changed = await settleOffer(offer, outcome, at);
-    const after: TeamOffer = changed
-      ? { ...offer, status: outcome }
-      : ((await getTeamOffer(offerId)) ?? offer);
-    const endedSo = after.status === outcome || (after.status === 'reassigned' && after.endedAs === outcome);
-    if (changed || endedSo) {
-      await appendVisitLog({
-        visitId: offer.visitId,
-        key: `${LOG_KIND[outcome]}#${offer.societyId}`,
-        kind: LOG_KIND[outcome],
-        at,
-        by: by ?? offer.decidedBy ?? (outcome === 'expired' ? 'round-state-machine' : offer.societyId),
-        detail: { societyId: offer.societyId, needIds: offer.needIds, ...(cause ? { reason: cause } : {}) },
-      });
+    const entry = {
+      visitId: offer.visitId,
+      key: `${LOG_KIND[outcome]}#${offer.societyId}`,
+      kind: LOG_KIND[outcome],
+      at,
+      by: by ?? offer.decidedBy ?? (outcome === 'expired' ? 'round-state-machine' : offer.societyId),
+      detail: { societyId: offer.societyId, needIds: offer.needIds, ...(cause ? { reason: cause } : {}) },
+    };
+    // The outcome and its log entry: one transaction.
+    const changed = await settleOffer(offer, outcome, at, entry);
+    if (!changed) {
+      // A retried step, or an answer recorded before a crash: the entry is written once, if it ended so.
+      const after: TeamOffer = (await getTeamOffer(offerId)) ?? offer;
+      const endedSo =
+        after.status === outcome || (after.status === 'reassigned' && after.endedAs === outcome);
+      if (endedSo) await appendVisitLog(entry);
     }
     return { offerId, outcome, changed };
   },

@@ -1,10 +1,12 @@
+import { OFFER_DECLINED } from '#commons/errors';
 import { offerMessage, reminderMessage } from '#commons/messages';
 import { answerOffer, completeWaitingTask, findOffer } from '#commons/offer-answers';
 import { roundStep } from '#commons/round-step';
 import { getCounty, getSociety } from '#commons/store/catalog';
-import { attachTaskToken } from '#commons/store/offers';
+import { attachTaskToken, isRefusedNotHandedOver } from '#commons/store/offers';
 import { enqueueMessage, type OutboxMessage } from '#commons/store/outbox';
 import { appendVisitLog } from '#commons/store/visit-log';
+import { taskTokens } from '#commons/task-tokens';
 import { SendOfferInput } from '#schemas/index';
 
 /**
@@ -24,6 +26,13 @@ export const handler = roundStep('SendOfferAndWaitForAnswer', SendOfferInput, as
     getSociety(offer.societyId),
     attachTaskToken(offer, input.taskToken, now.toISOString(), deadline.toISOString()),
   ]);
+
+  if (isRefusedNotHandedOver(offer)) {
+    // Refused before a crash, never handed over: nothing is sent again; the refusal goes on at once
+    // (OfferDeclined → RecordOfferDeclined, which changes nothing recorded → FindNextSociety).
+    await taskTokens().fail(input.taskToken, OFFER_DECLINED, offer.reason ?? offer.status);
+    return { offerId: offer.id, waitingUntil: deadline.toISOString() };
+  }
 
   const context = { offer, county, society, now, deadline };
   // Each is conditional on its own key, so side by side they land once whatever the order.

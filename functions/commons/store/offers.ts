@@ -1,5 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { VisitLogEntry } from '#schemas/index';
 import { keys, offerId, parseOfferId, ranges, visitId } from '#schemas/keys';
 import { CapacityRecord, OfferRecord, parseRecord } from '#schemas/records';
 import { documents, tableName } from '../clients.ts';
@@ -75,6 +76,22 @@ export async function offersOfSociety(
     ? (await queryPage(range, { ScanIndexForward: false, limit })).items
     : await queryRange(range, { ScanIndexForward: false });
   return items.filter((item) => item.type === 'offer').map(offerOf);
+}
+
+/** A visit log entry written inside a transaction, once per key (as appendVisitLog does). */
+function logEntryPut(entry: VisitLogEntry) {
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: { ...keys.visitLog(entry.visitId, entry.key), type: 'log', ...entry },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+/** Declined or expired, and its needs not moved to a successor (status `reassigned`) yet. */
+export function isRefusedNotHandedOver(offer: OfferRecord): boolean {
+  return (offer.status === 'declined' || offer.status === 'expired') && !offer.reassignedTo;
 }
 
 // ---- new offers ----------------------------------------------------------------------------------
@@ -174,7 +191,8 @@ async function createOfferOnce(
 
 /**
  * Moves a refused offer's needs to another society in one transaction: the new offer, one unit of
- * the society's capacity (never past `capacityPerSeason`), and the old offer marked `reassigned`.
+ * the society's capacity (never past `capacityPerSeason`), the old offer marked `reassigned`, and the
+ * visit's `reassigned` log entry (so a crash can not leave a reassignment unlogged).
  * 'exists': that society has an offer on this visit already; 'full': no capacity left;
  * 'stale': the old offer is no longer declined or expired (reassigned already, or answered late).
  */
@@ -183,6 +201,7 @@ export async function reassignOffer(
   successor: { societyId: string; needIds: string[] },
   capacityPerSeason: number,
   at: string,
+  log?: VisitLogEntry,
 ): Promise<'created' | 'exists' | 'full' | 'stale'> {
   const id = offerId(old.season, old.countyId, successor.societyId);
   try {
@@ -220,6 +239,7 @@ export async function reassignOffer(
               },
             },
           },
+          ...(log ? [logEntryPut(log)] : []),
         ],
       }),
     );
@@ -230,6 +250,9 @@ export async function reassignOffer(
     if (codes[3] === 'ConditionalCheckFailed') return 'stale';
     if (codes[0] === 'ConditionalCheckFailed') return 'exists';
     if (codes[1] === 'ConditionalCheckFailed') return 'full';
+    // Logged already (append-only): the move itself still has to happen.
+    if (log && codes[3] === 'ConditionalCheckFailed')
+      return reassignOffer(old, successor, capacityPerSeason, at);
     throw error;
   }
 }
@@ -294,13 +317,16 @@ export async function recordDecision(
 }
 
 /**
- * Moves an offer out of `offered` once. A declined or expired offer gives its capacity back.
- * Returns false when the offer had already left `offered` (a retried step).
+ * Moves an offer out of `offered` once, with its visit log entry in the same transaction (so the
+ * answer is never recorded without its entry, whatever dies in between). A declined or expired
+ * offer gives its capacity back. Returns false when the offer had already left `offered` (a
+ * retried step).
  */
 export async function settleOffer(
   offer: OfferKey & Pick<OfferRecord, 'needIds'>,
   status: 'accepted' | 'declined' | 'expired',
   at: string,
+  log?: VisitLogEntry,
 ): Promise<boolean> {
   const update = {
     TableName: tableName(),
@@ -315,31 +341,30 @@ export async function settleOffer(
       { societyId: offer.societyId, needIds: offer.needIds, status },
     ]),
   };
+  const capacityBack = {
+    Update: {
+      TableName: tableName(),
+      Key: keys.capacity(offer.season, offer.societyId),
+      UpdateExpression: 'ADD used :minusOne',
+      ConditionExpression: 'used > :zero',
+      ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+    },
+  };
+  const items = [
+    { Update: update },
+    ...(status === 'accepted' ? [] : [capacityBack]),
+    summary,
+    ...(log ? [logEntryPut(log)] : []),
+  ];
   try {
-    await documents().send(
-      new TransactWriteCommand({
-        TransactItems:
-          status === 'accepted'
-            ? [{ Update: update }, summary]
-            : [
-                { Update: update },
-                {
-                  Update: {
-                    TableName: tableName(),
-                    Key: keys.capacity(offer.season, offer.societyId),
-                    UpdateExpression: 'ADD used :minusOne',
-                    ConditionExpression: 'used > :zero',
-                    ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
-                  },
-                },
-                summary,
-              ],
-      }),
-    );
+    await documents().send(new TransactWriteCommand({ TransactItems: items }));
     return true;
   } catch (error) {
     if (isConditionFailure(error)) return false;
-    if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return false;
+    const codes = cancellationCodes(error);
+    if (codes?.[0] === 'ConditionalCheckFailed') return false;
+    // Logged already (append-only): the answer itself still has to be recorded.
+    if (log && codes?.at(-1) === 'ConditionalCheckFailed') return settleOffer(offer, status, at);
     throw error;
   }
 }
