@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const SUITES = ['round', 'plan', 'national-round', 'intake', 'cold-start', 'national-api'];
+const SUITES = ['round', 'plan', 'national-round', 'intake', 'cold-start', 'national-api', 'load'];
 const requested = process.argv.slice(2).filter((a) => a !== '--');
 const unknown = requested.filter((s) => !SUITES.includes(s));
 if (unknown.length > 0) {
