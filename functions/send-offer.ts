@@ -57,9 +57,12 @@ export const handler = roundStep('SendOfferAndWaitForAnswer', SendOfferInput, as
     }),
   ]);
 
-  if (offer.decision) {
-    // Answered while no execution was waiting (e.g. the runtime restarted): hand it over now.
-    await completeWaitingTask(await findOffer(input.offerId));
+  // Read again after the token is attached: an answer recorded meanwhile (or while no execution was
+  // waiting, e.g. before a restart) may have settled an older token; either the team's answer finds
+  // this token, or this read finds the answer — so the answer always reaches this wait.
+  const current = await findOffer(input.offerId);
+  if (current.decision) {
+    await completeWaitingTask(current);
   } else if (input.autoAccept) {
     await answerOffer(offer.id, 'accept', 'auto-accept');
   }

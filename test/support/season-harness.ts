@@ -17,7 +17,7 @@ import { ROOT } from './rounds-cli.ts';
  */
 
 /** How long an offer waits (OFFER_TIMEOUT_SECONDS): short, yet long enough for the script to answer. */
-export const OFFER_TIMEOUT_SECONDS = 4;
+export const OFFER_TIMEOUT_SECONDS = 15;
 
 type Item = Record<string, unknown>;
 
@@ -218,6 +218,8 @@ async function playTeams(server: Server, dataDir: string, season: string): Promi
         round: items.find((i) => i.type === 'round' && i.season === season),
       };
     } catch (error) {
+      // The database went with a crash: the process is going.
+      await Promise.race([died, sleep(3000)]).catch(() => {});
       if (!alive) throw new ServerDied('the server process ended');
       throw error;
     }
@@ -343,7 +345,8 @@ function jvmOfDataDirGone(dataDir: string): boolean {
  * - instants (ISO 8601, and the Beijing `YYYY-MM-DD HH:MM` of message texts): when things happened;
  * - the task token an offer waits on (a random id minted per wait);
  * - an outbox message's delivery (status, attempts, lease, send time and its due-index key), which
- *   depends on the wall clock (quiet hours) and on the 5 s dispatcher, not on the round.
+ *   depends on the wall clock (quiet hours) and on the 5 s dispatcher, not on the round;
+ * - the built-in coordinator's current invitation digest (each start issues a fresh sign-in code).
  */
 const NOT_COMPARED_TYPES = new Set(['task-token', 'invitation']);
 const ISO_INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})/g;
@@ -366,6 +369,8 @@ export function normalise(items: Map<string, Item>): Map<string, unknown> {
     const copy: Item = { ...item };
     if (typeof copy.taskToken === 'string') copy.taskToken = '<task token>';
     if (copy.type === 'message') for (const field of MESSAGE_DELIVERY) delete copy[field];
+    // Each start of npm start invites the coordinator afresh (a new one-time code).
+    if (copy.type === 'user' && copy.id === 'coordinator') delete copy.invitationDigest;
     result.set(String(normaliseValue(key)), normaliseValue(copy));
   }
   return result;
