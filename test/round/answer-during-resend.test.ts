@@ -1,0 +1,97 @@
+/**
+ * Found by the fault-injection harness: after a restart, a team that answers while the re-run is
+ * re-sending its offer completed the offer's old task token (the dead run's), and SendOffer, having
+ * read the offer before the answer, never handed it to the new wait: the accepted offer timed out.
+ * The answer is injected deterministically right after SendOffer's first read of the offer.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { asEmbeddedRuntime, currentCaller, runAsFunction } from '../../local/aws-rules/identity.ts';
+import { loadDataDir } from '../../local/data-dir.ts';
+import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
+import { DEMO_DATA_DIR } from '../../local/session.ts';
+
+const SEASON = '2031-Q1';
+const context = { getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
+let runtime: EmbeddedRuntime;
+
+beforeAll(async () => {
+  runtime = await bootEmbeddedRuntime();
+  const { seedIfEmpty } = await import('../../local/seed.ts');
+  await seedIfEmpty(loadDataDir(DEMO_DATA_DIR));
+});
+afterAll(async () => {
+  await runtime?.close();
+});
+
+it('an answer given while the offer is sent again reaches the new wait', async () => {
+  const { createOffer, attachTaskToken, getOfferById } = await import(
+    '../../functions/commons/store/offers.ts'
+  );
+  const { waitForToken } = await import('../../local/task-tokens.ts');
+  const { answerOffer } = await import('../../functions/commons/offer-answers.ts');
+  const { documents: documentClient } = await import('../../functions/commons/clients.ts');
+  const offer = {
+    season: SEASON,
+    countyId: 'chunan',
+    townId: 'linqi',
+    societyId: 'zhongyiyao',
+    needIds: ['need-chunan-011'],
+    createdAt: new Date().toISOString(),
+  };
+  expect(await createOffer(offer, 10)).toBe('created');
+  const id = `${SEASON}.chunan.zhongyiyao`;
+  const signal = new AbortController();
+  // The dead run's wait: its token is still on the offer, still `waiting`.
+  const oldToken = randomUUID();
+  void waitForToken(oldToken, signal.signal).catch(() => {});
+  await attachTaskToken((await getOfferById(id))!, oldToken, new Date().toISOString());
+
+  // The re-run's wait, and the team's answer right after SendOffer first reads the offer.
+  const newToken = randomUUID();
+  const answered = waitForToken(newToken, signal.signal);
+  let injected = false;
+  const inject =
+    (next: (args: unknown) => Promise<unknown>, ctx: { commandName?: string }) => async (args: unknown) => {
+      const result = await next(args);
+      const caller = currentCaller();
+      if (
+        !injected &&
+        ctx.commandName === 'GetItemCommand' &&
+        caller?.kind === 'function' &&
+        caller.functionId === 'SendOffer'
+      ) {
+        injected = true;
+        await asEmbeddedRuntime(() => answerOffer(id, 'accept', 'zhongyiyao:lead'));
+      }
+      return result;
+    };
+  (documentClient().middlewareStack.add as (...args: unknown[]) => void)(inject, {
+    step: 'initialize',
+    name: 'answerDuringResend',
+  });
+  try {
+    const { handler } = await import('../../functions/send-offer.ts');
+    await runAsFunction('SendOffer', () =>
+      handler(
+        { season: SEASON, offerId: id, offerTimeoutSeconds: 3600, autoAccept: false, taskToken: newToken },
+        context,
+      ),
+    );
+  } finally {
+    documentClient().middlewareStack.remove('answerDuringResend');
+  }
+  expect(injected).toBe(true);
+  expect((await getOfferById(id))?.decision).toBe('accept');
+  // The new wait has the answer (without the fix it stays waiting until the offer times out).
+  const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
+  const { documents, tableName } = await import('../../functions/commons/clients.ts');
+  const { keys } = await import('../../schemas/keys.ts');
+  const { Item } = await documents().send(
+    new GetCommand({ TableName: tableName(), Key: keys.taskToken(newToken) }),
+  );
+  expect(Item?.status).toBe('succeeded');
+  await answered;
+  signal.abort();
+});
