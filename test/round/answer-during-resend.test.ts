@@ -46,7 +46,8 @@ it('an answer given while the offer is sent again reaches the new wait', async (
   // The dead run's wait: its token is still on the offer, still `waiting`.
   const oldToken = randomUUID();
   void waitForToken(oldToken, signal.signal).catch(() => {});
-  await attachTaskToken((await getOfferById(id))!, oldToken, new Date().toISOString());
+  const at = new Date().toISOString();
+  await attachTaskToken((await getOfferById(id))!, oldToken, at, at);
 
   // The re-run's wait, and the team's answer right after SendOffer first reads the offer.
   const newToken = randomUUID();
