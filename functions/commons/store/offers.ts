@@ -250,8 +250,8 @@ export async function reassignOffer(
     if (codes[3] === 'ConditionalCheckFailed') return 'stale';
     if (codes[0] === 'ConditionalCheckFailed') return 'exists';
     if (codes[1] === 'ConditionalCheckFailed') return 'full';
-    // Logged already (append-only): the move itself still has to happen.
-    if (log && codes[3] === 'ConditionalCheckFailed')
+    // Logged already (append-only; the entry is the last item): the move itself still has to happen.
+    if (log && codes[4] === 'ConditionalCheckFailed')
       return reassignOffer(old, successor, capacityPerSeason, at);
     throw error;
   }
