@@ -4,6 +4,7 @@ import { loadDataDir } from '../../local/data-dir.ts';
 import type { EventLog } from '../../local/round-runner.ts';
 import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
 import { DEMO_DATA_DIR } from '../../local/session.ts';
+import { DEFAULT_QUESTIONS } from '../../schemas/questions.ts';
 import { loadStore, type Store } from '../support/store.ts';
 
 // The synthesized state machine from infra/, run by aws-local-stepfunctions on DynamoDB Local,
@@ -54,11 +55,15 @@ describe('the round state machine on the demo data', () => {
       plan?.visits.map(({ countyId, townId, questions, unassignedNeedIds, assignments }) => ({
         countyId,
         townId,
-        questions,
+        questions: questions.map(({ theme, needIds }) => ({ theme, needIds })),
         unassignedNeedIds,
         assignments: assignments.map(({ societyId, needIds }) => ({ societyId, needIds })),
       })),
     ).toEqual([...expected.visits].sort((a, b) => a.countyId.localeCompare(b.countyId)));
+    // No wording was set for the season: every visit is framed with the default one.
+    for (const question of plan?.visits.flatMap((v) => v.questions) ?? []) {
+      expect(question.text).toEqual(DEFAULT_QUESTIONS[question.theme]);
+    }
     expect(plan?.visits.map((v) => v.countyId)).toEqual(['chunan', 'jiande', 'linan', 'tonglu']);
     const assignments = plan?.visits.flatMap((v) => v.assignments) ?? [];
     expect(assignments.length).toBeGreaterThan(0);
