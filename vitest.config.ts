@@ -8,5 +8,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // Rounds skip the coordinator's plan review unless a test asks for it (autoApprove: false / AUTO_APPROVE=0).
+    env: { AUTO_APPROVE: '1' },
   },
 });

@@ -8,6 +8,9 @@ import { seasonOfInstant } from '#domain/season';
 import { type LoadedRound, RoundExecutionInput } from '#schemas/index';
 
 const defaultOfferTimeoutSeconds = memoized(() => optionalIntEnv('OFFER_TIMEOUT_SECONDS', 7 * 24 * 3600));
+/** How long the coordinator's plan review waits before the round goes on (3 days). */
+const defaultPlanApprovalSeconds = memoized(() => optionalIntEnv('PLAN_APPROVAL_SECONDS', 3 * 24 * 3600));
+const defaultAutoApprove = memoized(() => process.env.AUTO_APPROVE === '1');
 
 /**
  * First step: which season, which counties, and whether this season was planned already (rule 5).
@@ -27,6 +30,10 @@ export const handler = roundStep('LoadRound', RoundExecutionInput, async (input)
     autoAccept: input.autoAccept ?? false,
     offerTimeoutSeconds: input.offerTimeoutSeconds ?? defaultOfferTimeoutSeconds(),
     planExists: round?.plannedAt !== undefined,
+    planApproved: round?.approvedAt !== undefined || round?.status === 'completed',
+    autoApprove: input.autoApprove ?? defaultAutoApprove(),
+    planApprovalSeconds: input.planApprovalSeconds ?? defaultPlanApprovalSeconds(),
+    offerIds: input.offerIds ?? null,
     // Rule 1: every county with at least one town gets a visit.
     counties: countiesToVisit(counties)
       .map((county) => ({ countyId: county.id }))

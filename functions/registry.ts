@@ -38,6 +38,8 @@ export const ROUND_FUNCTIONS = {
   FrameQuestions: 'functions/frame-questions.ts',
   AssignSocieties: 'functions/assign-societies.ts',
   PersistPlan: 'functions/persist-plan.ts',
+  AwaitPlanApproval: 'functions/await-plan-approval.ts',
+  RecordPlanApproval: 'functions/record-plan-approval.ts',
   ListPendingOffers: 'functions/list-pending-offers.ts',
   SendOffer: 'functions/send-offer.ts',
   RecordAnswer: 'functions/record-answer.ts',

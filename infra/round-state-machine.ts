@@ -23,6 +23,11 @@ export const ROUND_STATE_NAMES = {
   PersistPlanPerBatch: 'PersistPlanPerBatch',
   PersistPlanBatch: 'PersistPlanBatch',
   PersistPlan: 'PersistPlan',
+  IsPlanApproved: 'IsPlanApproved',
+  ApprovePlanAutomatically: 'ApprovePlanAutomatically',
+  NotifyPlanReady: 'NotifyPlanReady',
+  AwaitPlanApproval: 'AwaitPlanApproval',
+  ApprovePlanOnTimeout: 'ApprovePlanOnTimeout',
   ListPendingOffers: 'ListPendingOffers',
   OfferEachSociety: 'OfferEachSociety',
   SendOfferAndWaitForAnswer: 'SendOfferAndWaitForAnswer',
@@ -35,6 +40,8 @@ export const ROUND_STATE_NAMES = {
   HoldAlertUntilDaytime: 'HoldAlertUntilDaytime',
   AlertCoordinator: 'AlertCoordinator',
   NoNeedsLeftToMove: 'NoNeedsLeftToMove',
+  IsHandPlacement: 'IsHandPlacement',
+  HandPlacementDone: 'HandPlacementDone',
   CompleteRound: 'CompleteRound',
   NameUnknownSeason: 'NameUnknownSeason',
   RecordRoundFailure: 'RecordRoundFailure',
@@ -361,11 +368,16 @@ export class RoundStateMachine extends Construct {
 
     // ---- offers --------------------------------------------------------------------------
     const listPendingOffers = this.invoke(N.ListPendingOffers, fns.ListPendingOffers, {
-      payload: sfn.TaskInput.fromObject({ season: sfn.JsonPath.stringAt('$.season') }),
+      payload: sfn.TaskInput.fromObject({
+        season: sfn.JsonPath.stringAt('$.season'),
+        offerIds: sfn.JsonPath.objectAt('$.offerIds'),
+      }),
       resultSelector: { offers: sfn.JsonPath.listAt('$.Payload.offers') },
       resultPath: '$.pending',
     });
     listPendingOffers.addCatch(onFailure, catchAll);
+    // The plan review (the coordinator's word, rule 9) comes before any offer goes out.
+    const planReview = this.planReview(props, listPendingOffers, onFailure, catchAll);
 
     const sendOfferAndWait = this.invoke(N.SendOfferAndWaitForAnswer, fns.SendOffer, {
       integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
@@ -492,10 +504,14 @@ export class RoundStateMachine extends Construct {
     completeRound.addCatch(onFailure, catchAll);
 
     // ---- wiring --------------------------------------------------------------------------
-    listPendingOffers.next(offerEachSociety).next(completeRound);
+    // A hand placement's execution sends its one offer and leaves the round's completion to the round.
+    const isHandPlacement = new sfn.Choice(this, N.IsHandPlacement)
+      .when(sfn.Condition.isPresent('$.offerIds[0]'), new sfn.Succeed(this, N.HandPlacementDone))
+      .otherwise(completeRound);
+    listPendingOffers.next(offerEachSociety).next(isHandPlacement);
     const isSeasonAlreadyPlanned = new sfn.Choice(this, N.IsSeasonAlreadyPlanned)
-      .when(sfn.Condition.booleanEquals('$.planExists', true), listPendingOffers)
-      .otherwise(chooseTownPerCounty.next(assignSocieties).next(persistPlan).next(listPendingOffers));
+      .when(sfn.Condition.booleanEquals('$.planExists', true), planReview)
+      .otherwise(chooseTownPerCounty.next(assignSocieties).next(persistPlan).next(planReview));
     const definition = loadRound.next(isSeasonAlreadyPlanned);
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
@@ -520,6 +536,79 @@ export class RoundStateMachine extends Construct {
     });
 
     this.acknowledgeFindings(props);
+  }
+
+  /**
+   * IsPlanApproved: an approved plan (a re-run, a hand placement) goes straight to the offers;
+   * AUTO_APPROVE approves it at once; otherwise the coordinator is told (NotifyPlanReady, SNS) and
+   * the round waits (AwaitPlanApproval, a task token kept on the round) until
+   * POST /seasons/{season}/plan/approve, or PLAN_APPROVAL_SECONDS, after which ApprovePlanOnTimeout
+   * approves it and the round log says so.
+   */
+  private planReview(
+    props: RoundStateMachineProps,
+    listPendingOffers: sfn.IChainable,
+    onFailure: sfn.IChainable,
+    catchAll: sfn.CatchProps,
+  ): sfn.Choice {
+    const N = ROUND_STATE_NAMES;
+    const fns = props.functions;
+    const recordApproval = (name: RoundStateName, by: 'auto-approve' | 'timeout') => {
+      const task = this.invoke(name, fns.RecordPlanApproval, {
+        payload: sfn.TaskInput.fromObject({ season: sfn.JsonPath.stringAt('$.season'), by }),
+        resultPath: sfn.JsonPath.DISCARD,
+      });
+      task.addCatch(onFailure, catchAll);
+      return task.next(listPendingOffers);
+    };
+    const notifyPlanReady = new tasks.SnsPublish(this, N.NotifyPlanReady, {
+      topic: props.alertTopic,
+      subject: sfn.JsonPath.format(
+        'Mountain rounds {}: the plan is ready for review',
+        sfn.JsonPath.stringAt('$.season'),
+      ),
+      message: sfn.TaskInput.fromText(
+        sfn.JsonPath.format(
+          '【{} 科技服务】本季计划已生成，请在协调人控制台审核、调整并批准；{} 秒内未批准将自动按此计划发出邀请。\nThe {} plan is ready: review, adjust and approve it on the coordinator console; without approval within {} seconds its offers go out as planned.',
+          sfn.JsonPath.stringAt('$.season'),
+          sfn.JsonPath.stringAt('$.planApprovalSeconds'),
+          sfn.JsonPath.stringAt('$.season'),
+          sfn.JsonPath.stringAt('$.planApprovalSeconds'),
+        ),
+      ),
+      messageAttributes: {
+        season: { value: sfn.JsonPath.stringAt('$.season') },
+        messageId: { value: sfn.JsonPath.format('plan-ready#{}', sfn.JsonPath.stringAt('$.season')) },
+      },
+      resultPath: sfn.JsonPath.DISCARD,
+      taskTimeout: sfn.Timeout.duration(TASK_TIMEOUT),
+    });
+    retryWith(notifyPlanReady, SNS_RETRY_ERRORS);
+    notifyPlanReady.addCatch(onFailure, catchAll);
+    const awaitPlanApproval = this.invoke(N.AwaitPlanApproval, fns.AwaitPlanApproval, {
+      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: sfn.TaskInput.fromObject({
+        season: sfn.JsonPath.stringAt('$.season'),
+        planApprovalSeconds: sfn.JsonPath.numberAt('$.planApprovalSeconds'),
+        taskToken: sfn.JsonPath.taskToken,
+      }),
+      // The review lasts PLAN_APPROVAL_SECONDS (3 days by default); then the plan goes out as it is.
+      taskTimeout: sfn.Timeout.at('$.planApprovalSeconds'),
+      resultPath: '$.approval',
+    });
+    awaitPlanApproval.addCatch(recordApproval(N.ApprovePlanOnTimeout, 'timeout'), {
+      errors: [sfn.Errors.TIMEOUT],
+      resultPath: '$.error',
+    });
+    awaitPlanApproval.addCatch(onFailure, catchAll);
+    awaitPlanApproval.next(listPendingOffers);
+    return new sfn.Choice(this, N.IsPlanApproved)
+      .when(sfn.Condition.booleanEquals('$.planApproved', true), listPendingOffers)
+      .when(
+        sfn.Condition.booleanEquals('$.autoApprove', true),
+        recordApproval(N.ApprovePlanAutomatically, 'auto-approve'),
+      )
+      .otherwise(notifyPlanReady.next(awaitPlanApproval));
   }
 
   /**

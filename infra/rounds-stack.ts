@@ -43,6 +43,9 @@ export const ROUND_FUNCTION_ACCESS: Readonly<
   // Writes each draft visit's assignment back: the plan travels by reference, not in the payload.
   AssignSocieties: { table: 'readWrite' },
   PersistPlan: { table: 'readWrite' },
+  // Keeps the plan review's token on the round; completes its own wait when approved already.
+  AwaitPlanApproval: { table: 'readWrite', answerTasks: true },
+  RecordPlanApproval: { table: 'readWrite' },
   ListPendingOffers: { table: 'read' },
   // Completes its own wait when the offer was answered already or is auto-accepted (SendTask*).
   SendOffer: { table: 'readWrite', answerTasks: true },

@@ -12,6 +12,16 @@ const STEP_NAMES: Record<string, { zh: string; en: string }> = {
   PersistPlanPerBatch: { zh: '分批保存计划', en: 'save the plan in batches of counties' },
   PersistPlanBatch: { zh: '保存一批县的计划', en: 'save the plan of a batch of counties' },
   PersistPlan: { zh: '计划保存完毕', en: 'mark the plan saved' },
+  IsPlanApproved: { zh: '计划是否已批准', en: 'is the plan approved' },
+  ApprovePlanAutomatically: {
+    zh: '自动批准计划（AUTO_APPROVE）',
+    en: 'approve the plan automatically (AUTO_APPROVE)',
+  },
+  NotifyPlanReady: { zh: '通知协调人审核计划', en: 'tell the coordinator the plan is ready' },
+  AwaitPlanApproval: { zh: '协调人已批准计划', en: 'the coordinator approved the plan' },
+  ApprovePlanOnTimeout: { zh: '审核期满，计划自动批准', en: 'review time over: the plan is approved' },
+  IsHandPlacement: { zh: '是否手工安排', en: 'is it a hand placement' },
+  HandPlacementDone: { zh: '手工安排的邀请已答复', en: 'the hand-placed offer is answered' },
   ListPendingOffers: { zh: '列出待答复的邀请', en: 'list offers awaiting an answer' },
   OfferEachSociety: { zh: '向各学会发出邀请', en: 'offer to each society' },
   SendOfferAndWaitForAnswer: { zh: '发出邀请并等待答复', en: 'send the offer and wait for the answer' },
@@ -63,6 +73,11 @@ export function progressLine(event: EventLog, lang: Lang = 'zh'): string | undef
     const mark = marks[event.type];
     const detail = describe(output) || describe(input);
     return `${time} ${mark} ${label} (${name})${detail}`;
+  }
+  if (event.type === 'StateEntered' && event.state.name === 'AwaitPlanApproval') {
+    return lang === 'zh'
+      ? `${time} … 等待协调人在计划审核页（/plan.html）调整并批准计划`
+      : `${time} … waiting for the coordinator to review and approve the plan (/plan.html)`;
   }
   if (event.type === 'ExecutionFailed')
     return `${time} ✗ ${lang === 'zh' ? '执行失败' : 'execution failed'}: ${event.Error}`;

@@ -7,7 +7,12 @@ import type { RoundRunner } from './round-runner.ts';
 /** Runs one round with a progress line per step, then prints the stored plan as a table. */
 export async function runRound(
   runner: RoundRunner,
-  input: { season: string; autoAccept: boolean; offerTimeoutSeconds?: number | undefined },
+  input: {
+    season: string;
+    autoAccept: boolean;
+    offerTimeoutSeconds?: number | undefined;
+    autoApprove?: boolean | undefined;
+  },
   lang: Lang,
   out: (line: string) => void,
   /** The execution's name; `npm start` names it as POST /rounds does, so the two never run it twice. */

@@ -26,7 +26,7 @@ import {
 } from './definition.ts';
 import { enteringState, faultInjectionArmed } from './fault-injection.ts';
 import { runInvocation } from './lambda-invocation.ts';
-import { waitForToken } from './task-tokens.ts';
+import { expireToken, waitForToken } from './task-tokens.ts';
 import {
   type CfnTemplate,
   localArn,
@@ -145,6 +145,18 @@ function integrationError(service: 'Lambda' | 'DynamoDB' | 'SNS', error: unknown
     `${service}.${exception[service]}`,
     `${message} (Service: ${service}, Status Code: ${status}, Error Code: ${name})`,
   );
+}
+
+/** A Task's timeout in seconds: `TimeoutSeconds`, or the value its `TimeoutSecondsPath` names in the effective input. */
+function timeoutSecondsOf(state: StateDefinition, input: unknown): number | undefined {
+  const fixed = (state as { TimeoutSeconds?: number }).TimeoutSeconds;
+  if (fixed !== undefined) return fixed;
+  if (!state.TimeoutSecondsPath) return undefined;
+  let value: unknown = input;
+  for (const part of state.TimeoutSecondsPath.replace(/^\$\.?/, '').split('.')) {
+    value = value && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+  }
+  return typeof value === 'number' ? value : undefined;
 }
 
 /** Step Functions' rule for execution names (StartExecution's `name`). */
@@ -357,6 +369,14 @@ export class RoundRunner {
         const taskToken = randomUUID();
         const answer = asEmbeddedRuntime(() => waitForToken(taskToken, signal, this.stateMachineArnOf(name)));
         answer.catch(() => {});
+        // When the task times out (the runner raises States.Timeout), a late answer is refused, as in AWS.
+        const seconds = timeoutSecondsOf(state, input);
+        const expiry =
+          seconds === undefined
+            ? undefined
+            : setTimeout(() => void asEmbeddedRuntime(() => expireToken(taskToken)), seconds * 1000);
+        expiry?.unref();
+        answer.finally(() => clearTimeout(expiry)).catch(() => {});
         await invoke(name, { FunctionName, Payload: { ...Payload, taskToken } });
         const output = await answer;
         checks?.checkPayload(`the output sent for the task token of state ${name}`, output, name);
@@ -405,7 +425,7 @@ export class RoundRunner {
         const now = new Date().toISOString();
         const offerId = attribute('offerId');
         const message = {
-          id: `alert#${offerId ?? randomUUID()}`,
+          id: attribute('messageId') ?? `alert#${offerId ?? randomUUID()}`,
           season: attribute('season') ?? 'unknown',
           audience: 'coordinator',
           medium: 'topic',

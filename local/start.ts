@@ -22,6 +22,8 @@ async function main(): Promise<void> {
   const port = portFromEnv();
   // The demo shows a whole round: societies accept at once unless AUTO_ACCEPT=0.
   const autoAccept = process.env.AUTO_ACCEPT !== '0';
+  // …and its plan is approved at once unless AUTO_APPROVE=0 (then it waits for /plan.html).
+  process.env.AUTO_APPROVE ??= '1';
   const out = (line: string) => process.stdout.write(`${line}\n`);
 
   out('正在启动本地数据库（DynamoDB Local）… / starting the embedded database…');

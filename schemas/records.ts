@@ -67,13 +67,21 @@ export type NeedRecord = z.infer<typeof NeedRecord>;
 export const VisitedRecord = z.object({ season: Text, countyId: Text, townId: Text });
 export type VisitedRecord = z.infer<typeof VisitedRecord>;
 
-export const ROUND_STATUSES = ['running', 'planned', 'completed'] as const;
+export const ROUND_STATUSES = ['running', 'planned', 'awaiting-approval', 'approved', 'completed'] as const;
 
 export const RoundRecord = z.object({
   season: Text,
   status: z.enum(ROUND_STATUSES),
   startedAt: Instant,
   plannedAt: Instant.optional(),
+  /** The plan review (AwaitPlanApproval): the waiting task's token and when it times out. */
+  approvalToken: Text.optional(),
+  approvalDeadline: Instant.optional(),
+  /** Who approved the plan: a coordinator's user id, `timeout` or `auto-approve`. */
+  approvedBy: Text.optional(),
+  approvedAt: Instant.optional(),
+  /** A coordinator's re-plan in progress (PUT overrides), until this instant. */
+  replanUntil: Instant.optional(),
   completedAt: Instant.optional(),
   summary: z.record(Text, z.number()).optional(),
 });
@@ -147,6 +155,8 @@ export const OfferRecord = z.object({
   endedAs: z.enum(['declined', 'expired']).optional(),
   /** When the waiting task times out. */
   deadline: Instant.optional(),
+  /** A coordinator placed it by hand (POST /seasons/{season}/needs/{needId}/assign). */
+  placedBy: Text.optional(),
 });
 export type OfferRecord = z.infer<typeof OfferRecord>;
 
@@ -202,6 +212,8 @@ export type VisitLogRecord = z.infer<typeof VisitLogRecord>;
 export const RoundLogRecord = z.object({
   kind: Text,
   season: Text,
+  /** Who: `plan-approved` entries name the coordinator, `timeout` or `auto-approve`. */
+  by: Text.optional(),
   error: Text.optional(),
   cause: Text.optional(),
   executionId: Text.optional(),

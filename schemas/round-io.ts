@@ -14,6 +14,12 @@ export const RoundExecutionInput = z.object({
   scheduledTime: IsoDateTime.optional(),
   autoAccept: z.boolean().optional(),
   offerTimeoutSeconds: z.int().min(1).max(31_536_000).optional(),
+  /** Skip the coordinator's plan review (AUTO_APPROVE=1 when absent). */
+  autoApprove: z.boolean().optional(),
+  /** How long the plan review waits before the round goes on (PLAN_APPROVAL_SECONDS when absent). */
+  planApprovalSeconds: z.int().min(1).max(31_536_000).optional(),
+  /** A hand placement: only these offers go out, and the round is not completed again. */
+  offerIds: z.array(z.string().min(1).max(200)).min(1).max(10).optional(),
 });
 export type RoundExecutionInput = z.infer<typeof RoundExecutionInput>;
 
@@ -27,6 +33,12 @@ export const LoadedRound = z.object({
   autoAccept: z.boolean(),
   offerTimeoutSeconds: z.int().min(1),
   planExists: z.boolean(),
+  /** The coordinator (or the timeout, or AUTO_APPROVE) approved the plan already: no review. */
+  planApproved: z.boolean(),
+  autoApprove: z.boolean(),
+  planApprovalSeconds: z.int().min(1),
+  /** A hand placement's offers (RoundExecutionInput.offerIds), or null for the season's round. */
+  offerIds: z.array(z.string().min(1)).nullable(),
   counties: z.array(z.object({ countyId: Slug })),
 });
 export type LoadedRound = z.infer<typeof LoadedRound>;
@@ -84,6 +96,26 @@ export const PersistPlanResult = z.object({ plannedAt: IsoDateTime });
 
 /** ListPendingOffers: `{ season }` → `$.pending`. */
 export const SeasonOnly = z.object({ season: SeasonId });
+/** ListPendingOffers: `{ season, offerIds }` (null: every waiting offer of the season). */
+export const ListPendingOffersInput = z.object({
+  season: SeasonId,
+  offerIds: z.array(z.string().min(1)).nullable().optional(),
+});
+
+/** AwaitPlanApproval Payload (lambda:invoke.waitForTaskToken): the coordinator's review of the plan. */
+export const AwaitPlanApprovalInput = z.object({
+  season: SeasonId,
+  taskToken: z.string().min(1),
+  planApprovalSeconds: z.int().min(1),
+});
+/** What the approval sends back through SendTaskSuccess. */
+export const PlanApproval = z.object({ approvedBy: z.string().min(1) });
+
+/** ApprovePlanAutomatically / ApprovePlanOnTimeout → RecordPlanApproval. */
+export const RecordPlanApprovalInput = z.object({
+  season: SeasonId,
+  by: z.enum(['auto-approve', 'timeout']),
+});
 export const PendingOffers = z.object({ offers: z.array(z.object({ offerId: z.string().min(1) })) });
 
 /** SendOfferAndWaitForAnswer Payload (lambda:invoke.waitForTaskToken). */

@@ -10,7 +10,7 @@ Runs the season's round on the state machine defined in infra/, end to end, agai
 database in DATA_DIR (default .data; started here when none is running there).
   --season S               季度，如 2026-Q4 / the season, like 2026-Q4
   --data DIR               空数据库载入的数据（默认演示数据）/ data for an empty database (default: the demo data)
-  --auto-accept            各学会立即接受邀请（演示整轮）/ every society accepts its offer at once (a demo)
+  --auto-accept            计划自动批准、各学会立即接受邀请（演示整轮）/ the plan is approved and every society accepts at once (a demo)
   --offer-timeout SECONDS  邀请等待答复的时长（默认 7 天）/ how long an offer waits for an answer (default 7 days)
   --lang L                 zh（默认）或 en / zh (default) or en`;
 
@@ -59,7 +59,13 @@ export const runCommand: Command = {
       if (session.overrides) out(overridesLine(session.overrides, lang));
       const result = await runRound(
         session.runner,
-        { season: season, autoAccept: flags['auto-accept'] ?? false, offerTimeoutSeconds },
+        {
+          season: season,
+          autoAccept: flags['auto-accept'] ?? false,
+          offerTimeoutSeconds,
+          // Without --auto-accept the plan waits for the coordinator's approval (unless AUTO_APPROVE=1).
+          ...(flags['auto-accept'] ? { autoApprove: true } : {}),
+        },
         lang,
         out,
       );

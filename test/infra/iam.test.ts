@@ -379,12 +379,16 @@ describe('IAM: answering waiting offers (task tokens), evaluated with iam-simula
     expect(await simulate(apiRole('AnswerAssignment'), action)).toBe('Allowed');
   });
 
-  it('grants SendOffer exactly the two calls it makes, and no other round function any Step Functions action', () => {
-    expect(
-      roleStatements('SendOffer').filter((s) => actionsOf(s).some((a) => a.startsWith('states:'))),
-    ).toEqual([{ Effect: 'Allow', Action: [...TASK_ANSWER_ACTIONS], Resource: '*' }]);
+  it('grants SendOffer and AwaitPlanApproval exactly the two calls they make, and no other round function any Step Functions action', () => {
+    const answering: RoundFunctionId[] = ['SendOffer', 'AwaitPlanApproval'];
+    for (const fnId of answering) {
+      expect(
+        roleStatements(fnId).filter((s) => actionsOf(s).some((a) => a.startsWith('states:'))),
+        fnId,
+      ).toEqual([{ Effect: 'Allow', Action: [...TASK_ANSWER_ACTIONS], Resource: '*' }]);
+    }
     for (const fnId of Object.keys(ROUND_FUNCTIONS) as RoundFunctionId[]) {
-      if (fnId === 'SendOffer') continue;
+      if (answering.includes(fnId)) continue;
       expect(
         roleStatements(fnId)
           .flatMap(actionsOf)

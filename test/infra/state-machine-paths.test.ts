@@ -28,6 +28,11 @@ interface Stubs {
   PersistPlanBatch: Stub;
   /** The PersistPlan function once every batch is written (`{ season }`). */
   PersistPlan: Stub;
+  /** The plan review's wait (.waitForTaskToken): what the approval sends back, or a never-settling promise. */
+  AwaitPlanApproval: Stub;
+  RecordPlanApproval: Stub;
+  /** NotifyPlanReady's sns:publish effective input. */
+  NotifyPlanReady: Stub;
   ListPendingOffers: Stub;
   SendOffer: Stub;
   RecordAnswer: Stub;
@@ -38,6 +43,8 @@ interface Stubs {
 }
 
 const SEASON = '2026-Q2';
+/** LoadRound's plan-review fields for a round whose plan needs no review (approved, or AUTO_APPROVE). */
+const APPROVED = { planApproved: true, autoApprove: false, planApprovalSeconds: 259_200, offerIds: null };
 const THEMES = ['talent', 'industry', 'literacy', 'advice', 'grassroots'];
 
 function error(name: string, message: string): Error {
@@ -52,6 +59,7 @@ const happyPath = (overrides: Partial<Stubs> = {}): Stubs => ({
     autoAccept: false,
     offerTimeoutSeconds: 604_800,
     planExists: false,
+    ...APPROVED,
     counties: [{ countyId: 'chunan' }, { countyId: 'jiande' }],
   }),
   ChooseTown: ({ season, countyId }) => ({
@@ -71,6 +79,9 @@ const happyPath = (overrides: Partial<Stubs> = {}): Stubs => ({
   }),
   PersistPlanBatch: () => ({ visitsCreated: 2, offersCreated: 2 }),
   PersistPlan: () => ({ plannedAt: '2026-04-01T01:00:00.000Z' }),
+  AwaitPlanApproval: () => ({ approvedBy: 'coordinator:c1' }),
+  RecordPlanApproval: ({ season, by }) => ({ season, approvedBy: by, changed: true }),
+  NotifyPlanReady: () => ({ MessageId: 'm-plan' }),
   ListPendingOffers: () => ({ offers: [{ offerId: 'o1' }, { offerId: 'o2' }] }),
   SendOffer: ({ offerId }) => ({ decision: 'accept', by: `lead-of-${offerId}` }),
   RecordAnswer: ({ offerId, outcome }) => ({ offerId, outcome }),
@@ -113,6 +124,16 @@ async function runRound(stubs: Stubs, input: unknown = { season: SEASON }): Prom
     [S.PersistPlanBatch]: invoke(S.PersistPlanBatch, stubs.PersistPlanBatch),
     [S.PersistPlan]: invoke(S.PersistPlan, stubs.PersistPlan),
     [S.ListPendingOffers]: invoke(S.ListPendingOffers, stubs.ListPendingOffers),
+    [S.AwaitPlanApproval]: async (effective: Payload) => {
+      record(S.AwaitPlanApproval, effective.Payload);
+      return stubs.AwaitPlanApproval(effective.Payload);
+    },
+    [S.ApprovePlanAutomatically]: invoke(S.ApprovePlanAutomatically, stubs.RecordPlanApproval),
+    [S.ApprovePlanOnTimeout]: invoke(S.ApprovePlanOnTimeout, stubs.RecordPlanApproval),
+    [S.NotifyPlanReady]: async (effective: Payload) => {
+      record(S.NotifyPlanReady, effective);
+      return stubs.NotifyPlanReady(effective);
+    },
     [S.RecordAcceptance]: invoke(S.RecordAcceptance, stubs.RecordAnswer),
     [S.RecordOfferDeclined]: invoke(S.RecordOfferDeclined, stubs.RecordAnswer),
     [S.RecordOfferExpired]: invoke(S.RecordOfferExpired, stubs.RecordAnswer),
@@ -204,7 +225,7 @@ describe('round paths (synthesized definition, local runner)', () => {
       { season: SEASON, batch: { first: 'chunan', last: 'jiande' } },
     ]);
     expect(run.calls[S.PersistPlan]).toEqual([{ season: SEASON }]);
-    expect(run.calls[S.ListPendingOffers]).toEqual([{ season: SEASON }]);
+    expect(run.calls[S.ListPendingOffers]).toEqual([{ season: SEASON, offerIds: null }]);
     expect(run.calls[S.SendOfferAndWaitForAnswer]).toContainEqual({
       season: SEASON,
       offerId: 'o1',
@@ -228,13 +249,19 @@ describe('round paths (synthesized definition, local runner)', () => {
           autoAccept: true,
           offerTimeoutSeconds: 60,
           planExists: true,
+          ...APPROVED,
           counties: [],
         }),
       }),
     );
 
     expect(run.failure).toBeUndefined();
-    expect(run.entered.slice(0, 3)).toEqual([S.LoadRound, S.IsSeasonAlreadyPlanned, S.ListPendingOffers]);
+    expect(run.entered.slice(0, 4)).toEqual([
+      S.LoadRound,
+      S.IsSeasonAlreadyPlanned,
+      S.IsPlanApproved,
+      S.ListPendingOffers,
+    ]);
     for (const skipped of [
       S.ChooseTownPerCounty,
       S.ChooseTown,
@@ -279,6 +306,7 @@ describe('round paths (synthesized definition, local runner)', () => {
           autoAccept: false,
           offerTimeoutSeconds: 1,
           planExists: true,
+          ...APPROVED,
           counties: [],
         }),
         ListPendingOffers: () => ({ offers: [{ offerId: 'o1' }] }),
@@ -496,6 +524,7 @@ const oneOffer = (overrides: Partial<Stubs>) =>
       autoAccept: false,
       offerTimeoutSeconds: 60,
       planExists: true,
+      ...APPROVED,
       counties: [],
     }),
     ListPendingOffers: () => ({ offers: [{ offerId: 'o1' }] }),
@@ -522,7 +551,11 @@ describe('reassignment paths (rule 6)', () => {
     expect(run.failure).toBeUndefined();
     expect(
       run.entered.filter(
-        (n) => n !== S.LoadRound && n !== S.IsSeasonAlreadyPlanned && n !== S.ListPendingOffers,
+        (n) =>
+          n !== S.LoadRound &&
+          n !== S.IsSeasonAlreadyPlanned &&
+          n !== S.IsPlanApproved &&
+          n !== S.ListPendingOffers,
       ),
     ).toEqual([
       S.OfferEachSociety,
@@ -533,6 +566,7 @@ describe('reassignment paths (rule 6)', () => {
       S.OfferToNextSociety,
       S.SendOfferAndWaitForAnswer,
       S.RecordAcceptance,
+      S.IsHandPlacement,
       S.CompleteRound,
     ]);
     expect(run.calls[S.FindNextSociety]).toEqual([{ season: SEASON, offerId: 'o1' }]);
@@ -558,6 +592,7 @@ describe('reassignment paths (rule 6)', () => {
           autoAccept: false,
           offerTimeoutSeconds: 1,
           planExists: true,
+          ...APPROVED,
           counties: [],
         }),
         SendOffer: () => {
@@ -598,10 +633,11 @@ describe('reassignment paths (rule 6)', () => {
       'o1-3',
     ]);
     expect(run.calls[S.RecordOfferDeclined]).toHaveLength(3);
-    expect(run.entered.slice(-4)).toEqual([
+    expect(run.entered.slice(-5)).toEqual([
       S.IsAnotherSocietyFound,
       S.HoldAlertUntilDaytime,
       S.AlertCoordinator,
+      S.IsHandPlacement,
       S.CompleteRound,
     ]);
     expect(run.calls[S.AlertCoordinator]).toEqual([
@@ -701,6 +737,133 @@ describe('reassignment paths (rule 6)', () => {
   });
 });
 
+describe('plan review paths (rule 9: the coordinator’s word before any offer)', () => {
+  const unapproved = (fields: Record<string, unknown> = {}) => ({
+    season: SEASON,
+    autoAccept: false,
+    offerTimeoutSeconds: 604_800,
+    planExists: false,
+    planApproved: false,
+    autoApprove: false,
+    planApprovalSeconds: 259_200,
+    offerIds: null,
+    counties: [{ countyId: 'chunan' }],
+    ...fields,
+  });
+
+  it('tells the coordinator and waits for the approval after PersistPlan, then sends the offers', async () => {
+    const run = await runRound(happyPath({ LoadRound: () => unapproved() }));
+
+    expect(run.failure).toBeUndefined();
+    const persisted = run.entered.indexOf(S.PersistPlan);
+    expect(run.entered.slice(persisted, persisted + 5)).toEqual([
+      S.PersistPlan,
+      S.IsPlanApproved,
+      S.NotifyPlanReady,
+      S.AwaitPlanApproval,
+      S.ListPendingOffers,
+    ]);
+    expect(run.calls[S.AwaitPlanApproval]).toEqual([
+      { season: SEASON, planApprovalSeconds: 259_200, taskToken: 'task-token-1' },
+    ]);
+    const notice = run.calls[S.NotifyPlanReady]?.[0];
+    expect(notice.Subject).toBe(`Mountain rounds ${SEASON}: the plan is ready for review`);
+    expect(notice.Message).toContain(`【${SEASON} 科技服务】本季计划已生成`);
+    expect(notice.Message).toContain('259200');
+    expect(notice.MessageAttributes.messageId).toEqual({
+      DataType: 'String',
+      StringValue: `plan-ready#${SEASON}`,
+    });
+    expect(run.calls[S.ApprovePlanOnTimeout]).toBeUndefined();
+    expect(run.calls[S.ApprovePlanAutomatically]).toBeUndefined();
+    expect(run.calls[S.SendOfferAndWaitForAnswer]).toHaveLength(2);
+    expect(run.calls[S.CompleteRound]).toHaveLength(1);
+  });
+
+  it('approves the plan on timeout (States.Timeout catch), logs it and sends the offers', async () => {
+    const run = await runRound(
+      happyPath({
+        LoadRound: () => unapproved({ planApprovalSeconds: 1 }),
+        AwaitPlanApproval: () => new Promise(() => {}),
+      }),
+    );
+
+    expect(run.failure).toBeUndefined();
+    expect(run.calls[S.ApprovePlanOnTimeout]).toEqual([{ season: SEASON, by: 'timeout' }]);
+    const approved = run.entered.indexOf(S.ApprovePlanOnTimeout);
+    expect(run.entered[approved - 1]).toBe(S.AwaitPlanApproval);
+    expect(run.entered[approved + 1]).toBe(S.ListPendingOffers);
+    expect(run.calls[S.SendOfferAndWaitForAnswer]).toHaveLength(2);
+  });
+
+  it('skips the wait with AUTO_APPROVE: ApprovePlanAutomatically, no notice, no waiting task', async () => {
+    const run = await runRound(happyPath({ LoadRound: () => unapproved({ autoApprove: true }) }));
+
+    expect(run.failure).toBeUndefined();
+    expect(run.calls[S.ApprovePlanAutomatically]).toEqual([{ season: SEASON, by: 'auto-approve' }]);
+    expect(run.calls[S.AwaitPlanApproval]).toBeUndefined();
+    expect(run.calls[S.NotifyPlanReady]).toBeUndefined();
+    expect(run.calls[S.SendOfferAndWaitForAnswer]).toHaveLength(2);
+  });
+
+  it('a re-run while the plan waits does not plan twice: straight to the review', async () => {
+    const run = await runRound(happyPath({ LoadRound: () => unapproved({ planExists: true }) }));
+
+    expect(run.failure).toBeUndefined();
+    expect(run.entered.slice(0, 5)).toEqual([
+      S.LoadRound,
+      S.IsSeasonAlreadyPlanned,
+      S.IsPlanApproved,
+      S.NotifyPlanReady,
+      S.AwaitPlanApproval,
+    ]);
+    expect(run.calls[S.ChooseTown]).toBeUndefined();
+    expect(run.calls[S.PersistPlan]).toBeUndefined();
+  });
+
+  it('an approved plan is not reviewed again (a re-run after approval)', async () => {
+    const run = await runRound(
+      happyPath({ LoadRound: () => unapproved({ planExists: true, planApproved: true }) }),
+    );
+
+    expect(run.failure).toBeUndefined();
+    expect(run.calls[S.AwaitPlanApproval]).toBeUndefined();
+    expect(run.calls[S.ApprovePlanAutomatically]).toBeUndefined();
+    expect(run.entered).toContain(S.CompleteRound);
+  });
+
+  it('fails the round when the review step fails for good (its catch-all)', async () => {
+    const run = await runRound(
+      happyPath({
+        LoadRound: () => unapproved(),
+        AwaitPlanApproval: () => {
+          throw error('InvalidInputError', 'bad payload');
+        },
+      }),
+    );
+
+    expect(run.failure?.name).toBe('RoundFailed');
+    expect(run.calls[S.RecordRoundFailure]).toHaveLength(1);
+    expect(run.calls[S.ListPendingOffers]).toBeUndefined();
+  });
+
+  it('a hand placement sends only its offer and does not complete the round again', async () => {
+    const run = await runRound(
+      happyPath({
+        LoadRound: () => unapproved({ planExists: true, planApproved: true, offerIds: ['o9'] }),
+        ListPendingOffers: ({ offerIds }) => ({ offers: offerIds.map((offerId: string) => ({ offerId })) }),
+      }),
+      { season: SEASON, offerIds: ['o9'] },
+    );
+
+    expect(run.failure).toBeUndefined();
+    expect(run.calls[S.ListPendingOffers]).toEqual([{ season: SEASON, offerIds: ['o9'] }]);
+    expect(run.calls[S.SendOfferAndWaitForAnswer]?.map((p: Payload) => p.offerId)).toEqual(['o9']);
+    expect(run.entered.at(-1)).toBe(S.HandPlacementDone);
+    expect(run.calls[S.CompleteRound]).toBeUndefined();
+  });
+});
+
 describe('forLocalRunner', () => {
   it('runs both Distributed Maps inline over the same items, selector and concurrency', () => {
     for (const name of [S.ChooseTownPerCounty, S.OfferEachSociety]) {
@@ -726,9 +889,14 @@ describe('forLocalRunner', () => {
     // The runner times a Lambda Task from its invocation's start; the local runner's own timer never fires.
     expect(allStates(definition)[S.PersistPlan]?.TimeoutSeconds).toBe(40);
     expect(allStates(localDefinition)[S.PersistPlan]?.TimeoutSeconds).toBe(14 * 24 * 3600);
+    // The plan review's wait as well: its timeout is PLAN_APPROVAL_SECONDS, passed in its Payload.
+    const review = (d: typeof definition) => d.States[S.AwaitPlanApproval];
+    expect(review(definition)?.TimeoutSecondsPath).toBe('$.planApprovalSeconds');
+    expect(review(localDefinition)?.TimeoutSecondsPath).toBe('$.Payload.planApprovalSeconds');
     const strip = (d: typeof definition) => {
       const c = structuredClone(d);
       delete (wait(c) as { TimeoutSecondsPath?: string }).TimeoutSecondsPath;
+      delete (review(c) as { TimeoutSecondsPath?: string }).TimeoutSecondsPath;
       for (const state of Object.values(allStates(c)) as { Resource?: string; TimeoutSeconds?: number }[]) {
         if (state.Resource?.endsWith(':::lambda:invoke')) delete state.TimeoutSeconds;
       }

@@ -63,6 +63,8 @@ describe('the round definition', () => {
       [S.AssignSocieties, 'AssignSocieties'],
       [S.PersistPlanBatch, 'PersistPlan'],
       [S.PersistPlan, 'PersistPlan'],
+      [S.ApprovePlanAutomatically, 'RecordPlanApproval'],
+      [S.ApprovePlanOnTimeout, 'RecordPlanApproval'],
       [S.ListPendingOffers, 'ListPendingOffers'],
       [S.RecordAcceptance, 'RecordAnswer'],
       [S.RecordOfferDeclined, 'RecordAnswer'],
@@ -77,13 +79,16 @@ describe('the round definition', () => {
   });
 
   it('gives every DynamoDB and SNS Task a 60 s timeout and exactly the shared Retry (2 s, ×2, 3 attempts)', () => {
-    const serviceTasks = [S.SaveDraftVisit, S.RecordRoundFailure, S.AlertCoordinator];
+    const serviceTasks = [S.SaveDraftVisit, S.RecordRoundFailure, S.AlertCoordinator, S.NotifyPlanReady];
     for (const name of serviceTasks) {
       const s = state(name);
       expect(s.TimeoutSeconds, name).toBe(60);
       expect(s.Retry, name).toEqual([
         {
-          ErrorEquals: name === S.AlertCoordinator ? [...SNS_RETRY_ERRORS] : [...DYNAMODB_RETRY_ERRORS],
+          ErrorEquals:
+            name === S.AlertCoordinator || name === S.NotifyPlanReady
+              ? [...SNS_RETRY_ERRORS]
+              : [...DYNAMODB_RETRY_ERRORS],
           IntervalSeconds: 2,
           BackoffRate: 2,
           MaxAttempts: 3,
@@ -99,6 +104,9 @@ describe('the round definition', () => {
     [S.AssignSocieties, 'AssignSocieties'],
     [S.PersistPlanBatch, 'PersistPlan'],
     [S.PersistPlan, 'PersistPlan'],
+    [S.AwaitPlanApproval, 'AwaitPlanApproval'],
+    [S.ApprovePlanAutomatically, 'RecordPlanApproval'],
+    [S.ApprovePlanOnTimeout, 'RecordPlanApproval'],
     [S.ListPendingOffers, 'ListPendingOffers'],
     [S.SendOfferAndWaitForAnswer, 'SendOffer'],
     [S.RecordAcceptance, 'RecordAnswer'],
@@ -108,7 +116,7 @@ describe('the round definition', () => {
     [S.CompleteRound, 'CompleteRound'],
   ];
 
-  it('names every Task: 13 Lambda steps and 3 service integrations', () => {
+  it('names every Task: 16 Lambda steps and 4 service integrations', () => {
     const tasks = Object.entries(states).filter(([, s]) => s.Type === 'Task');
     expect(tasks.map(([name]) => name).sort()).toEqual(
       [
@@ -116,6 +124,7 @@ describe('the round definition', () => {
         S.SaveDraftVisit,
         S.RecordRoundFailure,
         S.AlertCoordinator,
+        S.NotifyPlanReady,
       ].sort(),
     );
   });
@@ -150,15 +159,14 @@ describe('the round definition', () => {
     },
   );
 
-  it.each(lambdaTasks.filter(([name]) => name !== S.SendOfferAndWaitForAnswer))(
-    '%s times out 10 s after its function would, so the function always stops first',
-    (name, fnId) => {
-      const fn = json.Resources[stack.getLogicalId(stack.roundFunctions[fnId].node.defaultChild as Cfn)];
-      const functionTimeout = fn.Properties.Timeout as number;
-      expect(functionTimeout, fnId).toBeGreaterThan(0);
-      expect(state(name).TimeoutSeconds, name).toBe(functionTimeout + 10);
-    },
-  );
+  it.each(
+    lambdaTasks.filter(([name]) => name !== S.SendOfferAndWaitForAnswer && name !== S.AwaitPlanApproval),
+  )('%s times out 10 s after its function would, so the function always stops first', (name, fnId) => {
+    const fn = json.Resources[stack.getLogicalId(stack.roundFunctions[fnId].node.defaultChild as Cfn)];
+    const functionTimeout = fn.Properties.Timeout as number;
+    expect(functionTimeout, fnId).toBeGreaterThan(0);
+    expect(state(name).TimeoutSeconds, name).toBe(functionTimeout + 10);
+  });
 
   it('loads the round from the execution input and replaces the state with the Payload', () => {
     expect(state(S.LoadRound)).toMatchObject({
@@ -171,7 +179,7 @@ describe('the round definition', () => {
   it('skips planning when the season is already planned', () => {
     expect(state(S.IsSeasonAlreadyPlanned)).toMatchObject({
       Type: 'Choice',
-      Choices: [{ Variable: '$.planExists', BooleanEquals: true, Next: S.ListPendingOffers }],
+      Choices: [{ Variable: '$.planExists', BooleanEquals: true, Next: S.IsPlanApproved }],
       Default: S.ChooseTownPerCounty,
     });
   });
@@ -247,13 +255,54 @@ describe('the round definition', () => {
       Parameters: { Payload: { 'season.$': '$.season' } },
       ResultSelector: { 'plannedAt.$': '$.Payload.plannedAt' },
       ResultPath: '$.persisted',
-      Next: S.ListPendingOffers,
+      Next: S.IsPlanApproved,
     });
     expect(state(S.ListPendingOffers)).toMatchObject({
-      Parameters: { Payload: { 'season.$': '$.season' } },
+      Parameters: { Payload: { 'season.$': '$.season', 'offerIds.$': '$.offerIds' } },
       ResultSelector: { 'offers.$': '$.Payload.offers' },
       ResultPath: '$.pending',
       Next: S.OfferEachSociety,
+    });
+  });
+
+  it('reviews the plan before any offer: approved → offers, AUTO_APPROVE → approved at once, else notice and wait', () => {
+    expect(state(S.IsPlanApproved)).toMatchObject({
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.planApproved', BooleanEquals: true, Next: S.ListPendingOffers },
+        { Variable: '$.autoApprove', BooleanEquals: true, Next: S.ApprovePlanAutomatically },
+      ],
+      Default: S.NotifyPlanReady,
+    });
+    expect(state(S.NotifyPlanReady)).toMatchObject({ Next: S.AwaitPlanApproval, TimeoutSeconds: 60 });
+    const wait = state(S.AwaitPlanApproval);
+    expect(wait.Resource).toMatch(/lambda:invoke\.waitForTaskToken$/);
+    expect(wait.Parameters).toMatchObject({
+      Payload: {
+        'season.$': '$.season',
+        'planApprovalSeconds.$': '$.planApprovalSeconds',
+        'taskToken.$': '$$.Task.Token',
+      },
+    });
+    expect(wait).toMatchObject({ TimeoutSecondsPath: '$.planApprovalSeconds', Next: S.ListPendingOffers });
+    expect(wait.Catch).toEqual([
+      { ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: S.ApprovePlanOnTimeout },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: S.RecordRoundFailure },
+    ]);
+    for (const [name, by] of [
+      [S.ApprovePlanOnTimeout, 'timeout'],
+      [S.ApprovePlanAutomatically, 'auto-approve'],
+    ] as const) {
+      expect(state(name)).toMatchObject({
+        Parameters: { Payload: { 'season.$': '$.season', by } },
+        ResultPath: null,
+        Next: S.ListPendingOffers,
+      });
+    }
+    expect(state(S.IsHandPlacement)).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.offerIds[0]', IsPresent: true, Next: S.HandPlacementDone }],
+      Default: S.CompleteRound,
     });
   });
 
@@ -270,7 +319,7 @@ describe('the round definition', () => {
       ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } },
       MaxConcurrency: OFFER_CONCURRENCY,
       ResultPath: null,
-      Next: S.CompleteRound,
+      Next: S.IsHandPlacement,
     });
     expect(state(S.OfferEachSociety).ItemProcessor?.StartAt).toBe(S.SendOfferAndWaitForAnswer);
     const wait = state(S.SendOfferAndWaitForAnswer);
