@@ -14,7 +14,7 @@ export interface FiguresVisit {
 export interface FiguresOffer {
   countyId: string;
   needIds: string[];
-  status: 'offered' | 'accepted' | 'declined' | 'expired' | 'reassigned';
+  status: 'offered' | 'accepted' | 'declined' | 'expired' | 'reassigned' | 'withdrawn';
 }
 export interface FiguresReport {
   countyId: string;

@@ -16,7 +16,15 @@ import { getOpenApi } from './routes/meta.ts';
 import { getNeed, listNeeds, patchNeed, postNeed, withdrawNeed } from './routes/needs.ts';
 import { getSeasonQuestions, putSeasonQuestions } from './routes/questions.ts';
 import type { RouteDeclaration } from './routes/route.ts';
-import { getSeasonPlan, getSeasonReport, startRound } from './routes/seasons.ts';
+import {
+  approveSeasonPlan,
+  getSeasonPlan,
+  getSeasonReport,
+  listUnassignedNeeds,
+  placeNeed,
+  putSeasonOverrides,
+  startRound,
+} from './routes/seasons.ts';
 import {
   createSession,
   createUser,
@@ -81,6 +89,10 @@ export const API_FUNCTIONS = {
   GetVisitLog: 'functions/api/get-visit-log.ts',
   GetVisit: 'functions/api/get-visit.ts',
   GetSeasonReport: 'functions/api/get-season-report.ts',
+  ReplanSeason: 'functions/api/replan-season.ts',
+  ApproveSeasonPlan: 'functions/api/approve-season-plan.ts',
+  ListUnassignedNeeds: 'functions/api/list-unassigned-needs.ts',
+  PlaceNeed: 'functions/api/place-need.ts',
   ManageUsers: 'functions/api/manage-users.ts',
   Sessions: 'functions/api/sessions.ts',
   ManageCatalog: 'functions/api/manage-catalog.ts',
@@ -101,6 +113,9 @@ export const API_FUNCTION_ACCESS: Readonly<Partial<Record<ApiFunctionId, ApiTabl
   AnswerAssignment: 'readWrite',
   FileVisitReport: 'readWrite',
   ManageUsers: 'readWrite',
+  ReplanSeason: 'readWrite',
+  ApproveSeasonPlan: 'readWrite',
+  PlaceNeed: 'readWrite',
   // Sign-in marks the invitation used and counts tries.
   Sessions: 'readWrite',
   // Catalog changes and question versions, each with its audit entry.
@@ -122,6 +137,9 @@ export const LOCAL_ONLY_API_FUNCTIONS: ReadonlySet<ApiFunctionId> = new Set<ApiF
 export const API_FUNCTION_ROUND_ACCESS: Readonly<Partial<Record<ApiFunctionId, 'start' | 'answer'>>> = {
   StartRound: 'start',
   AnswerAssignment: 'answer',
+  // Approval completes the round's waiting AwaitPlanApproval; a hand placement starts its offer's execution.
+  ApproveSeasonPlan: 'answer',
+  PlaceNeed: 'start',
 };
 
 /**
@@ -146,6 +164,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
   getVisitLog,
   getVisit,
   getSeasonReport,
+  putSeasonOverrides,
+  approveSeasonPlan,
+  listUnassignedNeeds,
+  placeNeed,
   createUser,
   listUsers,
   revokeUser,

@@ -163,7 +163,13 @@ export class RoundsHttpApi extends Construct {
     const functions: Record<string, RoundsFunction> = {};
     const integrations: Record<string, HttpLambdaIntegration> = {};
     for (const [functionId, entry] of Object.entries(functionEntries)) {
-      const fn = new RoundsFunction(this, functionId, { entry });
+      const fn = new RoundsFunction(this, functionId, {
+        entry,
+        // The coordinator's re-plan runs the planner of `rounds plan` (HiGHS, WebAssembly) within the API's 30 s.
+        ...(functionId === 'ReplanSeason'
+          ? { bundleFiles: ['node_modules/highs/build/highs.wasm'], memorySize: 3008 }
+          : {}),
+      });
       const access = functionAccess[functionId] ?? 'read';
       if (access !== 'none') props.table.grantTo(fn, access);
       functions[functionId] = fn;

@@ -2,6 +2,9 @@ import * as z from 'zod';
 import { County } from './catalog.ts';
 import { FIGURE_KEYS, type FigureKey, START_OUTCOMES } from './labels.ts';
 import { NeedStatus } from './need.ts';
+import { Overrides } from './overrides.ts';
+import { OverrideCost, VisitExplanation } from './plan.ts';
+import { PlanApprovalState, PlanLabels } from './plan-review.ts';
 import {
   AssignmentId,
   IsoDateTime,
@@ -25,7 +28,7 @@ import { NeedOutcome, VisitReport } from './teams.ts';
 /** `GET /counties`; `version` is what a coordinator's `PUT /counties/{id}` names in `If-Match`. */
 export const CountyList = z.object({ items: z.array(County.extend({ version: z.int().min(0).optional() })) });
 
-export const ROUND_STATUSES = ['running', 'planned', 'completed'] as const;
+export const ROUND_STATUSES = ['running', 'planned', 'awaiting-approval', 'approved', 'completed'] as const;
 
 /** `GET /seasons/{season}/plan`: the shape of `rounds plan --json` with ids and each offer's status. */
 export const SeasonPlan = z.object({
@@ -51,8 +54,17 @@ export const SeasonPlan = z.object({
         }),
       ),
       unassignedNeedIds: z.array(Slug),
+      /** Why this town and these societies (the plan's explanation, kept with the visit). */
+      explain: VisitExplanation.optional(),
     }),
   ),
+  /** The plan review: its deadline while `awaiting-approval`, then who approved it. */
+  approval: PlanApprovalState.optional(),
+  /** The coordinator's overrides the plan was made under, and what each costs (the last re-plan's). */
+  overrides: Overrides.optional(),
+  costs: z.array(OverrideCost).optional(),
+  /** Names for the ids above (coordinators). */
+  labels: PlanLabels.optional(),
 });
 
 /** `POST /rounds` → 202. */

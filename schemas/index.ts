@@ -6,6 +6,7 @@ export * from './need.ts';
 export * from './need-api.ts';
 export * from './overrides.ts';
 export * from './plan.ts';
+export * from './plan-review.ts';
 export * from './primitives.ts';
 export * from './questions.ts';
 export * from './round.ts';

@@ -42,6 +42,7 @@ const PREFIX = {
   questions: 'QUESTIONS#',
   summary: 'SUMMARY#',
   messages: '#MESSAGES',
+  placement: 'PLACEMENT#',
 } as const;
 /** The audit log in one partition, newest last: entries sort by time (`<at>#<id>`). */
 const AUDIT = 'AUDIT';
@@ -83,6 +84,11 @@ export const keys = {
     sk: `${PREFIX.draft}${countyId}`,
   }),
   seasonOverrides: (season: string) => ({ pk: seasonPartition(season), sk: 'OVERRIDES' }),
+  /** A need's hand placement (the offer it went to): racing placements of one need, one wins. */
+  placement: (season: string, needId: string) => ({
+    pk: seasonPartition(season),
+    sk: `${PREFIX.placement}${needId}`,
+  }),
   offer: (season: string, countyId: string, societyId: string) => ({
     pk: seasonPartition(season),
     sk: `${PREFIX.offer}${countyId}#${societyId}`,

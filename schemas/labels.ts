@@ -19,12 +19,15 @@ export const OFFER_STATUS_LABELS: Readonly<Record<OfferStatus, Bilingual>> = {
   declined: { zh: '已婉拒', en: 'Declined' },
   expired: { zh: '逾期未答复', en: 'No answer in time' },
   reassigned: { zh: '已改派', en: 'Reassigned' },
+  withdrawn: { zh: '审核时撤下（未发出）', en: 'Withdrawn at review (never sent)' },
 };
 
 export type RoundStatus = (typeof ROUND_STATUSES)[number];
 export const ROUND_STATUS_LABELS: Readonly<Record<RoundStatus, Bilingual>> = {
   running: { zh: '进行中', en: 'Running' },
   planned: { zh: '已计划，等待答复', en: 'Planned, offers out' },
+  'awaiting-approval': { zh: '计划待协调人批准', en: 'Plan awaiting approval' },
+  approved: { zh: '计划已批准，等待答复', en: 'Plan approved, offers out' },
   completed: { zh: '已完成', en: 'Completed' },
 };
 

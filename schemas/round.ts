@@ -1,7 +1,14 @@
 import * as z from 'zod';
 import { IsoDateTime, SeasonId, Slug } from './primitives.ts';
 
-export const OFFER_STATUSES = ['offered', 'accepted', 'declined', 'expired', 'reassigned'] as const;
+export const OFFER_STATUSES = [
+  'offered',
+  'accepted',
+  'declined',
+  'expired',
+  'reassigned',
+  'withdrawn',
+] as const;
 export const OfferStatus = z.enum(OFFER_STATUSES);
 export type OfferStatus = z.infer<typeof OfferStatus>;
 

@@ -72,11 +72,13 @@ function loadInFreshProcess(dir: string): string {
 }
 
 describe('function bundles', () => {
-  it('ship the solver WebAssembly beside the planner function', () => {
-    const dir = bundles.get('AssignSocieties');
+  it('ship the solver WebAssembly beside the planner functions (the round’s and the coordinator’s re-plan)', () => {
+    for (const id of ['AssignSocieties', 'ReplanSeason']) {
+      const dir = bundles.get(id);
 
-    expect(dir).toBeDefined();
-    expect(existsSync(join(dir!, 'highs.wasm'))).toBe(true);
+      expect(dir, id).toBeDefined();
+      expect(existsSync(join(dir!, 'highs.wasm')), id).toBe(true);
+    }
   });
 
   it('leave out the default credential chain (its nested STS/SSO clients) and the X-Ray SDK', () => {

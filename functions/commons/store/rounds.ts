@@ -273,7 +273,8 @@ export async function storedPlan(season: string, countyId?: string): Promise<Sto
           };
         }),
         assignments: (offersByCounty.get(visit.countyId) ?? [])
-          .filter((o) => o.visitId === visit.id)
+          // A withdrawn offer left the plan at the coordinator's review, never sent.
+          .filter((o) => o.visitId === visit.id && o.status !== 'withdrawn')
           .sort((a, b) => a.societyId.localeCompare(b.societyId))
           .map((o) => ({
             id: o.id,

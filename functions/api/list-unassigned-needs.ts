@@ -1,0 +1,8 @@
+import { json, routeHandler } from '#commons/http';
+import { seasonUnassigned } from '#commons/plan-review';
+import { listUnassignedNeeds } from '#routes/seasons';
+
+/** GET /seasons/{season}/unassigned — needs without a society, why, and the societies that could take them. */
+export const handler = routeHandler(listUnassignedNeeds, async ({ params: { season } }) =>
+  json(200, await seasonUnassigned(season)),
+);
