@@ -1,5 +1,5 @@
 import { json, routeHandler } from '#commons/http';
-import { seasonUnassigned } from '#commons/plan-review';
+import { seasonUnassigned } from '#commons/plan-view';
 import { listUnassignedNeeds } from '#routes/seasons';
 
 /** GET /seasons/{season}/unassigned — needs without a society, why, and the societies that could take them. */

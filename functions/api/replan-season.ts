@@ -1,5 +1,5 @@
 import { json, routeHandler } from '#commons/http';
-import { seasonPlanView } from '#commons/plan-review';
+import { seasonPlanView } from '#commons/plan-view';
 import { replanSeason } from '#commons/replan';
 import { putSeasonOverrides } from '#routes/seasons';
 

@@ -1,21 +1,20 @@
 import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { isCompetent } from '#domain/assignment-model';
-import { ACTIVE_OFFER_STATUSES, unassignedNeedIdsOf } from '#domain/reassignment';
-import { MAX_OFFER_TRIES, type PlanLabels, type SeasonId, type UNASSIGNED_CAUSES } from '#schemas/index';
+import { ACTIVE_OFFER_STATUSES } from '#domain/reassignment';
+import type { SeasonId } from '#schemas/index';
 import { offerId as offerIdOf } from '#schemas/keys';
 import { ConflictError, type FieldIssue, InvalidInputError, NotFoundError } from './errors.ts';
 import type { Caller } from './http.ts';
 import { logger } from './logger.ts';
 import { recordPlanChange } from './plan-audit.ts';
 import { roundStarter } from './round-starter.ts';
-import { listCounties, listSocieties } from './store/catalog.ts';
-import { getNeed, needsByIds } from './store/needs.ts';
-import { type OfferRecord, seasonCapacityUsed, seasonOffers } from './store/offers.ts';
-import { getSeasonOverrides } from './store/overrides.ts';
-import { type ApprovalResult, approvePlan } from './store/plan-approval.ts';
-import { overrideCosts, placementOf, placeOffer } from './store/plan-review.ts';
-import { getRound, getVisit, seasonVisits, storedPlan } from './store/rounds.ts';
+import { listSocieties } from './store/catalog.ts';
+import { getNeed } from './store/needs.ts';
+import { seasonOffers } from './store/offers.ts';
+import { approvePlan } from './store/plan-approval.ts';
+import { placementOf, placeOffer } from './store/plan-review.ts';
+import { getRound, getVisit } from './store/rounds.ts';
 import { appendVisitLog } from './store/visit-log.ts';
 import { taskTokens } from './task-tokens.ts';
 
@@ -26,85 +25,7 @@ import { taskTokens } from './task-tokens.ts';
  * needs left without a society placed by hand, each an offer like any other.
  */
 
-export const both = (zh: string, en: string) => `${zh} / ${en}`;
-
-export function refused(result: Exclude<ApprovalResult, { ok: true }>, season: string): Error {
-  if (result.reason === 'not-planned') {
-    return result.round
-      ? new ConflictError(both(`${season} 的计划尚未生成`, `the ${season} plan is not made yet`))
-      : new NotFoundError(both(`${season} 还没有计划`, `season ${season} has no plan yet`));
-  }
-  if (result.reason === 'approved') {
-    return new ConflictError(
-      both(
-        `${season} 的计划已批准（${result.round?.approvedBy ?? ''}），不能再调整或批准`,
-        `the ${season} plan was approved already (${result.round?.approvedBy ?? ''}); it can no longer be changed or approved`,
-      ),
-    );
-  }
-  return new ConflictError(
-    both(
-      '另一次重新规划正在进行，请稍后再试',
-      'another re-plan of this season is in progress; try again shortly',
-    ),
-  );
-}
-
-// ---- names --------------------------------------------------------------------------------------
-
-export async function planLabels(needIds: readonly string[]): Promise<PlanLabels> {
-  const [counties, societies, needs] = await Promise.all([
-    listCounties(),
-    listSocieties(),
-    needsByIds([...new Set(needIds)]),
-  ]);
-  return {
-    counties: Object.fromEntries(counties.map((c) => [c.id, c.name])),
-    towns: Object.fromEntries(counties.flatMap((c) => c.towns.map((t) => [`${c.id}/${t.id}`, t.name]))),
-    societies: Object.fromEntries(societies.map((s) => [s.id, s.name])),
-    needs: Object.fromEntries(needs.map((n) => [n.id, { title: n.title, theme: n.theme, field: n.field }])),
-  };
-}
-
-/** GET /seasons/{season}/plan: the stored plan, its explanation, the review's state; names for coordinators. */
-export async function seasonPlanView(season: string, caller: Pick<Caller, 'role' | 'county'>) {
-  const [plan, round, visits, overrides, costs] = await Promise.all([
-    storedPlan(season),
-    getRound(season),
-    seasonVisits(season),
-    getSeasonOverrides(season as SeasonId),
-    overrideCosts(season),
-  ]);
-  if (!plan || !round)
-    throw new NotFoundError(both(`${season} 还没有计划`, `season ${season} has no plan yet`));
-  const explainOf = new Map(visits.map((v) => [v.countyId, v.explain]));
-  const shown = plan.visits
-    .filter((v) => caller.role === 'coordinator' || v.countyId === caller.county)
-    .map((v) => {
-      const explain = explainOf.get(v.countyId);
-      return explain ? { ...v, explain } : v;
-    });
-  const approval = {
-    ...(round.approvalDeadline && !round.approvedAt ? { deadline: round.approvalDeadline } : {}),
-    ...(round.approvedBy ? { approvedBy: round.approvedBy } : {}),
-    ...(round.approvedAt ? { approvedAt: round.approvedAt } : {}),
-  };
-  const coordinator = caller.role === 'coordinator';
-  return {
-    ...plan,
-    visits: shown,
-    approval,
-    ...(coordinator && overrides ? { overrides: { ...overrides, season: season as SeasonId } } : {}),
-    ...(coordinator && costs ? { costs } : {}),
-    ...(coordinator
-      ? {
-          labels: await planLabels(
-            shown.flatMap((v) => [...v.questions.flatMap((q) => q.needIds), ...v.unassignedNeedIds]),
-          ),
-        }
-      : {}),
-  };
-}
+import { both, refused, seasonPlanView } from './plan-view.ts';
 
 // ---- approval ---------------------------------------------------------------------------------------
 
@@ -129,66 +50,6 @@ export async function approveSeason(caller: Caller, season: string) {
     after: { approvedBy: caller.subject, approvedAt: result.round.approvedAt },
   });
   return seasonPlanView(season, caller);
-}
-
-// ---- needs left without a society ------------------------------------------------------------------
-
-const REFUSED = new Set(['declined', 'expired']);
-const refusedOffer = (o: OfferRecord) =>
-  REFUSED.has(o.status) || (o.status === 'reassigned' && o.endedAs !== undefined);
-
-/** GET /seasons/{season}/unassigned: each need of the season's visits without a society, why, and who could take it. */
-export async function seasonUnassigned(season: string) {
-  const [round, visits, offers, societies, capacityUsed] = await Promise.all([
-    getRound(season),
-    seasonVisits(season),
-    seasonOffers(season),
-    listSocieties(),
-    seasonCapacityUsed(season),
-  ]);
-  if (!round?.plannedAt)
-    throw new NotFoundError(both(`${season} 还没有计划`, `season ${season} has no plan yet`));
-  const byVisit = visits.map((visit) => ({ visit, needIds: unassignedNeedIdsOf(visit, offers) }));
-  const needs = new Map(
-    (await needsByIds(byVisit.flatMap((v) => v.needIds)))
-      .filter((n) => n.status === 'open')
-      .map((n) => [n.id, n]),
-  );
-  const items = byVisit.flatMap(({ visit, needIds }) => {
-    const onVisit = new Set(offers.filter((o) => o.countyId === visit.countyId).map((o) => o.societyId));
-    return needIds.flatMap((needId) => {
-      const need = needs.get(needId);
-      if (!need) return [];
-      const refusals = offers.filter(
-        (o) => o.countyId === visit.countyId && o.needIds.includes(needId) && refusedOffer(o),
-      ).length;
-      const competent = societies.filter((s) => isCompetent(s, need));
-      const candidates = competent
-        .map((s) => ({ society: s, left: s.capacityPerSeason - (capacityUsed[s.id] ?? 0) }))
-        .filter((c) => c.left > 0 && !onVisit.has(c.society.id))
-        .sort((a, b) => b.left - a.left || (a.society.id < b.society.id ? -1 : 1))
-        .map((c) => ({ societyId: c.society.id, name: c.society.name, capacityLeft: c.left }));
-      const cause: (typeof UNASSIGNED_CAUSES)[number] =
-        refusals >= MAX_OFFER_TRIES
-          ? 'declined-three-times'
-          : competent.length === 0
-            ? 'no-competent-society'
-            : 'all-full';
-      return [
-        {
-          needId,
-          title: need.title,
-          visitId: visit.id,
-          countyId: visit.countyId,
-          townId: visit.townId,
-          cause,
-          refusals,
-          candidates,
-        },
-      ];
-    });
-  });
-  return { season, items, labels: await planLabels(items.map((i) => i.needId)) };
 }
 
 // ---- hand placement ------------------------------------------------------------------------------

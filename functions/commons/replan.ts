@@ -15,7 +15,7 @@ import { ConflictError, type FieldIssue, InvalidInputError } from './errors.ts';
 import type { Caller } from './http.ts';
 import { logger } from './logger.ts';
 import { recordPlanChange } from './plan-audit.ts';
-import { both, refused } from './plan-review.ts';
+import { both, refused } from './plan-view.ts';
 import { listCounties, listSocieties } from './store/catalog.ts';
 import { openNeedsOfCounty } from './store/needs.ts';
 import { seasonOffers } from './store/offers.ts';

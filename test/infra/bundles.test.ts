@@ -15,7 +15,8 @@ beforeAll(() => {
 
 /** Issue 13's goal: every bundle but the planner's (HiGHS and its solver glue) at most 360 KiB. */
 const MAX_BUNDLE_KIB = 360;
-const PLANNER = 'AssignSocieties';
+/** The planners: the round's AssignSocieties and the coordinator's re-plan (PUT overrides), both HiGHS. */
+const PLANNERS = new Set(['AssignSocieties', 'ReplanSeason']);
 /**
  * Where the goal is not met yet, the ceiling each bundle is held to instead (about 5 KiB above its
  * size today, so growth is a decision), and why: what these functions carry on top of the DynamoDB
@@ -28,6 +29,9 @@ const OVER_THE_GOAL: Readonly<Record<string, { kib: number; why: string }>> = {
   ManageUsers: { kib: 385, why: 'the Cognito client' },
   Sessions: { kib: 380, why: 'the Cognito client' },
   GetSeasonReport: { kib: 368, why: 'the XLSX writer (fflate)' },
+  ApproveSeasonPlan: { kib: 377, why: 'the Step Functions client (SendTaskSuccess) and the plan review' },
+  PlaceNeed: { kib: 377, why: 'the Step Functions client (StartExecution) and the plan review' },
+  StartRound: { kib: 368, why: 'the Step Functions client, and the execution input’s schemas' },
 };
 
 /** The packages (or repository folders) esbuild put into a bundle, from its metafile. */
@@ -102,7 +106,7 @@ describe('function bundles', () => {
       ([id, dir]) => [id, statSync(join(dir, 'index.mjs')).size / 1024] as const,
     );
     const over = sizes
-      .filter(([id, kib]) => id !== PLANNER && kib > (OVER_THE_GOAL[id]?.kib ?? MAX_BUNDLE_KIB))
+      .filter(([id, kib]) => !PLANNERS.has(id) && kib > (OVER_THE_GOAL[id]?.kib ?? MAX_BUNDLE_KIB))
       .map(([id, kib]) => `${id}: ${kib.toFixed(1)} KiB`);
     expect(over).toEqual([]);
     for (const [id, dir] of bundles)
