@@ -100,7 +100,8 @@ export const approveSeasonPlan = defineRoute({
   params: SeasonParams,
   responses: { 200: { description: '已批准的计划 / the approved plan', schema: SeasonPlan } },
   errors: [404, 409],
-  readCost: '1 UpdateItem of the round (ALL_NEW), then what GET /seasons/{season}/plan reads',
+  readCost:
+    '1 UpdateItem of the round (ALL_NEW); then 1 GetItem of the round and the Queries GET /seasons/{season}/plan makes',
 });
 
 export const listUnassignedNeeds = defineRoute({
