@@ -1,10 +1,9 @@
 import type { Caller } from './http.ts';
-import { logger } from './logger.ts';
+import { appendAudit, auditActorOf } from './store/audit.ts';
 
 /**
- * What the plan review changes, for the audit log (SPEC: every coordinator change is appended,
- * who, when, what, before → after). The audit store lands with the catalog routes; until then the
- * change is logged.
+ * What the plan review changes goes to the audit log (SPEC: every coordinator change is appended,
+ * who, when, what, before → after; GET /audit).
  */
 export interface PlanChange {
   action: 'overrides.update' | 'plan.approve' | 'need.assign';
@@ -14,5 +13,11 @@ export interface PlanChange {
 }
 
 export async function recordPlanChange(caller: Caller, change: PlanChange): Promise<void> {
-  logger.info('coordinator change', { by: caller.subject, ...change });
+  await appendAudit({
+    by: await auditActorOf(caller),
+    action: change.action,
+    target: change.target,
+    ...(change.before === undefined ? {} : { before: change.before }),
+    ...(change.after === undefined ? {} : { after: change.after }),
+  });
 }

@@ -32,8 +32,14 @@ const OVER_THE_GOAL: Readonly<Record<string, { kib: number; why: string }>> = {
     kib: 376,
     why: 'the XLSX writer (fflate), and the plan review’s schemas in #schemas/index',
   },
-  ApproveSeasonPlan: { kib: 377, why: 'the Step Functions client (SendTaskSuccess) and the plan review' },
-  PlaceNeed: { kib: 377, why: 'the Step Functions client (StartExecution) and the plan review' },
+  ApproveSeasonPlan: {
+    kib: 382,
+    why: 'the Step Functions client (SendTaskSuccess), the plan review and the audit log',
+  },
+  PlaceNeed: {
+    kib: 382,
+    why: 'the Step Functions client (StartExecution), the plan review and the audit log',
+  },
   StartRound: { kib: 368, why: 'the Step Functions client, and the execution input’s schemas' },
 };
 

@@ -384,6 +384,18 @@ describe('the plan review gate over HTTP', () => {
     expect(b).toMatchObject({ onVisit: 2, assigned: 1, unassigned: 1 });
   });
 
+  it('appends every change of the review to the audit log: overrides, approval, hand placement', async () => {
+    const res = await call('GET', '/audit', await coordinator());
+    expect(res.status).toBe(200);
+    const actions = res.json.items.map((e: Json) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['overrides.update', 'plan.approve', 'need.assign']));
+    const approval = res.json.items.find((e: Json) => e.action === 'plan.approve');
+    expect(approval).toMatchObject({
+      by: { id: 'coordinator-wang' },
+      target: { kind: 'season', id: SEASON },
+    });
+  });
+
   it('racing placements on one society never exceed its capacity', async () => {
     // 竹业学会 has capacity 1; its two needs (甲县, 乙县) are unassigned (it was excluded from the plan).
     const [first, second] = await Promise.all(
