@@ -58,10 +58,11 @@ export const handler = roundStep('AssignSocieties', SeasonOnly, async ({ season 
 });
 
 /**
- * Counties per PersistPlanBatch invocation: about 400 conditional writes, a few seconds even on one
- * machine's DynamoDB Local under a national round, far inside the function's 30 s.
+ * Counties per PersistPlanBatch invocation: about 200 conditional writes. On one loaded machine's
+ * disk-backed DynamoDB Local, 100 counties 4 at a time took up to about 24 s a batch (disk-bound);
+ * 50 counties 2 at a time keep a batch to a quarter of that, far inside the function's 30 s.
  */
-export const PLAN_BATCH_COUNTIES = 100;
+export const PLAN_BATCH_COUNTIES = 50;
 
 /**
  * The county ranges PersistPlan writes the plan in: consecutive runs of at most PLAN_BATCH_COUNTIES

@@ -125,7 +125,7 @@ export const COUNTY_CONCURRENCY = 100;
  * Batches of the plan written at once (PersistPlanPerBatch; each writes up to 16 items at a time):
  * writing the plan is not urgent, and the batches' offers contend for the societies' capacity items.
  */
-export const PLAN_BATCH_CONCURRENCY = 4;
+export const PLAN_BATCH_CONCURRENCY = 2;
 
 /** Retry shape shared by every Task: 2 s, then 4 s, then 8 s; three retries at most. */
 export const RETRY_INTERVAL = Duration.seconds(2);
