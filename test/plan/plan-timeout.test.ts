@@ -1,0 +1,49 @@
+/**
+ * The plan review's timeout on the embedded runtime (DynamoDB Local + the synthesized definition):
+ * nobody approves within planApprovalSeconds, so ApprovePlanOnTimeout approves it, the round log
+ * says so, the offers go out, and a late approval is refused.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDataDir } from '../../local/data-dir.ts';
+import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
+import { DEMO_DATA_DIR } from '../../local/session.ts';
+
+const SEASON = '2026-Q4';
+let runtime: EmbeddedRuntime;
+
+beforeAll(async () => {
+  runtime = await bootEmbeddedRuntime();
+  const { seedIfEmpty } = await import('../../local/seed.ts');
+  await seedIfEmpty(loadDataDir(DEMO_DATA_DIR));
+});
+afterAll(async () => {
+  await runtime?.close();
+});
+
+describe('the plan review on the embedded runtime', () => {
+  it('goes on after PLAN_APPROVAL_SECONDS: approved by timeout in the round log, offers sent, a late approval refused', async () => {
+    const execution = await runtime.runner.run({
+      season: SEASON,
+      autoAccept: true,
+      autoApprove: false,
+      planApprovalSeconds: 2,
+    });
+
+    expect(execution.status).toBe('SUCCEEDED');
+    const { roundLog } = await import('../../functions/commons/store/visit-log.ts');
+    const { getRound } = await import('../../functions/commons/store/rounds.ts');
+    const approved = (await roundLog(SEASON)).find((e) => e.kind === 'plan-approved');
+    expect(approved?.by).toBe('timeout');
+    const round = await getRound(SEASON);
+    expect(round).toMatchObject({ status: 'completed', approvedBy: 'timeout' });
+    const { seasonOffers } = await import('../../functions/commons/store/offers.ts');
+    const offers = await seasonOffers(SEASON);
+    expect(offers.length).toBeGreaterThan(0);
+    expect(offers.every((o) => o.status === 'accepted')).toBe(true);
+
+    const { approveSeason } = await import('../../functions/commons/plan-review.ts');
+    await expect(approveSeason({ subject: 'late', role: 'coordinator' }, SEASON)).rejects.toMatchObject({
+      name: 'ConflictError',
+    });
+  });
+});
