@@ -1,3 +1,4 @@
+import '../local/terminal-logs.ts';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DataDirError } from '../local/data-dir.ts';

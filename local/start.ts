@@ -1,5 +1,6 @@
 // `npm start`: the whole product on one machine. Database, demo data, the current season's round,
 // the API and pages, and the quarterly schedule, until Ctrl-C.
+import './terminal-logs.ts';
 import { currentSeason } from '#domain/season';
 import { BUILT_IN_COORDINATOR } from '#schemas/users';
 import { keepServingOnUncaughtErrors, startHttpServer } from './http-server.ts';

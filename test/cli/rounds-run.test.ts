@@ -32,6 +32,8 @@ describe('rounds run and rounds report', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('✓ 完成本轮 (CompleteRound)');
+    // The functions' structured logs are for CloudWatch, not for the person at the terminal.
+    expect(run.stdout).not.toContain('"level":"INFO"');
     expect(run.stdout).toMatch(/淳安县\s+\S+镇/);
     const report = rounds(['report', '--season', '2026-Q4'], dataDir);
     expect(report.status).toBe(0);
@@ -162,6 +164,7 @@ describe('npm start', () => {
     expect(counties.status).toBe(200);
     expect(((await counties.json()) as { items: unknown[] }).items).toHaveLength(4);
     expect(first.output()).toContain('✓ 完成本轮 (CompleteRound)');
+    expect(first.output()).not.toContain('"level":"INFO"');
     // A second process on the DATA_DIR attaches to npm start's database with the DATA_DIR's key.
     const report = rounds(['report', '--season', currentSeason()], dataDir);
     expect(report.status).toBe(0);
