@@ -18,6 +18,7 @@ const T = {
   navHome: ['首页', 'Home'],
   navTeam: ['学会团队', 'Society teams'],
   navCatalog: ['目录与五问', 'Catalog and questions'],
+  navPlan: ['计划审核', 'Plan review'],
   season: ['季度', 'Season'],
   show: ['查看', 'Show'],
   start: ['启动本季轮次', 'Start the season’s round'],

@@ -29,8 +29,8 @@ export function refused(result: Exclude<ApprovalResult, { ok: true }>, season: s
   if (result.reason === 'approved') {
     return new ConflictError(
       both(
-        `${season} 的计划已批准（${result.round?.approvedBy ?? ''}），不能再调整或批准`,
-        `the ${season} plan was approved already (${result.round?.approvedBy ?? ''}); it can no longer be changed or approved`,
+        `${season} 的计划已批准，不能再调整或批准`,
+        `the ${season} plan was approved already; it can no longer be changed or approved`,
       ),
     );
   }
@@ -122,7 +122,10 @@ export async function seasonUnassigned(season: string) {
       .map((n) => [n.id, n]),
   );
   const items = byVisit.flatMap(({ visit, needIds }) => {
-    const onVisit = new Set(offers.filter((o) => o.countyId === visit.countyId).map((o) => o.societyId));
+    // An offer the re-plan withdrew was never sent: its society is not on the visit.
+    const onVisit = new Set(
+      offers.filter((o) => o.countyId === visit.countyId && o.status !== 'withdrawn').map((o) => o.societyId),
+    );
     return needIds.flatMap((needId) => {
       const need = needs.get(needId);
       if (!need) return [];
