@@ -147,6 +147,7 @@ function el(tag, props = {}, ...children) {
     if (child !== null && child !== undefined && child !== '') node.append(child);
   return node;
 }
+const colon = () => (lang === 'zh' ? '：' : ': ');
 const muted = (...text) => el('span', { class: 'muted' }, ...text);
 
 let session;
@@ -226,7 +227,7 @@ function townWhy(visit) {
   const explain = visit.explain;
   if (!explain) return [];
   return [
-    el('p', { class: 'muted' }, `${t('whyTown')}：`, explain.townLocked ? t('locked') : t('ruleTwo')),
+    el('p', { class: 'muted' }, `${t('whyTown')}${colon()}`, explain.townLocked ? t('locked') : t('ruleTwo')),
     el(
       'ul',
       { class: 'why' },
@@ -281,7 +282,7 @@ function societiesOf(visit) {
     el(
       'li',
       { class: 'status-declined' },
-      el('strong', {}, `${t('unassignedHere')}：`),
+      el('strong', {}, `${t('unassignedHere')}${colon()}`),
       needTitle(id),
       reasons.has(id) ? muted(` · ${t(`reason.${reasons.get(id)}`)}`) : '',
     ),
@@ -432,7 +433,7 @@ function costWords(c) {
 
 function renderCosts(costs) {
   const items = (costs ?? []).map((c) =>
-    el('li', { dataset: { kind: c.kind } }, el('strong', {}, describe(c.kind, c)), '：', costWords(c)),
+    el('li', { dataset: { kind: c.kind } }, el('strong', {}, describe(c.kind, c)), colon(), costWords(c)),
   );
   $('cost-list').replaceChildren(...(items.length ? items : [el('li', { class: 'muted' }, t('noCosts'))]));
 }
@@ -469,7 +470,12 @@ function renderUnassigned() {
       'select',
       { name: 'candidate', 'aria-label': t('placeWith') },
       item.candidates.map((c) =>
-        option(c.societyId, `${say(c.name)}（${t('left', { n: c.capacityLeft })}）`),
+        option(
+          c.societyId,
+          lang === 'zh'
+            ? `${say(c.name)}（${t('left', { n: c.capacityLeft })}）`
+            : `${say(c.name)} (${t('left', { n: c.capacityLeft })})`,
+        ),
       ),
     );
     const result = el('div', { class: 'result', 'aria-live': 'polite' });
@@ -483,7 +489,7 @@ function renderUnassigned() {
             body: { societyId: select.value },
           },
         );
-        const name = select.selectedOptions[0]?.textContent.replace(/（.*$/, '') ?? '';
+        const name = say(item.candidates.find((c) => c.societyId === select.value)?.name);
         // The visit's card shows the new offer too.
         plan = {
           labels: plan.labels,

@@ -202,6 +202,16 @@ describe('the plan review page', () => {
     expect(await overflowsSideways(page)).toBe(false);
     await page.screenshot({ path: join(SHOTS, 'plan-phone-before.png'), fullPage: true });
 
+    // Lock 乙县 to 乙二镇: re-planned there, said to be the coordinator's choice; then take it back.
+    const bLocked = page.locator('#visit-list .card', { hasText: '乙县' });
+    await bLocked.locator('select[name="town"]').selectOption({ label: '乙二镇' });
+    await bLocked.locator('button[data-action="lockTown"]').click();
+    await page.locator('#apply').click();
+    await expect.poll(() => page.locator('#visit-list').textContent()).toContain('乙县 · 乙二镇');
+    expect(await page.locator('#visit-list').textContent()).toContain('协调人锁定了这个乡镇');
+    expect(await page.locator('#cost-list').textContent()).toMatch(/乙县 锁定走访 乙二镇：少覆盖紧急度 \d/);
+    await page.locator('#draft-list li', { hasText: '乙二镇' }).getByRole('button', { name: '删除' }).click();
+
     // Exclude 竹业学会 everywhere from 乙县's card, apply: re-planned at once, its cost in words.
     const b = page.locator('#visit-list .card', { hasText: '乙县' });
     await b.locator('select[name="society"]').selectOption({ label: '竹业学会' });
@@ -212,6 +222,7 @@ describe('the plan review page', () => {
     const cost = await page.locator('#cost-list').textContent();
     expect(cost).toContain('竹业学会 本季不参加任何走访');
     expect(cost).toMatch(/少覆盖紧急度 3/);
+    expect(await page.locator('#visit-list').textContent()).toContain('乙县 · 乙一镇');
     expect(await societiesOf(page)).not.toContain('竹业学会');
     expect(await page.locator('#visit-list').textContent()).toContain('能承接的学会被调整排除');
     for (const raw of RAW) expect(await bodyText(page), raw).not.toContain(raw);
@@ -232,6 +243,14 @@ describe('the plan review page', () => {
     expect(await bodyText(page)).not.toMatch(/u-[a-z0-9]{6,}/);
     expect(await overflowsSideways(page)).toBe(false);
     await page.screenshot({ path: join(SHOTS, 'plan-phone-approved.png'), fullPage: true });
+    // The English switch: the same page in English, names in English.
+    await page.locator('#lang').click();
+    await expect.poll(() => page.locator('#round-status').textContent()).toContain('Approved');
+    expect(await page.locator('#visit-list').textContent()).toContain('County B · B one');
+    expect(await page.locator('#cost-list').textContent()).toContain(
+      'Bamboo society on no visit this season',
+    );
+    await page.screenshot({ path: join(SHOTS, 'plan-phone-english.png'), fullPage: true });
     await context.close();
   });
 
