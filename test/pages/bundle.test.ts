@@ -64,13 +64,14 @@ describe('pages', () => {
     expect(gzipped).toBeLessThanOrEqual(BUDGET_GZIPPED);
   });
 
-  it('the needs page loads the bundled schemas, the API client and session, its script and its stylesheet', () => {
+  it('the needs page loads the bundled schemas, the API client and session, its script, the one-column pages' stylesheet and its own', () => {
     const names = assetsOf('needs.html')
       .map((f) => f.slice(PAGES.length + 1))
       .sort();
     expect(names).toEqual([
       'lib/api-client.js',
       'lib/cognito.js',
+      'lib/one-column.css',
       'lib/schemas.js',
       'lib/session.css',
       'lib/session.js',
