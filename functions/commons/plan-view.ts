@@ -9,7 +9,7 @@ import { type OfferRecord, seasonCapacityUsed, seasonOffers } from './store/offe
 import { getSeasonOverrides } from './store/overrides.ts';
 import type { ApprovalResult } from './store/plan-approval.ts';
 import { overrideCosts } from './store/plan-review.ts';
-import { getRound, seasonVisits, storedPlan } from './store/rounds.ts';
+import { getRound, getVisit, seasonVisits, storedPlan } from './store/rounds.ts';
 
 /*
  * The coordinator's word (rule 9): the plan while it waits for approval, re-planned under the
@@ -60,12 +60,14 @@ export async function planLabels(needIds: readonly string[]): Promise<PlanLabels
 
 /** GET /seasons/{season}/plan: the stored plan, its explanation, the review's state; names for coordinators. */
 export async function seasonPlanView(season: string, caller: Pick<Caller, 'role' | 'county'>) {
+  // A liaison's county only, by key, whatever the size of the season; the review's state is the coordinator's.
+  const county = caller.role === 'coordinator' ? undefined : (caller.county ?? '');
   const [plan, round, visits, overrides, costs] = await Promise.all([
-    storedPlan(season),
+    storedPlan(season, county),
     getRound(season),
-    seasonVisits(season),
-    getSeasonOverrides(season as SeasonId),
-    overrideCosts(season),
+    county === undefined ? seasonVisits(season) : getVisit(season, county).then((v) => (v ? [v] : [])),
+    county === undefined ? getSeasonOverrides(season as SeasonId) : undefined,
+    county === undefined ? overrideCosts(season) : undefined,
   ]);
   if (!plan || !round)
     throw new NotFoundError(both(`${season} 还没有计划`, `season ${season} has no plan yet`));
