@@ -64,7 +64,7 @@ describe('pages', () => {
     expect(gzipped).toBeLessThanOrEqual(BUDGET_GZIPPED);
   });
 
-  it('the needs page loads the bundled schemas, the API client and session, its script, the one-column pages' stylesheet and its own', () => {
+  it('the needs page loads the bundled schemas, the API client and session, its script, the one-column pages’ stylesheet and its own', () => {
     const names = assetsOf('needs.html')
       .map((f) => f.slice(PAGES.length + 1))
       .sort();
