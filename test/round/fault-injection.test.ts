@@ -32,6 +32,10 @@ const NOT_ON_A_SEASON_PATH: Record<string, string> = {
   NameUnknownSeason: 'failure path: LoadRound failed',
   RecordRoundFailure: 'failure path: a step failed for good',
   RoundFailed: 'failure path: the execution fails',
+  NotifyPlanReady: 'the plan review: this season is approved automatically (npm start’s default)',
+  AwaitPlanApproval: 'the plan review: this season is approved automatically (npm start’s default)',
+  ApprovePlanOnTimeout: 'the plan review: this season is approved automatically (npm start’s default)',
+  HandPlacementDone: 'a hand placement’s own execution, not the season’s',
   NoNeedsLeftToMove: 'a refused offer whose needs were all resolved meanwhile (reports come after the round)',
 };
 /** How many crash points one season carries (starts = points + 1). */
