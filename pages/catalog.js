@@ -309,23 +309,28 @@ function openSocietyForm(society) {
       capacityPerSeason: /^\d+$/.test(capacityText) ? Number(capacityText) : capacityText,
       ...(Object.keys(contact).length ? { contact } : {}),
     };
-    try {
-      if (editing)
-        await api('PUT', `/societies/${society.id}`, {
-          body,
-          headers: { 'if-match': `"${society.version}"` },
-        });
-      else await api('POST', '/societies', { body });
-      form.hidden = true;
-      say(`${t('saved')}：${nameOf(body.name)}`);
-      await reload();
-    } catch (error) {
-      markFields(form, error);
-    }
+    await saveEntry(form, 'societies', society, body);
   };
   form.hidden = false;
   form.scrollIntoView({ block: 'start' });
   form.querySelector('input')?.focus();
+}
+
+/** Adds a catalog entry (POST), or changes one at the version it was read at (PUT, If-Match); then reloads. */
+async function saveEntry(form, collection, existing, body) {
+  try {
+    if (existing)
+      await api('PUT', `/${collection}/${existing.id}`, {
+        body,
+        headers: { 'if-match': `"${existing.version ?? 0}"` },
+      });
+    else await api('POST', `/${collection}`, { body });
+    form.hidden = true;
+    say(`${t('saved')}：${nameOf(body.name)}`);
+    await reload();
+  } catch (error) {
+    markFields(form, error);
+  }
 }
 
 async function removeItem(kind, item, message) {
@@ -435,19 +440,7 @@ function openCountyForm(county) {
     [...towns.querySelectorAll('.town-row')].forEach((row, i) => {
       row.dataset.path = `towns[${i}]`;
     });
-    try {
-      if (editing)
-        await api('PUT', `/counties/${county.id}`, {
-          body,
-          headers: { 'if-match': `"${county.version ?? 0}"` },
-        });
-      else await api('POST', '/counties', { body });
-      form.hidden = true;
-      say(`${t('saved')}：${nameOf(body.name)}`);
-      await reload();
-    } catch (error) {
-      markFields(form, error);
-    }
+    await saveEntry(form, 'counties', county, body);
   };
   form.hidden = false;
   form.scrollIntoView({ block: 'start' });
