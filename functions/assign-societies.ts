@@ -1,13 +1,14 @@
 import { inParallel } from '#commons/concurrency';
 import { roundStep } from '#commons/round-step';
 import { listSocieties } from '#commons/store/catalog';
-import { seasonCapacityUsed } from '#commons/store/offers';
+import { seasonCapacityUsed, seasonOffers } from '#commons/store/offers';
 import { getSeasonOverrides } from '#commons/store/overrides';
 import { saveDraftAssignment, seasonDrafts } from '#commons/store/rounds';
 import { explainPlan } from '#domain/explain';
 import { assignVisits } from '#domain/plan-assign';
 import type { FramedChoice } from '#domain/plan-steps';
 import { type CountyRange, SeasonOnly } from '#schemas/index';
+import type { OfferRecord } from '#schemas/records';
 
 const WRITE_CONCURRENCY = 16;
 
@@ -17,15 +18,18 @@ const WRITE_CONCURRENCY = 16;
  * one's assignment and explanation back: only counts travel in the state machine's payload,
  * whatever the size of the round.
  * Reads: the season's drafts (1 Query; the planner shares capacity across every county), the societies
- * and the season's capacity (1 Query each: one item per society) + 1 GetItem (overrides).
+ * and the season's capacity (1 Query each: one item per society), the season's offers (1 Query: what
+ * an earlier run of this step already wrote) + 1 GetItem (overrides).
  */
 export const handler = roundStep('AssignSocieties', SeasonOnly, async ({ season }) => {
-  const [drafts, societies, capacityUsed, overrides] = await Promise.all([
+  const [drafts, societies, capacityTaken, offers, overrides] = await Promise.all([
     seasonDrafts(season),
     listSocieties(),
     seasonCapacityUsed(season),
+    seasonOffers(season),
     getSeasonOverrides(season),
   ]);
+  const capacityUsed = capacityUsedBeforePlan(capacityTaken, offers);
   const framed = drafts.map(
     ({ visit }): FramedChoice => ({
       countyId: visit.countyId,
@@ -56,6 +60,25 @@ export const handler = roundStep('AssignSocieties', SeasonOnly, async ({ season 
     batches: countyBatches(drafts.map((draft) => draft.visit.countyId)),
   };
 });
+
+/**
+ * The capacity used this season by anything but this plan. This step runs only while the round is not
+ * yet planned; a run that died inside PersistPlan (or after it, before the round was marked planned)
+ * left this same plan's offers behind, unsent, each holding a unit. Counted as used, they would make
+ * the re-run plan around its own offers (and PersistPlan add a second set beside the first).
+ */
+export function capacityUsedBeforePlan(
+  capacityTaken: Readonly<Record<string, number>>,
+  offers: readonly Pick<OfferRecord, 'societyId' | 'status' | 'offeredAt' | 'replaces' | 'placedBy'>[],
+): Record<string, number> {
+  const used = { ...capacityTaken };
+  for (const offer of offers) {
+    const ownUnsentOffer =
+      offer.status === 'offered' && !offer.offeredAt && !offer.replaces && !offer.placedBy;
+    if (ownUnsentOffer) used[offer.societyId] = Math.max(0, (used[offer.societyId] ?? 0) - 1);
+  }
+  return used;
+}
 
 /**
  * Counties per PersistPlanBatch invocation: about 200 conditional writes. On one loaded machine's

@@ -4,6 +4,7 @@ import { loadDataDir } from '../../local/data-dir.ts';
 import type { EventLog } from '../../local/round-runner.ts';
 import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
 import { DEMO_DATA_DIR } from '../../local/session.ts';
+import { VisitExplanation } from '../../schemas/plan.ts';
 import { DEFAULT_QUESTIONS } from '../../schemas/questions.ts';
 import { loadStore, type Store } from '../support/store.ts';
 
@@ -170,6 +171,43 @@ describe('the round state machine on the demo data', () => {
       }),
     ]);
     expect(await storedPlan('2027-Q2')).toBeUndefined();
+  });
+
+  // Found by the fault-injection harness: killed after PersistPlanPerBatch wrote the plan's offers but
+  // before PersistPlan marked the round planned, the re-run planned around its own unsent offers (their
+  // capacity counted as used) and added a second, different set beside them.
+  it('a season run again after its plan was written, but before the round was marked planned, plans the same', async () => {
+    const season = '2028-Q1';
+    const died = await runtime.runner.run(
+      { season, autoAccept: true },
+      {
+        name: 'plan-written-not-marked',
+        wrapTask: (state, run) =>
+          state === 'PersistPlan'
+            ? async () => {
+                throw Object.assign(new Error('gone before marking'), { name: 'StorageBrokenError' });
+              }
+            : run,
+      },
+    );
+    expect(died.status).toBe('FAILED');
+    const firstOffers = (await store.seasonItems(season)).offers.map((o) => o.id).sort();
+    expect(firstOffers.length).toBeGreaterThan(0);
+
+    const again = await runtime.runner.run({ season, autoAccept: true }, { name: 'plan-written-run-again' });
+    expect(again.status).toBe('SUCCEEDED');
+    const { offers, capacityUsed } = await store.seasonItems(season);
+    expect(offers.map((o) => o.id).sort()).toEqual(firstOffers);
+    const held: Record<string, number> = {};
+    for (const offer of offers) held[offer.societyId] = (held[offer.societyId] ?? 0) + 1;
+    expect(capacityUsed).toEqual(held);
+    const usedBefore = (await store.seasonDrafts(season)).flatMap((draft) =>
+      VisitExplanation.parse(draft.explain).assignments.map(
+        (a) => `${draft.visit.countyId} ${a.societyId} ${a.capacity.usedBefore}`,
+      ),
+    );
+    expect(usedBefore.length).toBeGreaterThan(0);
+    expect(usedBefore.filter((line) => !line.endsWith(' 0'))).toEqual([]);
   });
 
   it('records an acceptance, a decline and an offer left unanswered past its timeout, and moves the refused needs on', async () => {
