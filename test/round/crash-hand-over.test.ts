@@ -5,7 +5,9 @@
  * process and DATA_DIR, with the teams answering through the API (test/support/season-harness.ts):
  * killed on entering FindNextSociety (the answer recorded, the hand-over not begun), then killed right
  * after the first write of RecordAnswer; restarted each time. Every refused offer must still reach a
- * successor or the coordinator's alert, and every answer its log entry.
+ * successor or the coordinator's alert, and every answer its log entry. Found later by the harness:
+ * killed right after the first write of RecordPlanApproval, the plan was approved and the round log
+ * never said so (the re-run skips an approved plan's approval); the season starts with that crash.
  */
 import { afterAll, expect, it } from 'vitest';
 import { currentSeason } from '../../domain/season.ts';
@@ -20,12 +22,19 @@ type Item = Record<string, unknown> & { type?: string };
 it('a refused offer is carried on and every answer is logged, though the process died in between', async () => {
   const season = currentSeason();
   const outcome = await runSeason(dirs.make('crash-hand-over-'), season, {
-    faults: ['state:FindNextSociety', 'RecordAnswer:1'],
+    faults: ['RecordPlanApproval:1', 'state:FindNextSociety', 'RecordAnswer:1'],
   });
-  expect(outcome.crashes).toEqual(['state:FindNextSociety', 'RecordAnswer:1']);
+  expect(outcome.crashes).toEqual(['RecordPlanApproval:1', 'state:FindNextSociety', 'RecordAnswer:1']);
   expect(outcome.jvmGone).toBe(true);
 
   const items = [...outcome.items.values()] as Item[];
+  expect(
+    outcome.items.get(`SEASON#${season}|LOG#plan-approved`),
+    'the approval in the round log',
+  ).toMatchObject({
+    kind: 'plan-approved',
+    by: 'auto-approve',
+  });
   const offers = items.filter((i) => i.type === 'offer' && i.season === season);
   const logs = new Set(items.filter((i) => i.type === 'log').map((i) => `${i.visitId} ${i.key}`));
   const alerts = new Set(

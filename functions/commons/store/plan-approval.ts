@@ -1,14 +1,15 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '#schemas/keys';
 import { parseRecord, RoundRecord } from '#schemas/records';
 import { documents, tableName } from '../clients.ts';
 import { getRound } from './rounds.ts';
-import { isConditionFailure, putIfAbsent } from './table.ts';
+import { cancellationCodes, isConditionFailure } from './table.ts';
 
 /**
  * The coordinator's review of a season's plan (AwaitPlanApproval), on the season's round item:
- * the waiting task's token, then who approved it and when. Approving is one conditional update,
- * so the coordinator, the timeout and a re-plan in progress can not both win.
+ * the waiting task's token, then who approved it and when. Approving is one conditional transaction
+ * (the round and its log entry), so the coordinator, the timeout and a re-plan in progress can not
+ * both win.
  */
 
 /** The round as approved, or the refusal: `not-planned`, `approved` (already), `replanning`. */
@@ -55,39 +56,54 @@ export async function approvePlan(
   at: string,
   options: { force?: boolean } = {},
 ): Promise<ApprovalResult> {
+  // The approval and its round-log entry are one transaction: a crash between two writes would
+  // leave an approved plan that the log never mentions (a re-run skips the approval).
   try {
-    const { Attributes } = await documents().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.round(season),
-        UpdateExpression: 'SET #status = :approved, approvedBy = :by, approvedAt = :at REMOVE replanUntil',
-        ConditionExpression: `attribute_exists(plannedAt) AND attribute_not_exists(approvedAt) AND #status <> :completed${
-          options.force ? '' : ' AND (attribute_not_exists(replanUntil) OR replanUntil < :at)'
-        }`,
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':approved': 'approved',
-          ':by': by,
-          ':at': at,
-          ':completed': 'completed',
-        },
-        ReturnValues: 'ALL_NEW',
+    await documents().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tableName(),
+              Key: keys.round(season),
+              UpdateExpression:
+                'SET #status = :approved, approvedBy = :by, approvedAt = :at REMOVE replanUntil',
+              ConditionExpression: `attribute_exists(plannedAt) AND attribute_not_exists(approvedAt) AND #status <> :completed${
+                options.force ? '' : ' AND (attribute_not_exists(replanUntil) OR replanUntil < :at)'
+              }`,
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':approved': 'approved',
+                ':by': by,
+                ':at': at,
+                ':completed': 'completed',
+              },
+            },
+          },
+          {
+            Put: {
+              TableName: tableName(),
+              Item: {
+                ...keys.roundLog(season, 'plan-approved'),
+                type: 'round-log',
+                kind: 'plan-approved',
+                season,
+                by,
+                at,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
       }),
     );
-    const round = parseRecord(RoundRecord, 'round', Attributes ?? {});
-    await putIfAbsent({
-      ...keys.roundLog(season, 'plan-approved'),
-      type: 'round-log',
-      kind: 'plan-approved',
-      season,
-      by,
-      at,
-    });
-    return { ok: true, round };
   } catch (error) {
-    if (!isConditionFailure(error)) throw error;
+    if (!cancellationCodes(error)?.includes('ConditionalCheckFailed')) throw error;
     return refusal(season);
   }
+  const round = await getRound(season, { consistent: true });
+  if (!round) throw new Error(`round of ${season} not found after its approval`);
+  return { ok: true, round };
 }
 
 /**

@@ -26,9 +26,16 @@ export function visitedItem(entry: VisitHistoryEntry): Item {
 
 // ---- the round ---------------------------------------------------------------------------------
 
-export async function getRound(season: string): Promise<RoundRecord | undefined> {
+export async function getRound(
+  season: string,
+  options: { consistent?: boolean } = {},
+): Promise<RoundRecord | undefined> {
   const { Item } = await documents().send(
-    new GetCommand({ TableName: tableName(), Key: keys.round(season) }),
+    new GetCommand({
+      TableName: tableName(),
+      Key: keys.round(season),
+      ...(options.consistent ? { ConsistentRead: true } : {}),
+    }),
   );
   return Item ? parseRecord(RoundRecord, 'round', Item) : undefined;
 }
