@@ -1,6 +1,6 @@
 import { OFFER_DECLINED } from '#commons/errors';
 import { offerMessage, reminderMessage } from '#commons/messages';
-import { answerOffer, completeWaitingTask, findOffer } from '#commons/offer-answers';
+import { answerOffer, cancelReminder, completeWaitingTask, findOffer } from '#commons/offer-answers';
 import { roundStep } from '#commons/round-step';
 import { getCounty, getSociety } from '#commons/store/catalog';
 import { attachTaskToken, isRefusedNotHandedOver } from '#commons/store/offers';
@@ -62,6 +62,8 @@ export const handler = roundStep('SendOfferAndWaitForAnswer', SendOfferInput, as
   // this token, or this read finds the answer — so the answer always reaches this wait.
   const current = await findOffer(input.offerId);
   if (current.decision) {
+    // Answered before the reminder was queued: the answer could not cancel it.
+    await cancelReminder(current);
     await completeWaitingTask(current);
   } else if (input.autoAccept) {
     await answerOffer(offer.id, 'accept', 'auto-accept');

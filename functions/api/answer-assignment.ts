@@ -2,7 +2,6 @@ import { NotFoundError } from '#commons/errors';
 import { type ApiHandler, actorOf, type Caller, json, requireOwnSociety, routeHandler } from '#commons/http';
 import { answerOffer } from '#commons/offer-answers';
 import { getTeamOffer } from '#commons/store/offers';
-import { settleMessage } from '#commons/store/outbox';
 import { acceptAssignment, declineAssignment } from '#routes/assignments';
 
 /**
@@ -15,9 +14,8 @@ async function answer(caller: Caller, id: string, decision: 'accept' | 'decline'
   const offer = await getTeamOffer(id);
   if (!offer) throw new NotFoundError(`没有这项邀请（${id}）/ assignment "${id}" does not exist`);
   requireOwnSociety(caller, offer.societyId, { zh: '这项邀请', en: 'this assignment' });
+  // Recorded, its reminder cancelled, and handed to the waiting round.
   const answered = await answerOffer(id, decision, actorOf(caller), reason);
-  // The reminder is no longer needed (the dispatcher would drop it anyway).
-  await settleMessage(offer.season, `${offer.id}#reminder`, 'cancelled', new Date().toISOString());
   return json(200, {
     id,
     decision,

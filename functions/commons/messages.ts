@@ -74,12 +74,17 @@ export function offerMessage(ctx: Context): StoredMessage {
   };
 }
 
+/** The outbox id of an offer's reminder. */
+export function reminderIdOf(offerId: string): string {
+  return `${offerId}#reminder`;
+}
+
 /** Sent only if the offer still waits for an answer when it is due (the dispatcher checks). */
 export function reminderMessage(ctx: Context & { timeoutSeconds: number }): StoredMessage {
   const { offer, society, now, deadline } = ctx;
   const due = reminderTime(now, ctx.timeoutSeconds);
   return {
-    id: `${offer.id}#reminder`,
+    id: reminderIdOf(offer.id),
     season: offer.season,
     ...recipient(society),
     subject: `【提醒】${place(ctx)} 的邀请将于 ${shanghaiDateTime(deadline)} 截止`,

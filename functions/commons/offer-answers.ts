@@ -1,6 +1,8 @@
 import { ConflictError, NotFoundError, OFFER_DECLINED } from './errors.ts';
 import { logger } from './logger.ts';
+import { reminderIdOf } from './messages.ts';
 import { getOfferById, type OfferRecord, recordDecision } from './store/offers.ts';
+import { settleMessage } from './store/outbox.ts';
 import { taskTokens } from './task-tokens.ts';
 
 export async function findOffer(id: string): Promise<OfferRecord> {
@@ -30,6 +32,14 @@ export async function completeWaitingTask(offer: OfferRecord): Promise<void> {
 }
 
 /**
+ * An answered offer's reminder is cancelled (the dispatcher would drop it when due anyway). Both
+ * the answer and SendOffer call it: the answer may come before SendOffer has queued the reminder.
+ */
+export async function cancelReminder(offer: Pick<OfferRecord, 'season' | 'id'>): Promise<void> {
+  await settleMessage(offer.season, reminderIdOf(offer.id), 'cancelled', new Date().toISOString());
+}
+
+/**
  * A team's answer to an offer: recorded once (a second answer is a conflict), then passed to the
  * waiting state machine task. Used by the API and by `--auto-accept`.
  */
@@ -43,6 +53,7 @@ export async function answerOffer(
   const recorded = await recordDecision(offer, decision, by, new Date().toISOString(), reason);
   if (!recorded) throw new ConflictError(`offer "${id}" was already answered or is no longer open`);
   const current = await findOffer(id);
+  await cancelReminder(current);
   await completeWaitingTask(current);
   return current;
 }

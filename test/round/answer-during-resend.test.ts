@@ -3,6 +3,8 @@
  * re-sending its offer completed the offer's old task token (the dead run's), and SendOffer, having
  * read the offer before the answer, never handed it to the new wait: the accepted offer timed out.
  * The answer is injected deterministically right after SendOffer's first read of the offer.
+ * Found the same way: the answer came before SendOffer queued the offer's reminder, so nothing
+ * cancelled it, and it stayed queued for an answered offer (SendOffer now cancels it).
  */
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
@@ -95,4 +97,7 @@ it('an answer given while the offer is sent again reaches the new wait', async (
   expect(Item?.status).toBe('succeeded');
   await answered;
   signal.abort();
+  const { seasonOutbox } = await import('../../functions/commons/store/outbox.ts');
+  const reminder = (await seasonOutbox(SEASON)).find((m) => m.id === `${id}#reminder`);
+  expect(reminder?.status).toBe('cancelled');
 });
