@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { signLocalToken } from '../../local/tokens.ts';
+import { TABLE_KEYS } from '../../schemas/keys.ts';
 import { THEMES } from '../../schemas/primitives.ts';
 import { ROOT } from './rounds-cli.ts';
 
@@ -17,7 +18,7 @@ import { ROOT } from './rounds-cli.ts';
  */
 
 /** How long an offer waits (OFFER_TIMEOUT_SECONDS): short, yet long enough for the script to answer. */
-export const OFFER_TIMEOUT_SECONDS = 15;
+export const OFFER_TIMEOUT_SECONDS = 10;
 
 type Item = Record<string, unknown>;
 
@@ -344,14 +345,24 @@ function jvmOfDataDirGone(dataDir: string): boolean {
  *   `invitation`);
  * - instants (ISO 8601, and the Beijing `YYYY-MM-DD HH:MM` of message texts): when things happened;
  * - the task token an offer waits on (a random id minted per wait);
- * - an outbox message's delivery (status, attempts, lease, send time and its due-index key), which
- *   depends on the wall clock (quiet hours) and on the 5 s dispatcher, not on the round;
+ * - an outbox message's delivery (status, attempts, lease, send time, last error and its keys in the
+ *   `outbox-due` index), which depends on the wall clock (quiet hours) and on the 5 s dispatcher, not
+ *   on the round — but not whether it was cancelled (`cancelledAt`: an answered offer's reminder is);
  * - the built-in coordinator's current invitation digest (each start issues a fresh sign-in code).
  */
 const NOT_COMPARED_TYPES = new Set(['task-token', 'invitation']);
 const ISO_INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})/g;
 const BEIJING_MINUTE = /\d{4}-\d{2}-\d{2} \d{2}:\d{2}/g;
-const MESSAGE_DELIVERY = ['status', 'attempts', 'leaseUntil', 'sentAt', 'lastError', 'gsi2pk', 'gsi2sk'];
+const MESSAGE_DELIVERY = [
+  'status',
+  'attempts',
+  'leaseUntil',
+  'leaseId',
+  'sentAt',
+  'lastError',
+  TABLE_KEYS.outboxDue.partitionKey,
+  TABLE_KEYS.outboxDue.sortKey,
+];
 
 function normaliseValue(value: unknown): unknown {
   if (typeof value === 'string')
