@@ -67,7 +67,7 @@ export const handler = roundStep('AssignSocieties', SeasonOnly, async ({ season 
  * left this same plan's offers behind, unsent, each holding a unit. Counted as used, they would make
  * the re-run plan around its own offers (and PersistPlan add a second set beside the first).
  */
-export function capacityUsedBeforePlan(
+function capacityUsedBeforePlan(
   capacityTaken: Readonly<Record<string, number>>,
   offers: readonly Pick<OfferRecord, 'societyId' | 'status' | 'offeredAt' | 'replaces' | 'placedBy'>[],
 ): Record<string, number> {
