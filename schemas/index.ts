@@ -1,4 +1,5 @@
 export * from './api.ts';
+export * from './assignments.ts';
 export * from './catalog.ts';
 export * from './catalog-api.ts';
 export * from './data-dir.ts';

@@ -4,7 +4,7 @@ import { shanghaiDateTime } from '#schemas/shanghai-time';
 import { contactRoute } from './delivery/port.ts';
 import { ellipsize, SNS_SUBJECT_MAX_LENGTH, snsSubject } from './delivery/sns-subject.ts';
 import type { TeamOffer } from './store/offers.ts';
-import type { StoredMessage } from './store/outbox.ts';
+import { reminderIdOf, type StoredMessage } from './store/outbox.ts';
 
 /**
  * The texts of the notifications (Chinese first, then English) and when each may go out. Every
@@ -72,11 +72,6 @@ export function offerMessage(ctx: Context): StoredMessage {
     kind: reassigned ? 'reassigned' : 'offer',
     offerId: offer.id,
   };
-}
-
-/** The outbox id of an offer's reminder. */
-export function reminderIdOf(offerId: string): string {
-  return `${offerId}#reminder`;
 }
 
 /** Sent only if the offer still waits for an answer when it is due (the dispatcher checks). */

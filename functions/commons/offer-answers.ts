@@ -1,8 +1,7 @@
 import { ConflictError, NotFoundError, OFFER_DECLINED } from './errors.ts';
 import { logger } from './logger.ts';
-import { reminderIdOf } from './messages.ts';
 import { getOfferById, type OfferRecord, recordDecision } from './store/offers.ts';
-import { settleMessage } from './store/outbox.ts';
+import { reminderIdOf, settleMessage } from './store/outbox.ts';
 import { taskTokens } from './task-tokens.ts';
 
 export async function findOffer(id: string): Promise<OfferRecord> {

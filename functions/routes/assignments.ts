@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { AssignmentAnswer, AssignmentList } from '#schemas/api';
+import { AssignmentAnswer, AssignmentList } from '#schemas/assignments';
 import { AssignmentId, SeasonId } from '#schemas/primitives';
 import { AcceptBody, DeclineBody } from '#schemas/teams';
 import { defineRoute } from './route.ts';

@@ -215,6 +215,11 @@ export async function deliveryFailed(
   return settled !== undefined;
 }
 
+/** The outbox id of an offer's reminder. */
+export function reminderIdOf(offerId: string): string {
+  return `${offerId}#reminder`;
+}
+
 /**
  * Cancels a message still queued (the reminder of an offer just answered), once; it leaves the
  * due index. False when it was not queued (sent already, being sent, or cancelled before).
