@@ -1,3 +1,5 @@
+import { parseOfferId } from '#schemas/keys';
+import type { LocalizedName } from '#schemas/primitives';
 import type { EventLog } from './round-runner.ts';
 
 /** What each state does, for people: Chinese first, English on request. */
@@ -41,18 +43,58 @@ const STEP_NAMES: Record<string, { zh: string; en: string }> = {
 
 export type Lang = 'zh' | 'en';
 
-function describe(item: unknown): string {
-  if (item && typeof item === 'object') {
-    const value = item as Record<string, unknown>;
-    const payload = (value.Payload ?? value) as Record<string, unknown>;
-    const parts = [payload.countyId, payload.townId, payload.offerId].filter((p) => typeof p === 'string');
-    if (parts.length > 0) return ` ${parts.join(' · ')}`;
+/** Names for the ids a step's input carries: a person reads 淳安县 · 临岐镇, not chunan · linqi. */
+export interface ProgressNames {
+  county(countyId: string): string | undefined;
+  town(countyId: string, townId: string): string | undefined;
+  society(societyId: string): string | undefined;
+}
+
+/** The names of a catalog, in one language. */
+export function catalogNames(
+  catalog: {
+    counties: readonly {
+      id: string;
+      name: LocalizedName;
+      towns: readonly { id: string; name: LocalizedName }[];
+    }[];
+    societies: readonly { id: string; name: LocalizedName }[];
+  },
+  lang: Lang,
+): ProgressNames {
+  const counties = new Map(catalog.counties.map((c) => [c.id, c]));
+  const societies = new Map(catalog.societies.map((s) => [s.id, s]));
+  return {
+    county: (id) => counties.get(id)?.name[lang],
+    town: (countyId, townId) => counties.get(countyId)?.towns.find((t) => t.id === townId)?.name[lang],
+    society: (id) => societies.get(id)?.name[lang],
+  };
+}
+
+function describe(item: unknown, names: ProgressNames | undefined): string {
+  if (!item || typeof item !== 'object') return '';
+  const value = item as Record<string, unknown>;
+  const payload = (value.Payload ?? value) as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const countyId = text(payload.countyId);
+  const townId = text(payload.townId);
+  const offer = text(payload.offerId);
+  const parts: (string | undefined)[] = [];
+  // An id whose name is not known (a county removed since) is shown as it is.
+  if (countyId) parts.push(names?.county(countyId) ?? countyId);
+  if (countyId && townId) parts.push(names?.town(countyId, townId) ?? townId);
+  if (offer) {
+    const parsed = parseOfferId(offer);
+    if (parsed && names) {
+      if (!countyId) parts.push(names.county(parsed.countyId) ?? parsed.countyId);
+      parts.push(names.society(parsed.societyId) ?? parsed.societyId);
+    } else parts.push(offer);
   }
-  return '';
+  return parts.length > 0 ? ` ${parts.join(' · ')}` : '';
 }
 
 /** One line per finished step (and per retry or caught error), or undefined for events not worth a line. */
-export function progressLine(event: EventLog, lang: Lang = 'zh'): string | undefined {
+export function progressLine(event: EventLog, lang: Lang = 'zh', names?: ProgressNames): string | undefined {
   const time = new Date(event.timestamp).toISOString().slice(11, 19);
   if (
     event.type === 'StateExited' ||
@@ -71,7 +113,7 @@ export function progressLine(event: EventLog, lang: Lang = 'zh'): string | undef
       StateFailed: '✗',
     };
     const mark = marks[event.type];
-    const detail = describe(output) || describe(input);
+    const detail = describe(output, names) || describe(input, names);
     return `${time} ${mark} ${label} (${name})${detail}`;
   }
   if (event.type === 'StateEntered' && event.state.name === 'AwaitPlanApproval') {

@@ -1,5 +1,5 @@
 import { renderPlan } from './plan-table.ts';
-import { type Lang, progressLine } from './progress.ts';
+import { catalogNames, type Lang, progressLine } from './progress.ts';
 import type { RoundRunner } from './round-runner.ts';
 
 // A round run in a terminal (`rounds run`, `npm start`): a line per step, then the stored plan as a table.
@@ -23,10 +23,13 @@ export async function runRound(
       ? `开始 ${input.season} 轮次（状态机：infra/round-state-machine.ts）`
       : `starting the ${input.season} round`,
   );
+  const { listCounties, listSocieties } = await import('#commons/store/catalog');
+  const [counties, societies] = await Promise.all([listCounties(), listSocieties()]);
+  const names = catalogNames({ counties, societies }, lang);
   const execution = await runner.run(input, {
     ...(name ? { name } : {}),
     onEvent: (event) => {
-      const line = progressLine(event, lang);
+      const line = progressLine(event, lang, names);
       if (line) out(line);
     },
   });

@@ -35,6 +35,11 @@ describe('rounds run and rounds report', () => {
     // The functions' structured logs are for CloudWatch, not for the person at the terminal.
     expect(run.stdout).not.toContain('"level":"INFO"');
     expect(run.stdout).toMatch(/淳安县\s+\S+镇/);
+    // The step lines name what they did, as the table does: 淳安县 · 临岐镇, 淳安县 · 中医药学会.
+    expect(run.stdout).toContain('(ChooseTown) 淳安县 · 临岐镇');
+    expect(run.stdout).toMatch(/\(SendOfferAndWaitForAnswer\) 淳安县 · \S+学会/);
+    const steps = run.stdout.split('\n').filter((line) => / [✓✗↻↪] /.test(line));
+    expect(steps.filter((line) => /chunan|jiande|tonglu|linan|2026-Q4\./.test(line))).toEqual([]);
     const report = rounds(['report', '--season', '2026-Q4'], dataDir);
     expect(report.status).toBe(0);
     const figures = JSON.parse(report.stdout);
