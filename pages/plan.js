@@ -76,6 +76,10 @@ const T = {
   ],
   'cause.no-competent-society': ['没有学会具备该主题与领域', 'No society has the theme and field'],
   'cause.all-full': ['能承接的学会本季已满', 'Every competent society is full this season'],
+  'cause.excluded-by-override': [
+    '尚有余力的对口学会已被本季调整排除；仍可手工安排',
+    'The competent societies with capacity left are excluded by this season’s overrides; a placement by hand may still choose one',
+  ],
   'cause.not-planned': [
     '计划中没有学会承接；下列对口学会尚有余力',
     'No society took it in the plan; these competent societies have capacity left',
@@ -123,6 +127,7 @@ const T = {
   placeWith: ['安排', 'Place'],
   noCandidate: ['没有尚有余力的对口学会', 'No competent society has capacity left'],
   left: ['余力 {n} 次', '{n} left'],
+  excludedHere: ['已被本季调整排除', 'excluded by this season’s overrides'],
   placed: ['已安排 {society}，邀请已发出', '{society} placed; the offer is out'],
   noUnassigned: ['没有未分派的需求', 'No need is without a society'],
   errorFields: ['请改正：', 'Please correct:'],
@@ -458,9 +463,7 @@ function render() {
 }
 
 function causeWords(item) {
-  // 'all-full' is the API's word for "not refused, someone competent": with capacity left somewhere, it was left out by the plan.
-  const cause = item.cause === 'all-full' && item.candidates.length ? 'not-planned' : item.cause;
-  return t(`cause.${cause}`, { n: item.refusals });
+  return t(`cause.${item.cause}`, { n: item.refusals });
 }
 
 function renderUnassigned() {
@@ -473,8 +476,8 @@ function renderUnassigned() {
         option(
           c.societyId,
           lang === 'zh'
-            ? `${say(c.name)}（${t('left', { n: c.capacityLeft })}）`
-            : `${say(c.name)} (${t('left', { n: c.capacityLeft })})`,
+            ? `${say(c.name)}（${t('left', { n: c.capacityLeft })}${c.excluded ? `，${t('excludedHere')}` : ''}）`
+            : `${say(c.name)} (${t('left', { n: c.capacityLeft })}${c.excluded ? `, ${t('excludedHere')}` : ''})`,
         ),
       ),
     );

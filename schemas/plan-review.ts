@@ -35,8 +35,19 @@ export const ReplannedSeason = z.object({
   plan: z.unknown(),
 });
 
-/** Why a need of the season's visit has no society. */
-export const UNASSIGNED_CAUSES = ['no-competent-society', 'all-full', 'declined-three-times'] as const;
+/**
+ * Why a need of the season's visit has no society: none is competent for it; every competent one is
+ * full (or on the visit already); those with capacity left are excluded by the season's overrides;
+ * some have capacity left but the plan gave it to needs that weigh more; or its offers were
+ * declined or left unanswered three times.
+ */
+export const UNASSIGNED_CAUSES = [
+  'no-competent-society',
+  'all-full',
+  'excluded-by-override',
+  'not-planned',
+  'declined-three-times',
+] as const;
 export const UnassignedCause = z.enum(UNASSIGNED_CAUSES);
 
 export const UnassignedNeedList = z.object({
@@ -51,8 +62,14 @@ export const UnassignedNeedList = z.object({
       cause: UnassignedCause,
       /** Offers that covered the need and were declined or not answered. */
       refusals: z.int().min(0),
-      /** Competent societies with capacity left and no offer on this visit yet, most capacity left first. */
-      candidates: z.array(z.object({ societyId: Slug, name: LocalizedName, capacityLeft: z.int() })),
+      /**
+       * Competent societies with capacity left and no offer on this visit yet, most capacity left
+       * first; `excluded`: the season's overrides keep it off this visit (a placement by hand may
+       * still choose it).
+       */
+      candidates: z.array(
+        z.object({ societyId: Slug, name: LocalizedName, capacityLeft: z.int(), excluded: z.boolean() }),
+      ),
     }),
   ),
   labels: PlanLabels,

@@ -108,13 +108,18 @@ const refusedOffer = (o: OfferRecord) =>
 
 /** GET /seasons/{season}/unassigned: each need of the season's visits without a society, why, and who could take it. */
 export async function seasonUnassigned(season: string) {
-  const [round, visits, offers, societies, capacityUsed] = await Promise.all([
+  const [round, visits, offers, societies, capacityUsed, overrides] = await Promise.all([
     getRound(season),
     seasonVisits(season),
     seasonOffers(season),
     listSocieties(),
     seasonCapacityUsed(season),
+    getSeasonOverrides(season as SeasonId),
   ]);
+  const excludedFrom = (societyId: string, countyId: string) =>
+    (overrides?.exclusions ?? []).some(
+      (e) => e.societyId === societyId && (e.countyId === undefined || e.countyId === countyId),
+    );
   if (!round?.plannedAt)
     throw new NotFoundError(both(`${season} 还没有计划`, `season ${season} has no plan yet`));
   const byVisit = visits.map((visit) => ({ visit, needIds: unassignedNeedIdsOf(visit, offers) }));
@@ -139,13 +144,22 @@ export async function seasonUnassigned(season: string) {
         .map((s) => ({ society: s, left: s.capacityPerSeason - (capacityUsed[s.id] ?? 0) }))
         .filter((c) => c.left > 0 && !onVisit.has(c.society.id))
         .sort((a, b) => b.left - a.left || (a.society.id < b.society.id ? -1 : 1))
-        .map((c) => ({ societyId: c.society.id, name: c.society.name, capacityLeft: c.left }));
+        .map((c) => ({
+          societyId: c.society.id,
+          name: c.society.name,
+          capacityLeft: c.left,
+          excluded: excludedFrom(c.society.id, visit.countyId),
+        }));
       const cause: (typeof UNASSIGNED_CAUSES)[number] =
         refusals >= MAX_OFFER_TRIES
           ? 'declined-three-times'
           : competent.length === 0
             ? 'no-competent-society'
-            : 'all-full';
+            : candidates.length === 0
+              ? 'all-full'
+              : candidates.every((c) => c.excluded)
+                ? 'excluded-by-override'
+                : 'not-planned';
       return [
         {
           needId,

@@ -117,7 +117,7 @@ export const listUnassignedNeeds = defineRoute({
   responses: { 200: { description: '未分派的需求 / unassigned needs', schema: UnassignedNeedList } },
   errors: [404],
   readCost:
-    "1 GetItem of the round, the season's visits, offers and capacity (Queries), the catalog (2 Queries), BatchGetItem of the unassigned needs",
+    "2 GetItems (the round, the season's overrides), the season's visits, offers and capacity (Queries), the catalog (2 Queries), BatchGetItem of the unassigned needs",
 });
 
 export const placeNeed = defineRoute({

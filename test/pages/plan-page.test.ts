@@ -264,12 +264,16 @@ describe('the plan review page', () => {
     await expect.poll(() => list.textContent()).toContain('竹材烘干设备');
     const drying = list.locator('.card', { hasText: '竹材烘干设备' });
     expect(await drying.textContent()).toContain('乙县 · 乙一镇');
-    // Its reason in words: left out by the plan, though a competent society has capacity left.
-    expect(await drying.textContent()).toContain('计划中没有学会承接；下列对口学会尚有余力');
-    expect(await drying.locator('select[name="candidate"]').textContent()).toContain('竹业学会（余力 1 次）');
+    // Its reason in words: the one competent society with capacity left is excluded this season.
+    expect(await drying.textContent()).toContain('尚有余力的对口学会已被本季调整排除；仍可手工安排');
+    expect(await drying.locator('select[name="candidate"]').textContent()).toContain(
+      '竹业学会（余力 1 次，已被本季调整排除）',
+    );
     for (const raw of RAW) expect(await list.textContent(), raw).not.toContain(raw);
 
-    await drying.locator('select[name="candidate"]').selectOption({ label: '竹业学会（余力 1 次）' });
+    await drying
+      .locator('select[name="candidate"]')
+      .selectOption({ label: '竹业学会（余力 1 次，已被本季调整排除）' });
     await drying.getByRole('button', { name: '安排' }).click();
     await expect
       .poll(() => page.locator('#unassigned-list .ok-box').textContent())

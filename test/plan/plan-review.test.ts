@@ -396,6 +396,17 @@ describe('the plan review gate over HTTP', () => {
     });
   });
 
+  it('says a need left out by an exclusion is excluded, not that its societies are full', async () => {
+    // 甲县's bamboo need: 竹业学会 (capacity 1, unused) is excluded from the season; the API called it all-full.
+    const res = await call('GET', `/seasons/${SEASON}/unassigned`, await coordinator());
+    expect(res.status).toBe(200);
+    const item = res.json.items.find((i: Json) => i.needId === 'n-a1-2');
+    expect(item).toMatchObject({
+      cause: 'excluded-by-override',
+      candidates: [{ societyId: 'bamboo', capacityLeft: 1, excluded: true }],
+    });
+  });
+
   it('racing placements on one society never exceed its capacity', async () => {
     // 竹业学会 has capacity 1; its two needs (甲县, 乙县) are unassigned (it was excluded from the plan).
     const [first, second] = await Promise.all(
