@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planRound } from '../../domain/plan.ts';
 import { loadDataDir } from '../../local/data-dir.ts';
-import type { EventLog } from '../../local/round-runner.ts';
+import type { EventLog, RunOptions } from '../../local/round-runner.ts';
 import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
 import { DEMO_DATA_DIR } from '../../local/session.ts';
 import { VisitExplanation } from '../../schemas/plan.ts';
@@ -42,6 +42,16 @@ async function seasonSnapshot(season: string) {
     roundLog: await store.roundLog(season),
     outbox: await store.outbox(season),
   };
+}
+
+/** A wrapTask that makes one state's task fail every time (a step that keeps failing). */
+function failingAt(stateName: string, message: string): RunOptions['wrapTask'] {
+  return (state, run) =>
+    state === stateName
+      ? async () => {
+          throw Object.assign(new Error(message), { name: 'StorageBrokenError' });
+        }
+      : run;
 }
 
 describe('the round state machine on the demo data', () => {
@@ -148,15 +158,7 @@ describe('the round state machine on the demo data', () => {
   it('writes a step that keeps failing to the round log and ends in RoundFailed', async () => {
     const execution = await runtime.runner.run(
       { season: '2027-Q2', autoAccept: true },
-      {
-        name: 'failing-persist',
-        wrapTask: (state, run) =>
-          state === 'PersistPlan'
-            ? async () => {
-                throw Object.assign(new Error('disk on fire'), { name: 'StorageBrokenError' });
-              }
-            : run,
-      },
+      { name: 'failing-persist', wrapTask: failingAt('PersistPlan', 'disk on fire') },
     );
 
     expect(execution.status).toBe('FAILED');
@@ -180,15 +182,7 @@ describe('the round state machine on the demo data', () => {
     const season = '2028-Q1';
     const died = await runtime.runner.run(
       { season, autoAccept: true },
-      {
-        name: 'plan-written-not-marked',
-        wrapTask: (state, run) =>
-          state === 'PersistPlan'
-            ? async () => {
-                throw Object.assign(new Error('gone before marking'), { name: 'StorageBrokenError' });
-              }
-            : run,
-      },
+      { name: 'plan-written-not-marked', wrapTask: failingAt('PersistPlan', 'gone before marking') },
     );
     expect(died.status).toBe('FAILED');
     const firstOffers = (await store.seasonItems(season)).offers.map((o) => o.id).sort();
