@@ -13,12 +13,15 @@ import { currentCaller } from './aws-rules/identity.ts';
  *   of a multi-write step when the function writes more than k times.
  * - `FAULT_TRACE=<file>` — appends `state <name>` and `write <FunctionId> <k>` lines instead, so a
  *   test can enumerate the crash points of an uninterrupted run.
+ * - `FAULT_FAIL=<FunctionId>` — that round function fails every invocation with an error no Retry
+ *   names (`InjectedFailure`): the round's failure path, which a season that succeeds never takes.
  *
  * A crash kills the DynamoDB Local JVM this process owns first (SIGKILL, no chance to flush more
- * than it has acknowledged), then this process: nothing runs after the point.
+ * than it has acknowledged), then this process: nothing of this process runs after the point.
  */
 export const FAULT_AT = 'FAULT_AT';
 export const FAULT_TRACE = 'FAULT_TRACE';
+export const FAULT_FAIL = 'FAULT_FAIL';
 
 type Point = { kind: 'state'; name: string; nth: number } | { kind: 'write'; functionId: string; k: number };
 
@@ -31,13 +34,28 @@ function parsePoint(raw: string | undefined): Point | undefined {
   throw new Error(`${FAULT_AT}="${raw}": expected state:<StateName>[:<n>] or <FunctionId>:<k>`);
 }
 
-let armed: { point: Point | undefined; trace: string | undefined; dataDir: string | undefined } | undefined;
+let armed:
+  | {
+      point: Point | undefined;
+      trace: string | undefined;
+      failing: string | undefined;
+      dataDir: string | undefined;
+    }
+  | undefined;
 const entries = new Map<string, number>();
 // Writes per invocation: the caller object is new for each handler run (runAsFunction).
 const writesOf = new WeakMap<object, number>();
 
+/**
+ * DynamoDB Local answers a TransactWriteItems a few milliseconds before the transaction is in its
+ * file: a JVM killed at once loses a write it acknowledged, which DynamoDB never does. This process
+ * stands still this long first (nothing of it runs on), so the JVM keeps what it acknowledged.
+ */
+const ACKNOWLEDGED_WRITES_SETTLE_MS = 250;
+
 /** Kills the JVM this process started for `dataDir` (per its endpoint.json), then this process. */
 function crashNow(): never {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ACKNOWLEDGED_WRITES_SETTLE_MS);
   if (armed?.dataDir) {
     try {
       const info = JSON.parse(readFileSync(join(armed.dataDir, 'dynamodb', 'endpoint.json'), 'utf8')) as {
@@ -57,12 +75,21 @@ function trace(line: string): void {
   if (armed?.trace) appendFileSync(armed.trace, `${line}\n`);
 }
 
-/** Arms the hooks when FAULT_AT or FAULT_TRACE is set; returns whether they are armed. */
+/** Arms the hooks when FAULT_AT, FAULT_TRACE or FAULT_FAIL is set; returns whether they are armed. */
 export function armFaultInjection(dataDir: string | undefined, env = process.env): boolean {
   const point = parsePoint(env[FAULT_AT]);
   const traceFile = env[FAULT_TRACE] || undefined;
-  armed = point || traceFile ? { point, trace: traceFile, dataDir } : undefined;
+  const failing = env[FAULT_FAIL] || undefined;
+  armed = point || traceFile || failing ? { point, trace: traceFile, failing, dataDir } : undefined;
   return armed !== undefined;
+}
+
+/** Called by the round runner before a round function's handler: FAULT_FAIL's function fails. */
+export function failIfInjected(functionId: string): void {
+  if (armed?.failing !== functionId) return;
+  const error = new Error(`${FAULT_FAIL}=${functionId}: this function fails every invocation`);
+  error.name = 'InjectedFailure';
+  throw error;
 }
 
 export function faultInjectionArmed(): boolean {

@@ -24,7 +24,7 @@ import {
   lambdaTaskTimeouts,
   type StateDefinition,
 } from './definition.ts';
-import { enteringState, faultInjectionArmed } from './fault-injection.ts';
+import { enteringState, failIfInjected, faultInjectionArmed } from './fault-injection.ts';
 import { runInvocation } from './lambda-invocation.ts';
 import { expireToken, waitForToken } from './task-tokens.ts';
 import {
@@ -301,9 +301,10 @@ export class RoundRunner {
             return await withTaskTimeout(
               taskTimeoutSeconds,
               runInvocation(constructId, timeoutSeconds, () =>
-                runAsFunction(constructId, () =>
-                  handler(structuredClone(input.Payload), lambdaContext(constructId, timeoutSeconds)),
-                ),
+                runAsFunction(constructId, () => {
+                  failIfInjected(constructId);
+                  return handler(structuredClone(input.Payload), lambdaContext(constructId, timeoutSeconds));
+                }),
               ),
             );
           } finally {

@@ -58,7 +58,7 @@ export async function bootEmbeddedRuntime(options: BootOptions = {}): Promise<Em
     process.env.AWS_REGION ??= 'local';
     // AWS's IAM and limits, enforced on every handler's calls and every execution (EMBEDDED_AWS_RULES=off to debug).
     installAwsRules(template, tableNames, { dynamodb: dynamodb() });
-    // The fault-injection harness's crash points (FAULT_AT / FAULT_TRACE); inert without them.
+    // The fault-injection harness's crash points and failures (FAULT_AT / FAULT_TRACE / FAULT_FAIL); inert without them.
     armFaultInjection(options.dataDir);
     attachFaultHook(dynamodb());
     const runner = new RoundRunner(template, tableNames);
