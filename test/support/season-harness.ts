@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { signLocalToken } from '../../local/tokens.ts';
+import { type LocalClaims, signLocalToken } from '../../local/tokens.ts';
 import { TABLE_KEYS } from '../../schemas/keys.ts';
 import { THEMES } from '../../schemas/primitives.ts';
 import { ROOT } from './rounds-cli.ts';
@@ -123,7 +123,7 @@ async function scanAll(client: DynamoDBDocumentClient): Promise<Item[]> {
   return items;
 }
 
-type Offer = {
+export type Offer = {
   id: string;
   season: string;
   countyId: string;
@@ -154,6 +154,35 @@ export function teamDecision(offer: Offer): 'accept' | 'decline' | 'silent' {
   return 'accept';
 }
 
+/** The table as the script sees it on one pass: every item, the season's offers and its round. */
+export interface SeasonTable {
+  items: Item[];
+  offers: Offer[];
+  round: Item | undefined;
+}
+
+/** A request through the HTTP API as whoever the claims name; 409 (done already, before a crash) passes. */
+export type ApiCall = (
+  claims: LocalClaims,
+  method: string,
+  path: string,
+  body?: unknown,
+  idempotencyKey?: string,
+) => Promise<{ status: number; body: unknown }>;
+
+/**
+ * Who does what in a season: each waiting offer's team decides on every pass ('silent': not now),
+ * and `act` lets the coordinator and liaisons act through the API on every pass. A retry after a
+ * crash must be harmless, so each act looks at the table first.
+ */
+export interface SeasonScript {
+  decide(offer: Offer, table: SeasonTable): 'accept' | 'decline' | 'silent';
+  act?(table: SeasonTable, call: ApiCall): Promise<void>;
+}
+
+/** The auto-approved season's script (SCRIPTED). */
+export const SCRIPTED_SEASON: SeasonScript = { decide: teamDecision };
+
 /** What each accepted society files: its needs' outcomes (the first resolved, the rest partial). */
 export function reportOf(offer: Offer) {
   return {
@@ -169,7 +198,16 @@ export function reportOf(offer: Offer) {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Plays the teams against one running server until the season is done; throws ServerDied if it dies. */
-async function playTeams(server: Server, dataDir: string, season: string): Promise<void> {
+/** A request of the script's `act` that got no answer (the process died): it is sent again after the restart. */
+type Unanswered = Parameters<ApiCall>;
+
+async function playTeams(
+  server: Server,
+  dataDir: string,
+  season: string,
+  script: SeasonScript,
+  unanswered: Unanswered[],
+): Promise<void> {
   let alive = true;
   const died = server.exited.then(() => {
     alive = false;
@@ -179,25 +217,26 @@ async function playTeams(server: Server, dataDir: string, season: string): Promi
   const url = await Promise.race([server.url, died]);
   const client = attach(dataDir);
   const tokens = new Map<string, string>();
-  const tokenOf = async (society: string) => {
-    let token = tokens.get(society);
+  const tokenOf = async (claims: LocalClaims) => {
+    let token = tokens.get(JSON.stringify(claims));
     if (!token) {
-      token = await signLocalToken(dataDir, { role: 'team', society, sub: `lead-of-${society}` });
-      tokens.set(society, token);
+      token = await signLocalToken(dataDir, claims);
+      tokens.set(JSON.stringify(claims), token);
     }
     return token;
   };
-  const call = async (method: string, path: string, society: string, body: unknown, key?: string) => {
+  const team = (society: string): LocalClaims => ({ role: 'team', society, sub: `lead-of-${society}` });
+  const callAs: ApiCall = async (claims, method, path, body, key) => {
     let response: Response;
     try {
       response = await fetch(`${url}${path}`, {
         method,
         headers: {
-          authorization: `Bearer ${await tokenOf(society)}`,
+          authorization: `Bearer ${await tokenOf(claims)}`,
           'content-type': 'application/json',
           ...(key ? { 'idempotency-key': key } : {}),
         },
-        body: JSON.stringify(body),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch (error) {
       // A connection cut by a crash: the process is going.
@@ -209,12 +248,22 @@ async function playTeams(server: Server, dataDir: string, season: string): Promi
     // 409: answered already (the answer got through before a crash).
     if (response.status >= 400 && response.status !== 409)
       throw new Error(`${method} ${path} → ${response.status} ${text}`);
-    return response.status;
+    return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+  };
+  const call = (method: string, path: string, society: string, body: unknown, key?: string) =>
+    callAs(team(society), method, path, body, key);
+  // The coordinator's and liaisons' requests: one left without an answer by a crash is sent again.
+  const actCall: ApiCall = async (...request) => {
+    unanswered.push(request);
+    const answer = await callAs(...request);
+    unanswered.splice(unanswered.indexOf(request), 1);
+    return answer;
   };
   const read = async () => {
     try {
       const items = await scanAll(client);
       return {
+        items,
         offers: items.filter((i) => i.type === 'offer' && i.season === season) as unknown as Offer[],
         round: items.find((i) => i.type === 'round' && i.season === season),
       };
@@ -226,6 +275,7 @@ async function playTeams(server: Server, dataDir: string, season: string): Promi
     }
   };
   try {
+    for (const request of [...unanswered]) await actCall(...request);
     let roundDone = false;
     void Promise.race([server.roundDone, died]).then(
       () => {
@@ -236,11 +286,12 @@ async function playTeams(server: Server, dataDir: string, season: string): Promi
     // The answers: each waiting offer as its team decides, until the round has ended.
     while (!roundDone) {
       if (!alive) throw new ServerDied('the server process ended');
-      const { offers, round } = await read();
-      if (round?.plannedAt) {
-        for (const offer of offers) {
+      const table = await read();
+      await script.act?.(table, actCall);
+      if (table.round?.plannedAt) {
+        for (const offer of table.offers) {
           if (offer.status !== 'offered' || offer.decision || !offer.taskToken) continue;
-          const decision = teamDecision(offer);
+          const decision = script.decide(offer, table);
           if (decision === 'silent') continue;
           await call(
             'POST',
@@ -276,20 +327,28 @@ async function playTeams(server: Server, dataDir: string, season: string): Promi
 export async function runSeason(
   dataDir: string,
   season: string,
-  options: { faults?: readonly string[]; trace?: string } = {},
+  options: {
+    faults?: readonly string[];
+    trace?: string;
+    /** More of npm start's environment (AUTO_APPROVE, PLAN_APPROVAL_SECONDS, FAULT_FAIL…), every start. */
+    env?: Record<string, string>;
+    script?: SeasonScript;
+  } = {},
 ): Promise<SeasonOutcome> {
   const faults = options.faults ?? [];
   const output: string[] = [];
   const crashes: string[] = [];
+  const unanswered: Unanswered[] = [];
   let jvmGone = true;
   for (let start = 1; start <= faults.length + 1; start++) {
     const fault = faults[start - 1];
     const server = startServer(dataDir, {
+      ...options.env,
       ...(fault ? { FAULT_AT: fault } : {}),
       ...(options.trace ? { FAULT_TRACE: options.trace } : {}),
     });
     try {
-      await playTeams(server, dataDir, season);
+      await playTeams(server, dataDir, season, options.script ?? SCRIPTED_SEASON, unanswered);
       const items = await scanAll(attach(dataDir));
       server.child.kill('SIGTERM');
       await server.exited;
