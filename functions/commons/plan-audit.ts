@@ -1,5 +1,5 @@
 import type { Caller } from './http.ts';
-import { appendAudit, auditActorOf } from './store/audit.ts';
+import { appendAudit, auditActorOf, auditPut } from './store/audit.ts';
 
 /**
  * What the plan review changes goes to the audit log (SPEC: every coordinator change is appended,
@@ -13,11 +13,20 @@ export interface PlanChange {
 }
 
 export async function recordPlanChange(caller: Caller, change: PlanChange): Promise<void> {
-  await appendAudit({
+  await appendAudit(await auditChange(caller, change));
+}
+
+/** The audit entry of a change as an item of the change's own transaction. */
+export async function planChangePut(caller: Caller, change: PlanChange) {
+  return auditPut(await auditChange(caller, change));
+}
+
+async function auditChange(caller: Caller, change: PlanChange) {
+  return {
     by: await auditActorOf(caller),
     action: change.action,
     target: change.target,
     ...(change.before === undefined ? {} : { before: change.before }),
     ...(change.after === undefined ? {} : { after: change.after }),
-  });
+  };
 }

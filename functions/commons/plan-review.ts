@@ -7,15 +7,14 @@ import { offerId as offerIdOf } from '#schemas/keys';
 import { ConflictError, type FieldIssue, InvalidInputError, NotFoundError } from './errors.ts';
 import type { Caller } from './http.ts';
 import { logger } from './logger.ts';
-import { recordPlanChange } from './plan-audit.ts';
+import { planChangePut, recordPlanChange } from './plan-audit.ts';
 import { roundStarter } from './round-starter.ts';
 import { listSocieties } from './store/catalog.ts';
 import { getNeed } from './store/needs.ts';
-import { seasonOffers } from './store/offers.ts';
+import { logEntryPut, seasonOffers } from './store/offers.ts';
 import { approvePlan } from './store/plan-approval.ts';
 import { placementOf, placeOffer } from './store/plan-review.ts';
 import { getRound, getVisit } from './store/rounds.ts';
-import { appendVisitLog } from './store/visit-log.ts';
 import { taskTokens } from './task-tokens.ts';
 
 /*
@@ -130,6 +129,24 @@ export async function placeNeed(caller: Caller, season: string, needId: string, 
         ),
       );
     const previous = await placementOf(season, needId);
+    // The offer, its visit-log entry and its audit entry are one transaction: a request that dies
+    // after it leaves nothing for its retry (which finds the offer and only starts its execution).
+    const at = new Date().toISOString();
+    const alongside = [
+      logEntryPut({
+        visitId: visit.id,
+        key: `placed#${needId}#${societyId}`,
+        kind: 'reassigned',
+        at,
+        by: caller.subject,
+        detail: { societyId, needIds: [needId], byHand: true },
+      }),
+      await planChangePut(caller, {
+        action: 'need.assign',
+        target: { kind: 'need', id: needId },
+        after: { societyId, offerId: id },
+      }),
+    ];
     try {
       const result = await placeOffer(
         {
@@ -142,8 +159,9 @@ export async function placeNeed(caller: Caller, season: string, needId: string, 
         },
         society.capacityPerSeason,
         previous,
-        new Date().toISOString(),
+        at,
         mine?.status === 'withdrawn',
+        alongside,
       );
       if (result === 'full')
         throw new ConflictError(
@@ -162,20 +180,6 @@ export async function placeNeed(caller: Caller, season: string, needId: string, 
       await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt * Math.random()));
     }
   }
-  const at = new Date().toISOString();
-  await appendVisitLog({
-    visitId: visit.id,
-    key: `placed#${needId}#${societyId}`,
-    kind: 'reassigned',
-    at,
-    by: caller.subject,
-    detail: { societyId, needIds: [needId], byHand: true },
-  });
-  await recordPlanChange(caller, {
-    action: 'need.assign',
-    target: { kind: 'need', id: needId },
-    after: { societyId, offerId: id },
-  });
   return start(id);
 
   async function start(offerId: string) {

@@ -79,7 +79,7 @@ export async function offersOfSociety(
 }
 
 /** A visit log entry written inside a transaction, once per key (as appendVisitLog does). */
-function logEntryPut(entry: VisitLogEntry) {
+export function logEntryPut(entry: VisitLogEntry) {
   return {
     Put: {
       TableName: tableName(),

@@ -194,7 +194,8 @@ export type PlacementResult = 'created' | 'offer-exists' | 'full' | 'placed-mean
  * A hand-placed offer: the offer (only if the society has none on the visit), one unit of the
  * society's capacity (never past `capacityPerSeason`, in the same transaction as every other offer),
  * and the need's placement claim (only if it still names `previousOfferId`, the placement read
- * before) — so racing placements neither exceed capacity nor place one need twice.
+ * before) — so racing placements neither exceed capacity nor place one need twice — and, in the
+ * same transaction, what goes `alongside` (its visit-log and audit entries): all or nothing.
  */
 export async function placeOffer(
   offer: {
@@ -209,7 +210,8 @@ export async function placeOffer(
   previousOfferId: string | undefined,
   at: string,
   /** The society's offer on this visit was withdrawn at the review: it comes back as the placed one. */
-  revive = false,
+  revive: boolean,
+  alongside: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>,
 ): Promise<PlacementResult> {
   const id = offerId(offer.season, offer.countyId, offer.societyId);
   const [put, capacity, summary] = newOfferWrites(
@@ -269,6 +271,7 @@ export async function placeOffer(
               ...(previousOfferId ? { ExpressionAttributeValues: { ':previous': previousOfferId } } : {}),
             },
           },
+          ...alongside,
         ],
       }),
     );
