@@ -403,7 +403,8 @@ function jvmOfDataDirGone(dataDir: string): boolean {
  *   (`task-token`), and what each `npm start` issues afresh (the coordinator's one-time sign-in
  *   `invitation`);
  * - instants (ISO 8601, and the Beijing `YYYY-MM-DD HH:MM` of message texts): when things happened;
- * - the task token an offer waits on (a random id minted per wait);
+ * - the task token an offer or the plan review waits on (a random id minted per wait), and an audit
+ *   entry's generated id;
  * - an outbox message's delivery (status, attempts, lease, send time, last error and its keys in the
  *   `outbox-due` index), which depends on the wall clock (quiet hours) and on the 5 s dispatcher, not
  *   on the round — but not whether it was cancelled (`cancelledAt`: an answered offer's reminder is);
@@ -438,10 +439,19 @@ export function normalise(items: Map<string, Item>): Map<string, unknown> {
     if (NOT_COMPARED_TYPES.has(String(item.type))) continue;
     const copy: Item = { ...item };
     if (typeof copy.taskToken === 'string') copy.taskToken = '<task token>';
+    // The plan review's wait has a task token too (kept on the round).
+    if (typeof copy.approvalToken === 'string') copy.approvalToken = '<task token>';
+    // An audit entry's id is a fresh UUID: it is known by what it records instead.
+    let itemKey = key;
+    if (copy.type === 'audit') {
+      copy.id = `<audit ${copy.action} ${JSON.stringify(copy.target)}>`;
+      copy.sk = `${copy.at}#${copy.id}`;
+      itemKey = `${copy.pk}|${copy.sk}`;
+    }
     if (copy.type === 'message') for (const field of MESSAGE_DELIVERY) delete copy[field];
     // Each start of npm start invites the coordinator afresh (a new one-time code).
     if (copy.type === 'user' && copy.id === 'coordinator') delete copy.invitationDigest;
-    result.set(String(normaliseValue(key)), normaliseValue(copy));
+    result.set(String(normaliseValue(itemKey)), normaliseValue(copy));
   }
   return result;
 }
