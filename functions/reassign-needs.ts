@@ -3,6 +3,7 @@ import { alertTexts } from '#commons/messages';
 import { roundStep } from '#commons/round-step';
 import { getCounty, listSocieties } from '#commons/store/catalog';
 import { needsByIds } from '#commons/store/needs';
+import { recordAlert } from '#commons/store/offer-alerts';
 import {
   countyOffers,
   getTeamOffer,
@@ -20,8 +21,10 @@ const BY = 'round-state-machine';
  * FindNextSociety (rule 6): after a decline or an expiry, moves the offer's open needs to the next
  * best competent society with capacity left — a new offer, taken with its capacity in the same
  * transaction that marks the old one `reassigned`. After the third try, or when no society can take
- * them, it returns the coordinator alert instead (sent by the state machine after quiet hours).
- * Idempotent, also when two runs race (a retried step): both end with the one successor created.
+ * them, it returns the coordinator alert instead (sent by the state machine after quiet hours), and
+ * records that decision on the offer: a re-run (after a crash) returns the same alert, even if a
+ * society got capacity back since. Idempotent, also when two runs race (a retried step): both end
+ * with the one successor created, or the one alert.
  * Reads: 1 GetItem (the offer) + 1 Query of its county's offers + 1 Query of the season's capacity
  * (one small item per society), then the needs (BatchGetItem) and the societies (1 Query).
  */
@@ -43,18 +46,18 @@ export const handler = roundStep(
     // Accepted (a late answer through a newer execution) or still offered: nothing moves.
     if (offer.status !== 'declined' && offer.status !== 'expired') return nothingToMove(attempt);
 
+    // An earlier run decided on the coordinator's alert: it stands (sent again, never moved after all).
+    if (offer.alert) return alertOf(offer, offer.alert);
+
     const needs = (await needsByIds(offer.needIds)).filter((n) => n.status === 'open');
     if (needs.length === 0) return nothingToMove(attempt);
-    const alert = async (reason: 'tries-exhausted' | 'no-society'): Promise<Reassignment> => ({
-      nextOfferId: null,
-      attempt,
-      unassignedNeedIds: needs.map((n) => n.id).sort(),
-      alert: {
-        reason,
-        ...alertTexts({ offer, county: await getCounty(offer.countyId), reason, needs, tries: attempt }),
-        notBefore: nextSendableTime(new Date()).toISOString(),
-      },
-    });
+    const alert = async (reason: 'tries-exhausted' | 'no-society'): Promise<Reassignment> => {
+      const needIds = needs.map((n) => n.id).sort();
+      const decided = await recordAlert(offer, { reason, needIds, at: new Date().toISOString() });
+      if (decided?.alert) return alertOf(offer, decided.alert, needs);
+      // A concurrent run moved the needs meanwhile.
+      return (await followed(offer)) ?? nothingToMove(attempt);
+    };
     if (attempt >= MAX_OFFER_TRIES) return alert('tries-exhausted');
 
     const societies = await listSocieties();
@@ -96,6 +99,37 @@ export const handler = roundStep(
     return (await followed(offer)) ?? alert('no-society');
   },
 );
+
+/** The coordinator's alert for a refused offer, as decided (`offer.alert`). */
+async function alertOf(
+  offer: TeamOffer,
+  decided: NonNullable<TeamOffer['alert']>,
+  known?: Awaited<ReturnType<typeof needsByIds>>,
+): Promise<Reassignment> {
+  const attempt = offer.attempt ?? 1;
+  const sameNeeds =
+    known
+      ?.map((n) => n.id)
+      .sort()
+      .join() === decided.needIds.join();
+  const needs = known && sameNeeds ? known : await needsByIds(decided.needIds);
+  return {
+    nextOfferId: null,
+    attempt,
+    unassignedNeedIds: decided.needIds,
+    alert: {
+      reason: decided.reason,
+      ...alertTexts({
+        offer,
+        county: await getCounty(offer.countyId),
+        reason: decided.reason,
+        needs,
+        tries: attempt,
+      }),
+      notBefore: nextSendableTime(new Date()).toISOString(),
+    },
+  };
+}
 
 function nothingToMove(attempt: number): Reassignment {
   return { nextOfferId: null, attempt, unassignedNeedIds: [], alert: null };

@@ -157,6 +157,13 @@ export const OfferRecord = z.object({
   deadline: Instant.optional(),
   /** A coordinator placed it by hand (POST /seasons/{season}/needs/{needId}/assign). */
   placedBy: Text.optional(),
+  /**
+   * Refused, and nobody could take its needs: the coordinator's alert FindNextSociety decided on.
+   * A re-run sends that alert again and never moves the needs after all.
+   */
+  alert: z
+    .object({ reason: z.enum(['tries-exhausted', 'no-society']), needIds: z.array(Text), at: Instant })
+    .optional(),
 });
 export type OfferRecord = z.infer<typeof OfferRecord>;
 

@@ -228,7 +228,8 @@ export async function reassignOffer(
               Key: keys.offer(old.season, old.countyId, old.societyId),
               UpdateExpression:
                 'SET #status = :reassigned, reassignedTo = :to, endedAs = #status, reassignedAt = :at',
-              ConditionExpression: '#status IN (:declined, :expired)',
+              // Not after its alert was decided (recordAlert): then nobody takes its needs.
+              ConditionExpression: '#status IN (:declined, :expired) AND attribute_not_exists(alert)',
               ExpressionAttributeNames: { '#status': 'status' },
               ExpressionAttributeValues: {
                 ':reassigned': 'reassigned',
