@@ -539,7 +539,11 @@ export class RoundRunner {
     const faults = faultInjectionArmed();
     if (faults) {
       for (const [state, run] of Object.entries(overrides))
-        overrides[state] = (taskInput) => {
+        overrides[state] = async (taskInput) => {
+          // The states entered just before this Task (a Pass, a Choice, a Wait) reach enteringState
+          // through the event log, some microtasks later: they go first, so that a crash on entering
+          // one of them falls before this Task's integration runs.
+          await new Promise((resolve) => setImmediate(resolve));
           enteringState(state);
           return run(taskInput);
         };
