@@ -7,7 +7,7 @@ import { offerId as offerIdOf } from '#schemas/keys';
 import { ConflictError, type FieldIssue, InvalidInputError, NotFoundError } from './errors.ts';
 import type { Caller } from './http.ts';
 import { logger } from './logger.ts';
-import { planChangePut, recordPlanChange } from './plan-audit.ts';
+import { planChangePut } from './plan-audit.ts';
 import { roundStarter } from './round-starter.ts';
 import { listSocieties } from './store/catalog.ts';
 import { getNeed } from './store/needs.ts';
@@ -30,25 +30,34 @@ import { both, refused, seasonPlanView } from './plan-view.ts';
 
 /** POST /seasons/{season}/plan/approve: the waiting round goes on and sends the stored plan's offers. */
 export async function approveSeason(caller: Caller, season: string) {
-  const result = await approvePlan(season, caller.subject, new Date().toISOString());
-  if (!result.ok) throw refused(result, season);
-  const token = result.round.approvalToken;
-  // Without a token the round has not begun to wait yet: AwaitPlanApproval sees the approval itself.
-  if (token) {
-    try {
-      await taskTokens().succeed(token, { approvedBy: caller.subject });
-    } catch (error) {
-      const name = (error as Error).name;
-      if (name !== 'TaskTimedOut' && name !== 'InvalidToken' && name !== 'TaskDoesNotExist') throw error;
-      logger.info('plan review already closed', { season, reason: name });
-    }
-  }
-  await recordPlanChange(caller, {
+  const at = new Date().toISOString();
+  const audit = await planChangePut(caller, {
     action: 'plan.approve',
     target: { kind: 'season', id: season },
-    after: { approvedBy: caller.subject, approvedAt: result.round.approvedAt },
+    after: { approvedBy: caller.subject, approvedAt: at },
   });
+  const result = await approvePlan(season, caller.subject, at, { alongside: [audit] });
+  if (!result.ok) {
+    // Approved already, perhaps by this very request before it died: the waiting round must still
+    // hear of it, or it would wait out the review.
+    if (result.reason === 'approved' && result.round?.approvalToken)
+      await handOverApproval(season, result.round.approvalToken, result.round.approvedBy ?? caller.subject);
+    throw refused(result, season);
+  }
+  // Without a token the round has not begun to wait yet: AwaitPlanApproval sees the approval itself.
+  const token = result.round.approvalToken;
+  if (token) await handOverApproval(season, token, caller.subject);
   return seasonPlanView(season, caller);
+}
+
+async function handOverApproval(season: string, token: string, approvedBy: string): Promise<void> {
+  try {
+    await taskTokens().succeed(token, { approvedBy });
+  } catch (error) {
+    const name = (error as Error).name;
+    if (name !== 'TaskTimedOut' && name !== 'InvalidToken' && name !== 'TaskDoesNotExist') throw error;
+    logger.info('plan review already closed', { season, reason: name });
+  }
 }
 
 // ---- hand placement ------------------------------------------------------------------------------

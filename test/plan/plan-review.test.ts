@@ -293,10 +293,38 @@ describe('the plan review gate over HTTP', () => {
     expect(plan.json.visits.find((v: Json) => v.countyId === 'bbb').townId).toBe('b2');
   });
 
-  it('approval sends exactly the approved plan’s offers; overrides or approval after it are 409', async () => {
-    const res = await call('POST', `/seasons/${SEASON}/plan/approve`, await coordinator());
-    expect(res.status).toBe(200);
-    expect(res.json.status).toBe('approved');
+  // Found after the fault-injection harness's hand-placement crash, the same shape: an approval whose
+  // request died after its first write left the plan approved without its audit entry, and the
+  // coordinator's retry (409, approved already) never woke the waiting round.
+  it('approval sends exactly the approved plan’s offers, though its first request died after writing; overrides or approval after it are 409', async () => {
+    const { documents } = await import('../../functions/commons/clients.ts');
+    const { currentCaller } = await import('../../local/aws-rules/identity.ts');
+    let died = false;
+    const dieAfterFirstWrite =
+      (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+      async (args: unknown) => {
+        const result = await next(args);
+        const caller = currentCaller();
+        const isWrite = /^(Put|Update|TransactWrite)/.test(context.commandName ?? '');
+        if (!died && isWrite && caller?.kind === 'function' && caller.functionId === 'ApproveSeasonPlan') {
+          died = true;
+          throw new Error('the approval request died here');
+        }
+        return result;
+      };
+    (documents().middlewareStack.add as (...args: unknown[]) => void)(dieAfterFirstWrite, {
+      step: 'initialize',
+      name: 'approvalDies',
+    });
+    try {
+      expect((await call('POST', `/seasons/${SEASON}/plan/approve`, await coordinator())).status).toBe(500);
+    } finally {
+      documents().middlewareStack.remove('approvalDies');
+    }
+    expect(died).toBe(true);
+    const retry = await call('POST', `/seasons/${SEASON}/plan/approve`, await coordinator());
+    expect(retry.status).toBe(409);
+    const res = await call('GET', `/seasons/${SEASON}/plan`, await coordinator());
     expect(res.json.approval.approvedBy).toBe('coordinator-wang');
 
     const approved = state.plan.visits.flatMap((v: Json) =>
@@ -389,8 +417,9 @@ describe('the plan review gate over HTTP', () => {
     expect(res.status).toBe(200);
     const actions = res.json.items.map((e: Json) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['overrides.update', 'plan.approve', 'need.assign']));
-    const approval = res.json.items.find((e: Json) => e.action === 'plan.approve');
-    expect(approval).toMatchObject({
+    const approvals = res.json.items.filter((e: Json) => e.action === 'plan.approve');
+    expect(approvals).toHaveLength(1);
+    expect(approvals[0]).toMatchObject({
       by: { id: 'coordinator-wang' },
       target: { kind: 'season', id: SEASON },
     });

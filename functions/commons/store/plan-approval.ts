@@ -12,6 +12,8 @@ import { cancellationCodes, isConditionFailure } from './table.ts';
  * both win.
  */
 
+type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
+
 /** The round as approved, or the refusal: `not-planned`, `approved` (already), `replanning`. */
 export type ApprovalResult =
   | { ok: true; round: RoundRecord }
@@ -54,10 +56,14 @@ export async function approvePlan(
   season: string,
   by: string,
   at: string,
-  options: { force?: boolean } = {},
+  options: {
+    force?: boolean;
+    /** More items of the same transaction (the coordinator's audit entry). */
+    alongside?: TransactItems;
+  } = {},
 ): Promise<ApprovalResult> {
-  // The approval and its round-log entry are one transaction: a crash between two writes would
-  // leave an approved plan that the log never mentions (a re-run skips the approval).
+  // The approval, its round-log entry (and the audit entry) are one transaction: a crash between
+  // two writes would leave an approved plan the logs never mention (a re-run skips the approval).
   try {
     await documents().send(
       new TransactWriteCommand({
@@ -94,6 +100,7 @@ export async function approvePlan(
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
+          ...(options.alongside ?? []),
         ],
       }),
     );
