@@ -3,6 +3,7 @@
 import './terminal-logs.ts';
 import { currentSeason } from '#domain/season';
 import { BUILT_IN_COORDINATOR } from '#schemas/users';
+import { resumeHandPlacements } from './hand-placements.ts';
 import { keepServingOnUncaughtErrors, startHttpServer } from './http-server.ts';
 import { localInvitation, ROLE_PAGES } from './invitations.ts';
 import { startOutboxDispatcher } from './outbox-dispatcher.ts';
@@ -63,6 +64,11 @@ async function main(): Promise<void> {
       if (round?.status === 'completed') {
         out(`${season} 轮次已完成，不再重复运行。/ the ${season} round is complete; not run again.`);
         await printStoredPlan(season, 'zh', out);
+        const resumed = await resumeHandPlacements(season);
+        if (resumed > 0)
+          out(
+            `继续等待 ${resumed} 份手工安排的邀请的答复 / waiting again for the answers to ${resumed} offers placed by hand`,
+          );
         return;
       }
       const { roundExecutionName } = await import('#commons/round-starter');

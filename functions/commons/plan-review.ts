@@ -63,7 +63,7 @@ async function handOverApproval(season: string, token: string, approvedBy: strin
 // ---- hand placement ------------------------------------------------------------------------------
 
 /** The execution that sends a placed offer: one per offer, so a retried request starts nothing new. */
-function placementExecutionName(season: string, offerId: string): string {
+export function placementExecutionName(season: string, offerId: string): string {
   return `${season}-placed-${createHash('sha256').update(offerId).digest('hex').slice(0, 24)}`;
 }
 

@@ -33,7 +33,7 @@ export interface SeasonOutcome {
   output: string;
 }
 
-interface Server {
+export interface Server {
   child: ChildProcess;
   url: Promise<string>;
   /** The round of this start has ended (complete, or already complete before). */
@@ -42,7 +42,7 @@ interface Server {
   output: string[];
 }
 
-function startServer(dataDir: string, extraEnv: Record<string, string>): Server {
+export function startServer(dataDir: string, extraEnv: Record<string, string>): Server {
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
     cwd: ROOT,
     env: {
@@ -92,7 +92,7 @@ function startServer(dataDir: string, extraEnv: Record<string, string>): Server 
 class ServerDied extends Error {}
 
 /** The table of a DATA_DIR, reached as `rounds` commands reach it: its endpoint file and access key. */
-function attach(dataDir: string): DynamoDBDocumentClient {
+export function attach(dataDir: string): DynamoDBDocumentClient {
   const db = join(dataDir, 'dynamodb');
   const { port } = JSON.parse(readFileSync(join(db, 'endpoint.json'), 'utf8')) as { port: number };
   const credentials = JSON.parse(readFileSync(join(db, 'access-key.json'), 'utf8')) as {
@@ -109,7 +109,7 @@ function attach(dataDir: string): DynamoDBDocumentClient {
   );
 }
 
-async function scanAll(client: DynamoDBDocumentClient): Promise<Item[]> {
+export async function scanAll(client: DynamoDBDocumentClient): Promise<Item[]> {
   const { TableNames } = await client.send(new ListTablesCommand({}));
   const [table] = TableNames ?? [];
   if (!table || (TableNames?.length ?? 0) !== 1) throw new Error(`expected one table, got ${TableNames}`);
