@@ -15,6 +15,7 @@ import { type LocalClaims, signLocalToken } from '../../local/tokens.ts';
 import { VisitDetail } from '../../schemas/api.ts';
 import { THEMES } from '../../schemas/primitives.ts';
 import { loadStore, type Store } from '../support/store.ts';
+import { until } from '../support/until.ts';
 
 const SEASON = '2027-Q1';
 const demo = loadDataDir(DEMO_DATA_DIR);
@@ -44,15 +45,6 @@ async function post(path: string, claims: LocalClaims, body: unknown): Promise<n
 const coordinator: LocalClaims = { role: 'coordinator', sub: 'coordinator-wang' };
 const team = (society: string): LocalClaims => ({ role: 'team', society, sub: `lead-of-${society}` });
 const liaison = (county: string): LocalClaims => ({ role: 'liaison', county, sub: `liaison-${county}` });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 300; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 let visitId: string;
 let countyId: string;

@@ -17,6 +17,10 @@ import { signLocalToken } from '../../local/tokens.ts';
 import type { DataSet, Society } from '../../schemas/index.ts';
 import { launchChromium } from '../support/browser.ts';
 import { loadStore } from '../support/store.ts';
+import { until as untilWithin } from '../support/until.ts';
+
+const until = <T>(what: string, probe: () => Promise<T | undefined | false>) =>
+  untilWithin(what, probe, 60_000);
 
 // The round waits for the coordinator here (vitest.config sets AUTO_APPROVE=1).
 process.env.AUTO_APPROVE = '0';
@@ -100,16 +104,6 @@ let runtime: EmbeddedRuntime;
 let server: HttpServer;
 let browser: Browser;
 const dataDir = mkdtempSync(join(tmpdir(), 'plan-page-'));
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });

@@ -6,15 +6,10 @@
  * after approval are 409; a need declined three times is placed by hand, accepted and counted;
  * racing placements never exceed a society's capacity.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HttpServer } from '../../local/http-server.ts';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
-import { type LocalClaims, signLocalToken } from '../../local/tokens.ts';
+import { describe, expect, it } from 'vitest';
 import type { DataSet, Society } from '../../schemas/index.ts';
-import { loadStore, type Store } from '../support/store.ts';
+import { embeddedApi } from '../support/embedded-api.ts';
+import { until } from '../support/until.ts';
 
 // This file drives the review itself: the round waits for the coordinator (vitest.config sets AUTO_APPROVE=1).
 process.env.AUTO_APPROVE = '0';
@@ -97,40 +92,15 @@ const OVERRIDES = {
   townLocks: [{ countyId: 'bbb', townId: 'b2' }],
 };
 
-let runtime: EmbeddedRuntime;
-let server: HttpServer;
-let dataDir: string;
-let store: Store;
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'plan-review-'));
-  runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('../../local/seed.ts');
-  await seedIfEmpty(DATA);
-  store = await loadStore();
-  const { startHttpServer } = await import('../../local/http-server.ts');
-  server = await startHttpServer({ port: 0, dataDir });
-});
-
-afterAll(async () => {
-  await server?.close();
-  await runtime?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-const tokens = new Map<string, string>();
-async function token(claims: LocalClaims): Promise<string> {
-  const key = JSON.stringify(claims);
-  if (!tokens.has(key)) tokens.set(key, await signLocalToken(dataDir, claims));
-  return tokens.get(key) as string;
-}
+const api = embeddedApi(DATA, 'plan-review-');
+const token = api.token;
 const coordinator = () => token({ role: 'coordinator', sub: 'coordinator-wang' });
 const team = (society: string) => token({ role: 'team', society, sub: `lead-of-${society}` });
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON bodies of the API
 type Json = any;
 async function call(method: string, path: string, bearer: string, body?: unknown) {
-  const res = await fetch(`${server.url}${path}`, {
+  const res = await fetch(`${api.server.url}${path}`, {
     method,
     headers: {
       authorization: `Bearer ${bearer}`,
@@ -142,16 +112,7 @@ async function call(method: string, path: string, bearer: string, body?: unknown
   return { status: res.status, json: text ? (JSON.parse(text) as Json) : undefined };
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-const offersNow = async () => (await store.seasonItems(SEASON)).offers;
+const offersNow = async () => (await api.store.seasonItems(SEASON)).offers;
 
 /**
  * Rule 4 by brute force on the chosen towns under the overrides: every way each society may join
@@ -192,7 +153,7 @@ describe('the plan review gate over HTTP', () => {
     expect(started.status).toBe(202);
 
     const round = await until('the plan review', async () => {
-      const r = await store.getRound(SEASON);
+      const r = await api.store.getRound(SEASON);
       return r?.approvalToken ? r : undefined;
     });
     expect(round.status).toBe('awaiting-approval');
@@ -206,15 +167,15 @@ describe('the plan review gate over HTTP', () => {
     expect(plan.json.visits[0].explain.towns.length).toBeGreaterThan(0);
     // Nothing was sent: no offer holds a task token.
     expect((await offersNow()).every((o) => !o.taskToken)).toBe(true);
-    const notice = (await store.seasonOutbox(SEASON)).find((m) => m.id === `plan-ready#${SEASON}`);
+    const notice = (await api.store.seasonOutbox(SEASON)).find((m) => m.id === `plan-ready#${SEASON}`);
     expect(notice?.audience).toBe('coordinator');
     expect(notice?.body).toContain('本季计划已生成');
   });
 
   it('a re-run of the season while it waits does not plan twice: it goes straight to the review', async () => {
     const entered: string[] = [];
-    const before = await store.getRound(SEASON);
-    runtime.runner.start(
+    const before = await api.store.getRound(SEASON);
+    api.runtime.runner.start(
       { season: SEASON },
       { name: `${SEASON}-rerun`, onEvent: (e) => e.type === 'StateEntered' && entered.push(e.state.name) },
     );
@@ -222,7 +183,7 @@ describe('the plan review gate over HTTP', () => {
     expect(entered).not.toContain('ChooseTownPerCounty');
     expect(entered).not.toContain('PersistPlan');
     const after = await until('the re-run’s token', async () => {
-      const r = await store.getRound(SEASON);
+      const r = await api.store.getRound(SEASON);
       return r?.approvalToken !== before?.approvalToken ? r : undefined;
     });
     expect(after.plannedAt).toBe(before?.plannedAt);
@@ -273,7 +234,7 @@ describe('the plan review gate over HTTP', () => {
     expect(again.json.overrides.townLocks).toEqual(OVERRIDES.townLocks);
     expect(again.json.costs).toHaveLength(3);
     // Capacity follows the stored offers exactly.
-    const { capacityUsed } = await store.seasonItems(SEASON);
+    const { capacityUsed } = await api.store.seasonItems(SEASON);
     const count = (s: string) => everyone.filter((x: string) => x === s).length;
     for (const s of DATA.societies) expect(capacityUsed[s.id] ?? 0, s.id).toBe(count(s.id));
   });
@@ -338,7 +299,7 @@ describe('the plan review gate over HTTP', () => {
     expect(
       sent.map((o) => ({ id: o.id, needIds: o.needIds })).sort((a, b) => a.id.localeCompare(b.id)),
     ).toEqual(approved.sort((a: Json, b: Json) => a.id.localeCompare(b.id)));
-    const log = await store.roundLog(SEASON);
+    const log = await api.store.roundLog(SEASON);
     expect(log.find((e) => e.kind === 'plan-approved')?.by).toBe('coordinator-wang');
 
     const late = await call('PUT', `/seasons/${SEASON}/overrides`, await coordinator(), OVERRIDES);
@@ -448,7 +409,7 @@ describe('the plan review gate over HTTP', () => {
     expect([first!.status, second!.status].sort()).toEqual([201, 409]);
     const refused = first!.status === 409 ? first! : second!;
     expect(refused.json.error.message).toContain('已无余力');
-    const { capacityUsed, offers } = await store.seasonItems(SEASON);
+    const { capacityUsed, offers } = await api.store.seasonItems(SEASON);
     expect(capacityUsed.bamboo).toBe(1);
     expect(offers.filter((o) => o.societyId === 'bamboo' && o.status === 'offered')).toHaveLength(1);
   });

@@ -10,21 +10,13 @@ import { currentSeason } from '../../domain/season.ts';
 import { signLocalToken } from '../../local/tokens.ts';
 import { temporaryDirs } from '../support/rounds-cli.ts';
 import { attach, scanAll, startServer } from '../support/season-harness.ts';
+import { until as untilWithin } from '../support/until.ts';
+
+const until = <T>(what: string, probe: () => Promise<T | undefined | false>) =>
+  untilWithin(what, probe, 60_000);
 
 const dirs = temporaryDirs();
 afterAll(() => dirs.removeAll());
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 it('a need placed by hand after the round completed is seen through after a restart', async () => {
   const season = currentSeason();

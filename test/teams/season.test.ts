@@ -4,54 +4,27 @@
  * acceptances → visit reports (with an edit and a retried submission) → the season report's
  * figures, CSV and XLSX. And: only the right society may answer or report (403 for everyone else).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rankSuccessors } from '../../domain/reassignment.ts';
 import { loadDataDir } from '../../local/data-dir.ts';
-import type { HttpServer } from '../../local/http-server.ts';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
 import { DEMO_DATA_DIR } from '../../local/session.ts';
-import { type LocalClaims, signLocalToken } from '../../local/tokens.ts';
 import { FIGURE_KEYS } from '../../schemas/labels.ts';
 import { THEMES } from '../../schemas/primitives.ts';
 import { seasonOfInstant } from '../../schemas/shanghai-time.ts';
-import { loadStore, type Store } from '../support/store.ts';
+import { embeddedApi } from '../support/embedded-api.ts';
+import { until as untilWithin } from '../support/until.ts';
+
+const until = <T>(what: string, probe: () => Promise<T | undefined | false>) =>
+  untilWithin(what, probe, 20_000);
 
 // Read by LoadRound when the runner first loads it: offers here wait 6 s, not 7 days.
 process.env.OFFER_TIMEOUT_SECONDS = '6';
 const SEASON = '2026-Q4';
 const demo = loadDataDir(DEMO_DATA_DIR);
 
-let runtime: EmbeddedRuntime;
-let server: HttpServer;
-let dataDir: string;
-let store: Store;
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'teams-season-'));
-  runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('../../local/seed.ts');
-  await seedIfEmpty(demo);
-  store = await loadStore();
-  const { startHttpServer } = await import('../../local/http-server.ts');
-  server = await startHttpServer({ port: 0, dataDir });
-});
-
-afterAll(async () => {
-  await server?.close();
-  await runtime?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-const tokens = new Map<string, string>();
-async function token(claims: LocalClaims): Promise<string> {
-  const key = JSON.stringify(claims);
-  if (!tokens.has(key)) tokens.set(key, await signLocalToken(dataDir, claims));
-  return tokens.get(key) as string;
-}
+const api = embeddedApi(demo, 'teams-season-');
+const token = api.token;
 const coordinator = () => token({ role: 'coordinator', sub: 'coordinator-wang' });
 const team = (society: string) => token({ role: 'team', society, sub: `lead-of-${society}` });
 const liaison = (county: string) => token({ role: 'liaison', county, sub: `liaison-${county}` });
@@ -65,7 +38,7 @@ async function call(
   body?: unknown,
   headers: Record<string, string> = {},
 ) {
-  const res = await fetch(`${server.url}${path}`, {
+  const res = await fetch(`${api.server.url}${path}`, {
     method,
     headers: {
       authorization: `Bearer ${bearer}`,
@@ -81,22 +54,12 @@ async function call(
   return { status: res.status, json, raw, headers: res.headers };
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-type Offer = Awaited<ReturnType<typeof store.seasonItems>>['offers'][number] & {
+type Offer = Awaited<ReturnType<typeof api.store.seasonItems>>['offers'][number] & {
   replaces?: string;
   endedAs?: string;
   attempt?: number;
 };
-const offersNow = async () => (await store.seasonItems(SEASON)).offers as Offer[];
+const offersNow = async () => (await api.store.seasonItems(SEASON)).offers as Offer[];
 const waitingFor = (id: string) =>
   until(`offer ${id} waiting`, async () => (await offersNow()).find((o) => o.id === id && o.taskToken));
 const successorOf = (id: string) =>
@@ -284,7 +247,7 @@ describe('a whole season through HTTP', () => {
       ).status,
     ).toBe(200);
 
-    const execution = await runtime.roundStarter.executions.get(`${SEASON}-1`)!;
+    const execution = await api.runtime.roundStarter.executions.get(`${SEASON}-1`)!;
     expect(execution.status).toBe('SUCCEEDED');
     const offers = await offersNow();
     const byId = new Map(offers.map((o) => [o.id, o]));
@@ -300,7 +263,7 @@ describe('a whole season through HTTP', () => {
     });
     expect(offers.filter((o) => o.status !== 'reassigned').every((o) => o.status === 'accepted')).toBe(true);
     // Capacity: only accepted offers hold any, and never more than a society has.
-    const { capacityUsed } = await store.seasonItems(SEASON);
+    const { capacityUsed } = await api.store.seasonItems(SEASON);
     for (const society of demo.societies) {
       const accepted = offers.filter((o) => o.societyId === society.id && o.status === 'accepted').length;
       expect(capacityUsed[society.id] ?? 0, society.id).toBe(accepted);
@@ -358,7 +321,7 @@ describe('a whole season through HTTP', () => {
     expect((await call('POST', `/visits/${SEASON}.nowhere/report`, await team(outsider), body)).status).toBe(
       404,
     );
-    expect((await store.visitLog(visit.id)).some((e) => e.kind === 'reported')).toBe(false);
+    expect((await api.store.visitLog(visit.id)).some((e) => e.kind === 'reported')).toBe(false);
   });
 
   it('refuses a report that names a need of another visit, or lacks an answer, naming the field', async () => {
@@ -424,9 +387,9 @@ describe('a whole season through HTTP', () => {
 
   it('takes resolved needs out of the open list and keeps the others open for later seasons', async () => {
     for (const [countyId, entry] of state.reported) {
-      const open = new Set((await store.openNeedsOfCounty(countyId)).map((n) => n.id));
+      const open = new Set((await api.store.openNeedsOfCounty(countyId)).map((n) => n.id));
       for (const id of entry.needIds) expect(open.has(id), id).toBe(!entry.resolved.includes(id));
-      for (const id of entry.resolved) expect((await store.getNeed(id))?.status).toBe('resolved');
+      for (const id of entry.resolved) expect((await api.store.getNeed(id))?.status).toBe('resolved');
     }
   });
 
@@ -596,7 +559,7 @@ describe('a whole season through HTTP', () => {
   });
 
   it('queues offers, reminders and reassignment notices; reminders of answered offers are dropped when due', async () => {
-    const { seasonOutbox } = store;
+    const { seasonOutbox } = api.store;
     const { startOutboxDispatcher } = await import('../../local/outbox-dispatcher.ts');
     const lines: string[] = [];
     const dispatcher = startOutboxDispatcher({ out: (l) => lines.push(l), intervalMs: 3_600_000 });
