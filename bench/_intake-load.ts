@@ -50,7 +50,7 @@ const need = (tag: string, i: number) => ({
   urgency: 'high',
 });
 
-/** The item POST /needs stores (functions/commons/store/needs.ts needItem), written the way it writes it. */
+/** The item POST /needs stores (functions/store/needs.ts needItem), written the way it writes it. */
 async function rawPut(tag: string, i: number): Promise<boolean> {
   const id = `need-bench-${tag}-${i}`;
   await documents.send(

@@ -11,12 +11,12 @@ import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { loadDataDir } from '#cli/data-dir';
+import { DEMO_DATA_DIR } from '#cli/session';
 import { API_ROUTES, type ApiRoute } from '../functions/registry.ts';
 import { bundleAliases, FUNCTION_ID_METADATA, REPO_ROOT } from '../infra/rounds-function.ts';
 import { bundleDirsOf } from '../infra/rounds-stack.ts';
-import { loadDataDir } from '../local/data-dir.ts';
 import { bootEmbeddedRuntime } from '../local/runtime.ts';
-import { DEMO_DATA_DIR } from '../local/session.ts';
 
 const RUNS = Number(process.env.COLD_START_RUNS ?? 7);
 const SEASON = '2026-Q4';
@@ -71,7 +71,7 @@ export const handler = async () => {
 
 // ---- DynamoDB Local with the demo data, behind a counting proxy ---------------------------------
 const runtime = await bootEmbeddedRuntime();
-const { seedIfEmpty } = await import('../local/seed.ts');
+const { seedIfEmpty } = await import('#cli/seed');
 await seedIfEmpty(loadDataDir(DEMO_DATA_DIR));
 const { dynamodb } = await import('../functions/commons/clients.ts');
 const credentials = await dynamodb().config.credentials();
@@ -96,13 +96,19 @@ const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
 const ROUND_EVENTS: Record<string, unknown> = {
   LoadRound: { season: SEASON },
   ChooseTown: { season: SEASON, countyId: 'chunan' },
-  FrameQuestions: { season: SEASON, countyId: 'chunan', townId: 'qiandaohu', ranking: [], needs: [] },
+  FrameFiveQuestions: { season: SEASON, countyId: 'chunan', townId: 'qiandaohu', ranking: [], needs: [] },
   AssignSocieties: { season: '2031-Q1' },
   PersistPlan: { season: '2031-Q1', batch: { first: 'chunan', last: 'chunan' } },
   ListPendingOffers: { season: SEASON },
-  SendOffer: { season: SEASON, offerId: OFFER, taskToken: 't', offerTimeoutSeconds: 60, autoAccept: false },
+  SendOfferAndWaitForAnswer: {
+    season: SEASON,
+    offerId: OFFER,
+    taskToken: 't',
+    offerTimeoutSeconds: 60,
+    autoAccept: false,
+  },
   RecordAnswer: { season: SEASON, offerId: OFFER, outcome: 'expired' },
-  ReassignNeeds: { season: SEASON, offerId: OFFER },
+  FindNextSociety: { season: SEASON, offerId: OFFER },
   CompleteRound: { season: '2031-Q1' },
   DispatchOutbox: {},
   StartScheduledRound: { scheduledTime: '2031-04-01T01:00:00Z' },

@@ -19,7 +19,7 @@ const ROOT = join(import.meta.dirname, '..');
 
 // ---- the server: npm start on its own DATA_DIR ---------------------------------------------------
 const dataDir = mkdtempSync(join(tmpdir(), 'bench-load-'));
-const server = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
+const server = spawn(process.execPath, ['--import', 'tsx', 'cli/start.ts'], {
   cwd: ROOT,
   env: { ...process.env, DATA_DIR: dataDir, PORT: '0', DYNAMODB_ENDPOINT: '', AUTO_ACCEPT: '1' },
   stdio: ['ignore', 'pipe', 'pipe'],

@@ -10,9 +10,9 @@ import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { rangeQuery } from '#commons/table';
 import { documents, dynamodb, tableName } from '../functions/commons/clients.ts';
 import { inParallel } from '../functions/commons/concurrency.ts';
-import { rangeQuery } from '../functions/commons/store/table.ts';
 import { API_ROUTES } from '../functions/registry.ts';
 import { currentCaller } from '../local/aws-rules/identity.ts';
 import { bootEmbeddedRuntime } from '../local/runtime.ts';
@@ -65,7 +65,7 @@ const runtime = await bootEmbeddedRuntime();
 countReads();
 const data = generateInstance(size, 1);
 try {
-  const { seedIfEmpty } = await import('../local/seed.ts');
+  const { seedIfEmpty } = await import('#cli/seed');
   let started = performance.now();
   await seedIfEmpty(data);
   console.log(
@@ -81,8 +81,8 @@ try {
   noteLoad();
 
   // A report on every accepted offer, as the teams would file them.
-  const { seasonOffers } = await import('../functions/commons/store/offers.ts');
-  const { fileReport, reportingAssignment } = await import('../functions/commons/visit-reports.ts');
+  const { seasonOffers } = await import('#store/offers');
+  const { fileReport, reportingAssignment } = await import('#services/file-report');
   const accepted = (await seasonOffers(SEASON)).filter((o) => o.status === 'accepted');
   started = performance.now();
   await inParallel(accepted, 16, async (offer) =>
@@ -244,7 +244,7 @@ try {
   );
 
   // The outbox dispatcher's run: every offer message of the round is due after quiet hours.
-  const { dispatchDue } = await import('../functions/commons/outbox-dispatch.ts');
+  const { dispatchDue } = await import('#delivery/outbox-dispatch');
   const { recordingAdapters } = await import('../local/delivery.ts');
   const { runAsFunction } = await import('../local/aws-rules/identity.ts');
   const at = new Date(Date.now() + 24 * 3600_000);

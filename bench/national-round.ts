@@ -35,7 +35,7 @@ const load = () =>
     .join(' ');
 let failed = false;
 try {
-  const { seedIfEmpty } = await import('../local/seed.ts');
+  const { seedIfEmpty } = await import('#cli/seed');
   let started = performance.now();
   console.log(`seeding the ${size.name} instance (load average ${load()}) …`);
   await seedIfEmpty(data);

@@ -8,10 +8,10 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { loadDataDir } from '#cli/data-dir';
+import { DEMO_DATA_DIR } from '#cli/session';
 import { functionBundleDirs, synthesizeRoundsTemplate } from '../infra/rounds-stack.ts';
-import { loadDataDir } from '../local/data-dir.ts';
 import { bootEmbeddedRuntime } from '../local/runtime.ts';
-import { DEMO_DATA_DIR } from '../local/session.ts';
 
 const IMPORT_RUNS = 7;
 
@@ -83,7 +83,7 @@ async function round(): Promise<void> {
   const runtime = await bootEmbeddedRuntime();
   try {
     const demo = loadDataDir(DEMO_DATA_DIR);
-    const { seedIfEmpty } = await import('../local/seed.ts');
+    const { seedIfEmpty } = await import('#cli/seed');
     await seedIfEmpty(demo);
     const { dynamodb } = await import('../functions/commons/clients.ts');
 

@@ -1,7 +1,6 @@
 import '../local/terminal-logs.ts';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DataDirError } from '../local/data-dir.ts';
 import { type Command, UsageError } from './command.ts';
 import { needsCommand } from './commands/needs.ts';
 import { planCommand } from './commands/plan.ts';
@@ -9,6 +8,7 @@ import { reportCommand } from './commands/report.ts';
 import { runCommand } from './commands/run.ts';
 import { signinCommand } from './commands/signin.ts';
 import { tokenCommand } from './commands/token.ts';
+import { DataDirError } from './data-dir.ts';
 
 export { type Command, UsageError } from './command.ts';
 

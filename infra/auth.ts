@@ -9,7 +9,7 @@ import { RoundsFunction } from './rounds-function.ts';
 export const IDENTITY_ATTRIBUTES = ['role', 'county', 'society'] as const;
 
 /**
- * The Cognito admin calls the user routes make (functions/commons/cognito-identity.ts), and no
+ * The Cognito admin calls the user routes make (functions/identity/cognito.ts), and no
  * other: POST /users → AdminCreateUser; re-invite → AdminCreateUser (RESEND), or
  * AdminResetUserPassword for someone who set a password already; revoke → AdminUserGlobalSignOut
  * then AdminDisableUser.
@@ -124,7 +124,7 @@ export class RoundsAuth extends Construct {
     });
 
     this.tokenClaims = new RoundsFunction(this, 'AddTokenClaims', {
-      entry: IDENTITY_FUNCTIONS.AddTokenClaims,
+      entry: IDENTITY_FUNCTIONS.AddTokenClaims.entry,
       description: 'Pre-token generation (V2_0): role, county and society into the access token',
     });
     this.userPool.addTrigger(

@@ -7,14 +7,13 @@ import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
-  API_FUNCTION_ACCESS,
   API_FUNCTIONS,
   API_ROUTES,
   type ApiFunctionId,
+  type ApiFunctionWiring,
   type ApiRoute,
-  type ApiTableAccess,
-  LOCAL_ONLY_API_FUNCTIONS,
-} from '../functions/registry.ts';
+  isDeployed,
+} from '#functions/registry';
 import { API_SCOPE, type RoundsAuth } from './auth.ts';
 import { RoundsFunction } from './rounds-function.ts';
 import type { RoundsTable } from './table.ts';
@@ -28,12 +27,12 @@ export interface RoundsHttpApiProps {
   /** The user pool and the pages' app client whose access tokens the API accepts. */
   readonly auth: RoundsAuth;
   /**
-   * Serve the local-only routes too (LOCAL_ONLY_API_FUNCTIONS: sign-in with invitation codes): the
+   * Serve the local-only routes too (`localOnly` in the registry: sign-in with invitation codes): the
    * embedded runtime's template. AWS signs people in through Cognito instead.
    * @default false
    */
   readonly includeLocalOnly?: boolean;
-  /** The product table; each API function gets the access `functionAccess` gives it (default `read`). */
+  /** The product table; each API function gets the access its registry entry declares. */
   readonly table: RoundsTable;
   /**
    * Routes to serve.
@@ -41,15 +40,10 @@ export interface RoundsHttpApiProps {
    */
   readonly routes?: readonly HttpRouteBinding[];
   /**
-   * Functions serving the routes: construct id → entry file.
+   * Functions serving the routes: construct id → entry file and access.
    * @default API_FUNCTIONS from functions/registry.ts
    */
-  readonly functions?: Readonly<Record<string, string>>;
-  /**
-   * Table access per function id; a function not named gets `read`, `none` gets no TABLE_NAME at all.
-   * @default API_FUNCTION_ACCESS from functions/registry.ts
-   */
-  readonly functionAccess?: Readonly<Record<string, ApiTableAccess>>;
+  readonly functions?: Readonly<Record<string, ApiFunctionWiring>>;
   /**
    * Steady-state request rate limit of the stage (requests per second).
    * @default 50
@@ -88,14 +82,11 @@ export class RoundsHttpApi extends Construct {
 
   constructor(scope: Construct, id: string, props: RoundsHttpApiProps) {
     super(scope, id);
-    const deployed = (functionId: string) =>
-      props.includeLocalOnly || !LOCAL_ONLY_API_FUNCTIONS.has(functionId as ApiFunctionId);
+    const deployed = (functionId: string) => props.includeLocalOnly || isDeployed(functionId);
     const routes = (props.routes ?? API_ROUTES).filter((r) => deployed(r.functionId));
-    const functionEntries: Readonly<Record<string, string>> = Object.fromEntries(
+    const wirings: Readonly<Record<string, ApiFunctionWiring>> = Object.fromEntries(
       Object.entries(props.functions ?? API_FUNCTIONS).filter(([functionId]) => deployed(functionId)),
     );
-    const functionAccess: Readonly<Record<string, ApiTableAccess>> =
-      props.functionAccess ?? API_FUNCTION_ACCESS;
 
     // ---- identity ------------------------------------------------------------------------
     this.userPool = props.auth.userPool;
@@ -162,16 +153,15 @@ export class RoundsHttpApi extends Construct {
 
     const functions: Record<string, RoundsFunction> = {};
     const integrations: Record<string, HttpLambdaIntegration> = {};
-    for (const [functionId, entry] of Object.entries(functionEntries)) {
+    for (const [functionId, wiring] of Object.entries(wirings)) {
       const fn = new RoundsFunction(this, functionId, {
-        entry,
+        entry: wiring.entry,
         // The coordinator's re-plan runs the planner of `rounds plan` (HiGHS, WebAssembly) within the API's 30 s.
         ...(functionId === 'ReplanSeason'
           ? { bundleFiles: ['node_modules/highs/build/highs.wasm'], memorySize: 3008 }
           : {}),
       });
-      const access = functionAccess[functionId] ?? 'read';
-      if (access !== 'none') props.table.grantTo(fn, access);
+      props.table.grantTo(fn, wiring.table);
       functions[functionId] = fn;
       integrations[functionId] = new HttpLambdaIntegration(`${functionId}Integration`, fn);
     }

@@ -11,7 +11,7 @@ import type { RoundsTable } from './table.ts';
 /** How often the outbox is looked at: a message waits at most this long past its `notBefore`. */
 export const OUTBOX_DISPATCH_RATE = Duration.minutes(10);
 
-/** One run's time: it stops claiming while a last delivery still fits (functions/dispatch-outbox.ts). */
+/** One run's time: it stops claiming while a last delivery still fits (functions/triggers/dispatch-outbox.ts). */
 export const OUTBOX_DISPATCH_TIMEOUT = Duration.minutes(2);
 
 export interface OutboxDispatchProps {
@@ -55,11 +55,11 @@ export class OutboxDispatch extends Construct {
   constructor(scope: Construct, id: string, props: OutboxDispatchProps) {
     super(scope, id);
     this.function = new RoundsFunction(this, 'DispatchOutbox', {
-      entry: SCHEDULED_FUNCTIONS.DispatchOutbox,
+      entry: SCHEDULED_FUNCTIONS.DispatchOutbox.entry,
       timeout: OUTBOX_DISPATCH_TIMEOUT,
       environment: { SENDER_EMAIL: props.senderEmail, SMS_ENABLED: props.smsEnabled ? '1' : '0' },
     });
-    props.table.grantOutboxDelivery(this.function);
+    props.table.grantTo(this.function, SCHEDULED_FUNCTIONS.DispatchOutbox.table);
     this.grantSendEmail(props.senderEmail);
     if (props.smsEnabled) this.grantSendSms();
 

@@ -289,7 +289,7 @@ export class RoundStateMachine extends Construct {
       payload: sfn.TaskInput.fromJsonPathAt('$'),
       outputPath: '$.Payload',
     });
-    const frameFiveQuestions = this.invoke(N.FrameFiveQuestions, fns.FrameQuestions, {
+    const frameFiveQuestions = this.invoke(N.FrameFiveQuestions, fns.FrameFiveQuestions, {
       payload: sfn.TaskInput.fromJsonPathAt('$'),
       outputPath: '$.Payload',
     });
@@ -379,7 +379,7 @@ export class RoundStateMachine extends Construct {
     // The plan review (the coordinator's word, rule 9) comes before any offer goes out.
     const planReview = this.planReview(props, listPendingOffers, onFailure, catchAll);
 
-    const sendOfferAndWait = this.invoke(N.SendOfferAndWaitForAnswer, fns.SendOffer, {
+    const sendOfferAndWait = this.invoke(N.SendOfferAndWaitForAnswer, fns.SendOfferAndWaitForAnswer, {
       integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
       payload: sfn.TaskInput.fromObject({
         season: sfn.JsonPath.stringAt('$.season'),
@@ -425,7 +425,7 @@ export class RoundStateMachine extends Construct {
     sendOfferAndWait.addCatch(recordOfferDeclined, { errors: [OFFER_DECLINED_ERROR], resultPath: '$.error' });
 
     // ---- reassignment (rule 6) -----------------------------------------------------------
-    const findNextSociety = this.invoke(N.FindNextSociety, fns.ReassignNeeds, {
+    const findNextSociety = this.invoke(N.FindNextSociety, fns.FindNextSociety, {
       payload: sfn.TaskInput.fromObject({
         season: sfn.JsonPath.stringAt('$.season'),
         offerId: sfn.JsonPath.stringAt('$.offerId'),

@@ -11,7 +11,7 @@ import {
 } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { Construct, IConstruct } from 'constructs';
-import { API_FUNCTION_ROUND_ACCESS, ROUND_FUNCTIONS, type RoundFunctionId } from '../functions/registry.ts';
+import { API_FUNCTIONS, ROUND_FUNCTIONS, type RoundFunctionId } from '#functions/registry';
 import { RoundsAuth } from './auth.ts';
 import { RoundsHttpApi } from './http-api.ts';
 import { AlertNotifications } from './notifications.ts';
@@ -20,39 +20,13 @@ import { RoundsPages } from './pages.ts';
 import { RoundStateMachine } from './round-state-machine.ts';
 import { FUNCTION_ID_METADATA, RoundsFunction } from './rounds-function.ts';
 import { QuarterlySchedule } from './schedule.ts';
-import { RoundsTable, type TableAccess } from './table.ts';
+import { RoundsTable } from './table.ts';
 
 /** The planner's solver (HiGHS) loads its WebAssembly from beside the bundle. */
 const HIGHS_WASM = 'node_modules/highs/build/highs.wasm';
 
 /** Stack name (and construct id) of the product's one stack. */
 export const ROUNDS_STACK_ID = 'RoundsStack';
-
-/**
- * Least privilege per round function: table access, and whether it answers task tokens (SendTask*).
- * FrameQuestions is pure (no table); only the steps that write get readWrite. None publishes: the
- * state machine sends the coordinator alert itself, the society notifications go out through the
- * outbox's dispatcher.
- */
-export const ROUND_FUNCTION_ACCESS: Readonly<
-  Record<RoundFunctionId, { table?: TableAccess; answerTasks?: boolean }>
-> = {
-  LoadRound: { table: 'read' },
-  ChooseTown: { table: 'read' },
-  FrameQuestions: {},
-  // Writes each draft visit's assignment back: the plan travels by reference, not in the payload.
-  AssignSocieties: { table: 'readWrite' },
-  PersistPlan: { table: 'readWrite' },
-  // Keeps the plan review's token on the round; completes its own wait when approved already.
-  AwaitPlanApproval: { table: 'readWrite', answerTasks: true },
-  RecordPlanApproval: { table: 'readWrite' },
-  ListPendingOffers: { table: 'read' },
-  // Completes its own wait when the offer was answered already or is auto-accepted (SendTask*).
-  SendOffer: { table: 'readWrite', answerTasks: true },
-  RecordAnswer: { table: 'readWrite' },
-  ReassignNeeds: { table: 'readWrite' },
-  CompleteRound: { table: 'readWrite' },
-};
 
 export interface RoundsStackProps extends StackProps {
   /**
@@ -121,16 +95,15 @@ export class RoundsStack extends Stack {
     });
 
     const functions = {} as Record<RoundFunctionId, RoundsFunction>;
-    for (const [functionId, entry] of Object.entries(ROUND_FUNCTIONS) as [RoundFunctionId, string][]) {
+    for (const [functionId, wiring] of Object.entries(ROUND_FUNCTIONS)) {
       const fn = new RoundsFunction(this, functionId, {
-        entry,
+        entry: wiring.entry,
         ...(functionId === 'AssignSocieties'
           ? { bundleFiles: [HIGHS_WASM], memorySize: 3008, timeout: Duration.minutes(5) }
           : {}),
       });
-      const access = ROUND_FUNCTION_ACCESS[functionId];
-      if (access.table) this.table.grantTo(fn, access.table);
-      functions[functionId] = fn;
+      this.table.grantTo(fn, wiring.table);
+      functions[functionId as RoundFunctionId] = fn;
     }
     this.roundFunctions = functions;
 
@@ -140,8 +113,8 @@ export class RoundsStack extends Stack {
       alertTopic: this.notifications.topic,
       ...(props.offerConcurrency === undefined ? {} : { offerConcurrency: props.offerConcurrency }),
     });
-    for (const [functionId, access] of Object.entries(ROUND_FUNCTION_ACCESS)) {
-      if (access.answerTasks) this.round.grantTaskAnswer(functions[functionId as RoundFunctionId]);
+    for (const [functionId, wiring] of Object.entries(ROUND_FUNCTIONS)) {
+      if ('answerTasks' in wiring) this.round.grantTaskAnswer(functions[functionId as RoundFunctionId]);
     }
     const senderEmail =
       props.senderEmail ??
@@ -182,10 +155,11 @@ export class RoundsStack extends Stack {
     if (!manageUsers) throw new Error('the HTTP API has no ManageUsers function');
     this.auth.grantUserAdministration(manageUsers, this.pages.url);
     // POST /rounds starts the round; accept/decline complete its waiting task. Nothing else on it.
-    for (const [functionId, access] of Object.entries(API_FUNCTION_ROUND_ACCESS)) {
+    for (const [functionId, wiring] of Object.entries(API_FUNCTIONS)) {
+      if (!('round' in wiring)) continue;
       const fn = this.api.functions[functionId];
-      if (!fn) throw new Error(`API_FUNCTION_ROUND_ACCESS names unknown API function ${functionId}`);
-      if (access === 'start') {
+      if (!fn) throw new Error(`the HTTP API has no ${functionId} function`);
+      if (wiring.round === 'start') {
         fn.addEnvironment('STATE_MACHINE_ARN', this.round.stateMachine.stateMachineArn);
         this.round.stateMachine.grantStartExecution(fn);
       } else {

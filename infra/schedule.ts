@@ -67,9 +67,9 @@ export class QuarterlySchedule extends Construct {
     Validations.of(this.deadLetterQueue).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason });
 
     this.starter = new RoundsFunction(this, 'StartScheduledRound', {
-      entry: SCHEDULED_FUNCTIONS.StartScheduledRound,
+      entry: SCHEDULED_FUNCTIONS.StartScheduledRound.entry,
     });
-    props.table.grantTo(this.starter, 'read');
+    props.table.grantTo(this.starter, SCHEDULED_FUNCTIONS.StartScheduledRound.table);
     this.starter.addEnvironment('STATE_MACHINE_ARN', props.stateMachine.stateMachineArn);
     props.stateMachine.grantStartExecution(this.starter);
 

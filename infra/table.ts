@@ -3,6 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import type { TableAccess } from '#functions/registry';
 import { TABLE_KEYS } from '#schemas/keys';
 
 /*
@@ -90,8 +91,6 @@ export const WRITE_ACTIONS = [
   'dynamodb:BatchWriteItem',
 ] as const;
 
-export type TableAccess = 'read' | 'readWrite';
-
 export interface RoundsTableProps {
   /**
    * What happens to the table when the stack is deleted.
@@ -141,9 +140,14 @@ export class RoundsTable extends Construct {
    * Wire a function to the table: sets `TABLE_NAME` and grants exactly the item actions of
    * `access` on the table and on gsi1 (no Scan, no table management, no other index).
    */
-  public grantTo(fn: lambda.Function, access: TableAccess): iam.Grant {
+  public grantTo(fn: lambda.Function, access: TableAccess): void {
+    if (access === 'none') return;
+    if (access === 'outbox') {
+      this.grantOutboxDelivery(fn);
+      return;
+    }
     fn.addEnvironment('TABLE_NAME', this.table.tableName);
-    return iam.Grant.addToPrincipal({
+    iam.Grant.addToPrincipal({
       grantee: fn,
       actions: access === 'read' ? [...READ_ACTIONS] : [...READ_ACTIONS, ...WRITE_ACTIONS],
       resourceArns: [this.table.tableArn, `${this.table.tableArn}/index/${TABLE_KEYS.gsi1.indexName}`],
@@ -154,7 +158,7 @@ export class RoundsTable extends Construct {
    * The outbox dispatcher's access on top of `read`: Query the due messages on the outbox-due index,
    * and UpdateItem on the table (claim, settle). No PutItem: it never creates an item.
    */
-  public grantOutboxDelivery(fn: lambda.Function): void {
+  private grantOutboxDelivery(fn: lambda.Function): void {
     this.grantTo(fn, 'read');
     iam.Grant.addToPrincipal({
       grantee: fn,

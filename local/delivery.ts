@@ -1,4 +1,4 @@
-import type { Deliverable, DeliveryAdapters, MediumAdapter } from '#commons/delivery/port';
+import type { Deliverable, DeliveryAdapters, MediumAdapter } from '#delivery/port';
 
 /**
  * The delivery adapters of one machine: nothing leaves it. `npm start` prints each message as it

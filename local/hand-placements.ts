@@ -12,9 +12,9 @@ import { asEmbeddedRuntime } from './aws-rules/identity.ts';
  */
 export async function resumeHandPlacements(season: string): Promise<number> {
   const [{ seasonOffers }, { placementExecutionName }, { roundStarter }] = await Promise.all([
-    import('#commons/store/offers'),
-    import('#commons/plan-review'),
-    import('#commons/round-starter'),
+    import('#store/offers'),
+    import('#services/approve-plan'),
+    import('#services/start-round'),
   ]);
   const pending = (await seasonOffers(season)).filter(
     (o) =>

@@ -5,7 +5,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { ApiEvent } from '#commons/http';
-import { installIdentityPort } from '#commons/identity';
+import { installIdentityPort } from '#identity/identity';
 import { API_FUNCTIONS, API_ROUTES, type ApiRoute } from '../functions/registry.ts';
 import { runAsFunction } from './aws-rules/identity.ts';
 import { localIdentity, sessionRefusal } from './identity.ts';
@@ -174,7 +174,7 @@ export async function startHttpServer(options: {
   const handlerOf = (route: ApiRoute) => {
     let handler = handlers.get(route.functionId);
     if (!handler) {
-      handler = import(pathToFileURL(join(ROOT, API_FUNCTIONS[route.functionId])).href).then(
+      handler = import(pathToFileURL(join(ROOT, API_FUNCTIONS[route.functionId].entry)).href).then(
         (m: { handler: Handler }) => m.handler,
       );
       handlers.set(route.functionId, handler);

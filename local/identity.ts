@@ -1,6 +1,6 @@
 import { createHmac, randomInt } from 'node:crypto';
 import { UnauthorizedError } from '#commons/errors';
-import type { IdentityPort } from '#commons/identity';
+import type { IdentityPort } from '#identity/identity';
 import { INVITATION_ALPHABET, INVITATION_CODE_LENGTH, type Session } from '#schemas/users';
 import { type LocalClaims, SESSION_SECONDS, signWithKey } from './tokens.ts';
 
@@ -10,7 +10,7 @@ import { type LocalClaims, SESSION_SECONDS, signWithKey } from './tokens.ts';
  * as tokens signed by that key. The store is loaded on first use: the HTTP adapter installs this
  * before any handler (and the table's configuration) is loaded.
  */
-const store = () => import('#commons/store/users');
+const store = () => import('#store/users');
 
 /** 10 symbols of 32: 50 bits. */
 export function newInvitationCode(): string {
@@ -57,7 +57,7 @@ export async function sessionRefusal(claims: Record<string, unknown>): Promise<s
 
 export function localIdentity(key: Uint8Array): IdentityPort {
   const digest = (code: string) => createHmac('sha256', key).update(code).digest('base64url');
-  const session = async (user: import('#commons/store/users').StoredUser): Promise<Session> => {
+  const session = async (user: import('#store/users').StoredUser): Promise<Session> => {
     const claims: LocalClaims = {
       role: user.role,
       ...(user.county ? { county: user.county } : {}),

@@ -24,9 +24,9 @@ export async function localInvitation(
   origin: string,
 ): Promise<InvitedUser> {
   const [{ installIdentityPort }, { inviteLocalUser }, catalog] = await Promise.all([
-    import('#commons/identity'),
-    import('#commons/users-service'),
-    import('#commons/store/catalog'),
+    import('#identity/identity'),
+    import('#services/manage-users'),
+    import('#store/catalog'),
   ]);
   installIdentityPort(localIdentity(tokenKey(dataDir)));
   return inviteLocalUser({ ...wanted, name: wanted.name ?? (await defaultName(wanted, catalog)) }, origin);
@@ -35,7 +35,7 @@ export async function localInvitation(
 /** `淳安联络员`, `浙江省农学会团队`, or the built-in coordinator. */
 async function defaultName(
   user: Pick<NewUser, 'role' | 'county' | 'society'>,
-  catalog: typeof import('#commons/store/catalog'),
+  catalog: typeof import('#store/catalog'),
 ): Promise<string> {
   if (user.role === 'liaison' && user.county)
     return `${(await catalog.getCounty(user.county))?.name.zh ?? user.county}联络员`;

@@ -1,12 +1,12 @@
-import type { DeliveryAdapters } from '#commons/delivery/port';
-import type { DispatchResult } from '#commons/outbox-dispatch';
-import type { StoredMessage } from '#commons/store/outbox';
+import type { DispatchResult } from '#delivery/outbox-dispatch';
+import type { DeliveryAdapters } from '#delivery/port';
+import type { StoredMessage } from '#store/outbox';
 import { runAsFunction } from './aws-rules/identity.ts';
 import { printingAdapters } from './delivery.ts';
 
 /**
  * The outbox's sender on one machine: every few seconds the same dispatcher as the DispatchOutbox
- * Lambda (functions/commons/outbox-dispatch.ts) sends the due messages through local adapters —
+ * Lambda (functions/delivery/outbox-dispatch.ts) sends the due messages through local adapters —
  * by default printed to the `npm start` log — and reminders of answered offers are cancelled.
  */
 export interface OutboxDispatcher {
@@ -27,7 +27,7 @@ export function startOutboxDispatcher(options: {
   const now = options.now ?? (() => new Date());
   const adapters = options.adapters ?? printingAdapters(options.out);
   const run = async (at: Date = now()): Promise<DispatchResult> => {
-    const { dispatchDue } = await import('#commons/outbox-dispatch');
+    const { dispatchDue } = await import('#delivery/outbox-dispatch');
     // The same code as the DispatchOutbox Lambda, so with that function's role.
     const result = await runAsFunction('DispatchOutbox', () => dispatchDue(at, { adapters }));
     for (const { id, error } of result.failed)

@@ -6,8 +6,8 @@ import type { Context } from 'aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
 import pLimit from 'p-limit';
 import { dynamodb } from '#commons/clients';
-import { enqueueMessage, type OutboxMessage } from '#commons/store/outbox';
-import { API_FUNCTIONS, ROUND_FUNCTIONS } from '../functions/registry.ts';
+import { ALL_FUNCTIONS } from '#functions/registry';
+import { enqueueMessage, type OutboxMessage } from '#store/outbox';
 import { QUIET_HOURS_WAIT_STATES } from '../infra/round-state-machine.ts';
 import { FUNCTION_ID_METADATA } from '../infra/rounds-function.ts';
 import { AwsServiceError, StatesError } from './aws-rules/errors.ts';
@@ -37,7 +37,6 @@ import {
 } from './template.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const ENTRIES: Record<string, string> = { ...ROUND_FUNCTIONS, ...API_FUNCTIONS };
 
 /** An execution event of aws-local-stepfunctions (the package does not export the type). */
 export type EventLog =
@@ -214,7 +213,7 @@ export class RoundRunner {
     for (const [logicalId, resource] of resourcesOfType(template, 'AWS::Lambda::Function')) {
       // The registry id the stack put on each function (infra/rounds-function.ts).
       const constructId = resource.Metadata?.[FUNCTION_ID_METADATA] as string | undefined;
-      const entry = constructId ? ENTRIES[constructId] : undefined;
+      const entry = constructId ? ALL_FUNCTIONS[constructId]?.entry : undefined;
       // The function's own timeout, as in AWS (middy stops a handler just before it).
       const timeoutSeconds = Number(resource.Properties?.Timeout ?? 3);
       if (constructId && entry) this.functions.set(logicalId, { constructId, entry, timeoutSeconds });

@@ -1,5 +1,5 @@
-import type { RoundStarterPort } from '#commons/round-starter';
 import type { RoundExecutionInput } from '#schemas/index';
+import type { RoundStarterPort } from '#services/start-round';
 import { authorizeCurrentCaller } from './aws-rules/index.ts';
 import type { EventLog, RoundExecution, RoundRunner } from './round-runner.ts';
 

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { configureTable, dynamodb } from '#commons/clients';
-import { installRoundStarterPort } from '#commons/round-starter';
 import { installTaskTokenPort } from '#commons/task-tokens';
+import { installRoundStarterPort } from '#services/start-round';
 import { installAwsRules } from './aws-rules/index.ts';
 import { type DynamoDbLocal, localClientConfig, startDynamoDbLocal } from './dynamodb-local.ts';
 import { armFaultInjection, attachFaultHook } from './fault-injection.ts';

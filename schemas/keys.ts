@@ -1,7 +1,7 @@
 /*
  * The key layout of the single table: every key, key prefix, index name and id format is spelled
  * here and nowhere else (a test greps the source tree). infra/table.ts builds the table from
- * TABLE_KEYS and lists the access patterns; functions/commons/store/ reads and writes through
+ * TABLE_KEYS and lists the access patterns; functions/store/ reads and writes through
  * `keys` and `ranges`; the state machine writes its two items with `keyFormats`.
  */
 

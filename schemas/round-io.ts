@@ -23,7 +23,7 @@ export const RoundExecutionInput = z.object({
 });
 export type RoundExecutionInput = z.infer<typeof RoundExecutionInput>;
 
-/** What EventBridge Scheduler sends the quarterly starter (functions/start-scheduled-round.ts). */
+/** What EventBridge Scheduler sends the quarterly starter (functions/triggers/start-scheduled-round.ts). */
 export const ScheduledRoundStart = z.object({ scheduledTime: IsoDateTime });
 export type ScheduledRoundStart = z.infer<typeof ScheduledRoundStart>;
 

@@ -9,7 +9,7 @@ import { IsoDateTime, SeasonId, Slug, THEMES, text } from './primitives.ts';
 /** How many offers one set of needs gets in total (the first offer and two reassignments). */
 export const MAX_OFFER_TRIES = 3;
 
-/** FindNextSociety (ReassignNeeds) payload: the offer that was declined or expired. */
+/** FindNextSociety payload: the offer that was declined or expired. */
 export const ReassignNeedsInput = z.object({ season: SeasonId, offerId: z.string().min(1) });
 
 export const ALERT_REASONS = ['tries-exhausted', 'no-society'] as const;

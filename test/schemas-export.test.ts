@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { jsonSchemas } from '../schemas/export.ts';
+import { jsonSchemas } from '#schemas/export';
 
 // schemas/json/ is committed for programs that are not TypeScript; it must match the zod schemas.
 const DIR = join(import.meta.dirname, '..', 'schemas', 'json');

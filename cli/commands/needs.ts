@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { inParallel } from '#commons/concurrency';
 import { Slug } from '#schemas/index';
-import { openLocalSession } from '../../local/session.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../command.ts';
 import {
@@ -13,6 +12,7 @@ import {
   parseCsv,
   readNeedRows,
 } from '../needs-csv.ts';
+import { openLocalSession } from '../session.ts';
 
 const USAGE = `用法 / Usage: rounds needs import FILE.csv [--county ID] [--by NAME] [--dry-run] [--lang zh|en]
 
@@ -88,8 +88,8 @@ export async function importNeedsCsv(
   if (parsed.issue) return fail([parsed.issue]);
 
   const [{ listCounties }, { putNeedIfAbsent }, { newNeed }] = await Promise.all([
-    import('#commons/store/catalog'),
-    import('#commons/store/needs'),
+    import('#store/catalog'),
+    import('#store/needs'),
     import('#domain/needs'),
   ]);
   const counties = await listCounties();

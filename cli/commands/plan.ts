@@ -1,10 +1,10 @@
 import { OverrideConflictError } from '#domain/override-conflict';
 import { planRound } from '#domain/plan';
 import type { Plan } from '#schemas/index';
-import { conflictsAsDataDirError, loadSeasonData } from '../../local/data-dir.ts';
-import { LABELS, renderPlan } from '../../local/plan-table.ts';
-import type { Lang } from '../../local/progress.ts';
 import { type Command, parseCommandArgs, requireSeason, UsageError } from '../command.ts';
+import { conflictsAsDataDirError, loadSeasonData } from '../data-dir.ts';
+import { LABELS, renderPlan } from '../plan-table.ts';
+import type { Lang } from '../progress.ts';
 
 const USAGE = `用法 / Usage: rounds plan --season S --data DIR [--overrides FILE] [--json] [--lang zh|en]
 

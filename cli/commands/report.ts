@@ -1,5 +1,5 @@
-import { openLocalSession } from '../../local/session.ts';
 import { type Command, parseCommandArgs, requireSeason, UsageError } from '../command.ts';
+import { openLocalSession } from '../session.ts';
 
 const USAGE = `用法 / Usage: rounds report --season S [--format json|csv]
 
@@ -31,7 +31,7 @@ export const reportCommand: Command = {
     const session = await openLocalSession();
     try {
       // The same code path as GET /seasons/{season}/report, so both give the same figures.
-      const { exportSeasonReport } = await import('#commons/season-report');
+      const { exportSeasonReport } = await import('#services/report-season');
       const exported = await exportSeasonReport(season, format);
       process.stdout.write(
         format === 'json' ? `${JSON.stringify(exported.report, null, 2)}\n` : exported.body,

@@ -1,7 +1,7 @@
-import type { Lang } from '../../local/progress.ts';
-import { runRound } from '../../local/round-console.ts';
-import { type LocalSession, openLocalSession } from '../../local/session.ts';
 import { type Command, parseCommandArgs, requireSeason, UsageError } from '../command.ts';
+import type { Lang } from '../progress.ts';
+import { runRound } from '../round-console.ts';
+import { type LocalSession, openLocalSession } from '../session.ts';
 
 const USAGE = `用法 / Usage: rounds run --season S [--data DIR] [--auto-accept] [--offer-timeout SECONDS] [--lang zh|en]
 

@@ -1,8 +1,8 @@
 import { InvalidInputError } from '#commons/errors';
 import { NewUser } from '#schemas/users';
 import { defaultOrigin, localInvitation } from '../../local/invitations.ts';
-import { openLocalSession } from '../../local/session.ts';
 import { type Command, parseCommandArgs, UsageError } from '../command.ts';
+import { openLocalSession } from '../session.ts';
 
 const USAGE = `用法 / Usage: rounds signin --role coordinator|liaison|team [--county ID | --society ID] [--name NAME] [--url ORIGIN]
 

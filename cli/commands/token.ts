@@ -1,7 +1,7 @@
 import { Slug } from '#schemas/index';
-import { dataDirFromEnv, openLocalSession } from '../../local/session.ts';
 import { type LocalClaims, signLocalToken } from '../../local/tokens.ts';
 import { type Command, parseCommandArgs, UsageError } from '../command.ts';
+import { dataDirFromEnv, openLocalSession } from '../session.ts';
 
 const USAGE = `用法 / Usage: rounds token --role coordinator|liaison|team [--county ID] [--society ID] [--sub NAME] [--days N]
 
@@ -69,7 +69,7 @@ export const tokenCommand: Command = {
 async function requireInCatalog(claims: LocalClaims): Promise<void> {
   const session = await openLocalSession();
   try {
-    const { getCounty, getSociety } = await import('#commons/store/catalog');
+    const { getCounty, getSociety } = await import('#store/catalog');
     if (claims.county && !(await getCounty(claims.county)))
       throw new UsageError(
         `--county "${claims.county}"：数据库中没有这个县 / is not a county in the database (see GET /counties)`,

@@ -1,8 +1,8 @@
 import { NotFoundError } from '#commons/errors';
 import { type ApiHandler, actorOf, type Caller, json, requireOwnSociety, routeHandler } from '#commons/http';
-import { answerOffer } from '#commons/offer-answers';
-import { getTeamOffer } from '#commons/store/offers';
 import { acceptAssignment, declineAssignment } from '#routes/assignments';
+import { answerOffer } from '#services/answer-offer';
+import { getTeamOffer } from '#store/offers';
 
 /**
  * POST /assignments/{assignmentId}/accept and POST /assignments/{assignmentId}/decline `{ reason }`

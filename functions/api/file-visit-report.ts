@@ -1,6 +1,6 @@
 import { actorOf, json, routeHandler } from '#commons/http';
-import { fileReport, reportingAssignment } from '#commons/visit-reports';
 import { fileVisitReport } from '#routes/visits';
+import { fileReport, reportingAssignment } from '#services/file-report';
 
 /**
  * POST /visits/{id}/report (a society on the visit — one that accepted its offer — only): the
@@ -9,7 +9,7 @@ import { fileVisitReport } from '#routes/visits';
  * later ones `edited`); the old versions stay. A need reported `resolved` leaves the open list;
  * `partial`, `unresolved` or no outcome keeps it open for later seasons. An `Idempotency-Key`
  * header makes the caller's retried submission land once (200 the second time).
- * Who may report what: functions/commons/visit-reports.ts.
+ * Who may report what: functions/services/file-report.ts.
  */
 export const handler = routeHandler(fileVisitReport, async ({ caller, params, headers, body: report }) => {
   const assignment = await reportingAssignment(params.visitId, caller.society as string);

@@ -1,7 +1,7 @@
 import { json, routeHandler } from '#commons/http';
-import { listVersioned } from '#commons/store/catalog';
 import { getCounties } from '#routes/catalog';
 import type { County } from '#schemas/catalog';
+import { listVersioned } from '#store/catalog';
 
 /** GET /counties — the counties and their towns, for the liaisons' form. Any signed-in role. */
 export const handler = routeHandler(getCounties, async () => {

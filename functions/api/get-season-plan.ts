@@ -1,6 +1,6 @@
 import { json, routeHandler } from '#commons/http';
-import { seasonPlanView } from '#commons/plan-view';
 import { getSeasonPlan } from '#routes/seasons';
+import { seasonPlanView } from '#services/read-plan';
 
 /**
  * GET /seasons/{season}/plan — the shape of `rounds plan --json`, with visit and assignment ids, each

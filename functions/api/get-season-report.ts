@@ -1,6 +1,6 @@
 import { json, routeHandler } from '#commons/http';
-import { exportSeasonReport } from '#commons/season-report';
 import { getSeasonReport } from '#routes/seasons';
+import { exportSeasonReport } from '#services/report-season';
 
 /**
  * GET /seasons/{season}/report[?format=csv|xlsx] (coordinator) — needs collected, assigned,

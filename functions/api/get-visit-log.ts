@@ -1,7 +1,7 @@
 import { json, routeHandler } from '#commons/http';
-import { reportVersions, visitLog } from '#commons/store/visit-log';
-import { visitForCaller } from '#commons/visit-view';
 import { getVisitLog } from '#routes/visits';
+import { visitForCaller } from '#services/read-visit';
+import { reportVersions, visitLog } from '#store/visit-log';
 
 /**
  * GET /visits/{visitId}/log — the append-only log of a visit: planned, offered, accepted, declined,

@@ -1,6 +1,6 @@
 import { json, routeHandler } from '#commons/http';
-import { visitDetail, visitForCaller } from '#commons/visit-view';
 import { getVisit } from '#routes/visits';
+import { visitDetail, visitForCaller } from '#services/read-visit';
 
 /**
  * GET /visits/{visitId} — the visit as the visit page shows it: county and town, the five questions

@@ -1,13 +1,13 @@
 import { json, routeHandler } from '#commons/http';
-import { countiesByIds } from '#commons/store/catalog';
-import { needSummariesByIds } from '#commons/store/needs';
-import { offersOfSociety } from '#commons/store/offers';
-import { societyMessages } from '#commons/store/outbox';
-import { planVisitsByKeys } from '#commons/store/rounds';
-import { summariesByKeys } from '#commons/store/season-summary';
-import { reportsByKeys } from '#commons/store/visit-log';
 import { listAssignments } from '#routes/assignments';
 import { visitId as visitIdOf } from '#schemas/keys';
+import { countiesByIds } from '#store/catalog';
+import { needSummariesByIds } from '#store/needs';
+import { offersOfSociety } from '#store/offers';
+import { societyMessages } from '#store/outbox';
+import { planVisitsByKeys } from '#store/rounds';
+import { summariesByKeys } from '#store/season-summary';
+import { reportsByKeys } from '#store/visit-log';
 
 /** The newest offers and messages a team page shows (a society holds at most 8 offers a season here). */
 export const ASSIGNMENTS_PAGE = 50;

@@ -1,7 +1,7 @@
 import { InvalidInputError } from '#commons/errors';
 import { json, routeHandler } from '#commons/http';
-import { auditPage } from '#commons/store/audit';
 import { listAudit } from '#routes/catalog';
+import { auditPage } from '#store/audit';
 
 /** GET /audit (coordinator) — the audit log, newest first, a page at a time (one Query). */
 export const handler = routeHandler(listAudit, async ({ query }) => {

@@ -1,5 +1,8 @@
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
-import { catalogTemplate, importCatalog } from '#commons/catalog-import';
+import { type ApiHandler, type HandlerInput, json, routeHandler } from '#commons/http';
+import * as routes from '#routes/catalog';
+import type { RouteDeclaration } from '#routes/route';
+import type { Society } from '#schemas/catalog';
 import {
   createCounty,
   createSociety,
@@ -7,13 +10,10 @@ import {
   removeSociety,
   updateCounty,
   updateSociety,
-} from '#commons/catalog-service';
-import { type ApiHandler, type HandlerInput, json, routeHandler } from '#commons/http';
-import { auditActorOf } from '#commons/store/audit';
-import { listVersioned } from '#commons/store/catalog';
-import * as routes from '#routes/catalog';
-import type { RouteDeclaration } from '#routes/route';
-import type { Society } from '#schemas/catalog';
+} from '#services/edit-catalog';
+import { catalogTemplate, importCatalog } from '#services/import-catalog';
+import { auditActorOf } from '#store/audit';
+import { listVersioned } from '#store/catalog';
 
 /*
  * The coordinators' catalog routes: societies and counties (add, change, remove), the spreadsheet

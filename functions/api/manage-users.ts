@@ -1,7 +1,7 @@
 import { memoized } from '#commons/config';
 import { type ApiEvent, type ApiHandler, actorOf, json, routeHandler } from '#commons/http';
-import { allUsers, createUser, reinviteUser, revokeUser } from '#commons/users-service';
 import * as routes from '#routes/users';
+import { allUsers, createUser, reinviteUser, revokeUser } from '#services/manage-users';
 
 /*
  * The coordinators' user routes: POST /users, GET /users, POST /users/{userId}/revoke and

@@ -1,6 +1,6 @@
 import { json, routeHandler } from '#commons/http';
-import { placeNeed as place } from '#commons/plan-review';
 import { placeNeed } from '#routes/seasons';
+import { placeNeed as place } from '#services/approve-plan';
 
 /** POST /seasons/{season}/needs/{needId}/assign — a hand placement: a new offer with its own timeout. */
 export const handler = routeHandler(placeNeed, async ({ caller, params: { season, needId }, body }) =>

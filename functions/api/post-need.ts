@@ -1,6 +1,6 @@
 import { json, routeHandler } from '#commons/http';
-import { submitNeed } from '#commons/needs-service';
 import { postNeed } from '#routes/needs';
+import { submitNeed } from '#services/manage-needs';
 
 /**
  * POST /needs — a liaison (own county) or a coordinator submits a need. `Idempotency-Key`: the same

@@ -1,7 +1,7 @@
 import { json, routeHandler } from '#commons/http';
-import { seasonPlanView } from '#commons/plan-view';
-import { replanSeason } from '#commons/replan';
 import { putSeasonOverrides } from '#routes/seasons';
+import { seasonPlanView } from '#services/read-plan';
+import { replanSeason } from '#services/replan-season';
 
 /** PUT /seasons/{season}/overrides — re-plans the season awaiting approval under the coordinator's overrides. */
 export const handler = routeHandler(putSeasonOverrides, async ({ caller, params: { season }, body }) => {

@@ -1,7 +1,7 @@
 import { type ApiHandler, json, routeHandler } from '#commons/http';
-import { changeSeasonQuestions, seasonQuestions } from '#commons/questions-service';
-import { auditActorOf } from '#commons/store/audit';
 import * as routes from '#routes/questions';
+import { changeSeasonQuestions, seasonQuestions } from '#services/edit-questions';
+import { auditActorOf } from '#store/audit';
 
 /** GET and PUT /seasons/{season}/questions (coordinator): the five questions' wording, versioned. */
 const byRoute: Record<string, ApiHandler> = {

@@ -1,7 +1,7 @@
 import { type ApiHandler, json, routeHandler } from '#commons/http';
-import { identity } from '#commons/identity';
-import { signIn } from '#commons/users-service';
+import { identity } from '#identity/identity';
 import { createSession, renewSession } from '#routes/users';
+import { signIn } from '#services/manage-users';
 
 /**
  * POST /session `{ invitation }` (public): an invitation code → a session token; POST /session/renew:

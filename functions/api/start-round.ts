@@ -1,7 +1,7 @@
 import { json, routeHandler } from '#commons/http';
-import { startSeasonRound } from '#commons/round-starter';
-import { getRound } from '#commons/store/rounds';
 import { startRound } from '#routes/seasons';
+import { startSeasonRound } from '#services/start-round';
+import { getRound } from '#store/rounds';
 
 /**
  * POST /rounds `{ season }` (coordinator) → 202 `{ executionId }`. The execution's name is the

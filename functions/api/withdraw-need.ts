@@ -1,6 +1,6 @@
 import { json, routeHandler } from '#commons/http';
-import { withdrawNeed as withdraw } from '#commons/needs-service';
 import { withdrawNeed } from '#routes/needs';
+import { withdrawNeed as withdraw } from '#services/manage-needs';
 
 /** POST /needs/{needId}/withdraw — an open need is withdrawn (body optional: `{ reason }`); again is a no-op. */
 export const handler = routeHandler(withdrawNeed, async ({ caller, params, body }) =>

@@ -43,7 +43,7 @@ const ROLE_NAMES: Record<Role, { zh: string; en: string }> = {
 
 /**
  * Claims come from Cognito access tokens in AWS (`role`, `county`, `society`, put there by
- * functions/add-token-claims.ts; `username` is the user's id, `sub` Cognito's own) and from local
+ * functions/triggers/add-token-claims.ts; `username` is the user's id, `sub` Cognito's own) and from local
  * tokens (`role`…, `sub` the user's id); a Cognito ID token's `custom:role` reads the same.
  */
 export function callerOf(event: ApiEvent): Caller {

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 /**
- * Who is making an AWS call in this process: a function (by its registry id, e.g. `SendOffer`) while
+ * Who is making an AWS call in this process: a function (by its registry id, e.g. `SendOfferAndWaitForAnswer`) while
  * the runner or the HTTP adapter runs its handler, or the state machine while it performs a service
  * integration. Calls made outside (tests, seeding, the CLI) have no caller and are not checked.
  */

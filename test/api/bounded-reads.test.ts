@@ -10,12 +10,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamodb } from '#commons/clients';
+import { currentCaller } from '#local/aws-rules/identity';
+import { bootEmbeddedRuntime } from '#local/runtime';
+import { signLocalToken } from '#local/tokens';
+import { THEMES } from '#schemas/index';
 import { generateInstance, type InstanceSize } from '../../bench/generate.ts';
-import { dynamodb } from '../../functions/commons/clients.ts';
-import { currentCaller } from '../../local/aws-rules/identity.ts';
-import { bootEmbeddedRuntime } from '../../local/runtime.ts';
-import { signLocalToken } from '../../local/tokens.ts';
-import { THEMES } from '../../schemas/index.ts';
 
 const SEASON = '2026-Q4';
 const N = 8;
@@ -77,11 +77,11 @@ async function measure(counties: number): Promise<Figures> {
   const runtime = await bootEmbeddedRuntime();
   countReads();
   try {
-    const { seedIfEmpty } = await import('../../local/seed.ts');
+    const { seedIfEmpty } = await import('#cli/seed');
     await seedIfEmpty(generateInstance(size(counties), 7));
     const execution = await runtime.runner.run({ season: SEASON, autoAccept: true });
     expect(execution.status).toBe('SUCCEEDED');
-    const { startHttpServer } = await import('../../local/http-server.ts');
+    const { startHttpServer } = await import('#local/http-server');
     const server = await startHttpServer({ port: 0, dataDir });
     try {
       const call = async (path: string, claims: Parameters<typeof signLocalToken>[1], body?: unknown) => {

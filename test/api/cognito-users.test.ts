@@ -1,8 +1,8 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDataDir } from '../../local/data-dir.ts';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
-import { DEMO_DATA_DIR } from '../../local/session.ts';
+import { loadDataDir } from '#cli/data-dir';
+import { DEMO_DATA_DIR } from '#cli/session';
+import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
 
 // The user routes in AWS mode (issue 9 item 5): the ManageUsers handler with its Cognito adapter, on
 // DynamoDB Local with the demo catalog, fed API Gateway events carrying a Cognito access token's
@@ -16,11 +16,11 @@ const demo = loadDataDir(DEMO_DATA_DIR);
 
 let runtime: EmbeddedRuntime;
 let poolId: string;
-let handler: typeof import('../../functions/api/manage-users.ts').handler;
-let runAsFunction: typeof import('../../local/aws-rules/identity.ts').runAsFunction;
-let rules: NonNullable<ReturnType<typeof import('../../local/aws-rules/index.ts').activeAwsRules>>;
-let sdkRules: typeof import('../../local/aws-rules/sdk.ts');
-let store: typeof import('../../functions/commons/store/users.ts');
+let handler: typeof import('#functions/api/manage-users').handler;
+let runAsFunction: typeof import('#local/aws-rules/identity').runAsFunction;
+let rules: NonNullable<ReturnType<typeof import('#local/aws-rules/index').activeAwsRules>>;
+let sdkRules: typeof import('#local/aws-rules/sdk');
+let store: typeof import('#store/users');
 
 interface Sent {
   command: string;
@@ -32,9 +32,9 @@ const answers = new Map<string, () => unknown>();
 
 beforeAll(async () => {
   runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('../../local/seed.ts');
+  const { seedIfEmpty } = await import('#cli/seed');
   await seedIfEmpty(demo);
-  const { resolveIntrinsics, resourcesOfType } = await import('../../local/template.ts');
+  const { resolveIntrinsics, resourcesOfType } = await import('#local/template');
   // USER_POOL_ID as the template gives it to ManageUsers (locally the pool's id is its logical id).
   const [manageUsers] = resourcesOfType(runtime.template, 'AWS::Lambda::Function').filter(
     ([, r]) => r.Metadata?.['mountain-rounds:function-id'] === 'ManageUsers',
@@ -52,8 +52,8 @@ beforeAll(async () => {
     region: 'local',
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
-  sdkRules = await import('../../local/aws-rules/sdk.ts');
-  const { activeAwsRules } = await import('../../local/aws-rules/index.ts');
+  sdkRules = await import('#local/aws-rules/sdk');
+  const { activeAwsRules } = await import('#local/aws-rules/index');
   rules = activeAwsRules()!;
   // First the runtime's IAM check (as ManageUsers' role), then the recorder in place of the network.
   sdkRules.attachSdkRules(client, 'cognito-idp', rules.iam);
@@ -67,11 +67,11 @@ beforeAll(async () => {
     },
     { step: 'initialize', priority: 'low', name: 'recordCognitoCommand' },
   );
-  const { useCognitoClient } = await import('../../functions/commons/cognito-identity.ts');
+  const { useCognitoClient } = await import('#identity/cognito');
   useCognitoClient(client);
-  ({ runAsFunction } = await import('../../local/aws-rules/identity.ts'));
-  ({ handler } = await import('../../functions/api/manage-users.ts'));
-  store = await import('../../functions/commons/store/users.ts');
+  ({ runAsFunction } = await import('#local/aws-rules/identity'));
+  ({ handler } = await import('#functions/api/manage-users'));
+  store = await import('#store/users');
 }, 120_000);
 
 afterAll(async () => {

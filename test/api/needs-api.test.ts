@@ -2,12 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_ROUTES } from '../../functions/registry.ts';
-import { loadDataDir } from '../../local/data-dir.ts';
-import type { HttpServer } from '../../local/http-server.ts';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
-import { DEMO_DATA_DIR } from '../../local/session.ts';
-import { signLocalToken } from '../../local/tokens.ts';
+import { loadDataDir } from '#cli/data-dir';
+import { DEMO_DATA_DIR } from '#cli/session';
+import { API_ROUTES } from '#functions/registry';
+import type { HttpServer } from '#local/http-server';
+import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
+import { signLocalToken } from '#local/tokens';
 
 // The needs API through the local HTTP adapter (the API Gateway stand-in) on DynamoDB Local with the
 // demo data: every status code of issue 4, the authorization matrix, idempotency under concurrency,
@@ -15,10 +15,10 @@ import { signLocalToken } from '../../local/tokens.ts';
 
 let runtime: EmbeddedRuntime;
 let server: HttpServer;
-let documents: typeof import('../../functions/commons/clients.ts').documents;
+let documents: typeof import('#commons/clients').documents;
 let tableName: string;
-let keyedNeedId: typeof import('../../domain/needs.ts').keyedNeedId;
-let importNeedsCsv: typeof import('../../cli/commands/needs.ts').importNeedsCsv;
+let keyedNeedId: typeof import('#domain/needs').keyedNeedId;
+let importNeedsCsv: typeof import('#cli/commands/needs').importNeedsCsv;
 const demo = loadDataDir(DEMO_DATA_DIR);
 const dataDir = mkdtempSync(join(tmpdir(), 'needs-api-'));
 const otherKeyDir = mkdtempSync(join(tmpdir(), 'needs-api-other-key-'));
@@ -47,14 +47,14 @@ const WHO: Who[] = [
 
 beforeAll(async () => {
   runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('../../local/seed.ts');
+  const { seedIfEmpty } = await import('#cli/seed');
   await seedIfEmpty(demo);
-  const clients = await import('../../functions/commons/clients.ts');
+  const clients = await import('#commons/clients');
   documents = clients.documents;
   tableName = clients.tableName();
-  ({ keyedNeedId } = await import('../../domain/needs.ts'));
-  ({ importNeedsCsv } = await import('../../cli/commands/needs.ts'));
-  const { startHttpServer } = await import('../../local/http-server.ts');
+  ({ keyedNeedId } = await import('#domain/needs'));
+  ({ importNeedsCsv } = await import('#cli/commands/needs'));
+  const { startHttpServer } = await import('#local/http-server');
   server = await startHttpServer({ port: 0, dataDir });
   T.coordinator = await signLocalToken(dataDir, { role: 'coordinator', sub: 'coord-1' });
   T.ownLiaison = await signLocalToken(dataDir, { role: 'liaison', county: 'chunan', sub: 'liaison-chunan' });

@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { API_ROUTES } from '../../functions/registry.ts';
-import { openApiDocument } from '../../functions/routes/openapi.ts';
+import { API_ROUTES } from '#functions/registry';
+import { openApiDocument } from '#routes/openapi';
 
 // The OpenAPI document built from the route declarations: complete for every route, and clean
 // under Redocly's recommended rules (redocly.yaml at the repository root).

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDataDir } from '../../local/data-dir.ts';
-import type { HttpServer } from '../../local/http-server.ts';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
-import { DEMO_DATA_DIR } from '../../local/session.ts';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER, signLocalToken, tokenKey } from '../../local/tokens.ts';
-import { CountyList, NeedPage, NeedView } from '../../schemas/index.ts';
+import { loadDataDir } from '#cli/data-dir';
+import { DEMO_DATA_DIR } from '#cli/session';
+import type { HttpServer } from '#local/http-server';
+import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, signLocalToken, tokenKey } from '#local/tokens';
+import { CountyList, NeedPage, NeedView } from '#schemas/index';
 
 // The route contract through the local adapter on DynamoDB Local with the demo data: every route's
 // path ids, the same error shape on team and round routes, bilingual token and role errors, stray
@@ -27,9 +27,9 @@ const T: Record<string, string> = {};
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'routes-'));
   runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('../../local/seed.ts');
+  const { seedIfEmpty } = await import('#cli/seed');
   await seedIfEmpty(demo);
-  const { startHttpServer } = await import('../../local/http-server.ts');
+  const { startHttpServer } = await import('#local/http-server');
   server = await startHttpServer({ port: 0, dataDir });
   T.coordinator = await signLocalToken(dataDir, { role: 'coordinator', sub: 'coord-1' });
   T.liaison = await signLocalToken(dataDir, { role: 'liaison', county: 'chunan', sub: 'liaison-chunan' });

@@ -3,12 +3,12 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDataDir } from '../../local/data-dir.ts';
-import type { HttpServer } from '../../local/http-server.ts';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
-import { DEMO_DATA_DIR } from '../../local/session.ts';
-import { signLocalToken } from '../../local/tokens.ts';
-import { InvitedUser, Session, UserList } from '../../schemas/users.ts';
+import { loadDataDir } from '#cli/data-dir';
+import { DEMO_DATA_DIR } from '#cli/session';
+import type { HttpServer } from '#local/http-server';
+import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
+import { signLocalToken } from '#local/tokens';
+import { InvitedUser, Session, UserList } from '#schemas/users';
 
 // Users, invitations and sessions through the local HTTP adapter on DynamoDB Local with the demo
 // data (issue 9): a coordinator invites a liaison for 淳安, the liaison signs in with the code and
@@ -17,8 +17,8 @@ import { InvitedUser, Session, UserList } from '../../schemas/users.ts';
 
 let runtime: EmbeddedRuntime;
 let server: HttpServer;
-let store: typeof import('../../functions/commons/store/users.ts');
-let documents: typeof import('../../functions/commons/clients.ts').documents;
+let store: typeof import('#store/users');
+let documents: typeof import('#commons/clients').documents;
 let tableName: string;
 const demo = loadDataDir(DEMO_DATA_DIR);
 const dataDir = mkdtempSync(join(tmpdir(), 'users-api-'));
@@ -27,13 +27,13 @@ let scriptLiaison: string;
 
 beforeAll(async () => {
   runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('../../local/seed.ts');
+  const { seedIfEmpty } = await import('#cli/seed');
   await seedIfEmpty(demo);
-  store = await import('../../functions/commons/store/users.ts');
-  const clients = await import('../../functions/commons/clients.ts');
+  store = await import('#store/users');
+  const clients = await import('#commons/clients');
   documents = clients.documents;
   tableName = clients.tableName();
-  const { startHttpServer } = await import('../../local/http-server.ts');
+  const { startHttpServer } = await import('#local/http-server');
   server = await startHttpServer({ port: 0, dataDir });
   coordinator = await signLocalToken(dataDir, { role: 'coordinator', sub: 'script-coordinator' });
   scriptLiaison = await signLocalToken(dataDir, { role: 'liaison', county: 'chunan', sub: 'script-liaison' });
@@ -330,8 +330,8 @@ describe('the code is never stored or logged in clear', () => {
 
 describe('codes, tokens and logs (issue 9: abuse)', () => {
   it('draws codes of 10 symbols from a 32-symbol alphabet, uniformly: 50 bits', async () => {
-    const { INVITATION_ALPHABET, INVITATION_CODE_LENGTH } = await import('../../schemas/users.ts');
-    const { newInvitationCode } = await import('../../local/identity.ts');
+    const { INVITATION_ALPHABET, INVITATION_CODE_LENGTH } = await import('#schemas/users');
+    const { newInvitationCode } = await import('#local/identity');
     expect(new Set(INVITATION_ALPHABET).size).toBe(32);
     expect(INVITATION_ALPHABET).not.toMatch(/[01IO]/);
     expect(INVITATION_CODE_LENGTH * Math.log2(INVITATION_ALPHABET.length)).toBeGreaterThanOrEqual(50);
@@ -363,7 +363,7 @@ describe('codes, tokens and logs (issue 9: abuse)', () => {
   });
 
   it('logs neither the code nor the token while inviting, signing in, renewing and refusing', async () => {
-    const { logger } = await import('../../functions/commons/logger.ts');
+    const { logger } = await import('#commons/logger');
     const written: string[] = [];
     const capture = (stream: NodeJS.WriteStream) => {
       const original = stream.write.bind(stream);

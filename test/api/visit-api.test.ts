@@ -7,13 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDataDir } from '../../local/data-dir.ts';
-import type { HttpServer } from '../../local/http-server.ts';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
-import { DEMO_DATA_DIR } from '../../local/session.ts';
-import { type LocalClaims, signLocalToken } from '../../local/tokens.ts';
-import { VisitDetail } from '../../schemas/api.ts';
-import { THEMES } from '../../schemas/primitives.ts';
+import { loadDataDir } from '#cli/data-dir';
+import { DEMO_DATA_DIR } from '#cli/session';
+import type { HttpServer } from '#local/http-server';
+import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
+import { type LocalClaims, signLocalToken } from '#local/tokens';
+import { VisitDetail } from '#schemas/api';
+import { THEMES } from '#schemas/primitives';
 import { loadStore, type Store } from '../support/store.ts';
 import { until } from '../support/until.ts';
 
@@ -54,10 +54,10 @@ let declined: { societyId: string; needIds: string[] } | undefined;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'visit-api-'));
   runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('../../local/seed.ts');
+  const { seedIfEmpty } = await import('#cli/seed');
   await seedIfEmpty(demo);
   store = await loadStore();
-  const { startHttpServer } = await import('../../local/http-server.ts');
+  const { startHttpServer } = await import('#local/http-server');
   server = await startHttpServer({ port: 0, dataDir });
   void runtime.runner.run({ season: SEASON, autoAccept: false, offerTimeoutSeconds: 600 });
   const offers = await until('waiting offers', async () => {

@@ -10,12 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { currentSeason } from '../../domain/season.ts';
-import type { HttpServer } from '../../local/http-server.ts';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
-import { signLocalToken } from '../../local/tokens.ts';
-import { keys } from '../../schemas/keys.ts';
-import { DEFAULT_QUESTIONS } from '../../schemas/questions.ts';
+import { currentSeason } from '#domain/season';
+import type { HttpServer } from '#local/http-server';
+import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
+import { signLocalToken } from '#local/tokens';
+import { keys } from '#schemas/keys';
+import { DEFAULT_QUESTIONS } from '#schemas/questions';
 import { SMALL_CATALOG } from './fixture.ts';
 
 const SEASON = currentSeason();
@@ -30,9 +30,9 @@ let putItem: (item: Record<string, unknown>) => Promise<void>;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'catalog-api-'));
   runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('../../local/seed.ts');
+  const { seedIfEmpty } = await import('#cli/seed');
   await seedIfEmpty(SMALL_CATALOG);
-  const users = await import('../../functions/commons/store/users.ts');
+  const users = await import('#store/users');
   const at = new Date().toISOString();
   for (const [id, name] of [
     ['wang', '王协调'],
@@ -46,12 +46,12 @@ beforeAll(async () => {
       createdAt: at,
       createdBy: 'test',
     });
-  const { documents, tableName } = await import('../../functions/commons/clients.ts');
+  const { documents, tableName } = await import('#commons/clients');
   const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
   putItem = async (Item) => {
     await documents().send(new PutCommand({ TableName: tableName(), Item }));
   };
-  const { startHttpServer } = await import('../../local/http-server.ts');
+  const { startHttpServer } = await import('#local/http-server');
   server = await startHttpServer({ port: 0, dataDir });
   coordinator = await signLocalToken(dataDir, { role: 'coordinator', sub: 'wang' });
   otherCoordinator = await signLocalToken(dataDir, { role: 'coordinator', sub: 'li' });

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HttpServer } from '../../local/http-server.ts';
-import { localInvitation } from '../../local/invitations.ts';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
+import type { HttpServer } from '#local/http-server';
+import { localInvitation } from '#local/invitations';
+import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
 import { launchChromium } from '../support/browser.ts';
 import { SMALL_CATALOG } from './fixture.ts';
 
@@ -23,9 +23,9 @@ const dataDir = mkdtempSync(join(tmpdir(), 'catalog-page-'));
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('../../local/seed.ts');
+  const { seedIfEmpty } = await import('#cli/seed');
   await seedIfEmpty(SMALL_CATALOG);
-  const { startHttpServer } = await import('../../local/http-server.ts');
+  const { startHttpServer } = await import('#local/http-server');
   server = await startHttpServer({ port: 0, dataDir });
   browser = await launchChromium();
 });

@@ -1,4 +1,4 @@
-import type { DataSet } from '../../schemas/data-dir.ts';
+import type { DataSet } from '#schemas/data-dir';
 
 /**
  * A small catalog the catalog tests own: two counties, two societies, three open needs. One need

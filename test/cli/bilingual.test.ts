@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../../cli/main.ts';
+import { runCli } from '#cli/main';
 
 // Every help text and every command-line error a person meets, Chinese first and English too.
 

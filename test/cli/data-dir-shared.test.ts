@@ -1,7 +1,7 @@
 import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { DEMO_DATA_DIR } from '../../local/session.ts';
+import { DEMO_DATA_DIR } from '#cli/session';
 import { rounds, temporaryDirs } from '../support/rounds-cli.ts';
 
 // `rounds plan` and `rounds run` (separate processes, as a user runs them) validate a data directory

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DataDirError, formatPath, loadDataDir } from '#local/data-dir';
+import { DataDirError, formatPath, loadDataDir } from '#cli/data-dir';
 
 const COUNTIES = [
   {

@@ -3,9 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeUtf8, describeCsvIssue, importedNeedId, parseCsv, readNeedRows } from '../../cli/needs-csv.ts';
-import { loadDataDir } from '../../local/data-dir.ts';
-import { DEMO_DATA_DIR } from '../../local/session.ts';
+import { loadDataDir } from '#cli/data-dir';
+import { decodeUtf8, describeCsvIssue, importedNeedId, parseCsv, readNeedRows } from '#cli/needs-csv';
+import { DEMO_DATA_DIR } from '#cli/session';
 
 // `rounds needs import`: reading a liaison's spreadsheet, with no database (the import against
 // DynamoDB Local is tested in test/api/needs-api.test.ts).

@@ -2,7 +2,7 @@ import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:chil
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { currentSeason } from '../../domain/season.ts';
+import { currentSeason } from '#domain/season';
 import { ROOT, rounds, TSX, temporaryDirs } from '../support/rounds-cli.ts';
 
 // The `rounds` command and `npm start` as a user runs them: separate processes on a DATA_DIR.
@@ -107,7 +107,7 @@ describe('npm start', () => {
     output: () => string;
     waitFor: (text: string) => Promise<void>;
   } {
-    const child = spawn(TSX, ['local/start.ts'], {
+    const child = spawn(TSX, ['cli/start.ts'], {
       cwd: ROOT,
       env: { ...process.env, DATA_DIR: dataDir, PORT: '0', DYNAMODB_ENDPOINT: '' },
     });

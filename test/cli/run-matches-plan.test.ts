@@ -1,9 +1,9 @@
 import { copyFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import type { EmbeddedRuntime } from '../../local/runtime.ts';
-import { DEMO_DATA_DIR } from '../../local/session.ts';
-import { Plan } from '../../schemas/index.ts';
+import { DEMO_DATA_DIR } from '#cli/session';
+import type { EmbeddedRuntime } from '#local/runtime';
+import { Plan } from '#schemas/index';
 import { rounds, temporaryDirs } from '../support/rounds-cli.ts';
 
 // `rounds plan` and `rounds run` as a user runs them (separate processes) on one data directory with
@@ -65,8 +65,8 @@ describe('rounds run --data DIR with overrides.json', () => {
     expect(societies).not.toContain('zhongyiyao');
     expect(societies).toContain('lao-keji');
 
-    runtime = await (await import('../../local/runtime.ts')).bootEmbeddedRuntime({ dataDir });
-    const { storedPlan } = await import('../../functions/commons/store/rounds.ts');
+    runtime = await (await import('#local/runtime')).bootEmbeddedRuntime({ dataDir });
+    const { storedPlan } = await import('#store/rounds');
     const stored = await storedPlan(SEASON);
     expect(stored?.visits.flatMap((v) => v.assignments).every((a) => a.status === 'accepted')).toBe(true);
     expect(byCounty(stored?.visits ?? [])).toEqual(byCounty(planned.visits));

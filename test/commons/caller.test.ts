@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { actorOf, callerOf } from '../../functions/commons/http.ts';
+import { actorOf, callerOf } from '#commons/http';
 
 // Who calls, from the claims API Gateway's JWT authorizer hands the function: a Cognito access token
-// in AWS (claims added by functions/add-token-claims.ts), a local session token on one machine.
+// in AWS (claims added by functions/triggers/add-token-claims.ts), a local session token on one machine.
 
 const eventWith = (claims: Record<string, string>) =>
   ({ requestContext: { authorizer: { jwt: { claims, scopes: [] } } } }) as never;

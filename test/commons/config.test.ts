@@ -5,7 +5,7 @@ describe('configuration read on first use', () => {
     const saved = process.env.TABLE_NAME;
     delete process.env.TABLE_NAME;
     try {
-      const clients = await import('../../functions/commons/clients.ts');
+      const clients = await import('#commons/clients');
       expect(() => clients.tableName()).toThrow(/TABLE_NAME/);
 
       process.env.TABLE_NAME = 'read-later';
@@ -20,7 +20,7 @@ describe('configuration read on first use', () => {
   });
 
   it('gives the embedded runtime its own table and client settings, whatever the environment says', async () => {
-    const clients = await import('../../functions/commons/clients.ts');
+    const clients = await import('#commons/clients');
     clients.configureTable({
       tableName: 'local-table',
       client: {
@@ -35,8 +35,8 @@ describe('configuration read on first use', () => {
   });
 
   it('captures the AWS SDK clients with the shared Powertools tracer', async () => {
-    const { tracer } = await import('../../functions/commons/tracer.ts');
-    const clients = await import('../../functions/commons/clients.ts');
+    const { tracer } = await import('#commons/tracer');
+    const clients = await import('#commons/clients');
     const capture = vi.spyOn(tracer, 'captureAWSv3Client');
     clients.dynamodb.reset();
 

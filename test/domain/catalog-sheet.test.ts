@@ -1,10 +1,10 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { readSpreadsheet, SpreadsheetError } from '../../domain/catalog-file.ts';
-import { catalogSheet, readCatalogSheet } from '../../domain/catalog-sheet.ts';
-import { xlsxWorkbook } from '../../domain/xlsx.ts';
-import { readFirstSheet } from '../../domain/xlsx-read.ts';
-import type { County, Society } from '../../schemas/catalog.ts';
+import { readSpreadsheet, SpreadsheetError } from '#domain/catalog-file';
+import { catalogSheet, readCatalogSheet } from '#domain/catalog-sheet';
+import { xlsxWorkbook } from '#domain/xlsx';
+import { readFirstSheet } from '#domain/xlsx-read';
+import type { County, Society } from '#schemas/catalog';
 import { SMALL_CATALOG } from '../catalog/fixture.ts';
 
 // The catalog spreadsheet without a database: the small XLSX reader against files written by an

@@ -8,8 +8,8 @@ import {
   requestHash,
   seasonOfNeed,
   shanghaiTimestamp,
-} from '../../domain/needs.ts';
-import { Slug } from '../../schemas/index.ts';
+} from '#domain/needs';
+import { Slug } from '#schemas/index';
 
 describe('needs: plain rules', () => {
   it('lets a coordinator into every county, a liaison into their own, a team into none', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nextSendableTime } from '../../domain/quiet-hours.ts';
-import { nextQuarterlyTrigger } from '../../domain/schedule.ts';
+import { nextSendableTime } from '#domain/quiet-hours';
+import { nextQuarterlyTrigger } from '#domain/schedule';
 
 describe('quarterly trigger, cron(0 9 1 1,4,7,10 ? *) in Asia/Shanghai', () => {
   it('fires at 09:00 Shanghai (01:00 UTC) on the first day of the next quarter', () => {

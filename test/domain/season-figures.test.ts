@@ -1,7 +1,7 @@
 /** The season's figures (rule 8), one function for every surface. No I/O. */
 import { describe, expect, it } from 'vitest';
-import { seasonFigures } from '../../domain/season-figures.ts';
-import { seasonReportCsv } from '../../domain/season-report.ts';
+import { seasonFigures } from '#domain/season-figures';
+import { seasonReportCsv } from '#domain/season-report';
 
 const visits = [
   { countyId: 'tonglu', townId: 'fenshui', questions: [{ needIds: ['n3'] }, { needIds: [] }] },

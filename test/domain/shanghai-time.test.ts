@@ -9,7 +9,7 @@ import {
   shanghaiHour,
   shanghaiInstant,
   shanghaiTimestamp,
-} from '../../schemas/shanghai-time.ts';
+} from '#schemas/shanghai-time';
 
 describe('the Shanghai clock', () => {
   it('reads an instant as Shanghai wall-clock time, eight hours ahead of UTC', () => {

@@ -2,9 +2,9 @@
 import ExcelJS from 'exceljs';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { seasonFigures } from '../../domain/season-figures.ts';
-import { seasonWorkbookSheets } from '../../domain/season-report.ts';
-import { xlsxWorkbook } from '../../domain/xlsx.ts';
+import { seasonFigures } from '#domain/season-figures';
+import { seasonWorkbookSheets } from '#domain/season-report';
+import { xlsxWorkbook } from '#domain/xlsx';
 
 async function read(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
   const workbook = new ExcelJS.Workbook();

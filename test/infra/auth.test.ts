@@ -1,10 +1,10 @@
 import { App } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { handler as addTokenClaims } from '#functions/triggers/add-token-claims';
 import { API_SCOPE, USER_ADMIN_ACTIONS } from '#infra/auth';
 import { PAGE_PATH_FUNCTION_CODE } from '#infra/pages';
 import { RoundsStack, runtimeConfigOf } from '#infra/rounds-stack';
-import { handler as addTokenClaims } from '../../functions/add-token-claims.ts';
 import {
   actionsOf,
   type CfnJson,
@@ -132,7 +132,7 @@ describe('the user pool', () => {
   });
 });
 
-describe('the token trigger (functions/add-token-claims.ts)', () => {
+describe('the token trigger (functions/triggers/add-token-claims.ts)', () => {
   const event = (userAttributes: Record<string, string>) =>
     ({
       version: '2',

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { functionBundleDirs, synthesizeRoundsTemplate } from '../../infra/rounds-stack.ts';
+import { functionBundleDirs, synthesizeRoundsTemplate } from '#infra/rounds-stack';
 
 // The bundles `cdk deploy` uploads: built with esbuild by the same synthesis (plus esbuild's metafile
 // beside each, `bundleMetafile`), each loaded in a fresh Node process the way Lambda loads it. Catches

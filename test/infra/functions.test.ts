@@ -1,20 +1,19 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import {
+  ALL_FUNCTIONS,
   API_FUNCTIONS,
   IDENTITY_FUNCTIONS,
-  LOCAL_ONLY_API_FUNCTIONS,
+  isDeployed,
   ROUND_FUNCTIONS,
   SCHEDULED_FUNCTIONS,
-} from '../../functions/registry.ts';
+} from '#functions/registry';
 import { synthRounds } from './template-helpers.ts';
 
 const { stack, template, json } = synthRounds();
 const roundIds = Object.keys(ROUND_FUNCTIONS) as (keyof typeof ROUND_FUNCTIONS)[];
-// The local-only sign-in function is not deployed (registry LOCAL_ONLY_API_FUNCTIONS).
-const apiIds = (Object.keys(API_FUNCTIONS) as (keyof typeof API_FUNCTIONS)[]).filter(
-  (id) => !LOCAL_ONLY_API_FUNCTIONS.has(id),
-);
+// The local-only sign-in function is not deployed (`localOnly` in the registry).
+const apiIds = (Object.keys(API_FUNCTIONS) as (keyof typeof API_FUNCTIONS)[]).filter((id) => isDeployed(id));
 const logicalIdOf = (fn: { node: { defaultChild?: unknown } }) =>
   stack.getLogicalId(fn.node.defaultChild as Parameters<typeof stack.getLogicalId>[0]);
 const defined = <T>(value: T | undefined, what: string): T => {
@@ -42,9 +41,7 @@ describe('Lambda functions', () => {
     );
     for (const [, r] of ours) {
       const id = r.Metadata['mountain-rounds:function-id'] as string;
-      expect(r.Metadata['mountain-rounds:entry']).toBe(
-        { ...ROUND_FUNCTIONS, ...API_FUNCTIONS, ...SCHEDULED_FUNCTIONS, ...IDENTITY_FUNCTIONS }[id],
-      );
+      expect(r.Metadata['mountain-rounds:entry']).toBe(ALL_FUNCTIONS[id]?.entry);
     }
   });
 
@@ -128,13 +125,13 @@ describe('Lambda functions', () => {
     }
   });
 
-  it('gives TABLE_NAME to every function that touches the table, and not to FrameQuestions, GetOpenApi or AddTokenClaims', () => {
+  it('gives TABLE_NAME to every function that touches the table, and not to FrameFiveQuestions, GetOpenApi or AddTokenClaims', () => {
     const tableId = stack.getLogicalId(
       stack.table.table.node.defaultChild as Parameters<typeof stack.getLogicalId>[0],
     );
     for (const [id, fn] of everyFunction) {
       const vars = json.Resources[logicalIdOf(fn)].Properties.Environment.Variables;
-      if (id === 'FrameQuestions' || id === 'GetOpenApi' || id === 'AddTokenClaims')
+      if (id === 'FrameFiveQuestions' || id === 'GetOpenApi' || id === 'AddTokenClaims')
         expect(vars.TABLE_NAME).toBeUndefined();
       else expect(vars.TABLE_NAME).toEqual({ Ref: tableId });
     }

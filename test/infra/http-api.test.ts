@@ -1,10 +1,10 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { API_FUNCTIONS, API_ROUTES, isDeployed } from '#functions/registry';
 import { API_SCOPE, RoundsAuth } from '#infra/auth';
 import { RoundsHttpApi } from '#infra/http-api';
 import { RoundsTable } from '#infra/table';
-import { API_ROUTES, LOCAL_ONLY_API_FUNCTIONS } from '../../functions/registry.ts';
 import { synthRounds } from './template-helpers.ts';
 
 const { stack, template, json } = synthRounds();
@@ -13,7 +13,7 @@ const apiId = stack.getLogicalId(stack.api.api.node.defaultChild as Cfn);
 const authorizerId = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'))[0] as string;
 
 describe('HTTP API', () => {
-  const deployedRoutes = API_ROUTES.filter((r) => !LOCAL_ONLY_API_FUNCTIONS.has(r.functionId));
+  const deployedRoutes = API_ROUTES.filter((r) => isDeployed(r.functionId));
 
   it('has one route per deployed API_ROUTES entry, each behind the Cognito JWT authorizer and the API scope unless public', () => {
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
@@ -38,7 +38,7 @@ describe('HTTP API', () => {
     expect(keys).not.toContain('POST /session');
     expect(keys).not.toContain('POST /session/renew');
     expect(stack.api.functions.Sessions).toBeUndefined();
-    expect(LOCAL_ONLY_API_FUNCTIONS).toEqual(new Set(['Sessions']));
+    expect(Object.keys(API_FUNCTIONS).filter((id) => !isDeployed(id))).toEqual(['Sessions']);
   });
 
   it('validates JWTs issued by this user pool for this app client', () => {

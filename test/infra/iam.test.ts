@@ -1,15 +1,14 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { TASK_ANSWER_ACTIONS } from '#infra/round-state-machine';
-import { ROUND_FUNCTION_ACCESS } from '#infra/rounds-stack';
-import { READ_ACTIONS, WRITE_ACTIONS } from '#infra/table';
 import {
-  API_FUNCTION_ACCESS,
-  API_FUNCTION_ROUND_ACCESS,
+  API_FUNCTIONS,
+  type ApiFunctionId,
   ROUND_FUNCTIONS,
   type RoundFunctionId,
-} from '../../functions/registry.ts';
+} from '#functions/registry';
+import { TASK_ANSWER_ACTIONS } from '#infra/round-state-machine';
+import { READ_ACTIONS, WRITE_ACTIONS } from '#infra/table';
 import {
   actionsOf,
   type CfnJson,
@@ -42,8 +41,8 @@ const allPolicyStatements = (): Statement[] =>
   );
 
 describe('IAM: least privilege per round function', () => {
-  it('FrameQuestions (pure) has no DynamoDB and no SNS action at all', () => {
-    const statements = roleStatements('FrameQuestions');
+  it('FrameFiveQuestions (pure) has no DynamoDB and no SNS action at all', () => {
+    const statements = roleStatements('FrameFiveQuestions');
     expect(statements.length).toBeGreaterThan(0);
     expect(dynamoActions(statements)).toEqual([]);
     expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('sns:'))).toEqual([]);
@@ -85,9 +84,9 @@ describe('IAM: least privilege per round function', () => {
   it.each([
     'AssignSocieties',
     'PersistPlan',
-    'SendOffer',
+    'SendOfferAndWaitForAnswer',
     'RecordAnswer',
-    'ReassignNeeds',
+    'FindNextSociety',
     'CompleteRound',
   ] as const)('%s may read and write items, and nothing more on the table', (fnId) => {
     expect(dynamoActions(roleStatements(fnId)).sort()).toEqual([...READ_ACTIONS, ...WRITE_ACTIONS].sort());
@@ -142,8 +141,10 @@ describe('IAM: least privilege per round function', () => {
     }
   });
 
-  it('lets an API function only read the table unless API_FUNCTION_ACCESS gives it more', () => {
-    const readOnly = Object.keys(stack.api.functions).filter((id) => !(id in API_FUNCTION_ACCESS));
+  it('lets an API function only read the table unless its registry entry gives it more', () => {
+    const readOnly = Object.keys(stack.api.functions).filter(
+      (id) => API_FUNCTIONS[id as ApiFunctionId].table === 'read',
+    );
     expect(readOnly).toEqual(
       expect.arrayContaining(['GetCounties', 'GetSeasonPlan', 'ListNeeds', 'GetNeed']),
     );
@@ -156,7 +157,7 @@ describe('IAM: least privilege per round function', () => {
   it.each(['PostNeed', 'PatchNeed', 'WithdrawNeed'] as const)(
     '%s may read and write items on the table and gsi1, and nothing more',
     (fnId) => {
-      expect(API_FUNCTION_ACCESS[fnId]).toBe('readWrite');
+      expect(API_FUNCTIONS[fnId].table).toBe('readWrite');
       const roleId = roleOfFunction(json, idOf(stack.api.functions[fnId]!));
       template.hasResourceProperties('AWS::IAM::Policy', {
         Roles: [{ Ref: roleId }],
@@ -179,7 +180,7 @@ describe('IAM: least privilege per round function', () => {
   );
 
   it('gives the OpenAPI function no DynamoDB action at all', () => {
-    expect(API_FUNCTION_ACCESS.GetOpenApi).toBe('none');
+    expect(API_FUNCTIONS.GetOpenApi.table).toBe('none');
     const statements = statementsOfRole(json, roleOfFunction(json, idOf(stack.api.functions.GetOpenApi!)));
     expect(statements.length).toBeGreaterThan(0);
     expect(dynamoActions(statements)).toEqual([]);
@@ -301,7 +302,7 @@ describe('IAM: API functions on the round state machine', () => {
       .filter((a) => a.startsWith('states:'));
 
   it('lets StartRound (POST /rounds) start this state machine and nothing else on it', () => {
-    expect(API_FUNCTION_ROUND_ACCESS.StartRound).toBe('start');
+    expect(API_FUNCTIONS.StartRound.round).toBe('start');
     expect(
       apiStatements('StartRound').filter((s) => actionsOf(s).some((a) => a.startsWith('states:'))),
     ).toEqual([{ Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: smId } }]);
@@ -314,7 +315,7 @@ describe('IAM: API functions on the round state machine', () => {
   });
 
   it('lets AnswerAssignment answer a waiting offer: SendTaskSuccess and SendTaskFailure, nothing else of Step Functions', () => {
-    expect(API_FUNCTION_ROUND_ACCESS.AnswerAssignment).toBe('answer');
+    expect(API_FUNCTIONS.AnswerAssignment.round).toBe('answer');
     expect(
       apiStatements('AnswerAssignment').filter((s) => actionsOf(s).some((a) => a.startsWith('states:'))),
     ).toEqual([{ Effect: 'Allow', Action: [...TASK_ANSWER_ACTIONS], Resource: '*' }]);
@@ -325,7 +326,7 @@ describe('IAM: API functions on the round state machine', () => {
 
   it('gives no other API function any Step Functions action', () => {
     for (const fnId of Object.keys(stack.api.functions)) {
-      if (fnId in API_FUNCTION_ROUND_ACCESS) continue;
+      if ('round' in API_FUNCTIONS[fnId as ApiFunctionId]) continue;
       expect(statesActions(fnId), fnId).toEqual([]);
     }
   });
@@ -368,10 +369,10 @@ describe('IAM: answering waiting offers (task tokens), evaluated with iam-simula
     statementsOfRole(json, roleOfFunction(json, idOf(stack.api.functions[fnId]!)));
 
   it.each(TASK_ANSWER_ACTIONS)(
-    'allows %s to SendOffer (it completes auto-accepted and early answers)',
+    'allows %s to SendOfferAndWaitForAnswer (it completes auto-accepted and early answers)',
     async (action) => {
-      expect(ROUND_FUNCTION_ACCESS.SendOffer.answerTasks).toBe(true);
-      expect(await simulate(roleStatements('SendOffer'), action)).toBe('Allowed');
+      expect(ROUND_FUNCTIONS.SendOfferAndWaitForAnswer.answerTasks).toBe(true);
+      expect(await simulate(roleStatements('SendOfferAndWaitForAnswer'), action)).toBe('Allowed');
     },
   );
 
@@ -379,8 +380,8 @@ describe('IAM: answering waiting offers (task tokens), evaluated with iam-simula
     expect(await simulate(apiRole('AnswerAssignment'), action)).toBe('Allowed');
   });
 
-  it('grants SendOffer and AwaitPlanApproval exactly the two calls they make, and no other round function any Step Functions action', () => {
-    const answering: RoundFunctionId[] = ['SendOffer', 'AwaitPlanApproval'];
+  it('grants SendOfferAndWaitForAnswer and AwaitPlanApproval exactly the two calls they make, and no other round function any Step Functions action', () => {
+    const answering: RoundFunctionId[] = ['SendOfferAndWaitForAnswer', 'AwaitPlanApproval'];
     for (const fnId of answering) {
       expect(
         roleStatements(fnId).filter((s) => actionsOf(s).some((a) => a.startsWith('states:'))),

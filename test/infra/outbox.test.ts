@@ -21,7 +21,9 @@ describe('the outbox dispatch (notifications in AWS)', () => {
         RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 1800 },
       }),
     });
-    expect(json.Resources[fnId].Metadata['mountain-rounds:entry']).toBe('functions/dispatch-outbox.ts');
+    expect(json.Resources[fnId].Metadata['mountain-rounds:entry']).toBe(
+      'functions/triggers/dispatch-outbox.ts',
+    );
   });
 
   it('lets the function read the table, claim and settle messages, send e-mail, and nothing else of AWS', () => {

@@ -22,7 +22,7 @@ type Stub = (payload: Payload) => unknown;
 interface Stubs {
   LoadRound: Stub;
   ChooseTown: Stub;
-  FrameQuestions: Stub;
+  FrameFiveQuestions: Stub;
   AssignSocieties: Stub;
   /** The PersistPlan function for one batch of counties (`{ season, batch }`). */
   PersistPlanBatch: Stub;
@@ -34,9 +34,9 @@ interface Stubs {
   /** NotifyPlanReady's sns:publish effective input. */
   NotifyPlanReady: Stub;
   ListPendingOffers: Stub;
-  SendOffer: Stub;
+  SendOfferAndWaitForAnswer: Stub;
   RecordAnswer: Stub;
-  ReassignNeeds: Stub;
+  FindNextSociety: Stub;
   /** The sns:publish integration's effective input (TopicArn, Subject, Message, MessageAttributes). */
   PublishAlert: Stub;
   CompleteRound: Stub;
@@ -69,7 +69,7 @@ const happyPath = (overrides: Partial<Stubs> = {}): Stubs => ({
     ranking: [],
     needs: [],
   }),
-  FrameQuestions: (chosen) => ({ ...chosen, questions: THEMES.map((theme) => ({ theme, needIds: [] })) }),
+  FrameFiveQuestions: (chosen) => ({ ...chosen, questions: THEMES.map((theme) => ({ theme, needIds: [] })) }),
   AssignSocieties: () => ({
     visits: 2,
     pairs: 2,
@@ -83,9 +83,9 @@ const happyPath = (overrides: Partial<Stubs> = {}): Stubs => ({
   RecordPlanApproval: ({ season, by }) => ({ season, approvedBy: by, changed: true }),
   NotifyPlanReady: () => ({ MessageId: 'm-plan' }),
   ListPendingOffers: () => ({ offers: [{ offerId: 'o1' }, { offerId: 'o2' }] }),
-  SendOffer: ({ offerId }) => ({ decision: 'accept', by: `lead-of-${offerId}` }),
+  SendOfferAndWaitForAnswer: ({ offerId }) => ({ decision: 'accept', by: `lead-of-${offerId}` }),
   RecordAnswer: ({ offerId, outcome }) => ({ offerId, outcome }),
-  ReassignNeeds: () => ({ nextOfferId: null, attempt: 1, unassignedNeedIds: [], alert: null }),
+  FindNextSociety: () => ({ nextOfferId: null, attempt: 1, unassignedNeedIds: [], alert: null }),
   PublishAlert: () => ({ MessageId: 'm-1' }),
   CompleteRound: ({ season }) => ({
     season,
@@ -119,7 +119,7 @@ async function runRound(stubs: Stubs, input: unknown = { season: SEASON }): Prom
   const handlers: Record<string, (input: Payload) => Promise<unknown>> = {
     [S.LoadRound]: invoke(S.LoadRound, stubs.LoadRound),
     [S.ChooseTown]: invoke(S.ChooseTown, stubs.ChooseTown),
-    [S.FrameFiveQuestions]: invoke(S.FrameFiveQuestions, stubs.FrameQuestions),
+    [S.FrameFiveQuestions]: invoke(S.FrameFiveQuestions, stubs.FrameFiveQuestions),
     [S.AssignSocieties]: invoke(S.AssignSocieties, stubs.AssignSocieties),
     [S.PersistPlanBatch]: invoke(S.PersistPlanBatch, stubs.PersistPlanBatch),
     [S.PersistPlan]: invoke(S.PersistPlan, stubs.PersistPlan),
@@ -137,7 +137,7 @@ async function runRound(stubs: Stubs, input: unknown = { season: SEASON }): Prom
     [S.RecordAcceptance]: invoke(S.RecordAcceptance, stubs.RecordAnswer),
     [S.RecordOfferDeclined]: invoke(S.RecordOfferDeclined, stubs.RecordAnswer),
     [S.RecordOfferExpired]: invoke(S.RecordOfferExpired, stubs.RecordAnswer),
-    [S.FindNextSociety]: invoke(S.FindNextSociety, stubs.ReassignNeeds),
+    [S.FindNextSociety]: invoke(S.FindNextSociety, stubs.FindNextSociety),
     [S.AlertCoordinator]: async (effective: Payload) => {
       record(S.AlertCoordinator, effective);
       return stubs.PublishAlert(effective);
@@ -146,7 +146,7 @@ async function runRound(stubs: Stubs, input: unknown = { season: SEASON }): Prom
     // .waitForTaskToken: the task's result is what SendTaskSuccess sends back, no Payload wrapper.
     [S.SendOfferAndWaitForAnswer]: async (effective: Payload) => {
       record(S.SendOfferAndWaitForAnswer, effective.Payload);
-      return stubs.SendOffer(effective.Payload);
+      return stubs.SendOfferAndWaitForAnswer(effective.Payload);
     },
     [S.SaveDraftVisit]: async (effective: Payload) => {
       record(S.SaveDraftVisit, effective);
@@ -280,7 +280,7 @@ describe('round paths (synthesized definition, local runner)', () => {
   it('records a declined offer with the team’s reason and keeps the others', async () => {
     const run = await runRound(
       happyPath({
-        SendOffer: ({ offerId }) => {
+        SendOfferAndWaitForAnswer: ({ offerId }) => {
           if (offerId === 'o2') throw error('OfferDeclined', 'no capacity this season');
           return { decision: 'accept', by: 'lead-of-o1' };
         },
@@ -310,7 +310,7 @@ describe('round paths (synthesized definition, local runner)', () => {
           counties: [],
         }),
         ListPendingOffers: () => ({ offers: [{ offerId: 'o1' }] }),
-        SendOffer: () => new Promise(() => {}),
+        SendOfferAndWaitForAnswer: () => new Promise(() => {}),
       }),
     );
 
@@ -461,7 +461,7 @@ describe('round paths (synthesized definition, local runner)', () => {
   it('fails the round when one county cannot be planned (the Map’s catch)', async () => {
     const run = await runRound(
       happyPath({
-        FrameQuestions: (chosen) => {
+        FrameFiveQuestions: (chosen) => {
           if (chosen.countyId === 'jiande') throw error('NotFoundError', 'town jiande-town not found');
           return { ...chosen, questions: [] };
         },
@@ -535,11 +535,11 @@ describe('reassignment paths (rule 6)', () => {
   it('moves a declined offer to the next society found, and waits for that society’s answer', async () => {
     const run = await runRound(
       oneOffer({
-        SendOffer: ({ offerId }) => {
+        SendOfferAndWaitForAnswer: ({ offerId }) => {
           if (offerId === 'o1') throw error('OfferDeclined', '人手不足');
           return { decision: 'accept', by: `lead-of-${offerId}` };
         },
-        ReassignNeeds: ({ offerId }) => ({
+        FindNextSociety: ({ offerId }) => ({
           nextOfferId: `${offerId}-next`,
           attempt: 2,
           unassignedNeedIds: [],
@@ -595,11 +595,11 @@ describe('reassignment paths (rule 6)', () => {
           ...APPROVED,
           counties: [],
         }),
-        SendOffer: () => {
+        SendOfferAndWaitForAnswer: () => {
           sent += 1;
           return sent === 1 ? new Promise(() => {}) : { decision: 'accept', by: 'second' };
         },
-        ReassignNeeds: () => ({ nextOfferId: 'o2', attempt: 2, unassignedNeedIds: [], alert: null }),
+        FindNextSociety: () => ({ nextOfferId: 'o2', attempt: 2, unassignedNeedIds: [], alert: null }),
       }),
     );
 
@@ -614,10 +614,10 @@ describe('reassignment paths (rule 6)', () => {
   it('alerts the coordinator through SNS after the third refusal, once quiet hours are over', async () => {
     const run = await runRound(
       oneOffer({
-        SendOffer: () => {
+        SendOfferAndWaitForAnswer: () => {
           throw error('OfferDeclined', 'no');
         },
-        ReassignNeeds: ({ offerId }) => {
+        FindNextSociety: ({ offerId }) => {
           const tries = offerId === 'o1' ? 1 : offerId === 'o1-2' ? 2 : 3;
           return tries < 3
             ? { nextOfferId: `o1-${tries + 1}`, attempt: tries + 1, unassignedNeedIds: [], alert: null }
@@ -658,10 +658,10 @@ describe('reassignment paths (rule 6)', () => {
   it('alerts the coordinator at once when no society can take the needs', async () => {
     const run = await runRound(
       oneOffer({
-        SendOffer: () => {
+        SendOfferAndWaitForAnswer: () => {
           throw error('OfferDeclined', 'no');
         },
-        ReassignNeeds: () => ({
+        FindNextSociety: () => ({
           nextOfferId: null,
           attempt: 1,
           unassignedNeedIds: ['n1'],
@@ -681,7 +681,7 @@ describe('reassignment paths (rule 6)', () => {
   it('ends the item quietly when there is nothing left to move (e.g. the needs were resolved meanwhile)', async () => {
     const run = await runRound(
       oneOffer({
-        SendOffer: () => {
+        SendOfferAndWaitForAnswer: () => {
           throw error('OfferDeclined', 'no');
         },
       }),
@@ -697,10 +697,10 @@ describe('reassignment paths (rule 6)', () => {
     let attempts = 0;
     const run = await runRound(
       oneOffer({
-        SendOffer: () => {
+        SendOfferAndWaitForAnswer: () => {
           throw error('OfferDeclined', 'no');
         },
-        ReassignNeeds: () => ({
+        FindNextSociety: () => ({
           nextOfferId: null,
           attempt: 1,
           unassignedNeedIds: ['n1'],
@@ -722,10 +722,10 @@ describe('reassignment paths (rule 6)', () => {
   it('fails the round when finding the next society fails for good (the offer Map’s catch)', async () => {
     const run = await runRound(
       oneOffer({
-        SendOffer: () => {
+        SendOfferAndWaitForAnswer: () => {
           throw error('OfferDeclined', 'no');
         },
-        ReassignNeeds: () => {
+        FindNextSociety: () => {
           throw error('RetryableError', 'table throttled');
         },
       }),

@@ -59,7 +59,7 @@ describe('the round definition', () => {
     const expected: [string, keyof typeof stack.roundFunctions][] = [
       [S.LoadRound, 'LoadRound'],
       [S.ChooseTown, 'ChooseTown'],
-      [S.FrameFiveQuestions, 'FrameQuestions'],
+      [S.FrameFiveQuestions, 'FrameFiveQuestions'],
       [S.AssignSocieties, 'AssignSocieties'],
       [S.PersistPlanBatch, 'PersistPlan'],
       [S.PersistPlan, 'PersistPlan'],
@@ -69,7 +69,7 @@ describe('the round definition', () => {
       [S.RecordAcceptance, 'RecordAnswer'],
       [S.RecordOfferDeclined, 'RecordAnswer'],
       [S.RecordOfferExpired, 'RecordAnswer'],
-      [S.FindNextSociety, 'ReassignNeeds'],
+      [S.FindNextSociety, 'FindNextSociety'],
       [S.CompleteRound, 'CompleteRound'],
     ];
     for (const [name, fnId] of expected) {
@@ -100,7 +100,7 @@ describe('the round definition', () => {
   const lambdaTasks: [string, keyof typeof stack.roundFunctions][] = [
     [S.LoadRound, 'LoadRound'],
     [S.ChooseTown, 'ChooseTown'],
-    [S.FrameFiveQuestions, 'FrameQuestions'],
+    [S.FrameFiveQuestions, 'FrameFiveQuestions'],
     [S.AssignSocieties, 'AssignSocieties'],
     [S.PersistPlanBatch, 'PersistPlan'],
     [S.PersistPlan, 'PersistPlan'],
@@ -108,11 +108,11 @@ describe('the round definition', () => {
     [S.ApprovePlanAutomatically, 'RecordPlanApproval'],
     [S.ApprovePlanOnTimeout, 'RecordPlanApproval'],
     [S.ListPendingOffers, 'ListPendingOffers'],
-    [S.SendOfferAndWaitForAnswer, 'SendOffer'],
+    [S.SendOfferAndWaitForAnswer, 'SendOfferAndWaitForAnswer'],
     [S.RecordAcceptance, 'RecordAnswer'],
     [S.RecordOfferDeclined, 'RecordAnswer'],
     [S.RecordOfferExpired, 'RecordAnswer'],
-    [S.FindNextSociety, 'ReassignNeeds'],
+    [S.FindNextSociety, 'FindNextSociety'],
     [S.CompleteRound, 'CompleteRound'],
   ];
 
@@ -325,7 +325,7 @@ describe('the round definition', () => {
     const wait = state(S.SendOfferAndWaitForAnswer);
     expect(wait.Resource).toMatch(/lambda:invoke\.waitForTaskToken$/);
     expect(wait.Parameters).toEqual({
-      FunctionName: fnArn('SendOffer'),
+      FunctionName: fnArn('SendOfferAndWaitForAnswer'),
       Payload: {
         'season.$': '$.season',
         'offerId.$': '$.offerId',

@@ -88,7 +88,7 @@ describe('the quarterly schedule', () => {
   it('lets StartScheduledRound start the round under the name POST /rounds uses (its entry and its grants)', () => {
     const starterId = stack.getLogicalId(stack.schedule.starter.node.defaultChild as Cfn);
     const starter = json.Resources[starterId];
-    expect(starter.Metadata['mountain-rounds:entry']).toBe('functions/start-scheduled-round.ts');
+    expect(starter.Metadata['mountain-rounds:entry']).toBe('functions/triggers/start-scheduled-round.ts');
     expect(starter.Properties.Environment.Variables.STATE_MACHINE_ARN).toEqual({ Ref: smId });
     const roleId = starter.Properties.Role['Fn::GetAtt'][0];
     const statements = statementsOfRole(json, roleId);

@@ -4,7 +4,7 @@
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { type RoundsStack, synthesizeRoundsTemplate } from '#infra/rounds-stack';
-import { definitionForLocalRunner } from '../../local/definition.ts';
+import { definitionForLocalRunner } from '#local/definition';
 
 /** Raw CloudFormation JSON, read field by field. */
 // biome-ignore lint/suspicious/noExplicitAny: raw CloudFormation JSON

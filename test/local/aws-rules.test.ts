@@ -6,27 +6,27 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ExecutionChecks } from '../../local/aws-rules/execution-checks.ts';
-import { runAsFunction } from '../../local/aws-rules/identity.ts';
-import { AWS_RULES_SWITCH, activeAwsRules, installAwsRules } from '../../local/aws-rules/index.ts';
-import { snsPublishViolation } from '../../local/aws-rules/limits.ts';
-import { loadDataDir } from '../../local/data-dir.ts';
-import type { RoundRunner } from '../../local/round-runner.ts';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
-import { DEMO_DATA_DIR } from '../../local/session.ts';
-import { type CfnTemplate, resourcesOfType } from '../../local/template.ts';
+import { loadDataDir } from '#cli/data-dir';
+import { DEMO_DATA_DIR } from '#cli/session';
+import { ExecutionChecks } from '#local/aws-rules/execution-checks';
+import { runAsFunction } from '#local/aws-rules/identity';
+import { AWS_RULES_SWITCH, activeAwsRules, installAwsRules } from '#local/aws-rules/index';
+import { snsPublishViolation } from '#local/aws-rules/limits';
+import type { RoundRunner } from '#local/round-runner';
+import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
+import { type CfnTemplate, resourcesOfType } from '#local/template';
 
 // The embedded runtime enforces AWS's IAM and limits (local/aws-rules/): each check is made to fire
 // here, on the synthesized template and the real local database, with the error AWS would give.
 let runtime: EmbeddedRuntime;
-let clients: typeof import('../../functions/commons/clients.ts');
+let clients: typeof import('#commons/clients');
 let tableNames: Record<string, string>;
 
 beforeAll(async () => {
   runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('../../local/seed.ts');
+  const { seedIfEmpty } = await import('#cli/seed');
   await seedIfEmpty(loadDataDir(DEMO_DATA_DIR));
-  clients = await import('../../functions/commons/clients.ts');
+  clients = await import('#commons/clients');
   const [table] = resourcesOfType(runtime.template, 'AWS::DynamoDB::Table');
   tableNames = { [table?.[0] ?? '']: runtime.tableName };
 });
@@ -56,7 +56,7 @@ function withoutGrant(roleLogicalIdPrefix: string, action: string): CfnTemplate 
 }
 
 async function runnerFor(template: CfnTemplate): Promise<RoundRunner> {
-  const { RoundRunner } = await import('../../local/round-runner.ts');
+  const { RoundRunner } = await import('#local/round-runner');
   installAwsRules(template, tableNames, { dynamodb: clients.dynamodb() });
   return new RoundRunner(template, tableNames);
 }
@@ -94,7 +94,7 @@ describe('IAM: calls are evaluated against the synthesized policies', () => {
       );
 
     await expect(runAsFunction('ListPendingOffers', query)).resolves.toBeDefined();
-    await expect(runAsFunction('FrameQuestions', query)).rejects.toMatchObject({
+    await expect(runAsFunction('FrameFiveQuestions', query)).rejects.toMatchObject({
       name: 'AccessDeniedException',
       message: expect.stringContaining(
         `dynamodb:Query on resource: arn:aws:dynamodb:local:000000000000:table/${runtime.tableName}/index/gsi1`,
@@ -313,7 +313,7 @@ describe('limits: payloads, history, names and service parameters', () => {
   });
 
   it('refuses a task-token answer whose output is over 256 KiB (SendTaskSuccess)', async () => {
-    const { embeddedTaskTokens } = await import('../../local/task-tokens.ts');
+    const { embeddedTaskTokens } = await import('#local/task-tokens');
 
     await expect(
       embeddedTaskTokens.succeed('no-such-token', { padding: 'x'.repeat(256 * 1024) }),
@@ -327,8 +327,8 @@ describe('limits: payloads, history, names and service parameters', () => {
 describe('SNS and SES calls of the functions', () => {
   it("refuses a Publish the function's role does not grant, and an over-long subject", async () => {
     const { SNSClient, PublishCommand } = await import('@aws-sdk/client-sns');
-    const { attachSdkRules } = await import('../../local/aws-rules/sdk.ts');
-    const { snsPublishViolation } = await import('../../local/aws-rules/limits.ts');
+    const { attachSdkRules } = await import('#local/aws-rules/sdk');
+    const { snsPublishViolation } = await import('#local/aws-rules/limits');
     // Never reached: the checks answer before the request is sent.
     const sns = new SNSClient({
       region: 'local',
@@ -341,7 +341,7 @@ describe('SNS and SES calls of the functions', () => {
     const TopicArn = `arn:aws:sns:local:000000000000:${topic}`;
 
     // No round function publishes (the state machine sends the coordinator's alert itself).
-    for (const functionId of ['LoadRound', 'SendOffer'])
+    for (const functionId of ['LoadRound', 'SendOfferAndWaitForAnswer'])
       await expect(
         runAsFunction(functionId, () => sns.send(new PublishCommand({ TopicArn, Message: 'm' }))),
       ).rejects.toMatchObject({
@@ -359,7 +359,7 @@ describe('SNS and SES calls of the functions', () => {
   });
 
   it('authorizes an SES e-mail on the sender identity (its address or its domain)', async () => {
-    const { authorizeSdkRequest, sdkRequestOf } = await import('../../local/aws-rules/sdk.ts');
+    const { authorizeSdkRequest, sdkRequestOf } = await import('#local/aws-rules/sdk');
     // A sender no role is granted: the e-mail is refused whoever sends it.
     const request = sdkRequestOf('ses', 'SendEmail', {
       FromEmailAddress: 'Rounds <rounds@not-the-sender.example>',

@@ -15,8 +15,8 @@ import {
   freePort,
   localClientConfig,
   startDynamoDbLocal,
-} from '../../local/dynamodb-local.ts';
-import { tokenKey } from '../../local/tokens.ts';
+} from '#local/dynamodb-local';
+import { tokenKey } from '#local/tokens';
 
 // DynamoDB Local private to its owner and its DATA_DIR (issue 12, items 3 and 4), tried from
 // outside: other processes, other credentials, this host's other addresses, a killed owner.

@@ -13,8 +13,8 @@ import {
   JavaMissingError,
   localClientConfig,
   startDynamoDbLocal,
-} from '../../local/dynamodb-local.ts';
-import { createTablesFromTemplate } from '../../local/tables.ts';
+} from '#local/dynamodb-local';
+import { createTablesFromTemplate } from '#local/tables';
 
 // The embedded JVM is what is under test: never let a DYNAMODB_ENDPOINT from the
 // developer's shell redirect these tests.

@@ -3,13 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import {
-  LOCAL_AUDIENCE,
-  LOCAL_ISSUER,
-  signLocalToken,
-  tokenKey,
-  verifyLocalToken,
-} from '../../local/tokens.ts';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, signLocalToken, tokenKey, verifyLocalToken } from '#local/tokens';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tokens-'));
 const CJK = /[\u4e00-\u9fff]/;

@@ -4,15 +4,11 @@
  */
 import { createServer } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { sesEmailAdapter } from '../../functions/commons/delivery/email-ses.ts';
-import {
-  contactRoute,
-  type Deliverable,
-  DeliveryRefusedError,
-} from '../../functions/commons/delivery/port.ts';
-import { e164, snsSmsAdapter } from '../../functions/commons/delivery/sms-sns.ts';
-import { webhookAdapter } from '../../functions/commons/delivery/webhook.ts';
-import { alertTexts } from '../../functions/commons/messages.ts';
+import { sesEmailAdapter } from '#delivery/email-ses';
+import { alertTexts } from '#delivery/messages';
+import { contactRoute, type Deliverable, DeliveryRefusedError } from '#delivery/port';
+import { e164, snsSmsAdapter } from '#delivery/sms-sns';
+import { webhookAdapter } from '#delivery/webhook';
 
 const message = (overrides: Partial<Deliverable> = {}): Deliverable => ({
   id: 'o1#offered',
@@ -169,8 +165,8 @@ describe('the coordinator alert', () => {
 
 describe('the embedded runtime reading the dispatcher from the template', () => {
   it('resolves the SenderEmail parameter and its domain (Fn::Select of Fn::Split) in the policy and environment', async () => {
-    const { synthesizeRoundsTemplate } = await import('../../infra/rounds-stack.ts');
-    const { LOCAL_PARAMETER_VALUES, resolveIntrinsics } = await import('../../local/template.ts');
+    const { synthesizeRoundsTemplate } = await import('#infra/rounds-stack');
+    const { LOCAL_PARAMETER_VALUES, resolveIntrinsics } = await import('#local/template');
     const { template, stack } = synthesizeRoundsTemplate({ bundle: false });
     const fnId = stack.getLogicalId(stack.outbox.function.node.defaultChild as never);
     const roleId = template.Resources[fnId].Properties.Role['Fn::GetAtt'][0];

@@ -5,21 +5,21 @@
  * concurrency bound, quiet hours, and reading only what is due.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Deliverable, MediumAdapter } from '../../functions/commons/delivery/port.ts';
-import type { StoredMessage } from '../../functions/commons/store/outbox.ts';
-import { recordingAdapters } from '../../local/delivery.ts';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
+import type { Deliverable, MediumAdapter } from '#delivery/port';
+import { recordingAdapters } from '#local/delivery';
+import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
+import type { StoredMessage } from '#store/outbox';
 
 let runtime: EmbeddedRuntime;
-let outboxStore: typeof import('../../functions/commons/store/outbox.ts');
-let dispatch: typeof import('../../functions/commons/outbox-dispatch.ts');
-let clients: typeof import('../../functions/commons/clients.ts');
+let outboxStore: typeof import('#store/outbox');
+let dispatch: typeof import('#delivery/outbox-dispatch');
+let clients: typeof import('#commons/clients');
 
 beforeAll(async () => {
   runtime = await bootEmbeddedRuntime();
-  outboxStore = await import('../../functions/commons/store/outbox.ts');
-  dispatch = await import('../../functions/commons/outbox-dispatch.ts');
-  clients = await import('../../functions/commons/clients.ts');
+  outboxStore = await import('#store/outbox');
+  dispatch = await import('#delivery/outbox-dispatch');
+  clients = await import('#commons/clients');
 });
 afterAll(async () => {
   await runtime?.close();
@@ -55,7 +55,7 @@ async function queue(overrides: Partial<StoredMessage> = {}): Promise<StoredMess
 
 async function stored(message: { season: string; id: string }): Promise<StoredMessage | undefined> {
   const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
-  const { keys } = await import('../../schemas/keys.ts');
+  const { keys } = await import('#schemas/keys');
   const { Item } = await clients
     .documents()
     .send(new GetCommand({ TableName: clients.tableName(), Key: keys.outbox(message.season, message.id) }));
@@ -293,7 +293,7 @@ describe('DispatchOutbox in AWS: SES e-mail and robot webhooks', () => {
     vi.useFakeTimers({ toFake: ['Date'], now: NOON });
     let result: Record<string, unknown>;
     try {
-      const { handler } = await import('../../functions/dispatch-outbox.ts');
+      const { handler } = await import('#functions/triggers/dispatch-outbox');
       result = await (handler as unknown as (e: unknown, c: unknown) => Promise<Record<string, unknown>>)(
         {},
         { getRemainingTimeInMillis: () => 110_000 },
@@ -322,7 +322,7 @@ describe('DispatchOutbox in AWS: SES e-mail and robot webhooks', () => {
     expect(await stored(hook)).toMatchObject({ status: 'sent' });
 
     // The call SES authorizes: ses:SendEmail on the identity of the sender's domain (or address).
-    const { synthesizeRoundsTemplate } = await import('../../infra/rounds-stack.ts');
+    const { synthesizeRoundsTemplate } = await import('#infra/rounds-stack');
     const { roleAllows, roleOfFunction, PLACEHOLDER_ACCOUNT, PLACEHOLDER_REGION } = await import(
       '../infra/template-helpers.ts'
     );

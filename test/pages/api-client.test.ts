@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HttpServer, startHttpServer } from '../../local/http-server.ts';
+import { type HttpServer, startHttpServer } from '#local/http-server';
 import { launchChromium } from '../support/browser.ts';
 
 // pages/lib/api-client.js in Chromium, served by the local HTTP adapter: the API's base URL from

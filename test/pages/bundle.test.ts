@@ -8,7 +8,7 @@ import {
   buildBrowserQrCode,
   buildBrowserSchemas,
   QRCODE_BUNDLE,
-} from '../../schemas/browser-bundle.ts';
+} from '#schemas/browser-bundle';
 
 // The pages are served as files (locally and from S3): no build step at run time. So the schema
 // bundle is committed, and these tests keep it honest and every page light.

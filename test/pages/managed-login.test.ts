@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HttpServer, startHttpServer } from '../../local/http-server.ts';
+import { type HttpServer, startHttpServer } from '#local/http-server';
 import { launchChromium } from '../support/browser.ts';
 
 // The pages as deployed: runtime-config.json names Cognito's managed login, and /signin signs in with

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDataDir } from '../../local/data-dir.ts';
-import type { HttpServer } from '../../local/http-server.ts';
-import { localInvitation } from '../../local/invitations.ts';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
-import { DEMO_DATA_DIR } from '../../local/session.ts';
-import { signLocalToken } from '../../local/tokens.ts';
+import { loadDataDir } from '#cli/data-dir';
+import { DEMO_DATA_DIR } from '#cli/session';
+import type { HttpServer } from '#local/http-server';
+import { localInvitation } from '#local/invitations';
+import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
+import { signLocalToken } from '#local/tokens';
 import { launchChromium } from '../support/browser.ts';
 
 // The liaisons' form in Debian's headless Chromium, served by the local HTTP adapter on DynamoDB
@@ -23,9 +23,9 @@ const dataDir = mkdtempSync(join(tmpdir(), 'needs-form-'));
 
 beforeAll(async () => {
   runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('../../local/seed.ts');
+  const { seedIfEmpty } = await import('#cli/seed');
   await seedIfEmpty(loadDataDir(DEMO_DATA_DIR));
-  const { startHttpServer } = await import('../../local/http-server.ts');
+  const { startHttpServer } = await import('#local/http-server');
   server = await startHttpServer({ port: 0, dataDir });
   liaisonToken = await signLocalToken(dataDir, { role: 'liaison', county: 'chunan', sub: 'liaison-chunan' });
   browser = await launchChromium();

@@ -11,14 +11,14 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDataDir } from '../../local/data-dir.ts';
-import type { HttpServer } from '../../local/http-server.ts';
-import { localInvitation } from '../../local/invitations.ts';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
-import { DEMO_DATA_DIR } from '../../local/session.ts';
-import { type LocalClaims, signLocalToken } from '../../local/tokens.ts';
-import { FIGURE_KEYS, FIGURE_LABELS, FUNNEL_KEYS } from '../../schemas/labels.ts';
-import { THEMES } from '../../schemas/primitives.ts';
+import { loadDataDir } from '#cli/data-dir';
+import { DEMO_DATA_DIR } from '#cli/session';
+import type { HttpServer } from '#local/http-server';
+import { localInvitation } from '#local/invitations';
+import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
+import { type LocalClaims, signLocalToken } from '#local/tokens';
+import { FIGURE_KEYS, FIGURE_LABELS, FUNNEL_KEYS } from '#schemas/labels';
+import { THEMES } from '#schemas/primitives';
 import { launchChromium } from '../support/browser.ts';
 import { loadStore } from '../support/store.ts';
 
@@ -75,9 +75,9 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'results-pages-'));
   runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('../../local/seed.ts');
+  const { seedIfEmpty } = await import('#cli/seed');
   await seedIfEmpty(demo);
-  const { startHttpServer } = await import('../../local/http-server.ts');
+  const { startHttpServer } = await import('#local/http-server');
   server = await startHttpServer({ port: 0, dataDir });
   // Named as POST /rounds names it (as npm start does), so the start button finds it.
   await runtime.runner.run({ season: SEASON, autoAccept: true }, { name: `${SEASON}-1` });

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import qrcode from 'qrcode-generator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDataDir } from '../../local/data-dir.ts';
-import type { HttpServer } from '../../local/http-server.ts';
-import { localInvitation } from '../../local/invitations.ts';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
-import { DEMO_DATA_DIR } from '../../local/session.ts';
-import { BUILT_IN_COORDINATOR } from '../../schemas/users.ts';
+import { loadDataDir } from '#cli/data-dir';
+import { DEMO_DATA_DIR } from '#cli/session';
+import type { HttpServer } from '#local/http-server';
+import { localInvitation } from '#local/invitations';
+import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
+import { BUILT_IN_COORDINATOR } from '#schemas/users';
 import { launchChromium } from '../support/browser.ts';
 
 // Issue 9 end to end, in headless Chromium at phone size against the local HTTP adapter on DynamoDB
@@ -30,9 +30,9 @@ const stamp = Date.now().toString(36);
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('../../local/seed.ts');
+  const { seedIfEmpty } = await import('#cli/seed');
   await seedIfEmpty(loadDataDir(DEMO_DATA_DIR));
-  const { startHttpServer } = await import('../../local/http-server.ts');
+  const { startHttpServer } = await import('#local/http-server');
   server = await startHttpServer({ port: 0, dataDir });
   browser = await launchChromium();
 });
@@ -122,7 +122,7 @@ async function inviteLiaison(name: string): Promise<Issued> {
 
 describe('signing in by invitation (issue 9)', () => {
   it('a coordinator signs in with the npm start link and lands on the dashboard, signed in by name', async () => {
-    // What local/start.ts prints after `Listening on`: the built-in coordinator's one-time link.
+    // What cli/start.ts prints after `Listening on`: the built-in coordinator's one-time link.
     const { invitation } = await localInvitation(
       dataDir,
       { role: 'coordinator', name: BUILT_IN_COORDINATOR.name },

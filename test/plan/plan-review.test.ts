@@ -7,7 +7,7 @@
  * racing placements never exceed a society's capacity.
  */
 import { describe, expect, it } from 'vitest';
-import type { DataSet, Society } from '../../schemas/index.ts';
+import type { DataSet, Society } from '#schemas/index';
 import { embeddedApi } from '../support/embedded-api.ts';
 import { until } from '../support/until.ts';
 
@@ -258,8 +258,8 @@ describe('the plan review gate over HTTP', () => {
   // request died after its first write left the plan approved without its audit entry, and the
   // coordinator's retry (409, approved already) never woke the waiting round.
   it('approval sends exactly the approved plan’s offers, though its first request died after writing; overrides or approval after it are 409', async () => {
-    const { documents } = await import('../../functions/commons/clients.ts');
-    const { currentCaller } = await import('../../local/aws-rules/identity.ts');
+    const { documents } = await import('#commons/clients');
+    const { currentCaller } = await import('#local/aws-rules/identity');
     let died = false;
     const dieAfterFirstWrite =
       (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>

@@ -4,16 +4,16 @@
  * says so, the offers go out, and a late approval is refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDataDir } from '../../local/data-dir.ts';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
-import { DEMO_DATA_DIR } from '../../local/session.ts';
+import { loadDataDir } from '#cli/data-dir';
+import { DEMO_DATA_DIR } from '#cli/session';
+import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
 
 const SEASON = '2026-Q4';
 let runtime: EmbeddedRuntime;
 
 beforeAll(async () => {
   runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('../../local/seed.ts');
+  const { seedIfEmpty } = await import('#cli/seed');
   await seedIfEmpty(loadDataDir(DEMO_DATA_DIR));
 });
 afterAll(async () => {
@@ -30,18 +30,18 @@ describe('the plan review on the embedded runtime', () => {
     });
 
     expect(execution.status).toBe('SUCCEEDED');
-    const { roundLog } = await import('../../functions/commons/store/visit-log.ts');
-    const { getRound } = await import('../../functions/commons/store/rounds.ts');
+    const { roundLog } = await import('#store/visit-log');
+    const { getRound } = await import('#store/rounds');
     const approved = (await roundLog(SEASON)).find((e) => e.kind === 'plan-approved');
     expect(approved?.by).toBe('timeout');
     const round = await getRound(SEASON);
     expect(round).toMatchObject({ status: 'completed', approvedBy: 'timeout' });
-    const { seasonOffers } = await import('../../functions/commons/store/offers.ts');
+    const { seasonOffers } = await import('#store/offers');
     const offers = await seasonOffers(SEASON);
     expect(offers.length).toBeGreaterThan(0);
     expect(offers.every((o) => o.status === 'accepted')).toBe(true);
 
-    const { approveSeason } = await import('../../functions/commons/plan-review.ts');
+    const { approveSeason } = await import('#services/approve-plan');
     await expect(approveSeason({ subject: 'late', role: 'coordinator' }, SEASON)).rejects.toMatchObject({
       name: 'ConflictError',
     });

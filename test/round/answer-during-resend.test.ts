@@ -1,18 +1,18 @@
 /**
  * Found by the fault-injection harness: after a restart, a team that answers while the re-run is
- * re-sending its offer completed the offer's old task token (the dead run's), and SendOffer, having
+ * re-sending its offer completed the offer's old task token (the dead run's), and SendOfferAndWaitForAnswer, having
  * read the offer before the answer, never handed it to the new wait: the accepted offer timed out.
- * The answer is injected deterministically right after SendOffer's first read of the offer.
- * Found the same way: the answer came before SendOffer queued the offer's reminder, so nothing
- * cancelled it, and it stayed queued for an answered offer (SendOffer now cancels it).
+ * The answer is injected deterministically right after SendOfferAndWaitForAnswer's first read of the offer.
+ * Found the same way: the answer came before SendOfferAndWaitForAnswer queued the offer's reminder, so nothing
+ * cancelled it, and it stayed queued for an answered offer (SendOfferAndWaitForAnswer now cancels it).
  */
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { asEmbeddedRuntime, currentCaller, runAsFunction } from '../../local/aws-rules/identity.ts';
-import { loadDataDir } from '../../local/data-dir.ts';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
-import { DEMO_DATA_DIR } from '../../local/session.ts';
+import { loadDataDir } from '#cli/data-dir';
+import { DEMO_DATA_DIR } from '#cli/session';
+import { asEmbeddedRuntime, currentCaller, runAsFunction } from '#local/aws-rules/identity';
+import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
 
 const SEASON = '2031-Q1';
 const context = { getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
@@ -20,7 +20,7 @@ let runtime: EmbeddedRuntime;
 
 beforeAll(async () => {
   runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('../../local/seed.ts');
+  const { seedIfEmpty } = await import('#cli/seed');
   await seedIfEmpty(loadDataDir(DEMO_DATA_DIR));
 });
 afterAll(async () => {
@@ -28,12 +28,10 @@ afterAll(async () => {
 });
 
 it('an answer given while the offer is sent again reaches the new wait', async () => {
-  const { createOffer, attachTaskToken, getOfferById } = await import(
-    '../../functions/commons/store/offers.ts'
-  );
-  const { waitForToken } = await import('../../local/task-tokens.ts');
-  const { answerOffer } = await import('../../functions/commons/offer-answers.ts');
-  const { documents: documentClient } = await import('../../functions/commons/clients.ts');
+  const { createOffer, attachTaskToken, getOfferById } = await import('#store/offers');
+  const { waitForToken } = await import('#local/task-tokens');
+  const { answerOffer } = await import('#services/answer-offer');
+  const { documents: documentClient } = await import('#commons/clients');
   const offer = {
     season: SEASON,
     countyId: 'chunan',
@@ -51,7 +49,7 @@ it('an answer given while the offer is sent again reaches the new wait', async (
   const at = new Date().toISOString();
   await attachTaskToken((await getOfferById(id))!, oldToken, at, at);
 
-  // The re-run's wait, and the team's answer right after SendOffer first reads the offer.
+  // The re-run's wait, and the team's answer right after SendOfferAndWaitForAnswer first reads the offer.
   const newToken = randomUUID();
   const answered = waitForToken(newToken, signal.signal);
   let injected = false;
@@ -63,7 +61,7 @@ it('an answer given while the offer is sent again reaches the new wait', async (
         !injected &&
         ctx.commandName === 'GetItemCommand' &&
         caller?.kind === 'function' &&
-        caller.functionId === 'SendOffer'
+        caller.functionId === 'SendOfferAndWaitForAnswer'
       ) {
         injected = true;
         await asEmbeddedRuntime(() => answerOffer(id, 'accept', 'zhongyiyao:lead'));
@@ -75,8 +73,8 @@ it('an answer given while the offer is sent again reaches the new wait', async (
     name: 'answerDuringResend',
   });
   try {
-    const { handler } = await import('../../functions/send-offer.ts');
-    await runAsFunction('SendOffer', () =>
+    const { handler } = await import('#functions/round/send-offer-and-wait-for-answer');
+    await runAsFunction('SendOfferAndWaitForAnswer', () =>
       handler(
         { season: SEASON, offerId: id, offerTimeoutSeconds: 3600, autoAccept: false, taskToken: newToken },
         context,
@@ -89,15 +87,15 @@ it('an answer given while the offer is sent again reaches the new wait', async (
   expect((await getOfferById(id))?.decision).toBe('accept');
   // The new wait has the answer (without the fix it stays waiting until the offer times out).
   const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
-  const { documents, tableName } = await import('../../functions/commons/clients.ts');
-  const { keys } = await import('../../schemas/keys.ts');
+  const { documents, tableName } = await import('#commons/clients');
+  const { keys } = await import('#schemas/keys');
   const { Item } = await documents().send(
     new GetCommand({ TableName: tableName(), Key: keys.taskToken(newToken) }),
   );
   expect(Item?.status).toBe('succeeded');
   await answered;
   signal.abort();
-  const { seasonOutbox } = await import('../../functions/commons/store/outbox.ts');
+  const { seasonOutbox } = await import('#store/outbox');
   const reminder = (await seasonOutbox(SEASON)).find((m) => m.id === `${id}#reminder`);
   expect(reminder?.status).toBe('cancelled');
 });

@@ -1,6 +1,6 @@
 /** The one concurrency limiter (functions/commons/concurrency.ts): bulk writes of a round, the CSV import, the benchmarks. */
 import { describe, expect, it } from 'vitest';
-import { inParallel } from '../../functions/commons/concurrency.ts';
+import { inParallel } from '#commons/concurrency';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 

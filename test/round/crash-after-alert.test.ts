@@ -9,7 +9,7 @@
  * second alert goes out. After the restart the first refusal must still end in its alert, as it did.
  */
 import { afterAll, expect, it } from 'vitest';
-import { currentSeason } from '../../domain/season.ts';
+import { currentSeason } from '#domain/season';
 import { temporaryDirs } from '../support/rounds-cli.ts';
 import { type Offer, runSeason, type SeasonScript } from '../support/season-harness.ts';
 

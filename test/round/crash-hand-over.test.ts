@@ -10,7 +10,7 @@
  * never said so (the re-run skips an approved plan's approval); the season starts with that crash.
  */
 import { afterAll, expect, it } from 'vitest';
-import { currentSeason } from '../../domain/season.ts';
+import { currentSeason } from '#domain/season';
 import { temporaryDirs } from '../support/rounds-cli.ts';
 import { runSeason } from '../support/season-harness.ts';
 

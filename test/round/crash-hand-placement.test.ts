@@ -8,7 +8,7 @@
  * request sent again. The placement, its log entry and its audit entry must all be there, once.
  */
 import { afterAll, expect, it } from 'vitest';
-import { currentSeason } from '../../domain/season.ts';
+import { currentSeason } from '#domain/season';
 import { reviewedSeason } from '../support/reviewed-season.ts';
 import { temporaryDirs } from '../support/rounds-cli.ts';
 import { runSeason } from '../support/season-harness.ts';

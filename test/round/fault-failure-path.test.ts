@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { currentSeason } from '../../domain/season.ts';
+import { currentSeason } from '#domain/season';
 import { temporaryDirs } from '../support/rounds-cli.ts';
 import { runSeason } from '../support/season-harness.ts';
 

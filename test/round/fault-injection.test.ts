@@ -17,7 +17,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { currentSeason } from '../../domain/season.ts';
+import { currentSeason } from '#domain/season';
 import {
   crashPointsOf,
   crashReport,

@@ -1,11 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTION_ID_METADATA } from '../../infra/rounds-function.ts';
-import { loadDataDir } from '../../local/data-dir.ts';
-import { RoundRunner } from '../../local/round-runner.ts';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
-import { DEMO_DATA_DIR } from '../../local/session.ts';
-import { type CfnTemplate, resourcesOfType } from '../../local/template.ts';
+import { loadDataDir } from '#cli/data-dir';
+import { DEMO_DATA_DIR } from '#cli/session';
+import { FUNCTION_ID_METADATA } from '#infra/rounds-function';
+import { RoundRunner } from '#local/round-runner';
+import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
+import { type CfnTemplate, resourcesOfType } from '#local/template';
 import { loadStore, type Store } from '../support/store.ts';
 
 // Issue 13: a step whose function ran out of time is retried, and the round goes on as in AWS. Locally
@@ -13,14 +13,14 @@ import { loadStore, type Store } from '../support/store.ts';
 // attempt's leftover writes) and must not count what AWS does not have (the wait for a local slot).
 let runtime: EmbeddedRuntime;
 let store: Store;
-let dynamodb: typeof import('../../functions/commons/clients.ts').dynamodb;
+let dynamodb: typeof import('#commons/clients').dynamodb;
 
 beforeAll(async () => {
   runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('../../local/seed.ts');
+  const { seedIfEmpty } = await import('#cli/seed');
   await seedIfEmpty(loadDataDir(DEMO_DATA_DIR));
   store = await loadStore();
-  ({ dynamodb } = await import('../../functions/commons/clients.ts'));
+  ({ dynamodb } = await import('#commons/clients'));
 });
 
 afterAll(async () => {

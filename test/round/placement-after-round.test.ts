@@ -6,8 +6,8 @@
  * `offered` for good, its acceptance never recorded.
  */
 import { afterAll, expect, it } from 'vitest';
-import { currentSeason } from '../../domain/season.ts';
-import { signLocalToken } from '../../local/tokens.ts';
+import { currentSeason } from '#domain/season';
+import { signLocalToken } from '#local/tokens';
 import { temporaryDirs } from '../support/rounds-cli.ts';
 import { attach, scanAll, startServer } from '../support/season-harness.ts';
 import { until as untilWithin } from '../support/until.ts';

@@ -1,27 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planRound } from '../../domain/plan.ts';
-import { loadDataDir } from '../../local/data-dir.ts';
-import type { EventLog, RunOptions } from '../../local/round-runner.ts';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
-import { DEMO_DATA_DIR } from '../../local/session.ts';
-import { VisitExplanation } from '../../schemas/plan.ts';
-import { DEFAULT_QUESTIONS } from '../../schemas/questions.ts';
+import { loadDataDir } from '#cli/data-dir';
+import { DEMO_DATA_DIR } from '#cli/session';
+import { planRound } from '#domain/plan';
+import type { EventLog, RunOptions } from '#local/round-runner';
+import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
+import { VisitExplanation } from '#schemas/plan';
+import { DEFAULT_QUESTIONS } from '#schemas/questions';
 import { loadStore, type Store } from '../support/store.ts';
 
 // The synthesized state machine from infra/, run by aws-local-stepfunctions on DynamoDB Local,
 // with the demo data. Handler modules load after the runtime sets their environment.
 let runtime: EmbeddedRuntime;
 let store: Store;
-let offers: typeof import('../../functions/commons/offer-answers.ts');
+let offers: typeof import('#services/answer-offer');
 let storedPlan: Store['storedPlan'];
 const demo = loadDataDir(DEMO_DATA_DIR);
 
 beforeAll(async () => {
   runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('../../local/seed.ts');
+  const { seedIfEmpty } = await import('#cli/seed');
   await seedIfEmpty(demo);
   store = await loadStore();
-  offers = await import('../../functions/commons/offer-answers.ts');
+  offers = await import('#services/answer-offer');
   ({ storedPlan } = store);
 });
 
@@ -208,7 +208,7 @@ describe('the round state machine on the demo data', () => {
     const season = '2027-Q3';
     const running = runtime.runner.run({ season, autoAccept: false, offerTimeoutSeconds: 4 });
 
-    // Wait until every offer carries its task token, i.e. every SendOffer task is waiting.
+    // Wait until every offer carries its task token, i.e. every SendOfferAndWaitForAnswer task is waiting.
     let waiting: Awaited<ReturnType<typeof store.seasonItems>>['offers'] = [];
     for (let i = 0; i < 100; i++) {
       waiting = (await store.seasonItems(season)).offers;

@@ -7,16 +7,16 @@
  */
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RoundStarterPort } from '#commons/round-starter';
+import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
 import type { RoundExecutionInput } from '#schemas/index';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
+import type { RoundStarterPort } from '#services/start-round';
 
 let runtime: EmbeddedRuntime;
 let scheduled: (
   event: unknown,
   context: Context,
 ) => Promise<{ season: string; name: string; started: boolean }>;
-let startSeasonRound: typeof import('#commons/round-starter').startSeasonRound;
+let startSeasonRound: typeof import('#services/start-round').startSeasonRound;
 const starts: { name: string; input: RoundExecutionInput }[] = [];
 
 /** StartExecution as Step Functions answers it: an existing name starts nothing. */
@@ -34,10 +34,10 @@ const Q4_TRIGGER = { scheduledTime: '2026-10-01T01:00:00Z' };
 
 beforeAll(async () => {
   runtime = await bootEmbeddedRuntime();
-  const starter = await import('#commons/round-starter');
+  const starter = await import('#services/start-round');
   starter.installRoundStarterPort(stepFunctionsLike);
   startSeasonRound = starter.startSeasonRound;
-  scheduled = (await import('../../functions/start-scheduled-round.ts')).handler as never;
+  scheduled = (await import('#functions/triggers/start-scheduled-round')).handler as never;
 }, 120_000);
 
 afterAll(async () => {
@@ -62,7 +62,7 @@ describe('starting a season’s round on schedule and by hand', () => {
     starts.length = 0;
     const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
     const { documents } = await import('#commons/clients');
-    const { keys } = await import('../../schemas/keys.ts');
+    const { keys } = await import('#schemas/keys');
     // What RecordRoundFailure writes when the execution 2026-Q3-1 fails.
     await documents().send(
       new PutCommand({

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { validate } from '../../schemas/messages.ts';
-import { NeedInput, NeedPatch, WithdrawInput } from '../../schemas/need-api.ts';
-import { AssignmentId, VisitId } from '../../schemas/primitives.ts';
-import { DeclineBody, VisitReportInput } from '../../schemas/teams.ts';
+import { validate } from '#schemas/messages';
+import { NeedInput, NeedPatch, WithdrawInput } from '#schemas/need-api';
+import { AssignmentId, VisitId } from '#schemas/primitives';
+import { DeclineBody, VisitReportInput } from '#schemas/teams';
 
 const need = {
   countyId: 'chunan',

@@ -3,11 +3,11 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 // Every key, key prefix and index name is spelled in schemas/keys.ts; Query conditions are built in
-// functions/commons/store/table.ts. A key spelled anywhere else would drift from the layout.
+// functions/commons/table.ts. A key spelled anywhere else would drift from the layout.
 const ROOT = join(import.meta.dirname, '..', '..');
 const SOURCE_FOLDERS = ['functions', 'local', 'infra', 'cli', 'bench', 'domain', 'schemas', 'pages', 'demo'];
 const KEYS_MODULE = 'schemas/keys.ts';
-const QUERY_MODULE = 'functions/commons/store/table.ts';
+const QUERY_MODULE = 'functions/commons/table.ts';
 
 const KEY_PREFIX =
   /\b(CATALOG|COUNTY|SOCIETY|NEED|VISITED|SEASON|ROUND|VISIT|DRAFT|OFFER|CAPACITY|LOG|OUTBOX|TASKTOKEN|REPORT|SUBMISSION|OVERRIDES)#/;
@@ -46,7 +46,7 @@ describe('the key layout', () => {
     expect(found).toEqual([]);
   });
 
-  it('has its Query conditions built in one place, functions/commons/store/table.ts', () => {
+  it('has its Query conditions built in one place, functions/commons/table.ts', () => {
     const found = SOURCE_FOLDERS.flatMap((folder) => sourceFiles(join(ROOT, folder)))
       .map((path) => relative(ROOT, path))
       .filter((file) => file !== QUERY_MODULE)

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
-import { keys } from '../../schemas/keys.ts';
+import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
+import { keys } from '#schemas/keys';
 import { loadStore, type Store } from '../support/store.ts';
 
 // A malformed item in the real table (DynamoDB Local) is reported by the store, naming its key,
@@ -13,7 +13,7 @@ beforeAll(async () => {
   runtime = await bootEmbeddedRuntime();
   store = await loadStore();
   const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
-  const { documents, tableName } = await import('../../functions/commons/clients.ts');
+  const { documents, tableName } = await import('#commons/clients');
   put = async (Item) => {
     await documents().send(new PutCommand({ TableName: tableName(), Item }));
   };

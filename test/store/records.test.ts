@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keys } from '../../schemas/keys.ts';
+import { keys } from '#schemas/keys';
 import {
   DraftRecord,
   MalformedItemError,
@@ -7,7 +7,7 @@ import {
   OfferRecord,
   parseRecord,
   ReportVersionRecord,
-} from '../../schemas/records.ts';
+} from '#schemas/records';
 
 const offerItem = {
   ...keys.offer('2026-Q4', 'chunan', 'nongxue'),

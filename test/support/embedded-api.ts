@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import type { HttpServer } from '../../local/http-server.ts';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
-import { type LocalClaims, signLocalToken } from '../../local/tokens.ts';
-import type { DataSet } from '../../schemas/index.ts';
+import type { HttpServer } from '#local/http-server';
+import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
+import { type LocalClaims, signLocalToken } from '#local/tokens';
+import type { DataSet } from '#schemas/index';
 import { loadStore, type Store } from './store.ts';
 
 export interface EmbeddedApi {
@@ -33,10 +33,10 @@ export function embeddedApi(data: DataSet, dirPrefix: string): EmbeddedApi {
   beforeAll(async () => {
     api.dataDir = mkdtempSync(join(tmpdir(), dirPrefix));
     api.runtime = await bootEmbeddedRuntime();
-    const { seedIfEmpty } = await import('../../local/seed.ts');
+    const { seedIfEmpty } = await import('#cli/seed');
     await seedIfEmpty(data);
     api.store = await loadStore();
-    const { startHttpServer } = await import('../../local/http-server.ts');
+    const { startHttpServer } = await import('#local/http-server');
     api.server = await startHttpServer({ port: 0, dataDir: api.dataDir });
   });
   afterAll(async () => {

@@ -3,7 +3,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startHttpServer } from '../../local/http-server.ts';
+import { startHttpServer } from '#local/http-server';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'http-fuzz-'));
 const server = await startHttpServer({

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { type LocalClaims, signLocalToken } from '../../local/tokens.ts';
-import { TABLE_KEYS } from '../../schemas/keys.ts';
-import { THEMES } from '../../schemas/primitives.ts';
+import { type LocalClaims, signLocalToken } from '#local/tokens';
+import { TABLE_KEYS } from '#schemas/keys';
+import { THEMES } from '#schemas/primitives';
 import { ROOT } from './rounds-cli.ts';
 
 /**
@@ -43,7 +43,7 @@ export interface Server {
 }
 
 export function startServer(dataDir: string, extraEnv: Record<string, string>): Server {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/start.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -4,12 +4,12 @@
  */
 export async function loadStore() {
   const [catalog, needs, rounds, offers, visitLog, outbox] = await Promise.all([
-    import('../../functions/commons/store/catalog.ts'),
-    import('../../functions/commons/store/needs.ts'),
-    import('../../functions/commons/store/rounds.ts'),
-    import('../../functions/commons/store/offers.ts'),
-    import('../../functions/commons/store/visit-log.ts'),
-    import('../../functions/commons/store/outbox.ts'),
+    import('#store/catalog'),
+    import('#store/needs'),
+    import('#store/rounds'),
+    import('#store/offers'),
+    import('#store/visit-log'),
+    import('#store/outbox'),
   ]);
   return {
     ...catalog,

@@ -10,9 +10,9 @@
  */
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { unassignedNeedIdsOf } from '../../domain/reassignment.ts';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
-import type { County, Society, StoredNeed, Theme } from '../../schemas/index.ts';
+import { unassignedNeedIdsOf } from '#domain/reassignment';
+import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
+import type { County, Society, StoredNeed, Theme } from '#schemas/index';
 import { loadStore, type Store } from '../support/store.ts';
 
 /** Each season runs one interleaving per planned offer, all four at once. */
@@ -56,7 +56,7 @@ const PLANNED: [string, string, string[]][] = [
 
 let runtime: EmbeddedRuntime;
 let store: Store;
-let offers: typeof import('../../functions/commons/offer-answers.ts');
+let offers: typeof import('#services/answer-offer');
 type Step = (event: unknown, context: Context) => Promise<unknown>;
 let recordAnswer: Step;
 let findNextSociety: Step;
@@ -64,9 +64,9 @@ let findNextSociety: Step;
 beforeAll(async () => {
   runtime = await bootEmbeddedRuntime();
   store = await loadStore();
-  offers = await import('../../functions/commons/offer-answers.ts');
-  recordAnswer = (await import('../../functions/record-answer.ts')).handler as Step;
-  findNextSociety = (await import('../../functions/reassign-needs.ts')).handler as Step;
+  offers = await import('#services/answer-offer');
+  recordAnswer = (await import('#functions/round/record-answer')).handler as Step;
+  findNextSociety = (await import('#functions/round/find-next-society')).handler as Step;
   await store.writeCatalog({ counties, societies, needs, visits: [] });
 });
 

@@ -7,12 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDataDir } from '../../local/data-dir.ts';
-import type { HttpServer } from '../../local/http-server.ts';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
-import { DEMO_DATA_DIR } from '../../local/session.ts';
-import { signLocalToken } from '../../local/tokens.ts';
-import { THEMES } from '../../schemas/primitives.ts';
+import { loadDataDir } from '#cli/data-dir';
+import { DEMO_DATA_DIR } from '#cli/session';
+import type { HttpServer } from '#local/http-server';
+import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
+import { signLocalToken } from '#local/tokens';
+import { THEMES } from '#schemas/primitives';
 import { loadStore, type Store } from '../support/store.ts';
 
 const SEASON = '2030-Q1';
@@ -31,7 +31,7 @@ let needs: { a: [string, string]; b: [string, string] };
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'report-authority-'));
   runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('../../local/seed.ts');
+  const { seedIfEmpty } = await import('#cli/seed');
   await seedIfEmpty(demo);
   store = await loadStore();
   const open = (await store.openNeedsOfCounty(COUNTY)).map((n) => n.id).sort();
@@ -64,7 +64,7 @@ beforeAll(async () => {
     expect(await store.recordDecision(offer, 'accept', `${societyId}:lead`, at)).toBe(true);
     expect(await store.settleOffer(offer, 'accepted', at)).toBe(true);
   }
-  const { startHttpServer } = await import('../../local/http-server.ts');
+  const { startHttpServer } = await import('#local/http-server');
   server = await startHttpServer({ port: 0, dataDir });
 });
 

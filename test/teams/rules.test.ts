@@ -1,8 +1,8 @@
 /** The pure rules behind the teams' side: who takes refused needs, what stays unassigned, message timing. No I/O. */
 import { describe, expect, it } from 'vitest';
-import { rankSuccessors, unassignedNeedIdsOf } from '../../domain/reassignment.ts';
-import { alertTexts, offerMessage, reminderMessage, reminderTime } from '../../functions/commons/messages.ts';
-import type { Theme } from '../../schemas/index.ts';
+import { alertTexts, offerMessage, reminderMessage, reminderTime } from '#delivery/messages';
+import { rankSuccessors, unassignedNeedIdsOf } from '#domain/reassignment';
+import type { Theme } from '#schemas/index';
 
 const need = (id: string, theme: Theme, field: string, urgency: 'low' | 'normal' | 'high') => ({
   id,

@@ -6,12 +6,12 @@
  */
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { rankSuccessors } from '../../domain/reassignment.ts';
-import { loadDataDir } from '../../local/data-dir.ts';
-import { DEMO_DATA_DIR } from '../../local/session.ts';
-import { FIGURE_KEYS } from '../../schemas/labels.ts';
-import { THEMES } from '../../schemas/primitives.ts';
-import { seasonOfInstant } from '../../schemas/shanghai-time.ts';
+import { loadDataDir } from '#cli/data-dir';
+import { DEMO_DATA_DIR } from '#cli/session';
+import { rankSuccessors } from '#domain/reassignment';
+import { FIGURE_KEYS } from '#schemas/labels';
+import { THEMES } from '#schemas/primitives';
+import { seasonOfInstant } from '#schemas/shanghai-time';
 import { embeddedApi } from '../support/embedded-api.ts';
 import { until as untilWithin } from '../support/until.ts';
 
@@ -492,7 +492,7 @@ describe('a whole season through HTTP', () => {
       res.json.counties.find((c: Json) => c.countyId === state.plan.visits[0].countyId).cooperations,
     ).toBe(2);
     // `rounds report` prints these same figures (it calls the same export).
-    const { exportSeasonReport } = await import('../../functions/commons/season-report.ts');
+    const { exportSeasonReport } = await import('#services/report-season');
     expect((await exportSeasonReport(SEASON, 'json')).report).toEqual(res.json);
     expect((await call('GET', `/seasons/${SEASON}/report`, await team('nongxue'))).status).toBe(403);
   });
@@ -560,7 +560,7 @@ describe('a whole season through HTTP', () => {
 
   it('queues offers, reminders and reassignment notices; reminders of answered offers are dropped when due', async () => {
     const { seasonOutbox } = api.store;
-    const { startOutboxDispatcher } = await import('../../local/outbox-dispatcher.ts');
+    const { startOutboxDispatcher } = await import('#local/outbox-dispatcher');
     const lines: string[] = [];
     const dispatcher = startOutboxDispatcher({ out: (l) => lines.push(l), intervalMs: 3_600_000 });
 

@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDataDir } from '../../local/data-dir.ts';
-import type { HttpServer } from '../../local/http-server.ts';
-import { localInvitation } from '../../local/invitations.ts';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '../../local/runtime.ts';
-import { DEMO_DATA_DIR } from '../../local/session.ts';
-import { DEFAULT_QUESTION_TEXT } from '../../schemas/labels.ts';
+import { loadDataDir } from '#cli/data-dir';
+import { DEMO_DATA_DIR } from '#cli/session';
+import type { HttpServer } from '#local/http-server';
+import { localInvitation } from '#local/invitations';
+import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
+import { DEFAULT_QUESTION_TEXT } from '#schemas/labels';
 import { launchChromium } from '../support/browser.ts';
 import { loadStore, type Store } from '../support/store.ts';
 
@@ -28,10 +28,10 @@ let offers: Awaited<ReturnType<Store['seasonItems']>>['offers'];
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'team-page-'));
   runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('../../local/seed.ts');
+  const { seedIfEmpty } = await import('#cli/seed');
   await seedIfEmpty(loadDataDir(DEMO_DATA_DIR));
   store = await loadStore();
-  const { startHttpServer } = await import('../../local/http-server.ts');
+  const { startHttpServer } = await import('#local/http-server');
   server = await startHttpServer({ port: 0, dataDir });
   // The round runs in the background; its offers wait (10 minutes) for the teams.
   void runtime.runner.run({ season: SEASON, autoAccept: false, offerTimeoutSeconds: 600 });
@@ -142,7 +142,7 @@ describe('the team page', () => {
     await again.getByRole('button', { name: '提交报告' }).click();
     await page.locator('#status', { hasText: '此前已提交（第 1 版）' }).waitFor();
 
-    const { reportVersions } = await import('../../functions/commons/store/visit-log.ts');
+    const { reportVersions } = await import('#store/visit-log');
     const versions = await reportVersions(offer.visitId);
     expect(versions).toHaveLength(1);
     expect(versions[0]).toMatchObject({
@@ -165,7 +165,7 @@ describe('the coordinator dashboard', () => {
     // The declined offer: moved on (已改派) or, with no society left, still declined (已婉拒).
     expect(await page.locator('#plan').textContent()).toMatch(/已改派|已婉拒/);
     expect(await page.locator('#plan').textContent()).toContain('已接受');
-    const { loadSeasonReport } = await import('../../functions/commons/season-report.ts');
+    const { loadSeasonReport } = await import('#services/report-season');
     const report = await loadSeasonReport(SEASON);
     expect(await page.locator('#funnel [data-figure="collected"]').textContent()).toBe(
       String(report.total.collected),

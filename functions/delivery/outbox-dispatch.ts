@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import pLimit from 'p-limit';
+import { nextSendableTime } from '#domain/quiet-hours';
+import { getTeamOffer } from '#store/offers';
+import {
+  claimMessage,
+  deliveryFailed,
+  dueMessages,
+  type MessageKey,
+  type StoredMessage,
+  settleClaimed,
+} from '#store/outbox';
+import { type DeliveryAdapters, DeliveryRefusedError, deliver } from './port.ts';
+
+/**
+ * The outbox's sender, shared by the `DispatchOutbox` Lambda (AWS, every 10 minutes) and the
+ * `npm start` loop; only the adapters differ. One run Queries the due messages (the outbox-due
+ * index), claims each with a lease, hands it to the adapter of its medium and marks it sent only
+ * once the medium took it. A failed delivery is retried later with backoff, and after
+ * `maxAttempts` tries (or at once, when the medium refuses it for good) the message is `failed`
+ * with its last error. A reminder whose offer was answered meanwhile is cancelled instead. During
+ * quiet hours (22:00–07:00 Asia/Shanghai) nothing goes out, retries included.
+ */
+export interface DispatchOptions {
+  readonly adapters: DeliveryAdapters;
+  /** Deliveries at once. @default 8 */
+  readonly concurrency?: number;
+  /** Time left to this run (a Lambda's `context.getRemainingTimeInMillis`). @default unbounded */
+  readonly remainingMs?: () => number;
+  /** The longest one delivery may take before it is aborted. @default 10 s */
+  readonly deliveryTimeoutMs?: number;
+  /** How long a claim holds; past it another dispatcher may take the message. @default 2 min */
+  readonly leaseMs?: number;
+  /** Tries before a message is `failed`. @default 5 */
+  readonly maxAttempts?: number;
+  /** Wait before the first retry; doubled for each further one. @default 5 min */
+  readonly retryBaseMs?: number;
+}
+
+export interface DispatchResult {
+  sent: StoredMessage[];
+  cancelled: string[];
+  /** Back in the queue, due again at `retryAt`. */
+  retrying: { id: string; error: string; retryAt: string }[];
+  /** Given up: no tries left, or refused by the medium. */
+  failed: { id: string; error: string }[];
+  /** Quiet hours: nothing was claimed. */
+  quiet: boolean;
+  /** The run stopped claiming because its time ran short; the rest waits for the next run. */
+  stoppedEarly: boolean;
+}
+
+const DEFAULTS = {
+  concurrency: 8,
+  deliveryTimeoutMs: 10_000,
+  leaseMs: 120_000,
+  maxAttempts: 5,
+  retryBaseMs: 5 * 60_000,
+};
+
+/** Enough time for a claim, a delivery to its timeout and the write that settles it. */
+const SETTLE_MARGIN_MS = 5_000;
+
+/** When a message that failed its `attempts`-th try is due again (before quiet hours are applied). */
+export function retryDelayMs(attempts: number, baseMs: number): number {
+  return baseMs * 2 ** Math.max(0, attempts - 1);
+}
+
+/**
+ * One run at `at` (the clock moves on from there as the run takes time). Messages due by the
+ * clock are claimed until the remaining time would not fit another delivery.
+ */
+export async function dispatchDue(at: Date, options: DispatchOptions): Promise<DispatchResult> {
+  const settings = { ...DEFAULTS, ...options };
+  const result: DispatchResult = {
+    sent: [],
+    cancelled: [],
+    retrying: [],
+    failed: [],
+    quiet: false,
+    stoppedEarly: false,
+  };
+  const started = Date.now();
+  const clock = () => new Date(at.getTime() + (Date.now() - started));
+  if (nextSendableTime(at).getTime() > at.getTime()) {
+    result.quiet = true;
+    return result;
+  }
+  const reserve = settings.deliveryTimeoutMs + SETTLE_MARGIN_MS;
+  const outOfTime = () => {
+    if ((options.remainingMs?.() ?? Number.POSITIVE_INFINITY) >= reserve) return false;
+    result.stoppedEarly = true;
+    return true;
+  };
+  const leaseId = randomUUID();
+  const limit = pLimit(settings.concurrency);
+
+  const handle = async (due: MessageKey): Promise<void> => {
+    if (outOfTime()) return;
+    const now = clock();
+    const message = await claimMessage(due, {
+      id: leaseId,
+      at: now.toISOString(),
+      until: new Date(now.getTime() + settings.leaseMs).toISOString(),
+    });
+    if (!message) return;
+    if (message.kind === 'reminder' && message.offerId && !(await stillWaiting(message.offerId))) {
+      if (await settleClaimed(message, leaseId, 'cancelled', clock().toISOString()))
+        result.cancelled.push(message.id);
+      return;
+    }
+    try {
+      await deliver(settings.adapters, message, AbortSignal.timeout(settings.deliveryTimeoutMs));
+    } catch (error) {
+      const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      const failedAt = clock();
+      const retryAt =
+        error instanceof DeliveryRefusedError || (message.attempts ?? 1) >= settings.maxAttempts
+          ? undefined
+          : nextSendableTime(
+              new Date(failedAt.getTime() + retryDelayMs(message.attempts ?? 1, settings.retryBaseMs)),
+            ).toISOString();
+      if (await deliveryFailed(message, leaseId, { error: text, at: failedAt.toISOString(), retryAt })) {
+        if (retryAt) result.retrying.push({ id: message.id, error: text, retryAt });
+        else result.failed.push({ id: message.id, error: text });
+      }
+      return;
+    }
+    if (await settleClaimed(message, leaseId, 'sent', clock().toISOString())) result.sent.push(message);
+  };
+
+  // Queued messages first, then those whose claim ran out (a dispatcher that stopped mid-way).
+  for (const status of ['queued', 'sending'] as const) {
+    for await (const page of dueMessages(status, clock().toISOString())) {
+      if (outOfTime()) return result;
+      await Promise.all(page.map((message) => limit(() => handle(message))));
+    }
+  }
+  return result;
+}
+
+async function stillWaiting(offerId: string): Promise<boolean> {
+  const offer = await getTeamOffer(offerId);
+  return offer?.status === 'offered' && !offer.decision;
+}

@@ -1,0 +1,71 @@
+/**
+ * The delivery seam: a notification names who it is for (its audience) and how it travels (its
+ * medium); each medium is one adapter behind this port. The outbox dispatcher
+ * (functions/delivery/outbox-dispatch.ts) knows only the port, so AWS (SES, webhooks, SNS SMS), the
+ * `npm start` printer and the tests' recorder are the same dispatcher with other adapters.
+ */
+
+/** Who reads the message. */
+export const AUDIENCES = ['society', 'coordinator', 'liaison'] as const;
+export type Audience = (typeof AUDIENCES)[number];
+
+/**
+ * How it travels. `topic` is the coordinator alert topic: in AWS the state machine publishes to
+ * SNS itself; locally the alert waits in the outbox like any other message. `none`: the recipient
+ * has no contact, the message can only be read on its page.
+ */
+export const MEDIA = ['email', 'webhook', 'sms', 'topic', 'none'] as const;
+export type Medium = (typeof MEDIA)[number];
+
+/** What an adapter needs of a message. */
+export interface Deliverable {
+  readonly id: string;
+  readonly audience: Audience;
+  readonly medium: Medium;
+  /** The address in the medium: an e-mail address, a robot URL, an E.164 phone number. */
+  readonly to: string;
+  readonly subject: string;
+  readonly body: string;
+}
+
+export interface MediumAdapter {
+  /** Resolves once the medium accepted the message; `signal` aborts a delivery that takes too long. */
+  deliver(message: Deliverable, signal: AbortSignal): Promise<void>;
+}
+
+export type DeliveryAdapters = Readonly<Partial<Record<Medium, MediumAdapter>>>;
+
+/** A delivery that can never succeed as it stands (no adapter, no contact, address refused): not retried. */
+export class DeliveryRefusedError extends Error {
+  override readonly name = 'DeliveryRefusedError';
+}
+
+/** Hands a message to the adapter of its medium. */
+export async function deliver(
+  adapters: DeliveryAdapters,
+  message: Deliverable,
+  signal: AbortSignal,
+): Promise<void> {
+  if (message.medium === 'none') {
+    throw new DeliveryRefusedError('收件人没有联系方式 / the recipient has no contact to deliver to');
+  }
+  const adapter = adapters[message.medium];
+  if (!adapter) {
+    throw new DeliveryRefusedError(
+      `未配置“${message.medium}”发送方式 / no adapter is configured for the medium "${message.medium}"`,
+    );
+  }
+  await adapter.deliver(message, signal);
+}
+
+/** Where a contact is reached: a robot webhook first (read at once by the team), then e-mail, then SMS. */
+export function contactRoute(contact?: {
+  email?: string | undefined;
+  phone?: string | undefined;
+  webhook?: string | undefined;
+}): { medium: Medium; to: string } {
+  if (contact?.webhook) return { medium: 'webhook', to: contact.webhook };
+  if (contact?.email) return { medium: 'email', to: contact.email };
+  if (contact?.phone) return { medium: 'sms', to: contact.phone };
+  return { medium: 'none', to: '' };
+}

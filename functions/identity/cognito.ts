@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import {
+  AdminCreateUserCommand,
+  AdminDisableUserCommand,
+  AdminResetUserPasswordCommand,
+  AdminUserGlobalSignOutCommand,
+  type AttributeType,
+  CognitoIdentityProviderClient,
+  type DeliveryMediumType,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { memoized, requiredEnv } from '#commons/config';
+import { InvalidInputError, NotFoundError } from '#commons/errors';
+import { tracer } from '#commons/tracer';
+import type { StoredUser } from '#store/users';
+import type { IdentityPort } from './port.ts';
+
+/*
+ * The Cognito adapter of the identity port. USER_POOL_ID and PAGES_URL are set on the coordinators'
+ * user function only (RoundsAuth.grantUserAdministration in infra/auth.ts), with exactly the admin
+ * calls below (USER_ADMIN_ACTIONS) on that pool.
+ */
+const userPoolId = memoized(() => requiredEnv('USER_POOL_ID'));
+const pagesUrl = memoized(() => process.env.PAGES_URL ?? '');
+/** The user pool's temporary-password validity (infra/http-api.ts), what the invitation lasts. */
+export const COGNITO_INVITATION_DAYS = 7;
+
+let client: CognitoIdentityProviderClient | undefined;
+/** Tests pass a client whose `send` records what was sent. */
+export function useCognitoClient(replacement: CognitoIdentityProviderClient): void {
+  client = replacement;
+}
+function cognito(): CognitoIdentityProviderClient {
+  client ??= tracer.captureAWSv3Client(new CognitoIdentityProviderClient({}));
+  return client;
+}
+function pool(): string {
+  return userPoolId();
+}
+
+/** The claims the handlers read (`custom:role`, `custom:county`, `custom:society`) and how to reach the person. */
+export function cognitoAttributes(user: StoredUser): AttributeType[] {
+  const attributes: AttributeType[] = [
+    { Name: 'name', Value: user.name },
+    { Name: 'custom:role', Value: user.role },
+  ];
+  if (user.county) attributes.push({ Name: 'custom:county', Value: user.county });
+  if (user.society) attributes.push({ Name: 'custom:society', Value: user.society });
+  if (user.email)
+    attributes.push({ Name: 'email', Value: user.email }, { Name: 'email_verified', Value: 'true' });
+  if (user.phone)
+    attributes.push(
+      { Name: 'phone_number', Value: user.phone },
+      { Name: 'phone_number_verified', Value: 'true' },
+    );
+  return attributes;
+}
+
+const MANAGED_LOGIN =
+  '在 AWS 中请通过登录页（Cognito）登录，会话由其刷新令牌续期 / in AWS, sign in on the sign-in page (Cognito managed login); it renews the session with its refresh token';
+
+export const cognitoIdentity: IdentityPort = {
+  async create(user, options) {
+    return cognitoIdentity.invite(user, { ...options, first: true });
+  },
+  async invite(user, { first }) {
+    const sentBy: ('email' | 'sms')[] = [
+      ...(user.email ? ['email' as const] : []),
+      ...(user.phone ? ['sms' as const] : []),
+    ];
+    if (sentBy.length === 0) {
+      const zh = '须填写邮箱或手机号，Cognito 才能发送邀请';
+      const en = 'an e-mail or phone number is needed for Cognito to send the invitation';
+      throw new InvalidInputError(`输入有误：email / invalid input: email`, [
+        { path: 'email', message: `「email」${zh} / email: ${en}`, zh, en },
+      ]);
+    }
+    const mediums = sentBy.map((m): DeliveryMediumType => (m === 'email' ? 'EMAIL' : 'SMS'));
+    if (first) {
+      await cognito().send(
+        new AdminCreateUserCommand({
+          UserPoolId: pool(),
+          Username: user.id,
+          UserAttributes: cognitoAttributes(user),
+          DesiredDeliveryMediums: mediums,
+        }),
+      );
+    } else {
+      try {
+        // Resends the invitation with a new temporary password; the old one stops working.
+        await cognito().send(
+          new AdminCreateUserCommand({
+            UserPoolId: pool(),
+            Username: user.id,
+            MessageAction: 'RESEND',
+            DesiredDeliveryMediums: mediums,
+          }),
+        );
+      } catch (error) {
+        // Someone who already set a password gets a reset code instead.
+        if ((error as Error).name !== 'UnsupportedUserStateException') throw error;
+        await cognito().send(new AdminResetUserPasswordCommand({ UserPoolId: pool(), Username: user.id }));
+      }
+    }
+    return {
+      url: `${pagesUrl()}/signin`,
+      expiresAt: new Date(Date.now() + COGNITO_INVITATION_DAYS * 24 * 3600 * 1000).toISOString(),
+      sentBy,
+    };
+  },
+  async revoke(user) {
+    // Refresh tokens stop at once; access and ID tokens already issued end within their hour.
+    try {
+      await cognito().send(new AdminUserGlobalSignOutCommand({ UserPoolId: pool(), Username: user.id }));
+    } catch (error) {
+      // Revoked again (Cognito refuses to sign out a disabled user), or removed from the pool: nothing to stop.
+      const name = (error as Error).name;
+      if (name === 'UserNotFoundException') return;
+      if (name !== 'NotAuthorizedException') throw error;
+    }
+    await cognito().send(new AdminDisableUserCommand({ UserPoolId: pool(), Username: user.id }));
+  },
+  async signIn() {
+    throw new NotFoundError(MANAGED_LOGIN);
+  },
+  async renew() {
+    throw new NotFoundError(MANAGED_LOGIN);
+  },
+  digest(code) {
+    return createHash('sha256').update(code).digest('base64url');
+  },
+};

@@ -1,0 +1,40 @@
+import { RecordAnswerInput } from '#schemas/index';
+import { findOffer } from '#services/answer-offer';
+import { getTeamOffer, settleOffer, type TeamOffer } from '#store/offers';
+import { appendVisitLog } from '#store/visit-log';
+import { roundStep } from './step.ts';
+
+const LOG_KIND = { accepted: 'accepted', declined: 'declined', expired: 'timed-out' } as const;
+
+/**
+ * Records how an offer ended: accepted, declined, or no answer in time. Idempotent. The log entry is
+ * written only when the offer did end that way (a stale wait that times out after the team answered
+ * through a newer execution logs nothing).
+ * Reads: 1 GetItem of the offer (+ 1 after a lost race).
+ */
+export const handler = roundStep(
+  'RecordAnswer',
+  RecordAnswerInput,
+  async ({ offerId, outcome, by, cause }) => {
+    const offer = await findOffer(offerId);
+    const at = new Date().toISOString();
+    const entry = {
+      visitId: offer.visitId,
+      key: `${LOG_KIND[outcome]}#${offer.societyId}`,
+      kind: LOG_KIND[outcome],
+      at,
+      by: by ?? offer.decidedBy ?? (outcome === 'expired' ? 'round-state-machine' : offer.societyId),
+      detail: { societyId: offer.societyId, needIds: offer.needIds, ...(cause ? { reason: cause } : {}) },
+    };
+    // The outcome and its log entry: one transaction.
+    const changed = await settleOffer(offer, outcome, at, entry);
+    if (!changed) {
+      // A retried step, or an answer recorded before a crash: the entry is written once, if it ended so.
+      const after: TeamOffer = (await getTeamOffer(offerId)) ?? offer;
+      const endedSo =
+        after.status === outcome || (after.status === 'reassigned' && after.endedAs === outcome);
+      if (endedSo) await appendVisitLog(entry);
+    }
+    return { offerId, outcome, changed };
+  },
+);

@@ -1,0 +1,13 @@
+import { RecordPlanApprovalInput } from '#schemas/index';
+import { approvePlan } from '#store/plan-approval';
+import { roundStep } from './step.ts';
+
+/**
+ * ApprovePlanAutomatically (AUTO_APPROVE) and ApprovePlanOnTimeout (nobody approved within
+ * PLAN_APPROVAL_SECONDS): the plan is approved by the round itself, and the round log says so.
+ * A coordinator's approval that came first stands (idempotent).
+ */
+export const handler = roundStep('RecordPlanApproval', RecordPlanApprovalInput, async ({ season, by }) => {
+  const result = await approvePlan(season, by, new Date().toISOString(), { force: true });
+  return { season, approvedBy: result.ok ? by : (result.round?.approvedBy ?? by), changed: result.ok };
+});

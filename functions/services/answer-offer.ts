@@ -1,0 +1,58 @@
+import { ConflictError, NotFoundError, OFFER_DECLINED } from '#commons/errors';
+import { logger } from '#commons/logger';
+import { taskTokens } from '#commons/task-tokens';
+import { getOfferById, type OfferRecord, recordDecision } from '#store/offers';
+import { reminderIdOf, settleMessage } from '#store/outbox';
+
+export async function findOffer(id: string): Promise<OfferRecord> {
+  const offer = await getOfferById(id);
+  if (!offer) throw new NotFoundError(`offer "${id}" does not exist`);
+  return offer;
+}
+
+/** Hands a recorded decision to the waiting task of the state machine, if one waits. */
+export async function completeWaitingTask(offer: OfferRecord): Promise<void> {
+  if (!offer.taskToken || !offer.decision) return;
+  try {
+    if (offer.decision === 'accept') {
+      await taskTokens().succeed(offer.taskToken, { decision: 'accept', by: offer.decidedBy ?? 'unknown' });
+    } else {
+      await taskTokens().fail(offer.taskToken, OFFER_DECLINED, offer.reason ?? 'declined');
+    }
+  } catch (error) {
+    // The other writer (team answer vs. offer step) completed it first, or the wait timed out.
+    const name = (error as Error).name;
+    if (name === 'TaskTimedOut' || name === 'InvalidToken' || name === 'TaskDoesNotExist') {
+      logger.info('waiting task already closed', { offerId: offer.id, reason: name });
+      return;
+    }
+    throw error;
+  }
+}
+
+/**
+ * An answered offer's reminder is cancelled (the dispatcher would drop it when due anyway). Both
+ * the answer and SendOfferAndWaitForAnswer call it: the answer may come before SendOfferAndWaitForAnswer has queued the reminder.
+ */
+export async function cancelReminder(offer: Pick<OfferRecord, 'season' | 'id'>): Promise<void> {
+  await settleMessage(offer.season, reminderIdOf(offer.id), 'cancelled', new Date().toISOString());
+}
+
+/**
+ * A team's answer to an offer: recorded once (a second answer is a conflict), then passed to the
+ * waiting state machine task. Used by the API and by `--auto-accept`.
+ */
+export async function answerOffer(
+  id: string,
+  decision: 'accept' | 'decline',
+  by: string,
+  reason?: string,
+): Promise<OfferRecord> {
+  const offer = await findOffer(id);
+  const recorded = await recordDecision(offer, decision, by, new Date().toISOString(), reason);
+  if (!recorded) throw new ConflictError(`offer "${id}" was already answered or is no longer open`);
+  const current = await findOffer(id);
+  await cancelReminder(current);
+  await completeWaitingTask(current);
+  return current;
+}

@@ -1,0 +1,358 @@
+import { ConflictError, type FieldIssue, InvalidInputError, NotFoundError } from '#commons/errors';
+import { canonicalJson } from '#domain/canonical-json';
+import { currentSeason } from '#domain/season';
+import type { County, Society } from '#schemas/catalog';
+import type { Bilingual } from '#schemas/need-api';
+import { THEME_LABELS } from '#schemas/need-api';
+import type { AuditActor } from '#store/audit';
+import {
+  type CapacityGuard,
+  type CatalogWrite,
+  capacityUsed,
+  listCounties,
+  readVersioned,
+  type Versioned,
+  writeCatalogChanges,
+} from '#store/catalog';
+import { openNeedsOfCounty } from '#store/needs';
+import { offersOfSociety } from '#store/offers';
+
+/*
+ * The coordinators' catalog changes: each checked against what holds it (open needs keep their
+ * town and county; a waiting offer keeps its society's competence and capacity; capacity never drops
+ * below this season's use), then written on the version it was read at, with its audit entry, in
+ * one transaction. Bad input is 400 naming the field; a rule that holds the item is 409 naming what.
+ */
+
+const issue = (path: string, zh: string, en: string): FieldIssue => ({
+  path,
+  message: `${zh} / ${en}`,
+  zh,
+  en,
+});
+
+function invalid(issues: FieldIssue[]): never {
+  const named = [...new Set(issues.map((i) => i.path))].slice(0, 5).join(', ');
+  throw new InvalidInputError(`输入有误：${named} / invalid input: ${named}`, issues);
+}
+
+const quoteList = (items: readonly string[], most = 5) =>
+  items.slice(0, most).join('、') + (items.length > most ? ` …（共 ${items.length} 项）` : '');
+const quoteListEn = (items: readonly string[], most = 5) =>
+  items.slice(0, most).join(', ') + (items.length > most ? ` … (${items.length} in all)` : '');
+
+/** The checks of a society's body that its schema cannot make alone. */
+function checkSociety(society: Society, pathId?: string): void {
+  const issues: FieldIssue[] = [];
+  if (pathId !== undefined && society.id !== pathId)
+    issues.push(issue('id', `须与地址中的编号"${pathId}"相同`, `must be the id in the path ("${pathId}")`));
+  society.themes.forEach((theme, i) => {
+    if (society.themes.indexOf(theme) !== i)
+      issues.push(issue(`themes[${i}]`, `主题"${THEME_LABELS[theme].zh}"重复`, `the theme "${theme}" twice`));
+  });
+  society.fields.forEach((field, i) => {
+    if (society.fields.indexOf(field) !== i)
+      issues.push(issue(`fields[${i}]`, `领域"${field}"重复`, `the field "${field}" twice`));
+  });
+  if (issues.length > 0) invalid(issues);
+}
+
+function checkCounty(county: County, pathId?: string): void {
+  const issues: FieldIssue[] = [];
+  if (pathId !== undefined && county.id !== pathId)
+    issues.push(issue('id', `须与地址中的编号"${pathId}"相同`, `must be the id in the path ("${pathId}")`));
+  county.towns.forEach((town, i) => {
+    if (county.towns.findIndex((t) => t.id === town.id) !== i)
+      issues.push(issue(`towns[${i}].id`, `乡镇编号"${town.id}"重复`, `the town id "${town.id}" twice`));
+  });
+  if (issues.length > 0) invalid(issues);
+}
+
+function versionConflict(kind: 'county' | 'society', id: string, expected: number | 'absent'): never {
+  const what = kind === 'county' ? { zh: '县', en: 'county' } : { zh: '学会', en: 'society' };
+  if (expected === 'absent')
+    throw new ConflictError(`${what.zh}"${id}"已存在 / the ${what.en} "${id}" exists already`, [
+      issue('id', '已存在', 'exists already'),
+    ]);
+  throw new ConflictError(
+    `${what.zh}"${id}"已被他人修改（您读取的是第 ${expected} 版），请重新读取后再改 / the ${what.en} "${id}" was changed by someone else since you read version ${expected}: read it again and redo your change`,
+    [issue('If-Match', `不是当前版本（${expected}）`, `not the current version (${expected})`)],
+  );
+}
+
+// ---- what holds an item -----------------------------------------------------------------------------
+
+export interface Hold {
+  path: string;
+  zh: string;
+  en: string;
+}
+
+/** Towns removed from a county (or the whole county) that still have open needs. */
+export async function countyHolds(before: County, after: County | undefined, prefix = ''): Promise<Hold[]> {
+  const removed = before.towns.filter((town) => !after?.towns.some((t) => t.id === town.id));
+  if (removed.length === 0 && after) return [];
+  const open = await openNeedsOfCounty(before.id);
+  if (!after) {
+    if (open.length === 0) return [];
+    const titles = open.map((need) => need.title);
+    return [
+      {
+        path: `${prefix}id`,
+        zh: `县"${before.name.zh}"还有 ${open.length} 条未解决的需求，不能删除：${quoteList(titles)}`,
+        en: `the county ${before.name.en} still has ${open.length} open needs and cannot be removed: ${quoteListEn(titles)}`,
+      },
+    ];
+  }
+  return removed.flatMap((town) => {
+    const titles = open.filter((need) => need.townId === town.id).map((need) => need.title);
+    if (titles.length === 0) return [];
+    const index = before.towns.indexOf(town);
+    return [
+      {
+        path: `${prefix}towns[${index}]`,
+        zh: `乡镇"${town.name.zh}"还有 ${titles.length} 条未解决的需求，不能删除：${quoteList(titles)}`,
+        en: `the town ${town.name.en} still has ${titles.length} open needs and cannot be removed: ${quoteListEn(titles)}`,
+      },
+    ];
+  });
+}
+
+/** What a waiting offer relies on: the society's competence and its capacity. */
+const offerRelevant = (society: Society) =>
+  canonicalJson({ themes: society.themes, fields: society.fields, capacity: society.capacityPerSeason });
+
+export interface SocietyCheck {
+  holds: Hold[];
+  guard?: CapacityGuard;
+}
+
+/**
+ * A society removed, or its themes, fields or capacity changed, while an offer of it still waits;
+ * a capacity below this season's use. Contact and name changes never wait for an offer.
+ */
+export async function societyHolds(
+  before: Society,
+  after: Society | undefined,
+  counties: () => Promise<County[]>,
+  prefix = '',
+): Promise<SocietyCheck> {
+  const holds: Hold[] = [];
+  const season = currentSeason();
+  const relevantChange = !after || offerRelevant(before) !== offerRelevant(after);
+  if (relevantChange) {
+    const waiting = (await offersOfSociety(before.id)).filter((offer) => offer.status === 'offered');
+    if (waiting.length > 0) {
+      const catalog = await counties();
+      const label = (offer: (typeof waiting)[number]): Bilingual => {
+        const county = catalog.find((c) => c.id === offer.countyId);
+        const town = county?.towns.find((t) => t.id === offer.townId);
+        return {
+          zh: `${offer.season} ${county?.name.zh ?? offer.countyId}${town?.name.zh ?? offer.townId}`,
+          en: `${offer.season} ${town?.name.en ?? offer.townId}, ${county?.name.en ?? offer.countyId}`,
+        };
+      };
+      const labels = waiting.map(label);
+      holds.push({
+        path: after ? `${prefix}themes` : `${prefix}id`,
+        zh: `学会"${before.name.zh}"还有 ${waiting.length} 个待答复的走访邀请，${after ? '不能修改主题、领域或容量' : '不能删除'}：${quoteList(labels.map((l) => l.zh))}`,
+        en: `the society ${before.name.en} has ${waiting.length} offers still waiting for an answer, so it cannot be ${after ? 'given other themes, fields or capacity' : 'removed'}: ${quoteListEn(labels.map((l) => l.en))}`,
+      });
+    }
+  }
+  let guard: CapacityGuard | undefined;
+  if (after && after.capacityPerSeason < before.capacityPerSeason) {
+    const used = await capacityUsed(season, before.id);
+    if (after.capacityPerSeason < used)
+      holds.push({
+        path: `${prefix}capacityPerSeason`,
+        zh: `本季（${season}）已使用 ${used} 个名额，容量不能少于 ${used}`,
+        en: `this season (${season}) uses ${used} already: the capacity cannot be below ${used}`,
+      });
+    guard = { season, societyId: before.id, atMost: after.capacityPerSeason };
+  }
+  return { holds, ...(guard ? { guard } : {}) };
+}
+
+export function holdConflict(holds: readonly Hold[]): never {
+  const first = holds[0]!;
+  throw new ConflictError(
+    `${first.zh} / ${first.en}`,
+    holds.map((h) => issue(h.path, h.zh, h.en)),
+  );
+}
+
+// ---- writing -------------------------------------------------------------------------------------
+
+async function write(writes: CatalogWrite[], guards: CapacityGuard[] = []): Promise<void> {
+  const outcome = await writeCatalogChanges(writes, guards);
+  if (outcome.ok) return;
+  if (outcome.reason === 'version')
+    versionConflict(outcome.write.kind, outcome.write.id, outcome.write.expected);
+  const used = await capacityUsed(outcome.guard.season, outcome.guard.societyId);
+  holdConflict([
+    {
+      path: 'capacityPerSeason',
+      zh: `本季（${outcome.guard.season}）已使用 ${used} 个名额，容量不能少于 ${used}`,
+      en: `this season (${outcome.guard.season}) uses ${used} already: the capacity cannot be below ${used}`,
+    },
+  ]);
+}
+
+export async function createSociety(society: Society, by: AuditActor): Promise<Versioned<Society>> {
+  checkSociety(society);
+  await write([
+    {
+      kind: 'society',
+      id: society.id,
+      expected: 'absent',
+      after: society,
+      audit: {
+        by,
+        action: 'society.create',
+        target: { kind: 'society', id: society.id, name: society.name },
+        after: society,
+      },
+    },
+  ]);
+  return { ...society, version: 1 };
+}
+
+async function current<T extends County | Society>(
+  kind: 'county' | 'society',
+  id: string,
+): Promise<Versioned<T>> {
+  const found = await readVersioned<T>(kind, id);
+  if (!found)
+    throw new NotFoundError(
+      kind === 'county'
+        ? `没有编号为"${id}"的县 / no county "${id}"`
+        : `没有编号为"${id}"的学会 / no society "${id}"`,
+    );
+  return found;
+}
+
+const withoutVersion = <T extends { version: number }>({ version: _v, ...rest }: T) => rest;
+
+/** PUT /societies/{id}: the whole society, on the version read. Unchanged content writes nothing. */
+export async function updateSociety(
+  id: string,
+  society: Society,
+  expected: number,
+  by: AuditActor,
+): Promise<Versioned<Society>> {
+  checkSociety(society, id);
+  const found = await current<Society>('society', id);
+  if (found.version !== expected) versionConflict('society', id, expected);
+  const before = withoutVersion(found) as Society;
+  if (canonicalJson(before) === canonicalJson(society)) return found;
+  const { holds, guard } = await societyHolds(before, society, listCounties);
+  if (holds.length > 0) holdConflict(holds);
+  await write(
+    [
+      {
+        kind: 'society',
+        id,
+        expected,
+        after: society,
+        audit: {
+          by,
+          action: 'society.update',
+          target: { kind: 'society', id, name: society.name },
+          before,
+          after: society,
+        },
+      },
+    ],
+    guard ? [guard] : [],
+  );
+  return { ...society, version: expected + 1 };
+}
+
+export async function removeSociety(id: string, expected: number, by: AuditActor): Promise<Society> {
+  const found = await current<Society>('society', id);
+  if (found.version !== expected) versionConflict('society', id, expected);
+  const before = withoutVersion(found) as Society;
+  const { holds } = await societyHolds(before, undefined, listCounties);
+  if (holds.length > 0) holdConflict(holds);
+  await write([
+    {
+      kind: 'society',
+      id,
+      expected,
+      removed: before,
+      audit: { by, action: 'society.remove', target: { kind: 'society', id, name: before.name }, before },
+    },
+  ]);
+  return before;
+}
+
+export async function createCounty(county: County, by: AuditActor): Promise<Versioned<County>> {
+  checkCounty(county);
+  await write([
+    {
+      kind: 'county',
+      id: county.id,
+      expected: 'absent',
+      after: county,
+      audit: {
+        by,
+        action: 'county.create',
+        target: { kind: 'county', id: county.id, name: county.name },
+        after: county,
+      },
+    },
+  ]);
+  return { ...county, version: 1 };
+}
+
+export async function updateCounty(
+  id: string,
+  county: County,
+  expected: number,
+  by: AuditActor,
+): Promise<Versioned<County>> {
+  checkCounty(county, id);
+  const found = await current<County>('county', id);
+  if (found.version !== expected) versionConflict('county', id, expected);
+  const before = withoutVersion(found) as County;
+  if (canonicalJson(before) === canonicalJson(county)) return found;
+  const holds = await countyHolds(before, county);
+  if (holds.length > 0) holdConflict(holds);
+  await write([
+    {
+      kind: 'county',
+      id,
+      expected,
+      after: county,
+      audit: {
+        by,
+        action: 'county.update',
+        target: { kind: 'county', id, name: county.name },
+        before,
+        after: county,
+      },
+    },
+  ]);
+  return { ...county, version: expected + 1 };
+}
+
+export async function removeCounty(id: string, expected: number, by: AuditActor): Promise<County> {
+  const found = await current<County>('county', id);
+  if (found.version !== expected) versionConflict('county', id, expected);
+  const before = withoutVersion(found) as County;
+  const holds = await countyHolds(before, undefined);
+  if (holds.length > 0) holdConflict(holds);
+  await write([
+    {
+      kind: 'county',
+      id,
+      expected,
+      removed: before,
+      audit: { by, action: 'county.remove', target: { kind: 'county', id, name: before.name }, before },
+    },
+  ]);
+  return before;
+}
+
+export { write as writeCatalog };

@@ -1,0 +1,114 @@
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '#commons/errors';
+import type { VisitReportInput } from '#schemas/index';
+import { parseVisitId } from '#schemas/keys';
+import { needsByIds } from '#store/needs';
+import { getOffer, type OfferRecord } from '#store/offers';
+import { getVisit, type VisitRecord } from '#store/rounds';
+import { NeedChangedMeanwhile, saveReport } from '#store/visit-log';
+
+/*
+ * Who may report what on a visit (rule 7): only a society that accepted its offer on the visit
+ * files a report, it gives outcomes only for the needs of its own assignment, its Idempotency-Key
+ * is its own, and its report changes only its own needs — never another society's outcomes.
+ */
+
+/** The visit and the society's accepted offer on it: what a report is filed against. */
+export interface ReportingAssignment {
+  visit: VisitRecord;
+  offer: OfferRecord;
+}
+
+/** 404 for a visit that does not exist, 403 unless the society accepted its offer on it. */
+export async function reportingAssignment(visitId: string, societyId: string): Promise<ReportingAssignment> {
+  const parts = parseVisitId(visitId);
+  const visit = parts && (await getVisit(parts.season, parts.countyId));
+  if (!parts || !visit)
+    throw new NotFoundError(`没有这次走访（${visitId}）/ visit "${visitId}" does not exist`);
+  const offer = await getOffer(parts.season, parts.countyId, societyId);
+  // Accepted, or the acceptance is recorded and the round is about to mark it so.
+  const accepted =
+    offer?.status === 'accepted' || (offer?.status === 'offered' && offer.decision === 'accept');
+  if (!offer || !accepted) {
+    throw new ForbiddenError(
+      '仅承接本次走访的学会可提交报告 / only a society that accepted this visit files its report',
+    );
+  }
+  return { visit, offer };
+}
+
+export interface FiledReport {
+  visitId: string;
+  version: number;
+  reportedAt: string;
+  /** True when this caller filed it before with the same Idempotency-Key. */
+  replayed: boolean;
+  /** Of the society's own needs: resolved by this report, still open, and given no outcome. */
+  resolvedNeedIds: string[];
+  openNeedIds: string[];
+  missingOutcomes: string[];
+}
+
+/**
+ * Files the society's report: 400 for an outcome on a need that is not on the visit (or a need given
+ * twice), 403 naming the need for one of another society's assignment (or no one's), 409 when one of
+ * its needs changed meanwhile. Only the society's own needs change status.
+ */
+export async function fileReport(
+  { visit, offer }: ReportingAssignment,
+  report: VisitReportInput,
+  by: string,
+  submissionKey?: string,
+): Promise<FiledReport> {
+  const visitNeedIds = new Set(visit.questions.flatMap((q) => q.needIds));
+  const ownNeedIds = new Set(offer.needIds);
+  const seen = new Set<string>();
+  const fields = report.outcomes.flatMap((o, i) => {
+    const issue = !visitNeedIds.has(o.needId)
+      ? `需求 ${o.needId} 不是本次走访的需求 / need "${o.needId}" is not one of this visit's needs`
+      : seen.has(o.needId)
+        ? `需求 ${o.needId} 的结果重复 / need "${o.needId}" has more than one outcome`
+        : undefined;
+    seen.add(o.needId);
+    return issue ? [{ path: `outcomes[${i}].needId`, message: issue }] : [];
+  });
+  if (fields.length > 0)
+    throw new InvalidInputError(
+      `输入有误：${fields.map((f) => f.path).join(', ')} / invalid input: ${fields.map((f) => f.path).join(', ')}`,
+      fields,
+    );
+  const others = report.outcomes.map((o) => o.needId).filter((id) => !ownNeedIds.has(id));
+  if (others.length > 0) {
+    const list = others.join(', ');
+    throw new ForbiddenError(
+      `需求 ${list} 不在贵会承接的任务中，只能报告本会需求的结果 / need ${list} is not in your society's assignment on this visit; report outcomes only for your own needs`,
+    );
+  }
+
+  const needs = await needsByIds([...ownNeedIds]);
+  try {
+    const saved = await saveReport({
+      visit,
+      report,
+      societyId: offer.societyId,
+      by,
+      needs,
+      ...(submissionKey ? { submissionKey } : {}),
+    });
+    const resolved = new Set(
+      saved.report.outcomes.filter((o) => o.outcome === 'resolved').map((o) => o.needId),
+    );
+    return {
+      visitId: visit.id,
+      version: saved.version,
+      reportedAt: saved.report.reportedAt,
+      replayed: saved.replayed,
+      resolvedNeedIds: [...resolved].sort(),
+      openNeedIds: [...ownNeedIds].filter((n) => !resolved.has(n)).sort(),
+      missingOutcomes: [...ownNeedIds].filter((n) => !seen.has(n)).sort(),
+    };
+  } catch (error) {
+    if (error instanceof NeedChangedMeanwhile)
+      throw new ConflictError(`需求状态已变化，请重新提交 / ${error.message}; please submit again`);
+    throw error;
+  }
+}

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { documents, tableName } from '#commons/clients';
+import { rangeQuery } from '#commons/table';
+import { keys, ranges } from '#schemas/keys';
+import { AuditRecord, parseRecord } from '#schemas/records';
+import { getUser } from './users.ts';
+
+/*
+ * The audit log (pk `AUDIT`, sk `<at>#<id>`): every change a coordinator makes — catalog, questions,
+ * overrides, approvals, hand placements — with who, when, what, before → after. An entry is written
+ * in the same transaction as its change (`auditPut` gives the transaction's item), so the log never
+ * misses a change nor names one that did not happen.
+ */
+
+export type { AuditRecord };
+
+/** The person behind a request, for the log: their user id and name (a script token names no user). */
+export interface AuditActor {
+  id: string;
+  name: string;
+}
+
+/** The caller's user record gives the name; a script token (`rounds token`) is named by its subject. */
+export async function auditActorOf(caller: { subject: string; role: string }): Promise<AuditActor> {
+  const user = await getUser(caller.subject).catch(() => undefined);
+  return { id: caller.subject, name: user?.name ?? `${caller.role}:${caller.subject}` };
+}
+
+export type AuditChange = Omit<AuditRecord, 'id' | 'at'> & { at?: string };
+
+/** The audit entry of a change as one item of a TransactWriteCommand (TransactItems). */
+export function auditPut(change: AuditChange) {
+  const at = change.at ?? new Date().toISOString();
+  const id = randomUUID();
+  const entry = AuditRecord.parse({ ...change, id, at });
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: { ...keys.audit(at, id), type: 'audit', ...entry },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+/**
+ * Appends one entry on its own. Prefer `auditPut` inside the change's own transaction; this is for
+ * a change that is itself a single conditional write elsewhere (pass it as `alongside`, then both
+ * land or neither does).
+ */
+export async function appendAudit(
+  change: AuditChange,
+  alongside: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [],
+): Promise<void> {
+  await documents().send(new TransactWriteCommand({ TransactItems: [...alongside, auditPut(change)] }));
+}
+
+const encodeCursor = (key: Record<string, unknown>) =>
+  Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+
+function decodeCursor(cursor: string): Record<string, unknown> | undefined {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (key && typeof key === 'object' && 'pk' in key && 'sk' in key) {
+      const { pk, sk } = key as { pk: unknown; sk: unknown };
+      if (pk === ranges.audit().pk && typeof sk === 'string') return { pk, sk };
+    }
+  } catch {
+    // fall through: not a cursor of ours
+  }
+  return undefined;
+}
+
+/** One page of the log, newest first (one Query); undefined for a cursor that is not ours. */
+export async function auditPage(
+  limit: number,
+  cursor?: string,
+): Promise<{ items: AuditRecord[]; cursor?: string } | undefined> {
+  const start = cursor === undefined ? undefined : decodeCursor(cursor);
+  if (cursor !== undefined && !start) return undefined;
+  const page = await documents().send(
+    new QueryCommand({
+      TableName: tableName(),
+      ...rangeQuery(ranges.audit()),
+      ScanIndexForward: false,
+      Limit: limit,
+      ...(start ? { ExclusiveStartKey: start } : {}),
+    }),
+  );
+  const items = (page.Items ?? []).map((item) => parseRecord(AuditRecord, 'audit entry', item));
+  return {
+    items,
+    ...(page.LastEvaluatedKey ? { cursor: encodeCursor(page.LastEvaluatedKey) } : {}),
+  };
+}
