@@ -6,7 +6,7 @@ import { overrideConflicts } from '#domain/plan';
 import { checkOverrideReferences, checkReferences, type DataIssue } from '#domain/references';
 import { currentSeason } from '#domain/season';
 import { DATA_FILES, type DataSet, Overrides, type SeasonId } from '#schemas/index';
-import { bilingualIssues } from '#schemas/messages';
+import { bilingualIssues, formatPath } from '#schemas/messages';
 
 /** The issues shown in an error message; all of them stay on `issues`. */
 const MAX_ISSUES_SHOWN = 50;
@@ -155,18 +155,6 @@ export function describeIssues(dir: string, issues: readonly DataIssue[]): strin
   const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
   const header = `数据目录有误 / invalid data directory: ${dir}（${issues.length} 处 / ${count}）`;
   return [header, ...lines].join('\n');
-}
-
-/** A zod issue path as a reader writes it: `[2].towns[0].id`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((key, index) => {
-      if (typeof key === 'number') return `[${key}]`;
-      const name = String(key);
-      if (!/^[A-Za-z_$][\w$]*$/.test(name)) return `[${JSON.stringify(name)}]`;
-      return index === 0 ? name : `.${name}`;
-    })
-    .join('');
 }
 
 function isDirectory(dir: string): boolean {

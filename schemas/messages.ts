@@ -25,12 +25,19 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown): Valida
   return { ok: false, issues: bilingualIssues(result.error.issues) };
 }
 
-/** `[2].towns[0].id` style paths, as the CLI and the API report them. */
-export function issuePath(path: readonly PropertyKey[]): string {
+/**
+ * A zod issue path as a reader writes it, `[2].towns[0].id`, as the CLI and the API report them; a
+ * key with a space, dot, bracket or quote in it is quoted (`[0]["odd key"]`). Empty for the root.
+ */
+export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
-  for (const part of path)
-    out += typeof part === 'number' ? `[${part}]` : out ? `.${String(part)}` : String(part);
-  return out || '(root)';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else if (/[\s.[\]"]/.test(String(part)) || String(part) === '')
+      out += `[${JSON.stringify(String(part))}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out;
 }
 
 type Issue = z.core.$ZodIssue & { input?: unknown; params?: { zh?: string } };
@@ -54,7 +61,7 @@ export function bilingualIssues(issues: readonly z.core.$ZodIssue[]): BilingualI
 function make(path: readonly PropertyKey[], zh: string, en: string): BilingualIssue {
   const name = path.length > 0 ? String(path[path.length - 1]) : '';
   const label = FIELD_LABELS[name];
-  const where = issuePath(path);
+  const where = formatPath(path) || '(root)';
   const zhText = `${label ? `「${label.zh}」` : where === '(root)' ? '' : `「${where}」`}${zh}`;
   const enText = `${label ? label.en : where === '(root)' ? 'The input' : where} ${en}`;
   return { path: where, message: `${zhText} / ${enText}`, zh: zhText, en: enText };

@@ -1,5 +1,13 @@
 import { NotFoundError } from '#commons/errors';
-import { type ApiHandler, actorOf, type Caller, json, requireOwnSociety, routeHandler } from '#commons/http';
+import {
+  type ApiHandler,
+  actorOf,
+  type Caller,
+  json,
+  requireOwnSociety,
+  routeDispatcher,
+  serve,
+} from '#commons/http';
 import { acceptAssignment, declineAssignment } from '#routes/assignments';
 import { answerOffer } from '#services/answer-offer';
 import { getTeamOffer } from '#store/offers';
@@ -26,20 +34,9 @@ async function answer(caller: Caller, id: string, decision: 'accept' | 'decline'
   });
 }
 
-const byRoute: Record<string, ApiHandler> = {
-  [`${acceptAssignment.method} ${acceptAssignment.path}`]: routeHandler(
-    acceptAssignment,
-    async ({ caller, params }) => answer(caller, params.assignmentId, 'accept'),
+export const handler: ApiHandler = routeDispatcher([
+  serve(acceptAssignment, async ({ caller, params }) => answer(caller, params.assignmentId, 'accept')),
+  serve(declineAssignment, async ({ caller, params, body }) =>
+    answer(caller, params.assignmentId, 'decline', body.reason),
   ),
-  [`${declineAssignment.method} ${declineAssignment.path}`]: routeHandler(
-    declineAssignment,
-    async ({ caller, params, body }) => answer(caller, params.assignmentId, 'decline', body.reason),
-  ),
-};
-
-/** One function serves both routes; API Gateway names the route in `routeKey`. */
-export const handler: ApiHandler = async (event, context) => {
-  const serve = byRoute[event.routeKey];
-  if (!serve) return json(404, { error: { code: 'not-found', message: '没有这个接口 / no such route' } });
-  return serve(event, context);
-};
+]);

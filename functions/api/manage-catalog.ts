@@ -1,7 +1,5 @@
-import type { APIGatewayProxyResultV2 } from 'aws-lambda';
-import { type ApiHandler, type HandlerInput, json, routeHandler } from '#commons/http';
+import { type ApiHandler, json, routeDispatcher, serve } from '#commons/http';
 import * as routes from '#routes/catalog';
-import type { RouteDeclaration } from '#routes/route';
 import type { Society } from '#schemas/catalog';
 import {
   createCounty,
@@ -22,15 +20,7 @@ import { listVersioned } from '#store/catalog';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-/** A route's key as API Gateway names it in `routeKey`, with its handler. */
-function serve<const R extends RouteDeclaration>(
-  route: R,
-  run: (input: HandlerInput<R>) => Promise<APIGatewayProxyResultV2>,
-): [string, ApiHandler] {
-  return [`${route.method} ${route.path}`, routeHandler(route, run)];
-}
-
-const byRoute = new Map<string, ApiHandler>([
+export const handler: ApiHandler = routeDispatcher([
   serve(routes.listSocieties, async ({ caller }) => {
     // A team member's page names their own society; other societies' contacts stay with coordinators.
     const items = (await listVersioned<Society>('society')).filter(
@@ -74,10 +64,3 @@ const byRoute = new Map<string, ApiHandler>([
     };
   }),
 ]);
-
-/** One function serves the catalog routes; API Gateway names the route in `routeKey`. */
-export const handler: ApiHandler = async (event, context) => {
-  const serve = byRoute.get(event.routeKey);
-  if (!serve) return json(404, { error: { code: 'not-found', message: '没有这个接口 / no such route' } });
-  return serve(event, context);
-};

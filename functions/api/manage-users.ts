@@ -1,5 +1,5 @@
 import { memoized } from '#commons/config';
-import { type ApiEvent, type ApiHandler, actorOf, json, routeHandler } from '#commons/http';
+import { type ApiEvent, type ApiHandler, actorOf, json, routeDispatcher, serve } from '#commons/http';
 import * as routes from '#routes/users';
 import { allUsers, createUser, reinviteUser, revokeUser } from '#services/manage-users';
 
@@ -25,27 +25,13 @@ function originOf(event: ApiEvent): string {
   return `${proto}://${host}`;
 }
 
-const byRoute: Record<string, ApiHandler> = {
-  [`${routes.createUser.method} ${routes.createUser.path}`]: routeHandler(
-    routes.createUser,
-    async ({ caller, body, event }) => json(201, await createUser(body, actorOf(caller), originOf(event))),
+export const handler: ApiHandler = routeDispatcher([
+  serve(routes.createUser, async ({ caller, body, event }) =>
+    json(201, await createUser(body, actorOf(caller), originOf(event))),
   ),
-  [`${routes.listUsers.method} ${routes.listUsers.path}`]: routeHandler(routes.listUsers, async () =>
-    json(200, { items: await allUsers() }),
+  serve(routes.listUsers, async () => json(200, { items: await allUsers() })),
+  serve(routes.revokeUser, async ({ params }) => json(200, await revokeUser(params.userId))),
+  serve(routes.reinviteUser, async ({ params, event }) =>
+    json(201, await reinviteUser(params.userId, originOf(event))),
   ),
-  [`${routes.revokeUser.method} ${routes.revokeUser.path}`]: routeHandler(
-    routes.revokeUser,
-    async ({ params }) => json(200, await revokeUser(params.userId)),
-  ),
-  [`${routes.reinviteUser.method} ${routes.reinviteUser.path}`]: routeHandler(
-    routes.reinviteUser,
-    async ({ params, event }) => json(201, await reinviteUser(params.userId, originOf(event))),
-  ),
-};
-
-/** One function serves the four routes; API Gateway names the route in `routeKey`. */
-export const handler: ApiHandler = async (event, context) => {
-  const serve = byRoute[event.routeKey];
-  if (!serve) return json(404, { error: { code: 'not-found', message: '没有这个接口 / no such route' } });
-  return serve(event, context);
-};
+]);

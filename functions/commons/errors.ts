@@ -10,6 +10,17 @@ export interface FieldIssue {
   en?: string;
 }
 
+/** A field's problem in both languages: `message` is `中文 / English`. */
+export function fieldIssue(path: string, zh: string, en: string): FieldIssue {
+  return { path, message: `${zh} / ${en}`, zh, en };
+}
+
+/** A 400 that names the fields at fault (the first five) in both languages. */
+export function invalidInput(issues: FieldIssue[]): InvalidInputError {
+  const named = [...new Set(issues.map((i) => i.path))].slice(0, 5).join(', ');
+  return new InvalidInputError(`输入有误：${named} / invalid input: ${named}`, issues);
+}
+
 export class InvalidInputError extends Error {
   override readonly name = 'InvalidInputError';
   readonly statusCode = 400;

@@ -285,3 +285,21 @@ export function routeHandler<const R extends RouteDeclaration>(
       run({ ...(context.route as unknown as HandlerInput<R>), event }),
     ) as unknown as ApiHandler;
 }
+
+/** A route with the handler that serves it, keyed as API Gateway names it in `routeKey`. */
+export function serve<const R extends RouteDeclaration>(
+  route: R,
+  run: (input: HandlerInput<R>) => Promise<APIGatewayProxyResultV2>,
+): [string, ApiHandler] {
+  return [`${route.method} ${route.path}`, routeHandler(route, run)];
+}
+
+/** One function that serves several routes: API Gateway names the route in `routeKey`. */
+export function routeDispatcher(routes: readonly (readonly [string, ApiHandler])[]): ApiHandler {
+  const byRoute = new Map(routes);
+  return async (event, context) => {
+    const handle = byRoute.get(event.routeKey);
+    if (!handle) return json(404, { error: { code: 'not-found', message: '没有这个接口 / no such route' } });
+    return handle(event, context);
+  };
+}

@@ -1,16 +1,9 @@
 import type * as z from 'zod';
+import { formatPath } from '#schemas/messages';
 import { type FieldIssue, InvalidInputError } from './errors.ts';
 
-/** `[2].towns[0].id` style paths, as the CLI and the API report them. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path)
-    out += typeof part === 'number' ? `[${part}]` : out ? `.${String(part)}` : String(part);
-  return out || '(root)';
-}
-
 export function fieldIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+  return error.issues.map((issue) => ({ path: formatPath(issue.path) || '(root)', message: issue.message }));
 }
 
 /** Parses or throws InvalidInputError naming every bad field. */

@@ -9,7 +9,7 @@ import {
   type DeliveryMediumType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { memoized, requiredEnv } from '#commons/config';
-import { InvalidInputError, NotFoundError } from '#commons/errors';
+import { fieldIssue, invalidInput, NotFoundError } from '#commons/errors';
 import { tracer } from '#commons/tracer';
 import type { StoredUser } from '#store/users';
 import type { IdentityPort } from './port.ts';
@@ -70,9 +70,7 @@ export const cognitoIdentity: IdentityPort = {
     if (sentBy.length === 0) {
       const zh = '须填写邮箱或手机号，Cognito 才能发送邀请';
       const en = 'an e-mail or phone number is needed for Cognito to send the invitation';
-      throw new InvalidInputError(`输入有误：email / invalid input: email`, [
-        { path: 'email', message: `「email」${zh} / email: ${en}`, zh, en },
-      ]);
+      throw invalidInput([fieldIssue('email', `「email」${zh}`, `email: ${en}`)]);
     }
     const mediums = sentBy.map((m): DeliveryMediumType => (m === 'email' ? 'EMAIL' : 'SMS'));
     if (first) {

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { ConflictError, type FieldIssue, InvalidInputError, NotFoundError } from '#commons/errors';
+import {
+  ConflictError,
+  type FieldIssue,
+  fieldIssue,
+  InvalidInputError,
+  NotFoundError,
+} from '#commons/errors';
 import type { Caller } from '#commons/http';
 import { logger } from '#commons/logger';
 import { taskTokens } from '#commons/task-tokens';
@@ -67,9 +73,7 @@ export function placementExecutionName(season: string, offerId: string): string 
   return `${season}-placed-${createHash('sha256').update(offerId).digest('hex').slice(0, 24)}`;
 }
 
-const societyField = (zh: string, en: string): FieldIssue[] => [
-  { path: 'body.societyId', message: both(zh, en), zh, en },
-];
+const societyField = (zh: string, en: string): FieldIssue[] => [fieldIssue('body.societyId', zh, en)];
 
 /**
  * POST /seasons/{season}/needs/{needId}/assign: a need of the season's visit that no offer covers

@@ -1,4 +1,4 @@
-import { ConflictError, type FieldIssue, InvalidInputError, NotFoundError } from '#commons/errors';
+import { ConflictError, type FieldIssue, fieldIssue, invalidInput, NotFoundError } from '#commons/errors';
 import { canonicalJson } from '#domain/canonical-json';
 import { currentSeason } from '#domain/season';
 import type { County, Society } from '#schemas/catalog';
@@ -24,16 +24,10 @@ import { offersOfSociety } from '#store/offers';
  * one transaction. Bad input is 400 naming the field; a rule that holds the item is 409 naming what.
  */
 
-const issue = (path: string, zh: string, en: string): FieldIssue => ({
-  path,
-  message: `${zh} / ${en}`,
-  zh,
-  en,
-});
+const issue = fieldIssue;
 
 function invalid(issues: FieldIssue[]): never {
-  const named = [...new Set(issues.map((i) => i.path))].slice(0, 5).join(', ');
-  throw new InvalidInputError(`输入有误：${named} / invalid input: ${named}`, issues);
+  throw invalidInput(issues);
 }
 
 const quoteList = (items: readonly string[], most = 5) =>

@@ -1,4 +1,4 @@
-import { type FieldIssue, InvalidInputError } from '#commons/errors';
+import { type FieldIssue, fieldIssue, InvalidInputError } from '#commons/errors';
 import { canonicalJson } from '#domain/canonical-json';
 import { readSpreadsheet, SpreadsheetError } from '#domain/catalog-file';
 import { catalogSheet, readCatalogSheet, type SheetIssue } from '#domain/catalog-sheet';
@@ -21,11 +21,12 @@ export const MAX_CHANGES_PER_IMPORT = 40;
 
 const NOTE = '表格导入 / spreadsheet import';
 
-const sheetIssue = (kind: CatalogSheetKind, i: SheetIssue): FieldIssue => {
-  const zh = `第 ${i.row} 行「${i.column}」：${i.zh}`;
-  const en = `row ${i.row}, column ${i.column}: ${i.en}`;
-  return { path: `${kind}[${i.row}].${i.column}`, message: `${zh} / ${en}`, zh, en };
-};
+const sheetIssue = (kind: CatalogSheetKind, i: SheetIssue): FieldIssue =>
+  fieldIssue(
+    `${kind}[${i.row}].${i.column}`,
+    `第 ${i.row} 行「${i.column}」：${i.zh}`,
+    `row ${i.row}, column ${i.column}: ${i.en}`,
+  );
 
 function refuse(kind: CatalogSheetKind, issues: readonly SheetIssue[]): never {
   const rows = [...new Set(issues.map((i) => i.row))];

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { ConflictError, InvalidInputError, NotFoundError } from '#commons/errors';
+import { ConflictError, fieldIssue, InvalidInputError, NotFoundError } from '#commons/errors';
 import { requireOwnCounty } from '#commons/http';
 import {
   type Actor,
@@ -85,8 +85,12 @@ async function existingNeed(actor: Actor, needId: string): Promise<NeedView> {
 }
 
 function unknownTown(countyId: string, townId: string): InvalidInputError {
-  const message = `「乡镇（街道）」${townId} 不属于 ${countyId} / Town ${townId} is not a town of county ${countyId}`;
-  return new InvalidInputError(message, [{ path: 'townId', message }]);
+  const issue = fieldIssue(
+    'townId',
+    `「乡镇（街道）」${townId} 不属于 ${countyId}`,
+    `Town ${townId} is not a town of county ${countyId}`,
+  );
+  return new InvalidInputError(issue.message, [issue]);
 }
 
 // ---- create -----------------------------------------------------------------------------------------
@@ -110,8 +114,12 @@ export async function submitNeed(
   requireOwnCounty(actor, input.countyId);
   const county = await countyById(input.countyId);
   if (!county) {
-    const message = `「县（市、区）」${input.countyId} 不存在 / County ${input.countyId} does not exist`;
-    throw new InvalidInputError(message, [{ path: 'countyId', message }]);
+    const issue = fieldIssue(
+      'countyId',
+      `「县（市、区）」${input.countyId} 不存在`,
+      `County ${input.countyId} does not exist`,
+    );
+    throw new InvalidInputError(issue.message, [issue]);
   }
   if (!townOfCounty(county, input.townId)) throw unknownTown(input.countyId, input.townId);
 

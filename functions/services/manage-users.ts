@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { ConflictError, InvalidInputError, NotFoundError, TooManyRequestsError } from '#commons/errors';
+import {
+  ConflictError,
+  fieldIssue,
+  type InvalidInputError,
+  invalidInput,
+  NotFoundError,
+  TooManyRequestsError,
+} from '#commons/errors';
+
 import { identity } from '#identity/identity';
 import { BUILT_IN_COORDINATOR, type InvitedUser, type NewUser, type User } from '#schemas/users';
 import { getCounty, getSociety } from '#store/catalog';
@@ -30,14 +38,7 @@ function newUserId(): string {
 }
 
 function fieldError(field: string, zh: string, en: string): InvalidInputError {
-  return new InvalidInputError(`输入有误：${field} / invalid input: ${field}`, [
-    {
-      path: field,
-      message: `「${field}」${zh} / ${field} ${en}`,
-      zh: `「${field}」${zh}`,
-      en: `${field} ${en}`,
-    },
-  ]);
+  return invalidInput([fieldIssue(field, `「${field}」${zh}`, `${field} ${en}`)]);
 }
 
 /** A liaison's county and a team's society must be in the catalog: 400 naming the field. */

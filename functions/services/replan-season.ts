@@ -1,4 +1,4 @@
-import { ConflictError, type FieldIssue, InvalidInputError } from '#commons/errors';
+import { ConflictError, type FieldIssue, fieldIssue, InvalidInputError } from '#commons/errors';
 import type { Caller } from '#commons/http';
 import { logger } from '#commons/logger';
 import { OverrideConflictError } from '#domain/override-conflict';
@@ -51,8 +51,7 @@ function referenceIssues(overrides: Overrides, counties: County[], societies: So
   const county = new Map(counties.map((c) => [c.id, c]));
   const society = new Set(societies.map((s) => s.id));
   const issues: FieldIssue[] = [];
-  const issue = (path: string, zh: string, en: string) =>
-    issues.push({ path, message: both(zh, en), zh, en });
+  const issue = (path: string, zh: string, en: string) => issues.push(fieldIssue(path, zh, en));
   const checkSociety = (path: string, id: string) => {
     if (!society.has(id)) issue(path, `没有学会“${id}”`, `no society "${id}"`);
   };
@@ -120,10 +119,8 @@ export interface ReplanResult {
  */
 export async function replanSeason(caller: Caller, season: string, input: Overrides): Promise<ReplanResult> {
   if (input.season !== undefined && input.season !== season) {
-    const zh = `应为 ${season}（与路径一致）`;
-    const en = `must be ${season}, the season in the path`;
     throw new InvalidInputError(both('请求有误', 'invalid request'), [
-      { path: 'body.season', message: both(zh, en), zh, en },
+      fieldIssue('body.season', `应为 ${season}（与路径一致）`, `must be ${season}, the season in the path`),
     ]);
   }
   const overrides: Overrides = { ...input, season: season as SeasonId };
@@ -147,11 +144,9 @@ export async function replanSeason(caller: Caller, season: string, input: Overri
       });
     } catch (error) {
       if (!(error instanceof OverrideConflictError)) throw error;
-      const fields = error.conflicts.map((c) => {
-        const zh = `无法执行：${c.message}`;
-        const en = `cannot be honoured: ${c.message}`;
-        return { path: `body.${c.override}`, message: both(zh, en), zh, en };
-      });
+      const fields = error.conflicts.map((c) =>
+        fieldIssue(`body.${c.override}`, `无法执行：${c.message}`, `cannot be honoured: ${c.message}`),
+      );
       throw new InvalidInputError(both('调整无法同时满足', 'the overrides cannot all be honoured'), fields);
     }
     const explain = plan.explain as PlanExplanation;

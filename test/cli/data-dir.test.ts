@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DataDirError, formatPath, loadDataDir } from '#cli/data-dir';
+import { DataDirError, loadDataDir } from '#cli/data-dir';
+import { formatPath } from '#schemas/messages';
 
 const COUNTIES = [
   {
