@@ -29,7 +29,7 @@ const { seedIfEmpty } = await import('#cli/seed');
 await seedIfEmpty(loadDataDir(DEMO_DATA_DIR));
 const { documents, tableName: tableNameOf } = await import('../functions/commons/clients.ts');
 const tableName = tableNameOf();
-const { needItem } = await import('#store/needs');
+const { needItem } = await import('#store/items/need');
 const { newNeed, keyedNeedId } = await import('../domain/needs.ts');
 const { QueryCommand, BatchGetCommand, BatchWriteCommand } = await import('@aws-sdk/lib-dynamodb');
 const { startHttpServer } = await import('../local/http-server.ts');

@@ -58,7 +58,7 @@ export async function printStoredPlan(
   out: (line: string) => void,
 ): Promise<void> {
   const [{ storedPlan }, { listCounties, listSocieties }] = await Promise.all([
-    import('#store/rounds'),
+    import('#services/read-plan'),
     import('#store/catalog'),
   ]);
   const [plan, counties, societies] = await Promise.all([

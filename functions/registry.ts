@@ -128,7 +128,7 @@ export const API_FUNCTIONS = {
   GetNeed: { entry: 'functions/api/get-need.ts', table: 'read' },
   PatchNeed: { entry: 'functions/api/patch-need.ts', table: 'readWrite' },
   WithdrawNeed: { entry: 'functions/api/withdraw-need.ts', table: 'readWrite' },
-  GetOpenApi: { entry: 'functions/api/get-openapi.ts', table: 'none' },
+  GetOpenApi: { entry: 'functions/api/get-open-api.ts', table: 'none' },
   StartRound: { entry: 'functions/api/start-round.ts', table: 'read', round: 'start' },
   ListAssignments: { entry: 'functions/api/list-assignments.ts', table: 'read' },
   AnswerAssignment: { entry: 'functions/api/answer-assignment.ts', table: 'readWrite', round: 'answer' },

@@ -10,8 +10,8 @@ import {
   updateSociety,
 } from '#services/edit-catalog';
 import { catalogTemplate, importCatalog } from '#services/import-catalog';
-import { auditActorOf } from '#store/audit';
 import { listVersioned } from '#store/catalog';
+import { auditActorOf } from '#store/users';
 
 /*
  * The coordinators' catalog routes: societies and counties (add, change, remove), the spreadsheet

@@ -1,7 +1,7 @@
 import { type ApiHandler, json, routeDispatcher, serve } from '#commons/http';
 import * as routes from '#routes/questions';
 import { changeSeasonQuestions, seasonQuestions } from '#services/edit-questions';
-import { auditActorOf } from '#store/audit';
+import { auditActorOf } from '#store/users';
 
 /** GET and PUT /seasons/{season}/questions (coordinator): the five questions' wording, versioned. */
 export const handler: ApiHandler = routeDispatcher([

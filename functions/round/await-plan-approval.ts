@@ -1,8 +1,7 @@
 import { logger } from '#commons/logger';
 import { taskTokens } from '#commons/task-tokens';
 import { AwaitPlanApprovalInput } from '#schemas/index';
-import { awaitApproval } from '#store/plan-approval';
-import { getRound } from '#store/rounds';
+import { awaitApproval, getRound } from '#store/rounds';
 import { roundStep } from './step.ts';
 
 /**

@@ -5,8 +5,14 @@ import { rankSuccessors } from '#domain/reassignment';
 import { MAX_OFFER_TRIES, type Reassignment, ReassignNeedsInput } from '#schemas/index';
 import { getCounty, listSocieties } from '#store/catalog';
 import { needsByIds } from '#store/needs';
-import { recordAlert } from '#store/offer-alerts';
-import { countyOffers, getTeamOffer, reassignOffer, seasonCapacityUsed, type TeamOffer } from '#store/offers';
+import {
+  countyOffers,
+  getTeamOffer,
+  reassignOffer,
+  recordAlert,
+  seasonCapacityUsed,
+  type TeamOffer,
+} from '#store/offers';
 import { roundStep } from './step.ts';
 
 const BY = 'round-state-machine';

@@ -1,5 +1,5 @@
 import { RecordPlanApprovalInput } from '#schemas/index';
-import { approvePlan } from '#store/plan-approval';
+import { approvePlan } from '#store/rounds';
 import { roundStep } from './step.ts';
 
 /**

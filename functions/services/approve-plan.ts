@@ -16,10 +16,9 @@ import type { SeasonId } from '#schemas/index';
 import { offerId as offerIdOf } from '#schemas/keys';
 import { listSocieties } from '#store/catalog';
 import { getNeed } from '#store/needs';
-import { logEntryPut, seasonOffers } from '#store/offers';
-import { approvePlan } from '#store/plan-approval';
+import { seasonOffers } from '#store/offers';
 import { placementOf, placeOffer } from '#store/plan-review';
-import { getRound, getVisit } from '#store/rounds';
+import { approvePlan, getRound, getVisit } from '#store/rounds';
 import { planChangePut } from './audit-plan-change.ts';
 import { roundStarter } from './start-round.ts';
 
@@ -30,6 +29,7 @@ import { roundStarter } from './start-round.ts';
  * needs left without a society placed by hand, each an offer like any other.
  */
 
+import { logEntryPut } from '#store/items/visit-log';
 import { both, refused, seasonPlanView } from './read-plan.ts';
 
 // ---- approval ---------------------------------------------------------------------------------------

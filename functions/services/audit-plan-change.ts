@@ -1,5 +1,7 @@
 import type { Caller } from '#commons/http';
-import { appendAudit, auditActorOf, auditPut } from '#store/audit';
+import { appendAudit } from '#store/audit';
+import { auditPut } from '#store/items/audit';
+import { auditActorOf } from '#store/users';
 
 /**
  * What the plan review changes goes to the audit log (SPEC: every coordinator change is appended,

@@ -4,7 +4,6 @@ import { currentSeason } from '#domain/season';
 import type { County, Society } from '#schemas/catalog';
 import type { Bilingual } from '#schemas/need-api';
 import { THEME_LABELS } from '#schemas/need-api';
-import type { AuditActor } from '#store/audit';
 import {
   type CapacityGuard,
   type CatalogWrite,
@@ -16,6 +15,7 @@ import {
 } from '#store/catalog';
 import { openNeedsOfCounty } from '#store/needs';
 import { offersOfSociety } from '#store/offers';
+import type { AuditActor } from '#store/users';
 
 /*
  * The coordinators' catalog changes: each checked against what holds it (open needs keep their

@@ -3,8 +3,8 @@ import { canonicalJson } from '#domain/canonical-json';
 import type { QuestionWording } from '#schemas/primitives';
 import { THEMES } from '#schemas/primitives';
 import { DEFAULT_QUESTIONS, type SeasonQuestions } from '#schemas/questions';
-import type { AuditActor } from '#store/audit';
 import { latestQuestions, putQuestionsVersion } from '#store/questions';
+import type { AuditActor } from '#store/users';
 
 /** The five questions' wording of a season: the newest version, else the spec's wording. */
 

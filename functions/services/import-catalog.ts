@@ -5,8 +5,8 @@ import { catalogSheet, readCatalogSheet, type SheetIssue } from '#domain/catalog
 import { xlsxWorkbook } from '#domain/xlsx';
 import type { County, Society } from '#schemas/catalog';
 import type { CatalogChange, CatalogImportResult, CatalogSheetKind } from '#schemas/catalog-api';
-import type { AuditActor } from '#store/audit';
 import { type CapacityGuard, type CatalogWrite, listVersioned, type Versioned } from '#store/catalog';
+import type { AuditActor } from '#store/users';
 import { countyHolds, type Hold, holdConflict, societyHolds, writeCatalog } from './edit-catalog.ts';
 
 /*

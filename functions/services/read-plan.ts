@@ -2,14 +2,27 @@ import { ConflictError, NotFoundError } from '#commons/errors';
 import type { Caller } from '#commons/http';
 import { isCompetent } from '#domain/assignment-model';
 import { unassignedNeedIdsOf } from '#domain/reassignment';
-import { MAX_OFFER_TRIES, type PlanLabels, type SeasonId, type UNASSIGNED_CAUSES } from '#schemas/index';
+import {
+  MAX_OFFER_TRIES,
+  type PlanLabels,
+  type SeasonId,
+  THEMES,
+  type UNASSIGNED_CAUSES,
+} from '#schemas/index';
 import { listCounties, listSocieties } from '#store/catalog';
 import { needsByIds } from '#store/needs';
-import { type OfferRecord, seasonCapacityUsed, seasonOffers } from '#store/offers';
+import { countyOffers, type OfferRecord, seasonCapacityUsed, seasonOffers } from '#store/offers';
 import { getSeasonOverrides } from '#store/overrides';
-import type { ApprovalResult } from '#store/plan-approval';
 import { overrideCosts } from '#store/plan-review';
-import { getRound, getVisit, seasonVisits, storedPlan } from '#store/rounds';
+import {
+  type ApprovalResult,
+  getRound,
+  getVisit,
+  planVisit,
+  planVisits,
+  type RoundRecord,
+  seasonVisits,
+} from '#store/rounds';
 
 /*
  * The coordinator's word (rule 9): the plan while it waits for approval, re-planned under the
@@ -175,4 +188,84 @@ export async function seasonUnassigned(season: string) {
     });
   });
   return { season, items, labels: await planLabels(items.map((i) => i.needId)) };
+}
+
+// ---- the stored plan -----------------------------------------------------------------------------
+
+export interface StoredPlan {
+  season: string;
+  status: RoundRecord['status'];
+  visits: {
+    id: string;
+    countyId: string;
+    townId: string;
+    questions: { theme: (typeof THEMES)[number]; needIds: string[]; text?: { zh: string; en: string } }[];
+    assignments: {
+      id: string;
+      societyId: string;
+      needIds: string[];
+      status: string;
+      /** 1 for a planned offer; 2 and 3 after a decline or an expiry moved the needs. */
+      attempt: number;
+      /** The refused offer whose needs this one took over. */
+      replaces?: string;
+      /** Where this offer's needs went (status `reassigned`). */
+      reassignedTo?: string;
+    }[];
+    unassignedNeedIds: string[];
+  }[];
+}
+
+/**
+ * A season's plan as stored, in the shape of `rounds plan --json` plus ids and offer status: every
+ * county (the season's visits and offers, paged), or only `countyId`'s (3 key reads: the round, the
+ * visit, a Query of its offers).
+ */
+export async function storedPlan(season: string, countyId?: string): Promise<StoredPlan | undefined> {
+  const [round, visits, offers] = await Promise.all([
+    getRound(season),
+    countyId ? planVisit(season, countyId).then((v) => (v ? [v] : [])) : planVisits(season),
+    countyId ? countyOffers(season, countyId) : seasonOffers(season),
+  ]);
+  if (!round?.plannedAt) return undefined;
+  const offersByCounty = new Map<string, OfferRecord[]>();
+  for (const offer of offers) {
+    const list = offersByCounty.get(offer.countyId);
+    if (list) list.push(offer);
+    else offersByCounty.set(offer.countyId, [offer]);
+  }
+  return {
+    season,
+    status: round.status,
+    visits: visits
+      .sort((a, b) => a.countyId.localeCompare(b.countyId))
+      .map((visit) => ({
+        id: visit.id,
+        countyId: visit.countyId,
+        townId: visit.townId,
+        questions: THEMES.map((theme) => {
+          const question = visit.questions.find((q) => q.theme === theme);
+          return {
+            theme,
+            needIds: question?.needIds ?? [],
+            ...(question?.text ? { text: question.text } : {}),
+          };
+        }),
+        assignments: (offersByCounty.get(visit.countyId) ?? [])
+          // A withdrawn offer left the plan at the coordinator's review, never sent.
+          .filter((o) => o.visitId === visit.id && o.status !== 'withdrawn')
+          .sort((a, b) => a.societyId.localeCompare(b.societyId))
+          .map((o) => ({
+            id: o.id,
+            societyId: o.societyId,
+            needIds: o.needIds,
+            status: o.status,
+            attempt: o.attempt ?? 1,
+            ...(o.replaces ? { replaces: o.replaces } : {}),
+            ...(o.reassignedTo ? { reassignedTo: o.reassignedTo } : {}),
+          })),
+        // Derived from the offers: a need is unassigned when no offered or accepted offer covers it.
+        unassignedNeedIds: unassignedNeedIdsOf(visit, offersByCounty.get(visit.countyId) ?? []),
+      })),
+  };
 }

@@ -14,20 +14,19 @@ import type {
   VisitHistoryEntry,
 } from '#schemas/index';
 import { offerId as offerIdOf, visitId as visitIdOf } from '#schemas/keys';
+import { storedPlan } from '#services/read-plan';
 import { listCounties, listSocieties } from '#store/catalog';
 import { openNeedsOfCounty } from '#store/needs';
-import { seasonOffers } from '#store/offers';
+import { createOffer, seasonOffers } from '#store/offers';
 import { putSeasonOverrides } from '#store/overrides';
-import { claimReplan, releaseReplan } from '#store/plan-approval';
 import {
-  createOffer,
   replaceVisit,
   reviseUnsentOffer,
   reviveWithdrawnOffer,
   saveOverrideCosts,
   withdrawUnsentOffer,
 } from '#store/plan-review';
-import { historyOfCounty, storedPlan } from '#store/rounds';
+import { claimReplan, historyOfCounty, releaseReplan } from '#store/rounds';
 import { appendVisitLog } from '#store/visit-log';
 import { recordPlanChange } from './audit-plan-change.ts';
 import { both, refused } from './read-plan.ts';

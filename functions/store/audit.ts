@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { documents, tableName } from '#commons/clients';
 import { rangeQuery } from '#commons/table';
-import { keys, ranges } from '#schemas/keys';
+import { ranges } from '#schemas/keys';
 import { AuditRecord, parseRecord } from '#schemas/records';
-import { getUser } from './users.ts';
+import { type AuditChange, auditPut } from './items/audit.ts';
 
 /*
  * The audit log (pk `AUDIT`, sk `<at>#<id>`): every change a coordinator makes — catalog, questions,
@@ -13,35 +12,7 @@ import { getUser } from './users.ts';
  * misses a change nor names one that did not happen.
  */
 
-export type { AuditRecord };
-
-/** The person behind a request, for the log: their user id and name (a script token names no user). */
-export interface AuditActor {
-  id: string;
-  name: string;
-}
-
-/** The caller's user record gives the name; a script token (`rounds token`) is named by its subject. */
-export async function auditActorOf(caller: { subject: string; role: string }): Promise<AuditActor> {
-  const user = await getUser(caller.subject).catch(() => undefined);
-  return { id: caller.subject, name: user?.name ?? `${caller.role}:${caller.subject}` };
-}
-
-export type AuditChange = Omit<AuditRecord, 'id' | 'at'> & { at?: string };
-
-/** The audit entry of a change as one item of a TransactWriteCommand (TransactItems). */
-export function auditPut(change: AuditChange) {
-  const at = change.at ?? new Date().toISOString();
-  const id = randomUUID();
-  const entry = AuditRecord.parse({ ...change, id, at });
-  return {
-    Put: {
-      TableName: tableName(),
-      Item: { ...keys.audit(at, id), type: 'audit', ...entry },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    },
-  };
-}
+export type { AuditChange, AuditRecord };
 
 /**
  * Appends one entry on its own. Prefer `auditPut` inside the change's own transaction; this is for

@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents, tableName } from '#commons/clients';
 import { inParallel } from '#commons/concurrency';
 import { batchGet, batchPut, cancellationCodes, type Item, queryRange, rangeQuery } from '#commons/table';
@@ -6,10 +6,10 @@ import type { County, Society, StoredNeed, VisitHistoryEntry } from '#schemas/in
 import { keys, ranges } from '#schemas/keys';
 import { CapacityRecord, CountyRecord, parseRecord, SocietyRecord } from '#schemas/records';
 import { seasonOfInstant } from '#schemas/shanghai-time';
-import { type AuditChange, auditPut } from './audit.ts';
-import { needItem } from './needs.ts';
-import { visitedItem } from './rounds.ts';
-import { summarySubmittedSet, writeSummary } from './season-summary.ts';
+import { type AuditChange, auditPut } from './items/audit.ts';
+import { needItem } from './items/need.ts';
+import { summarySubmittedSet } from './items/summary.ts';
+import { visitedItem } from './items/visit.ts';
 
 /**
  * The catalog: counties with their towns, and societies (pk `CATALOG`). A coordinator's removal
@@ -94,7 +94,7 @@ export async function writeCatalog(data: {
     submitted.set(key, entry);
   }
   await inParallel(submitted.values(), 16, (e) =>
-    writeSummary(summarySubmittedSet(e.season, e.countyId, e.count)),
+    documents().send(new UpdateCommand(summarySubmittedSet(e.season, e.countyId, e.count))),
   );
   return items.length;
 }

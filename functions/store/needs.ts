@@ -18,22 +18,14 @@ import type { NeedStatus, NeedView, StoredNeed } from '#schemas/index';
 import { keys, needIdOfIndexKey, needIndexPrefix, ranges } from '#schemas/keys';
 import { NeedRecord, parseRecord } from '#schemas/records';
 import { seasonOfInstant } from '#schemas/shanghai-time';
-import { summarySubmittedAdd } from './season-summary.ts';
+import { needItem } from './items/need.ts';
+import { summarySubmittedAdd } from './items/summary.ts';
 
 /*
  * Needs: `NEED#<id>` items indexed on gsi1 by county, status and town (schemas/keys.ts). A need
  * created with an Idempotency-Key carries the hash of the request that created it (`requestHash`,
  * never shown). Every read is a GetItem, a BatchGetItem or a Query on gsi1; every write is conditional.
  */
-
-export function needItem(need: StoredNeed): Item {
-  return {
-    ...keys.need(need.id),
-    ...keys.needIndex(need.countyId, need.status, need.townId, need.id),
-    type: 'need',
-    ...need,
-  };
-}
 
 /** A need item read through its record (its index keys and `requestHash` left out). */
 export function needOf(item: Item): NeedRecord {

@@ -3,9 +3,11 @@ import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dy
 import { documents, tableName } from '#commons/clients';
 import { cancellationCodes, type Item, isConditionFailure, queryPage, queryRange } from '#commons/table';
 import type { VisitLogEntry } from '#schemas/index';
-import { keys, offerId, parseOfferId, ranges, visitId } from '#schemas/keys';
+import { keys, offerId, parseOfferId, ranges } from '#schemas/keys';
 import { CapacityRecord, OfferRecord, parseRecord } from '#schemas/records';
-import { summaryOfferUpdate } from './season-summary.ts';
+import { newOfferWrites } from './items/offer.ts';
+import { summaryOfferUpdate } from './items/summary.ts';
+import { logEntryPut } from './items/visit-log.ts';
 
 export type { OfferRecord };
 
@@ -78,74 +80,12 @@ export async function offersOfSociety(
   return items.filter((item) => item.type === 'offer').map(offerOf);
 }
 
-/** A visit log entry written inside a transaction, once per key (as appendVisitLog does). */
-export function logEntryPut(entry: VisitLogEntry) {
-  return {
-    Put: {
-      TableName: tableName(),
-      Item: { ...keys.visitLog(entry.visitId, entry.key), type: 'log', ...entry },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    },
-  };
-}
-
 /** Declined or expired, and its needs not moved to a successor (status `reassigned`) yet. */
 export function isRefusedNotHandedOver(offer: OfferRecord): boolean {
   return (offer.status === 'declined' || offer.status === 'expired') && !offer.reassignedTo;
 }
 
 // ---- new offers ----------------------------------------------------------------------------------
-
-/**
- * The three writes that make an offer: the offer item (only if absent), one unit of the society's
- * capacity (never past `capacityPerSeason`) and the offer on the county summary (with `alsoOnSummary`:
- * other offers of the visit changed in the same transaction). Transactions add them to whatever else
- * must hold.
- */
-export function newOfferWrites(
-  offer: Omit<OfferRecord, 'id' | 'visitId' | 'status'> & Record<string, unknown>,
-  capacityPerSeason: number,
-  alsoOnSummary: Parameters<typeof summaryOfferUpdate>[2] = [],
-) {
-  return [
-    {
-      Put: {
-        TableName: tableName(),
-        Item: {
-          ...keys.offer(offer.season, offer.countyId, offer.societyId),
-          ...keys.offerIndex(offer.season, offer.countyId, offer.societyId),
-          type: 'offer',
-          ...offer,
-          id: offerId(offer.season, offer.countyId, offer.societyId),
-          visitId: visitId(offer.season, offer.countyId),
-          status: 'offered',
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
-    {
-      Update: {
-        TableName: tableName(),
-        Key: keys.capacity(offer.season, offer.societyId),
-        UpdateExpression: 'SET #type = :type, societyId = :society ADD used :one',
-        ConditionExpression: 'attribute_not_exists(used) OR used < :max',
-        ExpressionAttributeNames: { '#type': 'type' },
-        ExpressionAttributeValues: {
-          ':type': 'capacity',
-          ':society': offer.societyId,
-          ':one': 1,
-          ':max': capacityPerSeason,
-        },
-      },
-    },
-    {
-      Update: summaryOfferUpdate(offer.season, offer.countyId, [
-        { societyId: offer.societyId, needIds: offer.needIds, status: 'offered' },
-        ...alsoOnSummary,
-      ]),
-    },
-  ];
-}
 
 /**
  * Creates an offer and takes one unit of the society's capacity in one transaction,
@@ -367,5 +307,35 @@ export async function settleOffer(
     // Logged already (append-only): the answer itself still has to be recorded.
     if (log && codes?.at(-1) === 'ConditionalCheckFailed') return settleOffer(offer, status, at);
     throw error;
+  }
+}
+
+// ---- the coordinator's alert ----------------------------------------------------------------------
+
+/**
+ * Records on a refused offer that its needs go to the coordinator's alert, once: the first decision
+ * stands (a re-run after a crash must not move the needs to a society that got capacity back since).
+ * Returns the offer as stored after the call (its `alert` the one decided first, or a successor).
+ */
+export async function recordAlert(
+  offer: TeamOffer,
+  alert: NonNullable<OfferRecord['alert']>,
+): Promise<OfferRecord | undefined> {
+  try {
+    await documents().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.offer(offer.season, offer.countyId, offer.societyId),
+        UpdateExpression: 'SET alert = :alert',
+        ConditionExpression:
+          '#status IN (:declined, :expired) AND attribute_not_exists(alert) AND attribute_not_exists(reassignedTo)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':alert': alert, ':declined': 'declined', ':expired': 'expired' },
+      }),
+    );
+    return { ...offer, alert };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return getTeamOffer(offer.id);
   }
 }

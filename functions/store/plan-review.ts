@@ -5,9 +5,9 @@ import { cancellationCodes, isConditionFailure } from '#commons/table';
 import type { OverrideCost } from '#schemas/index';
 import { keys, offerId } from '#schemas/keys';
 import type { OfferRecord, VisitRecord } from '#schemas/records';
-import { createOffer, newOfferWrites } from './offers.ts';
-import { visitedItem } from './rounds.ts';
-import { summaryOfferUpdate, summaryVisitUpdate } from './season-summary.ts';
+import { newOfferWrites } from './items/offer.ts';
+import { summaryOfferUpdate, summaryVisitUpdate } from './items/summary.ts';
+import { visitedItem } from './items/visit.ts';
 
 /*
  * Writes of the coordinator's plan review: a re-plan replaces the stored visits and the offers not
@@ -163,8 +163,6 @@ export async function reviseUnsentOffer(
     throw error;
   }
 }
-
-export { createOffer };
 
 /** What each override cost at the last re-plan, kept beside the overrides (shown on the review page). */
 export async function saveOverrideCosts(season: string, costs: OverrideCost[]): Promise<void> {

@@ -3,7 +3,7 @@ import { documents, tableName } from '#commons/clients';
 import { cancellationCodes, rangeQuery } from '#commons/table';
 import { keys, ranges } from '#schemas/keys';
 import { parseRecord, QuestionsRecord } from '#schemas/records';
-import { type AuditChange, auditPut } from './audit.ts';
+import { type AuditChange, auditPut } from './items/audit.ts';
 
 /** A season's wording of the five questions, one item a version (pk `SEASON#<s>`, sk `QUESTIONS#000001`). */
 

@@ -1,27 +1,33 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
 import { documents, tableName } from '#commons/clients';
-import { batchGet, type Item, isConditionFailure, putIfAbsent, queryAll, queryRange } from '#commons/table';
-import { unassignedNeedIdsOf } from '#domain/reassignment';
-import { THEMES, type VisitHistoryEntry } from '#schemas/index';
+import {
+  batchGet,
+  cancellationCodes,
+  type Item,
+  isConditionFailure,
+  putIfAbsent,
+  queryAll,
+  queryRange,
+} from '#commons/table';
+import type { VisitHistoryEntry } from '#schemas/index';
 import { keys, ranges, TABLE_KEYS } from '#schemas/keys';
 import { DraftRecord, parseRecord, RoundRecord, VisitedRecord, VisitRecord } from '#schemas/records';
-import { countyOffers, type OfferRecord, seasonOffers } from './offers.ts';
-import { summaryVisitUpdate, writeSummary } from './season-summary.ts';
+import { summaryVisitUpdate } from './items/summary.ts';
+import { visitedItem } from './items/visit.ts';
 
 export type { RoundRecord, VisitRecord };
 
-/** A season's round record, its draft and planned visits, the counties' visit history, the stored plan. */
+/**
+ * A season's round record (with the coordinator's review of its plan), its draft and planned
+ * visits, and the counties' visit history.
+ */
 
 // ---- history ---------------------------------------------------------------------------------
 
 export async function historyOfCounty(countyId: string): Promise<VisitHistoryEntry[]> {
   const items = await queryRange(ranges.countyHistory(countyId));
   return items.map((item) => parseRecord(VisitedRecord, 'visit history entry', item));
-}
-
-export function visitedItem(entry: VisitHistoryEntry): Item {
-  return { ...keys.visited(entry.countyId, entry.season), type: 'visited', ...entry };
 }
 
 // ---- the round ---------------------------------------------------------------------------------
@@ -98,7 +104,7 @@ export async function putVisitIfAbsent(
         townId: visit.townId,
       }),
     ),
-    writeSummary(summaryVisitUpdate({ ...visit, ...names })),
+    documents().send(new UpdateCommand(summaryVisitUpdate({ ...visit, ...names }))),
   ]);
   return created;
 }
@@ -143,7 +149,7 @@ export async function planVisitsByKeys(
   return items.map((item) => parseRecord(PlanVisit, 'visit', item));
 }
 
-async function planVisits(season: string): Promise<PlanVisit[]> {
+export async function planVisits(season: string): Promise<PlanVisit[]> {
   const items = await queryRange(ranges.seasonVisits(season), { pageSize: 500, ...PLAN_PROJECTION });
   return items.map((item) => parseRecord(PlanVisit, 'visit', item));
 }
@@ -218,82 +224,162 @@ export async function saveDraftAssignment(
   );
 }
 
-// ---- the stored plan ---------------------------------------------------------------------------
+// ---- the coordinator's review of the plan --------------------------------------------------------
 
-export interface StoredPlan {
-  season: string;
-  status: RoundRecord['status'];
-  visits: {
-    id: string;
-    countyId: string;
-    townId: string;
-    questions: { theme: (typeof THEMES)[number]; needIds: string[]; text?: { zh: string; en: string } }[];
-    assignments: {
-      id: string;
-      societyId: string;
-      needIds: string[];
-      status: string;
-      /** 1 for a planned offer; 2 and 3 after a decline or an expiry moved the needs. */
-      attempt: number;
-      /** The refused offer whose needs this one took over. */
-      replaces?: string;
-      /** Where this offer's needs went (status `reassigned`). */
-      reassignedTo?: string;
-    }[];
-    unassignedNeedIds: string[];
-  }[];
+/**
+ * The coordinator's review of a season's plan (AwaitPlanApproval), on the season's round item:
+ * the waiting task's token, then who approved it and when. Approving is one conditional transaction
+ * (the round and its log entry), so the coordinator, the timeout and a re-plan in progress can not
+ * both win.
+ */
+
+type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
+
+/** The round as approved, or the refusal: `not-planned`, `approved` (already), `replanning`. */
+export type ApprovalResult =
+  | { ok: true; round: RoundRecord }
+  | { ok: false; reason: 'not-planned' | 'approved' | 'replanning'; round?: RoundRecord };
+
+/** Keeps the waiting task's token; 'approved' when the plan was approved before the wait began. */
+export async function awaitApproval(
+  season: string,
+  taskToken: string,
+  deadline: string,
+): Promise<'waiting' | 'approved'> {
+  try {
+    await documents().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.round(season),
+        UpdateExpression: 'SET #status = :awaiting, approvalToken = :token, approvalDeadline = :deadline',
+        ConditionExpression: 'attribute_exists(plannedAt) AND attribute_not_exists(approvedAt)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':awaiting': 'awaiting-approval',
+          ':token': taskToken,
+          ':deadline': deadline,
+        },
+      }),
+    );
+    return 'waiting';
+  } catch (error) {
+    if (isConditionFailure(error)) return 'approved';
+    throw error;
+  }
 }
 
 /**
- * A season's plan as stored, in the shape of `rounds plan --json` plus ids and offer status: every
- * county (the season's visits and offers, paged), or only `countyId`'s (3 key reads: the round, the
- * visit, a Query of its offers).
+ * Approves the plan once: by a coordinator (their user id), `timeout` or `auto-approve`. Refused
+ * while a re-plan holds its lease (`replanUntil` after `at`), unless `force` (the timeout: the round
+ * goes on whatever the console does).
  */
-export async function storedPlan(season: string, countyId?: string): Promise<StoredPlan | undefined> {
-  const [round, visits, offers] = await Promise.all([
-    getRound(season),
-    countyId ? planVisit(season, countyId).then((v) => (v ? [v] : [])) : planVisits(season),
-    countyId ? countyOffers(season, countyId) : seasonOffers(season),
-  ]);
-  if (!round?.plannedAt) return undefined;
-  const offersByCounty = new Map<string, OfferRecord[]>();
-  for (const offer of offers) {
-    const list = offersByCounty.get(offer.countyId);
-    if (list) list.push(offer);
-    else offersByCounty.set(offer.countyId, [offer]);
+export async function approvePlan(
+  season: string,
+  by: string,
+  at: string,
+  options: {
+    force?: boolean;
+    /** More items of the same transaction (the coordinator's audit entry). */
+    alongside?: TransactItems;
+  } = {},
+): Promise<ApprovalResult> {
+  // The approval, its round-log entry (and the audit entry) are one transaction: a crash between
+  // two writes would leave an approved plan the logs never mention (a re-run skips the approval).
+  try {
+    await documents().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tableName(),
+              Key: keys.round(season),
+              UpdateExpression:
+                'SET #status = :approved, approvedBy = :by, approvedAt = :at REMOVE replanUntil',
+              ConditionExpression: `attribute_exists(plannedAt) AND attribute_not_exists(approvedAt) AND #status <> :completed${
+                options.force ? '' : ' AND (attribute_not_exists(replanUntil) OR replanUntil < :at)'
+              }`,
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':approved': 'approved',
+                ':by': by,
+                ':at': at,
+                ':completed': 'completed',
+              },
+            },
+          },
+          {
+            Put: {
+              TableName: tableName(),
+              Item: {
+                ...keys.roundLog(season, 'plan-approved'),
+                type: 'round-log',
+                kind: 'plan-approved',
+                season,
+                by,
+                at,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          ...(options.alongside ?? []),
+        ],
+      }),
+    );
+  } catch (error) {
+    if (!cancellationCodes(error)?.includes('ConditionalCheckFailed')) throw error;
+    return refusal(season);
   }
-  return {
-    season,
-    status: round.status,
-    visits: visits
-      .sort((a, b) => a.countyId.localeCompare(b.countyId))
-      .map((visit) => ({
-        id: visit.id,
-        countyId: visit.countyId,
-        townId: visit.townId,
-        questions: THEMES.map((theme) => {
-          const question = visit.questions.find((q) => q.theme === theme);
-          return {
-            theme,
-            needIds: question?.needIds ?? [],
-            ...(question?.text ? { text: question.text } : {}),
-          };
-        }),
-        assignments: (offersByCounty.get(visit.countyId) ?? [])
-          // A withdrawn offer left the plan at the coordinator's review, never sent.
-          .filter((o) => o.visitId === visit.id && o.status !== 'withdrawn')
-          .sort((a, b) => a.societyId.localeCompare(b.societyId))
-          .map((o) => ({
-            id: o.id,
-            societyId: o.societyId,
-            needIds: o.needIds,
-            status: o.status,
-            attempt: o.attempt ?? 1,
-            ...(o.replaces ? { replaces: o.replaces } : {}),
-            ...(o.reassignedTo ? { reassignedTo: o.reassignedTo } : {}),
-          })),
-        // Derived from the offers: a need is unassigned when no offered or accepted offer covers it.
-        unassignedNeedIds: unassignedNeedIdsOf(visit, offersByCounty.get(visit.countyId) ?? []),
-      })),
-  };
+  const round = await getRound(season, { consistent: true });
+  if (!round) throw new Error(`round of ${season} not found after its approval`);
+  return { ok: true, round };
+}
+
+/**
+ * Takes the season's re-plan lease until `until`: only while the plan waits for approval, and one
+ * re-plan at a time. Returns the round, or the refusal as in `approvePlan`.
+ */
+export async function claimReplan(season: string, at: string, until: string): Promise<ApprovalResult> {
+  try {
+    const { Attributes } = await documents().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.round(season),
+        UpdateExpression: 'SET replanUntil = :until',
+        ConditionExpression:
+          'attribute_exists(plannedAt) AND attribute_not_exists(approvedAt) AND #status <> :completed AND (attribute_not_exists(replanUntil) OR replanUntil < :at)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':until': until, ':at': at, ':completed': 'completed' },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return { ok: true, round: parseRecord(RoundRecord, 'round', Attributes ?? {}) };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return refusal(season);
+  }
+}
+
+/** Why a conditional update on the round was refused, read back from the round. */
+async function refusal(season: string): Promise<ApprovalResult> {
+  const round = await getRound(season);
+  if (!round?.plannedAt) return { ok: false, reason: 'not-planned', ...(round ? { round } : {}) };
+  if (round.approvedAt || round.status === 'completed') return { ok: false, reason: 'approved', round };
+  return { ok: false, reason: 'replanning', round };
+}
+
+/** Gives the re-plan lease back (only the holder's: `until` is the value it set). */
+export async function releaseReplan(season: string, until: string): Promise<void> {
+  await documents()
+    .send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.round(season),
+        UpdateExpression: 'REMOVE replanUntil',
+        ConditionExpression: 'replanUntil = :until',
+        ExpressionAttributeValues: { ':until': until },
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    });
 }

@@ -214,3 +214,15 @@ export async function countAttempt(scope: 'ip' | 'code', value: string, now: Dat
   );
   return Number(Attributes?.tries ?? 1);
 }
+
+/** The person behind a request, for the log: their user id and name (a script token names no user). */
+export interface AuditActor {
+  id: string;
+  name: string;
+}
+
+/** The caller's user record gives the name; a script token (`rounds token`) is named by its subject. */
+export async function auditActorOf(caller: { subject: string; role: string }): Promise<AuditActor> {
+  const user = await getUser(caller.subject).catch(() => undefined);
+  return { id: caller.subject, name: user?.name ?? `${caller.role}:${caller.subject}` };
+}

@@ -11,7 +11,7 @@ import {
   RoundLogRecord as RoundLogSchema,
   VisitLogRecord,
 } from '#schemas/records';
-import { summaryReportUpdate } from './season-summary.ts';
+import { summaryReportUpdate } from './items/summary.ts';
 
 const reportOf = (item: Item): VisitReport => parseRecord(ReportVersionRecord, 'report version', item);
 

@@ -66,7 +66,7 @@ describe('rounds run --data DIR with overrides.json', () => {
     expect(societies).toContain('lao-keji');
 
     runtime = await (await import('#local/runtime')).bootEmbeddedRuntime({ dataDir });
-    const { storedPlan } = await import('#store/rounds');
+    const { storedPlan } = await import('#services/read-plan');
     const stored = await storedPlan(SEASON);
     expect(stored?.visits.flatMap((v) => v.assignments).every((a) => a.status === 'accepted')).toBe(true);
     expect(byCounty(stored?.visits ?? [])).toEqual(byCounty(planned.visits));

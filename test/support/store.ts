@@ -3,13 +3,14 @@
  * embedded runtime is up, like the handlers.
  */
 export async function loadStore() {
-  const [catalog, needs, rounds, offers, visitLog, outbox] = await Promise.all([
+  const [catalog, needs, rounds, offers, visitLog, outbox, plan] = await Promise.all([
     import('#store/catalog'),
     import('#store/needs'),
     import('#store/rounds'),
     import('#store/offers'),
     import('#store/visit-log'),
     import('#store/outbox'),
+    import('#services/read-plan'),
   ]);
   return {
     ...catalog,
@@ -18,6 +19,7 @@ export async function loadStore() {
     ...offers,
     ...visitLog,
     ...outbox,
+    storedPlan: plan.storedPlan,
     /** A season's visits, offers and capacity used, read as the round's steps read them. */
     async seasonItems(season: string) {
       const [visits, offerList, capacityUsed] = await Promise.all([
