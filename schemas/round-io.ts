@@ -74,25 +74,10 @@ export const CountyRange = z.object({ first: Slug, last: Slug });
 export type CountyRange = z.infer<typeof CountyRange>;
 
 /**
- * The framed visit is saved as a draft item (SaveDraftVisit); AssignSocieties and PersistPlan get
- * the season (and a county range) only and read the drafts. AssignSocieties → `$.plan`: counts, the
- * objective, and the county ranges the plan is written in (`batches`, a bounded number of counties each).
- */
-export const AssignSocietiesResult = z.object({
-  visits: z.int(),
-  pairs: z.int(),
-  weight: z.int(),
-  bound: z.int(),
-  batches: z.array(CountyRange),
-});
-
-/**
  * PersistPlanPerBatch item → PersistPlanBatch: `{ season, batch }` writes that range's visits, offers
  * and log entries; then PersistPlan: `{ season }` marks the round planned → `$.persisted`.
  */
 export const PersistPlanInput = z.object({ season: SeasonId, batch: CountyRange.optional() });
-export const PersistPlanBatchResult = z.object({ visitsCreated: z.int(), offersCreated: z.int() });
-export const PersistPlanResult = z.object({ plannedAt: IsoDateTime });
 
 /** ListPendingOffers: `{ season }` → `$.pending`. */
 export const SeasonOnly = z.object({ season: SeasonId });
@@ -108,15 +93,12 @@ export const AwaitPlanApprovalInput = z.object({
   taskToken: z.string().min(1),
   planApprovalSeconds: z.int().min(1),
 });
-/** What the approval sends back through SendTaskSuccess. */
-export const PlanApproval = z.object({ approvedBy: z.string().min(1) });
 
 /** ApprovePlanAutomatically / ApprovePlanOnTimeout → RecordPlanApproval. */
 export const RecordPlanApprovalInput = z.object({
   season: SeasonId,
   by: z.enum(['auto-approve', 'timeout']),
 });
-export const PendingOffers = z.object({ offers: z.array(z.object({ offerId: z.string().min(1) })) });
 
 /** SendOfferAndWaitForAnswer Payload (lambda:invoke.waitForTaskToken). */
 export const SendOfferInput = z.object({
@@ -126,9 +108,6 @@ export const SendOfferInput = z.object({
   offerTimeoutSeconds: z.int().min(1),
   autoAccept: z.boolean(),
 });
-
-/** What a team's answer sends back through SendTaskSuccess. A decline is SendTaskFailure `OfferDeclined`. */
-export const OfferAnswer = z.object({ decision: z.literal('accept'), by: z.string().min(1) });
 
 /** RecordAcceptance / RecordOfferDeclined / RecordOfferExpired → RecordAnswer. */
 export const RecordAnswerInput = z.object({

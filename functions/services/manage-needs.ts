@@ -70,11 +70,6 @@ async function countyById(countyId: string): Promise<County | undefined> {
   return (await loadCatalog(Date.now())).get(countyId);
 }
 
-/** Forget the cached catalog (tests, and `rounds needs import` after seeding). */
-export function forgetCatalog(): void {
-  catalog = undefined;
-}
-
 // ---- access ---------------------------------------------------------------------------------------
 
 async function existingNeed(actor: Actor, needId: string): Promise<NeedView> {

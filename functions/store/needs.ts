@@ -37,16 +37,6 @@ export async function openNeedsOfCounty(countyId: string): Promise<StoredNeed[]>
   return items.map(needOf);
 }
 
-/**
- * The needs submitted in a county during a season (Asia/Shanghai quarter of `submittedAt`), in any
- * town and status: one Query of the county's partition on gsi1, filtered here (the quarter is not
- * part of the index key).
- */
-export async function countyNeedsSubmittedIn(countyId: string, season: string): Promise<StoredNeed[]> {
-  const items = await queryRange(ranges.countyNeeds(countyId));
-  return items.map(needOf).filter((need) => seasonOfInstant(new Date(need.submittedAt)) === season);
-}
-
 export async function getNeed(needId: string): Promise<StoredNeed | undefined> {
   const { Item } = await documents().send(new GetCommand({ TableName: tableName(), Key: keys.need(needId) }));
   return Item ? needOf(Item) : undefined;

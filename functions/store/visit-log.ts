@@ -71,16 +71,6 @@ export async function reportVersions(visitIdValue: string): Promise<VisitReport[
     .sort((a, b) => a.reportedAt.localeCompare(b.reportedAt) || a.version - b.version);
 }
 
-/** The latest version of each society's report on a visit: together, the visit's outcomes. */
-export async function latestReports(visitIdValue: string): Promise<VisitReport[]> {
-  const latest = new Map<string, VisitReport>();
-  for (const report of await reportVersions(visitIdValue)) {
-    const seen = latest.get(report.societyId);
-    if (!seen || seen.version < report.version) latest.set(report.societyId, report);
-  }
-  return [...latest.values()];
-}
-
 export interface SaveReportInput {
   visit: { id: string; season: string; countyId: string; townId: string };
   report: VisitReportInput;
