@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CsvError, parse } from 'csv-parse/sync';
+import { decodeText } from '#domain/catalog-file';
 import {
   type County,
   FIELD_LABELS,
@@ -36,20 +37,10 @@ export interface ImportRow {
   id: string;
 }
 
-/** Decodes UTF-8 (with or without BOM); anything else is an issue, e.g. a GBK file from Excel. */
-export function decodeUtf8(bytes: Uint8Array): { text: string } | { issue: CsvIssue } {
-  try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return { text: text.startsWith('\uFEFF') ? text.slice(1) : text };
-  } catch {
-    return {
-      issue: {
-        row: 0,
-        zh: '文件不是 UTF-8 编码（可能是 GBK）：请在 Excel 中“另存为 CSV UTF-8（逗号分隔）”',
-        en: 'the file is not UTF-8 (GBK perhaps): save it from Excel as "CSV UTF-8 (comma delimited)"',
-      },
-    };
-  }
+/** The file's text, UTF-8 or GB18030, read as the catalog import reads it; a BOM is dropped. */
+export function decodeCsv(bytes: Uint8Array): string {
+  const text = decodeText(bytes);
+  return text.startsWith('\uFEFF') ? text.slice(1) : text;
 }
 
 /** Why csv-parse refused the text, for the person who saved the sheet. */

@@ -18,7 +18,8 @@ export class SpreadsheetError extends Error {
   }
 }
 
-function decodeText(bytes: Uint8Array): string {
+/** A CSV's bytes as text: UTF-8 (with or without BOM), else GB18030 (Excel's "CSV" on a Chinese Windows). */
+export function decodeText(bytes: Uint8Array): string {
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {

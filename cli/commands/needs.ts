@@ -6,7 +6,7 @@ import type { Command } from '../command.ts';
 import { UsageError } from '../command.ts';
 import {
   type CsvIssue,
-  decodeUtf8,
+  decodeCsv,
   describeCsvIssue,
   mapHeader,
   parseCsv,
@@ -82,9 +82,7 @@ export async function importNeedsCsv(
     return { code: 2, created: 0, existing: 0, issues };
   };
 
-  const decoded = decodeUtf8(bytes);
-  if ('issue' in decoded) return fail([decoded.issue]);
-  const parsed = parseCsv(decoded.text);
+  const parsed = parseCsv(decodeCsv(bytes));
   if (parsed.issue) return fail([parsed.issue]);
 
   const [{ listCounties }, { putNeedIfAbsent }, { newNeed }] = await Promise.all([
@@ -191,14 +189,10 @@ export const needsCommand: Command = {
     }
 
     // What can be checked without the database is checked before it is started.
-    const decoded = decodeUtf8(bytes);
-    const table = 'text' in decoded ? parseCsv(decoded.text) : undefined;
-    const early =
-      'issue' in decoded
-        ? [decoded.issue]
-        : table?.issue
-          ? [table.issue]
-          : mapHeader(table?.rows[0], flags.county ? { county: flags.county } : {}).issues;
+    const table = parseCsv(decodeCsv(bytes));
+    const early = table.issue
+      ? [table.issue]
+      : mapHeader(table.rows[0], flags.county ? { county: flags.county } : {}).issues;
     if (early.length > 0) {
       for (const issue of early) process.stderr.write(`${describeCsvIssue(file, issue, lang)}\n`);
       return 2;
