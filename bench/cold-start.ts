@@ -1,4 +1,4 @@
-// Issue 13's cold start: each function's bundle exactly as `cdk synth` writes it (the cdk.out asset
+// Cold start: each function's bundle exactly as `cdk synth` writes it (the cdk.out asset
 // folders), imported in a fresh Node process and invoked once with an event that reaches the table,
 // against DynamoDB Local; beside it, interleaved run by run, an SDK-only bundle (the DynamoDB client
 // and one GetItem, bundled with the same esbuild options) doing its first call the same way. The

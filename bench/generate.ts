@@ -7,7 +7,7 @@ import { THEMES } from '#schemas/index';
  * Shape of the data (modelled on the demo data and the source report):
  * - every county has a few local specialities (tea, bamboo, herbs, tourism…); about 60% of its needs
  *   are in one of them, the rest follow the national popularity of fields;
- * - needs cluster in a few towns of a county (Zipf-like town weights), so the town rule 2 picks
+ * - needs cluster in a few towns of a county (Zipf-like town weights), so the town that town choice (docs/rules.md) picks
  *   usually has several needs;
  * - themes: industry 30%, advice 20%, talent 18%, literacy 17%, grassroots 15%; urgency: high 20%,
  *   normal 63%, low 17% (the demo's mix);

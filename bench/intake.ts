@@ -1,4 +1,4 @@
-// Issue 4's figures (`npx tsx bench/intake.ts`, or `npm run bench -- intake`):
+// Figures (`npx tsx bench/intake.ts`, or `npm run bench -- intake`):
 //  1. POST /needs through the local HTTP adapter at 32 concurrent clients: throughput and p99
 //     latency, as a ratio to raw PutItem of the same item on the same DynamoDB Local in the same run.
 //  2. 10,000 random and malformed bodies against every write endpoint: 5xx answers and stray writes.

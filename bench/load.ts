@@ -1,4 +1,4 @@
-// Issue 12's "under load" figures (`npm run bench -- load`): `npm start`'s own process (a fresh
+// "Under load" figures (`npm run bench -- load`): `npm start`'s own process (a fresh
 // DATA_DIR, the demo season run with societies accepting) takes a bounded run of 10,000 requests, 64
 // at once, over 127.0.0.1 with real tokens, mixed reads and writes: needs (list, get, create,
 // change), the season plan, a team's assignments, the season report. A static page (GET /index.html,

@@ -1,4 +1,4 @@
-// Issue 13's API figures (`npm run bench -- national-api`): on the generated national season
+// API figures (`npm run bench -- national-api`): on the generated national season
 // (2,844 counties, 600 societies, 15,000 needs; bench/generate.ts) after its round on the embedded
 // runtime, with a report filed for every accepted offer, the latency (p50/p99) and DynamoDB read units
 // of the season report (JSON, CSV, XLSX), a liaison's plan, the busiest society's assignments and a

@@ -1,4 +1,4 @@
-// Issue 11's national figures: the synthesized round (Distributed Maps, plan by reference) run by the
+// National figures: the synthesized round (Distributed Maps, plan by reference) run by the
 // embedded runtime on a generated national instance (2,844 counties, 600 societies, 15,000 needs),
 // with every AWS rule of the runtime on (IAM, payload, Map result and history limits: local/aws-rules).
 // Reports, per kind of execution (the parent, a county's child, a plan batch's child, an offer's

@@ -1,4 +1,4 @@
-// Issue 2's figures: each function's bundle size and import time (ratio to an empty module imported
+// Figures: each function's bundle size and import time (ratio to an empty module imported
 // just after it, run by run), state transitions and DynamoDB write units per county for one round,
 // and the demo round's wall time. The round runs the handlers' TypeScript sources in the embedded
 // runtime, not the bundles: a bundle carries its own copy of the SDK clients and ports, which the

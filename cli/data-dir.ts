@@ -27,7 +27,7 @@ export class DataDirError extends Error {
 type DataFileName = keyof typeof DATA_FILES;
 
 /**
- * Reads, parses and validates every file of a data directory (SPEC "Domain"), then checks the
+ * Reads, parses and validates every file of a data directory (docs/rules.md, the data directory), then checks the
  * references between them. Collects every problem it can before throwing one DataDirError.
  */
 export function loadDataDir(dir: string): DataSet {

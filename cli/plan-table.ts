@@ -105,7 +105,7 @@ export const LABELS = {
       `Method: ${method === 'exact' ? 'exact (HiGHS branch and cut)' : 'column generation with a Lagrangian bound (HiGHS)'}`,
     whyTitle: 'Why each visit',
     visitHeading: (county: string, town: string, locked: boolean) =>
-      `${county} · ${town} (${locked ? 'locked by the coordinator' : 'chosen by rule 2'})`,
+      `${county} · ${town} (${locked ? 'locked by the coordinator' : 'chosen by town choice'})`,
     towns: 'Top towns',
     townFigures: (
       rank: number,

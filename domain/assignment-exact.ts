@@ -2,7 +2,7 @@ import type { AssignmentModel, Joined } from './assignment-model.ts';
 import { highs } from './highs.ts';
 
 /**
- * Rule 4 solved exactly with HiGHS (branch and cut) on one component of the problem.
+ * The assignment objective (docs/rules.md) solved exactly with HiGHS (branch and cut) on one component of the problem.
  *
  * Model, over the component's visits V and candidate pairs (s, v):
  *   x[s,v] ∈ {0,1}   society s joins visit v (pinned pairs fixed to 1)

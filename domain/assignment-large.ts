@@ -9,7 +9,7 @@ import {
 import { highs } from './highs.ts';
 
 /**
- * Rule 4 at national scale, where one component holds thousands of visits and hundreds of
+ * The assignment objective (docs/rules.md) at national scale, where one component holds thousands of visits and hundreds of
  * thousands of candidate pairs: too large for branch and cut on the pair model.
  *
  * The problem is a set packing: each visit takes one set of societies (a "pattern") worth the

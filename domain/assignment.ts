@@ -39,7 +39,7 @@ export interface StaffedVisit {
   unassignedNeedIds: string[];
 }
 
-/** How good a plan is, in rule 4's order. */
+/** How good a plan is, in the assignment objective's order. */
 export interface AssignmentObjective {
   /** (a) Summed urgency weight of the covered needs. */
   weight: number;
@@ -96,7 +96,7 @@ export interface AssignmentOptions {
 export const EXACT_MAX_PAIRS = 2_500;
 
 /**
- * Rule 4: which societies join which visits and which needs each covers.
+ * The assignment objective (docs/rules.md): which societies join which visits and which needs each covers.
  *
  * Always holds: a society covers only needs it is competent for, each need is covered at most
  * once, a society uses one unit of capacity per visit it joins and never more than
@@ -112,7 +112,7 @@ export function assignSocieties(input: AssignmentInput): StaffedVisit[] {
 }
 
 /**
- * Solves rule 4 and says how good the result is.
+ * Solves the assignment objective and says how good the result is.
  *
  * Needs no available society is competent for are set aside; the rest splits into independent
  * components (visits linked by societies that could serve both). A component with at most

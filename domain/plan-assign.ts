@@ -3,7 +3,7 @@ import { type AssignmentSolution, solveAssignment, type WarmStart } from './assi
 import type { ChosenVisit, FramedChoice, PlanOverrides } from './plan-steps.ts';
 
 /*
- * Rule 4, the round's AssignSocieties step and `rounds plan`'s assignment. Apart from plan-steps.ts
+ * The assignment objective (docs/rules.md), the round's AssignSocieties step and `rounds plan`'s assignment. Apart from plan-steps.ts
  * because it loads the HiGHS solver (WebAssembly): the other steps' functions ship without it.
  */
 
@@ -22,7 +22,7 @@ export interface AssignVisitsOptions {
 }
 
 /**
- * Rule 4 across all of the season's visits, sharing each society's capacity, honouring the
+ * The assignment objective (docs/rules.md) across all of the season's visits, sharing each society's capacity, honouring the
  * coordinator's pins and exclusions. Throws OverrideConflictError when a pin cannot be honoured.
  */
 export function assignVisits(

@@ -6,8 +6,8 @@ import { rankTowns, type TownRanking } from './town-choice.ts';
 
 /**
  * The planning steps, each one function that `rounds plan` (domain/plan.ts) and the round's
- * Lambda of the same name both call: rule 1 (LoadRound), rule 2 or a town lock (ChooseTown),
- * rule 3 (FrameFiveQuestions) and rule 4 under the coordinator's pins and exclusions
+ * Lambda of the same name both call: one town per county (LoadRound), town choice or a town lock (ChooseTown),
+ * five questions (FrameFiveQuestions) and the assignment objective under the coordinator's pins and exclusions
  * (AssignSocieties). Nothing here knows where the data comes from.
  */
 
@@ -21,7 +21,7 @@ export interface PlanOverrides {
 /** The top towns of a county's ranking that a plan keeps to explain its choice. */
 export const TOWNS_SHOWN = 3;
 
-/** Rule 1: the counties that get a visit this season, those with at least one town, in the given order. */
+/** One town per county (docs/rules.md): the counties that get a visit this season, those with at least one town, in the given order. */
 export function countiesToVisit<C extends Pick<County, 'towns'>>(counties: readonly C[]): C[] {
   return counties.filter((county) => county.towns.length > 0);
 }
@@ -48,7 +48,7 @@ export interface VisitChoiceInput {
 }
 
 /**
- * Rule 2, or the coordinator's lock: the county's town this season and its open needs.
+ * Town choice (docs/rules.md), or the coordinator's lock: the county's town this season and its open needs.
  * Undefined for a county without towns. Throws OverrideConflictError when the county's lock names
  * a town that is not the county's.
  */
@@ -92,12 +92,12 @@ export function townLockConflicts(
   });
 }
 
-/** A chosen visit with its five questions (rule 3). */
+/** A chosen visit with its five questions (docs/rules.md). */
 export interface FramedChoice extends ChosenVisit {
   questions: Question[];
 }
 
-/** Rule 3 on a chosen visit, worded as the season's questions are when the visit carries them. */
+/** Five questions (docs/rules.md) on a chosen visit, worded as the season's questions are when the visit carries them. */
 export function frameVisit<V extends Pick<ChosenVisit, 'needs'> & { wording?: QuestionWording | undefined }>(
   visit: V,
 ): V & { questions: Question[] } {

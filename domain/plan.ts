@@ -31,9 +31,9 @@ export interface PlanOptions {
 }
 
 /**
- * The season's plan from a data set, without side effects: rule 1 (one visit per county that has
- * towns, in counties.json order), rule 2 (town choice, unless a coordinator locked the town),
- * rule 3 (five questions) and rule 4 (societies assigned across all visits, sharing each society's
+ * The season's plan from a data set, without side effects: one town per county (one visit per county that has
+ * towns, in counties.json order), town choice (unless a coordinator locked the town), five
+ * questions and the assignment objective (societies assigned across all visits, sharing each society's
  * capacity, respecting pins and exclusions). Every need in the data set is open.
  *
  * With `explain` (the default) the plan carries why: each county's top three towns, why each
@@ -94,7 +94,7 @@ export function overrideConflicts(
   });
 }
 
-/** Rules 1 and 2 (or the locks) for every county of the data set, in counties.json order. */
+/** One town per county and town choice (docs/rules.md) (or the locks) for every county of the data set, in counties.json order. */
 function chooseVisits(
   season: SeasonId,
   data: DataSet,

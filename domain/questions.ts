@@ -2,7 +2,7 @@ import type { Need, Question, QuestionWording } from '#schemas/index';
 import { THEMES, URGENCY_WEIGHT } from '#schemas/index';
 
 /**
- * Rule 3: the five questions of a town visit, one per theme in the contract order,
+ * Five questions (docs/rules.md): the five questions of a town visit, one per theme in the contract order,
  * each listing the town's open needs of that theme, most urgent first, then by id; with the
  * season's wording when given (the visit keeps it as its questions' `text`).
  */

@@ -4,7 +4,7 @@ import { URGENCY_WEIGHT } from '#schemas/index';
 import { isCompetent } from './assignment-model.ts';
 
 /**
- * Rule 6: when a society declines or lets an offer expire, its needs move to the next best
+ * Offers and reassignment (docs/rules.md): when a society declines or lets an offer expire, its needs move to the next best
  * competent society with capacity left. Pure: the caller reads the season's offers and capacity.
  */
 export type MovableNeed = Pick<Need, 'id' | 'theme' | 'field' | 'urgency'>;

@@ -77,7 +77,7 @@ export function checkReferences(data: DataSet): DataIssue[] {
   };
   for (const [n, need] of data.needs.entries()) checkPlace('needs.json', n, need);
   for (const [v, visit] of data.visits.entries()) checkPlace('visits.json', v, visit);
-  // Rule 1: a county has one visit per season, and the database keeps one per (county, season).
+  // One town per county (docs/rules.md): a county has one visit per season, and the database keeps one per (county, season).
   const firstVisit = new Map<string, number>();
   data.visits.forEach((visit, v) => {
     const key = `${visit.countyId}\u0000${visit.season}`;

@@ -1,7 +1,7 @@
 import { FIGURE_KEYS, type FigureKey } from '#schemas/labels';
 
 /**
- * Rule 8: the season's figures, per county and in total. The one place they are computed: the API
+ * Season report figures (docs/rules.md): the season's figures, per county and in total. The one place they are computed: the API
  * JSON, CSV, XLSX, the dashboard funnel and the terminal all show what this returns, under the
  * labels of schemas/labels.ts (FIGURE_LABELS, which defines each). Pure: the caller reads the
  * season's visits, offers, latest visit reports and the needs submitted in each county that season.

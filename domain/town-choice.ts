@@ -2,10 +2,10 @@ import type { Need, SeasonId, Town, VisitHistoryEntry } from '#schemas/index';
 import { URGENCY_WEIGHT } from '#schemas/index';
 import { seasonOrdinal, seasonsBetween } from './season.ts';
 
-/** Rule 2: a town visited in any of the 4 seasons before the planned one counts as visited recently. */
+/** Town choice (docs/rules.md): a town visited in any of the 4 seasons before the planned one counts as visited recently. */
 export const RECENT_VISIT_WINDOW = 4;
 
-/** One town's standing in rule 2; the shape of TownRankingRow in schemas/round-io.ts. */
+/** One town's standing in town choice; the shape of TownRankingRow in schemas/round-io.ts. */
 export interface TownRanking {
   townId: string;
   openNeedCount: number;
@@ -45,7 +45,7 @@ export function rankTowns({ season, towns, openNeeds, history }: TownChoiceInput
   return rankings.sort(compareTowns);
 }
 
-/** The town rule 2 picks, or undefined for a county without towns. */
+/** The town that town choice picks (docs/rules.md), or undefined for a county without towns. */
 export function chooseTown(input: TownChoiceInput): TownRanking | undefined {
   return rankTowns(input)[0];
 }

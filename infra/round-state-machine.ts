@@ -376,7 +376,7 @@ export class RoundStateMachine extends Construct {
       resultPath: '$.pending',
     });
     listPendingOffers.addCatch(onFailure, catchAll);
-    // The plan review (the coordinator's word, rule 9) comes before any offer goes out.
+    // The plan review (the coordinator's word, docs/rules.md) comes before any offer goes out.
     const planReview = this.planReview(props, listPendingOffers, onFailure, catchAll);
 
     const sendOfferAndWait = this.invoke(N.SendOfferAndWaitForAnswer, fns.SendOfferAndWaitForAnswer, {
@@ -424,7 +424,7 @@ export class RoundStateMachine extends Construct {
     sendOfferAndWait.addCatch(recordOfferExpired, { errors: [sfn.Errors.TIMEOUT], resultPath: '$.error' });
     sendOfferAndWait.addCatch(recordOfferDeclined, { errors: [OFFER_DECLINED_ERROR], resultPath: '$.error' });
 
-    // ---- reassignment (rule 6) -----------------------------------------------------------
+    // ---- reassignment (offers and reassignment, docs/rules.md) -----------------------------------------------------------
     const findNextSociety = this.invoke(N.FindNextSociety, fns.FindNextSociety, {
       payload: sfn.TaskInput.fromObject({
         season: sfn.JsonPath.stringAt('$.season'),

@@ -1,4 +1,4 @@
-// The coordinator's plan review (rule 9): each county's town and why, the societies per need, the
+// The coordinator's plan review (the coordinator's word, docs/rules.md): each county's town and why, the societies per need, the
 // overrides (pin, exclude, lock a town) re-planned at once with what each costs, the approval that
 // sends the offers, and the needs left without a society placed by hand. Names and words only.
 import { api, splitBilingual } from './lib/api-client.js';

@@ -244,7 +244,7 @@ function reportForm(item) {
     { class: 'muted', role: 'status' },
     item.report ? t('lastReport', { v: item.report.version, t: beijing(item.report.reportedAt) }) : '',
   );
-  // A society reports outcomes only for the needs of its own assignment (rule 7).
+  // A society reports outcomes only for the needs of its own assignment (visit report authority, docs/rules.md).
   const visitNeeds = item.questions.flatMap((q) => q.needs).filter((need) => need.mine);
   const coops = el('div', {});
   const drawCoops = () =>

@@ -3,7 +3,7 @@ import { County, Society } from './catalog.ts';
 import { Need } from './need.ts';
 import { VisitHistoryEntry } from './plan.ts';
 
-/** The files of a data directory (see SPEC "Domain"), by file name. */
+/** The files of a data directory (docs/rules.md, the data directory), by file name. */
 export const DATA_FILES = {
   'counties.json': { schema: z.array(County), required: true },
   'societies.json': { schema: z.array(Society), required: true },

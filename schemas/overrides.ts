@@ -16,7 +16,7 @@ export const SocietyExclusion = z.strictObject({
 });
 export type SocietyExclusion = z.infer<typeof SocietyExclusion>;
 
-/** The county's visit goes to this town instead of the one rule 2 would choose. */
+/** The county's visit goes to this town instead of the one town choice would choose. */
 export const TownLock = z.strictObject({ countyId: Slug, townId: Slug, note: Note.optional() });
 export type TownLock = z.infer<typeof TownLock>;
 

@@ -4,7 +4,7 @@ import { OverrideCost, PlanExplanation } from './plan.ts';
 import { AssignmentId, IsoDateTime, LocalizedName, SeasonId, Slug, Theme, VisitId } from './primitives.ts';
 
 /*
- * The coordinator's plan review (SPEC "Coordinators steer the round", rule 9): the plan while it
+ * The coordinator's plan review (docs/api.md, catalog; the coordinator's word, docs/rules.md): the plan while it
  * waits in AwaitPlanApproval, the re-plan under overrides with what each override costs, the
  * approval, and the needs left without a society with what can still take them.
  */

@@ -24,7 +24,7 @@ export const PlannedVisit = z.object({
 });
 export type PlannedVisit = z.infer<typeof PlannedVisit>;
 
-/** One town's standing in rule 2: what ranked it (also the ChooseTown step's ranking rows). */
+/** One town's standing in town choice: what ranked it (also the ChooseTown step's ranking rows). */
 export const TownStanding = z.object({
   townId: Slug,
   openNeedCount: z.int(),
@@ -88,15 +88,15 @@ export const UnassignedExplanation = z.object({
 export const VisitExplanation = z.object({
   countyId: Slug,
   townId: Slug,
-  /** A coordinator chose the town (overrides), not rule 2. */
+  /** A coordinator chose the town (overrides), not town choice. */
   townLocked: z.boolean(),
-  /** The county's top three towns by rule 2, best first. */
+  /** The county's top three towns by town choice, best first. */
   towns: z.array(TownStanding).max(3),
   assignments: z.array(AssignmentExplanation),
   unassigned: z.array(UnassignedExplanation),
 });
 
-/** The objective of rule 4, in its order. */
+/** The assignment objective (docs/rules.md), in its order. */
 export const PlanObjective = z.object({
   /** (a) Summed urgency weight of the covered needs. */
   weight: z.int(),

@@ -144,7 +144,7 @@ export const OfferRecord = z.object({
   answeredAt: Instant.optional(),
   /** When the round recorded how the offer ended. */
   settledAt: Instant.optional(),
-  /** 1 for a planned offer, 2 and 3 for the societies its needs moved to (rule 6). */
+  /** 1 for a planned offer, 2 and 3 for the societies its needs moved to (offers and reassignment, docs/rules.md). */
   attempt: z.int().min(1).optional(),
   /** The offer whose needs this one took over. */
   replaces: Text.optional(),

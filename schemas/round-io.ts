@@ -56,7 +56,7 @@ export const ChosenTown = z.object({
   townId: Slug,
   ranking: z.array(TownRankingRow).max(3),
   needs: z.array(Need),
-  /** The coordinator locked the county to this town (the season's overrides), not rule 2. */
+  /** The coordinator locked the county to this town (the season's overrides), not town choice. */
   townLocked: z.boolean().default(false),
   /** The season's wording of the five questions when the town was chosen (FrameFiveQuestions keeps it). */
   wording: QuestionWording.optional(),

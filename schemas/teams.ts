@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { IsoDateTime, SeasonId, Slug, THEMES, text } from './primitives.ts';
 
 /*
- * The shapes of the society teams' side (issue 5): the reassignment step of the round, the
+ * The shapes of the society teams' side: the reassignment step of the round, the
  * answers to offers, the visit report. No Node.js imports: the pages may bundle these too.
  */
 

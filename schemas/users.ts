@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { IsoDateTime, Slug, text } from './primitives.ts';
 
 /*
- * People who sign in (SPEC "Sign-in and users"): a coordinator invites each user; a liaison is bound
+ * People who sign in (docs/api.md, users and sign-in): a coordinator invites each user; a liaison is bound
  * to one county, a team member to one society. An invitation is a one-time code (and a link that
  * carries it) that signs a browser in.
  */

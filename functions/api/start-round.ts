@@ -8,7 +8,7 @@ import { getRound } from '#store/rounds';
  * season and its attempt (`2026-Q4-1`; a failed round recorded in the round log makes the next
  * attempt `-2`), the same as the quarterly schedule's, so a second call starts nothing new: Step
  * Functions refuses a name twice and the existing execution's id comes back. The round itself changes
- * nothing that exists (rule 5).
+ * nothing that exists (nothing twice, docs/rules.md).
  */
 export const handler = routeHandler(startRound, async ({ body: { season } }) => {
   const { executionId, started } = await startSeasonRound(season);

@@ -13,7 +13,7 @@ import { roundStep } from './step.ts';
 const WRITE_CONCURRENCY = 16;
 
 /**
- * Rule 4: which societies go where, sharing each society's capacity across all counties and
+ * The assignment objective (docs/rules.md): which societies go where, sharing each society's capacity across all counties and
  * honouring the season's pins and exclusions. Reads the season's draft visits and writes each
  * one's assignment and explanation back: only counts travel in the state machine's payload,
  * whatever the size of the round.

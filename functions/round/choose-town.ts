@@ -9,7 +9,7 @@ import { historyOfCounty } from '#store/rounds';
 import { roundStep } from './step.ts';
 
 /**
- * Rule 2, or the coordinator's town lock: the county's town for this season, with the top of its ranking.
+ * Town choice (docs/rules.md), or the coordinator's town lock: the county's town for this season, with the top of its ranking.
  * Reads, per county: 1 GetItem (county) + 1 Query on gsi1 (its open needs) + 1 Query (its history) + 1 GetItem (overrides).
  */
 export const handler = roundStep(

@@ -18,7 +18,7 @@ import { roundStep } from './step.ts';
 const BY = 'round-state-machine';
 
 /**
- * FindNextSociety (rule 6): after a decline or an expiry, moves the offer's open needs to the next
+ * FindNextSociety (offers and reassignment, docs/rules.md): after a decline or an expiry, moves the offer's open needs to the next
  * best competent society with capacity left — a new offer, taken with its capacity in the same
  * transaction that marks the old one `reassigned`. After the third try, or when no society can take
  * them, it returns the coordinator alert instead (sent by the state machine after quiet hours), and

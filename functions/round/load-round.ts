@@ -13,7 +13,7 @@ const defaultPlanApprovalSeconds = memoized(() => optionalIntEnv('PLAN_APPROVAL_
 const defaultAutoApprove = memoized(() => process.env.AUTO_APPROVE === '1');
 
 /**
- * First step: which season, which counties, and whether this season was planned already (rule 5).
+ * First step: which season, which counties, and whether this season was planned already (nothing twice, docs/rules.md).
  * Reads: 1 GetItem (the round) + 1 Query of the catalog's counties (the Map's input is every county).
  */
 export const handler = roundStep('LoadRound', RoundExecutionInput, async (input): Promise<LoadedRound> => {
@@ -34,7 +34,7 @@ export const handler = roundStep('LoadRound', RoundExecutionInput, async (input)
     autoApprove: input.autoApprove ?? defaultAutoApprove(),
     planApprovalSeconds: input.planApprovalSeconds ?? defaultPlanApprovalSeconds(),
     offerIds: input.offerIds ?? null,
-    // Rule 1: every county with at least one town gets a visit.
+    // One town per county (docs/rules.md): every county with at least one town gets a visit.
     counties: countiesToVisit(counties)
       .map((county) => ({ countyId: county.id }))
       .sort((a, b) => a.countyId.localeCompare(b.countyId)),

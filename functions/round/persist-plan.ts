@@ -12,7 +12,7 @@ const BY = 'round-state-machine';
 const WRITE_CONCURRENCY = 16;
 
 /**
- * Writes the plan so that a retry or a second run of the season changes nothing that exists (rule 5):
+ * Writes the plan so that a retry or a second run of the season changes nothing that exists (nothing twice, docs/rules.md):
  * visits, offers and log entries are conditional writes on deterministic keys.
  *
  * Two steps of the state machine call it. PersistPlanBatch (`{ season, batch }`, one child of the

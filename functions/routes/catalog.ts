@@ -28,7 +28,7 @@ export const getCounties = defineRoute({
 });
 
 /*
- * The coordinators' catalog (SPEC "Coordinators steer the round"): counties with their towns and
+ * The coordinators' catalog (docs/api.md, catalog, questions and audit): counties with their towns and
  * societies in the data directory's shapes. A change names the version it was made on (`If-Match`),
  * so two coordinators never silently overwrite each other; each change goes to the audit log.
  */

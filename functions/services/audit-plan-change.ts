@@ -4,7 +4,7 @@ import { auditPut } from '#store/items/audit';
 import { auditActorOf } from '#store/users';
 
 /**
- * What the plan review changes goes to the audit log (SPEC: every coordinator change is appended,
+ * What the plan review changes goes to the audit log (docs/api.md: every coordinator change is appended,
  * who, when, what, before → after; GET /audit).
  */
 export interface PlanChange {

@@ -7,7 +7,7 @@ import { getVisit, type VisitRecord } from '#store/rounds';
 import { NeedChangedMeanwhile, saveReport } from '#store/visit-log';
 
 /*
- * Who may report what on a visit (rule 7): only a society that accepted its offer on the visit
+ * Who may report what on a visit (visit report authority, docs/rules.md): only a society that accepted its offer on the visit
  * files a report, it gives outcomes only for the needs of its own assignment, its Idempotency-Key
  * is its own, and its report changes only its own needs — never another society's outcomes.
  */

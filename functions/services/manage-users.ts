@@ -22,7 +22,7 @@ import {
 } from '#store/users';
 
 /*
- * Users and invitations (SPEC "Sign-in and users"): the rules both identity adapters share — a
+ * Users and invitations (docs/api.md, users and sign-in): the rules both identity adapters share — a
  * liaison's county and a team's society must exist, a revoked user is not re-invited, sign-in tries
  * are limited per client address and per code.
  */

@@ -25,7 +25,7 @@ import {
 } from '#store/rounds';
 
 /*
- * The coordinator's word (rule 9): the plan while it waits for approval, re-planned under the
+ * The coordinator's word (docs/rules.md): the plan while it waits for approval, re-planned under the
  * coordinator's overrides by the planner `rounds plan` uses (domain/plan.ts planRound, with what each
  * override costs), approved (the waiting round goes on and sends exactly the stored offers), and the
  * needs left without a society placed by hand, each an offer like any other.

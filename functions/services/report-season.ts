@@ -27,7 +27,7 @@ async function seasonData(season: string) {
   return { visits, offers, reports, submitted: [], collectedByCounty, summaries };
 }
 
-/** The season report (rule 8): the figures of domain/season-figures.ts from what is stored. */
+/** The season report (season report figures, docs/rules.md): the figures of domain/season-figures.ts from what is stored. */
 export async function loadSeasonReport(season: string): Promise<SeasonReport> {
   const { visits, offers, reports, submitted, collectedByCounty } = await seasonData(season);
   return seasonFigures({ season, visits, offers, reports, submitted, collectedByCounty });

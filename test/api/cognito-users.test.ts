@@ -4,7 +4,7 @@ import { loadDataDir } from '#cli/data-dir';
 import { DEMO_DATA_DIR } from '#cli/session';
 import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
 
-// The user routes in AWS mode (issue 9 item 5): the ManageUsers handler with its Cognito adapter, on
+// The user routes in AWS mode: the ManageUsers handler with its Cognito adapter, on
 // DynamoDB Local with the demo catalog, fed API Gateway events carrying a Cognito access token's
 // claims. Cognito itself has no local equivalent: the real SDK client runs with a last middleware
 // that records each command instead of sending it. Every command sent is checked, by the embedded

@@ -10,7 +10,7 @@ import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
 import { signLocalToken } from '#local/tokens';
 
 // The needs API through the local HTTP adapter (the API Gateway stand-in) on DynamoDB Local with the
-// demo data: every status code of issue 4, the authorization matrix, idempotency under concurrency,
+// demo data: every status code, the authorization matrix, idempotency under concurrency,
 // and `rounds needs import` on the same database. Handler modules load after the runtime is booted.
 
 let runtime: EmbeddedRuntime;

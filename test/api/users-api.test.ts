@@ -11,7 +11,7 @@ import { signLocalToken } from '#local/tokens';
 import { InvitedUser, Session, UserList } from '#schemas/users';
 
 // Users, invitations and sessions through the local HTTP adapter on DynamoDB Local with the demo
-// data (issue 9): a coordinator invites a liaison for 淳安, the liaison signs in with the code and
+// data: a coordinator invites a liaison for 淳安, the liaison signs in with the code and
 // submits a need; used, expired, replaced and revoked invitations; revocation at once; the rate limit.
 // Each test signs in from its own loopback address (127.0.0.x), as the rate limit counts per address.
 
@@ -328,7 +328,7 @@ describe('the code is never stored or logged in clear', () => {
   });
 });
 
-describe('codes, tokens and logs (issue 9: abuse)', () => {
+describe('codes, tokens and logs (abuse)', () => {
   it('draws codes of 10 symbols from a 32-symbol alphabet, uniformly: 50 bits', async () => {
     const { INVITATION_ALPHABET, INVITATION_CODE_LENGTH } = await import('#schemas/users');
     const { newInvitationCode } = await import('#local/identity');

@@ -1,6 +1,6 @@
 /**
  * The coordinators' catalog, questions and audit log through the local HTTP adapter on DynamoDB
- * Local (issue 10 items 1–2): add and change societies and counties on the version read, the 409s
+ * Local: add and change societies and counties on the version read, the 409s
  * that name what holds a change (open needs, a waiting offer, capacity used), nothing written on bad
  * input, every change in the audit log with who and before → after; a society added through the API
  * used by the next round, and the season's wording kept by the visits framed with it.

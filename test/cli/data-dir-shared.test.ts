@@ -54,7 +54,7 @@ describe('a visits.json whose history repeats a row', () => {
 describe('an overrides.json pin the planner cannot honour', () => {
   const dir = tempDir('unhonourable-pin-');
   for (const file of readdirSync(DEMO_DATA_DIR)) copyFileSync(join(DEMO_DATA_DIR, file), join(dir, file));
-  // 临安's town is 昌化镇 (rule 2), whose needs are medicine and village governance: no popular science.
+  // 临安's town is 昌化镇 (town choice, docs/rules.md), whose needs are medicine and village governance: no popular science.
   writeFileSync(
     join(dir, 'overrides.json'),
     JSON.stringify({ pins: [{ societyId: 'kepu-zuojia', countyId: 'linan' }] }),

@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 /**
- * Overrides that change every part of the demo plan: 淳安 locked to 鸠坑乡 (rule 2 picks 临岐镇), a
+ * Overrides that change every part of the demo plan: 淳安 locked to 鸠坑乡 (town choice picks 临岐镇), a
  * society the plan uses everywhere excluded for the season, another excluded from 建德, and a
  * society pinned to 临安 that the objective would leave out.
  */

@@ -153,7 +153,7 @@ const tinyInput: fc.Arbitrary<AssignmentInput> = fc
     return input;
   });
 
-describe('rule 4: the solver is optimal (checked against every possible plan on tiny instances)', () => {
+describe('the assignment objective: the solver is optimal (checked against every possible plan on tiny instances)', () => {
   it('reaches the best weight (a), then the fewest pairs (b), then the most even load (c), under pins and exclusions', () => {
     fc.assert(
       fc.property(tinyInput, (input) => {
@@ -213,7 +213,7 @@ describe('rule 4: the solver is optimal (checked against every possible plan on 
   });
 });
 
-describe('rule 4 at national scale: column generation', () => {
+describe('the assignment objective at national scale: column generation', () => {
   it('returns feasible plans whose reported bound is never below the true optimum', () => {
     fc.assert(
       fc.property(tinyInput, (input) => {
@@ -268,7 +268,7 @@ describe('rule 4 at national scale: column generation', () => {
   });
 });
 
-describe('rule 4: overrides the plan cannot honour', () => {
+describe('the assignment objective: overrides the plan cannot honour', () => {
   it('refuses a pin of a society competent for none of the visit’s needs', () => {
     const input: AssignmentInput = {
       visits: [

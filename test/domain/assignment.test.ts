@@ -22,7 +22,7 @@ function visitTo(countyId: string, ...needs: AssignableNeed[]): VisitToStaff {
   return { countyId, townId: `${countyId}-town`, needs };
 }
 
-describe('rule 4: assignment, worked examples', () => {
+describe('the assignment objective, worked examples', () => {
   it('gives a need to a society competent in both its theme and its field', () => {
     const [visit] = assignSocieties({
       visits: [visitTo('c1', need('n1', 'industry', 'tea'))],
@@ -180,7 +180,7 @@ const inputArb: fc.Arbitrary<AssignmentInput> = fc
     capacityUsed: Object.fromEntries(societies.map((_, s) => [`s${s}`, used[s] ?? 0])),
   }));
 
-describe('rule 4: assignment, properties on random data', () => {
+describe('the assignment objective, properties on random data', () => {
   it('gives each society only needs it is competent for, on visits where they are', () => {
     fc.assert(
       fc.property(inputArb, (input) => {

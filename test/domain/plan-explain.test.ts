@@ -308,13 +308,13 @@ const dataSetArb: fc.Arbitrary<DataSet> = fc
     };
   });
 
-describe('planRound, properties on random data (rules 1–4)', () => {
-  it('satisfies rules 1 to 4 and explains every need left unassigned', () => {
+describe('planRound, properties on random data (docs/rules.md: one town per county to the assignment objective)', () => {
+  it('satisfies one town per county, town choice, five questions and the assignment objective, and explains every need left unassigned', () => {
     fc.assert(
       fc.property(dataSetArb, (data) => {
         const plan = Plan.parse(planRound('2026-Q4', data));
 
-        // Rule 1: one visit per county with towns, in counties.json order.
+        // One town per county (docs/rules.md): one visit per county with towns, in counties.json order.
         expect(plan.visits.map((v) => v.countyId)).toEqual(
           data.counties.filter((c) => c.towns.length > 0).map((c) => c.id),
         );
@@ -322,7 +322,7 @@ describe('planRound, properties on random data (rules 1–4)', () => {
         for (const visit of plan.visits) {
           const county = data.counties.find((c) => c.id === visit.countyId)!;
           const countyNeeds = data.needs.filter((n) => n.countyId === county.id);
-          // Rule 2: the town rule 2 ranks first.
+          // Town choice (docs/rules.md): the town it ranks first.
           const ranking = rankTowns({
             season: '2026-Q4',
             towns: county.towns,
@@ -330,7 +330,7 @@ describe('planRound, properties on random data (rules 1–4)', () => {
             history: data.visits.filter((v) => v.countyId === county.id),
           });
           expect(visit.townId).toBe(ranking[0]!.townId);
-          // Rule 3: five questions, in theme order, listing exactly the town's needs.
+          // Five questions (docs/rules.md): five questions, in theme order, listing exactly the town's needs.
           const townNeeds = countyNeeds.filter((n) => n.townId === visit.townId);
           expect(visit.questions.map((q) => q.theme)).toEqual([...THEMES]);
           for (const question of visit.questions) {
@@ -341,7 +341,7 @@ describe('planRound, properties on random data (rules 1–4)', () => {
                 .sort(),
             );
           }
-          // Rule 4: competence, each need once, every other need unassigned.
+          // The assignment objective (docs/rules.md): competence, each need once, every other need unassigned.
           const covered = visit.assignments.flatMap((a) => a.needIds);
           expect([...covered, ...visit.unassignedNeedIds].sort()).toEqual(townNeeds.map((n) => n.id).sort());
           expect(new Set(covered).size).toBe(covered.length);
@@ -353,7 +353,7 @@ describe('planRound, properties on random data (rules 1–4)', () => {
             joined.set(society.id, (joined.get(society.id) ?? 0) + 1);
           }
         }
-        // Rule 4: capacity.
+        // The assignment objective (docs/rules.md): capacity.
         for (const society of data.societies)
           expect(joined.get(society.id) ?? 0).toBeLessThanOrEqual(society.capacityPerSeason);
         // Every unassigned need: nobody competent, or every competent society full.

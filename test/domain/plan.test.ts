@@ -57,7 +57,7 @@ describe('planRound', () => {
     expect(plan.visits.map((visit) => visit.countyId)).toEqual(['chunan', 'jiande']);
   });
 
-  it('chooses each county’s town by rule 2, using only that county’s needs and history', () => {
+  it('chooses each county’s town by town choice, using only that county’s needs and history', () => {
     const data = dataSet({
       counties: [county('chunan', 'a', 'b', 'c'), county('jiande', 'x', 'y')],
       needs: [

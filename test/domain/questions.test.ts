@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { frameQuestions } from '#domain/questions';
 import { Question, THEMES } from '#schemas/index';
 
-describe('rule 3: five questions', () => {
+describe('five questions', () => {
   it('asks exactly five questions in the contract theme order, even with no needs', () => {
     const questions = frameQuestions([]);
 

@@ -1,4 +1,4 @@
-/** The season's figures (rule 8), one function for every surface. No I/O. */
+/** The season's figures (season report figures, docs/rules.md), one function for every surface. No I/O. */
 import { describe, expect, it } from 'vitest';
 import { seasonFigures } from '#domain/season-figures';
 import { seasonReportCsv } from '#domain/season-report';

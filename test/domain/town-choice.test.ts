@@ -20,7 +20,7 @@ function choose(input: Partial<TownChoiceInput> & Pick<TownChoiceInput, 'towns'>
   return chooseTown({ season: SEASON, openNeeds: [], history: [], ...input })?.townId;
 }
 
-describe('rule 2: town choice', () => {
+describe('town choice', () => {
   it('prefers a town with open needs over one without, even one visited last season', () => {
     const chosen = choose({
       towns: towns('a-quiet', 'b-needy'),

@@ -17,7 +17,7 @@ import {
   synthRounds,
 } from './template-helpers.ts';
 
-// Sign-in in AWS (issue 9 item 5): the pages' app client signs in through Cognito managed login with
+// Sign-in in AWS: the pages' app client signs in through Cognito managed login with
 // the authorization code grant (PKCE: a public client, no secret), returning to the CloudFront
 // domain; the API takes access tokens whose claims the trigger adds; only the user routes'
 // function administers the pool; the pages find all of it in runtime-config.json.

@@ -13,7 +13,7 @@ beforeAll(() => {
   bundles = functionBundleDirs(synthesizeRoundsTemplate({ bundle: true, context: { bundleMetafile: true } }));
 }, 300_000);
 
-/** Issue 13's goal: every bundle but the planner's (HiGHS and its solver glue) at most 360 KiB. */
+/** The goal: every bundle but the planner's (HiGHS and its solver glue) at most 360 KiB. */
 const MAX_BUNDLE_KIB = 360;
 /** The planners: the round's AssignSocieties and the coordinator's re-plan (PUT overrides), both HiGHS. */
 const PLANNERS = new Set(['AssignSocieties', 'ReplanSeason']);

@@ -384,7 +384,7 @@ describe('round paths (synthesized definition, local runner)', () => {
     expect(run.failure?.name).toBe('RoundFailed');
   });
 
-  // Issue 13: a step that ran out of its own time once and then succeeded must not fail the round.
+  // A step that ran out of its own time once and then succeeded must not fail the round.
   it('retries a step whose function ran out of time once, and completes the round when the retry succeeds', async () => {
     let attempts = 0;
     const run = await runRound(
@@ -531,7 +531,7 @@ const oneOffer = (overrides: Partial<Stubs>) =>
     ...overrides,
   });
 
-describe('reassignment paths (rule 6)', () => {
+describe('reassignment paths (offers and reassignment, docs/rules.md)', () => {
   it('moves a declined offer to the next society found, and waits for that society’s answer', async () => {
     const run = await runRound(
       oneOffer({
@@ -737,7 +737,7 @@ describe('reassignment paths (rule 6)', () => {
   });
 });
 
-describe('plan review paths (rule 9: the coordinator’s word before any offer)', () => {
+describe('plan review paths (the coordinator’s word before any offer, docs/rules.md)', () => {
   const unapproved = (fields: Record<string, unknown> = {}) => ({
     season: SEASON,
     autoAccept: false,

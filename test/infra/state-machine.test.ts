@@ -236,7 +236,7 @@ describe('the round definition', () => {
       ResultPath: '$.plan',
       Next: S.PersistPlanPerBatch,
     });
-    // Issue 13: the plan is written per batch of counties, a child execution each, never in one invocation.
+    // The plan is written per batch of counties, a child execution each, never in one invocation.
     expect(state(S.PersistPlanPerBatch)).toMatchObject({
       Type: 'Map',
       ItemsPath: '$.plan.batches',

@@ -18,7 +18,7 @@ import {
 } from '#local/dynamodb-local';
 import { tokenKey } from '#local/tokens';
 
-// DynamoDB Local private to its owner and its DATA_DIR (issue 12, items 3 and 4), tried from
+// DynamoDB Local private to its owner and its DATA_DIR, tried from
 // outside: other processes, other credentials, this host's other addresses, a killed owner.
 vi.setConfig({ testTimeout: 120_000 });
 

@@ -12,7 +12,7 @@ import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
 import { BUILT_IN_COORDINATOR } from '#schemas/users';
 import { launchChromium } from '../support/browser.ts';
 
-// Issue 9 end to end, in headless Chromium at phone size against the local HTTP adapter on DynamoDB
+// Sign-in by invitation end to end, in headless Chromium at phone size against the local HTTP adapter on DynamoDB
 // Local: a coordinator signs in with the link `npm start` prints, invites liaisons for 淳安 on the
 // users page; a liaison opens the link in another browser and submits a need without ever seeing a
 // token; the typed code works the same; a used invitation is refused in Chinese; a revoked liaison's
@@ -120,7 +120,7 @@ async function inviteLiaison(name: string): Promise<Issued> {
   return { name, url, code };
 }
 
-describe('signing in by invitation (issue 9)', () => {
+describe('signing in by invitation', () => {
   it('a coordinator signs in with the npm start link and lands on the dashboard, signed in by name', async () => {
     // What cli/start.ts prints after `Listening on`: the built-in coordinator's one-time link.
     const { invitation } = await localInvitation(

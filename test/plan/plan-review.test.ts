@@ -1,5 +1,5 @@
 /**
- * The coordinator's word (rule 9) over HTTP on the embedded runtime (DynamoDB Local + the
+ * The coordinator's word (docs/rules.md) over HTTP on the embedded runtime (DynamoDB Local + the
  * synthesized state machine): the round waits in AwaitPlanApproval; overrides re-plan (pins on,
  * exclusions off, the locked town chosen) optimally under them — checked against a brute force on
  * this small instance; approval sends exactly the approved plan's offers; overrides or approval
@@ -85,7 +85,7 @@ const DATA: DataSet = {
 };
 const WEIGHT = { high: 3, normal: 2, low: 1 } as const;
 
-/** Pin 茶叶学会2 to 甲县 (the objective would not add it), exclude 竹业学会, lock 乙县 to 乙二镇 (rule 2 picks 乙一镇). */
+/** Pin 茶叶学会2 to 甲县 (the objective would not add it), exclude 竹业学会, lock 乙县 to 乙二镇 (town choice picks 乙一镇). */
 const OVERRIDES = {
   pins: [{ societyId: 'tea-2', countyId: 'aaa', note: '县里点名' }],
   exclusions: [{ societyId: 'bamboo' }],
@@ -115,7 +115,7 @@ async function call(method: string, path: string, bearer: string, body?: unknown
 const offersNow = async () => (await api.store.seasonItems(SEASON)).offers;
 
 /**
- * Rule 4 by brute force on the chosen towns under the overrides: every way each society may join
+ * The assignment objective (docs/rules.md) by brute force on the chosen towns under the overrides: every way each society may join
  * each visit (within capacity, pins in, exclusions out); best = (a) most weight, (b) fewest pairs.
  */
 function bruteForce(visits: { countyId: string; needIds: string[] }[]) {
@@ -161,7 +161,7 @@ describe('the plan review gate over HTTP', () => {
     expect(plan.status).toBe(200);
     expect(plan.json.status).toBe('awaiting-approval');
     expect(plan.json.approval.deadline).toBeDefined();
-    // Rule 2 without overrides: 乙县 goes to 乙一镇 (the higher urgency).
+    // Town choice (docs/rules.md) without overrides: 乙县 goes to 乙一镇 (the higher urgency).
     expect(plan.json.visits.find((v: Json) => v.countyId === 'bbb').townId).toBe('b1');
     expect(plan.json.labels.societies['tea-1']).toEqual({ zh: '茶叶学会1', en: 'Tea society 1' });
     expect(plan.json.visits[0].explain.towns.length).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 /**
- * Issue 12, item 1, found by fault-injection-paths.test.ts: an offer whose refusal ended in the
+ * Found by fault-injection-paths.test.ts: an offer whose refusal ended in the
  * coordinator's alert (nobody could take its needs) is listed again by the next run, as every refused
  * offer without a successor is, and FindNextSociety decided afresh: a society that had got capacity
  * back since took the needs, so a crash changed the season (a successor the uninterrupted run never

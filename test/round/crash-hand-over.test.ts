@@ -1,5 +1,5 @@
 /**
- * Issue 12, "a crash loses declines": declining an offer and killing `npm start` 40 ms later left it
+ * Declining an offer and killing `npm start` 40 ms later left it
  * `declined` with no successor and no alert, and a kill mid-acceptance lost the `accepted` log entry.
  * Reproduced deterministically with the crash hook (local/fault-injection.ts) on `npm start`'s own
  * process and DATA_DIR, with the teams answering through the API (test/support/season-harness.ts):

@@ -1,5 +1,5 @@
 /**
- * Issue 12, item 1, found by fault-injection-paths.test.ts: a hand placement (POST
+ * Found by fault-injection-paths.test.ts: a hand placement (POST
  * /seasons/{season}/needs/{needId}/assign) whose process died right after its offer was written
  * left that offer without its `placed#…` visit-log entry and without its audit entry; the
  * coordinator's retry found the offer and only started its execution. Reproduced on `npm start`'s

@@ -1,5 +1,5 @@
 /**
- * Issue 12, item 1: the crash points on the paths the auto-approved season of fault-injection.test.ts
+ * The crash points on the paths the auto-approved season of fault-injection.test.ts
  * never takes (NOT_ON_THE_AUTO_APPROVED_SEASON), each season killed, restarted and compared with its
  * own uninterrupted run exactly as there (test/support/fault-points.ts):
  *

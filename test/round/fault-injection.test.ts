@@ -1,5 +1,5 @@
 /**
- * Issue 12, item 1: the fault-injection harness. A whole season on `npm start`'s process (plan,
+ * The fault-injection harness. A whole season on `npm start`'s process (plan,
  * offers, two declines — one moved to another society, one ending in the coordinator's alert — a
  * timeout moved on, acceptances, visit reports; test/support/season-harness.ts) is killed with
  * SIGKILL, the process and its DynamoDB Local JVM (local/fault-injection.ts), at every state of the

@@ -8,7 +8,7 @@ import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
 import { type CfnTemplate, resourcesOfType } from '#local/template';
 import { loadStore, type Store } from '../support/store.ts';
 
-// Issue 13: a step whose function ran out of time is retried, and the round goes on as in AWS. Locally
+// A step whose function ran out of time is retried, and the round goes on as in AWS. Locally
 // every invocation shares one process, so the runtime must stop what Lambda would stop (the timed-out
 // attempt's leftover writes) and must not count what AWS does not have (the wait for a local slot).
 let runtime: EmbeddedRuntime;

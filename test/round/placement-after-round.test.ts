@@ -1,5 +1,5 @@
 /**
- * Issue 12, item 1, on a path the harness's seasons do not take: a need placed by hand after the
+ * On a path the harness's seasons do not take: a need placed by hand after the
  * season's round completed is seen through by an execution of its own, which `npm start` did not
  * start again after a restart (it does not run a completed round again). Killed (SIGKILL) while the
  * placed offer waited, restarted, the team's answer then reached no execution: the offer stayed

@@ -1,5 +1,5 @@
 /**
- * Report authority (issue 12): a society reports only on the needs of its own accepted assignment;
+ * Report authority: a society reports only on the needs of its own accepted assignment;
  * its Idempotency-Key is its own; its report never changes another society's outcomes. Through the
  * local HTTP adapter on DynamoDB Local, on a visit with two accepted societies.
  */

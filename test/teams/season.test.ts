@@ -458,7 +458,7 @@ describe('a whole season through HTTP', () => {
         return {
           countyId: visit.countyId,
           townId: visit.townId,
-          // Every need submitted in the county this season, in any town (spec rule 8).
+          // Every need submitted in the county this season, in any town (docs/rules.md, season report figures).
           collected: demo.needs.filter(
             (n) => n.countyId === visit.countyId && seasonOfInstant(new Date(n.submittedAt)) === SEASON,
           ).length,
