@@ -3,7 +3,7 @@
 // spreadsheet with a preview, and the audit log in words (before → after).
 import { ApiError, api, requestOk } from './lib/api-client.js';
 import { $, el, saveFile } from './lib/dom.js';
-import { lang, say, sayBilingual, startLang, t } from './lib/i18n.js';
+import { lang, say, sayBilingual, sayIssue, startLang, t } from './lib/i18n.js';
 import {
   DEFAULT_QUESTION_TEXT,
   seasonOfInstant,
@@ -100,7 +100,6 @@ const TEXT = {
 const state = { societies: [], counties: [], audit: [], auditCursor: undefined, importFile: null };
 const themeName = (theme) => say(THEME_LABELS[theme]) || theme;
 const sep = () => (lang === 'zh' ? '、' : ', ');
-const issueText = (field) => field[lang] ?? field.message;
 
 /** Replaces a node's children, leaving out the absent ones (`cond ? node : null`). */
 function fill(node, ...children) {
@@ -130,7 +129,7 @@ function errorBox(error, listFields = true) {
       ? el(
           'ul',
           {},
-          fields.map((f) => el('li', {}, issueText(f))),
+          fields.map((f) => el('li', {}, sayIssue(f))),
         )
       : null,
   );
@@ -147,7 +146,7 @@ function markFields(form, error) {
       form.querySelector(`[data-path="${CSS.escape(path)}"]`) ??
       form.querySelector(`[data-path="${CSS.escape(path.replace(/\[\d+\]$/, ''))}"]`) ??
       form.querySelector(`[data-path="${CSS.escape(path.split(/[.[]/)[0])}"]`);
-    target?.append(el('p', { class: 'field-error' }, issueText(field)));
+    target?.append(el('p', { class: 'field-error' }, sayIssue(field)));
   }
 }
 
@@ -550,7 +549,7 @@ async function sendImport(apply) {
     $('apply').hidden = true;
     const rows = (error.fields ?? []).map((f) => {
       const cell = /^\w+\[(\d+)\]\.(.+)$/.exec(f.path);
-      const text = issueText(f);
+      const text = sayIssue(f);
       return el(
         'tr',
         {},

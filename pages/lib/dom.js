@@ -1,6 +1,6 @@
 // What every page does to the DOM: find by id, build elements, say how a request went, mark a
 // form's fields, hand the reader a file.
-import { lang } from './i18n.js';
+import { sayIssue } from './i18n.js';
 
 export const $ = (id) => document.getElementById(id);
 
@@ -49,7 +49,7 @@ export function showFieldErrors(form, issues) {
   for (const issue of issues) {
     const key = boxOf(issue.path) ? issue.path : '(form)';
     const box = boxOf(key);
-    if (box) box.textContent = [box.textContent, issue[lang] ?? issue.message].filter(Boolean).join('；');
+    if (box) box.textContent = [box.textContent, sayIssue(issue)].filter(Boolean).join('；');
     $(key)?.setAttribute('aria-invalid', 'true');
   }
 }

@@ -47,6 +47,9 @@ export function splitBilingual(message) {
   return at < 0 ? [message, message] : [message.slice(0, at), message.slice(at + 3)];
 }
 
+/** An API issue ({ path, zh, en, message }) in the page's language. */
+export const sayIssue = (issue) => issue[lang] ?? issue.message;
+
 /** The half of a `中文 / English` message in the page's language. */
 export const sayBilingual = (message) => splitBilingual(message)[lang === 'en' ? 1 : 0];
 
