@@ -1,7 +1,9 @@
 // The coordinators' catalog page: counties with their towns and societies (add, change, remove —
 // a refusal shows the API's reason), the season's wording of the five questions, bulk edit by
 // spreadsheet with a preview, and the audit log in words (before → after).
-import { ApiError, api, request } from './lib/api-client.js';
+import { ApiError, api, requestOk } from './lib/api-client.js';
+import { $, el, saveFile } from './lib/dom.js';
+import { lang, say, sayBilingual, sayIssue, startLang, t } from './lib/i18n.js';
 import {
   DEFAULT_QUESTION_TEXT,
   seasonOfInstant,
@@ -11,7 +13,7 @@ import {
 } from './lib/schemas.js';
 import { startSession } from './lib/session.js';
 
-const T = {
+const TEXT = {
   title: ['目录管理：县、乡镇、学会与五问', 'Catalog: counties, towns, societies and the five questions'],
   navDashboard: ['协调人看板', 'Dashboard'],
   societies: ['学会', 'Societies'],
@@ -22,7 +24,6 @@ const T = {
   addSociety: ['新增学会', 'Add a society'],
   addCounty: ['新增县', 'Add a county'],
   edit: ['修改', 'Edit'],
-  remove: ['删除', 'Remove'],
   save: ['保存', 'Save'],
   cancel: ['取消', 'Cancel'],
   id: ['编号（小写字母、数字、-）', 'Id (a-z, 0-9, -)'],
@@ -47,7 +48,6 @@ const T = {
   noTowns: ['尚无乡镇', 'No towns yet'],
   perSeason: ['{n} 次/季', '{n} a season'],
   none: ['（无）', '(none)'],
-  season: ['季度', 'Season'],
   saveQuestions: ['保存为新版本', 'Save as a new version'],
   defaultWording: ['默认措辞（尚未修改）', 'The default wording (not changed yet)'],
   versionBy: ['第 {v} 版 · {who} 修改于 {at}', 'Version {v} · changed by {who} at {at}'],
@@ -79,7 +79,6 @@ const T = {
   problem: ['问题', 'Problem'],
   more: ['更早的记录', 'Earlier entries'],
   noAudit: ['尚无修改记录', 'No changes yet'],
-  loading: ['加载中…', 'Loading…'],
   saved: ['已保存', 'Saved'],
   removed: ['已删除', 'Removed'],
   confirmRemove: ['确定删除“{name}”吗？', 'Remove “{name}”?'],
@@ -98,28 +97,9 @@ const T = {
   name: ['名称', 'Name'],
 };
 
-let lang = localStorage.getItem('lang') === 'en' ? 'en' : 'zh';
 const state = { societies: [], counties: [], audit: [], auditCursor: undefined, importFile: null };
-const $ = (id) => document.getElementById(id);
-const t = (key, vars = {}) =>
-  (T[key]?.[lang === 'zh' ? 0 : 1] ?? key).replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '');
-const nameOf = (pair) => (pair ? (lang === 'zh' ? pair.zh : pair.en) : '');
-const themeName = (theme) => nameOf(THEME_LABELS[theme]) || theme;
+const themeName = (theme) => say(THEME_LABELS[theme]) || theme;
 const sep = () => (lang === 'zh' ? '、' : ', ');
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === 'class') node.className = value;
-    else if (key === 'dataset') Object.assign(node.dataset, value);
-    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
-    else if (value !== undefined && value !== null && value !== false)
-      node.setAttribute(key, value === true ? '' : value);
-  }
-  for (const child of children.flat())
-    if (child !== null && child !== undefined && child !== false) node.append(child);
-  return node;
-}
 
 /** Replaces a node's children, leaving out the absent ones (`cond ? node : null`). */
 function fill(node, ...children) {
@@ -128,7 +108,7 @@ function fill(node, ...children) {
   );
 }
 
-function say(message, kind = 'info') {
+function showStatus(message, kind = 'info') {
   const box = $('status');
   box.className = kind === 'error' ? 'error-box' : '';
   box.textContent = message;
@@ -149,7 +129,7 @@ function errorBox(error, listFields = true) {
       ? el(
           'ul',
           {},
-          fields.map((f) => el('li', {}, lang === 'zh' ? (f.zh ?? f.message) : (f.en ?? f.message))),
+          fields.map((f) => el('li', {}, sayIssue(f))),
         )
       : null,
   );
@@ -166,13 +146,7 @@ function markFields(form, error) {
       form.querySelector(`[data-path="${CSS.escape(path)}"]`) ??
       form.querySelector(`[data-path="${CSS.escape(path.replace(/\[\d+\]$/, ''))}"]`) ??
       form.querySelector(`[data-path="${CSS.escape(path.split(/[.[]/)[0])}"]`);
-    target?.append(
-      el(
-        'p',
-        { class: 'field-error' },
-        lang === 'zh' ? (field.zh ?? field.message) : (field.en ?? field.message),
-      ),
-    );
+    target?.append(el('p', { class: 'field-error' }, sayIssue(field)));
   }
 }
 
@@ -184,17 +158,38 @@ const listOf = (text) =>
 
 // ---- societies ----------------------------------------------------------------------------------
 
+/** A society's or county's card: its names, `details`, and Edit / Remove with their message. */
+function entryCard(collection, entry, openForm, details) {
+  const message = el('div', { class: 'card-message' });
+  return el(
+    'li',
+    { class: 'card', dataset: { [collection === 'societies' ? 'society' : 'county']: entry.id } },
+    el('h3', {}, say(entry.name)),
+    lang === 'zh' ? el('div', { class: 'en' }, entry.name.en) : null,
+    details,
+    el(
+      'div',
+      { class: 'actions' },
+      el('button', { type: 'button', onclick: () => openForm(entry) }, t('edit')),
+      el(
+        'button',
+        { type: 'button', class: 'danger', onclick: () => removeItem(collection, entry, message) },
+        t('remove'),
+      ),
+    ),
+    message,
+  );
+}
+
 function societyCard(society) {
   const contact = society.contact ?? {};
   const contactText = [contact.name, contact.phone, contact.email, contact.webhook]
     .filter(Boolean)
     .join(' · ');
-  const message = el('div', { class: 'card-message' });
-  return el(
-    'li',
-    { class: 'card', dataset: { society: society.id } },
-    el('h3', {}, nameOf(society.name)),
-    lang === 'zh' ? el('div', { class: 'en' }, society.name.en) : null,
+  return entryCard(
+    'societies',
+    society,
+    openSocietyForm,
     el(
       'dl',
       {},
@@ -211,21 +206,6 @@ function societyCard(society) {
       el('dt', {}, t('contact')),
       el('dd', {}, contactText || t('none')),
     ),
-    el(
-      'div',
-      { class: 'actions' },
-      el('button', { type: 'button', onclick: () => openSocietyForm(society) }, t('edit')),
-      el(
-        'button',
-        {
-          type: 'button',
-          class: 'danger',
-          onclick: () => removeItem('societies', society, message),
-        },
-        t('remove'),
-      ),
-    ),
-    message,
   );
 }
 
@@ -238,19 +218,34 @@ function input(label, path, value = '', attrs = {}) {
   );
 }
 
+/** The head of an entry's form: what it does, the id (a new entry's only) and the two names. */
+function entryHead(entry, addKey) {
+  return [
+    el('h3', {}, entry ? `${t('edit')}：${say(entry.name)}` : t(addKey)),
+    entry ? null : input(t('id'), 'id', '', { required: true, autocapitalize: 'off', spellcheck: 'false' }),
+    el(
+      'div',
+      { class: 'grid2' },
+      input(t('nameZh'), 'name.zh', entry?.name.zh ?? '', { required: true }),
+      input(t('nameEn'), 'name.en', entry?.name.en ?? '', { required: true }),
+    ),
+  ];
+}
+
+const saveOrCancel = (form) =>
+  el(
+    'p',
+    { class: 'actions' },
+    el('button', { type: 'submit' }, t('save')),
+    el('button', { type: 'button', onclick: () => (form.hidden = true) }, t('cancel')),
+  );
+
 function openSocietyForm(society) {
   const form = $('society-form');
   const editing = Boolean(society);
   fill(
     form,
-    el('h3', {}, editing ? `${t('edit')}：${nameOf(society.name)}` : t('addSociety')),
-    editing ? null : input(t('id'), 'id', '', { required: true, autocapitalize: 'off', spellcheck: 'false' }),
-    el(
-      'div',
-      { class: 'grid2' },
-      input(t('nameZh'), 'name.zh', society?.name.zh ?? '', { required: true }),
-      input(t('nameEn'), 'name.en', society?.name.en ?? '', { required: true }),
-    ),
+    entryHead(society, 'addSociety'),
     el(
       'fieldset',
       { class: 'checks', dataset: { path: 'themes' } },
@@ -284,12 +279,7 @@ function openSocietyForm(society) {
       input(t('email'), 'contact.email', society?.contact?.email ?? '', { type: 'email' }),
       input(t('webhook'), 'contact.webhook', society?.contact?.webhook ?? '', { type: 'url' }),
     ),
-    el(
-      'p',
-      { class: 'actions' },
-      el('button', { type: 'submit' }, t('save')),
-      el('button', { type: 'button', onclick: () => (form.hidden = true) }, t('cancel')),
-    ),
+    saveOrCancel(form),
   );
   form.onsubmit = async (event) => {
     event.preventDefault();
@@ -326,7 +316,7 @@ async function saveEntry(form, collection, existing, body) {
       });
     else await api('POST', `/${collection}`, { body });
     form.hidden = true;
-    say(`${t('saved')}：${nameOf(body.name)}`);
+    showStatus(`${t('saved')}：${say(body.name)}`);
     await reload();
   } catch (error) {
     markFields(form, error);
@@ -334,10 +324,10 @@ async function saveEntry(form, collection, existing, body) {
 }
 
 async function removeItem(kind, item, message) {
-  if (!confirm(t('confirmRemove', { name: nameOf(item.name) }))) return;
+  if (!confirm(t('confirmRemove', { name: say(item.name) }))) return;
   try {
     await api('DELETE', `/${kind}/${item.id}`, { headers: { 'if-match': `"${item.version}"` } });
-    say(`${t('removed')}：${nameOf(item.name)}`);
+    showStatus(`${t('removed')}：${say(item.name)}`);
     await reload();
   } catch (error) {
     message.replaceChildren(errorBox(error));
@@ -347,30 +337,17 @@ async function removeItem(kind, item, message) {
 // ---- counties -------------------------------------------------------------------------------------
 
 function countyCard(county) {
-  const message = el('div', { class: 'card-message' });
-  return el(
-    'li',
-    { class: 'card', dataset: { county: county.id } },
-    el('h3', {}, nameOf(county.name)),
-    lang === 'zh' ? el('div', { class: 'en' }, county.name.en) : null,
+  return entryCard(
+    'counties',
+    county,
+    openCountyForm,
     el(
       'p',
       {},
       county.towns.length
-        ? county.towns.map((town) => el('span', { class: 'chip' }, nameOf(town.name)))
+        ? county.towns.map((town) => el('span', { class: 'chip' }, say(town.name)))
         : el('span', { class: 'muted' }, t('noTowns')),
     ),
-    el(
-      'div',
-      { class: 'actions' },
-      el('button', { type: 'button', onclick: () => openCountyForm(county) }, t('edit')),
-      el(
-        'button',
-        { type: 'button', class: 'danger', onclick: () => removeItem('counties', county, message) },
-        t('remove'),
-      ),
-    ),
-    message,
   );
 }
 
@@ -396,14 +373,7 @@ function openCountyForm(county) {
     towns.append(townRow({ ...town, existing: true }, i));
   fill(
     form,
-    el('h3', {}, editing ? `${t('edit')}：${nameOf(county.name)}` : t('addCounty')),
-    editing ? null : input(t('id'), 'id', '', { required: true, autocapitalize: 'off', spellcheck: 'false' }),
-    el(
-      'div',
-      { class: 'grid2' },
-      input(t('nameZh'), 'name.zh', county?.name.zh ?? '', { required: true }),
-      input(t('nameEn'), 'name.en', county?.name.en ?? '', { required: true }),
-    ),
+    entryHead(county, 'addCounty'),
     el('h4', {}, t('towns')),
     towns,
     el(
@@ -415,12 +385,7 @@ function openCountyForm(county) {
         t('addTown'),
       ),
     ),
-    el(
-      'p',
-      { class: 'actions' },
-      el('button', { type: 'submit' }, t('save')),
-      el('button', { type: 'button', onclick: () => (form.hidden = true) }, t('cancel')),
-    ),
+    saveOrCancel(form),
   );
   form.onsubmit = async (event) => {
     event.preventDefault();
@@ -568,7 +533,7 @@ async function sendImport(apply) {
           el(
             'li',
             {},
-            el('strong', {}, `${t(change.change)}：${nameOf(change.name)}`),
+            el('strong', {}, `${t(change.change)}：${say(change.name)}`),
             change.change === 'update'
               ? el(
                   'ul',
@@ -584,7 +549,7 @@ async function sendImport(apply) {
     $('apply').hidden = true;
     const rows = (error.fields ?? []).map((f) => {
       const cell = /^\w+\[(\d+)\]\.(.+)$/.exec(f.path);
-      const text = lang === 'zh' ? (f.zh ?? f.message) : (f.en ?? f.message);
+      const text = sayIssue(f);
       return el(
         'tr',
         {},
@@ -618,14 +583,8 @@ async function sendImport(apply) {
 
 async function downloadTemplate(kind) {
   try {
-    const res = await request('GET', `/catalog/template?kind=${kind}`);
-    if (!res.ok) throw new ApiError(res.status, (await res.json().catch(() => ({})))?.error);
-    const url = URL.createObjectURL(await res.blob());
-    const link = el('a', { href: url, download: kind === 'societies' ? '学会目录.xlsx' : '县与乡镇.xlsx' });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    const res = await requestOk('GET', `/catalog/template?kind=${kind}`);
+    saveFile(await res.blob(), kind === 'societies' ? '学会目录.xlsx' : '县与乡镇.xlsx');
   } catch (error) {
     $('import-result').replaceChildren(errorBox(error));
   }
@@ -649,8 +608,7 @@ function describeChange(kind, before = {}, after = {}) {
     for (const theme of THEMES) {
       const a = before[theme] ?? {};
       const b = after[theme] ?? {};
-      if (a.zh !== b.zh || a.en !== b.en)
-        lines.push(`${themeName(theme)}：「${nameOf(a)}」 → 「${nameOf(b)}」`);
+      if (a.zh !== b.zh || a.en !== b.en) lines.push(`${themeName(theme)}：「${say(a)}」 → 「${say(b)}」`);
     }
     return lines;
   }
@@ -666,14 +624,14 @@ function describeChange(kind, before = {}, after = {}) {
   if (kind === 'county') {
     const old = new Map((before.towns ?? []).map((town) => [town.id, town]));
     const now = new Map((after.towns ?? []).map((town) => [town.id, town]));
-    const added = [...now.values()].filter((town) => !old.has(town.id)).map((town) => nameOf(town.name));
-    const removed = [...old.values()].filter((town) => !now.has(town.id)).map((town) => nameOf(town.name));
+    const added = [...now.values()].filter((town) => !old.has(town.id)).map((town) => say(town.name));
+    const removed = [...old.values()].filter((town) => !now.has(town.id)).map((town) => say(town.name));
     if (added.length) lines.push(`${t('townsAdded')}：${added.join(sep())}`);
     if (removed.length) lines.push(`${t('townsRemoved')}：${removed.join(sep())}`);
     for (const [id, town] of now) {
       const was = old.get(id);
       if (was && (was.name.zh !== town.name.zh || was.name.en !== town.name.en))
-        lines.push(`${t('townRenamed')}：${nameOf(was.name)} → ${nameOf(town.name)}`);
+        lines.push(`${t('townRenamed')}：${say(was.name)} → ${say(town.name)}`);
     }
   }
   return lines;
@@ -681,8 +639,8 @@ function describeChange(kind, before = {}, after = {}) {
 
 function auditEntry(entry) {
   const key = `a_${entry.action.replace('.', '_')}`;
-  const what = T[key] ? t(key) : entry.action;
-  const target = entry.target.name ? nameOf(entry.target.name) : '';
+  const what = key in TEXT ? t(key) : entry.action;
+  const target = entry.target.name ? say(entry.target.name) : '';
   const kind = entry.target.kind;
   const lines =
     entry.before && entry.after
@@ -699,13 +657,7 @@ function auditEntry(entry) {
       {},
       el('strong', {}, `${what} `),
       target,
-      entry.note
-        ? el(
-            'span',
-            { class: 'muted' },
-            `（${entry.note.split(' / ')[lang === 'zh' ? 0 : 1] ?? entry.note}）`,
-          )
-        : null,
+      entry.note ? el('span', { class: 'muted' }, `（${sayBilingual(entry.note)}）`) : null,
     ),
     lines.length
       ? el(
@@ -749,19 +701,6 @@ async function reload() {
   render();
 }
 
-function applyLang() {
-  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
-  for (const node of document.querySelectorAll('[data-t]')) node.textContent = t(node.dataset.t);
-  $('lang').textContent = lang === 'zh' ? 'English' : '中文';
-  render();
-  loadQuestions();
-}
-
-$('lang').addEventListener('click', () => {
-  lang = lang === 'zh' ? 'en' : 'zh';
-  localStorage.setItem('lang', lang);
-  applyLang();
-});
 $('add-society').addEventListener('click', () => openSocietyForm());
 $('add-county').addEventListener('click', () => openCountyForm());
 $('questions-form').addEventListener('submit', saveQuestions);
@@ -781,9 +720,12 @@ $('audit-more').addEventListener('click', () => loadAudit(false));
 
 if (startSession({ roles: ['coordinator'] })) {
   $('q-season').value = seasonOfInstant(new Date());
-  say(t('loading'));
-  applyLang();
+  startLang(TEXT, () => {
+    render();
+    loadQuestions();
+  });
+  showStatus(t('loading'));
   reload()
-    .then(() => say(''))
-    .catch((error) => say(error instanceof ApiError ? error.message : String(error), 'error'));
+    .then(() => showStatus(''))
+    .catch((error) => showStatus(error instanceof ApiError ? error.message : String(error), 'error'));
 }

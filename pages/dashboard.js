@@ -1,7 +1,9 @@
 // The coordinator's dashboard: the season's plan with each offer's status, the figures per county
 // as bars, the funnel of the season's figures (the report's, under its labels), exports, and a link
 // to each visit's page. Names and words only, never ids or status keys.
-import { ApiError, request } from './lib/api-client.js';
+import { api, requestOk } from './lib/api-client.js';
+import { $, el, saveFile, setStatus } from './lib/dom.js';
+import { say, startLang, t } from './lib/i18n.js';
 import {
   FIGURE_LABELS,
   FUNNEL_KEYS,
@@ -13,14 +15,10 @@ import {
 } from './lib/schemas.js';
 import { startSession } from './lib/session.js';
 
-const T = {
+const TEXT = {
   title: ['协调人看板：本季计划与成效', 'Coordinator dashboard: the season’s plan and results'],
-  navHome: ['首页', 'Home'],
-  navTeam: ['学会团队', 'Society teams'],
   navCatalog: ['目录与五问', 'Catalog and questions'],
   navPlan: ['计划审核', 'Plan review'],
-  season: ['季度', 'Season'],
-  show: ['查看', 'Show'],
   start: ['启动本季轮次', 'Start the season’s round'],
   funnel: ['成效漏斗', 'Funnel'],
   perCounty: ['各县成效', 'Figures per county'],
@@ -33,10 +31,8 @@ const T = {
   unassigned: ['未分派需求', 'Unassigned needs'],
   visit: ['走访详情', 'Visit'],
   open: ['查看', 'Open'],
-  loading: ['加载中…', 'Loading…'],
   noPlan: ['本季尚无计划', 'No plan for this season yet'],
   definitions: ['各项数字的含义', 'What each figure counts'],
-  unknownSociety: ['（学会）', '(society)'],
   try: ['第 {n} 次', 'try {n}'],
 };
 const COLORS = {
@@ -47,40 +43,7 @@ const COLORS = {
   handled: '#1a7f37',
   cooperations: '#bf8700',
 };
-let lang = localStorage.getItem('lang') ?? 'zh';
 let state;
-const $ = (id) => document.getElementById(id);
-const t = (key, vars = {}) =>
-  (T[key]?.[lang === 'zh' ? 0 : 1] ?? key).replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '');
-/** A bilingual label or name in the page's language; unknown shows nothing, never a key. */
-const say = (label) => label?.[lang] ?? label?.zh ?? '';
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === 'class') node.className = value;
-    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value);
-  }
-  for (const child of children.flat()) if (child != null) node.append(child);
-  return node;
-}
-function applyLang() {
-  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
-  for (const node of document.querySelectorAll('[data-t]')) node.textContent = t(node.dataset.t);
-  $('lang').textContent = lang === 'zh' ? 'English' : '中文';
-  if (state) render();
-}
-
-async function api(method, path, body) {
-  const res = await request(method, path, { body });
-  if (!res.ok) throw new ApiError(res.status, (await res.json().catch(() => ({})))?.error);
-  return res;
-}
-const setStatus = (text, isError = false) => {
-  $('status').textContent = text;
-  $('status').className = text ? `note${isError ? ' error' : ''}` : '';
-};
 const season = () => $('season').value.trim();
 
 async function show(event) {
@@ -88,13 +51,11 @@ async function show(event) {
   setStatus(t('loading'));
   try {
     const [counties, societies, plan, report] = await Promise.all([
-      api('GET', '/counties').then((r) => r.json()),
+      api('GET', '/counties'),
       // Society names (the catalog); without them a society shows as "(society)", never its id.
-      api('GET', '/societies')
-        .then((r) => r.json())
-        .catch(() => ({ items: [] })),
-      api('GET', `/seasons/${encodeURIComponent(season())}/plan`).then((r) => r.json()),
-      api('GET', `/seasons/${encodeURIComponent(season())}/report`).then((r) => r.json()),
+      api('GET', '/societies').catch(() => ({ items: [] })),
+      api('GET', `/seasons/${encodeURIComponent(season())}/plan`),
+      api('GET', `/seasons/${encodeURIComponent(season())}/report`),
     ]);
     state = {
       counties: new Map(counties.items.map((c) => [c.id, c])),
@@ -229,13 +190,8 @@ function render() {
 
 async function download(format) {
   try {
-    const res = await api('GET', `/seasons/${encodeURIComponent(season())}/report?format=${format}`);
-    const url = URL.createObjectURL(await res.blob());
-    const link = el('a', { href: url, download: `season-report-${season()}.${format}` });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    const res = await requestOk('GET', `/seasons/${encodeURIComponent(season())}/report?format=${format}`);
+    saveFile(await res.blob(), `season-report-${season()}.${format}`);
   } catch (error) {
     setStatus(error.message, true);
   }
@@ -243,7 +199,7 @@ async function download(format) {
 
 async function startRound() {
   try {
-    const result = await (await api('POST', '/rounds', { season: season() })).json();
+    const result = await api('POST', '/rounds', { body: { season: season() } });
     // What happened, in words (started, already running, already completed); never the ARN.
     const message = START_OUTCOME_LABELS[result.outcome] ?? START_OUTCOME_LABELS.running;
     setStatus(say(message).replace('{season}', say(seasonLabel(result.season))));
@@ -252,15 +208,10 @@ async function startRound() {
   }
 }
 
-$('lang').addEventListener('click', () => {
-  lang = lang === 'zh' ? 'en' : 'zh';
-  localStorage.setItem('lang', lang);
-  applyLang();
-});
 $('access').addEventListener('submit', show);
 $('start').addEventListener('click', startRound);
 $('csv').addEventListener('click', () => download('csv'));
 $('xlsx').addEventListener('click', () => download('xlsx'));
 $('season').value = seasonOfInstant(new Date());
-applyLang();
+startLang(TEXT, () => state && render());
 if (startSession({ roles: ['coordinator'] })) show();

@@ -4,8 +4,9 @@
 // lost connection reuses, so a need is never created twice.
 
 import { onBeforeSignIn, request } from './lib/api-client.js';
+import { $, el, option, showFieldErrors } from './lib/dom.js';
+import { both, pick, say, startLang, t } from './lib/i18n.js';
 import {
-  FIELD_LABELS,
   NeedInput,
   STATUS_LABELS,
   THEME_LABELS,
@@ -20,7 +21,6 @@ const KEYS = {
   draft: 'needs.draft.v1',
   pending: 'needs.pending.v1',
   counties: 'needs.counties.v1',
-  lang: 'lang',
 };
 const REQUEST_TIMEOUT_MS = 20_000;
 const RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 20_000, 30_000];
@@ -50,7 +50,29 @@ const THEME_HINTS = {
   grassroots: ['基层科协组织需要什么？', 'What does the grassroots science organisation need?'],
 };
 const TEXT = {
-  loading: ['加载中…', 'Loading…'],
+  pageTitle: ['需求填报 · 山区四县科技服务', 'Town needs · Mountain-county rounds'],
+  backHome: ['← 首页', '← Home'],
+  title: ['乡镇需求填报', 'Town needs'],
+  submitTitle: ['填报需求', 'Submit a need'],
+  retryNow: ['立即重试', 'Retry now'],
+  countyLabel: ['县（市、区）', 'County'],
+  townLabel: ['乡镇（街道）', 'Town'],
+  themeLabel: ['主题（一镇五问）', 'Theme (five questions)'],
+  fieldLabel: ['领域', 'Field'],
+  titleLabel: ['标题', 'Title'],
+  detailLabel: ['详情（可选）', 'Detail (optional)'],
+  urgencyLabel: ['紧急程度', 'Urgency'],
+  submit: ['提交需求', 'Submit'],
+  keptHint: [
+    '填写内容会自动保存在本机，关闭页面也不会丢失。',
+    'What you type is kept on this device, even if the page is closed.',
+  ],
+  mineTitle: ['已提交的需求', 'Submitted needs'],
+  all: ['全部', 'All'],
+  open: ['待解决', 'Open'],
+  resolved: ['已解决', 'Resolved'],
+  withdrawn: ['已撤回', 'Withdrawn'],
+  more: ['加载更多', 'Load more'],
   sending: ['正在提交…', 'Sending…'],
   retrying: ['正在重试（同一份提交，不会重复）…', 'Retrying (the same submission, never twice)…'],
   offline: [
@@ -59,18 +81,12 @@ const TEXT = {
   ],
   retryIn: ['秒后重试', 's until retry'],
   sent: ['已提交：', 'Submitted: '],
-  fix: ['请修改标出的内容', 'Please correct the marked fields'],
   empty: ['还没有需求', 'No needs yet'],
   withdraw: ['撤回', 'Withdraw'],
   confirmWithdraw: ['确定撤回这条需求吗？', 'Withdraw this need?'],
   allCounties: ['全部县', 'All counties'],
   choose: ['请选择', 'Choose'],
 };
-
-const $ = (id) => document.getElementById(id);
-let lang = localStorage.getItem(KEYS.lang) === 'en' ? 'en' : 'zh';
-const t = (pair) => (lang === 'zh' ? pair[0] : pair[1]);
-const label = (bilingual) => bilingual?.[lang] ?? '';
 
 let counties = [];
 let identity = null;
@@ -80,25 +96,13 @@ let sending = false;
 // The draft is saved only once the form shows it (an empty form must not overwrite it).
 let formReady = false;
 
-// ---- language --------------------------------------------------------------------------------------
-
-function applyLang() {
-  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
-  for (const el of document.querySelectorAll('[data-zh]')) el.textContent = el.dataset[lang];
-  $('lang').textContent = lang === 'zh' ? 'English' : '中文';
-  document.title = lang === 'zh' ? '需求填报 · 山区四县科技服务' : 'Town needs · Mountain-county rounds';
-  renderChoices();
-  renderCounties();
-  showPending();
-}
-
 // ---- session -------------------------------------------------------------------------------------
 
 async function start() {
   const session = startSession({ roles: ['coordinator', 'liaison'] });
   if (!session) return;
   identity = { role: session.user.role, county: session.user.county };
-  $('list-status').textContent = t(TEXT.loading);
+  $('list-status').textContent = t('loading');
   try {
     const reply = await api('GET', '/counties');
     if (reply.status === 401) return;
@@ -125,42 +129,29 @@ async function start() {
 
 function choice(name, value, text, hint) {
   const id = `${name}-${value}`;
-  const wrap = document.createElement('label');
-  wrap.className = 'choice';
-  wrap.htmlFor = id;
-  const input = document.createElement('input');
-  Object.assign(input, { type: 'radio', name, value, id });
-  const strong = document.createElement('strong');
-  strong.textContent = text;
-  wrap.append(input, strong);
-  if (hint) {
-    const small = document.createElement('small');
-    small.textContent = hint;
-    wrap.append(small);
-  }
-  return wrap;
+  return el(
+    'label',
+    { class: 'choice', for: id },
+    el('input', { type: 'radio', name, value, id }),
+    el('strong', {}, text),
+    hint ? el('small', {}, hint) : null,
+  );
 }
 
 function renderChoices() {
   const draft = readDraft();
   $('theme').replaceChildren(
-    ...THEMES.map((th) => choice('theme', th, label(THEME_LABELS[th]), t(THEME_HINTS[th]))),
+    ...THEMES.map((th) => choice('theme', th, say(THEME_LABELS[th]), pick(THEME_HINTS[th]))),
   );
-  $('urgency').replaceChildren(...URGENCIES.map((u) => choice('urgency', u, label(URGENCY_LABELS[u]))));
+  $('urgency').replaceChildren(...URGENCIES.map((u) => choice('urgency', u, say(URGENCY_LABELS[u]))));
   setRadio('theme', draft.theme);
   setRadio('urgency', draft.urgency);
-  $('fields').replaceChildren(
-    ...FIELD_SUGGESTIONS.map((f) => Object.assign(document.createElement('option'), { value: f })),
-  );
+  $('fields').replaceChildren(...FIELD_SUGGESTIONS.map((f) => el('option', { value: f })));
 }
 
 function setRadio(name, value) {
   for (const input of document.querySelectorAll(`input[name="${name}"]`))
     input.checked = input.value === value;
-}
-
-function option(value, text) {
-  return Object.assign(document.createElement('option'), { value, textContent: text });
 }
 
 function renderCounties() {
@@ -169,8 +160,8 @@ function renderCounties() {
   const chosen = select.value || readDraft().countyId || identity.county || '';
   const mine = identity.role === 'liaison' ? counties.filter((c) => c.id === identity.county) : counties;
   select.replaceChildren(
-    ...(identity.role === 'coordinator' ? [option('', t(TEXT.choose))] : []),
-    ...mine.map((c) => option(c.id, label(c.name))),
+    ...(identity.role === 'coordinator' ? [option('', t('choose'))] : []),
+    ...mine.map((c) => option(c.id, say(c.name))),
   );
   select.value = mine.some((c) => c.id === chosen) ? chosen : (mine[0]?.id ?? '');
   select.disabled = identity.role === 'liaison';
@@ -182,8 +173,8 @@ function renderTowns() {
   const select = $('townId');
   const chosen = select.value || readDraft().townId || '';
   select.replaceChildren(
-    option('', t(TEXT.choose)),
-    ...(county?.towns ?? []).map((town) => option(town.id, label(town.name))),
+    option('', t('choose')),
+    ...(county?.towns ?? []).map((town) => option(town.id, say(town.name))),
   );
   select.value = county?.towns.some((town) => town.id === chosen) ? chosen : '';
 }
@@ -225,14 +216,7 @@ function restoreDraft() {
 }
 
 function showErrors(issues) {
-  for (const el of document.querySelectorAll('.error[data-for]')) el.textContent = '';
-  for (const el of document.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
-  for (const issue of issues) {
-    const key = issue.path in FIELD_LABELS || issue.path === '(form)' ? issue.path : '(form)';
-    const box = document.querySelector(`.error[data-for="${CSS.escape(key)}"]`);
-    if (box) box.textContent = [box.textContent, issue[lang] ?? issue.message].filter(Boolean).join('；');
-    $(key)?.setAttribute('aria-invalid', 'true');
-  }
+  showFieldErrors($('need-form'), issues);
   const first = issues[0] && $(issues[0].path);
   first?.focus?.();
 }
@@ -280,7 +264,7 @@ function showPending() {
   const pending = readPending();
   $('pending').hidden = !pending || retryAttempt === 0;
   $('need-fields').disabled = Boolean(pending);
-  if (pending) $('pending-text').textContent = t(sending ? TEXT.retrying : TEXT.offline);
+  if (pending) $('pending-text').textContent = t(sending ? 'retrying' : 'offline');
 }
 
 function scheduleRetry(pending) {
@@ -295,7 +279,7 @@ async function send(pending) {
   if (sending) return;
   sending = true;
   clearTimeout(retryTimer);
-  $('sent').textContent = t(TEXT.sending);
+  $('sent').textContent = t('sending');
   showPending();
   let reply;
   try {
@@ -317,7 +301,7 @@ async function send(pending) {
     localStorage.removeItem(KEYS.draft);
     $('need-form').reset();
     restoreDraft();
-    $('sent').textContent = `${t(TEXT.sent)}${reply.body.title}（${reply.body.id}）`;
+    $('sent').textContent = `${t('sent')}${reply.body.title}（${reply.body.id}）`;
     loadList();
     return;
   }
@@ -343,7 +327,7 @@ function submit(event) {
   $('sent').textContent = '';
   const result = validate(NeedInput, formValues());
   if (!result.ok) {
-    showErrors([...result.issues, { path: '(form)', zh: TEXT.fix[0], en: TEXT.fix[1] }]);
+    showErrors([...result.issues, { path: '(form)', ...both('fix') }]);
     return;
   }
   showErrors([]);
@@ -359,44 +343,40 @@ function submit(event) {
 function place(countyId, townId) {
   const county = counties.find((c) => c.id === countyId);
   const town = county?.towns.find((x) => x.id === townId);
-  return `${county ? label(county.name) : countyId} · ${town ? label(town.name) : townId}`;
+  return `${county ? say(county.name) : countyId} · ${town ? say(town.name) : townId}`;
 }
 
 function needItem(need) {
-  const li = document.createElement('li');
-  li.dataset.id = need.id;
-  li.dataset.status = need.status;
-  const head = document.createElement('div');
-  head.className = 'need-head';
-  const title = document.createElement('strong');
-  title.textContent = need.title;
-  const status = document.createElement('span');
-  status.className = `status status-${need.status}`;
-  status.textContent = label(STATUS_LABELS[need.status]) || need.status;
-  head.append(title, status);
-  const meta = document.createElement('div');
-  meta.className = 'meta';
-  meta.textContent = [
-    place(need.countyId, need.townId),
-    label(THEME_LABELS[need.theme]),
-    need.field,
-    label(URGENCY_LABELS[need.urgency]),
-    need.submittedAt?.slice(0, 10),
-  ]
-    .filter(Boolean)
-    .join(' · ');
-  li.append(head, meta);
+  const li = el(
+    'li',
+    { dataset: { id: need.id, status: need.status } },
+    el(
+      'div',
+      { class: 'need-head' },
+      el('strong', {}, need.title),
+      el('span', { class: `status status-${need.status}` }, say(STATUS_LABELS[need.status]) || need.status),
+    ),
+    el(
+      'div',
+      { class: 'meta' },
+      [
+        place(need.countyId, need.townId),
+        say(THEME_LABELS[need.theme]),
+        need.field,
+        say(URGENCY_LABELS[need.urgency]),
+        need.submittedAt?.slice(0, 10),
+      ]
+        .filter(Boolean)
+        .join(' · '),
+    ),
+  );
   if (need.status === 'open') {
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'link';
-    button.textContent = t(TEXT.withdraw);
-    button.addEventListener('click', async () => {
-      if (!confirm(t(TEXT.confirmWithdraw))) return;
+    const withdraw = async () => {
+      if (!confirm(t('confirmWithdraw'))) return;
       const reply = await api('POST', `/needs/${encodeURIComponent(need.id)}/withdraw`).catch(() => null);
       if (reply?.status === 200) li.replaceWith(needItem(reply.body));
-    });
-    li.append(button);
+    };
+    li.append(el('button', { type: 'button', class: 'link', onclick: withdraw }, t('withdraw')));
   }
   return li;
 }
@@ -412,7 +392,7 @@ let shown = 0;
  */
 async function loadList() {
   if (!identity) return;
-  $('list-status').textContent = t(TEXT.loading);
+  $('list-status').textContent = t('loading');
   const all = [];
   let cursor;
   do {
@@ -424,7 +404,7 @@ async function loadList() {
     try {
       reply = await api('GET', `/needs?${params}`);
     } catch {
-      $('list-status').textContent = t(TEXT.offline).split(/[，.]/)[0];
+      $('list-status').textContent = t('offline').split(/[，.]/)[0];
       return;
     }
     if (reply.status === 401) return;
@@ -448,17 +428,11 @@ function showMore() {
   $('needs').append(...next.map(needItem));
   shown += next.length;
   $('more').hidden = shown >= listed.length;
-  $('list-status').textContent = listed.length ? '' : t(TEXT.empty);
+  $('list-status').textContent = listed.length ? '' : t('empty');
 }
 
 // ---- wiring ----------------------------------------------------------------------------------------
 
-$('lang').addEventListener('click', () => {
-  lang = lang === 'zh' ? 'en' : 'zh';
-  localStorage.setItem(KEYS.lang, lang);
-  applyLang();
-  loadList();
-});
 onBeforeSignIn(() => formReady && saveDraft());
 $('need-form').addEventListener('input', saveDraft);
 $('need-form').addEventListener('change', (event) => {
@@ -477,5 +451,10 @@ window.addEventListener('online', () => {
   if (pending) send(pending);
 });
 
-applyLang();
+startLang(TEXT, () => {
+  renderChoices();
+  renderCounties();
+  showPending();
+  loadList();
+});
 start();

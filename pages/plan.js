@@ -1,7 +1,9 @@
 // The coordinator's plan review (the coordinator's word, docs/rules.md): each county's town and why, the societies per need, the
 // overrides (pin, exclude, lock a town) re-planned at once with what each costs, the approval that
 // sends the offers, and the needs left without a society placed by hand. Names and words only.
-import { api, splitBilingual } from './lib/api-client.js';
+import { api } from './lib/api-client.js';
+import { $, el, muted, option, setStatus } from './lib/dom.js';
+import { lang, say, sayBilingual, startLang, t } from './lib/i18n.js';
 import {
   OFFER_STATUS_LABELS,
   ROLE_LABELS,
@@ -12,14 +14,11 @@ import {
 } from './lib/schemas.js';
 import { startSession } from './lib/session.js';
 
-const T = {
+const TEXT = {
   title: ['本季计划审核', 'Season plan review'],
-  navDashboard: ['协调人看板', 'Coordinator dashboard'],
   visitsNav: ['各县走访', 'Visits'],
   adjustNav: ['调整与代价', 'Overrides'],
   unassignedNav: ['未分派需求', 'Unassigned needs'],
-  season: ['季度', 'Season'],
-  show: ['查看', 'Show'],
   visits: ['各县走访：乡镇与承接学会', 'Each county’s visit: its town and societies'],
   adjust: ['调整与代价', 'Overrides and what they cost'],
   adjustHelp: [
@@ -31,7 +30,6 @@ const T = {
   approveTitle: ['批准计划', 'Approve the plan'],
   approve: ['批准并发出邀请', 'Approve and send the offers'],
   unassignedTitle: ['未分派的需求', 'Needs without a society'],
-  loading: ['加载中…', 'Loading…'],
   badSeason: ['季度应形如 2026-Q4', 'The season must look like 2026-Q4'],
   noPlan: [
     '{season}还没有计划：请先在看板上启动本季轮次',
@@ -91,7 +89,6 @@ const T = {
   excludeAll: ['所有县排除', 'Exclude everywhere'],
   chooseSociety: ['选择学会', 'Choose a society'],
   note: ['理由（可选）', 'Why (optional)'],
-  remove: ['删除', 'Remove'],
   noDraft: ['没有调整', 'No overrides'],
   'draft.pin': ['指定 {society} 走访 {county}', 'Pin {society} to {county}'],
   'draft.exclusion': ['{society} 不参加 {county} 的走访', '{society} off the visit of {county}'],
@@ -133,27 +130,9 @@ const T = {
   errorFields: ['请改正：', 'Please correct:'],
 };
 
-let lang = localStorage.getItem('lang') === 'en' ? 'en' : 'zh';
-const $ = (id) => document.getElementById(id);
-const t = (key, vars = {}) =>
-  (T[key]?.[lang === 'zh' ? 0 : 1] ?? key).replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '');
-const say = (label) => label?.[lang] ?? label?.zh ?? '';
 const beijing = (iso) => (iso ? shanghaiDateTime(new Date(iso)) : '');
 
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === 'class') node.className = value;
-    else if (key === 'dataset') Object.assign(node.dataset, value);
-    else if (key === 'onclick') node.addEventListener('click', value);
-    else if (value !== undefined && value !== null && value !== false) node.setAttribute(key, value);
-  }
-  for (const child of children.flat(Number.POSITIVE_INFINITY))
-    if (child !== null && child !== undefined && child !== '') node.append(child);
-  return node;
-}
 const colon = () => (lang === 'zh' ? '：' : ': ');
-const muted = (...text) => el('span', { class: 'muted' }, ...text);
 
 let session;
 let plan; // GET /seasons/{season}/plan
@@ -167,7 +146,7 @@ const labels = () =>
 const countyName = (id) => say(labels().counties[id]) || (lang === 'zh' ? '（县）' : '(county)');
 const townName = (county, town) =>
   say(labels().towns[`${county}/${town}`]) || (lang === 'zh' ? '（乡镇）' : '(town)');
-const societyName = (id) => say(labels().societies[id]) || (lang === 'zh' ? '（学会）' : '(society)');
+const societyName = (id) => say(labels().societies[id]) || t('unknownSociety');
 const needTitle = (id) => labels().needs[id]?.title ?? (lang === 'zh' ? '（需求）' : '(need)');
 
 /** An API refusal in both languages, each named field under it. */
@@ -191,17 +170,9 @@ function errorBox(error) {
   );
 }
 
-function setStatus(text, isError = false) {
-  $('status').textContent = text;
-  $('status').className = text ? `note${isError ? ' error' : ''}` : '';
-}
-
 /** Who approved, by name: this user's own name, else the role (the plan keeps only a user id). */
 function approverName(id) {
-  if (session?.user.id === id) {
-    const [zh, en] = splitBilingual(session.user.name);
-    return lang === 'zh' ? zh : en;
-  }
+  if (session?.user.id === id) return sayBilingual(session.user.name);
   return say(ROLE_LABELS.coordinator);
 }
 
@@ -293,12 +264,6 @@ function societiesOf(visit) {
     ),
   );
   return el('ul', { class: 'society-needs' }, rows.length ? rows : el('li', {}, t('noSociety')), left);
-}
-
-function option(value, text, selected = false) {
-  const node = el('option', { value }, text);
-  node.selected = selected;
-  return node;
 }
 
 function controls(visit) {
@@ -624,20 +589,7 @@ $('season-form').addEventListener('submit', (event) => {
   load();
 });
 
-function applyLang() {
-  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
-  for (const node of document.querySelectorAll('[data-t]')) node.textContent = t(node.dataset.t);
-  $('lang').textContent = lang === 'zh' ? 'English' : '中文';
-  if (plan) render();
-}
-
-$('lang').addEventListener('click', () => {
-  lang = lang === 'zh' ? 'en' : 'zh';
-  localStorage.setItem('lang', lang);
-  applyLang();
-});
-
 $('season').value = new URLSearchParams(location.search).get('season') ?? seasonOfInstant(new Date());
-applyLang();
+startLang(TEXT, () => plan && render());
 session = startSession({ roles: ['coordinator'] });
 if (session) load();

@@ -1,10 +1,33 @@
 // /signin: an invitation link (`/signin#code=…`) signs in at once; a code can be typed instead.
 // Then the browser lands on the role's page (or the page it was sent here from).
-import { ApiError, pageLang, request, runtimeConfig, splitBilingual } from './lib/api-client.js';
+import { ApiError, request, runtimeConfig } from './lib/api-client.js';
 import { finishManagedLogin, managedLogin, startManagedLogin } from './lib/cognito.js';
-import { currentSession, endSession, landingFor, ROLE_NAMES, saveSession } from './lib/session.js';
+import { $ } from './lib/dom.js';
+import { lang, pick, sayBilingual, startLang, t } from './lib/i18n.js';
+import { landingFor, ROLE_NAMES } from './lib/session.js';
+import { currentSession, endSession, saveSession } from './lib/session-store.js';
 
 const TEXT = {
+  pageTitle: ['登录 · 山区四县科技服务', 'Sign in · Mountain-county rounds'],
+  title: ['山区四县科技服务 · 登录', 'Mountain-county rounds · Sign in'],
+  continue: ['继续', 'Continue'],
+  signOut: ['退出登录', 'Sign out'],
+  signIn: ['登录', 'Sign in'],
+  managedHint: [
+    '请使用市科协通过邮件或短信发给你的账号和临时密码登录；第一次登录时请设置新密码。',
+    'Sign in with the account and temporary password the city association sent you by e-mail or SMS; set a new password the first time.',
+  ],
+  managedGo: ['前往登录', 'Go to sign-in'],
+  withInvitation: ['用邀请登录', 'Sign in with your invitation'],
+  linkHint: [
+    '打开协调人发给你的邀请链接，或用手机扫描邀请上的二维码，即可直接登录。也可以在下面输入邀请码。',
+    'Open the invitation link the coordinator sent you, or scan the QR code on your invitation with your phone. Or type the invitation code below.',
+  ],
+  codeLabel: ['邀请码（10 位字母和数字）', 'Invitation code (10 letters and digits)'],
+  codeHint: [
+    '大小写均可，空格和短横线会被忽略。没有邀请，或邀请已用过、已过期？请联系市科协协调人，索取新的邀请。',
+    "Upper or lower case; spaces and dashes are ignored. No invitation, or it was used or has expired? Ask the city association's coordinator for a new one.",
+  ],
   signingIn: ['正在登录…', 'Signing in…'],
   badFormat: [
     '邀请码应为 10 位字母和数字（不含 0、O、1、I），请核对后重新输入。',
@@ -44,10 +67,6 @@ const TEXT = {
 };
 const CODE = /^[2-9A-HJ-NP-Z]{10}$/;
 
-const $ = (id) => document.getElementById(id);
-let lang = pageLang();
-const say = (key, vars = {}) =>
-  (TEXT[key]?.[lang === 'en' ? 1 : 0] ?? key).replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '');
 const params = new URLSearchParams(location.search);
 const back = params.get('return') ?? '';
 const reason = params.get('reason') ?? '';
@@ -61,19 +80,14 @@ function normalizeCode(raw) {
 }
 
 function render() {
-  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
-  document.title = lang === 'zh' ? '登录 · 山区四县科技服务' : 'Sign in · Mountain-county rounds';
-  for (const el of document.querySelectorAll('[data-zh]')) el.textContent = el.dataset[lang];
-  $('lang').textContent = lang === 'zh' ? 'English' : '中文';
-  const notes = [TEXT[`reason_${reason}`] ? say(`reason_${reason}`) : '', back ? say('draftKept') : ''];
+  const notes = [TEXT[`reason_${reason}`] ? t(`reason_${reason}`) : '', back ? t('draftKept') : ''];
   $('notice').textContent = notes.filter(Boolean).join(' ');
   $('notice').hidden = !$('notice').textContent;
   const session = currentSession();
   $('signed-in').hidden = !session;
   if (session) {
-    const role = ROLE_NAMES[session.user.role]?.[lang === 'en' ? 1 : 0] ?? '';
-    const name = splitBilingual(session.user.name)[lang === 'en' ? 1 : 0];
-    $('signed-in-text').textContent = say('signedInAs', { who: `${name} · ${role}` });
+    const who = `${sayBilingual(session.user.name)} · ${pick(ROLE_NAMES[session.user.role])}`;
+    $('signed-in-text').textContent = t('signedInAs', { who });
     $('continue').href = landingFor(session.user, back);
   }
   $('message').textContent = shown ? shown() : '';
@@ -86,29 +100,29 @@ function show(message) {
 }
 
 function refusal(error, retryAfter) {
-  if (error.status === 429) return () => say('tooMany', { s: retryAfter || 60 });
-  if (error.status === 400) return () => say('badFormat');
+  if (error.status === 429) return () => t('tooMany', { s: retryAfter || 60 });
+  if (error.status === 400) return () => t('badFormat');
   const own = () => (lang === 'en' ? error.en : error.zh);
   // 401: the server says which (used, expired, replaced, revoked, unknown) and what to do next.
-  if (error.status === 401) return () => `${own()}\n${say('nextStep')}`;
-  return () => say('failed', { status: error.status });
+  if (error.status === 401) return () => `${own()}\n${t('nextStep')}`;
+  return () => t('failed', { status: error.status });
 }
 
 async function signIn(raw) {
   if (busy) return;
   const code = normalizeCode(raw);
-  if (!code) return show(() => say('empty'));
-  if (!CODE.test(code)) return show(() => say('badFormat'));
+  if (!code) return show(() => t('empty'));
+  if (!CODE.test(code)) return show(() => t('badFormat'));
   busy = true;
   $('submit').disabled = true;
-  show(() => say('signingIn'));
+  show(() => t('signingIn'));
   let res;
   try {
     res = await request('POST', '/session', { body: { invitation: code }, auth: false });
   } catch {
     busy = false;
     $('submit').disabled = false;
-    return show(() => say('offline'));
+    return show(() => t('offline'));
   }
   const json = await res.json().catch(() => ({}));
   if (res.ok && json.token) {
@@ -139,14 +153,9 @@ async function managed(login) {
     }
   }
   history.replaceState(null, '', location.pathname);
-  $('managed-message').textContent = failed ? say('managedFailed') : '';
+  $('managed-message').textContent = failed ? t('managedFailed') : '';
 }
 
-$('lang').addEventListener('click', () => {
-  lang = lang === 'zh' ? 'en' : 'zh';
-  localStorage.setItem('lang', lang);
-  render();
-});
 $('code-form').addEventListener('submit', (event) => {
   event.preventDefault();
   signIn($('code').value);
@@ -156,7 +165,7 @@ $('sign-out').addEventListener('click', () => {
   render();
 });
 
-render();
+startLang(TEXT, render);
 // In AWS: Cognito's managed login (no codes typed here).
 const login = managedLogin(await runtimeConfig());
 if (login) await managed(login);

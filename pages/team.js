@@ -2,20 +2,25 @@
 // and needs, and the visit-report form. Drafts stay in this browser; a retried submission carries
 // the same Idempotency-Key, so it never files a second version.
 import { api as callApi } from './lib/api-client.js';
-import { seasonLabel, shanghaiDate, shanghaiDateTime } from './lib/schemas.js';
+import { $, el, setStatus } from './lib/dom.js';
+import { say, startLang, t } from './lib/i18n.js';
+import {
+  seasonLabel,
+  shanghaiDate,
+  shanghaiDateTime,
+  THEME_LABELS,
+  THEMES,
+  URGENCY_LABELS,
+} from './lib/schemas.js';
 import { startSession } from './lib/session.js';
 
-const T = {
+const TEXT = {
   title: ['学会团队：邀请与走访报告', 'Society team: offers and visit reports'],
-  navHome: ['首页', 'Home'],
-  navDashboard: ['协调人看板', 'Coordinator dashboard'],
   load: ['载入', 'Load'],
-  loading: ['加载中…', 'Loading…'],
   offers: ['待答复的邀请', 'Offers awaiting your answer'],
   visits: ['已确认的走访', 'Confirmed visits'],
   messages: ['通知（发件箱）', 'Notifications (outbox)'],
   earlier: ['以往邀请', 'Earlier offers'],
-  none: ['暂无', 'None'],
   deadline: ['答复截止（北京时间）', 'Answer by (Beijing time)'],
   accept: ['接受', 'Accept'],
   decline: ['婉拒', 'Decline'],
@@ -33,7 +38,6 @@ const T = {
   coopTitle: ['合作内容', 'Cooperation'],
   partner: ['合作方', 'Partner'],
   addCoop: ['添加合作', 'Add a cooperation'],
-  remove: ['删除', 'Remove'],
   submit: ['提交报告', 'Submit report'],
   draftKept: ['草稿已保存在本机', 'Draft kept on this device'],
   submitted: ['已提交第 {v} 版', 'Version {v} filed'],
@@ -58,50 +62,11 @@ const T = {
   sending: ['发送中', 'sending'],
   failed: ['发送失败', 'not delivered'],
 };
-const THEMES = {
-  talent: ['人才引智', 'Talent'],
-  industry: ['科技兴业', 'Industry'],
-  literacy: ['科普素养', 'Science literacy'],
-  advice: ['建言献策', 'Advice'],
-  grassroots: ['强基固本', 'Grassroots'],
-};
-const URGENCY = { high: ['紧急', 'high'], normal: ['一般', 'normal'], low: ['不急', 'low'] };
-let lang = localStorage.getItem('lang') ?? 'zh';
 let data;
-const $ = (id) => document.getElementById(id);
-const t = (key, vars = {}) =>
-  (T[key]?.[lang === 'zh' ? 0 : 1] ?? key).replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '');
-const pick = (pair) => pair?.[lang === 'zh' ? 0 : 1] ?? '';
-const nameOf = (n) => n?.[lang] ?? n?.zh ?? '';
 const beijing = (iso) => (iso ? shanghaiDateTime(new Date(iso)) : '');
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === 'class') node.className = value;
-    else if (key === 'dataset') Object.assign(node.dataset, value);
-    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
-    else if (value !== undefined && value !== null && value !== false)
-      node.setAttribute(key, value === true ? '' : value);
-  }
-  for (const child of children.flat()) if (child !== null && child !== undefined) node.append(child);
-  return node;
-}
-
-function applyLang() {
-  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
-  for (const node of document.querySelectorAll('[data-t]')) node.textContent = t(node.dataset.t);
-  $('lang').textContent = lang === 'zh' ? 'English' : '中文';
-  if (data) render();
-}
 
 function api(method, path, body, headers = {}) {
   return callApi(method, path, { body, headers });
-}
-
-function setStatus(text, isError = false) {
-  $('status').textContent = text;
-  $('status').className = text ? `note${isError ? ' error' : ''}` : '';
 }
 
 async function load(event) {
@@ -127,7 +92,11 @@ function needList(needs) {
         { class: n.mine ? 'mine' : '' },
         `${n.title ?? n.id}`,
         ' ',
-        el('span', { class: `muted urgency-${n.urgency}` }, `${n.field ?? ''} · ${pick(URGENCY[n.urgency])}`),
+        el(
+          'span',
+          { class: `muted urgency-${n.urgency}` },
+          `${n.field ?? ''} · ${say(URGENCY_LABELS[n.urgency])}`,
+        ),
       ),
     ),
   );
@@ -142,9 +111,9 @@ function questionsOf(item) {
       el(
         'div',
         {},
-        el('h3', {}, pick(THEMES[q.theme])),
+        el('h3', {}, say(THEME_LABELS[q.theme])),
         // The wording the visit was framed with, kept even when the season's wording changes later.
-        q.text ? el('p', { class: 'question-text' }, lang === 'zh' ? q.text.zh : q.text.en) : null,
+        q.text ? el('p', { class: 'question-text' }, say(q.text)) : null,
         needList(q.needs),
       ),
     ),
@@ -156,7 +125,7 @@ function header(item) {
   return el(
     'h3',
     {},
-    `${nameOf(seasonLabel(item.season))} · ${nameOf(item.county)} ${nameOf(item.town)}`,
+    `${say(seasonLabel(item.season))} · ${say(item.county)} ${say(item.town)}`,
     item.attempt > 1 ? t('reassignedNote') : '',
     badge,
   );
@@ -230,7 +199,7 @@ function loadDraft(item) {
   return {
     key: crypto.randomUUID(),
     visitDate: base?.visitDate ?? shanghaiDate(new Date()),
-    answers: { ...Object.fromEntries(Object.keys(THEMES).map((k) => [k, ''])), ...(base?.answers ?? {}) },
+    answers: { ...Object.fromEntries(THEMES.map((k) => [k, ''])), ...(base?.answers ?? {}) },
     outcomes: Object.fromEntries((base?.outcomes ?? []).map((o) => [o.needId, o.outcome])),
     cooperations: base?.cooperations ?? [],
   };
@@ -308,11 +277,11 @@ function reportForm(item) {
         },
       }),
     ),
-    Object.keys(THEMES).map((theme) =>
+    THEMES.map((theme) =>
       el(
         'label',
         {},
-        el('span', {}, pick(THEMES[theme])),
+        el('span', {}, say(THEME_LABELS[theme])),
         el(
           'textarea',
           {
@@ -449,11 +418,6 @@ function render() {
   );
 }
 
-$('lang').addEventListener('click', () => {
-  lang = lang === 'zh' ? 'en' : 'zh';
-  localStorage.setItem('lang', lang);
-  applyLang();
-});
 $('access').addEventListener('submit', load);
-applyLang();
+startLang(TEXT, () => data && render());
 if (startSession({ roles: ['team', 'coordinator'] })) load();

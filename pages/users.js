@@ -1,13 +1,45 @@
 // The coordinator's users page: invite liaisons (for a county), team members (for a society) and
 // coordinators; revoke and re-invite; each invitation shown with a QR code of its link drawn here
 // (lib/qrcode.js, no outside service), and a printable sheet of one county's liaisons' invitations.
-import { api, splitBilingual } from './lib/api-client.js';
+import { api } from './lib/api-client.js';
+import { $, el, option, setStatus, showFieldErrors } from './lib/dom.js';
+import { both, pick, say, sayBilingual, splitBilingual, startLang, t } from './lib/i18n.js';
 import { qrcode } from './lib/qrcode.js';
 import { shanghaiDateTime } from './lib/schemas.js';
-import { currentSession, ROLE_NAMES, startSession } from './lib/session.js';
+import { ROLE_NAMES, startSession } from './lib/session.js';
+import { currentSession } from './lib/session-store.js';
 
-const T = {
-  loading: ['加载中…', 'Loading…'],
+const TEXT = {
+  pageTitle: ['用户与邀请 · 山区四县科技服务', 'Users and invitations · Mountain-county rounds'],
+  navDashboardBack: ['← 协调人看板', '← Dashboard'],
+  title: ['用户与邀请', 'Users and invitations'],
+  createTitle: ['邀请新用户', 'Invite a new user'],
+  roleLabel: ['角色', 'Role'],
+  roleLiaison: ['县科协联络员', 'County liaison'],
+  roleTeam: ['学会团队成员', 'Society team member'],
+  roleCoordinator: ['市科协协调人', 'Coordinator'],
+  countyLabel: ['所属县', 'County'],
+  societyLabel: ['所属学会', 'Society'],
+  nameLabel: ['姓名', 'Name'],
+  phoneLabel: ['手机（可选，带国家码）', 'Phone (optional, with country code)'],
+  emailLabel: ['电子邮箱（可选）', 'E-mail (optional)'],
+  create: ['创建并生成邀请', 'Create and invite'],
+  newInvitations: ['新邀请', 'New invitations'],
+  onceHint: [
+    '每份邀请只能使用一次，请当面交给本人或发给本人；重新邀请会让旧邀请作废。',
+    'Each invitation works once: hand it or send it to that person only. A new invitation voids the old one.',
+  ],
+  printTitle: ['打印邀请单', 'Print an invitation sheet'],
+  printHint: [
+    '为一个县的全部联络员生成新邀请并打印（每人一张卡片，旧邀请作废），开会时当面分发。',
+    'New invitations for every liaison of one county, printed one card per person (old invitations stop working), to hand out at a meeting.',
+  ],
+  printCounty: ['县', 'County'],
+  print: ['生成并打印', 'Invite and print'],
+  allUsers: ['全部用户', 'All users'],
+  place: ['县或学会', 'County or society'],
+  statusLabel: ['状态', 'Status'],
+  actions: ['操作', 'Actions'],
   active: ['在用', 'active'],
   revoked: ['已撤销', 'revoked'],
   revoke: ['撤销', 'Revoke'],
@@ -31,7 +63,6 @@ const T = {
   created: ['已创建「{name}」，邀请如下。', 'Created “{name}”; the invitation is below.'],
   reinvited: ['已为「{name}」生成新邀请。', 'A new invitation for “{name}”.'],
   revokedDone: ['已撤销「{name}」。', '“{name}” is revoked.'],
-  fix: ['请修改标出的内容', 'Please correct the marked fields'],
   nameRequired: ['请填写姓名', 'The name is required'],
   empty: ['还没有用户', 'No users yet'],
   code: ['邀请码', 'Code'],
@@ -52,13 +83,8 @@ const T = {
   societyId: ['学会编号', 'Society id'],
 };
 
-const $ = (id) => document.getElementById(id);
-let lang = localStorage.getItem('lang') === 'en' ? 'en' : 'zh';
-const t = (key, vars = {}) =>
-  (T[key]?.[lang === 'en' ? 1 : 0] ?? key).replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '');
-const name = (bilingual) => (typeof bilingual === 'string' ? bilingual : (bilingual?.[lang] ?? ''));
 /** A person's name; the built-in coordinator's reads `协调人 / coordinator`. */
-const personName = (user) => splitBilingual(user.name)[lang === 'en' ? 1 : 0];
+const personName = (user) => sayBilingual(user.name);
 const beijing = (iso) => shanghaiDateTime(new Date(iso));
 const SVG = 'http://www.w3.org/2000/svg';
 const SHOWN_KEY = 'users.invitations.v1';
@@ -72,23 +98,6 @@ let shown = [];
 try {
   shown = JSON.parse(sessionStorage.getItem(SHOWN_KEY) ?? '[]');
 } catch {}
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === 'class') node.className = value;
-    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value);
-  }
-  for (const child of children.flat()) if (child != null) node.append(child);
-  return node;
-}
-
-function setStatus(text, isError = false) {
-  $('status').textContent = text;
-  $('status').className = text ? `note${isError ? ' error' : ''}` : 'note';
-}
 
 /** The link as a QR code: an SVG path of the dark modules, with the standard 4-module quiet zone. */
 export function qrSvg(text) {
@@ -119,12 +128,12 @@ export function qrSvg(text) {
 const grouped = (code) => code.replace(/(.{5})(?=.)/g, '$1 ');
 
 function placeOf(user) {
-  if (user.county) return name(counties.find((c) => c.id === user.county)?.name) || user.county;
-  if (user.society) return name(societies?.find((s) => s.id === user.society)?.name) || user.society;
+  if (user.county) return say(counties.find((c) => c.id === user.county)?.name) || user.county;
+  if (user.society) return say(societies?.find((s) => s.id === user.society)?.name) || user.society;
   return '';
 }
 
-const roleName = (role) => ROLE_NAMES[role]?.[lang === 'en' ? 1 : 0] ?? role;
+const roleName = (role) => pick(ROLE_NAMES[role]) || role;
 
 function invitationCard({ user, invitation }) {
   const copy = el('button', { type: 'button', class: 'link' }, t('copy'));
@@ -172,12 +181,8 @@ function remember(invited) {
   renderInvitations();
 }
 
-function option(value, text) {
-  return el('option', { value }, text);
-}
-
 function renderForm() {
-  const countyOptions = () => counties.map((c) => option(c.id, name(c.name)));
+  const countyOptions = () => counties.map((c) => option(c.id, say(c.name)));
   const keep = (select, options) => {
     const value = select.value;
     select.replaceChildren(...options);
@@ -188,7 +193,7 @@ function renderForm() {
   if (societies)
     keep(
       $('society'),
-      societies.map((s) => option(s.id, name(s.name))),
+      societies.map((s) => option(s.id, say(s.name))),
     );
   else if ($('society').tagName === 'SELECT')
     $('society').replaceWith(
@@ -228,17 +233,6 @@ function renderUsers() {
   );
 }
 
-function applyLang() {
-  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
-  document.title =
-    lang === 'zh' ? '用户与邀请 · 山区四县科技服务' : 'Users and invitations · Mountain-county rounds';
-  for (const node of document.querySelectorAll('[data-zh]')) node.textContent = node.dataset[lang];
-  $('lang').textContent = lang === 'zh' ? 'English' : '中文';
-  renderForm();
-  renderUsers();
-  renderInvitations();
-}
-
 async function loadUsers() {
   users = (await api('GET', '/users')).items;
   renderUsers();
@@ -262,20 +256,6 @@ async function load() {
   }
 }
 
-function showErrors(issues) {
-  for (const box of document.querySelectorAll('#user-form .error[data-for]')) box.textContent = '';
-  for (const input of document.querySelectorAll('#user-form [aria-invalid]'))
-    input.removeAttribute('aria-invalid');
-  for (const issue of issues) {
-    const key = document.querySelector(`#user-form .error[data-for="${CSS.escape(issue.path)}"]`)
-      ? issue.path
-      : '(form)';
-    const box = document.querySelector(`#user-form .error[data-for="${CSS.escape(key)}"]`);
-    box.textContent = [box.textContent, issue[lang] ?? issue.message].filter(Boolean).join('；');
-    $(key)?.setAttribute('aria-invalid', 'true');
-  }
-}
-
 async function create(event) {
   event.preventDefault();
   const role = $('role').value;
@@ -283,8 +263,8 @@ async function create(event) {
   if (role === 'liaison') body.county = $('county').value;
   if (role === 'team') body.society = $('society').value.trim();
   for (const key of ['phone', 'email']) if ($(key).value.trim()) body[key] = $(key).value.trim();
-  if (!body.name) return showErrors([{ path: 'name', zh: T.nameRequired[0], en: T.nameRequired[1] }]);
-  showErrors([]);
+  if (!body.name) return showFieldErrors($('user-form'), [{ path: 'name', ...both('nameRequired') }]);
+  showFieldErrors($('user-form'), []);
   $('create-button').disabled = true;
   try {
     const invited = await api('POST', '/users', { body });
@@ -298,9 +278,10 @@ async function create(event) {
       .querySelector(`#invitations [data-user="${CSS.escape(invited.user.id)}"]`)
       ?.scrollIntoView({ block: 'nearest' });
   } catch (error) {
-    showErrors(
+    showFieldErrors(
+      $('user-form'),
       error.fields?.length
-        ? [...error.fields, { path: '(form)', zh: T.fix[0], en: T.fix[1] }]
+        ? [...error.fields, { path: '(form)', ...both('fix') }]
         : [{ path: '(form)', zh: error.zh ?? error.message, en: error.en ?? error.message }],
     );
   } finally {
@@ -339,7 +320,7 @@ function sheetCard({ user, invitation }) {
   return el(
     'article',
     { class: 'sheet-card', 'data-user': user.id },
-    el('p', { class: 'sheet-card-title' }, T.sheetTitle[0], el('small', {}, T.sheetTitle[1])),
+    el('p', { class: 'sheet-card-title' }, TEXT.sheetTitle[0], el('small', {}, TEXT.sheetTitle[1])),
     el('div', { class: 'qr-box' }, qrSvg(invitation.url)),
     el(
       'div',
@@ -351,23 +332,23 @@ function sheetCard({ user, invitation }) {
         ? el(
             'p',
             { class: 'code' },
-            T.code[0],
+            TEXT.code[0],
             ' ',
             el('strong', { 'data-code': invitation.code }, grouped(invitation.code)),
           )
         : el(
             'p',
             {},
-            T.sentBy[0].replace('{by}', (invitation.sentBy ?? ['email']).map((m) => T[m][0]).join('/')),
+            TEXT.sentBy[0].replace('{by}', (invitation.sentBy ?? ['email']).map((m) => TEXT[m][0]).join('/')),
           ),
-      el('p', { class: 'expires' }, T.expires[0].replace('{at}', beijing(invitation.expiresAt))),
+      el('p', { class: 'expires' }, TEXT.expires[0].replace('{at}', beijing(invitation.expiresAt))),
     ),
     el(
       'p',
       { class: 'howto' },
-      T.sheetHowTo[0].replace('{signin}', signinAddress(invitation.url)),
+      TEXT.sheetHowTo[0].replace('{signin}', signinAddress(invitation.url)),
       el('br'),
-      el('small', {}, T.sheetHowTo[1].replace('{signin}', signinAddress(invitation.url))),
+      el('small', {}, TEXT.sheetHowTo[1].replace('{signin}', signinAddress(invitation.url))),
     ),
   );
 }
@@ -377,7 +358,7 @@ const signinAddress = (url) => url.replace(/#.*$/, '').replace(/^https?:\/\//, '
 async function printSheet(event) {
   event.preventDefault();
   const countyId = $('print-county').value;
-  const county = name(counties.find((c) => c.id === countyId)?.name) || countyId;
+  const county = say(counties.find((c) => c.id === countyId)?.name) || countyId;
   const liaisons = users.filter(
     (u) => u.role === 'liaison' && u.county === countyId && u.status === 'active',
   );
@@ -402,7 +383,7 @@ async function printSheet(event) {
     el(
       'div',
       { class: 'sheet-head' },
-      el('h2', {}, T.sheetFor[0].replace('{county}', countyName)),
+      el('h2', {}, TEXT.sheetFor[0].replace('{county}', countyName)),
       el('button', { type: 'button', onclick: () => window.print() }, t('printAgain')),
       el('button', { type: 'button', onclick: closeSheet }, t('closeSheet')),
     ),
@@ -420,14 +401,13 @@ function closeSheet() {
   document.body.classList.remove('with-sheet');
 }
 
-$('lang').addEventListener('click', () => {
-  lang = lang === 'zh' ? 'en' : 'zh';
-  localStorage.setItem('lang', lang);
-  applyLang();
-});
 $('role').addEventListener('change', renderForm);
 $('user-form').addEventListener('submit', create);
 $('print-form').addEventListener('submit', printSheet);
 
-applyLang();
+startLang(TEXT, () => {
+  renderForm();
+  renderUsers();
+  renderInvitations();
+});
 if (startSession({ roles: ['coordinator'] })) load();

@@ -2,6 +2,8 @@
 // needs with the societies offered them and their outcomes, the offers, every report version with
 // its five answers and cooperations, and the log. Names and words only, never ids or status keys.
 import { api } from './lib/api-client.js';
+import { $, el, muted, setStatus } from './lib/dom.js';
+import { say, startLang, t } from './lib/i18n.js';
 import {
   LOG_KIND_LABELS,
   NEED_STATUS_LABELS,
@@ -14,23 +16,18 @@ import {
 } from './lib/schemas.js';
 import { startSession } from './lib/session.js';
 
-const T = {
+const TEXT = {
   title: ['走访详情', 'Visit'],
-  navHome: ['首页', 'Home'],
-  navDashboard: ['协调人看板', 'Coordinator dashboard'],
-  navTeam: ['学会团队', 'Society teams'],
   questions: ['一镇五问', 'The five questions'],
   needs: ['需求、承接学会与办理结果', 'Needs, their societies and outcomes'],
   offers: ['邀请', 'Offers'],
   reports: ['走访报告（全部版本）', 'Visit reports (every version)'],
   log: ['走访日志', 'Visit log'],
-  loading: ['加载中…', 'Loading…'],
   noVisit: [
     '地址中没有走访编号，请从看板或团队页面打开',
     'No visit in the address: open it from the dashboard or the team page',
   ],
   planned: ['计划于', 'Planned'],
-  none: ['暂无', 'None'],
   noneListed: ['（本题无需求）', '(no needs under this question)'],
   unassigned: ['未分派', 'Unassigned'],
   notReported: ['尚未报告', 'Not reported yet'],
@@ -52,40 +49,10 @@ const T = {
   submitted: ['提交于', 'Submitted'],
 };
 
-let lang = localStorage.getItem('lang') === 'en' ? 'en' : 'zh';
 let visit;
-const $ = (id) => document.getElementById(id);
-const t = (key, vars = {}) =>
-  (T[key]?.[lang === 'zh' ? 0 : 1] ?? key).replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '');
-/** A bilingual label or name in the page's language; an unknown key shows nothing, never the key. */
-const say = (label) => label?.[lang] ?? label?.zh ?? '';
 const beijing = (iso) => (iso ? shanghaiDateTime(new Date(iso)) : '');
 
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === 'class') node.className = value;
-    else if (key === 'dataset') Object.assign(node.dataset, value);
-    else if (value !== undefined && value !== null && value !== false) node.setAttribute(key, value);
-  }
-  for (const child of children.flat(Number.POSITIVE_INFINITY))
-    if (child !== null && child !== undefined && child !== '') node.append(child);
-  return node;
-}
-const muted = (...text) => el('span', { class: 'muted' }, ...text);
 const none = () => el('p', { class: 'muted' }, t('none'));
-
-function applyLang() {
-  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
-  for (const node of document.querySelectorAll('[data-t]')) node.textContent = t(node.dataset.t);
-  $('lang').textContent = lang === 'zh' ? 'English' : '中文';
-  if (visit) render();
-}
-
-function setStatus(text, isError = false) {
-  $('status').textContent = text;
-  $('status').className = text ? `note${isError ? ' error' : ''}` : '';
-}
 
 const needTitle = (id) => visit.needs.find((n) => n.id === id)?.title ?? t('none');
 
@@ -286,10 +253,5 @@ async function load() {
   }
 }
 
-$('lang').addEventListener('click', () => {
-  lang = lang === 'zh' ? 'en' : 'zh';
-  localStorage.setItem('lang', lang);
-  applyLang();
-});
-applyLang();
+startLang(TEXT, () => visit && render());
 if (startSession({ roles: ['coordinator', 'liaison', 'team'] })) load();

@@ -1,7 +1,8 @@
 // The one API client of every page: where the API is (runtime-config.json in AWS, this origin
 // locally), the session's bearer token, the API's bilingual errors, and a 401 that sends the browser
 // to /signin after the page has saved its drafts.
-import { endSession, sessionToken } from './session.js';
+import { pageLang, splitBilingual } from './i18n.js';
+import { endSession, sessionToken } from './session-store.js';
 
 /** An answer that was not 2xx: `message` in the page's language, both kept, fields as the API names them. */
 export class ApiError extends Error {
@@ -15,16 +16,6 @@ export class ApiError extends Error {
     this.en = en;
     this.fields = error.fields ?? [];
   }
-}
-
-/** The API's messages read `中文 / English`: the two halves (one message without a slash serves both). */
-export function splitBilingual(message) {
-  const at = message.indexOf(' / ');
-  return at < 0 ? [message, message] : [message.slice(0, at), message.slice(at + 3)];
-}
-
-export function pageLang() {
-  return globalThis.localStorage?.getItem('lang') === 'en' ? 'en' : 'zh';
 }
 
 /** The API's base URL: runtime-config's `apiUrl` when it has one (AWS), else the page's origin. */
@@ -97,10 +88,15 @@ async function errorOf(res) {
   return new ApiError(res.status, json?.error);
 }
 
-/** `request` and its JSON; a non-2xx answer throws an ApiError. */
-export async function api(method, path, options) {
+/** `request`, but a non-2xx answer throws an ApiError. */
+export async function requestOk(method, path, options) {
   const res = await request(method, path, options);
   if (!res.ok) throw await errorOf(res);
-  const text = await res.text();
+  return res;
+}
+
+/** `request` and its JSON; a non-2xx answer throws an ApiError. */
+export async function api(method, path, options) {
+  const text = await (await requestOk(method, path, options)).text();
   return text ? JSON.parse(text) : {};
 }

@@ -1,9 +1,11 @@
-// The browser's session: { token, expiresAt, user } in localStorage, renewed before it ends, and the
-// bar on every page that says who is signed in, with 退出登录.
-import { api, goToSignIn, pageLang, runtimeConfig, splitBilingual } from './api-client.js';
+// The browser's session (stored by lib/session-store.js) renewed before it ends, and the bar on
+// every page that says who is signed in, with 退出登录.
+import { api, goToSignIn, runtimeConfig } from './api-client.js';
 import { managedLogin, refreshManagedLogin, signOutUrl } from './cognito.js';
+import { el } from './dom.js';
+import { pick, say, sayBilingual } from './i18n.js';
+import { currentSession, endSession, hadSession, saveSession } from './session-store.js';
 
-const KEY = 'session.v1';
 /** Renew when less than this is left (sessions last 12 h locally, Cognito's access tokens 1 h). */
 const RENEW_BEFORE_MS = 10 * 60 * 1000;
 const RETRY_RENEW_MS = 60 * 1000;
@@ -19,28 +21,6 @@ const TEXT = {
   signOut: ['退出登录', 'Sign out'],
   users: ['用户与邀请', 'Users and invitations'],
 };
-const say = (pair) => (pageLang() === 'en' ? pair[1] : pair[0]);
-
-/** The stored session, or null when there is none or it has ended. */
-export function currentSession() {
-  try {
-    const session = JSON.parse(localStorage.getItem(KEY) ?? 'null');
-    if (session?.token && session.user && Date.parse(session.expiresAt) > Date.now()) return session;
-  } catch {}
-  return null;
-}
-
-export function saveSession(session) {
-  localStorage.setItem(KEY, JSON.stringify(session));
-}
-
-export function endSession() {
-  localStorage.removeItem(KEY);
-}
-
-export function sessionToken() {
-  return currentSession()?.token ?? '';
-}
 
 /** Where a user goes after signing in: `back` when it is a page of this site the role may use. */
 export function landingFor(user, back) {
@@ -90,7 +70,7 @@ export function keepRenewed(soonestMs = 0) {
 export function startSession({ roles } = {}) {
   const session = currentSession();
   if (!session) {
-    goToSignIn(localStorage.getItem(KEY) ? 'expired' : 'signin');
+    goToSignIn(hadSession() ? 'expired' : 'signin');
     return null;
   }
   if (roles && !roles.includes(session.user.role)) {
@@ -123,46 +103,30 @@ async function placeName(user) {
 }
 
 function mountSessionBar(session) {
-  const bar = document.createElement('div');
-  bar.className = 'session-bar';
-  bar.id = 'session-bar';
-  const who = document.createElement('span');
-  who.className = 'who';
-  const links = document.createElement('span');
-  links.className = 'links';
-  const out = document.createElement('button');
-  out.type = 'button';
-  out.id = 'sign-out-button';
-  out.addEventListener('click', async () => {
-    const login = session.refreshToken ? managedLogin(await runtimeConfig()) : null;
-    endSession();
-    location.assign(login ? signOutUrl(login) : '/signin?reason=signed-out');
+  const who = el('span', { class: 'who' });
+  const links = el('span', { class: 'links' });
+  const out = el('button', {
+    type: 'button',
+    id: 'sign-out-button',
+    onclick: async () => {
+      const login = session.refreshToken ? managedLogin(await runtimeConfig()) : null;
+      endSession();
+      location.assign(login ? signOutUrl(login) : '/signin?reason=signed-out');
+    },
   });
-  bar.append(who, links, out);
-  document.body.prepend(bar);
+  document.body.prepend(el('div', { class: 'session-bar', id: 'session-bar' }, who, links, out));
   let place = null;
   const render = () => {
-    const lang = pageLang();
-    const [zhName, enName] = splitBilingual(session.user.name);
-    const placeText = typeof place === 'string' ? place : (place?.[lang] ?? '');
-    const strong = document.createElement('strong');
-    strong.textContent = lang === 'en' ? enName : zhName;
     who.replaceChildren(
-      strong,
-      [say(ROLE_NAMES[session.user.role] ?? ['', '']), placeText]
+      el('strong', {}, sayBilingual(session.user.name)),
+      [pick(ROLE_NAMES[session.user.role]), say(place)]
         .filter(Boolean)
         .map((s) => ` · ${s}`)
         .join(''),
     );
-    links.replaceChildren();
-    if (session.user.role === 'coordinator' && !location.pathname.startsWith('/users')) {
-      const link = Object.assign(document.createElement('a'), {
-        href: '/users.html',
-        textContent: say(TEXT.users),
-      });
-      links.append(link);
-    }
-    out.textContent = say(TEXT.signOut);
+    const usersLink = session.user.role === 'coordinator' && !location.pathname.startsWith('/users');
+    links.replaceChildren(...(usersLink ? [el('a', { href: '/users.html' }, pick(TEXT.users))] : []));
+    out.textContent = pick(TEXT.signOut);
   };
   render();
   placeName(session.user).then((name) => {

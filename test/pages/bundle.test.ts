@@ -64,15 +64,18 @@ describe('pages', () => {
     expect(gzipped).toBeLessThanOrEqual(BUDGET_GZIPPED);
   });
 
-  it('the needs page loads the bundled schemas, the API client and session, its script, the one-column pages’ stylesheet and its own', () => {
+  it('the needs page loads the bundled schemas, the API client and session, the DOM and language helpers, its script, the one-column pages’ stylesheet and its own', () => {
     const names = assetsOf('needs.html')
       .map((f) => f.slice(PAGES.length + 1))
       .sort();
     expect(names).toEqual([
       'lib/api-client.js',
       'lib/cognito.js',
+      'lib/dom.js',
+      'lib/i18n.js',
       'lib/one-column.css',
       'lib/schemas.js',
+      'lib/session-store.js',
       'lib/session.css',
       'lib/session.js',
       'needs.css',

@@ -155,6 +155,19 @@ describe('signing in by invitation', () => {
     await coordinator.screenshot({ path: join(SHOTS, 'users-390.png'), fullPage: true });
   });
 
+  it('the users page’s title bar shows its language button, white on the green, and it switches the page', async () => {
+    const colours = (await coordinator.evaluate(`(() => {
+      const button = document.getElementById('lang');
+      return [getComputedStyle(button).color, getComputedStyle(button.closest('.bar')).backgroundColor];
+    })()`)) as [string, string];
+
+    expect(colours).toEqual(['rgb(255, 255, 255)', 'rgb(11, 110, 79)']);
+    await coordinator.locator('#lang').click();
+    expect(await coordinator.locator('h1').textContent()).toBe('Users and invitations');
+    await coordinator.locator('#lang').click();
+    expect(await coordinator.locator('h1').textContent()).toBe('用户与邀请');
+  });
+
   it('a liaison opens the invitation link in another browser and submits a need without seeing a token', async () => {
     liaisonA = await (await phone()).newPage();
     await liaisonA.goto(issued[0]!.url);
