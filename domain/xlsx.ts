@@ -43,7 +43,8 @@ const escapeXml = (text: string) =>
     .filter((ch) => ch.charCodeAt(0) >= 0x20 || ch === '\t' || ch === '\n' || ch === '\r')
     .join('');
 
-function columnName(index: number): string {
+/** Column index 0 → `A`, 26 → `AA`. */
+export function columnName(index: number): string {
   let name = '';
   for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26))
     name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
