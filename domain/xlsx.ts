@@ -32,16 +32,19 @@ export function cellText(value: CellValue): string {
   return typeof value === 'object' ? value.date : String(value);
 }
 
+/**
+ * What XML 1.0 cannot hold (its production `Char`): control characters other than tab and line
+ * breaks, lone surrogates, U+FFFE and U+FFFF. One of them makes the whole file unreadable.
+ */
+const NOT_XML_CHARACTERS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
 const escapeXml = (text: string) =>
   text
+    .replace(NOT_XML_CHARACTERS, '')
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')
     .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    // Control characters other than tab and newlines are not allowed in XML 1.0.
-    .split('')
-    .filter((ch) => ch.charCodeAt(0) >= 0x20 || ch === '\t' || ch === '\n' || ch === '\r')
-    .join('');
+    .replaceAll('"', '&quot;');
 
 /** Column index 0 → `A`, 26 → `AA`. */
 export function columnName(index: number): string {
