@@ -9,6 +9,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listeningPort } from './listening-port.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 /** The server may have this many file descriptors: a few dozen of its own, the rest for sockets. */
@@ -39,15 +40,7 @@ beforeAll(async () => {
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
-  port = await new Promise<number>((done, fail) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const match = /Listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (match) done(Number(match[1]));
-    });
-    child.once('exit', (code) => fail(new Error(`server exited (${code}) before listening: ${stderr}`)));
-  });
+  port = await listeningPort(child, () => stderr);
 });
 
 afterAll(() => {
