@@ -98,11 +98,45 @@ const THEME_BY_NAME = new Map<string, Theme>(
 
 const isBlank = (row: readonly string[]) => row.every((cell) => cell.trim() === '');
 
+/** Errors listed at most; past them a last entry counts the rest (a file of bad rows made megabytes of errors). */
+export const MAX_LISTED_ISSUES = 100;
+
+/** Keeps the first MAX_LISTED_ISSUES issues and counts them all. */
+class IssueList {
+  readonly listed: SheetIssue[] = [];
+  count = 0;
+  private firstUnlisted: number | undefined;
+  add(issues: readonly SheetIssue[]): void {
+    for (const issue of issues) {
+      this.count++;
+      if (this.listed.length < MAX_LISTED_ISSUES) this.listed.push(issue);
+      else this.firstUnlisted ??= issue.row;
+    }
+  }
+  /** The listed issues, and one more that counts those not listed. */
+  issues(): SheetIssue[] {
+    const rest = this.count - this.listed.length;
+    if (rest === 0) return this.listed;
+    return [
+      ...this.listed,
+      {
+        row: this.firstUnlisted ?? 0,
+        column: '…',
+        zh: `另有 ${rest} 处错误未列出（共 ${this.count} 处），请先改正以上各处`,
+        en: `${rest} more errors not listed (${this.count} in all): correct the ones above first`,
+      },
+    ];
+  }
+}
+
 export interface ReadSheet<T> {
   kind: CatalogSheetKind;
   /** Each record with the spreadsheet row it came from (the first row for a county). */
   records: { row: number; record: T }[];
+  /** The first MAX_LISTED_ISSUES errors, and when there are more, a last entry that counts the rest. */
   issues: SheetIssue[];
+  /** Every error, listed or not. */
+  issueCount: number;
   /** Data rows read (not counting the header and empty rows). */
   rows: number;
 }
@@ -126,6 +160,7 @@ export function readCatalogSheet(
       kind: 'societies',
       records: [],
       rows: 0,
+      issueCount: 1,
       issues: [
         {
           row: headerIndex + 1 || 1,
@@ -186,7 +221,9 @@ function readSocieties(
     ['id', 'nameZh', 'themes', 'fields', 'capacity'],
     body[0] ? body[0].row - 1 : 1,
   );
-  if (issues.length > 0) return { kind: 'societies', records: [], issues, rows: 0 };
+  if (issues.length > 0)
+    return { kind: 'societies', records: [], issues, issueCount: issues.length, rows: 0 };
+  const listed = new IssueList();
   const records: { row: number; record: Society }[] = [];
   const seen = new Map<string, number>();
   let rows = 0;
@@ -262,10 +299,10 @@ function readSocieties(
         rowIssues.push(cellIssue(row, SOCIETY_COLUMNS[column], issue));
       }
     }
-    issues.push(...rowIssues);
+    listed.add(rowIssues);
     if (rowIssues.length === 0 && parsed.success) records.push({ row, record: parsed.data });
   }
-  return { kind: 'societies', records, issues, rows };
+  return { kind: 'societies', records, issues: listed.issues(), issueCount: listed.count, rows };
 }
 
 function societyColumnOf(path: readonly PropertyKey[]): SocietyColumn {
@@ -297,7 +334,8 @@ function readCounties(
     ['countyId', 'countyZh', 'townId', 'townZh'],
     body[0] ? body[0].row - 1 : 1,
   );
-  if (issues.length > 0) return { kind: 'counties', records: [], issues, rows: 0 };
+  if (issues.length > 0) return { kind: 'counties', records: [], issues, issueCount: issues.length, rows: 0 };
+  const listed = new IssueList();
   const counties = new Map<string, { row: number; county: County; bad: boolean }>();
   let rows = 0;
   for (const { row, cells } of body) {
@@ -354,10 +392,10 @@ function readCounties(
       counties.set(countyId, entry);
     }
     if (rowIssues.length > 0 && entry) entry.bad = true;
-    issues.push(...rowIssues);
+    listed.add(rowIssues);
   }
   const records = [...counties.values()].filter((e) => !e.bad).map((e) => ({ row: e.row, record: e.county }));
-  return { kind: 'counties', records, issues, rows };
+  return { kind: 'counties', records, issues: listed.issues(), issueCount: listed.count, rows };
 }
 
 // ---- the template ---------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import {
 import { THEMES, type Theme } from '#schemas/primitives';
 import { shanghaiDate, shanghaiDateTime } from '#schemas/shanghai-time';
 import type { SeasonReport } from './season-figures.ts';
-import { type CellValue, cellText, type Sheet } from './xlsx.ts';
+import { type CellValue, cellText, type Sheet, startsLikeFormula } from './xlsx.ts';
 
 /*
  * The season report as people read it: the county summary (CSV, and the XLSX's first sheet) and the
@@ -66,15 +66,20 @@ export function seasonReportTable(
   return [[...SUMMARY_HEADERS, ...(details ? DETAIL_HEADERS : [])], ...rows, total];
 }
 
-/** CSV for spreadsheets: UTF-8 with a BOM (so Excel reads the Chinese), Chinese headers, a total row. */
+/**
+ * CSV for spreadsheets: UTF-8 with a BOM (so Excel reads the Chinese), Chinese headers, a total row;
+ * text that a spreadsheet would run as a formula is written as text.
+ */
 export function seasonReportCsv(
   report: SeasonReport,
   names: Pick<ReportNames, 'county' | 'town'>,
   details?: (countyId: string) => ReportDetails | undefined,
 ): string {
   const quote = (value: CellValue) => {
-    const text = cellText(value);
-    return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+    if (typeof value === 'number') return String(value);
+    // Names people typed: one that looks like a formula gets a leading ' and quotes (as OWASP advises).
+    const text = startsLikeFormula(cellText(value)) ? `'${cellText(value)}` : cellText(value);
+    return /[",\r\n']/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
   return `\uFEFF${seasonReportTable(report, names, details)
     .map((r) => r.map(quote).join(','))

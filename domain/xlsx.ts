@@ -32,26 +32,38 @@ export function cellText(value: CellValue): string {
   return typeof value === 'object' ? value.date : String(value);
 }
 
+/**
+ * What XML 1.0 cannot hold (its production `Char`): control characters other than tab and line
+ * breaks, lone surrogates, U+FFFE and U+FFFF. One of them makes the whole file unreadable.
+ */
+const NOT_XML_CHARACTERS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
 const escapeXml = (text: string) =>
   text
+    .replace(NOT_XML_CHARACTERS, '')
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')
     .replaceAll('>', '&gt;')
     .replaceAll('"', '&quot;')
-    // Control characters other than tab and newlines are not allowed in XML 1.0.
-    .split('')
-    .filter((ch) => ch.charCodeAt(0) >= 0x20 || ch === '\t' || ch === '\n' || ch === '\r')
-    .join('');
+    // A parser reads a raw CR as a line feed.
+    .replaceAll('\r', '&#13;');
 
-function columnName(index: number): string {
+/** Column index 0 → `A`, 26 → `AA`. */
+export function columnName(index: number): string {
   let name = '';
   for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26))
     name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
   return name;
 }
 
-/** Style indexes into `cellXfs` of STYLES. */
-const STYLE = { header: 1, date: 2, dateTime: 3, wrap: 4 } as const;
+/**
+ * Text a spreadsheet would take for a formula: starting with = + - @ (or their full-width forms), a
+ * tab or a carriage return (OWASP's "CSV injection"). Written as text: see cellXml and the CSV report.
+ */
+export const startsLikeFormula = (text: string): boolean => /^[=+\-@\t\r＝＋－＠]/.test(text);
+
+/** Style indexes into `cellXfs` of STYLES; the `…Text` ones keep a cell text when it is edited (quotePrefix). */
+const STYLE = { header: 1, date: 2, dateTime: 3, wrap: 4, text: 5, wrapText: 6, headerText: 7 } as const;
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2}))?$/;
 
@@ -71,7 +83,13 @@ function cellXml(value: CellValue, ref: string, header: boolean, wrap = false): 
     const s = header ? STYLE.header : match[4] === undefined ? STYLE.date : STYLE.dateTime;
     return `<c r="${ref}" s="${s}"><v>${dateSerial(match)}</v></c>`;
   }
-  return `<c r="${ref}"${style} t="inlineStr"><is><t xml:space="preserve">${escapeXml(String(value))}</t></is></c>`;
+  const text = String(value);
+  // An inline string is never evaluated; quotePrefix keeps it text when someone edits the cell, and
+  // the value stays as typed (the catalog template reads back the same).
+  const textStyle = !startsLikeFormula(text)
+    ? style
+    : ` s="${header ? STYLE.headerText : wrap ? STYLE.wrapText : STYLE.text}"`;
+  return `<c r="${ref}"${textStyle} t="inlineStr"><is><t xml:space="preserve">${escapeXml(text)}</t></is></c>`;
 }
 
 /** Characters a cell takes on screen: CJK characters and full-width forms are two wide. */
@@ -152,7 +170,7 @@ const workbookRels = (count: number) =>
   `<Relationship Id="rId${count + 1}" Type="${REL}/styles" Target="styles.xml"/>` +
   '</Relationships>';
 
-/** Normal, bold header, date, date and time, wrapped text. */
+/** Normal, bold header, date, date and time, wrapped text; then normal, wrapped and header kept as text. */
 const STYLES =
   `${XML_HEAD}<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` +
   '<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/><numFmt numFmtId="165" formatCode="yyyy-mm-dd hh:mm"/></numFmts>' +
@@ -160,12 +178,15 @@ const STYLES =
   '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>' +
   '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>' +
   '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>' +
-  '<cellXfs count="5">' +
+  '<cellXfs count="8">' +
   '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>' +
   '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>' +
   '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>' +
   '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>' +
   '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf>' +
+  '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>' +
+  '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1" quotePrefix="1"><alignment wrapText="1" vertical="top"/></xf>' +
+  '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" quotePrefix="1"/>' +
   '</cellXfs></styleSheet>';
 
 /** Tab names as Excel allows them: at most 31 characters, none of \ / ? * [ ] :, no two alike. */

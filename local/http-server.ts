@@ -51,13 +51,36 @@ function compile(route: ApiRoute): CompiledRoute {
   return { route, pattern: new RegExp(`^${source}$`), params };
 }
 
+/**
+ * On every answer, pages and API alike. The pages load their scripts and styles from files only
+ * (no inline script); the dashboard's bars set a style attribute, hence style-src-attr. connect-src
+ * allows https: because runtime-config.json may name an API and a sign-in domain of their own.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "style-src-attr 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "connect-src 'self' https:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; '),
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+};
+
 function send(
   res: ServerResponse,
   status: number,
   body: string | Buffer,
   headers: Record<string, string>,
 ): void {
-  res.writeHead(status, { 'cache-control': 'no-store', ...headers });
+  res.writeHead(status, { 'cache-control': 'no-store', ...headers, ...SECURITY_HEADERS });
   res.end(body);
 }
 
@@ -98,7 +121,7 @@ function clientErrorResponse(code: string | undefined): string {
   const body = JSON.stringify({
     error: { code: status === 400 ? 'invalid' : 'client-error', message: `请求无法解析 / ${text}` },
   });
-  return `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+  return `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 }
 
 /**
@@ -117,15 +140,33 @@ export function keepServingOnUncaughtErrors(log: (line: string) => void): void {
 /** Past the limit the rest of the body is read and dropped (up to this much), so the 413 reaches the client. */
 const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
 
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
-    else if (size > DRAIN_LIMIT_BYTES) return undefined;
-  }
-  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks);
+/** The body, or why there is none: over MAX_BODY_BYTES, or not all there within `timeoutMs`. */
+function readBody(req: IncomingMessage, timeoutMs: number): Promise<Buffer | 'too-large' | 'timeout'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      clearTimeout(timer);
+      req.off('data', onData).off('end', onEnd).off('error', onError);
+    };
+    const finish = (result: Buffer | 'too-large' | 'timeout') => {
+      stop();
+      resolve(result);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      else if (size > DRAIN_LIMIT_BYTES) finish('too-large');
+    };
+    const onEnd = () => finish(size > MAX_BODY_BYTES ? 'too-large' : Buffer.concat(chunks));
+    const onError = (error: Error) => {
+      stop();
+      reject(error);
+    };
+    // A client that sends its body a byte at a time holds a connection: it gets this long in all.
+    const timer = setTimeout(() => finish('timeout'), timeoutMs);
+    req.on('data', onData).on('end', onEnd).on('error', onError);
+  });
 }
 
 function safeDecode(text: string): string {
@@ -155,8 +196,16 @@ export async function startHttpServer(options: {
   pagesDir?: string;
   /** A client that has not sent its headers by then gets 408 and the connection closes. @default 10000 */
   headersTimeoutMs?: number;
+  /** A request body not all there this long after the handler starts reading it gets 408. @default 10000 */
+  bodyTimeoutMs?: number;
+  /** Connections open at once; past it a new one is closed at once. @default 512 */
+  maxConnections?: number;
+  /** Connections open at once from one address, so one client cannot take them all. @default 128 */
+  maxConnectionsPerAddress?: number;
 }): Promise<HttpServer> {
   const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const bodyTimeout = options.bodyTimeoutMs ?? 10_000;
+  const maxPerAddress = options.maxConnectionsPerAddress ?? 128;
   const routes = API_ROUTES.map(compile);
   const key = tokenKey(options.dataDir);
   // POST /users, /session…: invitations and sessions of this DATA_DIR.
@@ -212,20 +261,22 @@ export async function startHttpServer(options: {
       const refusal = await sessionRefusal(claims);
       if (refusal) return sendError(res, 401, 'unauthorized', refusal);
     }
-    const body = await readBody(req);
-    if (body === undefined) {
+    const body = await readBody(req, bodyTimeout);
+    if (typeof body === 'string') {
+      const seconds = `${Number((bodyTimeout / 1000).toFixed(1))}`;
+      const [status, code, message] =
+        body === 'too-large'
+          ? [413, 'too-large', '请求内容过大 / the request body is too large']
+          : [
+              408,
+              'request-timeout',
+              `请求内容未在 ${seconds} 秒内传完 / the request body did not arrive within ${seconds} s`,
+            ];
       // The connection is closed after the answer: the client may still be sending the body.
-      return send(
-        res,
-        413,
-        JSON.stringify({
-          error: { code: 'too-large', message: '请求内容过大 / the request body is too large' },
-        }),
-        {
-          'content-type': 'application/json; charset=utf-8',
-          connection: 'close',
-        },
-      );
+      return send(res, status, JSON.stringify({ error: { code, message } }), {
+        'content-type': 'application/json; charset=utf-8',
+        connection: 'close',
+      });
     }
     const headers = Object.fromEntries(
       Object.entries(req.headers).map(([name, value]) => [
@@ -339,11 +390,12 @@ export async function startHttpServer(options: {
   };
 
   const server = createServer(
-    // Slow clients: headers within `headersTimeout`, the whole request within a minute; checked often.
+    // Slow clients: headers within `headersTimeout`, the whole request within 15 s; checked often.
     {
       headersTimeout,
-      requestTimeout: Math.max(60_000, headersTimeout),
+      requestTimeout: Math.max(15_000, headersTimeout),
       connectionsCheckingInterval: Math.min(1000, headersTimeout),
+      keepAliveTimeout: 5000,
     },
     (req, res) => {
       const fail = () => {
@@ -358,6 +410,23 @@ export async function startHttpServer(options: {
       }
     },
   );
+  server.maxConnections = options.maxConnections ?? 512;
+  // Per address: thousands of slow connections from one client left none for anyone else.
+  const openByAddress = new Map<string, number>();
+  server.on('connection', (socket) => {
+    const address = socket.remoteAddress ?? '';
+    const open = (openByAddress.get(address) ?? 0) + 1;
+    if (open > maxPerAddress) {
+      socket.destroy();
+      return;
+    }
+    openByAddress.set(address, open);
+    socket.once('close', () => {
+      const left = (openByAddress.get(address) ?? 1) - 1;
+      if (left > 0) openByAddress.set(address, left);
+      else openByAddress.delete(address);
+    });
+  });
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (socket.writable && !(socket as { _httpMessage?: unknown })._httpMessage) {
       socket.end(clientErrorResponse(error.code));

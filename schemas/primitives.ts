@@ -39,9 +39,15 @@ const INVISIBLE_CHARACTERS =
   /[\s\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\u{E0000}-\u{E007F}]/gu;
 
 /**
+ * Unicode's noncharacters (U+FDD0–U+FDEF and the last two code points of every plane): never text
+ * people mean, and U+FFFE and U+FFFF make an XML file (an XLSX export) unreadable.
+ */
+const NONCHARACTERS = /\p{Noncharacter_Code_Point}/u;
+
+/**
  * A text field people type (titles, details, reasons, answers, names): trimmed, at most `max`
  * characters, at least `min` (default 0), and clean — no control characters other than newline and
- * tab, no lone surrogates (broken UTF-16), and not made only of invisible characters.
+ * tab, no lone surrogates (broken UTF-16), no noncharacters, and not made only of invisible characters.
  */
 export function text(max: number, min = 0) {
   let schema = z.string().trim();
@@ -55,6 +61,10 @@ export function text(max: number, min = 0) {
     .refine((value) => value.isWellFormed(), {
       error: 'must not contain broken characters (lone surrogates)',
       params: { zh: '含有无效字符（孤立的代理项）' },
+    })
+    .refine((value) => !NONCHARACTERS.test(value), {
+      error: 'must not contain Unicode noncharacters (such as U+FFFE or U+FFFF)',
+      params: { zh: '含有无效字符（Unicode 非字符，如 U+FFFE、U+FFFF）' },
     })
     .refine((value) => value === '' || value.replace(INVISIBLE_CHARACTERS, '') !== '', {
       error: 'must not consist of invisible characters only',

@@ -2,6 +2,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listeningPort } from '../integration/listening-port.ts';
 
 // Raw HTTP/1.1 over node:net against the local adapter running in a process of its own (no process
 // guard installed there): no request may kill it, bad input is never answered 5xx, and after every
@@ -27,15 +28,7 @@ beforeAll(async () => {
   child.on('exit', () => {
     deaths++;
   });
-  port = await new Promise<number>((done, fail) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const match = /Listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (match) done(Number(match[1]));
-    });
-    child.once('exit', (code) => fail(new Error(`server exited (${code}) before listening: ${stderr}`)));
-  });
+  port = await listeningPort(child, () => stderr);
 });
 
 afterAll(() => {
