@@ -21,48 +21,60 @@ export function invalidInput(issues: FieldIssue[]): InvalidInputError {
   return new InvalidInputError(`输入有误：${named} / invalid input: ${named}`, issues);
 }
 
-export class InvalidInputError extends Error {
+/**
+ * An error the HTTP layer answers with its `statusCode`; `fields` name what is at fault (a 400's bad
+ * fields, or what holds a 409's change back, e.g. the town whose open needs keep it).
+ */
+abstract class ApiError extends Error {
+  abstract readonly statusCode: number;
+  constructor(
+    message: string,
+    readonly fields: FieldIssue[] = [],
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+export class InvalidInputError extends ApiError {
   override readonly name = 'InvalidInputError';
   readonly statusCode = 400;
-  constructor(
-    message: string,
-    readonly fields: FieldIssue[] = [],
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
 }
 
-export class NotFoundError extends Error {
-  override readonly name = 'NotFoundError';
-  readonly statusCode = 404;
-}
-
-export class ConflictError extends Error {
-  override readonly name = 'ConflictError';
-  readonly statusCode = 409;
-  /** What holds the change back, by field (e.g. the town whose open needs keep it). */
-  constructor(
-    message: string,
-    readonly fields: FieldIssue[] = [],
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
-}
-
-export class ForbiddenError extends Error {
-  override readonly name = 'ForbiddenError';
-  readonly statusCode = 403;
-}
-
-export class UnauthorizedError extends Error {
+export class UnauthorizedError extends ApiError {
   override readonly name = 'UnauthorizedError';
   readonly statusCode = 401;
 }
 
+export class ForbiddenError extends ApiError {
+  override readonly name = 'ForbiddenError';
+  readonly statusCode = 403;
+}
+
+export class NotFoundError extends ApiError {
+  override readonly name = 'NotFoundError';
+  readonly statusCode = 404;
+}
+
+export class ConflictError extends ApiError {
+  override readonly name = 'ConflictError';
+  readonly statusCode = 409;
+}
+
+/** A request body over the endpoint's limit. */
+export class PayloadTooLargeError extends ApiError {
+  override readonly name = 'PayloadTooLargeError';
+  readonly statusCode = 413;
+}
+
+/** A request body that is not JSON (by its Content-Type). */
+export class UnsupportedMediaTypeError extends ApiError {
+  override readonly name = 'UnsupportedMediaTypeError';
+  readonly statusCode = 415;
+}
+
 /** Too many attempts (sign-in): try again after `retryAfterSeconds`. */
-export class TooManyRequestsError extends Error {
+export class TooManyRequestsError extends ApiError {
   override readonly name = 'TooManyRequestsError';
   readonly statusCode = 429;
   constructor(
@@ -71,18 +83,6 @@ export class TooManyRequestsError extends Error {
   ) {
     super(message);
   }
-}
-
-/** A request body over the endpoint's limit. */
-export class PayloadTooLargeError extends Error {
-  override readonly name = 'PayloadTooLargeError';
-  readonly statusCode = 413;
-}
-
-/** A request body that is not JSON (by its Content-Type). */
-export class UnsupportedMediaTypeError extends Error {
-  override readonly name = 'UnsupportedMediaTypeError';
-  readonly statusCode = 415;
 }
 
 /** A transient failure (throttling, a dropped connection): the state machine retries it with backoff. */

@@ -28,11 +28,12 @@ const sheetIssue = (kind: CatalogSheetKind, i: SheetIssue): FieldIssue =>
     `row ${i.row}, column ${i.column}: ${i.en}`,
   );
 
-function refuse(kind: CatalogSheetKind, issues: readonly SheetIssue[]): never {
+/** `issues` lists the first of `count` errors (domain/catalog-sheet.ts caps the list). */
+function refuse(kind: CatalogSheetKind, issues: readonly SheetIssue[], count: number): never {
   const rows = [...new Set(issues.map((i) => i.row))];
   const shown = rows.slice(0, 8).join('、');
   throw new InvalidInputError(
-    `表格有 ${issues.length} 处错误（第 ${shown} 行），未做任何修改 / the sheet has ${issues.length} errors (rows ${rows.slice(0, 8).join(', ')}): nothing was changed`,
+    `表格有 ${count} 处错误（第 ${shown} 行），未做任何修改 / the sheet has ${count} errors (rows ${rows.slice(0, 8).join(', ')}): nothing was changed`,
     issues.map((i) => sheetIssue(kind, i)),
   );
 }
@@ -57,7 +58,7 @@ export async function importCatalog(
   const societyById = new Map(societies.map((s) => [s.id, s]));
   const countyById = new Map(counties.map((c) => [c.id, c]));
   const sheet = readCatalogSheet(table, { societies: societyById, counties: countyById });
-  if (sheet.issues.length > 0) refuse(sheet.kind, sheet.issues);
+  if (sheet.issues.length > 0) refuse(sheet.kind, sheet.issues, sheet.issueCount);
 
   const kind = sheet.kind === 'societies' ? 'society' : 'county';
   const changes: (CatalogChange & { row: number; version: number | 'absent' })[] = [];
