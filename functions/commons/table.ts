@@ -5,6 +5,8 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { type KeyRange, TABLE_KEYS, type TableKey } from '#schemas/keys';
 import { documents, tableName } from './clients.ts';
@@ -168,4 +170,25 @@ export async function batchPut(items: readonly Item[]): Promise<void> {
         await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
     }
   }
+}
+
+/** The items of one transaction (TransactWriteItems: all land, or none). */
+export type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
+
+/** Writes `items` in one transaction on the product table. */
+export async function transact(items: TransactItems): Promise<void> {
+  await documents().send(new TransactWriteCommand({ TransactItems: items }));
+}
+
+/** A transaction that lost to another on an item both wrote: worth trying again shortly. */
+export function isTransactionConflict(error: unknown): boolean {
+  return (
+    error instanceof TransactionCanceledException &&
+    (error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict')
+  );
+}
+
+/** Waits before try `attempt + 1`: exponential backoff with full jitter (20 ms × 2^attempt at most). */
+export function backoff(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt * Math.random()));
 }

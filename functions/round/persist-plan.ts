@@ -3,7 +3,7 @@ import { logger } from '#commons/logger';
 import { type CountyRange, PersistPlanInput } from '#schemas/index';
 import { visitId } from '#schemas/keys';
 import { listSocieties } from '#store/catalog';
-import { createOffer } from '#store/offers';
+import { offerPlannedAssignment } from '#store/offers';
 import { draftsBetween, markRoundPlanned, putVisitIfAbsent, startRound } from '#store/rounds';
 import { appendVisitLog } from '#store/visit-log';
 import { roundStep } from './step.ts';
@@ -78,17 +78,7 @@ async function persistBatch(season: string, batch: CountyRange) {
     });
 
     for (const assignment of visit.assignments) {
-      const result = await createOffer(
-        {
-          season,
-          countyId: visit.countyId,
-          townId: visit.townId,
-          societyId: assignment.societyId,
-          needIds: assignment.needIds,
-          createdAt: at,
-        },
-        capacity.get(assignment.societyId) ?? 0,
-      );
+      const result = await offerPlannedAssignment(season, visit, assignment, capacity, at);
       if (result === 'created') offersCreated++;
       // Capacity changed between planning and writing (e.g. a coordinator's edit): say so, never exceed it.
       if (result === 'full')

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   ConflictError,
   type FieldIssue,
@@ -9,6 +8,7 @@ import {
 } from '#commons/errors';
 import type { Caller } from '#commons/http';
 import { logger } from '#commons/logger';
+import { backoff, isTransactionConflict } from '#commons/table';
 import { taskTokens } from '#commons/task-tokens';
 import { isCompetent } from '#domain/assignment-model';
 import { ACTIVE_OFFER_STATUSES } from '#domain/reassignment';
@@ -186,11 +186,8 @@ export async function placeNeed(caller: Caller, season: string, needId: string, 
       if (result === 'offer-exists' || result === 'placed-meanwhile') continue;
       break;
     } catch (error) {
-      const conflict =
-        error instanceof TransactionCanceledException &&
-        (error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
-      if (!conflict || attempt >= 8) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt * Math.random()));
+      if (!isTransactionConflict(error) || attempt >= 8) throw error;
+      await backoff(attempt);
     }
   }
   return start(id);

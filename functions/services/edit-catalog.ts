@@ -6,6 +6,7 @@ import type { Bilingual } from '#schemas/need-api';
 import { THEME_LABELS } from '#schemas/need-api';
 import {
   type CapacityGuard,
+  type CatalogKind,
   type CatalogWrite,
   capacityUsed,
   listCounties,
@@ -193,29 +194,36 @@ async function write(writes: CatalogWrite[], guards: CapacityGuard[] = []): Prom
   ]);
 }
 
-export async function createSociety(society: Society, by: AuditActor): Promise<Versioned<Society>> {
-  checkSociety(society);
-  await write([
-    {
-      kind: 'society',
-      id: society.id,
-      expected: 'absent',
-      after: society,
-      audit: {
-        by,
-        action: 'society.create',
-        target: { kind: 'society', id: society.id, name: society.name },
-        after: society,
-      },
+/**
+ * One item's change with its audit entry: created (no `before`), updated, or removed (no `after`;
+ * kept with `removedAt`, out of every list).
+ */
+function changeOf<T extends County | Society>(
+  kind: CatalogKind,
+  id: string,
+  expected: number | 'absent',
+  by: AuditActor,
+  { before, after }: { before?: T; after?: T },
+): CatalogWrite {
+  const action = after === undefined ? 'remove' : before === undefined ? 'create' : 'update';
+  const name = (after ?? before)!.name;
+  return {
+    kind,
+    id,
+    expected,
+    ...(after ? { after } : { removed: before }),
+    audit: {
+      by,
+      action: `${kind}.${action}`,
+      target: { kind, id, name },
+      ...(before ? { before } : {}),
+      ...(after ? { after } : {}),
     },
-  ]);
-  return { ...society, version: 1 };
+  };
 }
 
-async function current<T extends County | Society>(
-  kind: 'county' | 'society',
-  id: string,
-): Promise<Versioned<T>> {
+/** The item as stored, on the version the person read (409 otherwise), with and without its version. */
+async function readAt<T extends County | Society>(kind: CatalogKind, id: string, expected: number) {
   const found = await readVersioned<T>(kind, id);
   if (!found)
     throw new NotFoundError(
@@ -223,10 +231,16 @@ async function current<T extends County | Society>(
         ? `没有编号为"${id}"的县 / no county "${id}"`
         : `没有编号为"${id}"的学会 / no society "${id}"`,
     );
-  return found;
+  if (found.version !== expected) versionConflict(kind, id, expected);
+  const { version: _version, ...before } = found;
+  return { found, before: before as unknown as T };
 }
 
-const withoutVersion = <T extends { version: number }>({ version: _v, ...rest }: T) => rest;
+export async function createSociety(society: Society, by: AuditActor): Promise<Versioned<Society>> {
+  checkSociety(society);
+  await write([changeOf('society', society.id, 'absent', by, { after: society })]);
+  return { ...society, version: 1 };
+}
 
 /** PUT /societies/{id}: the whole society, on the version read. Unchanged content writes nothing. */
 export async function updateSociety(
@@ -236,67 +250,25 @@ export async function updateSociety(
   by: AuditActor,
 ): Promise<Versioned<Society>> {
   checkSociety(society, id);
-  const found = await current<Society>('society', id);
-  if (found.version !== expected) versionConflict('society', id, expected);
-  const before = withoutVersion(found) as Society;
+  const { found, before } = await readAt<Society>('society', id, expected);
   if (canonicalJson(before) === canonicalJson(society)) return found;
   const { holds, guard } = await societyHolds(before, society, listCounties);
   if (holds.length > 0) holdConflict(holds);
-  await write(
-    [
-      {
-        kind: 'society',
-        id,
-        expected,
-        after: society,
-        audit: {
-          by,
-          action: 'society.update',
-          target: { kind: 'society', id, name: society.name },
-          before,
-          after: society,
-        },
-      },
-    ],
-    guard ? [guard] : [],
-  );
+  await write([changeOf('society', id, expected, by, { before, after: society })], guard ? [guard] : []);
   return { ...society, version: expected + 1 };
 }
 
 export async function removeSociety(id: string, expected: number, by: AuditActor): Promise<Society> {
-  const found = await current<Society>('society', id);
-  if (found.version !== expected) versionConflict('society', id, expected);
-  const before = withoutVersion(found) as Society;
+  const { before } = await readAt<Society>('society', id, expected);
   const { holds } = await societyHolds(before, undefined, listCounties);
   if (holds.length > 0) holdConflict(holds);
-  await write([
-    {
-      kind: 'society',
-      id,
-      expected,
-      removed: before,
-      audit: { by, action: 'society.remove', target: { kind: 'society', id, name: before.name }, before },
-    },
-  ]);
+  await write([changeOf('society', id, expected, by, { before })]);
   return before;
 }
 
 export async function createCounty(county: County, by: AuditActor): Promise<Versioned<County>> {
   checkCounty(county);
-  await write([
-    {
-      kind: 'county',
-      id: county.id,
-      expected: 'absent',
-      after: county,
-      audit: {
-        by,
-        action: 'county.create',
-        target: { kind: 'county', id: county.id, name: county.name },
-        after: county,
-      },
-    },
-  ]);
+  await write([changeOf('county', county.id, 'absent', by, { after: county })]);
   return { ...county, version: 1 };
 }
 
@@ -307,45 +279,19 @@ export async function updateCounty(
   by: AuditActor,
 ): Promise<Versioned<County>> {
   checkCounty(county, id);
-  const found = await current<County>('county', id);
-  if (found.version !== expected) versionConflict('county', id, expected);
-  const before = withoutVersion(found) as County;
+  const { found, before } = await readAt<County>('county', id, expected);
   if (canonicalJson(before) === canonicalJson(county)) return found;
   const holds = await countyHolds(before, county);
   if (holds.length > 0) holdConflict(holds);
-  await write([
-    {
-      kind: 'county',
-      id,
-      expected,
-      after: county,
-      audit: {
-        by,
-        action: 'county.update',
-        target: { kind: 'county', id, name: county.name },
-        before,
-        after: county,
-      },
-    },
-  ]);
+  await write([changeOf('county', id, expected, by, { before, after: county })]);
   return { ...county, version: expected + 1 };
 }
 
 export async function removeCounty(id: string, expected: number, by: AuditActor): Promise<County> {
-  const found = await current<County>('county', id);
-  if (found.version !== expected) versionConflict('county', id, expected);
-  const before = withoutVersion(found) as County;
+  const { before } = await readAt<County>('county', id, expected);
   const holds = await countyHolds(before, undefined);
   if (holds.length > 0) holdConflict(holds);
-  await write([
-    {
-      kind: 'county',
-      id,
-      expected,
-      removed: before,
-      audit: { by, action: 'county.remove', target: { kind: 'county', id, name: before.name }, before },
-    },
-  ]);
+  await write([changeOf('county', id, expected, by, { before })]);
   return before;
 }
 

@@ -17,7 +17,7 @@ import { offerId as offerIdOf, visitId as visitIdOf } from '#schemas/keys';
 import { storedPlan } from '#services/read-plan';
 import { listCounties, listSocieties } from '#store/catalog';
 import { openNeedsOfCounty } from '#store/needs';
-import { createOffer, seasonOffers } from '#store/offers';
+import { offerPlannedAssignment, seasonOffers } from '#store/offers';
 import { putSeasonOverrides } from '#store/overrides';
 import {
   replaceVisit,
@@ -229,17 +229,7 @@ async function storeReplan(
           );
         continue;
       }
-      const result = await createOffer(
-        {
-          season,
-          countyId: visit.countyId,
-          townId: visit.townId,
-          societyId: assignment.societyId,
-          needIds: assignment.needIds,
-          createdAt: at,
-        },
-        capacity.get(assignment.societyId) ?? 0,
-      );
+      const result = await offerPlannedAssignment(season, visit, assignment, capacity, at);
       if (result === 'full')
         logger.warn('society full at re-plan', { season, societyId: assignment.societyId });
     }

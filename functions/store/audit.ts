@@ -1,6 +1,6 @@
-import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { documents, tableName } from '#commons/clients';
-import { rangeQuery } from '#commons/table';
+import { rangeQuery, transact } from '#commons/table';
 import { ranges } from '#schemas/keys';
 import { AuditRecord, parseRecord } from '#schemas/records';
 import { type AuditChange, auditPut } from './items/audit.ts';
@@ -23,7 +23,7 @@ export async function appendAudit(
   change: AuditChange,
   alongside: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [],
 ): Promise<void> {
-  await documents().send(new TransactWriteCommand({ TransactItems: [...alongside, auditPut(change)] }));
+  await transact([...alongside, auditPut(change)]);
 }
 
 const encodeCursor = (key: Record<string, unknown>) =>

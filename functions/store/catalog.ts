@@ -1,7 +1,15 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents, tableName } from '#commons/clients';
 import { inParallel } from '#commons/concurrency';
-import { batchGet, batchPut, cancellationCodes, type Item, queryRange, rangeQuery } from '#commons/table';
+import {
+  batchGet,
+  batchPut,
+  cancellationCodes,
+  type Item,
+  queryRange,
+  rangeQuery,
+  transact,
+} from '#commons/table';
 import type { County, Society, StoredNeed, VisitHistoryEntry } from '#schemas/index';
 import { keys, ranges } from '#schemas/keys';
 import { CapacityRecord, CountyRecord, parseRecord, SocietyRecord } from '#schemas/records';
@@ -209,9 +217,7 @@ export async function writeCatalogChanges(
   }));
   const auditItems = writes.map((write) => auditPut(write.audit));
   try {
-    await documents().send(
-      new TransactWriteCommand({ TransactItems: [...changeItems, ...guardItems, ...auditItems] }),
-    );
+    await transact([...changeItems, ...guardItems, ...auditItems]);
     return { ok: true };
   } catch (error) {
     const codes = cancellationCodes(error);

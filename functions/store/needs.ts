@@ -1,10 +1,4 @@
-import {
-  BatchGetCommand,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents, tableName } from '#commons/clients';
 import {
   batchGet,
@@ -13,6 +7,7 @@ import {
   isConditionFailure,
   queryRange,
   rangeQuery,
+  transact,
 } from '#commons/table';
 import type { NeedStatus, NeedView, StoredNeed } from '#schemas/index';
 import { keys, needIdOfIndexKey, needIndexPrefix, ranges } from '#schemas/keys';
@@ -109,14 +104,10 @@ async function putNewNeed(item: Item, need: StoredNeed): Promise<boolean> {
   const season = seasonOfInstant(new Date(need.submittedAt));
   for (let attempt = 0; ; attempt++) {
     try {
-      await documents().send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
-            { Update: summarySubmittedAdd(season, need.countyId) },
-          ],
-        }),
-      );
+      await transact([
+        { Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Update: summarySubmittedAdd(season, need.countyId) },
+      ]);
       return true;
     } catch (error) {
       const codes = cancellationCodes(error);

@@ -1,11 +1,20 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents, tableName } from '#commons/clients';
-import { cancellationCodes, type Item, isConditionFailure, queryPage, queryRange } from '#commons/table';
+import {
+  backoff,
+  cancellationCodes,
+  type Item,
+  isConditionFailure,
+  isTransactionConflict,
+  queryPage,
+  queryRange,
+  transact,
+} from '#commons/table';
 import type { VisitLogEntry } from '#schemas/index';
 import { keys, offerId, parseOfferId, ranges } from '#schemas/keys';
 import { CapacityRecord, OfferRecord, parseRecord } from '#schemas/records';
-import { newOfferWrites } from './items/offer.ts';
+import { capacityReturned, newOfferWrites } from './items/offer.ts';
 import { summaryOfferUpdate } from './items/summary.ts';
 import { logEntryPut } from './items/visit-log.ts';
 
@@ -87,6 +96,20 @@ export function isRefusedNotHandedOver(offer: OfferRecord): boolean {
 
 // ---- new offers ----------------------------------------------------------------------------------
 
+/** The offer of a planned assignment: the visit's society and the needs it covers there. */
+export function offerPlannedAssignment(
+  season: string,
+  visit: { countyId: string; townId: string },
+  assignment: { societyId: string; needIds: string[] },
+  capacity: ReadonlyMap<string, number>,
+  at: string,
+): Promise<'created' | 'exists' | 'full'> {
+  return createOffer(
+    { season, countyId: visit.countyId, townId: visit.townId, ...assignment, createdAt: at },
+    capacity.get(assignment.societyId) ?? 0,
+  );
+}
+
 /**
  * Creates an offer and takes one unit of the society's capacity in one transaction,
  * so a retried or concurrent write can neither duplicate the offer nor exceed the capacity.
@@ -101,11 +124,8 @@ export async function createOffer(
     try {
       return await createOfferOnce(offer, capacityPerSeason);
     } catch (error) {
-      const conflict =
-        error instanceof TransactionCanceledException &&
-        (error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
-      if (!conflict || attempt >= 8) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt * Math.random()));
+      if (!isTransactionConflict(error) || attempt >= 8) throw error;
+      await backoff(attempt);
     }
   }
 }
@@ -115,9 +135,7 @@ async function createOfferOnce(
   capacityPerSeason: number,
 ): Promise<'created' | 'exists' | 'full'> {
   try {
-    await documents().send(
-      new TransactWriteCommand({ TransactItems: newOfferWrites(offer, capacityPerSeason) }),
-    );
+    await transact(newOfferWrites(offer, capacityPerSeason));
     return 'created';
   } catch (error) {
     if (error instanceof TransactionCanceledException) {
@@ -145,45 +163,41 @@ export async function reassignOffer(
 ): Promise<'created' | 'exists' | 'full' | 'stale'> {
   const id = offerId(old.season, old.countyId, successor.societyId);
   try {
-    await documents().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          ...newOfferWrites(
-            {
-              season: old.season,
-              countyId: old.countyId,
-              townId: old.townId,
-              societyId: successor.societyId,
-              needIds: successor.needIds,
-              createdAt: at,
-              attempt: (old.attempt ?? 1) + 1,
-              replaces: old.id,
-            },
-            capacityPerSeason,
-            [{ societyId: old.societyId, needIds: old.needIds, status: 'reassigned' }],
-          ),
-          {
-            Update: {
-              TableName: tableName(),
-              Key: keys.offer(old.season, old.countyId, old.societyId),
-              UpdateExpression:
-                'SET #status = :reassigned, reassignedTo = :to, endedAs = #status, reassignedAt = :at',
-              // Not after its alert was decided (recordAlert): then nobody takes its needs.
-              ConditionExpression: '#status IN (:declined, :expired) AND attribute_not_exists(alert)',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: {
-                ':reassigned': 'reassigned',
-                ':to': id,
-                ':at': at,
-                ':declined': 'declined',
-                ':expired': 'expired',
-              },
-            },
+    await transact([
+      ...newOfferWrites(
+        {
+          season: old.season,
+          countyId: old.countyId,
+          townId: old.townId,
+          societyId: successor.societyId,
+          needIds: successor.needIds,
+          createdAt: at,
+          attempt: (old.attempt ?? 1) + 1,
+          replaces: old.id,
+        },
+        capacityPerSeason,
+        [{ societyId: old.societyId, needIds: old.needIds, status: 'reassigned' }],
+      ),
+      {
+        Update: {
+          TableName: tableName(),
+          Key: keys.offer(old.season, old.countyId, old.societyId),
+          UpdateExpression:
+            'SET #status = :reassigned, reassignedTo = :to, endedAs = #status, reassignedAt = :at',
+          // Not after its alert was decided (recordAlert): then nobody takes its needs.
+          ConditionExpression: '#status IN (:declined, :expired) AND attribute_not_exists(alert)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':reassigned': 'reassigned',
+            ':to': id,
+            ':at': at,
+            ':declined': 'declined',
+            ':expired': 'expired',
           },
-          ...(log ? [logEntryPut(log)] : []),
-        ],
-      }),
-    );
+        },
+      },
+      ...(log ? [logEntryPut(log)] : []),
+    ]);
     return 'created';
   } catch (error) {
     const codes = cancellationCodes(error);
@@ -282,15 +296,7 @@ export async function settleOffer(
       { societyId: offer.societyId, needIds: offer.needIds, status },
     ]),
   };
-  const capacityBack = {
-    Update: {
-      TableName: tableName(),
-      Key: keys.capacity(offer.season, offer.societyId),
-      UpdateExpression: 'ADD used :minusOne',
-      ConditionExpression: 'used > :zero',
-      ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
-    },
-  };
+  const capacityBack = capacityReturned(offer.season, offer.societyId);
   const items = [
     { Update: update },
     ...(status === 'accepted' ? [] : [capacityBack]),
@@ -298,7 +304,7 @@ export async function settleOffer(
     ...(log ? [logEntryPut(log)] : []),
   ];
   try {
-    await documents().send(new TransactWriteCommand({ TransactItems: items }));
+    await transact(items);
     return true;
   } catch (error) {
     if (isConditionFailure(error)) return false;

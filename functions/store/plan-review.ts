@@ -1,11 +1,11 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents, tableName } from '#commons/clients';
-import { cancellationCodes, isConditionFailure } from '#commons/table';
+import { cancellationCodes, isConditionFailure, transact } from '#commons/table';
 import type { OverrideCost } from '#schemas/index';
 import { keys, offerId } from '#schemas/keys';
 import type { OfferRecord, VisitRecord } from '#schemas/records';
-import { newOfferWrites } from './items/offer.ts';
+import { capacityReturned, newOfferWrites } from './items/offer.ts';
 import { summaryOfferUpdate, summaryVisitUpdate } from './items/summary.ts';
 import { visitedItem } from './items/visit.ts';
 
@@ -18,29 +18,25 @@ import { visitedItem } from './items/visit.ts';
 
 /** Replaces a planned visit (same key) and the county's visit history entry for the season. */
 export async function replaceVisit(visit: VisitRecord): Promise<void> {
-  await documents().send(
-    new TransactWriteCommand({
-      TransactItems: [
-        {
-          Put: {
-            TableName: tableName(),
-            Item: { ...keys.visit(visit.season, visit.countyId), type: 'visit', ...visit },
-          },
-        },
-        {
-          Put: {
-            TableName: tableName(),
-            Item: visitedItem({
-              season: visit.season as VisitRecord['season'] & `${number}-Q${1 | 2 | 3 | 4}`,
-              countyId: visit.countyId,
-              townId: visit.townId,
-            }),
-          },
-        },
-        { Update: summaryVisitUpdate(visit) },
-      ],
-    }),
-  );
+  await transact([
+    {
+      Put: {
+        TableName: tableName(),
+        Item: { ...keys.visit(visit.season, visit.countyId), type: 'visit', ...visit },
+      },
+    },
+    {
+      Put: {
+        TableName: tableName(),
+        Item: visitedItem({
+          season: visit.season as VisitRecord['season'] & `${number}-Q${1 | 2 | 3 | 4}`,
+          countyId: visit.countyId,
+          townId: visit.townId,
+        }),
+      },
+    },
+    { Update: summaryVisitUpdate(visit) },
+  ]);
 }
 
 const UNSENT = '#status = :offered AND attribute_not_exists(taskToken)';
@@ -51,36 +47,24 @@ const UNSENT = '#status = :offered AND attribute_not_exists(taskToken)';
  */
 export async function withdrawUnsentOffer(offer: OfferRecord): Promise<boolean> {
   try {
-    await documents().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: tableName(),
-              Key: keys.offer(offer.season, offer.countyId, offer.societyId),
-              UpdateExpression: 'SET #status = :withdrawn',
-              ConditionExpression: UNSENT,
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':offered': 'offered', ':withdrawn': 'withdrawn' },
-            },
-          },
-          {
-            Update: {
-              TableName: tableName(),
-              Key: keys.capacity(offer.season, offer.societyId),
-              UpdateExpression: 'ADD used :minusOne',
-              ConditionExpression: 'used > :zero',
-              ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
-            },
-          },
-          {
-            Update: summaryOfferUpdate(offer.season, offer.countyId, [
-              { societyId: offer.societyId, needIds: offer.needIds, status: 'withdrawn' },
-            ]),
-          },
-        ],
-      }),
-    );
+    await transact([
+      {
+        Update: {
+          TableName: tableName(),
+          Key: keys.offer(offer.season, offer.countyId, offer.societyId),
+          UpdateExpression: 'SET #status = :withdrawn',
+          ConditionExpression: UNSENT,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':offered': 'offered', ':withdrawn': 'withdrawn' },
+        },
+      },
+      capacityReturned(offer.season, offer.societyId),
+      {
+        Update: summaryOfferUpdate(offer.season, offer.countyId, [
+          { societyId: offer.societyId, needIds: offer.needIds, status: 'withdrawn' },
+        ]),
+      },
+    ]);
     return true;
   } catch (error) {
     if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return false;
@@ -96,29 +80,25 @@ export async function reviveWithdrawnOffer(
 ): Promise<boolean> {
   const [, capacity, summary] = newOfferWrites({ ...offer, ...change }, capacityPerSeason);
   try {
-    await documents().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: tableName(),
-              Key: keys.offer(offer.season, offer.countyId, offer.societyId),
-              UpdateExpression: 'SET #status = :offered, needIds = :needIds, townId = :townId',
-              ConditionExpression: '#status = :withdrawn',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: {
-                ':offered': 'offered',
-                ':withdrawn': 'withdrawn',
-                ':needIds': change.needIds,
-                ':townId': change.townId,
-              },
-            },
+    await transact([
+      {
+        Update: {
+          TableName: tableName(),
+          Key: keys.offer(offer.season, offer.countyId, offer.societyId),
+          UpdateExpression: 'SET #status = :offered, needIds = :needIds, townId = :townId',
+          ConditionExpression: '#status = :withdrawn',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':offered': 'offered',
+            ':withdrawn': 'withdrawn',
+            ':needIds': change.needIds,
+            ':townId': change.townId,
           },
-          capacity!,
-          summary!,
-        ],
-      }),
-    );
+        },
+      },
+      capacity!,
+      summary!,
+    ]);
     return true;
   } catch (error) {
     if (cancellationCodes(error)) return false;
@@ -132,31 +112,27 @@ export async function reviseUnsentOffer(
   change: { townId: string; needIds: string[] },
 ): Promise<boolean> {
   try {
-    await documents().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: tableName(),
-              Key: keys.offer(offer.season, offer.countyId, offer.societyId),
-              UpdateExpression: 'SET needIds = :needIds, townId = :townId',
-              ConditionExpression: UNSENT,
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: {
-                ':needIds': change.needIds,
-                ':townId': change.townId,
-                ':offered': 'offered',
-              },
-            },
+    await transact([
+      {
+        Update: {
+          TableName: tableName(),
+          Key: keys.offer(offer.season, offer.countyId, offer.societyId),
+          UpdateExpression: 'SET needIds = :needIds, townId = :townId',
+          ConditionExpression: UNSENT,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':needIds': change.needIds,
+            ':townId': change.townId,
+            ':offered': 'offered',
           },
-          {
-            Update: summaryOfferUpdate(offer.season, offer.countyId, [
-              { societyId: offer.societyId, needIds: change.needIds, status: 'offered' },
-            ]),
-          },
-        ],
-      }),
-    );
+        },
+      },
+      {
+        Update: summaryOfferUpdate(offer.season, offer.countyId, [
+          { societyId: offer.societyId, needIds: change.needIds, status: 'offered' },
+        ]),
+      },
+    ]);
     return true;
   } catch (error) {
     if (isConditionFailure(error) || cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return false;
@@ -247,32 +223,28 @@ export async function placeOffer(
       }
     : put!;
   try {
-    await documents().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          offerWrite,
-          capacity!,
-          summary!,
-          {
-            Put: {
-              TableName: tableName(),
-              Item: {
-                ...keys.placement(offer.season, offer.needId),
-                type: 'placement',
-                season: offer.season,
-                needId: offer.needId,
-                offerId: id,
-                placedBy: offer.placedBy,
-                at,
-              },
-              ConditionExpression: previousOfferId ? 'offerId = :previous' : 'attribute_not_exists(pk)',
-              ...(previousOfferId ? { ExpressionAttributeValues: { ':previous': previousOfferId } } : {}),
-            },
+    await transact([
+      offerWrite,
+      capacity!,
+      summary!,
+      {
+        Put: {
+          TableName: tableName(),
+          Item: {
+            ...keys.placement(offer.season, offer.needId),
+            type: 'placement',
+            season: offer.season,
+            needId: offer.needId,
+            offerId: id,
+            placedBy: offer.placedBy,
+            at,
           },
-          ...alongside,
-        ],
-      }),
-    );
+          ConditionExpression: previousOfferId ? 'offerId = :previous' : 'attribute_not_exists(pk)',
+          ...(previousOfferId ? { ExpressionAttributeValues: { ':previous': previousOfferId } } : {}),
+        },
+      },
+      ...alongside,
+    ]);
     return 'created';
   } catch (error) {
     const codes = cancellationCodes(error);

@@ -1,6 +1,6 @@
-import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documents, tableName } from '#commons/clients';
-import { cancellationCodes, rangeQuery } from '#commons/table';
+import { cancellationCodes, rangeQuery, transact } from '#commons/table';
 import { keys, ranges } from '#schemas/keys';
 import { parseRecord, QuestionsRecord } from '#schemas/records';
 import { type AuditChange, auditPut } from './items/audit.ts';
@@ -27,20 +27,16 @@ export async function latestQuestions(season: string): Promise<QuestionsRecord |
 /** Adds a version with its audit entry; false when that version exists already (another writer won). */
 export async function putQuestionsVersion(record: QuestionsRecord, audit: AuditChange): Promise<boolean> {
   try {
-    await documents().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: tableName(),
-              Item: { ...keys.seasonQuestions(record.season, record.version), type: 'questions', ...record },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          auditPut(audit),
-        ],
-      }),
-    );
+    await transact([
+      {
+        Put: {
+          TableName: tableName(),
+          Item: { ...keys.seasonQuestions(record.season, record.version), type: 'questions', ...record },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      auditPut(audit),
+    ]);
     return true;
   } catch (error) {
     if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return false;

@@ -1,4 +1,4 @@
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
 import { documents, tableName } from '#commons/clients';
 import {
@@ -9,6 +9,7 @@ import {
   putIfAbsent,
   queryAll,
   queryRange,
+  transact,
 } from '#commons/table';
 import type { VisitHistoryEntry } from '#schemas/index';
 import { keys, ranges, TABLE_KEYS } from '#schemas/keys';
@@ -286,45 +287,40 @@ export async function approvePlan(
   // The approval, its round-log entry (and the audit entry) are one transaction: a crash between
   // two writes would leave an approved plan the logs never mention (a re-run skips the approval).
   try {
-    await documents().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: tableName(),
-              Key: keys.round(season),
-              UpdateExpression:
-                'SET #status = :approved, approvedBy = :by, approvedAt = :at REMOVE replanUntil',
-              ConditionExpression: `attribute_exists(plannedAt) AND attribute_not_exists(approvedAt) AND #status <> :completed${
-                options.force ? '' : ' AND (attribute_not_exists(replanUntil) OR replanUntil < :at)'
-              }`,
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: {
-                ':approved': 'approved',
-                ':by': by,
-                ':at': at,
-                ':completed': 'completed',
-              },
-            },
+    await transact([
+      {
+        Update: {
+          TableName: tableName(),
+          Key: keys.round(season),
+          UpdateExpression: 'SET #status = :approved, approvedBy = :by, approvedAt = :at REMOVE replanUntil',
+          ConditionExpression: `attribute_exists(plannedAt) AND attribute_not_exists(approvedAt) AND #status <> :completed${
+            options.force ? '' : ' AND (attribute_not_exists(replanUntil) OR replanUntil < :at)'
+          }`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':approved': 'approved',
+            ':by': by,
+            ':at': at,
+            ':completed': 'completed',
           },
-          {
-            Put: {
-              TableName: tableName(),
-              Item: {
-                ...keys.roundLog(season, 'plan-approved'),
-                type: 'round-log',
-                kind: 'plan-approved',
-                season,
-                by,
-                at,
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
+        },
+      },
+      {
+        Put: {
+          TableName: tableName(),
+          Item: {
+            ...keys.roundLog(season, 'plan-approved'),
+            type: 'round-log',
+            kind: 'plan-approved',
+            season,
+            by,
+            at,
           },
-          ...(options.alongside ?? []),
-        ],
-      }),
-    );
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ...(options.alongside ?? []),
+    ]);
   } catch (error) {
     if (!cancellationCodes(error)?.includes('ConditionalCheckFailed')) throw error;
     return refusal(season);

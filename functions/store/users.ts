@@ -1,7 +1,7 @@
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { documents, tableName } from '#commons/clients';
-import { cancellationCodes, isConditionFailure, putIfAbsent, queryRange } from '#commons/table';
+import { cancellationCodes, isConditionFailure, putIfAbsent, queryRange, transact } from '#commons/table';
 import { keys, ranges } from '#schemas/keys';
 import { IsoDateTime, Slug } from '#schemas/primitives';
 import { User } from '#schemas/users';
@@ -101,36 +101,32 @@ export async function issueInvitation(
   validUntil: string,
 ): Promise<boolean> {
   try {
-    await documents().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: tableName(),
-              Item: {
-                ...keys.invitation(digest),
-                type: 'invitation',
-                userId,
-                issuedAt,
-                validUntil,
-                expiresAt: epochSeconds(validUntil) + INVITATION_KEPT_SECONDS,
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
+    await transact([
+      {
+        Put: {
+          TableName: tableName(),
+          Item: {
+            ...keys.invitation(digest),
+            type: 'invitation',
+            userId,
+            issuedAt,
+            validUntil,
+            expiresAt: epochSeconds(validUntil) + INVITATION_KEPT_SECONDS,
           },
-          {
-            Update: {
-              TableName: tableName(),
-              Key: keys.user(userId),
-              UpdateExpression: 'SET invitationDigest = :digest',
-              ConditionExpression: 'attribute_exists(pk) AND #status = :active',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':digest': digest, ':active': 'active' },
-            },
-          },
-        ],
-      }),
-    );
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Update: {
+          TableName: tableName(),
+          Key: keys.user(userId),
+          UpdateExpression: 'SET invitationDigest = :digest',
+          ConditionExpression: 'attribute_exists(pk) AND #status = :active',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':digest': digest, ':active': 'active' },
+        },
+      },
+    ]);
     return true;
   } catch (error) {
     if (cancellationCodes(error)) return false;
@@ -165,30 +161,26 @@ export async function redeemInvitation(digest: string, now: string): Promise<Red
   if (!Item) return { ok: false, reason: 'unknown' };
   const { userId } = StoredInvitation.parse(Item);
   try {
-    await documents().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: tableName(),
-              Key: keys.invitation(digest),
-              UpdateExpression: 'SET usedAt = :now',
-              ConditionExpression: 'attribute_not_exists(usedAt) AND validUntil > :now',
-              ExpressionAttributeValues: { ':now': now },
-            },
-          },
-          {
-            ConditionCheck: {
-              TableName: tableName(),
-              Key: keys.user(userId),
-              ConditionExpression: '#status = :active AND invitationDigest = :digest',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':active': 'active', ':digest': digest },
-            },
-          },
-        ],
-      }),
-    );
+    await transact([
+      {
+        Update: {
+          TableName: tableName(),
+          Key: keys.invitation(digest),
+          UpdateExpression: 'SET usedAt = :now',
+          ConditionExpression: 'attribute_not_exists(usedAt) AND validUntil > :now',
+          ExpressionAttributeValues: { ':now': now },
+        },
+      },
+      {
+        ConditionCheck: {
+          TableName: tableName(),
+          Key: keys.user(userId),
+          ConditionExpression: '#status = :active AND invitationDigest = :digest',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':active': 'active', ':digest': digest },
+        },
+      },
+    ]);
   } catch (error) {
     if (cancellationCodes(error)) return refusalOf(digest, now);
     throw error;

@@ -1,6 +1,14 @@
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documents, tableName } from '#commons/clients';
-import { batchGet, cancellationCodes, type Item, putIfAbsent, queryRange, rangeQuery } from '#commons/table';
+import {
+  batchGet,
+  cancellationCodes,
+  type Item,
+  putIfAbsent,
+  queryRange,
+  rangeQuery,
+  transact,
+} from '#commons/table';
 import type { StoredNeed, VisitLogEntry, VisitReport, VisitReportInput } from '#schemas/index';
 import { keys, ranges } from '#schemas/keys';
 import {
@@ -188,7 +196,7 @@ export async function saveReport(input: SaveReportInput): Promise<SaveReportResu
     ];
     if (items.length > 100) throw new Error('a visit report may touch at most 96 needs');
     try {
-      await documents().send(new TransactWriteCommand({ TransactItems: items }));
+      await transact(items);
       return { version, replayed: false, report };
     } catch (error) {
       const codes = cancellationCodes(error);

@@ -53,3 +53,16 @@ export function newOfferWrites(
     },
   ];
 }
+
+/** One unit of a society's season capacity given back (an offer refused, or withdrawn unsent). */
+export function capacityReturned(season: string, societyId: string) {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: keys.capacity(season, societyId),
+      UpdateExpression: 'ADD used :minusOne',
+      ConditionExpression: 'used > :zero',
+      ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+    },
+  };
+}
