@@ -36,47 +36,26 @@ abstract class ApiError extends Error {
   }
 }
 
-export class InvalidInputError extends ApiError {
-  override readonly name = 'InvalidInputError';
-  readonly statusCode = 400;
+/** The error class of one status code, named as the state machine and the logs see it. */
+function apiError<const N extends string>(name: N, statusCode: number) {
+  return class extends ApiError {
+    override readonly name: N = name;
+    readonly statusCode = statusCode;
+  };
 }
 
-export class UnauthorizedError extends ApiError {
-  override readonly name = 'UnauthorizedError';
-  readonly statusCode = 401;
-}
-
-export class ForbiddenError extends ApiError {
-  override readonly name = 'ForbiddenError';
-  readonly statusCode = 403;
-}
-
-export class NotFoundError extends ApiError {
-  override readonly name = 'NotFoundError';
-  readonly statusCode = 404;
-}
-
-export class ConflictError extends ApiError {
-  override readonly name = 'ConflictError';
-  readonly statusCode = 409;
-}
-
+export class InvalidInputError extends apiError('InvalidInputError', 400) {}
+export class UnauthorizedError extends apiError('UnauthorizedError', 401) {}
+export class ForbiddenError extends apiError('ForbiddenError', 403) {}
+export class NotFoundError extends apiError('NotFoundError', 404) {}
+export class ConflictError extends apiError('ConflictError', 409) {}
 /** A request body over the endpoint's limit. */
-export class PayloadTooLargeError extends ApiError {
-  override readonly name = 'PayloadTooLargeError';
-  readonly statusCode = 413;
-}
-
+export class PayloadTooLargeError extends apiError('PayloadTooLargeError', 413) {}
 /** A request body that is not JSON (by its Content-Type). */
-export class UnsupportedMediaTypeError extends ApiError {
-  override readonly name = 'UnsupportedMediaTypeError';
-  readonly statusCode = 415;
-}
+export class UnsupportedMediaTypeError extends apiError('UnsupportedMediaTypeError', 415) {}
 
 /** Too many attempts (sign-in): try again after `retryAfterSeconds`. */
-export class TooManyRequestsError extends ApiError {
-  override readonly name = 'TooManyRequestsError';
-  readonly statusCode = 429;
+export class TooManyRequestsError extends apiError('TooManyRequestsError', 429) {
   constructor(
     message: string,
     readonly retryAfterSeconds = 60,
