@@ -13,7 +13,7 @@ import { asEmbeddedRuntime } from './aws-rules/identity.ts';
 export async function resumeHandPlacements(season: string): Promise<number> {
   const [{ seasonOffers }, { placementExecutionName }, { roundStarter }] = await Promise.all([
     import('#store/offers'),
-    import('#services/approve-plan'),
+    import('#services/place-need'),
     import('#services/start-round'),
   ]);
   const pending = (await seasonOffers(season)).filter(
