@@ -1,7 +1,17 @@
 import { createHash } from 'node:crypto';
 import { CsvError, parse } from 'csv-parse/sync';
 import { decodeText } from '#domain/catalog-file';
-import { type County, FIELD_LABELS, NeedInput, THEME_LABELS, THEMES, type Theme, URGENCIES, URGENCY_LABELS, type Urgency } from '#schemas/index';
+import {
+  type County,
+  FIELD_LABELS,
+  NeedInput,
+  THEME_LABELS,
+  THEMES,
+  type Theme,
+  URGENCIES,
+  URGENCY_LABELS,
+  type Urgency,
+} from '#schemas/index';
 import { validate } from '#schemas/messages';
 
 /*

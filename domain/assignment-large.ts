@@ -1,4 +1,11 @@
-import { type AssignmentModel, fill, findCandidate, type Joined, prune, visitWeight } from './assignment-model.ts';
+import {
+  type AssignmentModel,
+  fill,
+  findCandidate,
+  type Joined,
+  prune,
+  visitWeight,
+} from './assignment-model.ts';
 import { highs } from './highs.ts';
 
 /**

@@ -1,7 +1,23 @@
 import type { Assignment } from '#schemas/index';
 import { solveExact } from './assignment-exact.ts';
 import { solveLarge } from './assignment-large.ts';
-import { type AssignmentInput, type AssignmentModel, buildModel, compareIds, components, coverableWeight, coveredWeight, fill, findCandidate, type Joined, loadSquares, maxLoadFraction, pairCount, prune, usage } from './assignment-model.ts';
+import {
+  type AssignmentInput,
+  type AssignmentModel,
+  buildModel,
+  compareIds,
+  components,
+  coverableWeight,
+  coveredWeight,
+  fill,
+  findCandidate,
+  type Joined,
+  loadSquares,
+  maxLoadFraction,
+  pairCount,
+  prune,
+  usage,
+} from './assignment-model.ts';
 import { type OverrideConflict, OverrideConflictError } from './override-conflict.ts';
 
 export {

@@ -1,4 +1,10 @@
-import type { OverrideCost, PlanExplanation, Society, UnassignedExplanation, VisitExplanation } from '#schemas/index';
+import type {
+  OverrideCost,
+  PlanExplanation,
+  Society,
+  UnassignedExplanation,
+  VisitExplanation,
+} from '#schemas/index';
 import { compareIds, usage } from './assignment-model.ts';
 import type { PlanCore } from './plan-assign.ts';
 import { type PlanOverrides, TOWNS_SHOWN } from './plan-steps.ts';

@@ -3,7 +3,14 @@ import { pinConflicts, type WarmStart } from './assignment.ts';
 import { explainPlan } from './explain.ts';
 import { type OverrideConflict, OverrideConflictError } from './override-conflict.ts';
 import { assignVisits, type PlanCore } from './plan-assign.ts';
-import { type ChosenVisit, chooseVisit, countiesToVisit, frameVisit, type PlanOverrides, townLockConflicts } from './plan-steps.ts';
+import {
+  type ChosenVisit,
+  chooseVisit,
+  countiesToVisit,
+  frameVisit,
+  type PlanOverrides,
+  townLockConflicts,
+} from './plan-steps.ts';
 
 export type { PlanCore } from './plan-assign.ts';
 export type { ChosenVisit, PlanOverrides } from './plan-steps.ts';

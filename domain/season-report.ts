@@ -1,4 +1,12 @@
-import { type Bilingual, FIGURE_KEYS, FIGURE_LABELS, OFFER_STATUS_LABELS, OUTCOME_LABELS, THEME_LABELS, URGENCY_LABELS } from '#schemas/labels';
+import {
+  type Bilingual,
+  FIGURE_KEYS,
+  FIGURE_LABELS,
+  OFFER_STATUS_LABELS,
+  OUTCOME_LABELS,
+  THEME_LABELS,
+  URGENCY_LABELS,
+} from '#schemas/labels';
 import { THEMES, type Theme } from '#schemas/primitives';
 import { shanghaiDate, shanghaiDateTime } from '#schemas/shanghai-time';
 import type { SeasonReport } from './season-figures.ts';

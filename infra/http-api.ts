@@ -6,7 +6,14 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { API_FUNCTIONS, API_ROUTES, type ApiFunctionId, type ApiFunctionWiring, type ApiRoute, isDeployed } from '#functions/registry';
+import {
+  API_FUNCTIONS,
+  API_ROUTES,
+  type ApiFunctionId,
+  type ApiFunctionWiring,
+  type ApiRoute,
+  isDeployed,
+} from '#functions/registry';
 import { API_SCOPE, type RoundsAuth } from './auth.ts';
 import { RoundsFunction } from './rounds-function.ts';
 import type { RoundsTable } from './table.ts';

@@ -1,5 +1,14 @@
 import { join } from 'node:path';
-import { App, type CfnElement, CfnOutput, CfnParameter, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  App,
+  type CfnElement,
+  CfnOutput,
+  CfnParameter,
+  Duration,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { Construct, IConstruct } from 'constructs';
 import { API_FUNCTIONS, ROUND_FUNCTIONS, type RoundFunctionId } from '#functions/registry';

@@ -15,11 +15,26 @@ import { ExecutionChecks, type ExecutionFigures } from './aws-rules/execution-ch
 import { asEmbeddedRuntime, runAsFunction, runAsStateMachine } from './aws-rules/identity.ts';
 import { activeAwsRules, authorizeCurrentCaller } from './aws-rules/index.ts';
 import { LIMITS, payloadBytes, snsPublishViolation } from './aws-rules/limits.ts';
-import { type Definition, type DistributedMap, definitionForLocalRunner, distributedMaps, forEachState, lambdaTaskTimeouts, type StateDefinition } from './definition.ts';
+import {
+  type Definition,
+  type DistributedMap,
+  definitionForLocalRunner,
+  distributedMaps,
+  forEachState,
+  lambdaTaskTimeouts,
+  type StateDefinition,
+} from './definition.ts';
 import { enteringState, failIfInjected, faultInjectionArmed } from './fault-injection.ts';
 import { runInvocation } from './lambda-invocation.ts';
 import { expireToken, waitForToken } from './task-tokens.ts';
-import { type CfnTemplate, localArn, localFunctionArn, localStateMachineArn, resolveIntrinsics, resourcesOfType } from './template.ts';
+import {
+  type CfnTemplate,
+  localArn,
+  localFunctionArn,
+  localStateMachineArn,
+  resolveIntrinsics,
+  resourcesOfType,
+} from './template.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 

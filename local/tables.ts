@@ -22,7 +22,20 @@
  * data must stay easy to reset), and the resource attributes DeletionPolicy /
  * UpdateReplacePolicy / Condition.
  */
-import { type AttributeDefinition, CreateTableCommand, type CreateTableCommandInput, DescribeTableCommand, DescribeTimeToLiveCommand, type DynamoDBClient, type GlobalSecondaryIndex, type KeySchemaElement, type LocalSecondaryIndex, type Projection, type StreamViewType, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeDefinition,
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  type DynamoDBClient,
+  type GlobalSecondaryIndex,
+  type KeySchemaElement,
+  type LocalSecondaryIndex,
+  type Projection,
+  type StreamViewType,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
 
 export interface CloudFormationTemplate {
   // biome-ignore lint/suspicious/noExplicitAny: raw CloudFormation JSON, checked field by field

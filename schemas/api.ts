@@ -5,7 +5,17 @@ import { NeedStatus } from './need.ts';
 import { Overrides } from './overrides.ts';
 import { OverrideCost, VisitExplanation } from './plan.ts';
 import { PlanApprovalState, PlanLabels } from './plan-review.ts';
-import { AssignmentId, IsoDateTime, LocalizedName, QuestionText, SeasonId, Slug, Theme, Urgency, VisitId } from './primitives.ts';
+import {
+  AssignmentId,
+  IsoDateTime,
+  LocalizedName,
+  QuestionText,
+  SeasonId,
+  Slug,
+  Theme,
+  Urgency,
+  VisitId,
+} from './primitives.ts';
 import { OfferStatus, VisitLogEntry } from './round.ts';
 import { NeedOutcome, VisitReport } from './teams.ts';
 

@@ -1,6 +1,16 @@
 import * as z from 'zod';
 import { NeedStatus } from './need.ts';
-import { AssignmentId, IsoDateTime, LocalizedName, QuestionText, SeasonId, Slug, Theme, Urgency, VisitId } from './primitives.ts';
+import {
+  AssignmentId,
+  IsoDateTime,
+  LocalizedName,
+  QuestionText,
+  SeasonId,
+  Slug,
+  Theme,
+  Urgency,
+  VisitId,
+} from './primitives.ts';
 import { VisitReport } from './teams.ts';
 
 /*

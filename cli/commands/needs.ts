@@ -4,7 +4,14 @@ import { inParallel } from '#commons/concurrency';
 import { Slug } from '#schemas/index';
 import type { Command } from '../command.ts';
 import { UsageError } from '../command.ts';
-import { type CsvIssue, decodeCsv, describeCsvIssue, mapHeader, parseCsv, readNeedRows } from '../needs-csv.ts';
+import {
+  type CsvIssue,
+  decodeCsv,
+  describeCsvIssue,
+  mapHeader,
+  parseCsv,
+  readNeedRows,
+} from '../needs-csv.ts';
 import { openLocalSession } from '../session.ts';
 
 const USAGE = `用法 / Usage: rounds needs import FILE.csv [--county ID] [--by NAME] [--dry-run] [--lang zh|en]

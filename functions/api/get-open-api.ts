@@ -1,6 +1,6 @@
 import { json, routeHandler } from '#commons/http';
 import { getOpenApi } from '#routes/meta';
-import { openApiDocument } from '#routes/openapi';
+import { openApiDocument } from '#services/openapi-document';
 
 // Built once per container: it depends only on the route declarations and their schemas.
 const document = openApiDocument();

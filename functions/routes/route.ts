@@ -9,7 +9,7 @@ import type * as z from 'zod';
 export type Role = 'coordinator' | 'liaison' | 'team';
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
-/** OpenAPI tags; each is described in the document (functions/routes/openapi.ts). */
+/** OpenAPI tags; each is described in the document (functions/services/openapi-document.ts). */
 export type RouteTag = 'catalog' | 'needs' | 'rounds' | 'assignments' | 'visits' | 'users' | 'meta';
 
 export interface Access {

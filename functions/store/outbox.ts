@@ -1,7 +1,7 @@
 import { QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documents, tableName } from '#commons/clients';
 import { entityOf, type Item, isConditionFailure, putIfAbsent, queryPage, queryRange } from '#commons/table';
-import type { Audience, Medium } from '#delivery/port';
+import type { Audience, Medium } from '#schemas/delivery';
 import { keys, type OutboxDueStatus, ranges, TABLE_KEYS } from '#schemas/keys';
 
 /**

@@ -1,6 +1,12 @@
 import { runSimulation, runUnsafeSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import { FUNCTION_ID_METADATA } from '../../infra/rounds-function.ts';
-import { type CfnTemplate, LOCAL_ACCOUNT, localArn, resolveIntrinsics, resourcesOfType } from '../template.ts';
+import {
+  type CfnTemplate,
+  LOCAL_ACCOUNT,
+  localArn,
+  resolveIntrinsics,
+  resourcesOfType,
+} from '../template.ts';
 import { AwsServiceError } from './errors.ts';
 import type { Caller } from './identity.ts';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { API_ROUTES } from '#functions/registry';
-import { openApiDocument } from '#routes/openapi';
+import { openApiDocument } from '#services/openapi-document';
 
 // The OpenAPI document built from the route declarations: complete for every route, and clean
 // under Redocly's recommended rules (redocly.yaml at the repository root).

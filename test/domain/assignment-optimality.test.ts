@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type AssignableNeed, type AssignableSociety, type AssignmentInput, assignSocieties, isCompetent, solveAssignment } from '#domain/assignment';
+import {
+  type AssignableNeed,
+  type AssignableSociety,
+  type AssignmentInput,
+  assignSocieties,
+  isCompetent,
+  solveAssignment,
+} from '#domain/assignment';
 import { solveLarge } from '#domain/assignment-large';
 import { buildModel, components } from '#domain/assignment-model';
 import { OverrideConflictError } from '#domain/override-conflict';

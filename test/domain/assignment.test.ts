@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type AssignableNeed, type AssignableSociety, type AssignmentInput, assignSocieties, isCompetent, type VisitToStaff } from '#domain/assignment';
+import {
+  type AssignableNeed,
+  type AssignableSociety,
+  type AssignmentInput,
+  assignSocieties,
+  isCompetent,
+  type VisitToStaff,
+} from '#domain/assignment';
 import { THEMES, type Theme, URGENCIES, URGENCY_WEIGHT, type Urgency } from '#schemas/index';
 
 function society(id: string, themes: Theme[], fields: string[], capacityPerSeason = 1): AssignableSociety {

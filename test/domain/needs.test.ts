@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, keyedNeedId, mayAccessCounty, newNeed, newNeedId, requestHash, seasonOfNeed, shanghaiTimestamp } from '#domain/needs';
+import {
+  canonicalJson,
+  keyedNeedId,
+  mayAccessCounty,
+  newNeed,
+  newNeedId,
+  requestHash,
+  seasonOfNeed,
+  shanghaiTimestamp,
+} from '#domain/needs';
 import { Slug } from '#schemas/index';
 
 describe('needs: plain rules', () => {

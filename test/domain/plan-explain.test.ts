@@ -4,7 +4,17 @@ import { isCompetent } from '#domain/assignment';
 import { OverrideConflictError } from '#domain/override-conflict';
 import { planRound } from '#domain/plan';
 import { rankTowns } from '#domain/town-choice';
-import { type County, type DataSet, type Need, Plan, type Society, THEMES, type Theme, URGENCIES, type Urgency } from '#schemas/index';
+import {
+  type County,
+  type DataSet,
+  type Need,
+  Plan,
+  type Society,
+  THEMES,
+  type Theme,
+  URGENCIES,
+  type Urgency,
+} from '#schemas/index';
 import { generateInstance, SIZES } from '../../bench/generate.ts';
 
 function county(id: string, ...townIds: string[]): County {

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { planRound } from '#domain/plan';
-import { type County, type DataSet, type Need, Plan, type Society, type Theme, type Urgency } from '#schemas/index';
+import {
+  type County,
+  type DataSet,
+  type Need,
+  Plan,
+  type Society,
+  type Theme,
+  type Urgency,
+} from '#schemas/index';
 
 function county(id: string, ...townIds: string[]): County {
   return {

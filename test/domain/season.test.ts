@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { currentSeason, previousSeasons, seasonFromOrdinal, seasonOfInstant, seasonOrdinal, seasonsBetween } from '#domain/season';
+import {
+  currentSeason,
+  previousSeasons,
+  seasonFromOrdinal,
+  seasonOfInstant,
+  seasonOrdinal,
+  seasonsBetween,
+} from '#domain/season';
 
 describe('season arithmetic', () => {
   it('numbers seasons consecutively across a year boundary', () => {

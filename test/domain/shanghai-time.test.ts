@@ -1,6 +1,15 @@
 /** The one Asia/Shanghai clock (schemas/shanghai-time.ts), used by the domain, the functions and the pages. */
 import { describe, expect, it } from 'vitest';
-import { seasonOfInstant, seasonStart, shanghaiClock, shanghaiDate, shanghaiDateTime, shanghaiHour, shanghaiInstant, shanghaiTimestamp } from '#schemas/shanghai-time';
+import {
+  seasonOfInstant,
+  seasonStart,
+  shanghaiClock,
+  shanghaiDate,
+  shanghaiDateTime,
+  shanghaiHour,
+  shanghaiInstant,
+  shanghaiTimestamp,
+} from '#schemas/shanghai-time';
 
 describe('the Shanghai clock', () => {
   it('reads an instant as Shanghai wall-clock time, eight hours ahead of UTC', () => {

@@ -5,7 +5,17 @@ import { handler as addTokenClaims } from '#functions/triggers/add-token-claims'
 import { API_SCOPE, USER_ADMIN_ACTIONS } from '#infra/auth';
 import { PAGE_PATH_FUNCTION_CODE } from '#infra/pages';
 import { RoundsStack, runtimeConfigOf } from '#infra/rounds-stack';
-import { actionsOf, type CfnJson, PLACEHOLDER_ACCOUNT, PLACEHOLDER_REGION, resourcesOf, roleAllows, roleOfFunction, statementsOfRole, synthRounds } from './template-helpers.ts';
+import {
+  actionsOf,
+  type CfnJson,
+  PLACEHOLDER_ACCOUNT,
+  PLACEHOLDER_REGION,
+  resourcesOf,
+  roleAllows,
+  roleOfFunction,
+  statementsOfRole,
+  synthRounds,
+} from './template-helpers.ts';
 
 // Sign-in in AWS: the pages' app client signs in through Cognito managed login with
 // the authorization code grant (PKCE: a public client, no secret), returning to the CloudFront

@@ -1,6 +1,13 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { ALL_FUNCTIONS, API_FUNCTIONS, IDENTITY_FUNCTIONS, isDeployed, ROUND_FUNCTIONS, SCHEDULED_FUNCTIONS } from '#functions/registry';
+import {
+  ALL_FUNCTIONS,
+  API_FUNCTIONS,
+  IDENTITY_FUNCTIONS,
+  isDeployed,
+  ROUND_FUNCTIONS,
+  SCHEDULED_FUNCTIONS,
+} from '#functions/registry';
 import { synthRounds } from './template-helpers.ts';
 
 const { stack, template, json } = synthRounds();

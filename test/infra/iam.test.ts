@@ -1,10 +1,26 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { API_FUNCTIONS, type ApiFunctionId, ROUND_FUNCTIONS, type RoundFunctionId } from '#functions/registry';
+import {
+  API_FUNCTIONS,
+  type ApiFunctionId,
+  ROUND_FUNCTIONS,
+  type RoundFunctionId,
+} from '#functions/registry';
 import { TASK_ANSWER_ACTIONS } from '#infra/round-state-machine';
 import { READ_ACTIONS, WRITE_ACTIONS } from '#infra/table';
-import { actionsOf, type CfnJson, PLACEHOLDER_ACCOUNT, PLACEHOLDER_REGION, resolveWithPlaceholders, resourcesOf, roleOfFunction, type Statement, statementsOfRole, synthRounds } from './template-helpers.ts';
+import {
+  actionsOf,
+  type CfnJson,
+  PLACEHOLDER_ACCOUNT,
+  PLACEHOLDER_REGION,
+  resolveWithPlaceholders,
+  resourcesOf,
+  roleOfFunction,
+  type Statement,
+  statementsOfRole,
+  synthRounds,
+} from './template-helpers.ts';
 
 const { stack, template, json } = synthRounds();
 type Cfn = Parameters<typeof stack.getLogicalId>[0];

@@ -7,7 +7,14 @@ import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { OFFER_CONCURRENCY, ROUND_STATE_NAMES as S } from '#infra/round-state-machine';
 import { ROUNDS_STACK_ID, RoundsStack } from '#infra/rounds-stack';
-import { type AslDefinition, type AslState, allStates, type CfnJson, stateMachineOf, synthRounds } from './template-helpers.ts';
+import {
+  type AslDefinition,
+  type AslState,
+  allStates,
+  type CfnJson,
+  stateMachineOf,
+  synthRounds,
+} from './template-helpers.ts';
 
 const { stack, json } = synthRounds();
 const { properties, definition } = stateMachineOf(json);

@@ -1,7 +1,21 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { COUNTY_CONCURRENCY, DYNAMODB_RETRY_ERRORS, LAMBDA_RETRY_ERRORS, OFFER_CONCURRENCY, PLAN_BATCH_CONCURRENCY, ROUND_STATE_NAMES as S, SNS_RETRY_ERRORS } from '#infra/round-state-machine';
-import { allStates, PLACEHOLDER_ACCOUNT, PLACEHOLDER_REGION, stateMachineOf, synthRounds } from './template-helpers.ts';
+import {
+  COUNTY_CONCURRENCY,
+  DYNAMODB_RETRY_ERRORS,
+  LAMBDA_RETRY_ERRORS,
+  OFFER_CONCURRENCY,
+  PLAN_BATCH_CONCURRENCY,
+  ROUND_STATE_NAMES as S,
+  SNS_RETRY_ERRORS,
+} from '#infra/round-state-machine';
+import {
+  allStates,
+  PLACEHOLDER_ACCOUNT,
+  PLACEHOLDER_REGION,
+  stateMachineOf,
+  synthRounds,
+} from './template-helpers.ts';
 
 const { stack, template, json } = synthRounds();
 type Cfn = Parameters<typeof stack.getLogicalId>[0];

@@ -7,7 +7,15 @@ import path from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { type DatabaseAccess, type DynamoDbLocal, dynamoDbLocalJar, findJava, freePort, localClientConfig, startDynamoDbLocal } from '#local/dynamodb-local';
+import {
+  type DatabaseAccess,
+  type DynamoDbLocal,
+  dynamoDbLocalJar,
+  findJava,
+  freePort,
+  localClientConfig,
+  startDynamoDbLocal,
+} from '#local/dynamodb-local';
 import { tokenKey } from '#local/tokens';
 
 // DynamoDB Local private to its owner and its DATA_DIR, tried from

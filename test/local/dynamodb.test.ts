@@ -6,7 +6,14 @@ import path from 'node:path';
 import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DynamoDbLocal, DynamoDbLocalError, freePort, JavaMissingError, localClientConfig, startDynamoDbLocal } from '#local/dynamodb-local';
+import {
+  type DynamoDbLocal,
+  DynamoDbLocalError,
+  freePort,
+  JavaMissingError,
+  localClientConfig,
+  startDynamoDbLocal,
+} from '#local/dynamodb-local';
 import { createTablesFromTemplate } from '#local/tables';
 
 // The embedded JVM is what is under test: never let a DYNAMODB_ENDPOINT from the

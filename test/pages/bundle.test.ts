@@ -3,7 +3,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { BROWSER_BUNDLE, buildBrowserQrCode, buildBrowserSchemas, QRCODE_BUNDLE } from '#schemas/browser-bundle';
+import {
+  BROWSER_BUNDLE,
+  buildBrowserQrCode,
+  buildBrowserSchemas,
+  QRCODE_BUNDLE,
+} from '#schemas/browser-bundle';
 
 // The pages are served as files (locally and from S3): no build step at run time. So the schema
 // bundle is committed, and these tests keep it honest and every page light.

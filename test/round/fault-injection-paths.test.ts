@@ -18,7 +18,13 @@
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { currentSeason } from '#domain/season';
-import { crashPointsOf, crashReport, NOT_ON_THE_AUTO_APPROVED_SEASON, roundStates, tryCrashPoints } from '../support/fault-points.ts';
+import {
+  crashPointsOf,
+  crashReport,
+  NOT_ON_THE_AUTO_APPROVED_SEASON,
+  roundStates,
+  tryCrashPoints,
+} from '../support/fault-points.ts';
 import { reviewedSeason } from '../support/reviewed-season.ts';
 import { temporaryDirs } from '../support/rounds-cli.ts';
 import { normalise, runSeason, type SeasonScript } from '../support/season-harness.ts';

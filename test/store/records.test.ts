@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { keys } from '#schemas/keys';
-import { DraftRecord, MalformedItemError, NeedRecord, OfferRecord, parseRecord, ReportVersionRecord } from '#schemas/records';
+import {
+  DraftRecord,
+  MalformedItemError,
+  NeedRecord,
+  OfferRecord,
+  parseRecord,
+  ReportVersionRecord,
+} from '#schemas/records';
 
 const offerItem = {
   ...keys.offer('2026-Q4', 'chunan', 'nongxue'),

@@ -1,7 +1,7 @@
 import * as z from 'zod';
+import { API_ROUTES } from '#functions/registry';
+import { DEFAULT_BODY_LIMIT, type RouteDeclaration, type RouteTag } from '#routes/route';
 import * as schemas from '#schemas/index';
-import { API_ROUTES } from '../registry.ts';
-import { DEFAULT_BODY_LIMIT, type RouteDeclaration, type RouteTag } from './route.ts';
 
 /*
  * The OpenAPI 3.1 document of the HTTP API, built from the route declarations (functions/routes/)
