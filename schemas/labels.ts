@@ -1,7 +1,6 @@
 import { type Bilingual, STATUS_LABELS, THEME_LABELS, URGENCY_LABELS } from './need-api.ts';
 import type { Theme } from './primitives.ts';
-import type { ROUND_STATUSES } from './records.ts';
-import type { OfferStatus, VisitLogKind } from './round.ts';
+import type { OfferStatus, ROUND_STATUSES, VisitLogKind } from './round.ts';
 import type { NeedOutcome } from './teams.ts';
 
 /*
