@@ -4,7 +4,6 @@
 //  2. 10,000 random and malformed bodies against every write endpoint: 5xx answers and stray writes.
 // Loopback only; every loop is bounded. INTAKE_N and INTAKE_FUZZ shrink it for a quick look.
 import { mkdtempSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -16,6 +15,7 @@ import { signLocalToken } from '../local/tokens.ts';
 import type { NeedInput } from '../schemas/index.ts';
 import { GSI1, keys, ranges } from '../schemas/keys.ts';
 import type { LoadJob, LoadResult } from './_intake-load.ts';
+import { keepAliveClient } from './http-client.ts';
 
 const CONCURRENCY = 32;
 const REQUESTS_PER_ROUND = Number(process.env.INTAKE_N ?? 1000);
@@ -38,39 +38,8 @@ const server = await startHttpServer({ port: 0, dataDir });
 const liaison = await signLocalToken(dataDir, { role: 'liaison', county: 'chunan', sub: 'bench-liaison' });
 const coordinator = await signLocalToken(dataDir, { role: 'coordinator', sub: 'bench-fuzz' });
 
-// The fuzzing client: node:http over kept-alive connections (fetch costs several times more CPU).
-const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-const base = new URL(server.url);
-function send(
-  method: string,
-  path: string,
-  headers: Record<string, string>,
-  payload: string | Uint8Array,
-): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const bytes = typeof payload === 'string' ? Buffer.from(payload) : payload;
-    const req = request(
-      {
-        host: base.hostname,
-        port: base.port,
-        path,
-        method,
-        agent,
-        headers: { ...headers, 'content-length': String(bytes.length) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(bytes);
-  });
-}
+// The fuzzing client.
+const { send } = keepAliveClient(server.url, CONCURRENCY);
 
 const body = (i: number): NeedInput => ({
   countyId: 'chunan',

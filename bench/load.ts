@@ -7,11 +7,11 @@
 // and after, the load average. LOAD_N shrinks it for a quick look.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { currentSeason } from '../domain/season.ts';
 import { signLocalToken } from '../local/tokens.ts';
+import { type HttpReply, keepAliveClient } from './http-client.ts';
 
 const TOTAL = Number(process.env.LOAD_N ?? 10_000);
 const CONCURRENCY = 64;
@@ -54,40 +54,20 @@ const liaison = await signLocalToken(dataDir, {
 const team = await signLocalToken(dataDir, { role: 'team', society: 'zhongyiyao', sub: 'bench-load-team' });
 
 // ---- the client: node:http over kept-alive connections --------------------------------------------
-const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-const base = new URL(serverUrl);
+const client = keepAliveClient(serverUrl, CONCURRENCY);
 function send(
   method: string,
   path: string,
   token: string | undefined,
   body?: unknown,
   extra: Record<string, string> = {},
-): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const bytes = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const req = request(
-      {
-        host: base.hostname,
-        port: base.port,
-        path,
-        method,
-        agent,
-        headers: {
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(bytes ? { 'content-type': 'application/json', 'content-length': String(bytes.length) } : {}),
-          ...extra,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(bytes);
-  });
+): Promise<HttpReply> {
+  const headers = {
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+    ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    ...extra,
+  };
+  return client.send(method, path, headers, body === undefined ? undefined : JSON.stringify(body));
 }
 
 const needBody = (i: number) => ({
@@ -219,7 +199,7 @@ process.stdout.write(
   ].join('\n'),
 );
 
-agent.destroy();
+client.close();
 server.kill('SIGTERM');
 await new Promise((resolve) => server.once('exit', resolve));
 rmSync(dataDir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { SeasonId } from '#schemas/index';
+import type { Lang } from './progress.ts';
 
 /** One `rounds` subcommand. `run` gets the arguments after the command name and returns the exit code. */
 export interface Command {
@@ -14,17 +15,60 @@ export class UsageError extends Error {
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+/** node:util's errors as UsageErrors that end with the command's usage. */
+function orUsageError<R>(usage: string, parse: () => R): R {
+  try {
+    return parse();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new UsageError(`命令行参数有误 / bad arguments: ${reason}\n\n${usage}`, { cause: error });
+  }
+}
+
 /**
  * `node:util` parseArgs for a subcommand's flags, with no positionals, turning its errors into
  * UsageErrors that end with the command's usage.
  */
 export function parseCommandArgs<const T extends Options>(argv: string[], options: T, usage: string) {
-  try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new UsageError(`命令行参数有误 / bad arguments: ${reason}\n\n${usage}`, { cause: error });
-  }
+  return orUsageError(
+    usage,
+    () => parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values,
+  );
+}
+
+/** parseCommandArgs for a command that also takes positionals (`rounds needs import FILE`). */
+export function parseCommandLine<const T extends Options>(argv: string[], options: T, usage: string) {
+  return orUsageError(usage, () => parseArgs({ args: argv, options, strict: true, allowPositionals: true }));
+}
+
+const HELP = { help: { type: 'boolean', short: 'h' } } as const;
+
+/** A subcommand's flags, parsed: its own options and `--help`. */
+export type CommandFlags<T extends Options> = ReturnType<typeof parseCommandArgs<T & typeof HELP>>;
+
+/**
+ * A subcommand that answers `--help` / `-h` with its usage (exit 0); otherwise `run` gets its flags,
+ * parsed by parseCommandArgs.
+ */
+export function defineCommand<const T extends Options>(spec: {
+  summary: string;
+  usage: string;
+  options: T;
+  run(flags: CommandFlags<T>): Promise<number>;
+}): Command {
+  const options: T & typeof HELP = { ...spec.options, ...HELP };
+  return {
+    summary: spec.summary,
+    async run(argv) {
+      const flags = parseCommandArgs(argv, options, spec.usage);
+      // Generic here, so TypeScript cannot see that `help` is one of the flags.
+      if ((flags as { help?: boolean }).help) {
+        process.stdout.write(`${spec.usage}\n`);
+        return 0;
+      }
+      return spec.run(flags);
+    },
+  };
 }
 
 /** The `--season` flag, checked: a UsageError naming the flag when it is missing or malformed. */
@@ -39,4 +83,10 @@ export function requireSeason(value: string | undefined, usage: string): SeasonI
     );
   }
   return value;
+}
+
+/** The `--lang` flag, checked: zh (the default) or en. */
+export function requireLang(value: string | undefined): Lang {
+  if (value === undefined || value === 'zh' || value === 'en') return value ?? 'zh';
+  throw new UsageError(`--lang "${value}" 不支持，请用 zh 或 en / is not supported: use zh or en`);
 }

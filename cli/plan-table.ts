@@ -7,152 +7,145 @@ import type { Lang } from './progress.ts';
  * `rounds run` and `npm start` once the round has stored its plan. Chinese first, English on request.
  */
 
-export const LABELS = {
-  zh: {
-    title: (season: string) => `${season} 季度走访计划（一季一镇，一镇五问）`,
-    county: '县（市、区）',
-    town: '走访乡镇',
-    societies: '学会（承接需求数）',
-    unassigned: '未分配',
-    none: '—',
-    society: (name: string, count: number) => `${name}（${count}）`,
-    noTowns: (names: string) => `无乡镇、本季不走访：${names}`,
-    totals: (visits: number, needs: number, assigned: number, unassigned: number) =>
-      `合计：走访 ${visits} 个乡镇，需求 ${needs} 项，已分配 ${assigned} 项，未分配 ${unassigned} 项`,
-    listSeparator: '、',
-    clauseSeparator: '；',
-    colon: '：',
-    solving: (counties: number, societies: number, needs: number) =>
-      `正在规划：${counties} 个县、${societies} 个学会、${needs} 项需求……`,
-    objectiveTitle: '目标与上界',
-    weightLine: (weight: number, bound: number, ratio: string, proven: boolean, coverable: number) =>
-      `覆盖需求紧急度权重 ${weight}，已证明上界 ${bound}（${ratio}${proven ? '，已证明最优' : ''}）；简单上界（有学会能承接的需求）${coverable}`,
-    pairsLine: (pairs: number, proven: boolean, maxLoad: string, squares: number) =>
-      `学会走访 ${pairs} 次${proven ? '（已证明最少）' : ''}；最高负载率 ${maxLoad}，Σ负载率² = ${squares}`,
-    method: (method: string) =>
-      `求解方法：${method === 'exact' ? '精确求解（HiGHS 分支定界）' : '列生成 + 拉格朗日上界（HiGHS）'}`,
-    whyTitle: '走访说明',
-    visitHeading: (county: string, town: string, locked: boolean) =>
-      `${county} · ${town}（${locked ? '协调员锁定' : '按规则2选定'}）`,
-    towns: '候选乡镇',
-    townFigures: (
-      rank: number,
-      town: string,
-      needs: number,
-      weight: number,
-      recent: boolean,
-      since: number | null,
-    ) =>
-      `${rank}. ${town} 需求${needs}项 权重${weight} ${recent ? '近4季走访过' : '近4季未走访'} ${since === null ? '从未走访' : `距上次走访${since}季`}`,
-    societyWhy: (name: string, needs: string, competent: number, pinned: boolean) =>
-      `${name}${pinned ? '【协调员固定】' : ''}：承接 ${needs}（可胜任本镇 ${competent} 项）`,
-    capacity: (perSeason: number, before: number, inPlan: number, left: number) =>
-      `容量 ${perSeason}，此前已用 ${before}，本计划 ${inPlan}，剩余 ${left}`,
-    alternatives: (list: string, more: number) =>
-      `其他胜任学会：${list}${more > 0 ? ` 等共 ${more} 个` : ''}`,
-    noAlternatives: '无其他胜任学会',
-    alternative: (name: string, left: number, onVisit: boolean, excluded: boolean) =>
-      `${name}（剩余${left}${onVisit ? '，同行' : ''}${excluded ? '，已排除' : ''}）`,
-    unassignedWhy: (need: string, reason: string, societies: string) =>
-      `未分配 ${need}：${
-        reason === 'no-competent-society'
-          ? '没有胜任的学会'
-          : reason === 'excluded-by-override'
-            ? `有余量的胜任学会被协调员排除（${societies}）`
-            : `胜任学会容量已满（${societies}）`
-      }`,
-    overridesTitle: '协调员调整及其代价',
-    overrideLine: (what: string, lost: number | null, added: number | null, proven: boolean, note?: string) =>
-      `${what}：${
-        lost === null || added === null
-          ? '未能单独评估（其他调整依赖它，或评估超时）'
-          : `少覆盖权重 ${lost}，学会走访次数 ${signed(added)}${proven ? '' : '（估计）'}`
-      }${note ? `（${note}）` : ''}`,
-    pin: (society: string, county: string) => `固定 ${society} → ${county}`,
-    exclusion: (society: string, county?: string) =>
-      county ? `排除 ${society} ← ${county}` : `本季排除 ${society}`,
-    lock: (county: string, town: string) => `锁定 ${county} → ${town}`,
-    themes: {
-      talent: '人才引智',
-      industry: '科技兴业',
-      literacy: '科普素养',
-      advice: '建言献策',
-      grassroots: '强基固本',
-    },
+const zh = {
+  title: (season: string) => `${season} 季度走访计划（一季一镇，一镇五问）`,
+  county: '县（市、区）',
+  town: '走访乡镇',
+  societies: '学会（承接需求数）',
+  unassigned: '未分配',
+  none: '—',
+  society: (name: string, count: number) => `${name}（${count}）`,
+  noTowns: (names: string) => `无乡镇、本季不走访：${names}`,
+  totals: (visits: number, needs: number, assigned: number, unassigned: number) =>
+    `合计：走访 ${visits} 个乡镇，需求 ${needs} 项，已分配 ${assigned} 项，未分配 ${unassigned} 项`,
+  listSeparator: '、',
+  clauseSeparator: '；',
+  colon: '：',
+  solving: (counties: number, societies: number, needs: number) =>
+    `正在规划：${counties} 个县、${societies} 个学会、${needs} 项需求……`,
+  objectiveTitle: '目标与上界',
+  weightLine: (weight: number, bound: number, ratio: string, proven: boolean, coverable: number) =>
+    `覆盖需求紧急度权重 ${weight}，已证明上界 ${bound}（${ratio}${proven ? '，已证明最优' : ''}）；简单上界（有学会能承接的需求）${coverable}`,
+  pairsLine: (pairs: number, proven: boolean, maxLoad: string, squares: number) =>
+    `学会走访 ${pairs} 次${proven ? '（已证明最少）' : ''}；最高负载率 ${maxLoad}，Σ负载率² = ${squares}`,
+  method: (method: string) =>
+    `求解方法：${method === 'exact' ? '精确求解（HiGHS 分支定界）' : '列生成 + 拉格朗日上界（HiGHS）'}`,
+  whyTitle: '走访说明',
+  visitHeading: (county: string, town: string, locked: boolean) =>
+    `${county} · ${town}（${locked ? '协调员锁定' : '按规则2选定'}）`,
+  towns: '候选乡镇',
+  townFigures: (
+    rank: number,
+    town: string,
+    needs: number,
+    weight: number,
+    recent: boolean,
+    since: number | null,
+  ) =>
+    `${rank}. ${town} 需求${needs}项 权重${weight} ${recent ? '近4季走访过' : '近4季未走访'} ${since === null ? '从未走访' : `距上次走访${since}季`}`,
+  societyWhy: (name: string, needs: string, competent: number, pinned: boolean) =>
+    `${name}${pinned ? '【协调员固定】' : ''}：承接 ${needs}（可胜任本镇 ${competent} 项）`,
+  capacity: (perSeason: number, before: number, inPlan: number, left: number) =>
+    `容量 ${perSeason}，此前已用 ${before}，本计划 ${inPlan}，剩余 ${left}`,
+  alternatives: (list: string, more: number) => `其他胜任学会：${list}${more > 0 ? ` 等共 ${more} 个` : ''}`,
+  noAlternatives: '无其他胜任学会',
+  alternative: (name: string, left: number, onVisit: boolean, excluded: boolean) =>
+    `${name}（剩余${left}${onVisit ? '，同行' : ''}${excluded ? '，已排除' : ''}）`,
+  unassignedWhy: (need: string, reason: string, societies: string) =>
+    `未分配 ${need}：${
+      reason === 'no-competent-society'
+        ? '没有胜任的学会'
+        : reason === 'excluded-by-override'
+          ? `有余量的胜任学会被协调员排除（${societies}）`
+          : `胜任学会容量已满（${societies}）`
+    }`,
+  overridesTitle: '协调员调整及其代价',
+  overrideLine: (what: string, lost: number | null, added: number | null, proven: boolean, note?: string) =>
+    `${what}：${
+      lost === null || added === null
+        ? '未能单独评估（其他调整依赖它，或评估超时）'
+        : `少覆盖权重 ${lost}，学会走访次数 ${signed(added)}${proven ? '' : '（估计）'}`
+    }${note ? `（${note}）` : ''}`,
+  pin: (society: string, county: string) => `固定 ${society} → ${county}`,
+  exclusion: (society: string, county?: string) =>
+    county ? `排除 ${society} ← ${county}` : `本季排除 ${society}`,
+  lock: (county: string, town: string) => `锁定 ${county} → ${town}`,
+  themes: {
+    talent: '人才引智',
+    industry: '科技兴业',
+    literacy: '科普素养',
+    advice: '建言献策',
+    grassroots: '强基固本',
+  } satisfies Record<Theme, string>,
+};
+
+/** The same sentences in English: typed by `zh`, so neither language misses one. */
+const en: typeof zh = {
+  title: (season) => `Plan for ${season} (one town per county, five questions per town)`,
+  county: 'County',
+  town: 'Town visited',
+  societies: 'Societies (needs)',
+  unassigned: 'Unassigned',
+  none: '-',
+  society: (name, count) => `${name} (${count})`,
+  noTowns: (names) => `No towns, so no visit this season: ${names}`,
+  totals: (visits, needs, assigned, unassigned) =>
+    `Total: ${visits} town visits, ${needs} needs, ${assigned} assigned, ${unassigned} unassigned`,
+  listSeparator: ', ',
+  clauseSeparator: '; ',
+  colon: ': ',
+  solving: (counties, societies, needs) =>
+    `Planning ${counties} counties, ${societies} societies, ${needs} needs…`,
+  objectiveTitle: 'Objective and bound',
+  weightLine: (weight, bound, ratio, proven, coverable) =>
+    `Urgency weight covered ${weight}, proven upper bound ${bound} (${ratio}${proven ? ', proven optimal' : ''}); simple bound (needs some society could take) ${coverable}`,
+  pairsLine: (pairs, proven, maxLoad, squares) =>
+    `${pairs} society visits${proven ? ' (proven fewest)' : ''}; highest load ${maxLoad}, sum of squared loads ${squares}`,
+  method: (method) =>
+    `Method: ${method === 'exact' ? 'exact (HiGHS branch and cut)' : 'column generation with a Lagrangian bound (HiGHS)'}`,
+  whyTitle: 'Why each visit',
+  visitHeading: (county, town, locked) =>
+    `${county} · ${town} (${locked ? 'locked by the coordinator' : 'chosen by town choice'})`,
+  towns: 'Top towns',
+  townFigures: (rank, town, needs, weight, recent, since) =>
+    `${rank}. ${town}: ${needs} need${needs === 1 ? '' : 's'}, weight ${weight}, ${recent ? 'visited in the last 4 seasons' : 'not visited in the last 4 seasons'}, ${since === null ? 'never visited' : `last visit ${since} seasons ago`}`,
+  societyWhy: (name, needs, competent, pinned) =>
+    `${name}${pinned ? ' [pinned by the coordinator]' : ''}: takes ${needs} (competent for ${competent} of the town's needs)`,
+  capacity: (perSeason, before, inPlan, left) =>
+    `capacity ${perSeason}, used before ${before}, in this plan ${inPlan}, left ${left}`,
+  alternatives: (list, more) => `other competent societies: ${list}${more > 0 ? `, ${more} in all` : ''}`,
+  noAlternatives: 'no other competent society',
+  alternative: (name, left, onVisit, excluded) =>
+    `${name} (left ${left}${onVisit ? ', on this visit' : ''}${excluded ? ', excluded' : ''})`,
+  unassignedWhy: (need, reason, societies) =>
+    `unassigned ${need}: ${
+      reason === 'no-competent-society'
+        ? 'no competent society'
+        : reason === 'excluded-by-override'
+          ? `competent societies with capacity are excluded by the coordinator (${societies})`
+          : `every competent society is full (${societies})`
+    }`,
+  overridesTitle: 'Coordinator overrides and what they cost',
+  overrideLine: (what, lost, added, proven, note) =>
+    `${what}: ${
+      lost === null || added === null
+        ? 'not costed (other overrides depend on it, or costing ran out of time)'
+        : `weight lost ${lost}, society visits ${signed(added)}${proven ? '' : ' (estimate)'}`
+    }${note ? ` (${note})` : ''}`,
+  pin: (society, county) => `pin ${society} to ${county}`,
+  exclusion: (society, county) =>
+    county ? `exclude ${society} from ${county}` : `exclude ${society} from the season`,
+  lock: (county, town) => `lock ${county} to ${town}`,
+  themes: {
+    talent: 'Talent',
+    industry: 'Industry',
+    literacy: 'Literacy',
+    advice: 'Advice',
+    grassroots: 'Grassroots',
   },
-  en: {
-    title: (season: string) => `Plan for ${season} (one town per county, five questions per town)`,
-    county: 'County',
-    town: 'Town visited',
-    societies: 'Societies (needs)',
-    unassigned: 'Unassigned',
-    none: '-',
-    society: (name: string, count: number) => `${name} (${count})`,
-    noTowns: (names: string) => `No towns, so no visit this season: ${names}`,
-    totals: (visits: number, needs: number, assigned: number, unassigned: number) =>
-      `Total: ${visits} town visits, ${needs} needs, ${assigned} assigned, ${unassigned} unassigned`,
-    listSeparator: ', ',
-    clauseSeparator: '; ',
-    colon: ': ',
-    solving: (counties: number, societies: number, needs: number) =>
-      `Planning ${counties} counties, ${societies} societies, ${needs} needs…`,
-    objectiveTitle: 'Objective and bound',
-    weightLine: (weight: number, bound: number, ratio: string, proven: boolean, coverable: number) =>
-      `Urgency weight covered ${weight}, proven upper bound ${bound} (${ratio}${proven ? ', proven optimal' : ''}); simple bound (needs some society could take) ${coverable}`,
-    pairsLine: (pairs: number, proven: boolean, maxLoad: string, squares: number) =>
-      `${pairs} society visits${proven ? ' (proven fewest)' : ''}; highest load ${maxLoad}, sum of squared loads ${squares}`,
-    method: (method: string) =>
-      `Method: ${method === 'exact' ? 'exact (HiGHS branch and cut)' : 'column generation with a Lagrangian bound (HiGHS)'}`,
-    whyTitle: 'Why each visit',
-    visitHeading: (county: string, town: string, locked: boolean) =>
-      `${county} · ${town} (${locked ? 'locked by the coordinator' : 'chosen by town choice'})`,
-    towns: 'Top towns',
-    townFigures: (
-      rank: number,
-      town: string,
-      needs: number,
-      weight: number,
-      recent: boolean,
-      since: number | null,
-    ) =>
-      `${rank}. ${town}: ${needs} need${needs === 1 ? '' : 's'}, weight ${weight}, ${recent ? 'visited in the last 4 seasons' : 'not visited in the last 4 seasons'}, ${since === null ? 'never visited' : `last visit ${since} seasons ago`}`,
-    societyWhy: (name: string, needs: string, competent: number, pinned: boolean) =>
-      `${name}${pinned ? ' [pinned by the coordinator]' : ''}: takes ${needs} (competent for ${competent} of the town's needs)`,
-    capacity: (perSeason: number, before: number, inPlan: number, left: number) =>
-      `capacity ${perSeason}, used before ${before}, in this plan ${inPlan}, left ${left}`,
-    alternatives: (list: string, more: number) =>
-      `other competent societies: ${list}${more > 0 ? `, ${more} in all` : ''}`,
-    noAlternatives: 'no other competent society',
-    alternative: (name: string, left: number, onVisit: boolean, excluded: boolean) =>
-      `${name} (left ${left}${onVisit ? ', on this visit' : ''}${excluded ? ', excluded' : ''})`,
-    unassignedWhy: (need: string, reason: string, societies: string) =>
-      `unassigned ${need}: ${
-        reason === 'no-competent-society'
-          ? 'no competent society'
-          : reason === 'excluded-by-override'
-            ? `competent societies with capacity are excluded by the coordinator (${societies})`
-            : `every competent society is full (${societies})`
-      }`,
-    overridesTitle: 'Coordinator overrides and what they cost',
-    overrideLine: (what: string, lost: number | null, added: number | null, proven: boolean, note?: string) =>
-      `${what}: ${
-        lost === null || added === null
-          ? 'not costed (other overrides depend on it, or costing ran out of time)'
-          : `weight lost ${lost}, society visits ${signed(added)}${proven ? '' : ' (estimate)'}`
-      }${note ? ` (${note})` : ''}`,
-    pin: (society: string, county: string) => `pin ${society} to ${county}`,
-    exclusion: (society: string, county?: string) =>
-      county ? `exclude ${society} from ${county}` : `exclude ${society} from the season`,
-    lock: (county: string, town: string) => `lock ${county} to ${town}`,
-    themes: {
-      talent: 'Talent',
-      industry: 'Industry',
-      literacy: 'Literacy',
-      advice: 'Advice',
-      grassroots: 'Grassroots',
-    },
-  },
-} satisfies Record<Lang, { themes: Record<Theme, string> } & Record<string, unknown>>;
+};
+
+export const LABELS: Readonly<Record<Lang, typeof zh>> = { zh, en };
 
 /** The plan as a table for people: one row per visit, society names in the chosen language. */
 export function renderPlan(plan: Plan, data: DataSet, lang: Lang): string {

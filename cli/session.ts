@@ -36,6 +36,19 @@ export interface LocalSessionOptions {
   log?: (line: string) => void;
 }
 
+/** openLocalSession for as long as `use` runs, then closed, whether `use` returns or throws. */
+export async function withLocalSession<T>(
+  options: LocalSessionOptions,
+  use: (session: LocalSession) => Promise<T>,
+): Promise<T> {
+  const session = await openLocalSession(options);
+  try {
+    return await use(session);
+  } finally {
+    await session.close();
+  }
+}
+
 /**
  * The embedded runtime on DATA_DIR's database. An empty database first gets the given data
  * directory's files (validated before anything is written, by the same code as `rounds plan`), or

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { County, NeedInput, SeasonId, StoredNeed } from '#schemas/index';
+import type { County, NeedInput, SeasonId, StoredNeed, UserRole } from '#schemas/index';
 import { shanghaiTimestamp } from '#schemas/shanghai-time';
 import { seasonOfInstant } from './season.ts';
 
@@ -8,7 +8,7 @@ import { seasonOfInstant } from './season.ts';
  * what a new need looks like, how a request is fingerprinted for idempotency. No AWS here.
  */
 
-export type Role = 'coordinator' | 'liaison' | 'team';
+export type Role = UserRole;
 
 export interface Actor {
   subject: string;

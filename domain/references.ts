@@ -18,14 +18,23 @@ export function checkReferences(data: DataSet): DataIssue[] {
     issues.push({ file, path, message: `${zh} / ${en}` });
   };
 
-  forEachDuplicate(data.counties, (index, id, first) =>
-    report(
-      'counties.json',
-      `[${index}].id`,
-      `县编号 "${id}" 重复（首次出现在 [${first}]）`,
-      `duplicate county id "${id}" (first used at [${first}])`,
-    ),
-  );
+  // A file whose top-level entries repeat an id: the entry, and where the id was first used.
+  const reportDuplicateIds = (
+    file: string,
+    items: readonly { id: string }[],
+    zhNoun: string,
+    enNoun: string,
+  ) =>
+    forEachDuplicate(items, (index, id, first) =>
+      report(
+        file,
+        `[${index}].id`,
+        `${zhNoun}编号 "${id}" 重复（首次出现在 [${first}]）`,
+        `duplicate ${enNoun} id "${id}" (first used at [${first}])`,
+      ),
+    );
+
+  reportDuplicateIds('counties.json', data.counties, '县', 'county');
   data.counties.forEach((county, c) => {
     forEachDuplicate(county.towns, (t, id, first) =>
       report(
@@ -36,22 +45,8 @@ export function checkReferences(data: DataSet): DataIssue[] {
       ),
     );
   });
-  forEachDuplicate(data.societies, (index, id, first) =>
-    report(
-      'societies.json',
-      `[${index}].id`,
-      `学会编号 "${id}" 重复（首次出现在 [${first}]）`,
-      `duplicate society id "${id}" (first used at [${first}])`,
-    ),
-  );
-  forEachDuplicate(data.needs, (index, id, first) =>
-    report(
-      'needs.json',
-      `[${index}].id`,
-      `需求编号 "${id}" 重复（首次出现在 [${first}]）`,
-      `duplicate need id "${id}" (first used at [${first}])`,
-    ),
-  );
+  reportDuplicateIds('societies.json', data.societies, '学会', 'society');
+  reportDuplicateIds('needs.json', data.needs, '需求', 'need');
 
   // A duplicated county is already reported; references resolve against its first entry.
   const countyById = new Map<string, DataSet['counties'][number]>();

@@ -134,6 +134,21 @@ export const RETRY_MAX_ATTEMPTS = 3;
 /** Explicit timeout of the non-Lambda Tasks (DynamoDB PutItem, SNS Publish). */
 export const TASK_TIMEOUT = Duration.seconds(60);
 
+/**
+ * An item's key written by the state machine itself (States.Format): one of keyFormats, its `{}`s
+ * filled from the state at the given paths.
+ */
+function formattedKey(
+  format: { pk: string; sk: string },
+  pkPath: string,
+  skPath: string,
+): Record<'pk' | 'sk', tasks.DynamoAttributeValue> {
+  return {
+    pk: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.format(format.pk, sfn.JsonPath.stringAt(pkPath))),
+    sk: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.format(format.sk, sfn.JsonPath.stringAt(skPath))),
+  };
+}
+
 /** The shared Retry shape on a Task, for the given errors. */
 function retryWith<T extends sfn.TaskStateBase>(task: T, errors: readonly string[]): T {
   if (errors === LAMBDA_RETRY_ERRORS) {
@@ -250,15 +265,10 @@ export class RoundStateMachine extends Construct {
       error: ROUND_FAILED_ERROR,
       causePath: sfn.JsonPath.stringAt('$.error.Cause'),
     });
-    const recordRoundFailure = new tasks.DynamoPutItem(this, N.RecordRoundFailure, {
+    const recordRoundFailure = this.putItem(N.RecordRoundFailure, {
       table: props.table,
       item: {
-        pk: tasks.DynamoAttributeValue.fromString(
-          sfn.JsonPath.format(keyFormats.roundFailure.pk, sfn.JsonPath.stringAt('$.season')),
-        ),
-        sk: tasks.DynamoAttributeValue.fromString(
-          sfn.JsonPath.format(keyFormats.roundFailure.sk, sfn.JsonPath.stringAt('$$.Execution.Name')),
-        ),
+        ...formattedKey(keyFormats.roundFailure, '$.season', '$$.Execution.Name'),
         kind: tasks.DynamoAttributeValue.fromString('failed'),
         season: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$.season')),
         error: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$.error.Error')),
@@ -267,9 +277,7 @@ export class RoundStateMachine extends Construct {
         at: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$$.Execution.StartTime')),
       },
       resultPath: sfn.JsonPath.DISCARD,
-      taskTimeout: sfn.Timeout.duration(TASK_TIMEOUT),
     });
-    retryWith(recordRoundFailure, DYNAMODB_RETRY_ERRORS);
     const onFailure = recordRoundFailure.next(roundFailed);
     // LoadRound failed: the state is still the execution input, which may carry no (valid) season.
     // A Pass cannot fail, so the failure entry always has a key.
@@ -295,22 +303,15 @@ export class RoundStateMachine extends Construct {
     });
     // The framed visit is kept in the table, not returned: each child ends with `{}` (see
     // CHILD_OUTPUT), so the Map's gathered result stays far below 256 KiB at any county count.
-    const saveDraftVisit = new tasks.DynamoPutItem(this, N.SaveDraftVisit, {
+    const saveDraftVisit = this.putItem(N.SaveDraftVisit, {
       table: props.table,
       item: {
-        pk: tasks.DynamoAttributeValue.fromString(
-          sfn.JsonPath.format(keyFormats.draft.pk, sfn.JsonPath.stringAt('$.season')),
-        ),
-        sk: tasks.DynamoAttributeValue.fromString(
-          sfn.JsonPath.format(keyFormats.draft.sk, sfn.JsonPath.stringAt('$.countyId')),
-        ),
+        ...formattedKey(keyFormats.draft, '$.season', '$.countyId'),
         type: tasks.DynamoAttributeValue.fromString('draft'),
         visit: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$'))),
       },
       resultSelector: CHILD_OUTPUT,
-      taskTimeout: sfn.Timeout.duration(TASK_TIMEOUT),
     });
-    retryWith(saveDraftVisit, DYNAMODB_RETRY_ERRORS);
     const chooseTownPerCounty = new sfn.DistributedMap(this, N.ChooseTownPerCounty, {
       itemsPath: '$.counties',
       itemSelector: {
@@ -634,6 +635,18 @@ export class RoundStateMachine extends Construct {
       retryOnServiceExceptions: false,
     });
     return retryWith(task, LAMBDA_RETRY_ERRORS);
+  }
+
+  /** A DynamoDB PutItem step: timing out after TASK_TIMEOUT, with the shared DynamoDB retries. */
+  private putItem(
+    name: RoundStateName,
+    props: Omit<tasks.DynamoPutItemProps, 'taskTimeout'>,
+  ): tasks.DynamoPutItem {
+    const task = new tasks.DynamoPutItem(this, name, {
+      ...props,
+      taskTimeout: sfn.Timeout.duration(TASK_TIMEOUT),
+    });
+    return retryWith(task, DYNAMODB_RETRY_ERRORS);
   }
 
   /**

@@ -16,7 +16,7 @@ import {
   Urgency,
   VisitId,
 } from './primitives.ts';
-import { OfferStatus, VisitLogEntry } from './round.ts';
+import { OfferStatus, ROUND_STATUSES, VisitLogEntry } from './round.ts';
 import { NeedOutcome, VisitReport } from './teams.ts';
 
 /*
@@ -27,8 +27,6 @@ import { NeedOutcome, VisitReport } from './teams.ts';
 
 /** `GET /counties`; `version` is what a coordinator's `PUT /counties/{id}` names in `If-Match`. */
 export const CountyList = z.object({ items: z.array(County.extend({ version: z.int().min(0).optional() })) });
-
-export const ROUND_STATUSES = ['running', 'planned', 'awaiting-approval', 'approved', 'completed'] as const;
 
 /** `GET /seasons/{season}/plan`: the shape of `rounds plan --json` with ids and each offer's status. */
 export const SeasonPlan = z.object({

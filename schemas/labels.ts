@@ -1,8 +1,8 @@
 import { type Bilingual, STATUS_LABELS, THEME_LABELS, URGENCY_LABELS } from './need-api.ts';
 import type { Theme } from './primitives.ts';
-import type { ROUND_STATUSES } from './records.ts';
-import type { OfferStatus, VisitLogKind } from './round.ts';
+import type { OfferStatus, ROUND_STATUSES, VisitLogKind } from './round.ts';
 import type { NeedOutcome } from './teams.ts';
+import type { UserRole } from './users.ts';
 
 /*
  * Every word a person reads for a stored status, kind or figure: the pages (bundled into
@@ -57,7 +57,7 @@ export const MESSAGE_STATUS_LABELS: Readonly<Record<string, Bilingual>> = {
   failed: { zh: '发送失败', en: 'Not delivered' },
 };
 
-export const ROLE_LABELS: Readonly<Record<'coordinator' | 'liaison' | 'team', Bilingual>> = {
+export const ROLE_LABELS: Readonly<Record<UserRole, Bilingual>> = {
   coordinator: { zh: '协调人', en: 'Coordinator' },
   liaison: { zh: '县联络员', en: 'County liaison' },
   team: { zh: '学会团队', en: 'Society team' },

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { NeedStatus } from './need.ts';
 import { THEMES, Theme, Urgency } from './primitives.ts';
-import { OfferStatus, VisitLogKind } from './round.ts';
+import { OfferStatus, ROUND_STATUSES, VisitLogKind } from './round.ts';
 import { FramedVisit } from './round-io.ts';
 import { NeedOutcome } from './teams.ts';
 
@@ -66,8 +66,6 @@ export type NeedRecord = z.infer<typeof NeedRecord>;
 /** A county's past visit (its visit history). */
 export const VisitedRecord = z.object({ season: Text, countyId: Text, townId: Text });
 export type VisitedRecord = z.infer<typeof VisitedRecord>;
-
-export const ROUND_STATUSES = ['running', 'planned', 'awaiting-approval', 'approved', 'completed'] as const;
 
 export const RoundRecord = z.object({
   season: Text,

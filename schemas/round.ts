@@ -1,6 +1,9 @@
 import * as z from 'zod';
 import { IsoDateTime, SeasonId, Slug } from './primitives.ts';
 
+/** Where a season's round stands: its stored record, and what `GET /seasons/{season}/plan` reports. */
+export const ROUND_STATUSES = ['running', 'planned', 'awaiting-approval', 'approved', 'completed'] as const;
+
 export const OFFER_STATUSES = [
   'offered',
   'accepted',

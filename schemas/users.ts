@@ -34,8 +34,8 @@ const Email = z
     params: { zh: '应为电子邮箱地址' },
   });
 
-export const User = z.object({
-  id: UserId,
+/** Who a person is, as a coordinator invites them (NewUser) and as they are stored (User). */
+const PERSON = {
   name: text(60, 1),
   role: UserRole,
   /** A liaison's county. */
@@ -44,40 +44,32 @@ export const User = z.object({
   society: Slug.optional(),
   phone: Phone.optional(),
   email: Email.optional(),
-  status: UserStatus,
-});
+};
+
+export const User = z.object({ id: UserId, ...PERSON, status: UserStatus });
 export type User = z.infer<typeof User>;
 
 /** The user `npm start` signs in as (and `rounds signin --role coordinator` without --name). */
 export const BUILT_IN_COORDINATOR = { id: 'coordinator', name: '协调人 / coordinator' } as const;
 
 /** `POST /users`: who to invite. A liaison names a county, a team member a society, a coordinator neither. */
-export const NewUser = z
-  .strictObject({
-    name: text(60, 1),
-    role: UserRole,
-    county: Slug.optional(),
-    society: Slug.optional(),
-    phone: Phone.optional(),
-    email: Email.optional(),
-  })
-  .superRefine((user, ctx) => {
-    const need = (field: 'county' | 'society', zh: string, en: string) =>
-      ctx.addIssue({ code: 'custom', path: [field], message: en, params: { zh } });
-    const forbid = (field: 'county' | 'society') =>
-      ctx.addIssue({
-        code: 'custom',
-        path: [field],
-        message: `is only for a ${field === 'county' ? 'liaison' : 'team member'}; remove it`,
-        params: { zh: `仅${field === 'county' ? '县联络员' : '学会团队成员'}需要，请删除` },
-      });
-    if (user.role === 'liaison' && !user.county)
-      need('county', '县联络员须指定所属县', 'is required for a liaison');
-    if (user.role === 'team' && !user.society)
-      need('society', '学会团队成员须指定所属学会', 'is required for a team member');
-    if (user.role !== 'liaison' && user.county) forbid('county');
-    if (user.role !== 'team' && user.society) forbid('society');
-  });
+export const NewUser = z.strictObject(PERSON).superRefine((user, ctx) => {
+  const need = (field: 'county' | 'society', zh: string, en: string) =>
+    ctx.addIssue({ code: 'custom', path: [field], message: en, params: { zh } });
+  const forbid = (field: 'county' | 'society') =>
+    ctx.addIssue({
+      code: 'custom',
+      path: [field],
+      message: `is only for a ${field === 'county' ? 'liaison' : 'team member'}; remove it`,
+      params: { zh: `仅${field === 'county' ? '县联络员' : '学会团队成员'}需要，请删除` },
+    });
+  if (user.role === 'liaison' && !user.county)
+    need('county', '县联络员须指定所属县', 'is required for a liaison');
+  if (user.role === 'team' && !user.society)
+    need('society', '学会团队成员须指定所属学会', 'is required for a team member');
+  if (user.role !== 'liaison' && user.county) forbid('county');
+  if (user.role !== 'team' && user.society) forbid('society');
+});
 export type NewUser = z.infer<typeof NewUser>;
 
 /*

@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { inParallel } from '#commons/concurrency';
 import { Slug } from '#schemas/index';
-import type { Command } from '../command.ts';
-import { UsageError } from '../command.ts';
+import { type Command, parseCommandLine, requireLang, UsageError } from '../command.ts';
 import {
   type CsvIssue,
   decodeCsv,
@@ -12,7 +10,7 @@ import {
   parseCsv,
   readNeedRows,
 } from '../needs-csv.ts';
-import { openLocalSession } from '../session.ts';
+import { withLocalSession } from '../session.ts';
 
 const USAGE = `用法 / Usage: rounds needs import FILE.csv [--county ID] [--by NAME] [--dry-run] [--lang zh|en]
 
@@ -134,15 +132,7 @@ export async function importNeedsCsv(
 export const needsCommand: Command = {
   summary: '从 CSV 表格导入需求 / import needs from a CSV spreadsheet (rounds needs import FILE.csv)',
   async run(argv) {
-    let parsed: ReturnType<
-      typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>
-    >;
-    try {
-      parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-    } catch (error) {
-      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-      throw new UsageError(`命令行参数有误 / bad arguments: ${reason}\n\n${USAGE}`, { cause: error });
-    }
+    const parsed = parseCommandLine(argv, OPTIONS, USAGE);
     const flags = parsed.values;
     if (flags.help) {
       process.stdout.write(`${USAGE}\n`);
@@ -157,15 +147,13 @@ export const needsCommand: Command = {
     if (!file) throw new UsageError(`须指定 CSV 文件 / a CSV file is required\n\n${USAGE}`);
     if (extra.length > 0)
       throw new UsageError(`多余的参数 / unexpected arguments: ${extra.join(' ')}\n\n${USAGE}`);
-    if (flags.lang && flags.lang !== 'zh' && flags.lang !== 'en')
-      throw new UsageError(`--lang "${flags.lang}"：请用 zh 或 en / use zh or en`);
+    const lang = requireLang(flags.lang);
     if (flags.county !== undefined && !Slug.safeParse(flags.county).success) {
       throw new UsageError(`--county "${flags.county}" 不是有效编号 / is not an id (a-z, 0-9, "-")`);
     }
     if (flags.by !== undefined && (flags.by.trim() === '' || flags.by.length > 200)) {
       throw new UsageError('--by 应为 1 至 200 个字符 / --by must be 1 to 200 characters');
     }
-    const lang = flags.lang === 'en' ? 'en' : 'zh';
 
     let bytes: Uint8Array;
     try {
@@ -198,8 +186,7 @@ export const needsCommand: Command = {
       return 2;
     }
 
-    const session = await openLocalSession();
-    try {
+    return withLocalSession({}, async () => {
       const result = await importNeedsCsv(bytes, file, {
         lang,
         ...(flags.county ? { county: flags.county } : {}),
@@ -207,8 +194,6 @@ export const needsCommand: Command = {
         ...(flags['dry-run'] ? { dryRun: true } : {}),
       });
       return result.code;
-    } finally {
-      await session.close();
-    }
+    });
   },
 };

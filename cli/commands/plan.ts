@@ -1,10 +1,9 @@
 import { OverrideConflictError } from '#domain/override-conflict';
 import { planRound } from '#domain/plan';
 import type { Plan } from '#schemas/index';
-import { type Command, parseCommandArgs, requireSeason, UsageError } from '../command.ts';
+import { defineCommand, requireLang, requireSeason, UsageError } from '../command.ts';
 import { conflictsAsDataDirError, loadSeasonData } from '../data-dir.ts';
 import { LABELS, renderPlan } from '../plan-table.ts';
-import type { Lang } from '../progress.ts';
 
 const USAGE = `用法 / Usage: rounds plan --season S --data DIR [--overrides FILE] [--json] [--lang zh|en]
 
@@ -23,18 +22,14 @@ const OPTIONS = {
   overrides: { type: 'string' },
   json: { type: 'boolean' },
   lang: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
-export const planCommand: Command = {
+export const planCommand = defineCommand({
   summary:
     '根据数据目录计算本季计划（不改动数据）/ compute a season plan from a data directory (no side effects)',
-  async run(argv) {
-    const flags = parseCommandArgs(argv, OPTIONS, USAGE);
-    if (flags.help) {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
+  usage: USAGE,
+  options: OPTIONS,
+  async run(flags) {
     const season = requireSeason(flags.season, USAGE);
     if (flags.data === undefined || flags.data === '')
       throw new UsageError(`缺少 --data DIR（数据目录）/ missing --data DIR\n\n${USAGE}`);
@@ -58,9 +53,4 @@ export const planCommand: Command = {
     process.stdout.write(flags.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlan(plan, data, lang));
     return 0;
   },
-};
-
-function requireLang(value: string | undefined): Lang {
-  if (value === undefined || value === 'zh' || value === 'en') return value ?? 'zh';
-  throw new UsageError(`--lang "${value}" 不支持，请用 zh 或 en / is not supported: use zh or en`);
-}
+});

@@ -1,5 +1,5 @@
-import { type Command, parseCommandArgs, requireSeason, UsageError } from '../command.ts';
-import { openLocalSession } from '../session.ts';
+import { defineCommand, requireSeason, UsageError } from '../command.ts';
+import { withLocalSession } from '../session.ts';
 
 const USAGE = `用法 / Usage: rounds report --season S [--format json|csv]
 
@@ -12,24 +12,19 @@ from the local database in DATA_DIR (default .data).
 const OPTIONS = {
   season: { type: 'string' },
   format: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
-export const reportCommand: Command = {
+export const reportCommand = defineCommand({
   summary: '从本地数据库打印季度报告 / print a season report from the local database',
-  async run(argv) {
-    const flags = parseCommandArgs(argv, OPTIONS, USAGE);
-    if (flags.help) {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
+  usage: USAGE,
+  options: OPTIONS,
+  async run(flags) {
     const season = requireSeason(flags.season, USAGE);
     const format = flags.format ?? 'json';
     if (format !== 'json' && format !== 'csv')
       throw new UsageError(`--format "${format}"：请用 json 或 csv / use json or csv`);
 
-    const session = await openLocalSession();
-    try {
+    return withLocalSession({}, async () => {
       // The same code path as GET /seasons/{season}/report, so both give the same figures.
       const { exportSeasonReport } = await import('#services/report-season');
       const exported = await exportSeasonReport(season, format);
@@ -37,8 +32,6 @@ export const reportCommand: Command = {
         format === 'json' ? `${JSON.stringify(exported.report, null, 2)}\n` : exported.body,
       );
       return 0;
-    } finally {
-      await session.close();
-    }
+    });
   },
-};
+});

@@ -1,7 +1,7 @@
-import { type Command, parseCommandArgs, requireSeason, UsageError } from '../command.ts';
+import { defineCommand, requireLang, requireSeason, UsageError } from '../command.ts';
 import type { Lang } from '../progress.ts';
 import { runRound } from '../round-console.ts';
-import { type LocalSession, openLocalSession } from '../session.ts';
+import { type LocalSession, withLocalSession } from '../session.ts';
 
 const USAGE = `用法 / Usage: rounds run --season S [--data DIR] [--auto-accept] [--offer-timeout SECONDS] [--lang zh|en]
 
@@ -20,21 +20,15 @@ const OPTIONS = {
   'auto-accept': { type: 'boolean' },
   'offer-timeout': { type: 'string' },
   lang: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
-export const runCommand: Command = {
+export const runCommand = defineCommand({
   summary: '在本地状态机与数据库上运行本季轮次 / run a season round on the local state machine and database',
-  async run(argv) {
-    const flags = parseCommandArgs(argv, OPTIONS, USAGE);
-    if (flags.help) {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
+  usage: USAGE,
+  options: OPTIONS,
+  async run(flags) {
     const season = requireSeason(flags.season, USAGE);
-    const lang: Lang = flags.lang === 'en' ? 'en' : 'zh';
-    if (flags.lang && flags.lang !== 'en' && flags.lang !== 'zh')
-      throw new UsageError(`--lang "${flags.lang}"：请用 zh 或 en / use zh or en`);
+    const lang = requireLang(flags.lang);
     let offerTimeoutSeconds: number | undefined;
     if (flags['offer-timeout'] !== undefined) {
       offerTimeoutSeconds = Number(flags['offer-timeout']);
@@ -45,8 +39,7 @@ export const runCommand: Command = {
       }
     }
 
-    const session = await openLocalSession({ season, ...(flags.data ? { seedFrom: flags.data } : {}) });
-    try {
+    return withLocalSession({ season, ...(flags.data ? { seedFrom: flags.data } : {}) }, async (session) => {
       const out = (line: string) => process.stdout.write(`${line}\n`);
       if (session.seededFrom)
         out(lang === 'zh' ? `已载入数据：${session.seededFrom}` : `loaded data from ${session.seededFrom}`);
@@ -70,11 +63,9 @@ export const runCommand: Command = {
         out,
       );
       return result === 'SUCCEEDED' ? 0 : 1;
-    } finally {
-      await session.close();
-    }
+    });
   },
-};
+});
 
 function overridesLine(overrides: NonNullable<LocalSession['overrides']>, lang: Lang): string {
   const { season, file, outcome } = overrides;

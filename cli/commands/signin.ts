@@ -1,8 +1,8 @@
 import { InvalidInputError } from '#commons/errors';
 import { NewUser } from '#schemas/users';
 import { defaultOrigin, localInvitation } from '../../local/invitations.ts';
-import { type Command, parseCommandArgs, UsageError } from '../command.ts';
-import { openLocalSession } from '../session.ts';
+import { defineCommand, UsageError } from '../command.ts';
+import { withLocalSession } from '../session.ts';
 
 const USAGE = `用法 / Usage: rounds signin --role coordinator|liaison|team [--county ID | --society ID] [--name NAME] [--url ORIGIN]
 
@@ -21,17 +21,13 @@ const OPTIONS = {
   society: { type: 'string' },
   name: { type: 'string' },
   url: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
-export const signinCommand: Command = {
+export const signinCommand = defineCommand({
   summary: '打印一次性登录链接和邀请码 / print a one-time sign-in link and code for a role',
-  async run(argv) {
-    const flags = parseCommandArgs(argv, OPTIONS, USAGE);
-    if (flags.help) {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
+  usage: USAGE,
+  options: OPTIONS,
+  async run(flags) {
     if (!flags.role) throw new UsageError(`缺少 --role / --role is required\n\n${USAGE}`);
     const wanted = NewUser.safeParse({
       role: flags.role,
@@ -50,8 +46,7 @@ export const signinCommand: Command = {
         throw new UsageError(`--url "${flags.url}" 不是网址 / is not an http(s) URL`);
       origin = new URL(flags.url).origin;
     }
-    const session = await openLocalSession();
-    try {
+    return withLocalSession({}, async (session) => {
       const { user, invitation } = await localInvitation(
         session.dataDir,
         { ...wanted.data, name: flags.name },
@@ -75,8 +70,6 @@ export const signinCommand: Command = {
           .join(''),
       );
       return 0;
-    } finally {
-      await session.close();
-    }
+    });
   },
-};
+});

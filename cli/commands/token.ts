@@ -1,7 +1,7 @@
 import { Slug } from '#schemas/index';
 import { type LocalClaims, signLocalToken } from '../../local/tokens.ts';
-import { type Command, parseCommandArgs, UsageError } from '../command.ts';
-import { dataDirFromEnv, openLocalSession } from '../session.ts';
+import { defineCommand, UsageError } from '../command.ts';
+import { dataDirFromEnv, withLocalSession } from '../session.ts';
 
 const USAGE = `用法 / Usage: rounds token --role coordinator|liaison|team [--county ID] [--society ID] [--sub NAME] [--days N]
 
@@ -22,7 +22,6 @@ const OPTIONS = {
   society: { type: 'string' },
   sub: { type: 'string' },
   days: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 function slug(flag: string, value: string | undefined): string {
@@ -33,14 +32,11 @@ function slug(flag: string, value: string | undefined): string {
   return value;
 }
 
-export const tokenCommand: Command = {
+export const tokenCommand = defineCommand({
   summary: '为某一角色打印本地令牌 / print a local bearer token for a role',
-  async run(argv) {
-    const flags = parseCommandArgs(argv, OPTIONS, USAGE);
-    if (flags.help) {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
+  usage: USAGE,
+  options: OPTIONS,
+  async run(flags) {
     let claims: LocalClaims;
     if (flags.role === 'coordinator') claims = { role: 'coordinator', sub: flags.sub ?? 'coordinator' };
     else if (flags.role === 'liaison') {
@@ -63,12 +59,11 @@ export const tokenCommand: Command = {
     process.stdout.write(`${await signLocalToken(dataDirFromEnv(), claims, Math.round(days * 24 * 3600))}\n`);
     return 0;
   },
-};
+});
 
 /** A token for a county or society that does not exist would only ever be refused: exit 2. */
 async function requireInCatalog(claims: LocalClaims): Promise<void> {
-  const session = await openLocalSession();
-  try {
+  await withLocalSession({}, async () => {
     const { getCounty, getSociety } = await import('#store/catalog');
     if (claims.county && !(await getCounty(claims.county)))
       throw new UsageError(
@@ -78,7 +73,5 @@ async function requireInCatalog(claims: LocalClaims): Promise<void> {
       throw new UsageError(
         `--society "${claims.society}"：数据库中没有这个学会 / is not a society in the database`,
       );
-  } finally {
-    await session.close();
-  }
+  });
 }
