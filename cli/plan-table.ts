@@ -32,7 +32,7 @@ const zh = {
     `求解方法：${method === 'exact' ? '精确求解（HiGHS 分支定界）' : '列生成 + 拉格朗日上界（HiGHS）'}`,
   whyTitle: '走访说明',
   visitHeading: (county: string, town: string, locked: boolean) =>
-    `${county} · ${town}（${locked ? '协调员锁定' : '按规则2选定'}）`,
+    `${county} · ${town}（${locked ? '协调员锁定' : '按择镇规则选定'}）`,
   towns: '候选乡镇',
   townFigures: (
     rank: number,
