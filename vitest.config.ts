@@ -25,7 +25,9 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          // Each file in a fresh process, so a round left running in the background ends with its file.
+          // A DynamoDB Local per worker for the whole run (test/support/dynamodb-per-worker.ts); each
+          // file in a fresh process, so a round left running in the background ends with its file.
+          globalSetup: ['test/support/dynamodb-per-worker.ts'],
           maxWorkers: 2,
           testTimeout: 60_000,
           hookTimeout: 120_000,
@@ -37,9 +39,12 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/support/dynamodb-per-worker.ts'],
           maxWorkers: 2,
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          // A page waits on the API (a re-plan takes seconds on a busy machine), not only on itself.
+          expect: { poll: { timeout: 15_000 } },
           sequence: { groupOrder: 2 },
         },
       },

@@ -1,4 +1,6 @@
+import { mkdirSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 /** Debian's Chromium, headless, with no network of its own (this machine has none to reach). */
 export function launchChromium(): Promise<Browser> {
@@ -14,4 +16,20 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** Where the browser tests leave their screenshots, to look at after a run. */
+export const SHOTS = '/tmp/shots';
+
+/** Chromium for one test file: launched before the file's tests, closed after them. */
+export function chromiumForFile(): { browser: Browser } {
+  const chromium = {} as { browser: Browser };
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    chromium.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await chromium.browser?.close();
+  });
+  return chromium;
 }

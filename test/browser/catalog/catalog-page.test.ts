@@ -1,12 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HttpServer } from '#local/http-server';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { localInvitation } from '#local/invitations';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
-import { launchChromium } from '#support/browser';
+import { chromiumForFile, SHOTS } from '#support/browser';
+import { embeddedApi } from '#support/embedded-api';
 import { SMALL_CATALOG } from '#support/small-catalog';
 
 // The coordinators' catalog page in Debian's headless Chromium on the local HTTP adapter and
@@ -14,37 +11,21 @@ import { SMALL_CATALOG } from '#support/small-catalog';
 // a society through the form, a refused removal showing the API's reason, a spreadsheet with an
 // error per row and column, and the audit log in words. Screenshots go to /tmp/shots/.
 
-const SHOTS = '/tmp/shots';
-let runtime: EmbeddedRuntime;
-let server: HttpServer;
-let browser: Browser;
-const dataDir = mkdtempSync(join(tmpdir(), 'catalog-page-'));
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('#cli/seed');
-  await seedIfEmpty(SMALL_CATALOG);
-  const { startHttpServer } = await import('#local/http-server');
-  server = await startHttpServer({ port: 0, dataDir });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await runtime?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const api = embeddedApi(SMALL_CATALOG, 'catalog-page-');
+const chromium = chromiumForFile();
 
 async function signedIn(viewport: { width: number; height: number }, isMobile: boolean): Promise<Page> {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport, isMobile });
+  const context = await chromium.browser.newContext({ locale: 'zh-CN', viewport, isMobile });
   const page = await context.newPage();
   page.on('dialog', (dialog) => dialog.accept());
-  const { invitation } = await localInvitation(dataDir, { role: 'coordinator', name: '王协调' }, server.url);
+  const { invitation } = await localInvitation(
+    api.dataDir,
+    { role: 'coordinator', name: '王协调' },
+    api.server.url,
+  );
   await page.goto(invitation.url);
   await page.waitForURL(/dashboard/);
-  await page.goto(`${server.url}/catalog.html`);
+  await page.goto(`${api.server.url}/catalog.html`);
   await page.locator('#society-list .card').first().waitFor();
   return page;
 }

@@ -1,48 +1,35 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HttpServer, startHttpServer } from '#local/http-server';
-import { launchChromium } from '#support/browser';
+import type { Page, Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { chromiumForFile } from '#support/browser';
+import { httpServer } from '#support/embedded-api';
 
 // pages/lib/api-client.js in Chromium, served by the local HTTP adapter: the API's base URL from
 // runtime-config.json (AWS) or the page's origin (local), the session's bearer token, the API's
 // bilingual errors, and a 401 that saves drafts and opens /signin. No database: API answers that
 // matter here are the adapter's own (a refused token) or fulfilled by the test.
 
-let server: HttpServer;
-let browser: Browser;
+const http = httpServer('api-client-');
+const chromium = chromiumForFile();
 const SESSION = {
   token: 'session-token-of-the-test',
   expiresAt: new Date(Date.now() + 6 * 3600_000).toISOString(),
   user: { id: 'u-test', name: '测试联络员', role: 'liaison', county: 'chunan', status: 'active' },
 };
 
-beforeAll(async () => {
-  server = await startHttpServer({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'api-client-')) });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 /** A page of the site with a session in localStorage and the client loaded; `config` answers /runtime-config.json. */
 async function pageWith(config: 'missing' | Record<string, unknown>): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const context = await chromium.browser.newContext({ viewport: { width: 390, height: 844 } });
   const page = await context.newPage();
   if (config !== 'missing')
-    await page.route(`${server.url}/runtime-config.json`, (route) => route.fulfill({ json: config }));
+    await page.route(`${http.server.url}/runtime-config.json`, (route) => route.fulfill({ json: config }));
   // A page of this origin that loads only the client, as `window.client`.
-  await page.route(`${server.url}/blank`, (route) =>
+  await page.route(`${http.server.url}/blank`, (route) =>
     route.fulfill({
       contentType: 'text/html',
       body: `<!doctype html><script type="module">import * as client from '/lib/api-client.js'; window.client = client;</script>`,
     }),
   );
-  await page.goto(`${server.url}/blank`);
+  await page.goto(`${http.server.url}/blank`);
   await page.waitForFunction(() => 'client' in globalThis);
   await page.evaluate((session) => localStorage.setItem('session.v1', JSON.stringify(session)), SESSION);
   return page;
@@ -88,13 +75,13 @@ describe('the API client', () => {
     await callCounties(page).catch(() => {});
     await page.waitForURL(/\/signin/);
 
-    expect(urls).toContain(`${server.url}/counties`);
+    expect(urls).toContain(`${http.server.url}/counties`);
     await page.context().close();
   });
 
   it('turns the API’s bilingual error into the page’s language, keeping both and the fields', async () => {
     const page = await pageWith('missing');
-    await page.route(`${server.url}/counties`, (route) =>
+    await page.route(`${http.server.url}/counties`, (route) =>
       route.fulfill({
         status: 400,
         json: {
@@ -154,10 +141,12 @@ describe('the API client', () => {
 describe('the local server’s page paths', () => {
   it('serves /signin and /users as pages to a browser, while /users stays the API for the client', async () => {
     const html = { accept: 'text/html,application/xhtml+xml' };
-    const signin = await fetch(`${server.url}/signin`, { headers: html });
-    const usersPage = await fetch(`${server.url}/users`, { headers: html });
-    const usersApi = await fetch(`${server.url}/users`, { headers: { accept: 'application/json' } });
-    const withToken = await fetch(`${server.url}/users`, { headers: { ...html, authorization: 'Bearer x' } });
+    const signin = await fetch(`${http.server.url}/signin`, { headers: html });
+    const usersPage = await fetch(`${http.server.url}/users`, { headers: html });
+    const usersApi = await fetch(`${http.server.url}/users`, { headers: { accept: 'application/json' } });
+    const withToken = await fetch(`${http.server.url}/users`, {
+      headers: { ...html, authorization: 'Bearer x' },
+    });
 
     expect(signin.status).toBe(200);
     expect(await signin.text()).toContain('用邀请登录');

@@ -2,9 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, normalize } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '#support/browser';
+import { chromiumForFile } from '#support/browser';
 import { ROOT } from '#support/paths';
 
 // The pages read the season off the same Asia/Shanghai clock as the code (schemas/shanghai-time.ts
@@ -15,7 +14,7 @@ const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javas
 
 let server: Server;
 let base: string;
-let browser: Browser;
+const chromium = chromiumForFile();
 
 beforeAll(async () => {
   server = createServer(async (req, res) => {
@@ -31,11 +30,9 @@ beforeAll(async () => {
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
 });
 
 afterAll(async () => {
-  await browser?.close();
   await new Promise((done) => server?.close(done));
 });
 
@@ -43,7 +40,7 @@ describe('the pages’ clock', () => {
   it.each(['index.html', 'dashboard.html'])(
     '%s proposes the Shanghai season: 00:30 on 1 April in Shanghai is 2027-Q2, even on a New York device',
     async (page) => {
-      const context = await browser.newContext({ timezoneId: 'America/New_York' });
+      const context = await chromium.browser.newContext({ timezoneId: 'America/New_York' });
       const tab = await context.newPage();
       // 2027-03-31 12:30 in New York (Q1), 2027-04-01 00:30 in Shanghai (Q2).
       await tab.clock.setFixedTime(new Date('2027-03-31T16:30:00Z'));

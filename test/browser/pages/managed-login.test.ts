@@ -1,11 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HttpServer, startHttpServer } from '#local/http-server';
-import { launchChromium } from '#support/browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { chromiumForFile } from '#support/browser';
+import { httpServer } from '#support/embedded-api';
 
 // The pages as deployed: runtime-config.json names Cognito's managed login, and /signin signs in with
 // the authorization code grant and PKCE. Cognito and the API Gateway have no local equivalent for a
@@ -18,18 +15,8 @@ const CORS = {
   'access-control-allow-headers': '*',
   'access-control-allow-methods': 'GET,POST,OPTIONS',
 };
-let server: HttpServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startHttpServer({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'managed-login-')) });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const http = httpServer('managed-login-');
+const chromium = chromiumForFile();
 
 const jwt = (claims: Record<string, unknown>) =>
   `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
@@ -53,14 +40,14 @@ interface Seen {
 }
 
 async function deployedPage(): Promise<{ page: Page; seen: Seen }> {
-  const context = await browser.newContext({
+  const context = await chromium.browser.newContext({
     locale: 'zh-CN',
     viewport: { width: 390, height: 844 },
     isMobile: true,
   });
   const page = await context.newPage();
   const seen: Seen = { tokenForms: [], issued: [], api: [] };
-  await context.route(`${server.url}/runtime-config.json`, (route) =>
+  await context.route(`${http.server.url}/runtime-config.json`, (route) =>
     route.fulfill({
       json: {
         region: 'cn-north-1',
@@ -68,8 +55,8 @@ async function deployedPage(): Promise<{ page: Page; seen: Seen }> {
         userPoolId: 'cn-north-1_test',
         userPoolClientId: 'pages-client',
         userPoolDomain: DOMAIN,
-        signInRedirect: `${server.url}/signin`,
-        signOutRedirect: `${server.url}/`,
+        signInRedirect: `${http.server.url}/signin`,
+        signOutRedirect: `${http.server.url}/`,
         scopes: 'openid profile rounds/api',
         apiToken: 'access_token',
       },
@@ -78,7 +65,7 @@ async function deployedPage(): Promise<{ page: Page; seen: Seen }> {
   await context.route(`${DOMAIN}/oauth2/authorize**`, (route) => {
     seen.authorize = new URL(route.request().url());
     // Managed login: the person signs in, Cognito returns to the callback with a code.
-    const back = `${server.url}/signin?code=the-code&state=${seen.authorize.searchParams.get('state')}`;
+    const back = `${http.server.url}/signin?code=the-code&state=${seen.authorize.searchParams.get('state')}`;
     return route.fulfill({ status: 302, headers: { location: back } });
   });
   await context.route(`${DOMAIN}/oauth2/token`, (route) => {
@@ -124,18 +111,18 @@ async function deployedPage(): Promise<{ page: Page; seen: Seen }> {
 describe('signing in through Cognito managed login (runtime-config.json)', () => {
   it('sends the browser to managed login with PKCE, exchanges the code with its verifier and lands on the role’s page', async () => {
     const { page, seen } = await deployedPage();
-    await page.goto(`${server.url}/signin`);
+    await page.goto(`${http.server.url}/signin`);
     await page.locator('#managed').waitFor();
     expect(await page.locator('#sign-in').isHidden()).toBe(true);
 
     await page.getByRole('button', { name: '前往登录' }).click();
-    await page.waitForURL(`${server.url}/needs.html`);
+    await page.waitForURL(`${http.server.url}/needs.html`);
 
     const authorize = seen.authorize!.searchParams;
     expect(Object.fromEntries(authorize)).toMatchObject({
       response_type: 'code',
       client_id: 'pages-client',
-      redirect_uri: `${server.url}/signin`,
+      redirect_uri: `${http.server.url}/signin`,
       scope: 'openid profile rounds/api',
       code_challenge_method: 'S256',
       lang: 'zh-CN',
@@ -144,7 +131,7 @@ describe('signing in through Cognito managed login (runtime-config.json)', () =>
     expect(form.get('grant_type')).toBe('authorization_code');
     expect(form.get('code')).toBe('the-code');
     expect(form.get('client_id')).toBe('pages-client');
-    expect(form.get('redirect_uri')).toBe(`${server.url}/signin`);
+    expect(form.get('redirect_uri')).toBe(`${http.server.url}/signin`);
     // The verifier sent with the code is the one whose S256 challenge went to /authorize.
     const verifier = form.get('code_verifier')!;
     expect(verifier).toMatch(/^[A-Za-z0-9_-]{43,128}$/);
@@ -179,7 +166,7 @@ describe('signing in through Cognito managed login (runtime-config.json)', () =>
     await page.waitForURL(`${DOMAIN}/logout**`);
     expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({
       client_id: 'pages-client',
-      logout_uri: `${server.url}/`,
+      logout_uri: `${http.server.url}/`,
     });
     await page.context().close();
   });
@@ -187,7 +174,7 @@ describe('signing in through Cognito managed login (runtime-config.json)', () =>
   it('refuses a callback whose state this browser did not send, and exchanges nothing', async () => {
     const { page, seen } = await deployedPage();
 
-    await page.goto(`${server.url}/signin?code=stolen&state=not-ours`);
+    await page.goto(`${http.server.url}/signin?code=stolen&state=not-ours`);
 
     await expect.poll(() => page.locator('#managed-message').textContent()).toContain('登录没有完成');
     expect(seen.tokenForms).toEqual([]);

@@ -1,53 +1,38 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataDir } from '#cli/data-dir';
 import { DEMO_DATA_DIR } from '#cli/session';
-import type { HttpServer } from '#local/http-server';
 import { localInvitation } from '#local/invitations';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
-import { signLocalToken } from '#local/tokens';
-import { launchChromium } from '#support/browser';
+import { chromiumForFile } from '#support/browser';
+import { embeddedApi } from '#support/embedded-api';
 
 // The liaisons' form in Debian's headless Chromium, served by the local HTTP adapter on DynamoDB
 // Local: Chinese by default, checked in the browser, a draft that outlives the tab, and a submission
 // that loses the network and is retried with the same Idempotency-Key into exactly one need.
 
-let runtime: EmbeddedRuntime;
-let server: HttpServer;
-let browser: Browser;
+const api = embeddedApi(loadDataDir(DEMO_DATA_DIR), 'needs-form-');
+const chromium = chromiumForFile();
 let liaisonToken: string;
-const dataDir = mkdtempSync(join(tmpdir(), 'needs-form-'));
 
 beforeAll(async () => {
-  runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('#cli/seed');
-  await seedIfEmpty(loadDataDir(DEMO_DATA_DIR));
-  const { startHttpServer } = await import('#local/http-server');
-  server = await startHttpServer({ port: 0, dataDir });
-  liaisonToken = await signLocalToken(dataDir, { role: 'liaison', county: 'chunan', sub: 'liaison-chunan' });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await runtime?.close();
+  liaisonToken = await api.token({ role: 'liaison', county: 'chunan', sub: 'liaison-chunan' });
 });
 
 /** A phone-sized page in a fresh context (its own localStorage), signed in with a liaison's invitation link. */
 async function signedInPage(): Promise<Page> {
-  const context = await browser.newContext({
+  const context = await chromium.browser.newContext({
     locale: 'zh-CN',
     viewport: { width: 390, height: 844 },
     isMobile: true,
   });
   const page = await context.newPage();
-  const { invitation } = await localInvitation(dataDir, { role: 'liaison', county: 'chunan' }, server.url);
+  const { invitation } = await localInvitation(
+    api.dataDir,
+    { role: 'liaison', county: 'chunan' },
+    api.server.url,
+  );
   await page.goto(invitation.url);
-  await page.waitForURL(`${server.url}/needs.html`);
+  await page.waitForURL(`${api.server.url}/needs.html`);
   await page.locator('#townId option[value="qiandaohu"]').waitFor({ state: 'attached' });
   return page;
 }
@@ -66,7 +51,7 @@ async function needsTitled(title: string): Promise<{ id: string; title: string; 
   let cursor: string | undefined;
   do {
     const res = await fetch(
-      `${server.url}/needs?countyId=chunan&limit=100${cursor ? `&cursor=${cursor}` : ''}`,
+      `${api.server.url}/needs?countyId=chunan&limit=100${cursor ? `&cursor=${cursor}` : ''}`,
       {
         headers: { authorization: `Bearer ${liaisonToken}` },
       },
@@ -125,7 +110,7 @@ describe('the needs form', () => {
     await page.close();
 
     const reopened = await context.newPage();
-    await reopened.goto(`${server.url}/needs.html`);
+    await reopened.goto(`${api.server.url}/needs.html`);
     await reopened.locator('#townId option[value="qiandaohu"]').waitFor({ state: 'attached' });
     await expect.poll(() => reopened.locator('#title').inputValue()).toBe('草稿：林下中药材种植');
     expect(await reopened.locator('#townId').inputValue()).toBe('qiandaohu');

@@ -1,22 +1,10 @@
-/**
- * The coordinator's plan review page in headless Chromium on the embedded runtime (DynamoDB Local +
- * the synthesized state machine) with the round waiting in AwaitPlanApproval: at phone size the plan
- * reads in names and words, an exclusion re-plans at once with its cost, approval changes the status
- * and a later override shows the 409 in words; at desktop size an unassigned need is placed by hand,
- * and a stale page placing on a full society shows the 409. Screenshots go to /tmp/shots/plan-*.png.
- */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HttpServer } from '#local/http-server';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { localInvitation } from '#local/invitations';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
-import { signLocalToken } from '#local/tokens';
 import type { DataSet, Society } from '#schemas/index';
-import { launchChromium } from '#support/browser';
-import { loadStore } from '#support/store';
+import { chromiumForFile, SHOTS } from '#support/browser';
+import { embeddedApi } from '#support/embedded-api';
 import { until as untilWithin } from '#support/until';
 
 const until = <T>(what: string, probe: () => Promise<T | undefined | false>) =>
@@ -25,7 +13,6 @@ const until = <T>(what: string, probe: () => Promise<T | undefined | false>) =>
 // The round waits for the coordinator here (vitest.config sets AUTO_APPROVE=1).
 process.env.AUTO_APPROVE = '0';
 const SEASON = '2026-Q4';
-const SHOTS = '/tmp/shots';
 const AT = '2026-10-02T02:00:00.000Z';
 const tea = (n: number): Society => ({
   id: `tea-${n}`,
@@ -100,50 +87,35 @@ const RAW = [
   'exclusion',
 ];
 
-let runtime: EmbeddedRuntime;
-let server: HttpServer;
-let browser: Browser;
-const dataDir = mkdtempSync(join(tmpdir(), 'plan-page-'));
+const api = embeddedApi(DATA, 'plan-page-');
+const chromium = chromiumForFile();
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('#cli/seed');
-  await seedIfEmpty(DATA);
-  const { startHttpServer } = await import('#local/http-server');
-  server = await startHttpServer({ port: 0, dataDir });
-  browser = await launchChromium();
-  const token = await signLocalToken(dataDir, { role: 'coordinator', sub: 'coordinator-wang' });
-  const started = await fetch(`${server.url}/rounds`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ season: SEASON }),
+  const started = await api.call('POST', '/rounds', {
+    as: { role: 'coordinator', sub: 'coordinator-wang' },
+    body: { season: SEASON },
   });
   expect(started.status).toBe(202);
-  const store = await loadStore();
   await until('the round awaiting approval', async () => {
-    const round = await store.getRound(SEASON);
+    const round = await api.store.getRound(SEASON);
     return round?.approvalToken && round.status === 'awaiting-approval' ? round : undefined;
   });
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await runtime?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
 async function signedIn(context: BrowserContext): Promise<Page> {
   const page = await context.newPage();
-  const { invitation } = await localInvitation(dataDir, { role: 'coordinator', name: '王协调' }, server.url);
+  const { invitation } = await localInvitation(
+    api.dataDir,
+    { role: 'coordinator', name: '王协调' },
+    api.server.url,
+  );
   await page.goto(invitation.url);
   await page.waitForURL(/dashboard/);
   return page;
 }
 
 async function planPage(page: Page): Promise<void> {
-  await page.goto(`${server.url}/plan?season=${SEASON}`);
+  await page.goto(`${api.server.url}/plan?season=${SEASON}`);
   await page.locator('#visit-list .card').first().waitFor();
 }
 
@@ -168,7 +140,7 @@ const societiesOf = (page: Page) =>
 
 describe('the plan review page', () => {
   it('on a phone: names and words, an exclusion re-planned with its cost, approval, then a 409 in words', async () => {
-    const context = await browser.newContext({
+    const context = await chromium.browser.newContext({
       locale: 'zh-CN',
       viewport: { width: 390, height: 844 },
       isMobile: true,
@@ -249,7 +221,10 @@ describe('the plan review page', () => {
   });
 
   it('on a desktop: the unassigned needs with their reason; placing one succeeds, a stale page on a full society shows 409', async () => {
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
+    const context = await chromium.browser.newContext({
+      locale: 'zh-CN',
+      viewport: { width: 1366, height: 900 },
+    });
     const page = await signedIn(context);
     await planPage(page);
     const stale = await context.newPage();

@@ -1,34 +1,23 @@
-/**
- * The coordinator's dashboard, the visit page and the team page in headless Chromium at phone
- * (390×844) and desktop (1366×900) size, after one season run on the embedded runtime: the funnel
- * shows the report's figures under the report's labels, no page shows a raw id or status word,
- * labels are readable (≥ 12 px), county names never wrap a character per line, chart labels stay
- * inside the chart, and the start button says what happened. Screenshots go to /tmp/shots/.
- */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataDir } from '#cli/data-dir';
 import { DEMO_DATA_DIR } from '#cli/session';
-import type { HttpServer } from '#local/http-server';
 import { localInvitation } from '#local/invitations';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
-import { type LocalClaims, signLocalToken } from '#local/tokens';
+import type { LocalClaims } from '#local/tokens';
 import { FIGURE_KEYS, FIGURE_LABELS, FUNNEL_KEYS } from '#schemas/labels';
 import { THEMES } from '#schemas/primitives';
-import { launchChromium } from '#support/browser';
-import { loadStore } from '#support/store';
+import { chromiumForFile, SHOTS } from '#support/browser';
+import { embeddedApi } from '#support/embedded-api';
 
 const SEASON = '2026-Q4';
-const SHOTS = '/tmp/shots';
 const SIZES = [
   { name: 'phone', width: 390, height: 844 },
   { name: 'desktop', width: 1366, height: 900 },
 ] as const;
 const demo = loadDataDir(DEMO_DATA_DIR);
+const api = embeddedApi(demo, 'results-pages-');
+const chromium = chromiumForFile();
 /** Words the API stores that a person must never read (Chinese pages). */
 const RAW_WORDS = [
   'offered',
@@ -48,20 +37,16 @@ const RAW_WORDS = [
   'arn:',
 ];
 
-let runtime: EmbeddedRuntime;
-let server: HttpServer;
-let browser: Browser;
-let dataDir: string;
 let visitId: string;
 let reporter: string;
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON bodies of the API
 type Json = any;
 async function call(method: string, path: string, claims: LocalClaims, body?: unknown): Promise<Json> {
-  const res = await fetch(`${server.url}${path}`, {
+  const res = await fetch(`${api.server.url}${path}`, {
     method,
     headers: {
-      authorization: `Bearer ${await signLocalToken(dataDir, claims)}`,
+      authorization: `Bearer ${await api.token(claims)}`,
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -72,18 +57,10 @@ async function call(method: string, path: string, claims: LocalClaims, body?: un
 const coordinator: LocalClaims = { role: 'coordinator', sub: 'coordinator-wang' };
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'results-pages-'));
-  runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('#cli/seed');
-  await seedIfEmpty(demo);
-  const { startHttpServer } = await import('#local/http-server');
-  server = await startHttpServer({ port: 0, dataDir });
   // Named as POST /rounds names it (as npm start does), so the start button finds it.
-  await runtime.runner.run({ season: SEASON, autoAccept: true }, { name: `${SEASON}-1` });
-  const store = await loadStore();
+  await api.runner.run({ season: SEASON, autoAccept: true }, { name: `${SEASON}-1` });
   // One visit is reported: several needs assigned, one town visited.
-  const { offers } = await store.seasonItems(SEASON);
+  const { offers } = await api.store.seasonItems(SEASON);
   const offer = [...offers]
     .filter((o) => o.status === 'accepted')
     .sort((a, b) => b.needIds.length - a.needIds.length)[0]!;
@@ -103,15 +80,7 @@ beforeAll(async () => {
     },
   );
   expect(filed.version).toBe(1);
-  browser = await launchChromium();
 }, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await runtime?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
 
 const LANDING = { coordinator: '/dashboard.html', team: '/team.html', liaison: '/needs.html' } as const;
 
@@ -121,14 +90,14 @@ async function openAs(
   path: string,
   size: (typeof SIZES)[number],
 ): Promise<Page> {
-  const { invitation } = await localInvitation(dataDir, who, server.url);
-  const context = await browser.newContext({ viewport: { width: size.width, height: size.height } });
+  const { invitation } = await localInvitation(api.dataDir, who, api.server.url);
+  const context = await chromium.browser.newContext({ viewport: { width: size.width, height: size.height } });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   await page.addInitScript(() => localStorage.setItem('lang', 'zh'));
   await page.goto(invitation.url);
-  await page.waitForURL(`${server.url}${LANDING[who.role]}`);
-  if (path !== LANDING[who.role]) await page.goto(`${server.url}${path}`);
+  await page.waitForURL(`${api.server.url}${LANDING[who.role]}`);
+  if (path !== LANDING[who.role]) await page.goto(`${api.server.url}${path}`);
   return page;
 }
 

@@ -1,16 +1,14 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import qrcode from 'qrcode-generator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadDataDir } from '#cli/data-dir';
 import { DEMO_DATA_DIR } from '#cli/session';
-import type { HttpServer } from '#local/http-server';
 import { localInvitation } from '#local/invitations';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
 import { BUILT_IN_COORDINATOR } from '#schemas/users';
-import { launchChromium } from '#support/browser';
+import { chromiumForFile, SHOTS } from '#support/browser';
+import { embeddedApi } from '#support/embedded-api';
 
 // Issue 9 end to end, in headless Chromium at phone size against the local HTTP adapter on DynamoDB
 // Local: a coordinator signs in with the link `npm start` prints, invites liaisons for 淳安 on the
@@ -18,34 +16,14 @@ import { launchChromium } from '#support/browser';
 // token; the typed code works the same; a used invitation is refused in Chinese; a revoked liaison's
 // next request is 401 and the page returns to /signin with the draft kept. Screenshots: /tmp/shots.
 
-const SHOTS = '/tmp/shots';
+const api = embeddedApi(loadDataDir(DEMO_DATA_DIR), 'signin-e2e-');
+const chromium = chromiumForFile();
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1366, height: 900 };
-let runtime: EmbeddedRuntime;
-let server: HttpServer;
-let browser: Browser;
-const dataDir = mkdtempSync(join(tmpdir(), 'signin-e2e-'));
 const stamp = Date.now().toString(36);
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('#cli/seed');
-  await seedIfEmpty(loadDataDir(DEMO_DATA_DIR));
-  const { startHttpServer } = await import('#local/http-server');
-  server = await startHttpServer({ port: 0, dataDir });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await runtime?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
 async function phone(): Promise<BrowserContext> {
-  const context = await browser.newContext({
+  const context = await chromium.browser.newContext({
     locale: 'zh-CN',
     viewport: PHONE,
     isMobile: true,
@@ -114,7 +92,7 @@ async function inviteLiaison(name: string): Promise<Issued> {
   expect(await card.textContent()).toMatch(/有效期至 \d{4}-\d\d-\d\d \d\d:\d\d（北京时间）/);
   const url = (await card.locator('a.invitation-url').getAttribute('href')) as string;
   const code = (await card.locator('[data-code]').getAttribute('data-code')) as string;
-  expect(url).toBe(`${server.url}/signin#code=${code}`);
+  expect(url).toBe(`${api.server.url}/signin#code=${code}`);
   // The QR code drawn in the page is the link's.
   expect(await card.locator('svg.qr path').getAttribute('d')).toBe(qrPath(url));
   return { name, url, code };
@@ -124,15 +102,15 @@ describe('signing in by invitation (issue 9)', () => {
   it('a coordinator signs in with the npm start link and lands on the dashboard, signed in by name', async () => {
     // What cli/start.ts prints after `Listening on`: the built-in coordinator's one-time link.
     const { invitation } = await localInvitation(
-      dataDir,
+      api.dataDir,
       { role: 'coordinator', name: BUILT_IN_COORDINATOR.name },
-      server.url,
+      api.server.url,
     );
     coordinator = await (await phone()).newPage();
 
     await coordinator.goto(invitation.url);
 
-    await coordinator.waitForURL(`${server.url}/dashboard.html`);
+    await coordinator.waitForURL(`${api.server.url}/dashboard.html`);
     const bar = coordinator.locator('#session-bar');
     await expect.poll(() => bar.textContent()).toContain('协调人');
     expect(await bar.textContent()).toContain('市科协协调人');
@@ -142,7 +120,7 @@ describe('signing in by invitation (issue 9)', () => {
 
   it('the coordinator invites two liaisons for 淳安 on the users page, each with link, QR code, code and expiry', async () => {
     await coordinator.locator('#session-bar').getByRole('link', { name: '用户与邀请' }).click();
-    await coordinator.waitForURL(`${server.url}/users.html`);
+    await coordinator.waitForURL(`${api.server.url}/users.html`);
     await coordinator.locator('#county option').first().waitFor({ state: 'attached' });
 
     issued.push(await inviteLiaison('王芳'));
@@ -159,7 +137,7 @@ describe('signing in by invitation (issue 9)', () => {
     liaisonA = await (await phone()).newPage();
     await liaisonA.goto(issued[0]!.url);
 
-    await liaisonA.waitForURL(`${server.url}/needs.html`);
+    await liaisonA.waitForURL(`${api.server.url}/needs.html`);
     const bar = liaisonA.locator('#session-bar');
     await expect.poll(() => bar.textContent()).toContain('淳安县');
     expect(await bar.textContent()).toContain(issued[0]!.name);
@@ -174,14 +152,14 @@ describe('signing in by invitation (issue 9)', () => {
 
   it('the typed code signs in the same way, in lower case with spaces and dashes', async () => {
     const page = await (await phone()).newPage();
-    await page.goto(`${server.url}/signin`);
+    await page.goto(`${api.server.url}/signin`);
     await expectNoTokenMentioned(page);
     const code = issued[1]!.code.toLowerCase();
 
     await page.locator('#code').fill(`${code.slice(0, 3)} ${code.slice(3, 6)}-${code.slice(6)}`);
     await page.getByRole('button', { name: '登录', exact: true }).click();
 
-    await page.waitForURL(`${server.url}/needs.html`);
+    await page.waitForURL(`${api.server.url}/needs.html`);
     await expect.poll(() => page.locator('#session-bar').textContent()).toContain(issued[1]!.name);
     await fillNeed(page, `林下中药材种植 ${stamp}`);
     await page.getByRole('button', { name: '提交需求' }).click();
@@ -233,13 +211,13 @@ describe('signing in by invitation (issue 9)', () => {
 
   it('renews a session before it ends', async () => {
     const { invitation } = await localInvitation(
-      dataDir,
+      api.dataDir,
       { role: 'liaison', county: 'chunan', name: '赵敏' },
-      server.url,
+      api.server.url,
     );
     const page = await (await phone()).newPage();
     await page.goto(invitation.url);
-    await page.waitForURL(`${server.url}/needs.html`);
+    await page.waitForURL(`${api.server.url}/needs.html`);
     const soon = new Date(Date.now() + 5 * 60_000).toISOString();
     await page.evaluate((at) => {
       const session = JSON.parse(localStorage.getItem('session.v1') as string);
@@ -275,7 +253,7 @@ describe('signing in by invitation (issue 9)', () => {
     const code = (await card.locator('[data-code]').getAttribute('data-code')) as string;
     expect(code).not.toBe(issued[1]!.code);
     expect(await card.locator('svg.qr path').getAttribute('d')).toBe(
-      qrPath(`${server.url}/signin#code=${code}`),
+      qrPath(`${api.server.url}/signin#code=${code}`),
     );
 
     await coordinator.emulateMedia({ media: 'print' });
@@ -301,7 +279,7 @@ describe('signing in by invitation (issue 9)', () => {
 
   it('explains a rate-limited sign-in (429) in Chinese', async () => {
     const page = await (await phone()).newPage();
-    await page.goto(`${server.url}/signin`);
+    await page.goto(`${api.server.url}/signin`);
     await page.screenshot({ path: join(SHOTS, 'signin-390.png') });
     const messages: string[] = [];
     for (let i = 0; i < 25; i++) {

@@ -1,61 +1,30 @@
-/**
- * The team page in headless Chromium against the embedded runtime: offers in Chinese first with an
- * English switch, accept and decline (a reason required), the visit-report form whose draft
- * survives a reload, and a submission retried after a lost response that files one version only.
- */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataDir } from '#cli/data-dir';
 import { DEMO_DATA_DIR } from '#cli/session';
-import type { HttpServer } from '#local/http-server';
 import { localInvitation } from '#local/invitations';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
 import { DEFAULT_QUESTION_TEXT } from '#schemas/labels';
-import { launchChromium } from '#support/browser';
-import { loadStore, type Store } from '#support/store';
+import { chromiumForFile } from '#support/browser';
+import { embeddedApi } from '#support/embedded-api';
+import type { Store } from '#support/store';
 
 const SEASON = '2027-Q1';
-let runtime: EmbeddedRuntime;
-let server: HttpServer;
-let browser: Browser;
-let dataDir: string;
-let store: Store;
-let offers: Awaited<ReturnType<Store['seasonItems']>>['offers'];
+const api = embeddedApi(loadDataDir(DEMO_DATA_DIR), 'team-page-');
+const chromium = chromiumForFile();
+let offers: Awaited<ReturnType<Store['offersWaiting']>>;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'team-page-'));
-  runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('#cli/seed');
-  await seedIfEmpty(loadDataDir(DEMO_DATA_DIR));
-  store = await loadStore();
-  const { startHttpServer } = await import('#local/http-server');
-  server = await startHttpServer({ port: 0, dataDir });
   // The round runs in the background; its offers wait (10 minutes) for the teams.
-  void runtime.runner.run({ season: SEASON, autoAccept: false, offerTimeoutSeconds: 600 });
-  for (let i = 0; i < 200; i++) {
-    offers = (await store.seasonItems(SEASON)).offers;
-    if (offers.length > 2 && offers.every((o) => o.taskToken)) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await runtime?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  void api.runner.run({ season: SEASON, autoAccept: false, offerTimeoutSeconds: 600 });
+  offers = await api.store.offersWaiting(SEASON);
 });
 
 /** A fresh browser signed in with an invitation link, on the page the role lands on. */
 async function signedIn(wanted: Parameters<typeof localInvitation>[1], landing: string): Promise<Page> {
-  const { invitation } = await localInvitation(dataDir, wanted, server.url);
-  const page = await (await browser.newContext()).newPage();
+  const { invitation } = await localInvitation(api.dataDir, wanted, api.server.url);
+  const page = await (await chromium.browser.newContext()).newPage();
   await page.goto(invitation.url);
-  await page.waitForURL(`${server.url}${landing}`);
+  await page.waitForURL(`${api.server.url}${landing}`);
   return page;
 }
 
@@ -94,7 +63,9 @@ describe('the team page', () => {
     await card.locator('button[data-action="decline"]').click();
 
     await page.locator('#status', { hasText: '已婉拒' }).waitFor();
-    expect((await store.getOffer(offer.season, offer.countyId, offer.societyId))?.decision).toBe('decline');
+    expect((await api.store.getOffer(offer.season, offer.countyId, offer.societyId))?.decision).toBe(
+      'decline',
+    );
     expect(await page.locator(`#offers [data-offer="${offer.id}"]`).count()).toBe(0);
     await page.context().close();
   });
@@ -149,7 +120,7 @@ describe('the team page', () => {
       societyId: offer.societyId,
       cooperations: [{ title: '茶园病虫害绿色防控', partner: '镇农业服务中心' }],
     });
-    expect((await store.getNeed(firstNeed))?.status).toBe('resolved');
+    expect((await api.store.getNeed(firstNeed))?.status).toBe('resolved');
     await page.context().close();
   });
 });

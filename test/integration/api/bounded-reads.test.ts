@@ -12,9 +12,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamodb } from '#commons/clients';
 import { currentCaller } from '#local/aws-rules/identity';
-import { bootEmbeddedRuntime } from '#local/runtime';
 import { signLocalToken } from '#local/tokens';
 import { THEMES } from '#schemas/index';
+import { bootTestRuntime } from '#support/embedded-api';
+import { request } from '#support/http';
 import { generateInstance, type InstanceSize } from '#support/instances';
 
 const SEASON = '2026-Q4';
@@ -74,7 +75,7 @@ function size(counties: number): InstanceSize {
 /** Boots a database, runs the round on a generated season, files a report per visit, measures each route. */
 async function measure(counties: number): Promise<Figures> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bounded-reads-'));
-  const runtime = await bootEmbeddedRuntime();
+  const runtime = await bootTestRuntime();
   countReads();
   try {
     const { seedIfEmpty } = await import('#cli/seed');
@@ -86,16 +87,9 @@ async function measure(counties: number): Promise<Figures> {
     try {
       const call = async (path: string, claims: Parameters<typeof signLocalToken>[1], body?: unknown) => {
         const token = await signLocalToken(dataDir, claims);
-        const res = await fetch(`${server.url}${path}`, {
-          method: body ? 'POST' : 'GET',
-          headers: {
-            authorization: `Bearer ${token}`,
-            ...(body ? { 'content-type': 'application/json' } : {}),
-          },
-          ...(body ? { body: JSON.stringify(body) } : {}),
-        });
-        expect(res.status, `${path}: ${res.status}`).toBeLessThan(300);
-        return res.headers.get('content-type')?.includes('json') ? res.json() : res.text();
+        const reply = await request(server.url, body ? 'POST' : 'GET', path, { token, body });
+        expect(reply.status, `${path}: ${reply.status}`).toBeLessThan(300);
+        return reply.body;
       };
       const coordinator = { role: 'coordinator' as const, sub: 'coord' };
       // biome-ignore lint/suspicious/noExplicitAny: the plan's JSON, read field by field

@@ -1,8 +1,8 @@
 import type { Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataDir } from '#cli/data-dir';
 import { DEMO_DATA_DIR } from '#cli/session';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
+import { embeddedRuntime } from '#support/embedded-api';
 
 // The user routes in AWS mode (issue 9 item 5): the ManageUsers handler with its Cognito adapter, on
 // DynamoDB Local with the demo catalog, fed API Gateway events carrying a Cognito access token's
@@ -14,7 +14,7 @@ import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
 const PAGES_URL = 'https://d1example.cloudfront.net';
 const demo = loadDataDir(DEMO_DATA_DIR);
 
-let runtime: EmbeddedRuntime;
+const runtime = embeddedRuntime(demo);
 let poolId: string;
 let handler: typeof import('#functions/api/manage-users').handler;
 let runAsFunction: typeof import('#local/aws-rules/identity').runAsFunction;
@@ -31,9 +31,6 @@ let sent: Sent[] = [];
 const answers = new Map<string, () => unknown>();
 
 beforeAll(async () => {
-  runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('#cli/seed');
-  await seedIfEmpty(demo);
   const { resolveIntrinsics, resourcesOfType } = await import('#local/template');
   // USER_POOL_ID as the template gives it to ManageUsers (locally the pool's id is its logical id).
   const [manageUsers] = resourcesOfType(runtime.template, 'AWS::Lambda::Function').filter(
@@ -73,10 +70,6 @@ beforeAll(async () => {
   ({ handler } = await import('#functions/api/manage-users'));
   store = await import('#store/users');
 }, 120_000);
-
-afterAll(async () => {
-  await runtime?.close();
-});
 
 /** A Cognito access token's claims as the HTTP API's JWT authorizer passes them (trigger claims included). */
 const COORDINATOR_CLAIMS = {

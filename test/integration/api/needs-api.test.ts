@@ -1,26 +1,24 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataDir } from '#cli/data-dir';
 import { DEMO_DATA_DIR } from '#cli/session';
 import { API_ROUTES } from '#functions/registry';
-import type { HttpServer } from '#local/http-server';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
 import { signLocalToken } from '#local/tokens';
+import { embeddedApi } from '#support/embedded-api';
+import type { Json, Reply, RequestOptions } from '#support/http';
 
 // The needs API through the local HTTP adapter (the API Gateway stand-in) on DynamoDB Local with the
 // demo data: every status code of issue 4, the authorization matrix, idempotency under concurrency,
 // and `rounds needs import` on the same database. Handler modules load after the runtime is booted.
 
-let runtime: EmbeddedRuntime;
-let server: HttpServer;
 let documents: typeof import('#commons/clients').documents;
 let tableName: string;
 let keyedNeedId: typeof import('#domain/needs').keyedNeedId;
 let importNeedsCsv: typeof import('#cli/commands/needs').importNeedsCsv;
 const demo = loadDataDir(DEMO_DATA_DIR);
-const dataDir = mkdtempSync(join(tmpdir(), 'needs-api-'));
+const api = embeddedApi(demo, 'needs-api-');
 const otherKeyDir = mkdtempSync(join(tmpdir(), 'needs-api-other-key-'));
 
 const T: Record<string, string> = {};
@@ -46,26 +44,21 @@ const WHO: Who[] = [
 ];
 
 beforeAll(async () => {
-  runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('#cli/seed');
-  await seedIfEmpty(demo);
   const clients = await import('#commons/clients');
   documents = clients.documents;
   tableName = clients.tableName();
   ({ keyedNeedId } = await import('#domain/needs'));
   ({ importNeedsCsv } = await import('#cli/commands/needs'));
-  const { startHttpServer } = await import('#local/http-server');
-  server = await startHttpServer({ port: 0, dataDir });
-  T.coordinator = await signLocalToken(dataDir, { role: 'coordinator', sub: 'coord-1' });
-  T.ownLiaison = await signLocalToken(dataDir, { role: 'liaison', county: 'chunan', sub: 'liaison-chunan' });
-  T.otherLiaison = await signLocalToken(dataDir, {
+  T.coordinator = await api.token({ role: 'coordinator', sub: 'coord-1' });
+  T.ownLiaison = await api.token({ role: 'liaison', county: 'chunan', sub: 'liaison-chunan' });
+  T.otherLiaison = await api.token({
     role: 'liaison',
     county: 'jiande',
     sub: 'liaison-jiande',
   });
-  T.team = await signLocalToken(dataDir, { role: 'team', society: 'zj-agri', sub: 'team-1' });
+  T.team = await api.token({ role: 'team', society: 'zj-agri', sub: 'team-1' });
   T.badSignature = await signLocalToken(otherKeyDir, { role: 'coordinator', sub: 'intruder' });
-  T.expired = await signLocalToken(dataDir, { role: 'coordinator', sub: 'coord-old' }, -60);
+  T.expired = await api.token({ role: 'coordinator', sub: 'coord-old' }, -60);
   // A liaison of 淳安 who signed in with an invitation, then was revoked: a valid signature, refused.
   const invited = await call('POST', '/users', {
     body: { name: '已撤销的联络员', role: 'liaison', county: 'chunan' },
@@ -85,46 +78,14 @@ beforeAll(async () => {
   ).body.token;
 });
 
-afterAll(async () => {
-  await server?.close();
-  await runtime?.close();
-});
-
 // ---- helpers ---------------------------------------------------------------------------------------
 
-// biome-ignore lint/suspicious/noExplicitAny: JSON replies, checked field by field in each test
-type Json = any;
-
-interface Reply {
-  status: number;
-  body: Json;
-  headers: Headers;
-}
-
-async function call(
+function call(
   method: string,
   path: string,
-  options: { who?: Who; body?: unknown; raw?: string | Buffer; headers?: Record<string, string> } = {},
+  { who = 'coordinator', ...options }: { who?: Who } & Omit<RequestOptions, 'token' | 'type'> = {},
 ): Promise<Reply> {
-  const headers: Record<string, string> = { ...options.headers };
-  const who = options.who ?? 'coordinator';
-  if (who !== 'none') headers.authorization = `Bearer ${T[who]}`;
-  let body: string | Buffer | undefined = options.raw;
-  if (options.body !== undefined) {
-    body = JSON.stringify(options.body);
-    headers['content-type'] ??= 'application/json';
-  }
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers,
-    ...(body !== undefined ? { body } : {}),
-  });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {}
-  return { status: res.status, body: parsed, headers: res.headers };
+  return api.call(method, path, { ...options, ...(who === 'none' ? {} : { as: T[who] }) });
 }
 
 const chunanNeed = (overrides: Record<string, unknown> = {}) => ({
@@ -528,7 +489,7 @@ describe('errors: status, body, and nothing written', () => {
 
   it('401 for a missing, malformed, foreign or expired token', async () => {
     for (const headers of [{}, { authorization: 'Basic abc' }, { authorization: 'Bearer not.a.jwt' }]) {
-      const reply = await fetch(`${server.url}/needs`, { headers });
+      const reply = await fetch(`${api.server.url}/needs`, { headers });
       expect(reply.status).toBe(401);
       expect(((await reply.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
     }

@@ -1,14 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataDir } from '#cli/data-dir';
 import { DEMO_DATA_DIR } from '#cli/session';
-import type { HttpServer } from '#local/http-server';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER, signLocalToken, tokenKey } from '#local/tokens';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, tokenKey } from '#local/tokens';
 import { CountyList, NeedPage, NeedView } from '#schemas/index';
+import { embeddedApi } from '#support/embedded-api';
+import type { Json, RequestOptions } from '#support/http';
 
 // The route contract through the local adapter on DynamoDB Local with the demo data: every route's
 // path ids, the same error shape on team and round routes, bilingual token and role errors, stray
@@ -19,68 +16,30 @@ const demo = loadDataDir(DEMO_DATA_DIR);
 const CJK = /[\u4e00-\u9fff]/;
 const LONG = 'a'.repeat(2000);
 
-let runtime: EmbeddedRuntime;
-let server: HttpServer;
-let dataDir: string;
+const api = embeddedApi(demo, 'routes-');
 const T: Record<string, string> = {};
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'routes-'));
-  runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('#cli/seed');
-  await seedIfEmpty(demo);
-  const { startHttpServer } = await import('#local/http-server');
-  server = await startHttpServer({ port: 0, dataDir });
-  T.coordinator = await signLocalToken(dataDir, { role: 'coordinator', sub: 'coord-1' });
-  T.liaison = await signLocalToken(dataDir, { role: 'liaison', county: 'chunan', sub: 'liaison-chunan' });
-  T.team = await signLocalToken(dataDir, { role: 'team', society: 'zj-agri', sub: 'team-1' });
-  T.noCounty = await signLocalToken(dataDir, { role: 'liaison', sub: 'liaison-nowhere' });
-  T.expired = await signLocalToken(dataDir, { role: 'coordinator', sub: 'old' }, -60);
+  T.coordinator = await api.token({ role: 'coordinator', sub: 'coord-1' });
+  T.liaison = await api.token({ role: 'liaison', county: 'chunan', sub: 'liaison-chunan' });
+  T.team = await api.token({ role: 'team', society: 'zj-agri', sub: 'team-1' });
+  T.noCounty = await api.token({ role: 'liaison', sub: 'liaison-nowhere' });
+  T.expired = await api.token({ role: 'coordinator', sub: 'old' }, -60);
   T.forever = await new SignJWT({ role: 'coordinator' })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject('forever')
     .setIssuer(LOCAL_ISSUER)
     .setAudience(LOCAL_AUDIENCE)
     .setIssuedAt()
-    .sign(tokenKey(dataDir));
+    .sign(tokenKey(api.dataDir));
 });
 
-afterAll(async () => {
-  await server?.close();
-  await runtime?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-// biome-ignore lint/suspicious/noExplicitAny: JSON replies, checked field by field
-type Json = any;
-
-async function call(
+function call(
   method: string,
   path: string,
-  options: {
-    who?: string;
-    body?: unknown;
-    raw?: string;
-    type?: string;
-    headers?: Record<string, string>;
-  } = {},
+  { who = 'coordinator', ...options }: { who?: string } & Omit<RequestOptions, 'token'> = {},
 ): Promise<{ status: number; body: Json }> {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.who !== 'none') headers.authorization = `Bearer ${T[options.who ?? 'coordinator']}`;
-  let body = options.raw;
-  if (options.body !== undefined) body = JSON.stringify(options.body);
-  if (body !== undefined) headers['content-type'] = options.type ?? 'application/json';
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers,
-    ...(body !== undefined ? { body } : {}),
-  });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {}
-  return { status: res.status, body: parsed };
+  return api.call(method, path, { ...options, ...(who === 'none' ? {} : { as: T[who] }) });
 }
 
 /** A 400 that names exactly `paths`, each in Chinese first and English. */

@@ -1,51 +1,33 @@
-import { mkdtempSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataDir } from '#cli/data-dir';
 import { DEMO_DATA_DIR } from '#cli/session';
-import type { HttpServer } from '#local/http-server';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
-import { signLocalToken } from '#local/tokens';
 import { InvitedUser, Session, UserList } from '#schemas/users';
+import { embeddedApi } from '#support/embedded-api';
+import type { Json } from '#support/http';
 
 // Users, invitations and sessions through the local HTTP adapter on DynamoDB Local with the demo
 // data (issue 9): a coordinator invites a liaison for 淳安, the liaison signs in with the code and
 // submits a need; used, expired, replaced and revoked invitations; revocation at once; the rate limit.
 // Each test signs in from its own loopback address (127.0.0.x), as the rate limit counts per address.
 
-let runtime: EmbeddedRuntime;
-let server: HttpServer;
 let store: typeof import('#store/users');
 let documents: typeof import('#commons/clients').documents;
 let tableName: string;
 const demo = loadDataDir(DEMO_DATA_DIR);
-const dataDir = mkdtempSync(join(tmpdir(), 'users-api-'));
+const api = embeddedApi(demo, 'users-api-');
 let coordinator: string;
 let scriptLiaison: string;
 
 beforeAll(async () => {
-  runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('#cli/seed');
-  await seedIfEmpty(demo);
   store = await import('#store/users');
   const clients = await import('#commons/clients');
   documents = clients.documents;
   tableName = clients.tableName();
-  const { startHttpServer } = await import('#local/http-server');
-  server = await startHttpServer({ port: 0, dataDir });
-  coordinator = await signLocalToken(dataDir, { role: 'coordinator', sub: 'script-coordinator' });
-  scriptLiaison = await signLocalToken(dataDir, { role: 'liaison', county: 'chunan', sub: 'script-liaison' });
+  coordinator = await api.token({ role: 'coordinator', sub: 'script-coordinator' });
+  scriptLiaison = await api.token({ role: 'liaison', county: 'chunan', sub: 'script-liaison' });
 });
 
-afterAll(async () => {
-  await server?.close();
-  await runtime?.close();
-});
-
-// biome-ignore lint/suspicious/noExplicitAny: JSON replies, checked field by field in each test
-type Json = any;
 interface Reply {
   status: number;
   body: Json;
@@ -62,7 +44,7 @@ function call(
   path: string,
   options: { token?: string; body?: unknown; from?: string } = {},
 ): Promise<Reply> {
-  const url = new URL(path, server.url);
+  const url = new URL(path, api.server.url);
   const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -131,7 +113,7 @@ describe('a coordinator invites a liaison, who signs in with the code and submit
     const { user, invitation } = await liaisonOfChunan();
     expect(user).toMatchObject({ name: '淳安联络员', role: 'liaison', county: 'chunan', status: 'active' });
     expect(invitation.code).toMatch(/^[2-9A-HJ-NP-Z]{10}$/);
-    expect(invitation.url).toBe(`${server.url}/signin#code=${invitation.code}`);
+    expect(invitation.url).toBe(`${api.server.url}/signin#code=${invitation.code}`);
     const days = (Date.parse(invitation.expiresAt) - Date.now()) / (24 * 3600 * 1000);
     expect(days).toBeGreaterThan(6.9);
     expect(days).toBeLessThanOrEqual(7);

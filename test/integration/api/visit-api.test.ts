@@ -3,44 +3,26 @@
  * a round whose offers wait for the teams, one declined and one accepted and reported twice; then
  * who may read the visit, and that every id comes with its name.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataDir } from '#cli/data-dir';
 import { DEMO_DATA_DIR } from '#cli/session';
-import type { HttpServer } from '#local/http-server';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
-import { type LocalClaims, signLocalToken } from '#local/tokens';
+import type { LocalClaims } from '#local/tokens';
 import { VisitDetail } from '#schemas/api';
 import { THEMES } from '#schemas/primitives';
-import { loadStore, type Store } from '#support/store';
+import { embeddedApi } from '#support/embedded-api';
+import type { Json } from '#support/http';
 import { until } from '#support/until';
 
 const SEASON = '2027-Q1';
 const demo = loadDataDir(DEMO_DATA_DIR);
-let runtime: EmbeddedRuntime;
-let server: HttpServer;
-let dataDir: string;
-let store: Store;
+const api = embeddedApi(demo, 'visit-api-');
 
-// biome-ignore lint/suspicious/noExplicitAny: JSON bodies of the API
-type Json = any;
-const token = (claims: LocalClaims) => signLocalToken(dataDir, claims);
 async function get(path: string, claims: LocalClaims): Promise<{ status: number; json: Json }> {
-  const res = await fetch(`${server.url}${path}`, {
-    headers: { authorization: `Bearer ${await token(claims)}` },
-  });
-  return { status: res.status, json: await res.json() };
+  const { status, body } = await api.call('GET', path, { as: claims });
+  return { status, json: body };
 }
 async function post(path: string, claims: LocalClaims, body: unknown): Promise<number> {
-  const res = await fetch(`${server.url}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${await token(claims)}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  await res.arrayBuffer();
-  return res.status;
+  return (await api.call('POST', path, { as: claims, body })).status;
 }
 const coordinator: LocalClaims = { role: 'coordinator', sub: 'coordinator-wang' };
 const team = (society: string): LocalClaims => ({ role: 'team', society, sub: `lead-of-${society}` });
@@ -52,18 +34,8 @@ let accepted: { societyId: string; needIds: string[] };
 let declined: { societyId: string; needIds: string[] } | undefined;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'visit-api-'));
-  runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('#cli/seed');
-  await seedIfEmpty(demo);
-  store = await loadStore();
-  const { startHttpServer } = await import('#local/http-server');
-  server = await startHttpServer({ port: 0, dataDir });
-  void runtime.runner.run({ season: SEASON, autoAccept: false, offerTimeoutSeconds: 600 });
-  const offers = await until('waiting offers', async () => {
-    const { offers } = await store.seasonItems(SEASON);
-    return offers.length > 2 && offers.every((o) => o.taskToken) ? offers : undefined;
-  });
+  void api.runner.run({ season: SEASON, autoAccept: false, offerTimeoutSeconds: 600 });
+  const offers = await api.store.offersWaiting(SEASON);
   // A visit with two societies: one declines, one accepts and reports (twice).
   const byCounty = Map.groupBy(offers, (o) => o.countyId);
   const [county, pair] = [...byCounty].find(([, list]) => list.length >= 2) ?? [...byCounty][0]!;
@@ -78,7 +50,9 @@ beforeAll(async () => {
     ).toBe(200);
   }
   await until('the acceptance recorded', async () =>
-    (await store.getOffer(SEASON, countyId, accepted.societyId))?.status === 'accepted' ? true : undefined,
+    (await api.store.getOffer(SEASON, countyId, accepted.societyId))?.status === 'accepted'
+      ? true
+      : undefined,
   );
   const report = (outcome: string, cooperations: number) => ({
     visitDate: '2027-01-15',
@@ -92,12 +66,6 @@ beforeAll(async () => {
   expect(await post(`/visits/${visitId}/report`, team(accepted.societyId), report('partial', 1))).toBe(201);
   expect(await post(`/visits/${visitId}/report`, team(accepted.societyId), report('resolved', 2))).toBe(201);
 }, 120_000);
-
-afterAll(async () => {
-  await server?.close();
-  await runtime?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
 
 describe('GET /visits/{visitId}', () => {
   it('gives the coordinator the visit with names: county, town, questions as framed, needs with societies and outcomes', async () => {
@@ -154,7 +122,9 @@ describe('GET /visits/{visitId}', () => {
   it('lets the county’s liaison and a society offered the visit read it, and no one else', async () => {
     const otherCounty = demo.counties.find((c) => c.id !== countyId)!.id;
     const offered = new Set(
-      (await store.seasonItems(SEASON)).offers.filter((o) => o.countyId === countyId).map((o) => o.societyId),
+      (await api.store.seasonItems(SEASON)).offers
+        .filter((o) => o.countyId === countyId)
+        .map((o) => o.societyId),
     );
     const notOffered = demo.societies.find((s) => !offered.has(s.id))!.id;
 

@@ -5,33 +5,23 @@
  * input, every change in the audit log with who and before → after; a society added through the API
  * used by the next round, and the season's wording kept by the visits framed with it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { currentSeason } from '#domain/season';
-import type { HttpServer } from '#local/http-server';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
-import { signLocalToken } from '#local/tokens';
 import { keys } from '#schemas/keys';
 import { DEFAULT_QUESTIONS } from '#schemas/questions';
+import { embeddedApi } from '#support/embedded-api';
+import type { Json } from '#support/http';
 import { SMALL_CATALOG } from '#support/small-catalog';
 
 const SEASON = currentSeason();
-let runtime: EmbeddedRuntime;
-let server: HttpServer;
-let dataDir: string;
+const api = embeddedApi(SMALL_CATALOG, 'catalog-api-');
 let coordinator: string;
 let otherCoordinator: string;
 let liaison: string;
-let putItem: (item: Record<string, unknown>) => Promise<void>;
+const putItem = (item: Record<string, unknown>) => api.put(item);
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'catalog-api-'));
-  runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('#cli/seed');
-  await seedIfEmpty(SMALL_CATALOG);
   const users = await import('#store/users');
   const at = new Date().toISOString();
   for (const [id, name] of [
@@ -46,42 +36,22 @@ beforeAll(async () => {
       createdAt: at,
       createdBy: 'test',
     });
-  const { documents, tableName } = await import('#commons/clients');
-  const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
-  putItem = async (Item) => {
-    await documents().send(new PutCommand({ TableName: tableName(), Item }));
-  };
-  const { startHttpServer } = await import('#local/http-server');
-  server = await startHttpServer({ port: 0, dataDir });
-  coordinator = await signLocalToken(dataDir, { role: 'coordinator', sub: 'wang' });
-  otherCoordinator = await signLocalToken(dataDir, { role: 'coordinator', sub: 'li' });
-  liaison = await signLocalToken(dataDir, { role: 'liaison', county: 'shanxi', sub: 'liaison-shanxi' });
+  coordinator = await api.token({ role: 'coordinator', sub: 'wang' });
+  otherCoordinator = await api.token({ role: 'coordinator', sub: 'li' });
+  liaison = await api.token({ role: 'liaison', county: 'shanxi', sub: 'liaison-shanxi' });
 });
 
-afterAll(async () => {
-  await server?.close();
-  await runtime?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-// biome-ignore lint/suspicious/noExplicitAny: JSON bodies of the API, checked field by field
-type Json = any;
 async function call(
   method: string,
   path: string,
   options: { token?: string; body?: unknown; ifMatch?: number | string } = {},
 ): Promise<{ status: number; json: Json }> {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${options.token ?? coordinator}`,
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(options.ifMatch === undefined ? {} : { 'if-match': `"${options.ifMatch}"` }),
-    },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  const { status, body } = await api.call(method, path, {
+    as: options.token ?? coordinator,
+    body: options.body,
+    ...(options.ifMatch === undefined ? {} : { headers: { 'if-match': `"${options.ifMatch}"` } }),
   });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
+  return { status, json: body === '' ? undefined : body };
 }
 
 const societies = async () => (await call('GET', '/societies')).json.items as Json[];
@@ -109,7 +79,7 @@ describe('societies', () => {
       ['nongxue', 0],
     ]);
     expect((await call('GET', '/societies', { token: liaison })).status).toBe(403);
-    const team = await signLocalToken(dataDir, { role: 'team', society: 'kepu', sub: 'lead-kepu' });
+    const team = await api.token({ role: 'team', society: 'kepu', sub: 'lead-kepu' });
     const own = await call('GET', '/societies', { token: team });
     expect(own.json.items.map((s: Json) => s.id)).toEqual(['kepu']);
     expect((await call('POST', '/societies', { token: liaison, body: DRONE_SOCIETY })).status).toBe(403);
@@ -407,7 +377,7 @@ describe("the season's questions", () => {
 
 describe('the next round uses the catalog as it stands', () => {
   it('assigns the need only the society added through the API can take, and frames the visit with the season’s wording', async () => {
-    const execution = await runtime.runner.run({ season: SEASON, autoAccept: true });
+    const execution = await api.runner.run({ season: SEASON, autoAccept: true });
     expect(execution.status).toBe('SUCCEEDED');
 
     const plan = (await call('GET', `/seasons/${SEASON}/plan`)).json;
@@ -444,7 +414,7 @@ describe('the next round uses the catalog as it stands', () => {
     const plan = (await call('GET', `/seasons/${SEASON}/plan`)).json;
     for (const visit of plan.visits)
       for (const q of visit.questions) expect(q.text.zh.startsWith('【秋】')).toBe(true);
-    const team = await signLocalToken(dataDir, { role: 'team', society: 'wurenji', sub: 'lead-wurenji' });
+    const team = await api.token({ role: 'team', society: 'wurenji', sub: 'lead-wurenji' });
     const assignments = (await call('GET', '/assignments', { token: team })).json.visits as Json[];
     expect(assignments[0].questions.find((q: Json) => q.theme === 'talent').text.zh).toBe(
       `【秋】${DEFAULT_QUESTIONS.talent.zh}`,
@@ -459,7 +429,7 @@ describe('the next round uses the catalog as it stands', () => {
         ]),
       ),
     });
-    expect((await runtime.runner.run({ season: next, autoAccept: true })).status).toBe('SUCCEEDED');
+    expect((await api.runner.run({ season: next, autoAccept: true })).status).toBe('SUCCEEDED');
     const nextPlan = (await call('GET', `/seasons/${next}/plan`)).json;
     expect(nextPlan.visits.length).toBeGreaterThan(0);
     for (const visit of nextPlan.visits)
@@ -564,7 +534,7 @@ describe('bulk edit by spreadsheet', () => {
 
   it('downloads the catalog as an XLSX with Chinese headers that exceljs reads, and importing it unchanged changes nothing', async () => {
     for (const kind of ['societies', 'counties']) {
-      const res = await fetch(`${server.url}/catalog/template?kind=${kind}`, {
+      const res = await fetch(`${api.server.url}/catalog/template?kind=${kind}`, {
         headers: { authorization: `Bearer ${coordinator}` },
       });
       expect(res.status).toBe(200);

@@ -5,7 +5,7 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataDir } from '#cli/data-dir';
 import { DEMO_DATA_DIR } from '#cli/session';
 import { ExecutionChecks } from '#local/aws-rules/execution-checks';
@@ -13,26 +13,19 @@ import { runAsFunction } from '#local/aws-rules/identity';
 import { AWS_RULES_SWITCH, activeAwsRules, installAwsRules } from '#local/aws-rules/index';
 import { snsPublishViolation } from '#local/aws-rules/limits';
 import type { RoundRunner } from '#local/round-runner';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
 import { type CfnTemplate, resourcesOfType } from '#local/template';
+import { embeddedRuntime } from '#support/embedded-api';
 
 // The embedded runtime enforces AWS's IAM and limits (local/aws-rules/): each check is made to fire
 // here, on the synthesized template and the real local database, with the error AWS would give.
-let runtime: EmbeddedRuntime;
+const runtime = embeddedRuntime(loadDataDir(DEMO_DATA_DIR));
 let clients: typeof import('#commons/clients');
 let tableNames: Record<string, string>;
 
 beforeAll(async () => {
-  runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('#cli/seed');
-  await seedIfEmpty(loadDataDir(DEMO_DATA_DIR));
   clients = await import('#commons/clients');
   const [table] = resourcesOfType(runtime.template, 'AWS::DynamoDB::Table');
   tableNames = { [table?.[0] ?? '']: runtime.tableName };
-});
-
-afterAll(async () => {
-  await runtime?.close();
 });
 
 // Tests that install rules for an altered template put the synthesized one back.

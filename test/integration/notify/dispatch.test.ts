@@ -4,25 +4,21 @@
  * the media: leases, sent-after-delivery, retries with backoff, failed, the time budget, the
  * concurrency bound, quiet hours, and reading only what is due.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Deliverable, MediumAdapter } from '#delivery/port';
 import { recordingAdapters } from '#local/delivery';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
 import type { StoredMessage } from '#store/outbox';
+import { embeddedRuntime } from '#support/embedded-api';
 
-let runtime: EmbeddedRuntime;
+embeddedRuntime();
 let outboxStore: typeof import('#store/outbox');
 let dispatch: typeof import('#delivery/outbox-dispatch');
 let clients: typeof import('#commons/clients');
 
 beforeAll(async () => {
-  runtime = await bootEmbeddedRuntime();
   outboxStore = await import('#store/outbox');
   dispatch = await import('#delivery/outbox-dispatch');
   clients = await import('#commons/clients');
-});
-afterAll(async () => {
-  await runtime?.close();
 });
 // Every test starts with nothing due: what a test leaves queued is sent far in the future.
 afterEach(async () => {

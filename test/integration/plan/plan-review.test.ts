@@ -175,7 +175,7 @@ describe('the plan review gate over HTTP', () => {
   it('a re-run of the season while it waits does not plan twice: it goes straight to the review', async () => {
     const entered: string[] = [];
     const before = await api.store.getRound(SEASON);
-    api.runtime.runner.start(
+    api.runner.start(
       { season: SEASON },
       { name: `${SEASON}-rerun`, onEvent: (e) => e.type === 'StateEntered' && entered.push(e.state.name) },
     );

@@ -3,22 +3,13 @@
  * nobody approves within planApprovalSeconds, so ApprovePlanOnTimeout approves it, the round log
  * says so, the offers go out, and a late approval is refused.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadDataDir } from '#cli/data-dir';
 import { DEMO_DATA_DIR } from '#cli/session';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
+import { embeddedRuntime } from '#support/embedded-api';
 
 const SEASON = '2026-Q4';
-let runtime: EmbeddedRuntime;
-
-beforeAll(async () => {
-  runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('#cli/seed');
-  await seedIfEmpty(loadDataDir(DEMO_DATA_DIR));
-});
-afterAll(async () => {
-  await runtime?.close();
-});
+const runtime = embeddedRuntime(loadDataDir(DEMO_DATA_DIR));
 
 describe('the plan review on the embedded runtime', () => {
   it('goes on after PLAN_APPROVAL_SECONDS: approved by timeout in the round log, offers sent, a late approval refused', async () => {

@@ -8,24 +8,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { loadDataDir } from '#cli/data-dir';
 import { DEMO_DATA_DIR } from '#cli/session';
 import { asEmbeddedRuntime, currentCaller, runAsFunction } from '#local/aws-rules/identity';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
+import { embeddedRuntime } from '#support/embedded-api';
 
 const SEASON = '2031-Q1';
 const context = { getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
-let runtime: EmbeddedRuntime;
-
-beforeAll(async () => {
-  runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('#cli/seed');
-  await seedIfEmpty(loadDataDir(DEMO_DATA_DIR));
-});
-afterAll(async () => {
-  await runtime?.close();
-});
+embeddedRuntime(loadDataDir(DEMO_DATA_DIR));
 
 it('an answer given while the offer is sent again reaches the new wait', async () => {
   const { createOffer, attachTaskToken, getOfferById } = await import('#store/offers');

@@ -1,30 +1,20 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataDir } from '#cli/data-dir';
 import { DEMO_DATA_DIR } from '#cli/session';
 import { FUNCTION_ID_METADATA } from '#infra/rounds-function';
 import { RoundRunner } from '#local/round-runner';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
 import { type CfnTemplate, resourcesOfType } from '#local/template';
-import { loadStore, type Store } from '#support/store';
+import { embeddedRuntime } from '#support/embedded-api';
 
 // Issue 13: a step whose function ran out of time is retried, and the round goes on as in AWS. Locally
 // every invocation shares one process, so the runtime must stop what Lambda would stop (the timed-out
 // attempt's leftover writes) and must not count what AWS does not have (the wait for a local slot).
-let runtime: EmbeddedRuntime;
-let store: Store;
+const runtime = embeddedRuntime(loadDataDir(DEMO_DATA_DIR));
 let dynamodb: typeof import('#commons/clients').dynamodb;
 
 beforeAll(async () => {
-  runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('#cli/seed');
-  await seedIfEmpty(loadDataDir(DEMO_DATA_DIR));
-  store = await loadStore();
   ({ dynamodb } = await import('#commons/clients'));
-});
-
-afterAll(async () => {
-  await runtime?.close();
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -103,11 +93,11 @@ describe('a function that runs out of its time, in the embedded runtime', () => 
       expect(attempts).toBe(2);
       expect(timedOutAt).toBeDefined();
       expect(sentAfterTimeout).toEqual([]);
-      const plan = await store.storedPlan(season);
+      const plan = await runtime.store.storedPlan(season);
       expect(plan?.visits).toHaveLength(4);
       expect(plan?.visits.flatMap((v) => v.assignments).every((a) => a.status === 'accepted')).toBe(true);
       // Nothing went wrong: the only entry is the plan's automatic approval.
-      expect((await store.roundLog(season)).map((entry) => entry.kind)).toEqual(['plan-approved']);
+      expect((await runtime.store.roundLog(season)).map((entry) => entry.kind)).toEqual(['plan-approved']);
     } finally {
       removeDelay();
       removeWatch();

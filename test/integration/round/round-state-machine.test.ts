@@ -1,46 +1,34 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataDir } from '#cli/data-dir';
 import { DEMO_DATA_DIR } from '#cli/session';
 import { planRound } from '#domain/plan';
 import type { EventLog, RunOptions } from '#local/round-runner';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
 import { VisitExplanation } from '#schemas/plan';
 import { DEFAULT_QUESTIONS } from '#schemas/questions';
-import { loadStore, type Store } from '#support/store';
+import { embeddedRuntime } from '#support/embedded-api';
 
 // The synthesized state machine from infra/, run by aws-local-stepfunctions on DynamoDB Local,
 // with the demo data. Handler modules load after the runtime sets their environment.
-let runtime: EmbeddedRuntime;
-let store: Store;
-let offers: typeof import('#services/answer-offer');
-let storedPlan: Store['storedPlan'];
 const demo = loadDataDir(DEMO_DATA_DIR);
+const runtime = embeddedRuntime(demo);
+let offers: typeof import('#services/answer-offer');
 
 beforeAll(async () => {
-  runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('#cli/seed');
-  await seedIfEmpty(demo);
-  store = await loadStore();
   offers = await import('#services/answer-offer');
-  ({ storedPlan } = store);
-});
-
-afterAll(async () => {
-  await runtime?.close();
 });
 
 /** Everything a season's round writes, read back through key lookups and Queries. */
 async function seasonSnapshot(season: string) {
-  const items = await store.seasonItems(season);
-  const logs = await Promise.all(items.visits.map((v) => store.visitLog(v.id)));
-  const history = await Promise.all(demo.counties.map((c) => store.historyOfCounty(c.id)));
+  const items = await runtime.store.seasonItems(season);
+  const logs = await Promise.all(items.visits.map((v) => runtime.store.visitLog(v.id)));
+  const history = await Promise.all(demo.counties.map((c) => runtime.store.historyOfCounty(c.id)));
   return {
-    round: await store.getRound(season),
+    round: await runtime.store.getRound(season),
     items,
     logs,
     history,
-    roundLog: await store.roundLog(season),
-    outbox: await store.outbox(season),
+    roundLog: await runtime.store.roundLog(season),
+    outbox: await runtime.store.outbox(season),
   };
 }
 
@@ -60,7 +48,7 @@ describe('the round state machine on the demo data', () => {
 
     expect(execution.error).toBeUndefined();
     expect(execution.status).toBe('SUCCEEDED');
-    const plan = await storedPlan('2026-Q4');
+    const plan = await runtime.store.storedPlan('2026-Q4');
     const expected = planRound('2026-Q4', demo);
     expect(
       plan?.visits.map(({ countyId, townId, questions, unassignedNeedIds, assignments }) => ({
@@ -85,13 +73,13 @@ describe('the round state machine on the demo data', () => {
       offers: assignments.length,
       accepted: assignments.length,
     });
-    expect((await store.getRound('2026-Q4'))?.status).toBe('completed');
+    expect((await runtime.store.getRound('2026-Q4'))?.status).toBe('completed');
   });
 
   it('keeps a log per visit: planned, then offered and accepted for each society', async () => {
-    const plan = await storedPlan('2026-Q4');
+    const plan = await runtime.store.storedPlan('2026-Q4');
     const visit = plan!.visits[0]!;
-    const log = await store.visitLog(visit.id);
+    const log = await runtime.store.visitLog(visit.id);
     const kinds = log.map(
       (entry) => `${entry.kind}${entry.detail?.societyId ? `:${entry.detail.societyId}` : ''}`,
     );
@@ -152,7 +140,7 @@ describe('the round state machine on the demo data', () => {
           e.type === 'StateRetried' && (e as { state: { name: string } }).state.name === 'AssignSocieties',
       ),
     ).toBe(true);
-    expect((await storedPlan('2027-Q1'))?.visits).toHaveLength(4);
+    expect((await runtime.store.storedPlan('2027-Q1'))?.visits).toHaveLength(4);
   });
 
   it('writes a step that keeps failing to the round log and ends in RoundFailed', async () => {
@@ -163,7 +151,7 @@ describe('the round state machine on the demo data', () => {
 
     expect(execution.status).toBe('FAILED');
     expect(execution.error?.name).toBe('RoundFailed');
-    const log = await store.roundLog('2027-Q2');
+    const log = await runtime.store.roundLog('2027-Q2');
     expect(log).toEqual([
       expect.objectContaining({
         kind: 'failed',
@@ -172,7 +160,7 @@ describe('the round state machine on the demo data', () => {
         cause: expect.stringContaining('disk on fire'),
       }),
     ]);
-    expect(await storedPlan('2027-Q2')).toBeUndefined();
+    expect(await runtime.store.storedPlan('2027-Q2')).toBeUndefined();
   });
 
   // Found by the fault-injection harness: killed after PersistPlanPerBatch wrote the plan's offers but
@@ -185,17 +173,17 @@ describe('the round state machine on the demo data', () => {
       { name: 'plan-written-not-marked', wrapTask: failingAt('PersistPlan', 'gone before marking') },
     );
     expect(died.status).toBe('FAILED');
-    const firstOffers = (await store.seasonItems(season)).offers.map((o) => o.id).sort();
+    const firstOffers = (await runtime.store.seasonItems(season)).offers.map((o) => o.id).sort();
     expect(firstOffers.length).toBeGreaterThan(0);
 
     const again = await runtime.runner.run({ season, autoAccept: true }, { name: 'plan-written-run-again' });
     expect(again.status).toBe('SUCCEEDED');
-    const { offers, capacityUsed } = await store.seasonItems(season);
+    const { offers, capacityUsed } = await runtime.store.seasonItems(season);
     expect(offers.map((o) => o.id).sort()).toEqual(firstOffers);
     const held: Record<string, number> = {};
     for (const offer of offers) held[offer.societyId] = (held[offer.societyId] ?? 0) + 1;
     expect(capacityUsed).toEqual(held);
-    const usedBefore = (await store.seasonDrafts(season)).flatMap((draft) =>
+    const usedBefore = (await runtime.store.seasonDrafts(season)).flatMap((draft) =>
       VisitExplanation.parse(draft.explain).assignments.map(
         (a) => `${draft.visit.countyId} ${a.societyId} ${a.capacity.usedBefore}`,
       ),
@@ -209,13 +197,7 @@ describe('the round state machine on the demo data', () => {
     const running = runtime.runner.run({ season, autoAccept: false, offerTimeoutSeconds: 4 });
 
     // Wait until every offer carries its task token, i.e. every SendOfferAndWaitForAnswer task is waiting.
-    let waiting: Awaited<ReturnType<typeof store.seasonItems>>['offers'] = [];
-    for (let i = 0; i < 100; i++) {
-      waiting = (await store.seasonItems(season)).offers;
-      if (waiting.length >= 3 && waiting.every((o) => o.taskToken)) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(waiting.length).toBeGreaterThanOrEqual(3);
+    const waiting = await runtime.store.offersWaiting(season);
     const [accepted, declined, ...unanswered] = waiting.sort((a, b) => a.id.localeCompare(b.id));
     await offers.answerOffer(accepted!.id, 'accept', 'team-a');
     await offers.answerOffer(declined!.id, 'decline', 'team-b', '本季人手不足');
@@ -226,7 +208,7 @@ describe('the round state machine on the demo data', () => {
     const execution = await running;
 
     expect(execution.status).toBe('SUCCEEDED');
-    const all = (await store.seasonItems(season)).offers as ((typeof waiting)[number] & {
+    const all = (await runtime.store.seasonItems(season)).offers as ((typeof waiting)[number] & {
       endedAs?: string;
       replaces?: string;
     })[];
@@ -245,7 +227,7 @@ describe('the round state machine on the demo data', () => {
     // Nobody answered the societies the needs moved to: they expired in turn.
     for (const successor of all.filter((o) => o.replaces))
       expect(['expired', 'reassigned']).toContain(successor.status);
-    const declinedLog = await store.visitLog(declined!.visitId);
+    const declinedLog = await runtime.store.visitLog(declined!.visitId);
     expect(declinedLog).toContainEqual(
       expect.objectContaining({
         kind: 'declined',
@@ -253,7 +235,7 @@ describe('the round state machine on the demo data', () => {
       }),
     );
     // Every refused offer gave its capacity back: only accepted offers hold any.
-    const { capacityUsed } = await store.seasonItems(season);
+    const { capacityUsed } = await runtime.store.seasonItems(season);
     for (const societyId of new Set(all.map((o) => o.societyId))) {
       expect(capacityUsed[societyId] ?? 0, societyId).toBe(
         all.filter((o) => o.societyId === societyId && o.status === 'accepted').length,

@@ -6,12 +6,12 @@
  * Step Functions' rule: a name is started once.
  */
 import type { Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RoundExecutionInput } from '#schemas/index';
 import type { RoundStarterPort } from '#services/start-round';
+import { embeddedRuntime } from '#support/embedded-api';
 
-let runtime: EmbeddedRuntime;
+const runtime = embeddedRuntime();
 let scheduled: (
   event: unknown,
   context: Context,
@@ -33,16 +33,11 @@ const context = { getRemainingTimeInMillis: () => 30_000 } as unknown as Context
 const Q4_TRIGGER = { scheduledTime: '2026-10-01T01:00:00Z' };
 
 beforeAll(async () => {
-  runtime = await bootEmbeddedRuntime();
   const starter = await import('#services/start-round');
   starter.installRoundStarterPort(stepFunctionsLike);
   startSeasonRound = starter.startSeasonRound;
   scheduled = (await import('#functions/triggers/start-scheduled-round')).handler as never;
 }, 120_000);
-
-afterAll(async () => {
-  await runtime?.close();
-});
 
 describe('starting a season’s round on schedule and by hand', () => {
   it('names the scheduled start like POST /rounds, so both starts of one season are one execution', async () => {
@@ -60,16 +55,13 @@ describe('starting a season’s round on schedule and by hand', () => {
 
   it('starts the next attempt on schedule after a recorded failure, under the same name by hand', async () => {
     starts.length = 0;
-    const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
-    const { documents } = await import('#commons/clients');
     const { keys } = await import('#schemas/keys');
     // What RecordRoundFailure writes when the execution 2026-Q3-1 fails.
-    await documents().send(
-      new PutCommand({
-        TableName: runtime.tableName,
-        Item: { ...keys.roundLog('2026-Q3', 'failed#2026-Q3-1'), kind: 'failed', season: '2026-Q3' },
-      }),
-    );
+    await runtime.put({
+      ...keys.roundLog('2026-Q3', 'failed#2026-Q3-1'),
+      kind: 'failed',
+      season: '2026-Q3',
+    });
 
     const bySchedule = await scheduled({ scheduledTime: '2026-07-01T01:00:00Z' }, context);
     const byHand = await startSeasonRound('2026-Q3');

@@ -1,27 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
+import { describe, expect, it } from 'vitest';
 import { keys } from '#schemas/keys';
-import { loadStore, type Store } from '#support/store';
+import { embeddedRuntime } from '#support/embedded-api';
 
 // A malformed item in the real table (DynamoDB Local) is reported by the store, naming its key,
 // instead of being handed on as if it were an offer or a visit.
-let runtime: EmbeddedRuntime;
-let store: Store;
-let put: (item: Record<string, unknown>) => Promise<void>;
-
-beforeAll(async () => {
-  runtime = await bootEmbeddedRuntime();
-  store = await loadStore();
-  const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
-  const { documents, tableName } = await import('#commons/clients');
-  put = async (Item) => {
-    await documents().send(new PutCommand({ TableName: tableName(), Item }));
-  };
-});
-
-afterAll(async () => {
-  await runtime?.close();
-});
+const runtime = embeddedRuntime();
+const put = (item: Record<string, unknown>) => runtime.put(item);
 
 describe('an item that does not match its record', () => {
   it('makes the offer read fail with the item’s key and the bad field', async () => {
@@ -38,17 +22,17 @@ describe('an item that does not match its record', () => {
       status: 'offered',
       createdAt: '2031-01-01T01:00:00.000Z',
     });
-    await expect(store.getOfferById('2031-Q1.chunan.nongxue')).rejects.toMatchObject({
+    await expect(runtime.store.getOfferById('2031-Q1.chunan.nongxue')).rejects.toMatchObject({
       name: 'MalformedItemError',
       message: expect.stringContaining('pk=SEASON#2031-Q1, sk=OFFER#chunan#nongxue'),
     });
-    await expect(store.seasonOffers('2031-Q1')).rejects.toThrow(/needIds/);
+    await expect(runtime.store.seasonOffers('2031-Q1')).rejects.toThrow(/needIds/);
   });
 
   it('makes the season’s visits and the round record fail the same way', async () => {
     await put({ ...keys.visit('2031-Q2', 'jiande'), type: 'visit', id: '2031-Q2.jiande', season: '2031-Q2' });
     await put({ ...keys.round('2031-Q2'), type: 'round', season: '2031-Q2', status: 'lost' });
-    await expect(store.seasonVisits('2031-Q2')).rejects.toThrow('sk=VISIT#jiande');
-    await expect(store.getRound('2031-Q2')).rejects.toThrow(/sk=ROUND.*status/);
+    await expect(runtime.store.seasonVisits('2031-Q2')).rejects.toThrow('sk=VISIT#jiande');
+    await expect(runtime.store.getRound('2031-Q2')).rejects.toThrow(/sk=ROUND.*status/);
   });
 });

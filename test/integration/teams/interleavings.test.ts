@@ -9,11 +9,10 @@
  * exceeded, every need assigned once or listed unassigned, the log complete.
  */
 import type { Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { unassignedNeedIdsOf } from '#domain/reassignment';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
 import type { County, Society, StoredNeed, Theme } from '#schemas/index';
-import { loadStore, type Store } from '#support/store';
+import { embeddedRuntime } from '#support/embedded-api';
 
 /** Each season runs one interleaving per planned offer, all four at once. */
 const INTERLEAVINGS = Number(process.env.INTERLEAVINGS ?? 1000);
@@ -54,24 +53,17 @@ const PLANNED: [string, string, string[]][] = [
   ['county-c', 's4', ['county-c-need-0', 'county-c-need-1']],
 ];
 
-let runtime: EmbeddedRuntime;
-let store: Store;
+const runtime = embeddedRuntime();
 let offers: typeof import('#services/answer-offer');
 type Step = (event: unknown, context: Context) => Promise<unknown>;
 let recordAnswer: Step;
 let findNextSociety: Step;
 
 beforeAll(async () => {
-  runtime = await bootEmbeddedRuntime();
-  store = await loadStore();
   offers = await import('#services/answer-offer');
   recordAnswer = (await import('#functions/round/record-answer')).handler as Step;
   findNextSociety = (await import('#functions/round/find-next-society')).handler as Step;
-  await store.writeCatalog({ counties, societies, needs, visits: [] });
-});
-
-afterAll(async () => {
-  await runtime?.close();
+  await runtime.store.writeCatalog({ counties, societies, needs, visits: [] });
 });
 
 /** A small seeded generator (mulberry32), so a failing season can be replayed from its seed. */
@@ -108,7 +100,7 @@ async function interleaving(i: number, tally: Tally): Promise<void> {
     rnd() < 0.5 ? Promise.resolve() : new Promise((r) => setTimeout(r, Math.floor(rnd() * 4)));
   const at = new Date().toISOString();
   for (const county of counties) {
-    await store.putVisitIfAbsent({
+    await runtime.store.putVisitIfAbsent({
       id: `${season}.${county.id}`,
       season,
       countyId: county.id,
@@ -123,7 +115,7 @@ async function interleaving(i: number, tally: Tally): Promise<void> {
     });
   }
   for (const [countyId, societyId, needIds] of PLANNED) {
-    const created = await store.createOffer(
+    const created = await runtime.store.createOffer(
       { season, countyId, townId: `town-${countyId.slice(-1)}`, societyId, needIds, createdAt: at },
       societies.find((s) => s.id === societyId)!.capacityPerSeason,
     );
@@ -192,7 +184,7 @@ async function interleaving(i: number, tally: Tally): Promise<void> {
   await Promise.all(PLANNED.map(([countyId, societyId]) => chain(`${season}.${countyId}.${societyId}`)));
 
   // ---- invariants --------------------------------------------------------------------------
-  const items = await store.seasonItems(season);
+  const items = await runtime.store.seasonItems(season);
   const all = items.offers as ((typeof items.offers)[number] & {
     endedAs?: string;
     replaces?: string;
@@ -218,7 +210,7 @@ async function interleaving(i: number, tally: Tally): Promise<void> {
     );
     expect([...assigned, ...unassigned].sort(), `${season} ${visit.countyId}`).toEqual([...collected].sort());
 
-    const log = await store.visitLog(visit.id);
+    const log = await runtime.store.visitLog(visit.id);
     const keys = new Set(log.map((e) => `${e.kind}:${e.detail?.societyId}`));
     for (const offer of all.filter((o) => o.countyId === visit.countyId)) {
       const ended = offer.status === 'reassigned' ? offer.endedAs : offer.status;

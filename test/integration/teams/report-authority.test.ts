@@ -3,17 +3,11 @@
  * its Idempotency-Key is its own; its report never changes another society's outcomes. Through the
  * local HTTP adapter on DynamoDB Local, on a visit with two accepted societies.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataDir } from '#cli/data-dir';
 import { DEMO_DATA_DIR } from '#cli/session';
-import type { HttpServer } from '#local/http-server';
-import { bootEmbeddedRuntime, type EmbeddedRuntime } from '#local/runtime';
-import { signLocalToken } from '#local/tokens';
 import { THEMES } from '#schemas/primitives';
-import { loadStore, type Store } from '#support/store';
+import { embeddedApi } from '#support/embedded-api';
 
 const SEASON = '2030-Q1';
 const COUNTY = 'chunan';
@@ -21,24 +15,16 @@ const VISIT = `${SEASON}.${COUNTY}`;
 const demo = loadDataDir(DEMO_DATA_DIR);
 const [A, B] = demo.societies.map((s) => s.id) as [string, string];
 
-let runtime: EmbeddedRuntime;
-let server: HttpServer;
-let dataDir: string;
-let store: Store;
+const api = embeddedApi(demo, 'report-authority-');
 /** The visit's needs: A's two, B's two. */
 let needs: { a: [string, string]; b: [string, string] };
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'report-authority-'));
-  runtime = await bootEmbeddedRuntime();
-  const { seedIfEmpty } = await import('#cli/seed');
-  await seedIfEmpty(demo);
-  store = await loadStore();
-  const open = (await store.openNeedsOfCounty(COUNTY)).map((n) => n.id).sort();
+  const open = (await api.store.openNeedsOfCounty(COUNTY)).map((n) => n.id).sort();
   needs = { a: [open[0]!, open[1]!], b: [open[2]!, open[3]!] };
   const townId = demo.counties.find((c) => c.id === COUNTY)!.towns[0]!.id;
   const at = new Date().toISOString();
-  await store.putVisitIfAbsent({
+  await api.store.putVisitIfAbsent({
     id: VISIT,
     season: SEASON,
     countyId: COUNTY,
@@ -60,22 +46,13 @@ beforeAll(async () => {
       needIds: [...needIds],
       createdAt: at,
     };
-    expect(await store.createOffer(offer, 10)).toBe('created');
-    expect(await store.recordDecision(offer, 'accept', `${societyId}:lead`, at)).toBe(true);
-    expect(await store.settleOffer(offer, 'accepted', at)).toBe(true);
+    expect(await api.store.createOffer(offer, 10)).toBe('created');
+    expect(await api.store.recordDecision(offer, 'accept', `${societyId}:lead`, at)).toBe(true);
+    expect(await api.store.settleOffer(offer, 'accepted', at)).toBe(true);
   }
-  const { startHttpServer } = await import('#local/http-server');
-  server = await startHttpServer({ port: 0, dataDir });
 });
 
-afterAll(async () => {
-  await server?.close();
-  await runtime?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-const team = (society: string) =>
-  signLocalToken(dataDir, { role: 'team', society, sub: `lead-of-${society}` });
+const team = (society: string) => ({ role: 'team', society, sub: `lead-of-${society}` }) as const;
 
 function report(outcomes: [string, 'resolved' | 'partial' | 'unresolved'][], cooperations = 0) {
   return {
@@ -90,22 +67,17 @@ function report(outcomes: [string, 'resolved' | 'partial' | 'unresolved'][], coo
 }
 
 async function file(society: string, body: unknown, key?: string) {
-  const res = await fetch(`${server.url}/visits/${VISIT}/report`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${await team(society)}`,
-      'content-type': 'application/json',
-      ...(key ? { 'idempotency-key': key } : {}),
-    },
-    body: JSON.stringify(body),
+  const { status, body: json } = await api.call('POST', `/visits/${VISIT}/report`, {
+    as: team(society),
+    body,
+    ...(key ? { headers: { 'idempotency-key': key } } : {}),
   });
-  // biome-ignore lint/suspicious/noExplicitAny: JSON bodies of the API
-  return { status: res.status, json: (await res.json()) as any };
+  return { status, json };
 }
 
-const statusOf = async (needId: string) => (await store.getNeed(needId))?.status;
+const statusOf = async (needId: string) => (await api.store.getNeed(needId))?.status;
 const reportsOf = async (society: string) =>
-  (await store.reportVersions(VISIT)).filter((r) => r.societyId === society);
+  (await api.store.reportVersions(VISIT)).filter((r) => r.societyId === society);
 
 describe('a visit report', () => {
   it('is refused (403, naming the need in Chinese and English) when it gives an outcome for another society’s need', async () => {
@@ -199,14 +171,10 @@ describe('a visit report', () => {
   });
 
   it('counts each society’s latest report in the season figures, so a later filing by one never hides the other’s', async () => {
-    const coordinator = await signLocalToken(dataDir, { role: 'coordinator', sub: 'coordinator-wang' });
-    const res = await fetch(`${server.url}/seasons/${SEASON}/report`, {
-      headers: { authorization: `Bearer ${coordinator}` },
+    const { body } = await api.call('GET', `/seasons/${SEASON}/report`, {
+      as: { role: 'coordinator', sub: 'coordinator-wang' },
     });
-    // biome-ignore lint/suspicious/noExplicitAny: JSON bodies of the API
-    const figures = ((await res.json()) as any).counties.find(
-      (c: { countyId: string }) => c.countyId === COUNTY,
-    );
+    const figures = body.counties.find((c: { countyId: string }) => c.countyId === COUNTY);
 
     // A resolved both of its needs (latest), B resolved one of its two (latest).
     expect(figures).toMatchObject({

@@ -247,7 +247,7 @@ describe('a whole season through HTTP', () => {
       ).status,
     ).toBe(200);
 
-    const execution = await api.runtime.roundStarter.executions.get(`${SEASON}-1`)!;
+    const execution = await api.roundStarter.executions.get(`${SEASON}-1`)!;
     expect(execution.status).toBe('SUCCEEDED');
     const offers = await offersNow();
     const byId = new Map(offers.map((o) => [o.id, o]));
