@@ -200,6 +200,7 @@ describe('submitting and reading a need', () => {
       if (cursor) expect(() => JSON.parse(cursor as string)).toThrow();
       pages++;
     } while (cursor && pages < 100);
+    expect(cursor, 'the last page has no cursor').toBeUndefined();
 
     const all = ((await snapshot()) as { needs: { countyId: string; id: string }[] }).needs
       .filter((n) => n.countyId === 'chunan')
@@ -229,6 +230,7 @@ describe('submitting and reading a need', () => {
       cursor = reply.body.cursor;
       pages++;
     } while (cursor && pages < 50);
+    expect(cursor, 'the last page has no cursor').toBeUndefined();
     expect([...counties].sort()).toEqual(['chunan', 'jiande', 'linan', 'tonglu']);
     expect(total).toBeGreaterThanOrEqual(demo.needs.length);
   });
