@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import { localInvitation } from '#local/invitations';
+import type { LocalHttpServer } from './embedded-api.ts';
 
 /** Debian's Chromium, headless, with no network of its own (this machine has none to reach). */
 export function launchChromium(): Promise<Browser> {
@@ -33,3 +35,27 @@ export function chromiumForFile(): { browser: Browser } {
   });
   return chromium;
 }
+
+/**
+ * Opens a one-time invitation link for `who` in `page`, as the person it was sent to would, and waits
+ * for the page the role lands on (a path of the server, or a pattern).
+ */
+export async function signInWithInvitation(
+  page: Page,
+  http: LocalHttpServer,
+  who: Parameters<typeof localInvitation>[1],
+  landing: string | RegExp,
+): Promise<void> {
+  const { invitation } = await localInvitation(http.dataDir, who, http.server.url);
+  await page.goto(invitation.url);
+  await page.waitForURL(typeof landing === 'string' ? `${http.server.url}${landing}` : landing);
+}
+
+/** Whether the page scrolls sideways (runs in the browser, so the DOM is reached through globalThis). */
+export const overflowsSideways = (page: Page) =>
+  page.evaluate(() => {
+    const root = (
+      globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }
+    ).document.documentElement;
+    return root.scrollWidth > root.clientWidth + 1;
+  });

@@ -2,7 +2,12 @@
  * Helpers for the infra tests: synthesize once per test file (no esbuild), read IAM statements
  * per role, and turn the state machine's DefinitionString back into the ASL it will run.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import type { IConstruct } from 'constructs';
 import { type RoundsStack, synthesizeRoundsTemplate } from '#infra/rounds-stack';
 import { definitionForLocalRunner } from '#local/definition';
 
@@ -14,14 +19,25 @@ export interface Synth {
   stack: RoundsStack;
   template: Template;
   json: CfnJson;
+  /** The logical id of a construct's resource in this stack. */
+  idOf(construct: IConstruct): string;
+}
+
+/** The logical id of a construct's CloudFormation resource (its default child) in `stack`. */
+export function logicalIdOf(stack: Stack, construct: IConstruct): string {
+  return stack.getLogicalId(construct.node.defaultChild as CfnElement);
 }
 
 let cached: Synth | undefined;
-/** The RoundsStack synthesized without bundling (NodejsFunction still reports Runtime and Architectures). */
+/**
+ * The RoundsStack synthesized without bundling (NodejsFunction still reports Runtime and
+ * Architectures), once per module graph: once per worker in the unit tier, which shares one.
+ */
 export function synthRounds(): Synth {
   if (!cached) {
     const { stack, template } = synthesizeRoundsTemplate({ bundle: false });
-    cached = { stack, template: Template.fromStack(stack), json: template };
+    const idOf = (construct: IConstruct) => logicalIdOf(stack, construct);
+    cached = { stack, template: Template.fromStack(stack), json: template, idOf };
   }
   return cached;
 }
@@ -220,3 +236,40 @@ export async function roleAllows(
   if (response.resultType === 'error') throw new Error(JSON.stringify(response.errors));
   return response.overallResult === 'Allowed';
 }
+
+/** A finding of a policy-validation plugin (cdk-nag's packs), as validation-report.json lists it. */
+export interface Violation {
+  ruleName: string;
+  severity: string;
+  violatingConstructs: { constructPath: string }[];
+}
+
+/**
+ * Synthesizes `app` (made with `outdir`) and reads the findings of the policy-validation plugins
+ * named in `plugins` (all when absent): cdk-nag 3 writes them to validation-report.json and fails the
+ * synth on an error, which comes back here as `synthError` instead of being thrown.
+ */
+export function synthWithFindings(
+  app: App,
+  outdir: string,
+  plugins?: readonly string[],
+): { assembly?: CloudAssembly; findings: Violation[]; synthError?: Error } {
+  let assembly: CloudAssembly | undefined;
+  let synthError: Error | undefined;
+  try {
+    assembly = app.synth();
+  } catch (error) {
+    synthError = error as Error;
+  }
+  const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
+    pluginReports: { pluginName: string; violations: Violation[] }[];
+  };
+  const findings = report.pluginReports
+    .filter((p) => !plugins || plugins.includes(p.pluginName))
+    .flatMap((p) => p.violations);
+  return { ...(assembly ? { assembly } : {}), findings, ...(synthError ? { synthError } : {}) };
+}
+
+/** A finding in one line: the rule, its severity and where. */
+export const describeFinding = (f: Violation) =>
+  `${f.ruleName} (${f.severity}) at ${f.violatingConstructs.map((c) => c.constructPath).join(', ')}`;

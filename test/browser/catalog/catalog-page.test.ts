@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { localInvitation } from '#local/invitations';
-import { chromiumForFile, SHOTS } from '#support/browser';
+import { chromiumForFile, overflowsSideways, SHOTS, signInWithInvitation } from '#support/browser';
 import { embeddedApi } from '#support/embedded-api';
 import { SMALL_CATALOG } from '#support/small-catalog';
 
@@ -18,26 +17,11 @@ async function signedIn(viewport: { width: number; height: number }, isMobile: b
   const context = await chromium.browser.newContext({ locale: 'zh-CN', viewport, isMobile });
   const page = await context.newPage();
   page.on('dialog', (dialog) => dialog.accept());
-  const { invitation } = await localInvitation(
-    api.dataDir,
-    { role: 'coordinator', name: '王协调' },
-    api.server.url,
-  );
-  await page.goto(invitation.url);
-  await page.waitForURL(/dashboard/);
+  await signInWithInvitation(page, api, { role: 'coordinator', name: '王协调' }, /dashboard/);
   await page.goto(`${api.server.url}/catalog.html`);
   await page.locator('#society-list .card').first().waitFor();
   return page;
 }
-
-/** Whether the page scrolls sideways (runs in the browser, so the DOM is reached through globalThis). */
-const overflowsSideways = (page: Page) =>
-  page.evaluate(() => {
-    const root = (
-      globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }
-    ).document.documentElement;
-    return root.scrollWidth > root.clientWidth + 1;
-  });
 
 describe('the catalog page', () => {
   it('on a phone: lists societies and counties by name, adds and changes a society, shows a refusal and the audit log in words', async () => {

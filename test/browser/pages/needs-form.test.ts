@@ -2,8 +2,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataDir } from '#cli/data-dir';
 import { DEMO_DATA_DIR } from '#cli/session';
-import { localInvitation } from '#local/invitations';
-import { chromiumForFile } from '#support/browser';
+import { chromiumForFile, signInWithInvitation } from '#support/browser';
 import { embeddedApi } from '#support/embedded-api';
 
 // The liaisons' form in Debian's headless Chromium, served by the local HTTP adapter on DynamoDB
@@ -26,13 +25,7 @@ async function signedInPage(): Promise<Page> {
     isMobile: true,
   });
   const page = await context.newPage();
-  const { invitation } = await localInvitation(
-    api.dataDir,
-    { role: 'liaison', county: 'chunan' },
-    api.server.url,
-  );
-  await page.goto(invitation.url);
-  await page.waitForURL(`${api.server.url}/needs.html`);
+  await signInWithInvitation(page, api, { role: 'liaison', county: 'chunan' }, '/needs.html');
   await page.locator('#townId option[value="qiandaohu"]').waitFor({ state: 'attached' });
   return page;
 }

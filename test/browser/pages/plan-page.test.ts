@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { localInvitation } from '#local/invitations';
 import type { DataSet, Society } from '#schemas/index';
-import { chromiumForFile, SHOTS } from '#support/browser';
+import { chromiumForFile, overflowsSideways, SHOTS, signInWithInvitation } from '#support/browser';
 import { embeddedApi } from '#support/embedded-api';
+import { BAMBOO_SOCIETY, REVIEW_COUNTIES } from '#support/review-catalog';
 import { until as untilWithin } from '#support/until';
 
 const until = <T>(what: string, probe: () => Promise<T | undefined | false>) =>
@@ -31,36 +31,8 @@ const NEEDS = [
   ['n-b2-1', 'bbb', 'b2', 'talent', 'tea', 'normal', '制茶师傅引进'],
 ] as const;
 const DATA: DataSet = {
-  counties: [
-    {
-      id: 'aaa',
-      name: { zh: '甲县', en: 'County A' },
-      towns: [
-        { id: 'a1', name: { zh: '甲一镇', en: 'A one' } },
-        { id: 'a2', name: { zh: '甲二镇', en: 'A two' } },
-      ],
-    },
-    {
-      id: 'bbb',
-      name: { zh: '乙县', en: 'County B' },
-      towns: [
-        { id: 'b1', name: { zh: '乙一镇', en: 'B one' } },
-        { id: 'b2', name: { zh: '乙二镇', en: 'B two' } },
-      ],
-    },
-  ],
-  societies: [
-    tea(1),
-    tea(2),
-    tea(3),
-    {
-      id: 'bamboo',
-      name: { zh: '竹业学会', en: 'Bamboo society' },
-      themes: ['industry'],
-      fields: ['bamboo'],
-      capacityPerSeason: 1,
-    },
-  ],
+  counties: REVIEW_COUNTIES,
+  societies: [tea(1), tea(2), tea(3), BAMBOO_SOCIETY],
   needs: NEEDS.map(([id, countyId, townId, theme, field, urgency, title]) => ({
     id,
     countyId,
@@ -104,13 +76,7 @@ beforeAll(async () => {
 
 async function signedIn(context: BrowserContext): Promise<Page> {
   const page = await context.newPage();
-  const { invitation } = await localInvitation(
-    api.dataDir,
-    { role: 'coordinator', name: '王协调' },
-    api.server.url,
-  );
-  await page.goto(invitation.url);
-  await page.waitForURL(/dashboard/);
+  await signInWithInvitation(page, api, { role: 'coordinator', name: '王协调' }, /dashboard/);
   return page;
 }
 
@@ -119,13 +85,6 @@ async function planPage(page: Page): Promise<void> {
   await page.locator('#visit-list .card').first().waitFor();
 }
 
-const overflowsSideways = (page: Page) =>
-  page.evaluate(() => {
-    const root = (
-      globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }
-    ).document.documentElement;
-    return root.scrollWidth > root.clientWidth + 1;
-  });
 const bodyText = (page: Page) =>
   page
     .locator('main')

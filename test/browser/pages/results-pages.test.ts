@@ -3,11 +3,10 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataDir } from '#cli/data-dir';
 import { DEMO_DATA_DIR } from '#cli/session';
-import { localInvitation } from '#local/invitations';
 import type { LocalClaims } from '#local/tokens';
 import { FIGURE_KEYS, FIGURE_LABELS, FUNNEL_KEYS } from '#schemas/labels';
 import { THEMES } from '#schemas/primitives';
-import { chromiumForFile, SHOTS } from '#support/browser';
+import { chromiumForFile, SHOTS, signInWithInvitation } from '#support/browser';
 import { embeddedApi } from '#support/embedded-api';
 
 const SEASON = '2026-Q4';
@@ -90,13 +89,11 @@ async function openAs(
   path: string,
   size: (typeof SIZES)[number],
 ): Promise<Page> {
-  const { invitation } = await localInvitation(api.dataDir, who, api.server.url);
   const context = await chromium.browser.newContext({ viewport: { width: size.width, height: size.height } });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   await page.addInitScript(() => localStorage.setItem('lang', 'zh'));
-  await page.goto(invitation.url);
-  await page.waitForURL(`${api.server.url}${LANDING[who.role]}`);
+  await signInWithInvitation(page, api, who, LANDING[who.role]);
   if (path !== LANDING[who.role]) await page.goto(`${api.server.url}${path}`);
   return page;
 }

@@ -7,7 +7,7 @@ import { loadDataDir } from '#cli/data-dir';
 import { DEMO_DATA_DIR } from '#cli/session';
 import { localInvitation } from '#local/invitations';
 import { BUILT_IN_COORDINATOR } from '#schemas/users';
-import { chromiumForFile, SHOTS } from '#support/browser';
+import { chromiumForFile, SHOTS, signInWithInvitation } from '#support/browser';
 import { embeddedApi } from '#support/embedded-api';
 
 // Issue 9 end to end, in headless Chromium at phone size against the local HTTP adapter on DynamoDB
@@ -210,14 +210,8 @@ describe('signing in by invitation (issue 9)', () => {
   });
 
   it('renews a session before it ends', async () => {
-    const { invitation } = await localInvitation(
-      api.dataDir,
-      { role: 'liaison', county: 'chunan', name: '赵敏' },
-      api.server.url,
-    );
     const page = await (await phone()).newPage();
-    await page.goto(invitation.url);
-    await page.waitForURL(`${api.server.url}/needs.html`);
+    await signInWithInvitation(page, api, { role: 'liaison', county: 'chunan', name: '赵敏' }, '/needs.html');
     const soon = new Date(Date.now() + 5 * 60_000).toISOString();
     await page.evaluate((at) => {
       const session = JSON.parse(localStorage.getItem('session.v1') as string);

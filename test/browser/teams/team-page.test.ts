@@ -2,9 +2,9 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataDir } from '#cli/data-dir';
 import { DEMO_DATA_DIR } from '#cli/session';
-import { localInvitation } from '#local/invitations';
+import type { localInvitation } from '#local/invitations';
 import { DEFAULT_QUESTION_TEXT } from '#schemas/labels';
-import { chromiumForFile } from '#support/browser';
+import { chromiumForFile, signInWithInvitation } from '#support/browser';
 import { embeddedApi } from '#support/embedded-api';
 import type { Store } from '#support/store';
 
@@ -21,10 +21,8 @@ beforeAll(async () => {
 
 /** A fresh browser signed in with an invitation link, on the page the role lands on. */
 async function signedIn(wanted: Parameters<typeof localInvitation>[1], landing: string): Promise<Page> {
-  const { invitation } = await localInvitation(api.dataDir, wanted, api.server.url);
   const page = await (await chromium.browser.newContext()).newPage();
-  await page.goto(invitation.url);
-  await page.waitForURL(`${api.server.url}${landing}`);
+  await signInWithInvitation(page, api, wanted, landing);
   return page;
 }
 

@@ -6,6 +6,7 @@ import { loadDataDir } from '#cli/data-dir';
 import { DEMO_DATA_DIR } from '#cli/session';
 import { API_ROUTES } from '#functions/registry';
 import { signLocalToken } from '#local/tokens';
+import { chunanNeed } from '#support/builders';
 import { embeddedApi } from '#support/embedded-api';
 import type { Json, Reply, RequestOptions } from '#support/http';
 
@@ -87,17 +88,6 @@ function call(
 ): Promise<Reply> {
   return api.call(method, path, { ...options, ...(who === 'none' ? {} : { as: T[who] }) });
 }
-
-const chunanNeed = (overrides: Record<string, unknown> = {}) => ({
-  countyId: 'chunan',
-  townId: 'qiandaohu',
-  theme: 'industry',
-  field: '农业',
-  title: '山核桃林下套种技术指导',
-  detail: '希望林业专家来镇里现场指导。',
-  urgency: 'high',
-  ...overrides,
-});
 
 /** A fresh user (a liaison of 淳安), invited by the coordinator. */
 async function freshUser(): Promise<Json> {

@@ -53,6 +53,21 @@ function error(name: string, message: string): Error {
   return e;
 }
 
+/** A step whose function fails every time with this error. */
+const alwaysFails = (name: string, message: string) => () => {
+  throw error(name, message);
+};
+
+/** A step whose function fails its first `times` calls with this error, and then answers as `then`. */
+const failsFirst = (times: number, name: string, message: string, then: Stub): Stub => {
+  let calls = 0;
+  return (payload) => {
+    calls += 1;
+    if (calls <= times) throw error(name, message);
+    return then(payload);
+  };
+};
+
 const happyPath = (overrides: Partial<Stubs> = {}): Stubs => ({
   LoadRound: () => ({
     season: SEASON,
@@ -104,6 +119,12 @@ interface Run {
   failure?: { name: string; message: string };
   entered: string[];
   calls: Record<string, Payload[]>;
+}
+
+/** The round failed for good (RoundFailed), its failure recorded under this error's name. */
+function expectFailedFor(run: Run, errorName: string): void {
+  expect(run.calls[S.RecordRoundFailure]?.[0].Item.error).toEqual({ S: errorName });
+  expect(run.failure?.name).toBe('RoundFailed');
 }
 
 async function runRound(stubs: Stubs, input: unknown = { season: SEASON }): Promise<Run> {
@@ -323,19 +344,12 @@ describe('round paths (synthesized definition, local runner)', () => {
   it.each([...LAMBDA_RETRY_ERRORS])(
     'retries %s and carries on when the next attempt succeeds',
     async (name) => {
-      let attempts = 0;
       const run = await runRound(
-        happyPath({
-          CompleteRound: ({ season }) => {
-            attempts += 1;
-            if (attempts < 3) throw error(name, 'transient');
-            return { season, visits: 2, offers: 2, accepted: 2, declined: 0, expired: 0, unassignedNeeds: 0 };
-          },
-        }),
+        happyPath({ CompleteRound: failsFirst(2, name, 'transient', happyPath().CompleteRound) }),
       );
 
       expect(run.failure).toBeUndefined();
-      expect(attempts).toBe(3);
+      expect(run.calls[S.CompleteRound]).toHaveLength(3);
       expect(run.entered).not.toContain(S.RecordRoundFailure);
     },
   );
@@ -343,9 +357,7 @@ describe('round paths (synthesized definition, local runner)', () => {
   it('gives up after three retries and records the round failure under its season', async () => {
     const run = await runRound(
       happyPath({
-        PersistPlan: () => {
-          throw error('RetryableError', 'table throttled');
-        },
+        PersistPlan: alwaysFails('RetryableError', 'table throttled'),
       }),
     );
 
@@ -373,28 +385,22 @@ describe('round paths (synthesized definition, local runner)', () => {
   it('does not retry an error that is not transient', async () => {
     const run = await runRound(
       happyPath({
-        AssignSocieties: () => {
-          throw error('InvalidInputError', 'visits[0].questions: expected 5 items');
-        },
+        AssignSocieties: alwaysFails('InvalidInputError', 'visits[0].questions: expected 5 items'),
       }),
     );
 
     expect(run.calls[S.AssignSocieties]).toHaveLength(1);
-    expect(run.calls[S.RecordRoundFailure]?.[0].Item.error).toEqual({ S: 'InvalidInputError' });
-    expect(run.failure?.name).toBe('RoundFailed');
+    expectFailedFor(run, 'InvalidInputError');
   });
 
   // Issue 13: a step that ran out of its own time once and then succeeded must not fail the round.
   it('retries a step whose function ran out of time once, and completes the round when the retry succeeds', async () => {
-    let attempts = 0;
     const run = await runRound(
       happyPath({
-        PersistPlan: () => {
-          attempts++;
-          // What middy throws just before the Lambda timeout, in AWS and locally alike.
-          if (attempts === 1) throw error('TimeoutError', '[AbortError]: The operation was aborted.');
-          return { plannedAt: '2026-04-01T01:00:00.000Z' };
-        },
+        // What middy throws just before the Lambda timeout, in AWS and locally alike.
+        PersistPlan: failsFirst(1, 'TimeoutError', '[AbortError]: The operation was aborted.', () => ({
+          plannedAt: '2026-04-01T01:00:00.000Z',
+        })),
       }),
     );
 
@@ -407,26 +413,20 @@ describe('round paths (synthesized definition, local runner)', () => {
   it('fails the round when the function runs out of time a second time', async () => {
     const run = await runRound(
       happyPath({
-        PersistPlan: () => {
-          throw error('TimeoutError', '[AbortError]: The operation was aborted.');
-        },
+        PersistPlan: alwaysFails('TimeoutError', '[AbortError]: The operation was aborted.'),
       }),
     );
 
     expect(run.calls[S.PersistPlan]).toHaveLength(2);
-    expect(run.calls[S.RecordRoundFailure]?.[0].Item.error).toEqual({ S: 'TimeoutError' });
-    expect(run.failure?.name).toBe('RoundFailed');
+    expectFailedFor(run, 'TimeoutError');
   });
 
   it('retries Lambda throttling up to eight times before failing the round', async () => {
-    let attempts = 0;
     const throttledSixTimes = await runRound(
       happyPath({
-        ListPendingOffers: () => {
-          attempts++;
-          if (attempts <= 6) throw error('Lambda.TooManyRequestsException', 'Rate Exceeded.');
-          return { offers: [{ offerId: 'o1' }] };
-        },
+        ListPendingOffers: failsFirst(6, 'Lambda.TooManyRequestsException', 'Rate Exceeded.', () => ({
+          offers: [{ offerId: 'o1' }],
+        })),
       }),
     );
     expect(throttledSixTimes.failure).toBeUndefined();
@@ -434,9 +434,7 @@ describe('round paths (synthesized definition, local runner)', () => {
 
     const alwaysThrottled = await runRound(
       happyPath({
-        ListPendingOffers: () => {
-          throw error('Lambda.TooManyRequestsException', 'Rate Exceeded.');
-        },
+        ListPendingOffers: alwaysFails('Lambda.TooManyRequestsException', 'Rate Exceeded.'),
       }),
     );
     expect(alwaysThrottled.calls[S.ListPendingOffers]).toHaveLength(9);
@@ -444,14 +442,14 @@ describe('round paths (synthesized definition, local runner)', () => {
   });
 
   it('retries an invocation the Lambda client gave up on (ClientExecutionTimeoutException)', async () => {
-    let attempts = 0;
     const run = await runRound(
       happyPath({
-        CompleteRound: ({ season }) => {
-          attempts++;
-          if (attempts === 1) throw error('Lambda.ClientExecutionTimeoutException', 'timed out');
-          return { season, visits: 2, offers: 2, accepted: 2, declined: 0, expired: 0, unassignedNeeds: 0 };
-        },
+        CompleteRound: failsFirst(
+          1,
+          'Lambda.ClientExecutionTimeoutException',
+          'timed out',
+          happyPath().CompleteRound,
+        ),
       }),
     );
     expect(run.failure).toBeUndefined();
@@ -477,23 +475,18 @@ describe('round paths (synthesized definition, local runner)', () => {
   it('fails the round when recording an answer fails for good (the offer Map’s catch)', async () => {
     const run = await runRound(
       happyPath({
-        RecordAnswer: () => {
-          throw error('ConflictError', 'capacity exceeded');
-        },
+        RecordAnswer: alwaysFails('ConflictError', 'capacity exceeded'),
       }),
     );
 
-    expect(run.calls[S.RecordRoundFailure]?.[0].Item.error).toEqual({ S: 'ConflictError' });
     expect(run.calls[S.CompleteRound]).toBeUndefined();
-    expect(run.failure?.name).toBe('RoundFailed');
+    expectFailedFor(run, 'ConflictError');
   });
 
   it('records a LoadRound failure under the season "unknown", since no season is known yet', async () => {
     const run = await runRound(
       happyPath({
-        LoadRound: () => {
-          throw error('InvalidInputError', 'season: expected YYYY-Qn');
-        },
+        LoadRound: alwaysFails('InvalidInputError', 'season: expected YYYY-Qn'),
       }),
       { season: 'not-a-season' },
     );
@@ -614,9 +607,7 @@ describe('reassignment paths (rule 6)', () => {
   it('alerts the coordinator through SNS after the third refusal, once quiet hours are over', async () => {
     const run = await runRound(
       oneOffer({
-        SendOfferAndWaitForAnswer: () => {
-          throw error('OfferDeclined', 'no');
-        },
+        SendOfferAndWaitForAnswer: alwaysFails('OfferDeclined', 'no'),
         FindNextSociety: ({ offerId }) => {
           const tries = offerId === 'o1' ? 1 : offerId === 'o1-2' ? 2 : 3;
           return tries < 3
@@ -658,9 +649,7 @@ describe('reassignment paths (rule 6)', () => {
   it('alerts the coordinator at once when no society can take the needs', async () => {
     const run = await runRound(
       oneOffer({
-        SendOfferAndWaitForAnswer: () => {
-          throw error('OfferDeclined', 'no');
-        },
+        SendOfferAndWaitForAnswer: alwaysFails('OfferDeclined', 'no'),
         FindNextSociety: () => ({
           nextOfferId: null,
           attempt: 1,
@@ -681,9 +670,7 @@ describe('reassignment paths (rule 6)', () => {
   it('ends the item quietly when there is nothing left to move (e.g. the needs were resolved meanwhile)', async () => {
     const run = await runRound(
       oneOffer({
-        SendOfferAndWaitForAnswer: () => {
-          throw error('OfferDeclined', 'no');
-        },
+        SendOfferAndWaitForAnswer: alwaysFails('OfferDeclined', 'no'),
       }),
     );
 
@@ -694,46 +681,34 @@ describe('reassignment paths (rule 6)', () => {
   });
 
   it('retries a failed SNS publish, then carries on', async () => {
-    let attempts = 0;
     const run = await runRound(
       oneOffer({
-        SendOfferAndWaitForAnswer: () => {
-          throw error('OfferDeclined', 'no');
-        },
+        SendOfferAndWaitForAnswer: alwaysFails('OfferDeclined', 'no'),
         FindNextSociety: () => ({
           nextOfferId: null,
           attempt: 1,
           unassignedNeedIds: ['n1'],
           alert: alert('no-society'),
         }),
-        PublishAlert: () => {
-          attempts += 1;
-          if (attempts < 3) throw error('States.TaskFailed', 'SNS throttled');
-          return { MessageId: 'm-3' };
-        },
+        PublishAlert: failsFirst(2, 'States.TaskFailed', 'SNS throttled', () => ({ MessageId: 'm-3' })),
       }),
     );
 
     expect(run.failure).toBeUndefined();
-    expect(attempts).toBe(3);
+    expect(run.calls[S.AlertCoordinator]).toHaveLength(3);
     expect(run.entered).toContain(S.CompleteRound);
   });
 
   it('fails the round when finding the next society fails for good (the offer Map’s catch)', async () => {
     const run = await runRound(
       oneOffer({
-        SendOfferAndWaitForAnswer: () => {
-          throw error('OfferDeclined', 'no');
-        },
-        FindNextSociety: () => {
-          throw error('RetryableError', 'table throttled');
-        },
+        SendOfferAndWaitForAnswer: alwaysFails('OfferDeclined', 'no'),
+        FindNextSociety: alwaysFails('RetryableError', 'table throttled'),
       }),
     );
 
     expect(run.calls[S.FindNextSociety]).toHaveLength(4);
-    expect(run.calls[S.RecordRoundFailure]?.[0].Item.error).toEqual({ S: 'RetryableError' });
-    expect(run.failure?.name).toBe('RoundFailed');
+    expectFailedFor(run, 'RetryableError');
   });
 });
 
@@ -836,9 +811,7 @@ describe('plan review paths (rule 9: the coordinator’s word before any offer)'
     const run = await runRound(
       happyPath({
         LoadRound: () => unapproved(),
-        AwaitPlanApproval: () => {
-          throw error('InvalidInputError', 'bad payload');
-        },
+        AwaitPlanApproval: alwaysFails('InvalidInputError', 'bad payload'),
       }),
     );
 

@@ -1,22 +1,21 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import {
   type DatabaseAccess,
-  type DynamoDbLocal,
   dynamoDbLocalJar,
   findJava,
   freePort,
   localClientConfig,
-  startDynamoDbLocal,
 } from '#local/dynamodb-local';
 import { tokenKey } from '#local/tokens';
+import { localDatabases } from '#support/local-databases';
 import { ROOT } from '#support/paths';
 
 // DynamoDB Local private to its owner and its DATA_DIR (issue 12, items 3 and 4), tried from
@@ -24,30 +23,14 @@ import { ROOT } from '#support/paths';
 vi.setConfig({ testTimeout: 120_000 });
 
 const OWNER = path.join(import.meta.dirname, 'fixtures', 'dynamodb-owner.ts');
-const { DYNAMODB_ENDPOINT: _ignored, ...baseEnv } = process.env;
+const { env: baseEnv, start, tempDir } = localDatabases();
 
-const tempDirs: string[] = [];
-const running: DynamoDbLocal[] = [];
 const children: ChildProcess[] = [];
 const strayPids: number[] = [];
 
-async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
-
-async function start(opts: Parameters<typeof startDynamoDbLocal>[0]): Promise<DynamoDbLocal> {
-  const db = await startDynamoDbLocal({ env: baseEnv, ...opts });
-  running.push(db);
-  return db;
-}
-
 afterAll(async () => {
-  await Promise.all(running.map((db) => db.stop()));
   for (const child of children) child.kill('SIGKILL');
   for (const pid of strayPids) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
-  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
 function isAlive(pid: number): boolean {

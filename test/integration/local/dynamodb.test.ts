@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -15,10 +15,11 @@ import {
   startDynamoDbLocal,
 } from '#local/dynamodb-local';
 import { createTablesFromTemplate } from '#local/tables';
+import { localDatabases } from '#support/local-databases';
 
 // The embedded JVM is what is under test: never let a DYNAMODB_ENDPOINT from the
 // developer's shell redirect these tests.
-const { DYNAMODB_ENDPOINT: _ignored, ...baseEnv } = process.env;
+const { env: baseEnv, start, tempDir } = localDatabases();
 
 // As `cdk synth` writes a TableV1 with a GSI, TTL, PITR and RemovalPolicy.RETAIN.
 const template = {
@@ -58,25 +59,6 @@ const template = {
     RoundsBucket1234ABCD: { Type: 'AWS::S3::Bucket', Properties: {} },
   },
 };
-
-const tempDirs: string[] = [];
-async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
-
-const running: DynamoDbLocal[] = [];
-async function start(opts: Parameters<typeof startDynamoDbLocal>[0]): Promise<DynamoDbLocal> {
-  const db = await startDynamoDbLocal({ env: baseEnv, ...opts });
-  running.push(db);
-  return db;
-}
-
-afterAll(async () => {
-  await Promise.all(running.map((db) => db.stop()));
-  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
 
 describe('in memory', () => {
   let db: DynamoDbLocal;

@@ -167,8 +167,9 @@ describe('the embedded runtime reading the dispatcher from the template', () => 
   it('resolves the SenderEmail parameter and its domain (Fn::Select of Fn::Split) in the policy and environment', async () => {
     const { synthesizeRoundsTemplate } = await import('#infra/rounds-stack');
     const { LOCAL_PARAMETER_VALUES, resolveIntrinsics } = await import('#local/template');
+    const { logicalIdOf } = await import('#support/template');
     const { template, stack } = synthesizeRoundsTemplate({ bundle: false });
-    const fnId = stack.getLogicalId(stack.outbox.function.node.defaultChild as never);
+    const fnId = logicalIdOf(stack, stack.outbox.function);
     const roleId = template.Resources[fnId].Properties.Role['Fn::GetAtt'][0];
     const statements = Object.values<{ Type: string; Properties: Record<string, unknown> }>(
       template.Resources,

@@ -319,14 +319,11 @@ describe('DispatchOutbox in AWS: SES e-mail and robot webhooks', () => {
 
     // The call SES authorizes: ses:SendEmail on the identity of the sender's domain (or address).
     const { synthesizeRoundsTemplate } = await import('#infra/rounds-stack');
-    const { roleAllows, roleOfFunction, PLACEHOLDER_ACCOUNT, PLACEHOLDER_REGION } = await import(
+    const { logicalIdOf, roleAllows, roleOfFunction, PLACEHOLDER_ACCOUNT, PLACEHOLDER_REGION } = await import(
       '#support/template'
     );
     const synth = synthesizeRoundsTemplate({ bundle: false, stackProps: { senderEmail: SENDER } });
-    const role = roleOfFunction(
-      synth.template,
-      synth.stack.getLogicalId(synth.stack.outbox.function.node.defaultChild as never),
-    );
+    const role = roleOfFunction(synth.template, logicalIdOf(synth.stack, synth.stack.outbox.function));
     const identity = (name: string) =>
       `arn:aws:ses:${PLACEHOLDER_REGION}:${PLACEHOLDER_ACCOUNT}:identity/${name}`;
     const from = input.FromEmailAddress as string;

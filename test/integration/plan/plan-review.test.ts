@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DataSet, Society } from '#schemas/index';
 import { embeddedApi } from '#support/embedded-api';
+import { BAMBOO_SOCIETY, REVIEW_COUNTIES } from '#support/review-catalog';
 import { until } from '#support/until';
 
 // This file drives the review itself: the round waits for the coordinator (vitest.config sets AUTO_APPROVE=1).
@@ -23,36 +24,13 @@ const tea = (id: string, capacityPerSeason: number): Society => ({
   capacityPerSeason,
 });
 const DATA: DataSet = {
-  counties: [
-    {
-      id: 'aaa',
-      name: { zh: '甲县', en: 'County A' },
-      towns: [
-        { id: 'a1', name: { zh: '甲一镇', en: 'A one' } },
-        { id: 'a2', name: { zh: '甲二镇', en: 'A two' } },
-      ],
-    },
-    {
-      id: 'bbb',
-      name: { zh: '乙县', en: 'County B' },
-      towns: [
-        { id: 'b1', name: { zh: '乙一镇', en: 'B one' } },
-        { id: 'b2', name: { zh: '乙二镇', en: 'B two' } },
-      ],
-    },
-  ],
+  counties: REVIEW_COUNTIES,
   societies: [
     tea('tea-1', 2),
     tea('tea-2', 2),
     tea('tea-3', 2),
     tea('tea-4', 2),
-    {
-      id: 'bamboo',
-      name: { zh: '竹业学会', en: 'Bamboo society' },
-      themes: ['industry'],
-      fields: ['bamboo'],
-      capacityPerSeason: 1,
-    },
+    BAMBOO_SOCIETY,
     {
       id: 'health',
       name: { zh: '卫生学会', en: 'Health society' },

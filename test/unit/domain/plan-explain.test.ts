@@ -5,7 +5,6 @@ import { OverrideConflictError } from '#domain/override-conflict';
 import { planRound } from '#domain/plan';
 import { rankTowns } from '#domain/town-choice';
 import {
-  type County,
   type DataSet,
   type Need,
   Plan,
@@ -15,15 +14,8 @@ import {
   URGENCIES,
   type Urgency,
 } from '#schemas/index';
+import { county } from '#support/builders';
 import { generateInstance, SIZES } from '#support/instances';
-
-function county(id: string, ...townIds: string[]): County {
-  return {
-    id,
-    name: { zh: `${id}县`, en: id },
-    towns: townIds.map((townId) => ({ id: townId, name: { zh: `${townId}镇`, en: townId } })),
-  };
-}
 
 function need(
   id: string,

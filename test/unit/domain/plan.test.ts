@@ -1,22 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planRound } from '#domain/plan';
-import {
-  type County,
-  type DataSet,
-  type Need,
-  Plan,
-  type Society,
-  type Theme,
-  type Urgency,
-} from '#schemas/index';
-
-function county(id: string, ...townIds: string[]): County {
-  return {
-    id,
-    name: { zh: `${id}县`, en: id },
-    towns: townIds.map((townId) => ({ id: townId, name: { zh: `${townId}镇`, en: townId } })),
-  };
-}
+import { type DataSet, type Need, Plan, type Society, type Theme, type Urgency } from '#schemas/index';
+import { county } from '#support/builders';
 
 function need(
   id: string,

@@ -22,9 +22,7 @@ import {
 // domain; the API takes access tokens whose claims the trigger adds; only the user routes'
 // function administers the pool; the pages find all of it in runtime-config.json.
 
-const { stack, template, json } = synthRounds();
-type Cfn = Parameters<typeof stack.getLogicalId>[0];
-const idOf = (c: { node: { defaultChild?: unknown } }) => stack.getLogicalId(c.node.defaultChild as Cfn);
+const { stack, template, json, idOf } = synthRounds();
 const poolId = idOf(stack.auth.userPool);
 const clientId = idOf(stack.auth.client);
 const distributionId = idOf(stack.pages.distribution);

@@ -3,26 +3,17 @@
  * validation-report.json (and fail the synth when they are errors), not added as annotations.
  * These tests synthesize with both packs, read that report, and check every acknowledgement.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addComplianceChecks, ROUNDS_STACK_ID, RoundsStack } from '#infra/rounds-stack';
+import { temporaryDirs } from '#support/rounds-cli';
+import { describeFinding, synthWithFindings, type Violation } from '#support/template';
 
-interface Violation {
-  ruleName: string;
-  severity: string;
-  violatingConstructs: { constructPath: string }[];
-}
-
-const outdirs: string[] = [];
-afterAll(() => {
-  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
-});
+const outdirs = temporaryDirs();
+afterAll(() => outdirs.removeAll());
 
 /** Synthesizes `build` in a fresh app with the AwsSolutions and Serverless packs; returns the packs' findings. */
 function checkedSynth(build: (app: App) => Stack): {
@@ -30,23 +21,11 @@ function checkedSynth(build: (app: App) => Stack): {
   findings: Violation[];
   synthError?: Error;
 } {
-  const outdir = mkdtempSync(join(tmpdir(), 'rounds-nag-'));
-  outdirs.push(outdir);
+  const outdir = outdirs.make('rounds-nag-');
   const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
   addComplianceChecks(app);
   const stack = build(app);
-  let synthError: Error | undefined;
-  try {
-    app.synth();
-  } catch (error) {
-    synthError = error as Error;
-  }
-  const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
-    pluginReports: { pluginName: string; violations: Violation[] }[];
-  };
-  const findings = report.pluginReports
-    .filter((p) => p.pluginName === 'AwsSolutions' || p.pluginName === 'Serverless')
-    .flatMap((p) => p.violations);
+  const { findings, synthError } = synthWithFindings(app, outdir, ['AwsSolutions', 'Serverless']);
   return { stack, findings, ...(synthError ? { synthError } : {}) };
 }
 
@@ -55,12 +34,7 @@ describe('cdk-nag (AwsSolutions and Serverless packs)', () => {
 
   it('finds nothing unacknowledged in RoundsStack: no error, no warning', () => {
     expect(rounds.synthError).toBeUndefined();
-    expect(
-      rounds.findings.map(
-        (f) =>
-          `${f.ruleName} (${f.severity}) at ${f.violatingConstructs.map((c) => c.constructPath).join(', ')}`,
-      ),
-    ).toEqual([]);
+    expect(rounds.findings.map(describeFinding)).toEqual([]);
   });
 
   it('leaves no AwsSolutions error or warning annotation on the stack', () => {

@@ -7,9 +7,8 @@ import { RoundsHttpApi } from '#infra/http-api';
 import { RoundsTable } from '#infra/table';
 import { synthRounds } from '#support/template';
 
-const { stack, template, json } = synthRounds();
-type Cfn = Parameters<typeof stack.getLogicalId>[0];
-const apiId = stack.getLogicalId(stack.api.api.node.defaultChild as Cfn);
+const { stack, template, json, idOf } = synthRounds();
+const apiId = idOf(stack.api.api);
 const authorizerId = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'))[0] as string;
 
 describe('HTTP API', () => {
@@ -42,8 +41,8 @@ describe('HTTP API', () => {
   });
 
   it('validates JWTs issued by this user pool for this app client', () => {
-    const poolId = stack.getLogicalId(stack.auth.userPool.node.defaultChild as Cfn);
-    const clientId = stack.getLogicalId(stack.auth.client.node.defaultChild as Cfn);
+    const poolId = idOf(stack.auth.userPool);
+    const clientId = idOf(stack.auth.client);
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       ApiId: { Ref: apiId },
       AuthorizerType: 'JWT',
@@ -68,17 +67,14 @@ describe('HTTP API', () => {
       DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
       AccessLogSettings: {
         DestinationArn: {
-          'Fn::GetAtt': [stack.getLogicalId(stack.api.accessLogGroup.node.defaultChild as Cfn), 'Arn'],
+          'Fn::GetAtt': [idOf(stack.api.accessLogGroup), 'Arn'],
         },
         Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"'),
       },
     });
     const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0];
     expect(() => JSON.parse(stage?.Properties.AccessLogSettings.Format)).not.toThrow();
-    expect(
-      json.Resources[stack.getLogicalId(stack.api.accessLogGroup.node.defaultChild as Cfn)].Properties
-        .RetentionInDays,
-    ).toBe(30);
+    expect(json.Resources[idOf(stack.api.accessLogGroup)].Properties.RetentionInDays).toBe(30);
   });
 
   it('allows CORS only from the pages’ CloudFront URL', () => {
@@ -93,10 +89,7 @@ describe('HTTP API', () => {
               [
                 'https://',
                 {
-                  'Fn::GetAtt': [
-                    stack.getLogicalId(stack.pages.distribution.node.defaultChild as Cfn),
-                    'DomainName',
-                  ],
+                  'Fn::GetAtt': [idOf(stack.pages.distribution), 'DomainName'],
                 },
               ],
             ],

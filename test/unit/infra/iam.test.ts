@@ -1,5 +1,6 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { Match } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import {
   API_FUNCTIONS,
@@ -12,6 +13,7 @@ import { READ_ACTIONS, WRITE_ACTIONS } from '#infra/table';
 import {
   actionsOf,
   type CfnJson,
+  logicalIdOf,
   PLACEHOLDER_ACCOUNT,
   PLACEHOLDER_REGION,
   resolveWithPlaceholders,
@@ -22,9 +24,7 @@ import {
   synthRounds,
 } from '#support/template';
 
-const { stack, template, json } = synthRounds();
-type Cfn = Parameters<typeof stack.getLogicalId>[0];
-const idOf = (c: { node: { defaultChild?: unknown } }) => stack.getLogicalId(c.node.defaultChild as Cfn);
+const { stack, template, json, idOf } = synthRounds();
 const tableId = idOf(stack.table.table);
 const topicId = idOf(stack.notifications.topic);
 const tableResources = [
@@ -240,7 +240,7 @@ describe('IAM: the outbox dispatcher (DispatchOutbox)', () => {
 });
 
 describe('IAM: the state machine role', () => {
-  const roleId = stack.getLogicalId(stack.round.stateMachine.role.node.defaultChild as Cfn);
+  const roleId = idOf(stack.round.stateMachine.role);
   const statements = statementsOfRole(json, roleId);
 
   it('may invoke exactly the nine round functions', () => {
@@ -276,7 +276,7 @@ describe('IAM: the state machine role', () => {
     const services = new Set(statements.flatMap(actionsOf).map((a) => a.split(':')[0]));
     expect([...services].sort()).toEqual(['dynamodb', 'lambda', 'logs', 'sns', 'states', 'xray']);
     // The Distributed Maps start, describe, stop and redrive executions of this state machine only.
-    const machine = stack.getLogicalId(stack.round.stateMachine.node.defaultChild as Cfn);
+    const machine = idOf(stack.round.stateMachine);
     const statesStatements = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('states:')));
     expect(statesStatements.flatMap(actionsOf).sort()).toEqual([
       'states:DescribeExecution',
@@ -293,7 +293,7 @@ describe('IAM: the state machine role', () => {
 });
 
 describe('IAM: API functions on the round state machine', () => {
-  const smId = stack.getLogicalId(stack.round.stateMachine.node.defaultChild as Cfn);
+  const smId = idOf(stack.round.stateMachine);
   const apiStatements = (fnId: string) =>
     statementsOfRole(json, roleOfFunction(json, idOf(stack.api.functions[fnId]!)));
   const statesActions = (fnId: string) =>
@@ -413,10 +413,9 @@ describe('IAM: answering waiting offers (task tokens), evaluated with iam-simula
 
 describe('IAM: the schedule role', () => {
   it('may only invoke the round starter and send to its own dead-letter queue', () => {
-    const starterId = stack.getLogicalId(stack.schedule.starter.node.defaultChild as Cfn);
-    const dlqId = stack.getLogicalId(stack.schedule.deadLetterQueue.node.defaultChild as Cfn);
-    const scheduleProps =
-      json.Resources[stack.getLogicalId(stack.schedule.schedule.node.defaultChild as Cfn)].Properties;
+    const starterId = idOf(stack.schedule.starter);
+    const dlqId = idOf(stack.schedule.deadLetterQueue);
+    const scheduleProps = json.Resources[idOf(stack.schedule.schedule)].Properties;
     const roleId = scheduleProps.Target.RoleArn['Fn::GetAtt'][0] as string;
     expect(statementsOfRole(json, roleId)).toEqual([
       {
@@ -449,8 +448,7 @@ describe('IAM: SMS enabled', () => {
       bundle: false,
       stackProps: { smsEnabled: true, senderEmail: 'notify@example.org.cn' },
     });
-    const id = (c: { node: { defaultChild?: unknown } }) =>
-      sms.stack.getLogicalId(c.node.defaultChild as Cfn);
+    const id = (c: IConstruct) => logicalIdOf(sms.stack, c);
     const publishers = Object.values<CfnJson>(sms.template.Resources)
       .filter((r) => r.Type === 'AWS::IAM::Policy')
       .filter((r) =>

@@ -3,9 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { READ_ACTIONS, WRITE_ACTIONS } from '#infra/table';
 import { actionsOf, roleOfFunction, statementsOfRole, synthRounds } from '#support/template';
 
-const { stack, template, json } = synthRounds();
-type Cfn = Parameters<typeof stack.getLogicalId>[0];
-const idOf = (c: { node: { defaultChild?: unknown } }) => stack.getLogicalId(c.node.defaultChild as Cfn);
+const { stack, template, json, idOf } = synthRounds();
 const fnId = idOf(stack.outbox.function);
 const dlqId = idOf(stack.outbox.deadLetterQueue);
 

@@ -7,11 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { hasFiles, RoundsPages } from '#infra/pages';
 import { synthRounds } from '#support/template';
 
-const { stack, template } = synthRounds();
-type Cfn = Parameters<typeof stack.getLogicalId>[0];
-const siteId = stack.getLogicalId(stack.pages.bucket.node.defaultChild as Cfn);
-const logsId = stack.getLogicalId(stack.pages.logsBucket.node.defaultChild as Cfn);
-const topicId = stack.getLogicalId(stack.notifications.topic.node.defaultChild as Cfn);
+const { stack, template, idOf } = synthRounds();
+const siteId = idOf(stack.pages.bucket);
+const logsId = idOf(stack.pages.logsBucket);
+const topicId = idOf(stack.notifications.topic);
 
 const blockAll = {
   BlockPublicAcls: true,
@@ -57,7 +56,7 @@ describe('pages', () => {
   });
 
   it('let only this CloudFront distribution read the site, through an origin access control', () => {
-    const distributionId = stack.getLogicalId(stack.pages.distribution.node.defaultChild as Cfn);
+    const distributionId = idOf(stack.pages.distribution);
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
         DefaultRootObject: 'index.html',

@@ -17,14 +17,11 @@ import {
   synthRounds,
 } from '#support/template';
 
-const { stack, template, json } = synthRounds();
-type Cfn = Parameters<typeof stack.getLogicalId>[0];
+const { stack, template, json, idOf } = synthRounds();
 const { properties, definition } = stateMachineOf(json);
 const states = allStates(definition);
 const fnArn = (fnId: keyof typeof stack.roundFunctions) =>
-  expect.stringMatching(
-    new RegExp(`:function:${stack.getLogicalId(stack.roundFunctions[fnId].node.defaultChild as Cfn)}$`),
-  );
+  expect.stringMatching(new RegExp(`:function:${idOf(stack.roundFunctions[fnId])}$`));
 const state = (name: string) => {
   const s = states[name];
   if (!s) throw new Error(`no state ${name}`);
@@ -162,7 +159,7 @@ describe('the round definition', () => {
   it.each(
     lambdaTasks.filter(([name]) => name !== S.SendOfferAndWaitForAnswer && name !== S.AwaitPlanApproval),
   )('%s times out 10 s after its function would, so the function always stops first', (name, fnId) => {
-    const fn = json.Resources[stack.getLogicalId(stack.roundFunctions[fnId].node.defaultChild as Cfn)];
+    const fn = json.Resources[idOf(stack.roundFunctions[fnId])];
     const functionTimeout = fn.Properties.Timeout as number;
     expect(functionTimeout, fnId).toBeGreaterThan(0);
     expect(state(name).TimeoutSeconds, name).toBe(functionTimeout + 10);
@@ -415,7 +412,7 @@ describe('the round definition', () => {
   });
 
   it('alerts the coordinator with SNS Publish on the alert topic, ASCII subject, Chinese message', () => {
-    const topicId = stack.getLogicalId(stack.notifications.topic.node.defaultChild as Cfn);
+    const topicId = idOf(stack.notifications.topic);
     const publish = state(S.AlertCoordinator);
     expect(publish.Resource).toBe('arn:aws:states:::sns:publish');
     expect(publish.Parameters).toEqual({
@@ -466,7 +463,7 @@ describe('the round definition', () => {
   });
 
   it('writes the failure to the table with DynamoDB PutItem and ends in RoundFailed', () => {
-    const tableId = stack.getLogicalId(stack.table.table.node.defaultChild as Cfn);
+    const tableId = idOf(stack.table.table);
     const record = state(S.RecordRoundFailure);
     expect(record.Resource).toBe('arn:aws:states:::dynamodb:putItem');
     expect(record.Parameters).toEqual({

@@ -5,13 +5,18 @@
  * builds it, in each of those environments: the synth must pass cdk-nag and CloudFormation's own
  * validation with nothing unacknowledged, and the state machine must be valid ASL.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import aslValidator from 'asl-validator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type CdkCliEnvironment, createRoundsApp } from '#infra/rounds-stack';
-import { type CfnJson, type DeployTarget, stateMachineOf } from '#support/template';
+import { temporaryDirs } from '#support/rounds-cli';
+import {
+  type CfnJson,
+  type DeployTarget,
+  describeFinding,
+  stateMachineOf,
+  synthWithFindings,
+  type Violation,
+} from '#support/template';
 
 const ACCOUNT = '123456789012';
 
@@ -42,36 +47,18 @@ const CASES: Case[] = [
   },
 ];
 
-interface Violation {
-  ruleName: string;
-  severity: string;
-  violatingConstructs: { constructPath: string }[];
-}
-
-const outdirs: string[] = [];
-afterAll(() => {
-  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
-});
+const outdirs = temporaryDirs();
+afterAll(() => outdirs.removeAll());
 
 function synthAsTheCli(c: Case): { template: CfnJson; findings: Violation[]; synthError?: Error } {
-  const outdir = mkdtempSync(join(tmpdir(), 'rounds-synth-'));
-  outdirs.push(outdir);
+  const outdir = outdirs.make('rounds-synth-');
   const { app, stack } = createRoundsApp({
     cliEnvironment: c.cli,
     outdir,
     context: { 'aws:cdk:bundling-stacks': [], ...c.context },
   });
-  let synthError: Error | undefined;
-  let template: CfnJson;
-  try {
-    template = app.synth().getStackByName(stack.stackName).template;
-  } catch (error) {
-    synthError = error as Error;
-  }
-  const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
-    pluginReports: { violations: Violation[] }[];
-  };
-  const findings = report.pluginReports.flatMap((p) => p.violations);
+  const { assembly, findings, synthError } = synthWithFindings(app, outdir);
+  const template: CfnJson = assembly?.getStackByName(stack.stackName).template;
   return { template, findings, ...(synthError ? { synthError } : {}) };
 }
 
@@ -80,12 +67,7 @@ describe.each(CASES)('synthesized as $name', (c) => {
 
   it('finishes without errors and with no finding left (cdk-nag and CloudFormation validation)', () => {
     expect(synth.synthError?.message).toBeUndefined();
-    expect(
-      synth.findings.map(
-        (f) =>
-          `${f.ruleName} (${f.severity}) at ${f.violatingConstructs.map((v) => v.constructPath).join(', ')}`,
-      ),
-    ).toEqual([]);
+    expect(synth.findings.map(describeFinding)).toEqual([]);
   });
 
   it('has a state machine definition that asl-validator accepts, ARN and path checks on', () => {

@@ -2,14 +2,11 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { actionsOf, statementsOfRole, synthRounds } from '#support/template';
 
-const { stack, template, json } = synthRounds();
-type Cfn = Parameters<typeof stack.getLogicalId>[0];
+const { stack, template, json, idOf } = synthRounds();
 
 describe('the table', () => {
   it('is the only DynamoDB table of the stack', () => {
-    expect(Object.keys(template.findResources('AWS::DynamoDB::Table'))).toEqual([
-      stack.getLogicalId(stack.table.table.node.defaultChild as Cfn),
-    ]);
+    expect(Object.keys(template.findResources('AWS::DynamoDB::Table'))).toEqual([idOf(stack.table.table)]);
   });
 
   it('has pk/sk string keys, on-demand billing, PITR, deletion protection and TTL on expiresAt', () => {
@@ -60,8 +57,8 @@ describe('the table', () => {
 });
 
 describe('the quarterly schedule', () => {
-  const smId = stack.getLogicalId(stack.round.stateMachine.node.defaultChild as Cfn);
-  const dlqId = stack.getLogicalId(stack.schedule.deadLetterQueue.node.defaultChild as Cfn);
+  const smId = idOf(stack.round.stateMachine);
+  const dlqId = idOf(stack.schedule.deadLetterQueue);
 
   it('fires at 09:00 on the first day of each quarter, Asia/Shanghai time, with no flexible window', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
@@ -73,7 +70,7 @@ describe('the quarterly schedule', () => {
   });
 
   it('invokes StartScheduledRound (not a nameless StartExecution) with {"scheduledTime": <scheduled time>}, retrying and then dead-lettering', () => {
-    const starterId = stack.getLogicalId(stack.schedule.starter.node.defaultChild as Cfn);
+    const starterId = idOf(stack.schedule.starter);
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       Target: Match.objectLike({
         Arn: { 'Fn::GetAtt': [starterId, 'Arn'] },
@@ -86,7 +83,7 @@ describe('the quarterly schedule', () => {
   });
 
   it('lets StartScheduledRound start the round under the name POST /rounds uses (its entry and its grants)', () => {
-    const starterId = stack.getLogicalId(stack.schedule.starter.node.defaultChild as Cfn);
+    const starterId = idOf(stack.schedule.starter);
     const starter = json.Resources[starterId];
     expect(starter.Metadata['mountain-rounds:entry']).toBe('functions/triggers/start-scheduled-round.ts');
     expect(starter.Properties.Environment.Variables.STATE_MACHINE_ARN).toEqual({ Ref: smId });

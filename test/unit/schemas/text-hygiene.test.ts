@@ -3,16 +3,9 @@ import { validate } from '#schemas/messages';
 import { NeedInput, NeedPatch, WithdrawInput } from '#schemas/need-api';
 import { AssignmentId, VisitId } from '#schemas/primitives';
 import { DeclineBody, VisitReportInput } from '#schemas/teams';
+import { chunanNeed } from '#support/builders';
 
-const need = {
-  countyId: 'chunan',
-  townId: 'qiandaohu',
-  theme: 'industry',
-  field: '农业',
-  title: '山核桃林下套种技术指导',
-  detail: '希望林业专家来镇里现场指导。',
-  urgency: 'high',
-};
+const need = chunanNeed();
 const CJK = /[\u4e00-\u9fff]/;
 
 const BAD_TEXTS: [string, string][] = [
