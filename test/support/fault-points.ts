@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import pLimit from 'p-limit';
-import { allStates, stateMachineOf, synthRounds } from '../infra/template-helpers.ts';
 import { differences, normalise, type SeasonOutcome } from './season-harness.ts';
+import { allStates, stateMachineOf, synthRounds } from './template.ts';
 
 /**
  * The fault-injection harness's crash points and how they are tried (test/round/fault-injection*.test.ts):

@@ -2,10 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ROOT, TSX } from './paths.ts';
 
 /** The `rounds` command as a user runs it: a separate process on its own DATA_DIR, never an outside DynamoDB. */
-export const ROOT = join(import.meta.dirname, '..', '..');
-export const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
 export function rounds(args: string[], dataDir: string, timeout = 200_000) {
   return spawnSync(TSX, ['cli/main.ts', ...args], {

@@ -6,7 +6,7 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { type LocalClaims, signLocalToken } from '#local/tokens';
 import { TABLE_KEYS } from '#schemas/keys';
 import { THEMES } from '#schemas/primitives';
-import { ROOT } from './rounds-cli.ts';
+import { ROOT } from './paths.ts';
 
 /**
  * A whole season as people live it, on `npm start`'s own process (the embedded runtime, the API and

@@ -1,3 +1,5 @@
+import { until } from './until.ts';
+
 /**
  * Every store module in one object, for tests that read what a round wrote. Imported after the
  * embedded runtime is up, like the handlers.
@@ -28,6 +30,16 @@ export async function loadStore() {
         offers.seasonCapacityUsed(season),
       ]);
       return { visits, offers: offerList, capacityUsed };
+    },
+    /**
+     * The season's offers once at least `atLeast` were sent and every one waits for its team's answer
+     * (has its task token); fails when that never comes.
+     */
+    offersWaiting(season: string, atLeast = 3) {
+      return until(`${atLeast} offers of ${season} waiting for an answer`, async () => {
+        const offerList = await offers.seasonOffers(season);
+        return offerList.length >= atLeast && offerList.every((o) => o.taskToken) ? offerList : undefined;
+      });
     },
   };
 }

@@ -1,0 +1,82 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ALL_FUNCTIONS, ROUND_FUNCTIONS } from '#functions/registry';
+import { ROUND_STATE_NAMES } from '#infra/round-state-machine';
+import { ROOT } from '#support/paths';
+
+// The rooms of functions/ as docs/architecture.md draws them, held against the code's own imports.
+const FUNCTIONS = join(ROOT, 'functions');
+
+const tsFiles = (dir: string) =>
+  readdirSync(join(FUNCTIONS, dir))
+    .filter((name) => name.endsWith('.ts'))
+    .map((name) => `${dir}/${name}`);
+
+/** The modules a file imports, as written (aliases and relative paths). */
+function importsOf(file: string): string[] {
+  const code = readFileSync(join(FUNCTIONS, file), 'utf8');
+  return [...code.matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)].map((m) => m[1] as string);
+}
+
+const kebab = (id: string) => id.replace(/[a-z](?=[A-Z])/g, (c) => `${c}-`).toLowerCase();
+
+describe('the rooms of functions/', () => {
+  it('gives a store module no sibling store module to import (services compose them)', () => {
+    const storeModules = tsFiles('store');
+    expect(storeModules.length).toBeGreaterThan(8);
+    const siblings = storeModules.flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => /^\.\/[^/]+\.ts$/.test(spec) || spec.startsWith('#store/'))
+        .filter((spec) => !spec.startsWith('#store/items/'))
+        .map((spec) => `${file} → ${spec}`),
+    );
+    expect(siblings).toEqual([]);
+  });
+
+  it('keeps the items that store modules write together free of I/O and of store modules', () => {
+    const items = tsFiles('store/items');
+    expect(items.length).toBeGreaterThan(3);
+    const reaching = items.flatMap((file) =>
+      importsOf(file)
+        .filter(
+          (spec) => spec.startsWith('@aws-sdk/') || spec.startsWith('#store/') || spec.startsWith('../'),
+        )
+        .map((spec) => `${file} → ${spec}`),
+    );
+    expect(reaching).toEqual([]);
+  });
+
+  it('keeps commons/ to plumbing: it imports no service, store, delivery, identity or function', () => {
+    const commons = [...tsFiles('commons'), ...tsFiles('commons/bundle')];
+    const upward = commons.flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => /^#(store|services|delivery|identity|functions)\//.test(spec))
+        .map((spec) => `${file} → ${spec}`),
+    );
+    expect(upward).toEqual([]);
+    const lines = commons.reduce(
+      (sum, file) => sum + readFileSync(join(FUNCTIONS, file), 'utf8').split('\n').length,
+      0,
+    );
+    expect(lines).toBeLessThanOrEqual(1500);
+  });
+
+  it('names every function file after its function id (FindNextSociety runs find-next-society.ts)', () => {
+    const misnamed = Object.entries(ALL_FUNCTIONS)
+      .filter(([id, wiring]) => basename(wiring.entry, '.ts') !== kebab(id))
+      .map(([id, wiring]) => `${id} → ${wiring.entry}`);
+    expect(misnamed).toEqual([]);
+  });
+
+  it('names a round step after its state, unless several states share it', () => {
+    const states = new Set<string>(Object.values(ROUND_STATE_NAMES));
+    // Functions that several states run, named after the function (docs/architecture.md).
+    const shared = new Set(['RecordAnswer', 'RecordPlanApproval']);
+    const unnamed = Object.keys(ROUND_FUNCTIONS).filter((id) => !states.has(id) && !shared.has(id));
+    expect(unnamed).toEqual([]);
+    for (const file of tsFiles('round').filter((file) => file !== 'round/step.ts')) {
+      expect(Object.values(ROUND_FUNCTIONS).map((w) => w.entry)).toContain(`functions/${file}`);
+    }
+  });
+});
