@@ -1,5 +1,6 @@
 import type { County, DataSet, Need, Society, Theme, Urgency, VisitHistoryEntry } from '#schemas/index';
 import { THEMES } from '#schemas/index';
+import { seededRandom } from '../domain/seeded-random.ts';
 
 /**
  * Seeded generator of realistic planning instances for the benchmark and the tests.
@@ -116,18 +117,6 @@ const SOCIETY_THEME_WEIGHTS: Readonly<Record<Theme, number>> = {
 };
 const URGENCY_WEIGHTS: Readonly<Record<Urgency, number>> = { high: 20, normal: 63, low: 17 };
 
-/** mulberry32: small, fast, good enough for test data. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function integer(next: () => number, [low, high]: readonly [number, number]): number {
   return low + Math.floor(next() * (high - low + 1));
 }
@@ -173,7 +162,7 @@ const SEASONS_BEFORE = [
 
 /** A data set of the given size; the planned season is 2026-Q4. */
 export function generateInstance(size: InstanceSize, seed = 1): DataSet {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const width = String(size.counties).length;
 
   const counties: County[] = [];

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loadDataDir } from '#cli/data-dir';
 import { DEMO_DATA_DIR } from '#cli/session';
+import { seededRandom } from '../domain/seeded-random.ts';
 import { inParallel } from '../functions/commons/concurrency.ts';
 import { bootEmbeddedRuntime } from '../local/runtime.ts';
 import { signLocalToken } from '../local/tokens.ts';
@@ -136,18 +137,7 @@ console.log(
 
 // ---- 2. malformed bodies -----------------------------------------------------------------------------
 
-/** A small deterministic PRNG (mulberry32), so a run can be repeated. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = prng(20261129);
+const random = seededRandom(20261129);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
 const int = (max: number) => Math.floor(random() * max);
 

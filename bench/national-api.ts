@@ -11,10 +11,10 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { rangeQuery } from '#commons/table';
-import { documents, dynamodb, tableName } from '../functions/commons/clients.ts';
+import { documents, tableName } from '../functions/commons/clients.ts';
 import { inParallel } from '../functions/commons/concurrency.ts';
 import { API_ROUTES } from '../functions/registry.ts';
-import { currentCaller } from '../local/aws-rules/identity.ts';
+import { countReadUnits } from '../local/read-units.ts';
 import { bootEmbeddedRuntime } from '../local/runtime.ts';
 import { signLocalToken } from '../local/tokens.ts';
 import { THEMES } from '../schemas/index.ts';
@@ -29,40 +29,8 @@ const LIGHT_CALLS = Number(process.env.NATIONAL_API_LIGHT ?? 51);
 const loads: number[][] = [];
 const noteLoad = () => loads.push(loadavg());
 
-// Read units of the functions' reads, by function (the caller the HTTP adapter sets around a handler).
-const READS = new Set([
-  'GetItemCommand',
-  'QueryCommand',
-  'BatchGetItemCommand',
-  'GetCommand',
-  'BatchGetCommand',
-]);
-const units = new Map<string, { requests: number; readUnits: number }>();
-function countReads(): void {
-  dynamodb().middlewareStack.add(
-    (next, context) => async (args) => {
-      const caller = currentCaller();
-      if (!READS.has(context.commandName ?? '')) return next(args);
-      (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
-      const result = await next(args);
-      const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
-      const list = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as {
-        CapacityUnits?: number;
-      }[];
-      const who = caller?.kind === 'function' ? caller.functionId : 'bench';
-      const cost = units.get(who) ?? { requests: 0, readUnits: 0 };
-      units.set(who, {
-        requests: cost.requests + 1,
-        readUnits: cost.readUnits + list.reduce((s, c) => s + (c.CapacityUnits ?? 0), 0),
-      });
-      return result;
-    },
-    { step: 'initialize', name: 'benchReadUnits' },
-  );
-}
-
 const runtime = await bootEmbeddedRuntime();
-countReads();
+const units = countReadUnits();
 const data = generateInstance(size, 1);
 try {
   const { seedIfEmpty } = await import('#cli/seed');

@@ -104,7 +104,8 @@ export function seasonFigures({
   return { season, total, counties };
 }
 
-function groupByCounty<T extends { countyId: string }>(items: readonly T[]): Map<string, T[]> {
+/** Items by their county, in the order they come. */
+export function groupByCounty<T extends { countyId: string }>(items: readonly T[]): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const item of items) {
     const group = groups.get(item.countyId);

@@ -9,7 +9,7 @@ import {
 } from '#schemas/labels';
 import { THEMES, type Theme } from '#schemas/primitives';
 import { shanghaiDate, shanghaiDateTime } from '#schemas/shanghai-time';
-import type { SeasonReport } from './season-figures.ts';
+import { groupByCounty, type SeasonReport } from './season-figures.ts';
 import { type CellValue, cellText, type Sheet, startsLikeFormula } from './xlsx.ts';
 
 /*
@@ -254,14 +254,4 @@ export function seasonWorkbookSheets(input: SeasonWorkbookInput): Sheet[] {
       rows: [['县（市、区）', '乡镇', '学会', '合作内容', '合作方', '走访日期'], ...coopRows],
     },
   ];
-}
-
-function groupByCounty<T extends { countyId: string }>(items: readonly T[]): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const group = groups.get(item.countyId);
-    if (group) group.push(item);
-    else groups.set(item.countyId, [item]);
-  }
-  return groups;
 }

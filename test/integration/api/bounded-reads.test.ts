@@ -10,8 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamodb } from '#commons/clients';
-import { currentCaller } from '#local/aws-rules/identity';
+import { countReadUnits, type ReadCost } from '#local/read-units';
 import { signLocalToken } from '#local/tokens';
 import { THEMES } from '#schemas/index';
 import { bootTestRuntime } from '#support/embedded-api';
@@ -20,45 +19,15 @@ import { generateInstance, type InstanceSize } from '#support/instances';
 
 const SEASON = '2026-Q4';
 const N = 8;
-const READS = new Set([
-  'GetItemCommand',
-  'QueryCommand',
-  'BatchGetItemCommand',
-  'GetCommand',
-  'BatchGetCommand',
-]);
 
-interface Cost {
-  requests: number;
-  readUnits: number;
-}
+type Cost = ReadCost;
 type Figures = Record<
   'plan' | 'assignments' | 'fewestAssignments' | 'visit' | 'visitLog' | 'report' | 'reportCsv',
   Cost
 >;
 
 // Every read a function makes, by function id (the caller the HTTP adapter sets around a handler).
-const counted = new Map<string, Cost>();
-/** On the functions' client of the runtime just booted (each boot makes a new one). */
-function countReads(): void {
-  dynamodb().middlewareStack.add(
-    (next, context) => async (args) => {
-      const caller = currentCaller();
-      if (!READS.has(context.commandName ?? '') || caller?.kind !== 'function') return next(args);
-      (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
-      const result = await next(args);
-      const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
-      const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce(
-        (sum: number, c: { CapacityUnits?: number }) => sum + (c.CapacityUnits ?? 0),
-        0,
-      );
-      const cost = counted.get(caller.functionId) ?? { requests: 0, readUnits: 0 };
-      counted.set(caller.functionId, { requests: cost.requests + 1, readUnits: cost.readUnits + units });
-      return result;
-    },
-    { step: 'initialize', name: 'countReadsForTest' },
-  );
-}
+let counted = new Map<string, Cost>();
 
 function size(counties: number): InstanceSize {
   // Societies and their capacity stay the same: the busiest society holds as many offers at both sizes.
@@ -76,7 +45,7 @@ function size(counties: number): InstanceSize {
 async function measure(counties: number): Promise<Figures> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bounded-reads-'));
   const runtime = await bootTestRuntime();
-  countReads();
+  counted = countReadUnits();
   try {
     const { seedIfEmpty } = await import('#cli/seed');
     await seedIfEmpty(generateInstance(size(counties), 7));

@@ -11,6 +11,7 @@
 import type { Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { unassignedNeedIdsOf } from '#domain/reassignment';
+import { seededRandom } from '#domain/seeded-random';
 import type { County, Society, StoredNeed, Theme } from '#schemas/index';
 import { embeddedRuntime } from '#support/embedded-api';
 
@@ -66,18 +67,6 @@ beforeAll(async () => {
   await runtime.store.writeCatalog({ counties, societies, needs, visits: [] });
 });
 
-/** A small seeded generator (mulberry32), so a failing season can be replayed from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const context = {
   functionName: 'test',
   awsRequestId: 'test',
@@ -95,7 +84,7 @@ interface Tally {
 /** One season: plan, then every offer's chain runs concurrently with the others. */
 async function interleaving(i: number, tally: Tally): Promise<void> {
   const season = seasonOf(i);
-  const rnd = random(0x5eed + i);
+  const rnd = seededRandom(0x5eed + i);
   const pause = () =>
     rnd() < 0.5 ? Promise.resolve() : new Promise((r) => setTimeout(r, Math.floor(rnd() * 4)));
   const at = new Date().toISOString();
