@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { currentCaller } from './aws-rules/identity.ts';
 
 /**
- * Crash points for the fault-injection harness (test/round/fault-injection.test.ts). Inert unless
+ * Crash points for the fault-injection harness (test/faults/fault-injection.test.ts). Inert unless
  * the environment asks for it; only the embedded runtime arms it (never a Lambda bundle):
  *
  * - `FAULT_AT=state:<StateName>` — SIGKILL on entering that state of the round (its first entry);

@@ -1,5 +1,5 @@
 // The local HTTP adapter alone in a process of its own, with small connection limits and timeouts
-// from the environment, for test/integration/http-slow-clients.test.ts. Prints `Listening on URL`.
+// from the environment, for test/integration/local/http-slow-clients.test.ts. Prints `Listening on URL`.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -6,7 +6,7 @@ const WITHDRAWN_NEED = 'need-linan-010';
 const local = (offer: Offer) => offer.id.slice(offer.season.length + 1);
 
 /**
- * The reviewed season's script (test/round/fault-injection-paths.test.ts has the story): 临安 (linan)
+ * The reviewed season's script (test/faults/fault-injection-paths.test.ts has the story): 临安 (linan)
  * 医学会 declines and nobody has capacity for its needs (the coordinator is alerted); once that alert
  * is out, 中医药学会 declines 桐庐 (tonglu), and the coordinator places one of linan's needs with it
  * by hand; linan's liaison withdraws need-linan-010 while its offer waits, and that offer is then

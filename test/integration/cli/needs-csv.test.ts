@@ -9,7 +9,7 @@ import { DEMO_DATA_DIR } from '#cli/session';
 import { ROOT, TSX } from '#support/paths';
 
 // `rounds needs import`: reading a liaison's spreadsheet, with no database (the import against
-// DynamoDB Local is tested in test/api/needs-api.test.ts).
+// DynamoDB Local is tested in test/integration/api/needs-api.test.ts).
 const { counties } = loadDataDir(DEMO_DATA_DIR);
 const table = (text: string) => parseCsv(text).rows;
 
