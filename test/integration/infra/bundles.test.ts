@@ -25,7 +25,10 @@ const PLANNERS = new Set(['AssignSocieties', 'ReplanSeason']);
  */
 const OVER_THE_GOAL: Readonly<Record<string, { kib: number; why: string }>> = {
   DispatchOutbox: { kib: 445, why: 'the SES v2 and SNS clients' },
-  ManageCatalog: { kib: 420, why: 'the XLSX/CSV reader (fflate, csv-parse)' },
+  ManageCatalog: {
+    kib: 452,
+    why: 'the XLSX/CSV reader (fflate, csv-parse, and saxes: a streaming XML parser that a hostile sheet cannot stall)',
+  },
   ManageUsers: { kib: 385, why: 'the Cognito client' },
   Sessions: { kib: 380, why: 'the Cognito client' },
   GetSeasonReport: {
