@@ -11,6 +11,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HttpServer, startHttpServer } from '#local/http-server';
 import { launchChromium } from '#support/browser';
+import { ROOT } from '#support/paths';
 
 let server: HttpServer;
 let framer: Server;
@@ -87,9 +88,7 @@ describe('security headers of the local server', () => {
   });
 
   it('lets every page run its own scripts and style attributes, and no injected inline script (Chromium)', async () => {
-    const pages = readdirSync(join(import.meta.dirname, '..', '..', 'pages')).filter((f) =>
-      f.endsWith('.html'),
-    );
+    const pages = readdirSync(join(ROOT, 'pages')).filter((f) => f.endsWith('.html'));
     const violations: string[] = [];
     const page = await browser!.newPage();
     page.on('console', (message) => {

@@ -1,12 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROOT } from '#support/paths';
 
 // The pages' own modules, read as text (they are served as files, no build): imports run one way,
 // the helpers live once in pages/lib/, and every page has one translation markup, data-t, whose
 // keys each have a Chinese and an English text.
 
-const PAGES = resolve(import.meta.dirname, '../../pages');
+const PAGES = join(ROOT, 'pages');
 
 function scripts(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -7,11 +7,10 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listeningPort } from '#support/listening-port';
+import { ROOT } from '#support/paths';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 /** The server may have this many file descriptors: a few dozen of its own, the rest for sockets. */
 const FILE_DESCRIPTORS = 160;
 const LIMITS = { MAX_CONNECTIONS: 60, MAX_CONNECTIONS_PER_ADDRESS: 20, BODY_TIMEOUT_MS: 1500 };
