@@ -25,15 +25,15 @@ export const SHOTS = '/tmp/shots';
 
 /** Chromium for one test file: launched before the file's tests, closed after them. */
 export function chromiumForFile(): { browser: Browser } {
-  const chromium = {} as { browser: Browser };
+  const launched = {} as { browser: Browser };
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    chromium.browser = await launchChromium();
+    launched.browser = await launchChromium();
   });
   afterAll(async () => {
-    await chromium.browser?.close();
+    await launched.browser?.close();
   });
-  return chromium;
+  return launched;
 }
 
 /**
