@@ -66,93 +66,96 @@ export interface ApiFunctionWiring extends FunctionWiring {
   readonly localOnly?: true;
 }
 
+/** A function's file: its id in kebab case, in the folder of its kind (FindNextSociety → find-next-society.ts). */
+function wire<const T extends Record<string, object>>(folder: string, functions: T) {
+  const kebab = (id: string) => id.replace(/[a-z](?=[A-Z])/g, (c) => `${c}-`).toLowerCase();
+  return Object.fromEntries(
+    Object.entries(functions).map(([id, wiring]) => [
+      id,
+      { entry: `functions/${folder}/${kebab(id)}.ts`, ...wiring },
+    ]),
+  ) as { readonly [K in keyof T]: T[K] & { readonly entry: string } };
+}
+
 /**
  * The round's steps, one per state that runs a Lambda and named after it (a function several
  * states share is named after the function). FrameFiveQuestions is pure (no table); only the steps
  * that write get readWrite. None publishes: the state machine sends the coordinator alert itself,
  * the notifications go out through the outbox's dispatcher.
  */
-export const ROUND_FUNCTIONS = {
-  LoadRound: { entry: 'functions/round/load-round.ts', table: 'read' },
-  ChooseTown: { entry: 'functions/round/choose-town.ts', table: 'read' },
-  FrameFiveQuestions: { entry: 'functions/round/frame-five-questions.ts', table: 'none' },
+export const ROUND_FUNCTIONS = wire('round', {
+  LoadRound: { table: 'read' },
+  ChooseTown: { table: 'read' },
+  FrameFiveQuestions: { table: 'none' },
   // Writes each draft visit's assignment back: the plan travels by reference, not in the payload.
-  AssignSocieties: { entry: 'functions/round/assign-societies.ts', table: 'readWrite' },
+  AssignSocieties: { table: 'readWrite' },
   // PersistPlanBatch and PersistPlan.
-  PersistPlan: { entry: 'functions/round/persist-plan.ts', table: 'readWrite' },
+  PersistPlan: { table: 'readWrite' },
   // Keeps the plan review's token on the round; completes its own wait when approved already.
-  AwaitPlanApproval: {
-    entry: 'functions/round/await-plan-approval.ts',
-    table: 'readWrite',
-    answerTasks: true,
-  },
+  AwaitPlanApproval: { table: 'readWrite', answerTasks: true },
   // ApprovePlanAutomatically and ApprovePlanOnTimeout.
-  RecordPlanApproval: { entry: 'functions/round/record-plan-approval.ts', table: 'readWrite' },
-  ListPendingOffers: { entry: 'functions/round/list-pending-offers.ts', table: 'read' },
+  RecordPlanApproval: { table: 'readWrite' },
+  ListPendingOffers: { table: 'read' },
   // Completes its own wait when the offer was answered already or is auto-accepted (SendTask*).
-  SendOfferAndWaitForAnswer: {
-    entry: 'functions/round/send-offer-and-wait-for-answer.ts',
-    table: 'readWrite',
-    answerTasks: true,
-  },
+  SendOfferAndWaitForAnswer: { table: 'readWrite', answerTasks: true },
   // RecordAcceptance, RecordOfferDeclined and RecordOfferExpired.
-  RecordAnswer: { entry: 'functions/round/record-answer.ts', table: 'readWrite' },
-  FindNextSociety: { entry: 'functions/round/find-next-society.ts', table: 'readWrite' },
-  CompleteRound: { entry: 'functions/round/complete-round.ts', table: 'readWrite' },
-} as const satisfies Record<string, RoundFunctionWiring>;
+  RecordAnswer: { table: 'readWrite' },
+  FindNextSociety: { table: 'readWrite' },
+  CompleteRound: { table: 'readWrite' },
+} satisfies Record<string, Omit<RoundFunctionWiring, 'entry'>>);
 export type RoundFunctionId = keyof typeof ROUND_FUNCTIONS;
 
 /** Functions started by a schedule of their own (not the round, not the API). */
-export const SCHEDULED_FUNCTIONS = {
+export const SCHEDULED_FUNCTIONS = wire('triggers', {
   /** Sends the outbox's due notifications (infra/outbox.ts grants the senders). */
-  DispatchOutbox: { entry: 'functions/triggers/dispatch-outbox.ts', table: 'outbox' },
+  DispatchOutbox: { table: 'outbox' },
   /** Starts the quarter's round under the season's execution name (infra/schedule.ts). */
-  StartScheduledRound: { entry: 'functions/triggers/start-scheduled-round.ts', table: 'read' },
-} as const satisfies Record<string, FunctionWiring>;
+  StartScheduledRound: { table: 'read' },
+} satisfies Record<string, Omit<FunctionWiring, 'entry'>>);
 
 /** Functions Cognito invokes (infra/auth.ts). */
-export const IDENTITY_FUNCTIONS = {
+export const IDENTITY_FUNCTIONS = wire('triggers', {
   /** Pre-token generation (V2_0): the role, county and society claims into the access token. */
-  AddTokenClaims: { entry: 'functions/triggers/add-token-claims.ts', table: 'none' },
-} as const satisfies Record<string, FunctionWiring>;
+  AddTokenClaims: { table: 'none' },
+} satisfies Record<string, Omit<FunctionWiring, 'entry'>>);
 
 /** A route as declared in functions/routes/ (method, path, access, schemas, responses, body limit). */
 export type ApiRoute = RouteDeclaration & { readonly functionId: ApiFunctionId };
 
 /** The HTTP API's functions: least privilege each; a read-only one reads the table and nothing more. */
-export const API_FUNCTIONS = {
-  GetCounties: { entry: 'functions/api/get-counties.ts', table: 'read' },
-  GetSeasonPlan: { entry: 'functions/api/get-season-plan.ts', table: 'read' },
-  PostNeed: { entry: 'functions/api/post-need.ts', table: 'readWrite' },
-  ListNeeds: { entry: 'functions/api/list-needs.ts', table: 'read' },
-  GetNeed: { entry: 'functions/api/get-need.ts', table: 'read' },
-  PatchNeed: { entry: 'functions/api/patch-need.ts', table: 'readWrite' },
-  WithdrawNeed: { entry: 'functions/api/withdraw-need.ts', table: 'readWrite' },
-  GetOpenApi: { entry: 'functions/api/get-open-api.ts', table: 'none' },
-  StartRound: { entry: 'functions/api/start-round.ts', table: 'read', round: 'start' },
-  ListAssignments: { entry: 'functions/api/list-assignments.ts', table: 'read' },
-  AnswerAssignment: { entry: 'functions/api/answer-assignment.ts', table: 'readWrite', round: 'answer' },
-  FileVisitReport: { entry: 'functions/api/file-visit-report.ts', table: 'readWrite' },
-  GetVisitLog: { entry: 'functions/api/get-visit-log.ts', table: 'read' },
-  GetVisit: { entry: 'functions/api/get-visit.ts', table: 'read' },
-  GetSeasonReport: { entry: 'functions/api/get-season-report.ts', table: 'read' },
-  ReplanSeason: { entry: 'functions/api/replan-season.ts', table: 'readWrite' },
+export const API_FUNCTIONS = wire('api', {
+  GetCounties: { table: 'read' },
+  GetSeasonPlan: { table: 'read' },
+  PostNeed: { table: 'readWrite' },
+  ListNeeds: { table: 'read' },
+  GetNeed: { table: 'read' },
+  PatchNeed: { table: 'readWrite' },
+  WithdrawNeed: { table: 'readWrite' },
+  GetOpenApi: { table: 'none' },
+  StartRound: { table: 'read', round: 'start' },
+  ListAssignments: { table: 'read' },
+  AnswerAssignment: { table: 'readWrite', round: 'answer' },
+  FileVisitReport: { table: 'readWrite' },
+  GetVisitLog: { table: 'read' },
+  GetVisit: { table: 'read' },
+  GetSeasonReport: { table: 'read' },
+  ReplanSeason: { table: 'readWrite' },
   // Approval completes the round's waiting AwaitPlanApproval.
-  ApproveSeasonPlan: { entry: 'functions/api/approve-season-plan.ts', table: 'readWrite', round: 'answer' },
-  ListUnassignedNeeds: { entry: 'functions/api/list-unassigned-needs.ts', table: 'read' },
+  ApproveSeasonPlan: { table: 'readWrite', round: 'answer' },
+  ListUnassignedNeeds: { table: 'read' },
   // A hand placement starts its offer's execution.
-  PlaceNeed: { entry: 'functions/api/place-need.ts', table: 'readWrite', round: 'start' },
+  PlaceNeed: { table: 'readWrite', round: 'start' },
   // Cognito administration is granted on the user pool by infra/auth.ts.
-  ManageUsers: { entry: 'functions/api/manage-users.ts', table: 'readWrite' },
+  ManageUsers: { table: 'readWrite' },
   // Sign-in marks the invitation used and counts tries. In AWS people sign in through Cognito's
   // managed login and renew with its refresh token, so POST /session and POST /session/renew
   // (invitation codes, local session tokens) are not deployed.
-  Sessions: { entry: 'functions/api/sessions.ts', table: 'readWrite', localOnly: true },
+  Sessions: { table: 'readWrite', localOnly: true },
   // Catalog changes and question versions, each with its audit entry.
-  ManageCatalog: { entry: 'functions/api/manage-catalog.ts', table: 'readWrite' },
-  ListAudit: { entry: 'functions/api/list-audit.ts', table: 'read' },
-  SeasonQuestions: { entry: 'functions/api/season-questions.ts', table: 'readWrite' },
-} as const satisfies Record<string, ApiFunctionWiring>;
+  ManageCatalog: { table: 'readWrite' },
+  ListAudit: { table: 'read' },
+  SeasonQuestions: { table: 'readWrite' },
+} satisfies Record<string, Omit<ApiFunctionWiring, 'entry'>>);
 export type ApiFunctionId = keyof typeof API_FUNCTIONS;
 
 /** Whether the stack deploys an API function (the local-only sign-in is not deployed). */
