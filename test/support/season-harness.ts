@@ -283,10 +283,15 @@ async function playTeams(
       },
       () => {},
     );
-    // The answers: each waiting offer as its team decides, until the round has ended.
-    while (!roundDone) {
+    // The answers: each waiting offer as its team decides, until the round has ended and no offer
+    // placed by hand (an execution of its own, which the round's end does not wait for) still waits.
+    let placedWaiting = false;
+    while (!roundDone || placedWaiting) {
       if (!alive) throw new ServerDied('the server process ended');
       const table = await read();
+      placedWaiting = table.offers.some(
+        (o) => o.status === 'offered' && (o as Offer & { placedBy?: string }).placedBy !== undefined,
+      );
       await script.act?.(table, actCall);
       if (table.round?.plannedAt) {
         for (const offer of table.offers) {
