@@ -143,11 +143,17 @@ describe('the outbox dispatcher', () => {
     const messages = await Promise.all(Array.from({ length: 12 }, () => queue()));
     let inFlight = 0;
     let most = 0;
+    let full = false;
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     const email: MediumAdapter = {
       async deliver() {
         inFlight++;
         most = Math.max(most, inFlight);
-        await new Promise((resolve) => setTimeout(resolve, 40));
+        if (inFlight === 4) full = true;
+        // The first deliveries wait (5 s at most) for four to be in flight at once: on a busy machine the
+        // claims come slowly, and a delivery would otherwise end before the fourth began.
+        for (const started = Date.now(); !full && Date.now() - started < 5_000; ) await sleep(10);
+        await sleep(40);
         inFlight--;
       },
     };
