@@ -1,6 +1,6 @@
 // Bundles schemas/browser.ts for the pages: `npx tsx schemas/browser-bundle.ts` writes
 // pages/lib/schemas.js. The bundle is committed (the pages are served as files, locally and from
-// S3, with no build step); test/pages/ checks it matches a fresh build of the schemas.
+// S3, with no build step); test/unit/pages/bundle.test.ts checks it matches a fresh build of the schemas.
 import { writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
