@@ -14,7 +14,7 @@ export const fileVisitReport = defineRoute({
   summary:
     '提交走访报告：五问的回答、每项需求的结果、达成的合作 / file the visit report: five answers, an outcome per need, cooperations',
   description:
-    '每次提交为新版本；同一 Idempotency-Key 的重试只记录一次（第二次返回 200）。/ Every filing is a new version; a retried submission with the same Idempotency-Key lands once (200 the second time).',
+    '每次提交为新版本；同一 Idempotency-Key 的重试只记录一次（第二次返回 200），同一键配另一份内容为 409。/ Every filing is a new version; a retried submission with the same Idempotency-Key lands once (200 the second time); the same key with another report is 409.',
   tag: 'visits',
   access: { roles: ['team'], ownSociety: true },
   params: VisitParams,

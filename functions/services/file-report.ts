@@ -1,10 +1,11 @@
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '#commons/errors';
+import { requestHash } from '#domain/needs';
 import type { VisitReportInput } from '#schemas/index';
 import { parseVisitId } from '#schemas/keys';
 import { needsByIds } from '#store/needs';
 import { getOffer, type OfferRecord } from '#store/offers';
 import { getVisit, type VisitRecord } from '#store/rounds';
-import { NeedChangedMeanwhile, saveReport } from '#store/visit-log';
+import { NeedChangedMeanwhile, SubmissionKeyReused, saveReport } from '#store/visit-log';
 
 /*
  * Who may report what on a visit (visit report authority, docs/rules.md): only a society that accepted its offer on the visit
@@ -92,7 +93,7 @@ export async function fileReport(
       societyId: offer.societyId,
       by,
       needs,
-      ...(submissionKey ? { submissionKey } : {}),
+      ...(submissionKey ? { submissionKey, requestHash: requestHash(report) } : {}),
     });
     const resolved = new Set(
       saved.report.outcomes.filter((o) => o.outcome === 'resolved').map((o) => o.needId),
@@ -107,6 +108,10 @@ export async function fileReport(
       missingOutcomes: [...ownNeedIds].filter((n) => !seen.has(n)).sort(),
     };
   } catch (error) {
+    if (error instanceof SubmissionKeyReused)
+      throw new ConflictError(
+        '此幂等键已用于另一份报告内容；修改后的报告请换新键提交 / this Idempotency-Key was used with a different report; send an edited report with a new key',
+      );
     if (error instanceof NeedChangedMeanwhile)
       throw new ConflictError(`需求状态已变化，请重新提交 / ${error.message}; please submit again`);
     throw error;

@@ -87,6 +87,8 @@ export interface SaveReportInput {
   by: string;
   /** The caller's retry key (Idempotency-Key): the same caller and key never file a second version. */
   submissionKey?: string;
+  /** The fingerprint of the report under that key: the key again with another report is refused. */
+  requestHash?: string;
   /**
    * The needs of the society's own assignment with their current status: outcomes set `resolved`
    * or back to `open`. Other societies' needs are never passed, so never changed.
@@ -97,6 +99,8 @@ export interface SaveReportInput {
 export type SaveReportResult = { version: number; replayed: boolean; report: VisitReport };
 
 export class NeedChangedMeanwhile extends Error {}
+/** The retry key was used before with another report (an edit must come with a new key). */
+export class SubmissionKeyReused extends Error {}
 
 /**
  * Files a new version of a society's report on a visit in one transaction: the version, its retry
@@ -108,7 +112,9 @@ export async function saveReport(input: SaveReportInput): Promise<SaveReportResu
   for (let round = 0; round < 8; round++) {
     if (input.submissionKey) {
       const replay = await submission(input.visit.id, input.by, input.submissionKey);
-      if (replay) return replay;
+      if (replay?.requestHash !== undefined && replay.requestHash !== input.requestHash)
+        throw new SubmissionKeyReused('this Idempotency-Key was used with another report');
+      if (replay) return replay.saved;
     }
     const latest = await latestReport(input.visit.id, input.societyId);
     const version = (latest?.version ?? 0) + 1;
@@ -164,6 +170,7 @@ export async function saveReport(input: SaveReportInput): Promise<SaveReportResu
                   societyId: input.societyId,
                   version,
                   at,
+                  ...(input.requestHash ? { requestHash: input.requestHash } : {}),
                 },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
@@ -216,7 +223,7 @@ async function submission(
   visitIdValue: string,
   caller: string,
   key: string,
-): Promise<SaveReportResult | undefined> {
+): Promise<{ saved: SaveReportResult; requestHash?: string } | undefined> {
   const { Item } = await documents().send(
     new GetCommand({ TableName: tableName(), Key: keys.submission(visitIdValue, caller, key) }),
   );
@@ -226,5 +233,10 @@ async function submission(
     new GetCommand({ TableName: tableName(), Key: keys.report(visitIdValue, societyId, version) }),
   );
   if (!reportItem) return undefined;
-  return { version, replayed: true, report: reportOf(reportItem) };
+  // Filings from before fingerprints were kept carry none: they replay as they always did.
+  const requestHash = typeof Item.requestHash === 'string' ? Item.requestHash : undefined;
+  return {
+    saved: { version, replayed: true, report: reportOf(reportItem) },
+    ...(requestHash ? { requestHash } : {}),
+  };
 }

@@ -185,4 +185,22 @@ describe('a visit report', () => {
       carriedOver: 1,
     });
   });
+
+  it('refuses (409, in both languages) an edited report under a key already used, and keeps nothing of it', async () => {
+    const key = 'edited-after-first-send-01';
+    const body = report([[needs.a[0], 'resolved']], 0);
+    const first = await file(A, body, key);
+    expect(first.status).toBe(201);
+    const versions = (await reportsOf(A)).length;
+
+    const edited = await file(A, { ...body, answers: { ...body.answers, talent: '改过的答复' } }, key);
+
+    expect(edited.status).toBe(409);
+    expect(edited.json.error.message).toMatch(/[\u4e00-\u9fff].* \/ .*Idempotency-Key/);
+    expect(await reportsOf(A)).toHaveLength(versions);
+    // The unchanged retry is still the first filing, replayed.
+    const retry = await file(A, body, key);
+    expect(retry.status).toBe(200);
+    expect(retry.json).toMatchObject({ replayed: true, version: first.json.version });
+  });
 });
