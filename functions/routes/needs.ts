@@ -83,7 +83,8 @@ export const patchNeed = defineRoute({
   body: NeedPatch,
   responses: { 200: { description: '修改后的需求 / the changed need', schema: NeedView } },
   errors: [404, 409],
-  readCost: '1 GetItem of the need (a moved town: the counties, 1 Query cached a minute per process)',
+  readCost:
+    "1 GetItem of the need (a new town or theme: 1 Query of the county's visit history and 1 Query of the county's offers per visit of the need's town since it was submitted; a new town: the counties, 1 Query cached a minute per process)",
 });
 
 export const withdrawNeed = defineRoute({

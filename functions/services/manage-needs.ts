@@ -12,6 +12,7 @@ import {
   shanghaiTimestamp,
   townOfCounty,
 } from '#domain/needs';
+import { seasonOfInstant } from '#domain/season';
 import type { County } from '#schemas/catalog';
 import { needIndexPrefix } from '#schemas/keys';
 import { NEED_STATUSES } from '#schemas/need';
@@ -35,6 +36,8 @@ import {
   readNeed,
   readNeedPage,
 } from '#store/needs';
+import { countyOffers } from '#store/offers';
+import { historyOfCounty } from '#store/rounds';
 
 /*
  * What the needs endpoints do, over the store: the county of a stored need, idempotent creation,
@@ -241,7 +244,23 @@ function notOpen(need: NeedView): ConflictError {
   );
 }
 
-/** `PATCH /needs/{id}`: while the need is open. */
+/** Offers that let go of their needs: anything else (offered, accepted…) holds them. */
+const RELEASED = new Set(['declined', 'expired', 'reassigned', 'withdrawn']);
+
+/**
+ * Whether a society holds the need on an offer: only visits of its town since it was submitted can
+ * carry it (the county's history, one Query), then those seasons' offers of the county (a Query each).
+ */
+async function heldOnOffer(need: NeedView): Promise<boolean> {
+  const since = seasonOfInstant(new Date(need.submittedAt));
+  const seasons = (await historyOfCounty(need.countyId))
+    .filter((visit) => visit.townId === need.townId && visit.season >= since)
+    .map((visit) => visit.season);
+  const offers = (await Promise.all(seasons.map((season) => countyOffers(season, need.countyId)))).flat();
+  return offers.some((offer) => !RELEASED.has(offer.status) && offer.needIds.includes(need.id));
+}
+
+/** `PATCH /needs/{id}`: while the need is open; its town and theme only while no offer holds it. */
 export async function editNeed(
   actor: Actor,
   id: string,
@@ -250,6 +269,13 @@ export async function editNeed(
 ): Promise<NeedView> {
   const need = await existingNeed(actor, id);
   if (need.status !== 'open') throw notOpen(need);
+  const moves =
+    (patch.townId !== undefined && patch.townId !== need.townId) ||
+    (patch.theme !== undefined && patch.theme !== need.theme);
+  if (moves && (await heldOnOffer(need)))
+    throw new ConflictError(
+      `需求「${need.title}」已派给学会，不能再改乡镇或主题；可补充说明 / the need "${need.title}" is on a society's offer: its town and theme are fixed; its detail may still be added to`,
+    );
   if (patch.townId !== undefined && patch.townId !== need.townId) {
     const county = await countyById(need.countyId);
     if (!county || !townOfCounty(county, patch.townId)) throw unknownTown(need.countyId, patch.townId);

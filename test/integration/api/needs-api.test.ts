@@ -526,6 +526,49 @@ describe('errors: status, body, and nothing written', () => {
     });
   });
 
+  it('409 for moving a need that is on an offer (town or theme), naming it; its detail may still grow', async () => {
+    const need = await freshNeed({ title: '茶园病虫害绿色防控' });
+    const season = '2031-Q1';
+    const at = new Date().toISOString();
+    await api.store.putVisitIfAbsent({
+      id: `${season}.chunan`,
+      season,
+      countyId: 'chunan',
+      townId: 'qiandaohu',
+      questions: [{ theme: 'industry', needIds: [need.id] }],
+      ranking: [],
+      unassignedNeedIds: [],
+      plannedAt: at,
+    });
+    const offer = {
+      season,
+      countyId: 'chunan',
+      townId: 'qiandaohu',
+      societyId: demo.societies[0]!.id,
+      needIds: [need.id],
+      createdAt: at,
+    };
+    expect(await api.store.createOffer(offer, 10)).toBe('created');
+    const otherTown = demo.counties.find((c) => c.id === 'chunan')!.towns.find((t) => t.id !== 'qiandaohu')!;
+
+    await expectNothingWritten(async () => {
+      const moved = await call('PATCH', `/needs/${need.id}`, { body: { townId: otherTown.id } });
+      expect(moved.status).toBe(409);
+      expect(moved.body.error.message).toContain('茶园病虫害绿色防控');
+      expect(moved.body.error.message).not.toContain(need.id);
+      expect(moved.body.error.message).toMatch(/ \/ .*offer/);
+      const rethemed = await call('PATCH', `/needs/${need.id}`, { body: { theme: 'talent' } });
+      expect(rethemed.status).toBe(409);
+    });
+    const detailed = await call('PATCH', `/needs/${need.id}`, { body: { detail: '补充：面积约200亩。' } });
+    expect(detailed.status).toBe(200);
+    expect(detailed.body).toMatchObject({
+      townId: 'qiandaohu',
+      theme: 'industry',
+      detail: '补充：面积约200亩。',
+    });
+  });
+
   it('413 for a body over 16 KB, at the handler and (over 1 MB) at the gateway', async () => {
     const need = await freshNeed();
     await expectNothingWritten(async () => {
