@@ -84,7 +84,7 @@ export const patchNeed = defineRoute({
   responses: { 200: { description: '修改后的需求 / the changed need', schema: NeedView } },
   errors: [404, 409],
   readCost:
-    "1 GetItem of the need (a new town or theme: 1 Query of the county's visit history and 1 Query of the county's offers per visit of the need's town since it was submitted; a new town: the counties, 1 Query cached a minute per process)",
+    "1 GetItem of the need (a new town or theme: 1 Query of the county's visit history and 1 Query of the county's offers for each season its town was visited since it was submitted (usually one); a new town: the counties, 1 Query cached a minute per process)",
 });
 
 export const withdrawNeed = defineRoute({
