@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { County, Society } from './catalog.ts';
+import { Contact, County, Society, Town } from './catalog.ts';
 import { LocalizedName } from './primitives.ts';
 
 /*
@@ -95,3 +95,10 @@ export const CatalogImportResult = z.object({
 export type CatalogImportResult = z.infer<typeof CatalogImportResult>;
 
 export const TemplateQuery = z.strictObject({ kind: CatalogSheetKind.optional() });
+
+/**
+ * A society or county as the API takes it: the data-file shape, but a field it does not know (a typo
+ * in `contact`, say) is refused by name instead of vanishing.
+ */
+export const SocietyBody = Society.extend({ contact: Contact.strict().optional() }).strict();
+export const CountyBody = County.extend({ towns: z.array(Town.strict()) }).strict();

@@ -104,6 +104,31 @@ describe('societies', () => {
     expect(await auditNewest()).toEqual([]);
   });
 
+  it('refuses fields it does not know, at the top and inside contact or towns, naming each (400), and writes nothing', async () => {
+    const read = await society('nongxue');
+    const typo = await call('PUT', '/societies/nongxue', {
+      body: { ...withoutVersion(read), contact: { name: '王工', emial: 'wang@example.org' }, colour: 'red' },
+      ifMatch: read.version,
+    });
+    expect(typo.status).toBe(400);
+    expect(typo.json.error.fields.map((f: Json) => f.path).sort()).toEqual(['colour', 'contact.emial']);
+    expect(typo.json.error.fields[0].zh).toMatch(/[\u4e00-\u9fff]/);
+    expect(await society('nongxue')).toEqual(read);
+
+    const shanxi = await county('shanxi');
+    const townTypo = await call('PUT', '/counties/shanxi', {
+      body: {
+        ...withoutVersion(shanxi),
+        towns: shanxi.towns.map((t: Json, i: number) => (i === 0 ? { ...t, nmae: 'x' } : t)),
+      },
+      ifMatch: shanxi.version,
+    });
+    expect(townTypo.status).toBe(400);
+    expect(townTypo.json.error.fields.map((f: Json) => f.path)).toEqual(['towns[0].nmae']);
+    expect(await county('shanxi')).toEqual(shanxi);
+    expect(await auditNewest()).toEqual([]);
+  });
+
   it('adds a society (version 1), once: the same id again is 409', async () => {
     const created = await call('POST', '/societies', { body: DRONE_SOCIETY });
     expect(created.status).toBe(201);
