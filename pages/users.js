@@ -21,7 +21,7 @@ const TEXT = {
   countyLabel: ['所属县', 'County'],
   societyLabel: ['所属学会', 'Society'],
   nameLabel: ['姓名', 'Name'],
-  phoneLabel: ['手机（可选，带国家码）', 'Phone (optional, with country code)'],
+  phoneLabel: ['手机（可选）', 'Mobile (optional)'],
   emailLabel: ['电子邮箱（可选）', 'E-mail (optional)'],
   create: ['创建并生成邀请', 'Create and invite'],
   newInvitations: ['新邀请', 'New invitations'],

@@ -17,13 +17,26 @@ export const UserStatus = z.enum(USER_STATUSES);
 /** A user id (path parameter `userId`): a slug; generated ones look like `u-7kq2m9xd`. */
 export const UserId = Slug;
 
-/** E.164-ish: digits with an optional leading +, what Cognito's `phone_number` takes. */
+/**
+ * A phone as people write it — 13912345678, +86 139-1234-5678, 0086 139 1234 5678 — stored as E.164
+ * (+8613912345678), what Cognito's `phone_number` and SMS take. Mainland mobiles need no country code.
+ */
+export function normalizePhone(written: string): string {
+  const digits = written
+    .trim()
+    .replace(/[\s\-().]/g, '')
+    .replace(/^00/, '+');
+  if (/^1[3-9]\d{9}$/.test(digits)) return `+86${digits}`;
+  if (/^86(1[3-9]\d{9})$/.test(digits)) return `+${digits}`;
+  return digits;
+}
 const Phone = z
   .string()
-  .trim()
+  .max(40)
+  .overwrite(normalizePhone)
   .refine((value) => /^\+[1-9]\d{6,14}$/.test(value), {
-    error: 'must be a phone number with country code, e.g. +8613800000000',
-    params: { zh: '应为带国家码的手机号，如 +8613800000000' },
+    error: 'must be a mobile number such as 13912345678, or one with its country code such as +85291234567',
+    params: { zh: '应为手机号，如 13912345678；境外号码请带国家码，如 +85291234567' },
   });
 const Email = z
   .string()
