@@ -10,6 +10,7 @@ import { startQuarterlySchedule } from '#local/scheduler';
 import { BUILT_IN_COORDINATOR } from '#schemas/users';
 import { printStoredPlan, runRound } from './round-console.ts';
 import { openLocalSession } from './session.ts';
+import { startMode } from './start-mode.ts';
 
 function portFromEnv(): number {
   const raw = process.env.PORT ?? '3000';
@@ -22,11 +23,12 @@ function portFromEnv(): number {
 
 async function main(): Promise<void> {
   const port = portFromEnv();
-  // The demo shows a whole round: societies accept at once unless AUTO_ACCEPT=0.
-  const autoAccept = process.env.AUTO_ACCEPT !== '0';
-  // …and its plan is approved at once unless AUTO_APPROVE=0 (then it waits for /plan.html).
-  process.env.AUTO_APPROVE ??= '1';
+  // The demo shows a whole round at once; AUTO_APPROVE=0 and AUTO_ACCEPT=0 are real use.
+  const mode = startMode(process.env);
+  const autoAccept = mode.autoAccept;
+  process.env.AUTO_APPROVE = mode.autoApprove ? '1' : '0';
   const out = (line: string) => process.stdout.write(`${line}\n`);
+  out(mode.line);
 
   out('正在启动本地数据库（DynamoDB Local）… / starting the embedded database…');
   const session = await openLocalSession();
