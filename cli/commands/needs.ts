@@ -118,7 +118,11 @@ export async function importNeedsCsv(
     else existing++;
     done++;
     if (done % step === 0 || done === rows.length) {
-      out(lang === 'zh' ? `已写入 ${done}/${rows.length}` : `written ${done}/${rows.length}`);
+      out(
+        lang === 'zh'
+          ? `已处理 ${done}/${rows.length}（新增 ${created}，此前已导入 ${existing}）`
+          : `checked ${done}/${rows.length} (${created} added, ${existing} imported before)`,
+      );
     }
   });
   out(

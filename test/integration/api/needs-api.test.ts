@@ -832,8 +832,15 @@ describe('rounds needs import (on the same database)', () => {
     });
 
     await expectNothingWritten(async () => {
-      const again = await importNeedsCsv(Buffer.from(csv), 'needs.csv', quiet);
+      const said: string[] = [];
+      const again = await importNeedsCsv(Buffer.from(csv), 'needs.csv', {
+        ...quiet,
+        out: (line: string) => said.push(line),
+      });
       expect(again).toMatchObject({ code: 0, created: 0, existing: 3 });
+      // Progress says what happened to the rows, never that a re-import "wrote" them.
+      expect(said.join('\n')).not.toMatch(/已写入|written/);
+      expect(said.join('\n')).toContain('已处理 3/3（新增 0，此前已导入 3）');
     });
   });
 
