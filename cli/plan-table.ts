@@ -286,7 +286,7 @@ export function renderExplanation(explain: PlanExplanation, data: DataSet, lang:
 }
 
 /** Columns padded by display width, since a Chinese character takes two terminal cells. Cells may span lines. */
-function renderTable(header: string[], rows: string[][]): string {
+export function renderTable(header: string[], rows: string[][]): string {
   const widths = header.map((title, column) =>
     Math.max(
       displayWidth(title),

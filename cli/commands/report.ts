@@ -1,13 +1,17 @@
+import { parse } from 'csv-parse/sync';
 import { defineCommand, requireSeason, UsageError } from '../command.ts';
+import { renderTable } from '../plan-table.ts';
 import { withLocalSession } from '../session.ts';
 
-const USAGE = `用法 / Usage: rounds report --season S [--format json|csv]
+const USAGE = `用法 / Usage: rounds report --season S [--format table|json|csv]
 
 从 DATA_DIR（默认 .data）的本地数据库打印季度报告（收集、处理的需求与达成的合作；各县与合计）。
 Prints the season report (needs collected, handled, cooperations reached; per county and in total)
 from the local database in DATA_DIR (default .data).
   --season S      季度，如 2026-Q4 / the season, like 2026-Q4
-  --format F      json（默认）或 csv（UTF-8 带 BOM，中文表头）/ json (default) or csv (UTF-8 with BOM, Chinese headers)`;
+  --format F      table（默认，县与乡镇名称的表格）、json（编号与数字，给程序）或 csv（UTF-8 带 BOM，中文表头）
+                  / table (default: a table with the counties' and towns' names), json (ids and figures, for
+                  programs) or csv (UTF-8 with BOM, Chinese headers)`;
 
 const OPTIONS = {
   season: { type: 'string' },
@@ -20,17 +24,20 @@ export const reportCommand = defineCommand({
   options: OPTIONS,
   async run(flags) {
     const season = requireSeason(flags.season, USAGE);
-    const format = flags.format ?? 'json';
-    if (format !== 'json' && format !== 'csv')
-      throw new UsageError(`--format "${format}"：请用 json 或 csv / use json or csv`);
+    const format = flags.format ?? 'table';
+    if (format !== 'table' && format !== 'json' && format !== 'csv')
+      throw new UsageError(`--format "${format}"：请用 table、json 或 csv / use table, json or csv`);
 
     return withLocalSession({}, async () => {
       // The same code path as GET /seasons/{season}/report, so both give the same figures.
       const { exportSeasonReport } = await import('#services/report-season');
-      const exported = await exportSeasonReport(season, format);
-      process.stdout.write(
-        format === 'json' ? `${JSON.stringify(exported.report, null, 2)}\n` : exported.body,
-      );
+      const exported = await exportSeasonReport(season, format === 'table' ? 'csv' : format);
+      if (format === 'json') process.stdout.write(`${JSON.stringify(exported.report, null, 2)}\n`);
+      // The table is the CSV's rows (the same names and labels), aligned for a terminal.
+      else if (format === 'table') {
+        const [header = [], ...rows] = parse(String(exported.body), { bom: true }) as string[][];
+        process.stdout.write(`${renderTable(header, rows)}\n`);
+      } else process.stdout.write(exported.body);
       return 0;
     });
   },

@@ -41,7 +41,7 @@ describe('rounds run and rounds report', () => {
     expect(run.stdout).toMatch(/\(SendOfferAndWaitForAnswer\) 淳安县 · \S+学会/);
     const steps = run.stdout.split('\n').filter((line) => / [✓✗↻↪] /.test(line));
     expect(steps.filter((line) => /chunan|jiande|tonglu|linan|2026-Q4\./.test(line))).toEqual([]);
-    const report = rounds(['report', '--season', '2026-Q4'], dataDir);
+    const report = rounds(['report', '--season', '2026-Q4', '--format', 'json'], dataDir);
     expect(report.status).toBe(0);
     const figures = JSON.parse(report.stdout);
     expect(figures.counties.map((c: { countyId: string }) => c.countyId)).toEqual([
@@ -56,6 +56,16 @@ describe('rounds run and rounds report', () => {
     expect(run.stdout).toContain(
       `本季成效：收集需求 ${figures.total.collected}，本次走访涉及需求 ${figures.total.onVisit}，已分派 ${figures.total.assigned}，未分派 ${figures.total.unassigned}，已走访 ${figures.total.visited}，`,
     );
+  });
+
+  it('prints the report for a person by default: a table with county and town names, no ids', () => {
+    const report = rounds(['report', '--season', '2026-Q4'], dataDir);
+
+    expect(report.status).toBe(0);
+    const lines = report.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^县（市、区）\s+走访乡镇\s+收集需求/);
+    expect(report.stdout).toMatch(/淳安县\s+\S+镇\s+\d+/);
+    expect(report.stdout).not.toMatch(/chunan|jiande|tonglu|linan/);
   });
 
   it('prints the report as CSV with a byte-order mark and Chinese headers', () => {
@@ -172,7 +182,7 @@ describe('npm start', () => {
     expect(first.output()).toContain('✓ 完成本轮 (CompleteRound)');
     expect(first.output()).not.toContain('"level":"INFO"');
     // A second process on the DATA_DIR attaches to npm start's database with the DATA_DIR's key.
-    const report = rounds(['report', '--season', currentSeason()], dataDir);
+    const report = rounds(['report', '--season', currentSeason(), '--format', 'json'], dataDir);
     expect(report.status).toBe(0);
     expect(JSON.parse(report.stdout).total.collected).toBeGreaterThan(0);
     await stop(first.child);
