@@ -4,14 +4,15 @@ import { api, goToSignIn, runtimeConfig } from './api-client.js';
 import { managedLogin, refreshManagedLogin, signOutUrl } from './cognito.js';
 import { el } from './dom.js';
 import { pick, say, sayBilingual } from './i18n.js';
+import { ROLE_HOME } from './landing.js';
 import { currentSession, endSession, hadSession, saveSession } from './session-store.js';
 
 /** Renew when less than this is left (sessions last 12 h locally, Cognito's access tokens 1 h). */
 const RENEW_BEFORE_MS = 10 * 60 * 1000;
 const RETRY_RENEW_MS = 60 * 1000;
 
-/** The page each role lands on, and the pages it may be sent back to after signing in. */
-export const ROLE_HOME = { liaison: '/needs.html', team: '/team.html', coordinator: '/dashboard.html' };
+export { landingFor, ROLE_HOME } from './landing.js';
+
 export const ROLE_NAMES = {
   coordinator: ['市科协协调人', 'Coordinator'],
   liaison: ['县科协联络员', 'County liaison'],
@@ -21,15 +22,6 @@ const TEXT = {
   signOut: ['退出登录', 'Sign out'],
   users: ['用户与邀请', 'Users and invitations'],
 };
-
-/** Where a user goes after signing in: `back` when it is a page of this site the role may use. */
-export function landingFor(user, back) {
-  const home = ROLE_HOME[user.role] ?? '/';
-  if (!back?.startsWith('/') || back.startsWith('//') || back.startsWith('/signin')) return home;
-  const path = back.split(/[?#]/)[0];
-  const allowed = user.role === 'coordinator' || path === home || path === home.replace(/\.html$/, '');
-  return allowed ? back : home;
-}
 
 let renewTimer;
 /**
