@@ -62,7 +62,7 @@ export const cognitoIdentity: IdentityPort = {
   async create(user, options) {
     return cognitoIdentity.invite(user, { ...options, first: true });
   },
-  async invite(user, { first }) {
+  async invite(user, { first, endSessions }) {
     const sentBy: ('email' | 'sms')[] = [
       ...(user.email ? ['email' as const] : []),
       ...(user.phone ? ['sms' as const] : []),
@@ -99,6 +99,9 @@ export const cognitoIdentity: IdentityPort = {
         await cognito().send(new AdminResetUserPasswordCommand({ UserPoolId: pool(), Username: user.id }));
       }
     }
+    // A coordinator re-inviting (a lost phone): every refresh token of theirs stops now.
+    if (endSessions)
+      await cognito().send(new AdminUserGlobalSignOutCommand({ UserPoolId: pool(), Username: user.id }));
     return {
       url: `${pagesUrl()}/signin`,
       expiresAt: new Date(Date.now() + COGNITO_INVITATION_DAYS * 24 * 3600 * 1000).toISOString(),
@@ -122,6 +125,19 @@ export const cognitoIdentity: IdentityPort = {
   },
   async renew() {
     throw new NotFoundError(MANAGED_LOGIN);
+  },
+  async refresh() {
+    throw new NotFoundError(MANAGED_LOGIN);
+  },
+  async signOut() {
+    // The pages revoke Cognito's refresh token and end the managed login themselves (pages/lib/cognito.js).
+  },
+  async deviceCode() {
+    throw new NotFoundError(MANAGED_LOGIN);
+  },
+  async signInLink() {
+    // The managed login's "forgot password" sends its own code to the person's e-mail or phone.
+    return undefined;
   },
   digest(code) {
     return createHash('sha256').update(code).digest('base64url');

@@ -74,6 +74,7 @@ describe('pages', () => {
       'lib/cognito.js',
       'lib/dom.js',
       'lib/i18n.js',
+      'lib/landing.js',
       'lib/one-column.css',
       'lib/schemas.js',
       'lib/session-store.js',
