@@ -206,7 +206,7 @@ export async function deviceCode(caller: Caller, origin: string): Promise<Device
 
 /** What `POST /session/link` always answers, whether or not a user matched. */
 export const LINK_SENT =
-  '如果这个手机号或邮箱属于一位在册用户，新的登录链接已发送到那里（30 分钟内有效，只能用一次）。没有收到？请联系市科协协调人。/ If this phone number or e-mail belongs to a registered user, a new sign-in link has been sent to it (valid for 30 minutes, once). Nothing arrived? Ask the city association’s coordinator.';
+  '如果这个手机号或邮箱属于一位在册用户，新的登录链接已发送到那里（30 分钟内有效，只能用一次）。没有收到？请联系市科协协调人。 / If this phone number or e-mail belongs to a registered user, a new sign-in link has been sent to it (valid for 30 minutes, once). Nothing arrived? Ask the city association’s coordinator.';
 
 /** 11-digit mainland mobiles with or without +86, spaces and dashes → E.164; an e-mail in lower case. */
 export function normalizeContact(raw: string): string {

@@ -76,6 +76,8 @@ describe('pages', () => {
       'lib/i18n.js',
       'lib/landing.js',
       'lib/one-column.css',
+      'lib/qr-svg.js',
+      'lib/qrcode.js',
       'lib/schemas.js',
       'lib/session-store.js',
       'lib/session.css',
