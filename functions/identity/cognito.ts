@@ -3,6 +3,7 @@ import {
   AdminCreateUserCommand,
   AdminDisableUserCommand,
   AdminResetUserPasswordCommand,
+  AdminSetUserMFAPreferenceCommand,
   AdminUserGlobalSignOutCommand,
   type AttributeType,
   CognitoIdentityProviderClient,
@@ -72,6 +73,11 @@ export const cognitoIdentity: IdentityPort = {
       const en = 'an e-mail or phone number is needed for Cognito to send the invitation';
       throw invalidInput([fieldIssue('email', `「email」${zh}`, `email: ${en}`)]);
     }
+    if (first && user.role === 'coordinator' && !user.phone) {
+      const zh = '协调人须填写手机号：登录时要用短信验证码（多重验证）';
+      const en = 'a coordinator needs a phone number: signing in asks for a code sent by SMS (MFA)';
+      throw invalidInput([fieldIssue('phone', `「phone」${zh}`, `phone: ${en}`)]);
+    }
     const mediums = sentBy.map((m): DeliveryMediumType => (m === 'email' ? 'EMAIL' : 'SMS'));
     if (first) {
       await cognito().send(
@@ -82,6 +88,15 @@ export const cognitoIdentity: IdentityPort = {
           DesiredDeliveryMediums: mediums,
         }),
       );
+      // Coordinators steer every county: each of their sign-ins asks for a code sent to their phone.
+      if (user.role === 'coordinator')
+        await cognito().send(
+          new AdminSetUserMFAPreferenceCommand({
+            UserPoolId: pool(),
+            Username: user.id,
+            SMSMfaSettings: { Enabled: true, PreferredMfa: true },
+          }),
+        );
     } else {
       try {
         // Resends the invitation with a new temporary password; the old one stops working.
