@@ -4,6 +4,8 @@
 // lasts (30 days from its last use, docs/rules.md): an expired token is renewed with it before the
 // next request, however long the phone was offline.
 
+import { managedLogin, refreshManagedLogin } from './cognito.js';
+
 const KEY = 'session.v1';
 /** Renew a token with less than this left before sending it. */
 const STALE_MS = 60 * 1000;
@@ -16,9 +18,13 @@ function stored() {
   }
 }
 
-/** True while the device may still renew its token itself (the device credential has not lapsed). */
+/**
+ * True while the device may still renew its token itself: the device credential (locally) or
+ * Cognito's refresh token (in AWS) has not lapsed.
+ */
 function deviceLasts(session) {
-  return Boolean(session?.deviceToken) && Date.parse(session.deviceExpiresAt) > Date.now();
+  if (session?.deviceToken) return Date.parse(session.deviceExpiresAt) > Date.now();
+  return Boolean(session?.refreshToken) && Date.parse(session.refreshExpiresAt) > Date.now();
 }
 
 /** The stored session, or null when there is none or it has ended (token and device credential). */
@@ -58,9 +64,10 @@ let refreshing = null;
 export function refreshDevice(base, soonMs = STALE_MS) {
   refreshing ??= withLock(async () => {
     const session = currentSession();
-    if (!session?.deviceToken) return session;
+    if (!session?.deviceToken && !session?.refreshToken) return session;
     // Another tab renewed while this one waited.
     if (!tokenStale(session, soonMs)) return session;
+    if (!session.deviceToken) return refreshCognito(session);
     const res = await fetch(`${base}/session/refresh`, {
       method: 'POST',
       headers: { accept: 'application/json', 'content-type': 'application/json' },
@@ -80,6 +87,24 @@ export function refreshDevice(base, soonMs = STALE_MS) {
   return refreshing;
 }
 
+/** In AWS: Cognito's token endpoint (lib/cognito.js); a refused refresh token (400) ends the session. */
+async function refreshCognito(session) {
+  const config = await fetch('/runtime-config.json', { headers: { accept: 'application/json' } }).then(
+    (res) => (res.ok ? res.json() : null),
+  );
+  const login = managedLogin(config);
+  if (!login) return session;
+  try {
+    const next = await refreshManagedLogin(login, session);
+    saveSession(next);
+    return next;
+  } catch (error) {
+    if (error?.status !== 400) throw error;
+    endSession();
+    return null;
+  }
+}
+
 function withLock(run) {
   return globalThis.navigator?.locks ? navigator.locks.request('session-refresh', run) : run();
 }
@@ -90,7 +115,7 @@ function withLock(run) {
  */
 export async function freshToken(base) {
   const session = currentSession();
-  if (!session?.deviceToken || !tokenStale(session)) return session?.token ?? '';
+  if ((!session?.deviceToken && !session?.refreshToken) || !tokenStale(session)) return session?.token ?? '';
   try {
     return (await refreshDevice(base))?.token ?? '';
   } catch {

@@ -1,7 +1,7 @@
 // The browser's session (stored by lib/session-store.js) renewed before it ends, and the bar on
 // every page that says who is signed in, with 退出登录.
 import { api, apiBase, goToSignIn, request, runtimeConfig } from './api-client.js';
-import { managedLogin, refreshManagedLogin, signOutUrl } from './cognito.js';
+import { managedLogin, signOutUrl } from './cognito.js';
 import { el } from './dom.js';
 import { pick, say, sayBilingual } from './i18n.js';
 import { ROLE_HOME } from './landing.js';
@@ -47,13 +47,11 @@ export async function renewSession() {
   clearTimeout(renewTimer);
   try {
     const session = currentSession();
-    if (session?.deviceToken) {
-      // The device's own credential (lib/session-store.js): a refusal means this device is signed out.
+    if (session?.deviceToken || session?.refreshToken) {
+      // The device's credential, or Cognito's refresh token (lib/session-store.js): a refusal means
+      // this device is signed out.
       if (!(await refreshDevice(await apiBase(), RENEW_BEFORE_MS))) return goToSignIn('refused');
-    } else {
-      const login = session?.refreshToken ? managedLogin(await runtimeConfig()) : null;
-      saveSession(login ? await refreshManagedLogin(login, session) : await api('POST', '/session/renew'));
-    }
+    } else saveSession(await api('POST', '/session/renew'));
   } catch (error) {
     if (error?.status === 401) return;
     // Cognito refuses a revoked or disabled user's refresh token with 400 invalid_grant.
