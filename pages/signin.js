@@ -246,9 +246,12 @@ if (login) {
   pending = fromLink;
   $('switch').hidden = false;
   $('signed-in').hidden = true;
+  $('sign-in').hidden = true;
+  $('ask-link').hidden = true;
   render();
   $('switch-yes').addEventListener('click', async () => {
     $('switch').hidden = true;
+    $('sign-in').hidden = false;
     await signOutHere();
     render();
     $('code').value = pending;

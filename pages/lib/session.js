@@ -29,7 +29,7 @@ const TEXT = {
     '用另一台手机或电脑扫描这个二维码，或在它的登录页输入下面的代码。{minutes} 分钟内有效，只能用一次。',
     'Scan this QR code with the other phone or computer, or type the code below on its sign-in page. Valid for {minutes} minutes, once.',
   ],
-  addDeviceUntil: ['有效至 {time}', 'Valid until {time}'],
+  addDeviceUntil: ['有效至 {time}（北京时间）', 'Valid until {time} (Beijing time)'],
   addDeviceOffline: [
     '现在连不上服务器，有信号时再试。',
     'The server cannot be reached now: try again when there is a signal.',
