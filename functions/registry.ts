@@ -26,12 +26,16 @@ import {
   startRound,
 } from './routes/seasons.ts';
 import {
+  createDeviceCode,
   createSession,
   createUser,
   listUsers,
+  refreshSession,
   reinviteUser,
   renewSession,
+  requestSignInLink,
   revokeUser,
+  signOutSession,
 } from './routes/users.ts';
 import { fileVisitReport, getVisit, getVisitLog } from './routes/visits.ts';
 
@@ -147,9 +151,9 @@ export const API_FUNCTIONS = wire('api', {
   PlaceNeed: { table: 'readWrite', round: 'start' },
   // Cognito administration is granted on the user pool by infra/auth.ts.
   ManageUsers: { table: 'readWrite' },
-  // Sign-in marks the invitation used and counts tries. In AWS people sign in through Cognito's
-  // managed login and renew with its refresh token, so POST /session and POST /session/renew
-  // (invitation codes, local session tokens) are not deployed.
+  // Sign-in marks the invitation used and keeps device sessions (tries are counted in memory). In AWS
+  // people sign in through Cognito's managed login and renew with its refresh token, so the /session
+  // routes (invitation codes, device credentials, local session tokens) are not deployed.
   Sessions: { table: 'readWrite', localOnly: true },
   // Catalog changes and question versions, each with its audit entry.
   ManageCatalog: { table: 'readWrite' },
@@ -206,6 +210,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
   reinviteUser,
   createSession,
   renewSession,
+  refreshSession,
+  signOutSession,
+  createDeviceCode,
+  requestSignInLink,
   listSocieties,
   createSociety,
   updateSociety,

@@ -10,12 +10,14 @@ export const IDENTITY_ATTRIBUTES = ['role', 'county', 'society'] as const;
 
 /**
  * The Cognito admin calls the user routes make (functions/identity/cognito.ts), and no
- * other: POST /users → AdminCreateUser; re-invite → AdminCreateUser (RESEND), or
- * AdminResetUserPassword for someone who set a password already; revoke → AdminUserGlobalSignOut
- * then AdminDisableUser.
+ * other: POST /users → AdminCreateUser (and, for a coordinator, AdminSetUserMFAPreference: SMS
+ * codes required); re-invite → AdminCreateUser (RESEND), or AdminResetUserPassword for someone who
+ * set a password already, then AdminUserGlobalSignOut (a lost phone); revoke →
+ * AdminUserGlobalSignOut then AdminDisableUser.
  */
 export const USER_ADMIN_ACTIONS = [
   'cognito-idp:AdminCreateUser',
+  'cognito-idp:AdminSetUserMFAPreference',
   'cognito-idp:AdminResetUserPassword',
   'cognito-idp:AdminUserGlobalSignOut',
   'cognito-idp:AdminDisableUser',
@@ -99,8 +101,11 @@ export class RoundsAuth extends Construct {
         requireSymbols: true,
         tempPasswordValidity: Duration.days(7),
       },
+      // MFA per person: coordinators must (ManageUsers sets SMS MFA as their preference when it
+      // creates them, functions/identity/cognito.ts; the pages' client has no scope to turn it off),
+      // liaisons and teams may add an authenticator app. A pool-wide REQUIRED would lock liaisons out.
       mfa: cognito.Mfa.OPTIONAL,
-      mfaSecondFactor: { otp: true, sms: false },
+      mfaSecondFactor: { otp: true, sms: true },
       accountRecovery: cognito.AccountRecovery.EMAIL_AND_PHONE_WITHOUT_MFA,
       // Essentials: managed login, and access-token claims from the pre-token-generation trigger.
       featurePlan: cognito.FeaturePlan.ESSENTIALS,
@@ -110,7 +115,7 @@ export class RoundsAuth extends Construct {
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions-COG2',
       reason:
-        'MFA is optional (TOTP): county liaisons sign in on phones in mountain towns with poor signal, often shared office phones; required MFA would lock them out of submitting needs. Accounts are created by coordinators only (no self sign-up).',
+        'MFA is required per person, not pool-wide: coordinators get SMS MFA set as their preference when they are created (the pages cannot turn it off); county liaisons sign in on phones in mountain towns with poor signal, often shared office phones, and required MFA would lock them out of submitting needs. Accounts are created by coordinators only (no self sign-up).',
     });
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions-COG8',
@@ -183,7 +188,11 @@ export class RoundsAuth extends Construct {
       writeAttributes,
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),
+      // A device stays signed in for 30 days (docs/rules.md, sign-in). Each renewal rotates the refresh
+      // token (the old one is taken for 60 s more, for a retry on a bad line), but Cognito counts the
+      // 30 days from the sign-in, not from the last use: in AWS the session does not slide.
       refreshTokenValidity: Duration.days(30),
+      refreshTokenRotationGracePeriod: Duration.seconds(60),
     });
 
     const domainPrefix =

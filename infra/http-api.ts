@@ -66,6 +66,9 @@ export interface RoundsHttpApiProps {
   readonly logRetention?: logs.RetentionDays;
 }
 
+/** Requests a second (and burst) on each public route, per account and region as API Gateway counts. */
+export const PUBLIC_ROUTE_THROTTLE = { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 } as const;
+
 /**
  * The HTTP API: Cognito user pool + JWT authorizer on every non-public route, one Lambda per
  * API function, JSON access logs with retention, stage-wide throttling.
@@ -167,6 +170,10 @@ export class RoundsHttpApi extends Construct {
     }
     this.functions = functions;
 
+    // Public routes are throttled on their own, well below the stage (docs/rules.md, sign-in): a flood
+    // of anonymous calls cannot use up the stage's rate for signed-in people.
+    const publicRouteSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> =
+      {};
     for (const route of routes) {
       const integration = integrations[route.functionId as ApiFunctionId];
       if (!integration)
@@ -179,6 +186,7 @@ export class RoundsHttpApi extends Construct {
         ...(route.public ? {} : { authorizationScopes: [API_SCOPE] }),
       });
       if (route.public) {
+        publicRouteSettings[`${route.method} ${route.path}`] = PUBLIC_ROUTE_THROTTLE;
         for (const r of added) {
           const reason =
             route.method === 'GET'
@@ -188,6 +196,8 @@ export class RoundsHttpApi extends Construct {
         }
       }
     }
+    if (Object.keys(publicRouteSettings).length > 0)
+      (this.stage.node.defaultChild as apigw.CfnStage).routeSettings = publicRouteSettings;
   }
 
   /** The API's base URL. */

@@ -448,6 +448,8 @@ export async function startHttpServer(options: {
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
+  // Links the functions send name this address unless PUBLIC_URL says otherwise (functions/api/public-origin.ts).
+  process.env.LOCAL_ORIGIN = `http://127.0.0.1:${port}`;
   return {
     url: `http://127.0.0.1:${port}`,
     close: () =>

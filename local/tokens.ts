@@ -22,6 +22,8 @@ export interface LocalClaims {
    * on every request. Script tokens (`rounds token`) carry none and name no user.
    */
   token_use?: 'session';
+  /** A session's device (its device session in the table): signing that device out ends the token too. */
+  sid?: string;
 }
 
 /** How long a session lasts; the pages renew it (POST /session/renew) before it ends. */

@@ -1,9 +1,11 @@
-// /signin: an invitation link (`/signin#code=…`) signs in at once; a code can be typed instead.
-// Then the browser lands on the role's page (or the page it was sent here from).
+// /signin: an invitation link (`/signin#code=…`, taken out of the address bar by signin-code.js
+// before anything else loads) signs in at once — after asking, when someone else is signed in here;
+// a code can be typed instead; a signed-out person can ask for a fresh link sent to their own phone or
+// e-mail. Then the browser lands on the role's page (or the page it was sent here from).
 import { ApiError, request, runtimeConfig } from './lib/api-client.js';
 import { finishManagedLogin, managedLogin, startManagedLogin } from './lib/cognito.js';
 import { $ } from './lib/dom.js';
-import { lang, pick, sayBilingual, startLang, t } from './lib/i18n.js';
+import { lang, pick, sayBilingual, splitBilingual, startLang, t } from './lib/i18n.js';
 import { landingFor, ROLE_NAMES } from './lib/session.js';
 import { currentSession, endSession, saveSession } from './lib/session-store.js';
 
@@ -25,9 +27,24 @@ const TEXT = {
   ],
   codeLabel: ['邀请码（10 位字母和数字）', 'Invitation code (10 letters and digits)'],
   codeHint: [
-    '大小写均可，空格和短横线会被忽略。没有邀请，或邀请已用过、已过期？请联系市科协协调人，索取新的邀请。',
-    "Upper or lower case; spaces and dashes are ignored. No invitation, or it was used or has expired? Ask the city association's coordinator for a new one.",
+    '大小写均可，空格和短横线会被忽略。已在另一台设备上登录？在那台设备上点“添加设备”，用它显示的二维码或代码登录本设备。',
+    'Upper or lower case; spaces and dashes are ignored. Signed in on another device? Choose “Add a device” there and use the QR code or code it shows to sign in here.',
   ],
+  switchAsk: [
+    '你已作为 {who} 登录。这个链接会登录另一个账号（或本账号的另一份邀请）。要换成它吗？',
+    'You are signed in as {who}. This link signs in another account (or another invitation of yours). Switch to it?',
+  ],
+  switchYes: ['换成这个链接的账号', 'Switch to this link'],
+  switchNo: ['保持当前登录', 'Stay signed in as now'],
+  askTitle: ['没有邀请，或邀请已用过？', 'No invitation, or it was used?'],
+  askHint: [
+    '输入你在市科协登记的手机号或邮箱，新的登录链接会发到那里（30 分钟内有效，只能用一次）。',
+    'Type the mobile number or e-mail address the city association has for you: a new sign-in link is sent there (valid for 30 minutes, once).',
+  ],
+  contactLabel: ['手机号或邮箱', 'Mobile number or e-mail'],
+  askButton: ['发送登录链接', 'Send me a sign-in link'],
+  contactEmpty: ['请输入手机号或邮箱。', 'Type your mobile number or e-mail address.'],
+  askTooMany: ['请求过于频繁，请一分钟后再试。', 'Too many requests: try again in a minute.'],
   signingIn: ['正在登录…', 'Signing in…'],
   badFormat: [
     '邀请码应为 10 位字母和数字（不含 0、O、1、I），请核对后重新输入。',
@@ -72,6 +89,8 @@ const back = params.get('return') ?? '';
 const reason = params.get('reason') ?? '';
 /** What the message says, kept so a language switch can say it again. */
 let shown = null;
+/** A link's code waiting for the person to say whether to switch accounts. */
+let pending = null;
 let busy = false;
 
 /** As the server reads a code: spaces and dashes dropped, upper case. */
@@ -84,13 +103,18 @@ function render() {
   $('notice').textContent = notes.filter(Boolean).join(' ');
   $('notice').hidden = !$('notice').textContent;
   const session = currentSession();
-  $('signed-in').hidden = !session;
+  $('signed-in').hidden = !session || Boolean(pending);
   if (session) {
     const who = `${sayBilingual(session.user.name)} · ${pick(ROLE_NAMES[session.user.role])}`;
     $('signed-in-text').textContent = t('signedInAs', { who });
     $('continue').href = landingFor(session.user, back);
   }
   $('message').textContent = shown ? shown() : '';
+  $('link-message').textContent = linkShown ? linkShown() : '';
+  if (pending && session) {
+    const who = `${sayBilingual(session.user.name)} · ${pick(ROLE_NAMES[session.user.role])}`;
+    $('switch-text').textContent = t('switchAsk', { who });
+  }
 }
 
 function show(message) {
@@ -160,21 +184,85 @@ $('code-form').addEventListener('submit', (event) => {
   event.preventDefault();
   signIn($('code').value);
 });
-$('sign-out').addEventListener('click', () => {
+/** Ends this device's session on the server too (best effort), then here. */
+async function signOutHere() {
+  const deviceToken = currentSession()?.deviceToken;
+  if (deviceToken)
+    await request('POST', '/session/sign-out', { body: { deviceToken }, auth: false }).catch(() => {});
   endSession();
+}
+
+$('sign-out').addEventListener('click', async () => {
+  await signOutHere();
   render();
+});
+
+/** What the link answered, kept so a language switch can say it again. */
+let linkShown = null;
+function showLink(message) {
+  linkShown = message;
+  $('link-message').textContent = message ? message() : '';
+}
+$('link-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const contact = $('contact').value.trim();
+  if (!contact) return showLink(() => t('contactEmpty'));
+  $('link-submit').disabled = true;
+  try {
+    const res = await request('POST', '/session/link', { body: { contact }, auth: false });
+    const json = await res.json().catch(() => ({}));
+    if (res.status === 429) showLink(() => t('askTooMany'));
+    else {
+      const error = res.ok ? null : new ApiError(res.status, json.error);
+      const [zh, en] = splitBilingual(json.message ?? '');
+      showLink(error ? () => (lang === 'en' ? error.en : error.zh) : () => (lang === 'en' ? en : zh));
+    }
+  } catch {
+    showLink(() => t('offline'));
+  } finally {
+    $('link-submit').disabled = false;
+  }
 });
 
 startLang(TEXT, render);
 // In AWS: Cognito's managed login (no codes typed here).
 const login = managedLogin(await runtimeConfig());
 if (login) await managed(login);
-// The link's code, from the fragment (never sent to a server): taken out of the address bar and history.
-const fromLink = new URLSearchParams(location.hash.slice(1)).get('code');
+// The link's code: signin-code.js took it out of the address bar and history before anything loaded.
+function linkCode() {
+  let code = null;
+  try {
+    code = sessionStorage.getItem('signin.code');
+    sessionStorage.removeItem('signin.code');
+  } catch {}
+  return code ?? new URLSearchParams(location.hash.slice(1)).get('code');
+}
+const fromLink = login ? null : linkCode();
+if (location.hash) history.replaceState(null, '', `${location.pathname}${location.search}`);
 if (login) {
   // handled by managed()
+} else if (fromLink && currentSession()) {
+  // Someone is signed in here: ask before this browser becomes another account.
+  pending = fromLink;
+  $('switch').hidden = false;
+  $('signed-in').hidden = true;
+  $('sign-in').hidden = true;
+  $('ask-link').hidden = true;
+  render();
+  $('switch-yes').addEventListener('click', async () => {
+    $('switch').hidden = true;
+    $('sign-in').hidden = false;
+    await signOutHere();
+    render();
+    $('code').value = pending;
+    signIn(pending);
+    pending = null;
+  });
+  $('switch-no').addEventListener('click', () => {
+    pending = null;
+    location.replace(landingFor(currentSession().user, back));
+  });
 } else if (fromLink) {
-  history.replaceState(null, '', `${location.pathname}${location.search}`);
   $('code').value = fromLink;
   signIn(fromLink);
 } else $('code').focus();

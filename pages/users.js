@@ -4,7 +4,7 @@
 import { api } from './lib/api-client.js';
 import { $, el, option, setStatus, showFieldErrors } from './lib/dom.js';
 import { both, pick, say, sayBilingual, splitBilingual, startLang, t } from './lib/i18n.js';
-import { qrcode } from './lib/qrcode.js';
+import { qrSvg } from './lib/qr-svg.js';
 import { shanghaiDateTime } from './lib/schemas.js';
 import { ROLE_NAMES, startSession } from './lib/session.js';
 import { currentSession } from './lib/session-store.js';
@@ -86,7 +86,6 @@ const TEXT = {
 /** A person's name; the built-in coordinator's reads `协调人 / coordinator`. */
 const personName = (user) => sayBilingual(user.name);
 const beijing = (iso) => shanghaiDateTime(new Date(iso));
-const SVG = 'http://www.w3.org/2000/svg';
 const SHOWN_KEY = 'users.invitations.v1';
 
 let counties = [];
@@ -98,32 +97,6 @@ let shown = [];
 try {
   shown = JSON.parse(sessionStorage.getItem(SHOWN_KEY) ?? '[]');
 } catch {}
-
-/** The link as a QR code: an SVG path of the dark modules, with the standard 4-module quiet zone. */
-export function qrSvg(text) {
-  const qr = qrcode(0, 'M');
-  qr.addData(text);
-  qr.make();
-  const size = qr.getModuleCount();
-  let d = '';
-  for (let row = 0; row < size; row++)
-    for (let col = 0; col < size; col++) if (qr.isDark(row, col)) d += `M${col + 4} ${row + 4}h1v1h-1z`;
-  const svg = document.createElementNS(SVG, 'svg');
-  svg.setAttribute('viewBox', `0 0 ${size + 8} ${size + 8}`);
-  svg.setAttribute('class', 'qr');
-  svg.setAttribute('role', 'img');
-  svg.setAttribute('shape-rendering', 'crispEdges');
-  svg.setAttribute('aria-label', text);
-  const background = document.createElementNS(SVG, 'rect');
-  background.setAttribute('width', '100%');
-  background.setAttribute('height', '100%');
-  background.setAttribute('fill', '#fff');
-  const path = document.createElementNS(SVG, 'path');
-  path.setAttribute('d', d);
-  path.setAttribute('fill', '#000');
-  svg.append(background, path);
-  return svg;
-}
 
 const grouped = (code) => code.replace(/(.{5})(?=.)/g, '$1 ');
 

@@ -39,6 +39,7 @@ const PREFIX = {
   user: 'USER#',
   invitation: 'INVITATION#',
   attempts: 'ATTEMPTS#',
+  device: 'DEVICE#',
   questions: 'QUESTIONS#',
   summary: 'SUMMARY#',
   messages: '#MESSAGES',
@@ -133,7 +134,8 @@ export const keys = {
   user: (userId: string) => ({ pk: USERS, sk: `${PREFIX.user}${userId}` }),
   /** An invitation by the digest of its code (the code itself is never stored). */
   invitation: (codeDigest: string) => ({ pk: `${PREFIX.invitation}${codeDigest}`, sk: 'INVITATION' }),
-  /** Sign-in attempts of one client address or one code digest in one minute (`scope`: `ip` or `code`). */
+  /** One device's session (its renewal credential, hashed), by the device's random id. */
+  device: (deviceId: string) => ({ pk: `${PREFIX.device}${deviceId}`, sk: 'DEVICE' }),
   /** One entry of the audit log: who changed what, before → after. */
   audit: (at: string, entryId: string) => ({ pk: AUDIT, sk: `${at}#${entryId}` }),
   /** One version of a season's five questions' wording: `QUESTIONS#000001`. */
@@ -141,6 +143,7 @@ export const keys = {
     pk: seasonPartition(season),
     sk: `${PREFIX.questions}${questionsVersion(version)}`,
   }),
+  /** Sign-in attempts of one client address or one code digest in one minute (`scope`: `ip` or `code`). */
   attempts: (scope: 'ip' | 'code', value: string, minute: string) => ({
     pk: `${PREFIX.attempts}${scope}#${value}`,
     sk: minute,

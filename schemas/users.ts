@@ -123,6 +123,48 @@ export const UserList = z.object({ items: z.array(User) });
 /** `POST /session`. */
 export const SessionRequest = z.strictObject({ invitation: InvitationCode });
 
-/** `POST /session` and `POST /session/renew` → 200: a bearer token, until when, and who it is. */
-export const Session = z.object({ token: z.string(), expiresAt: IsoDateTime, user: User });
+/**
+ * `POST /session`, `/session/renew` and `/session/refresh` → 200: a bearer token, until when, and who
+ * it is. Locally also the device's renewal credential (`deviceToken`, single-use: each renewal
+ * returns the next) and until when the device stays signed in without use (`deviceExpiresAt`).
+ */
+export const Session = z.object({
+  token: z.string(),
+  expiresAt: IsoDateTime,
+  user: User,
+  deviceToken: z.string().optional(),
+  deviceExpiresAt: IsoDateTime.optional(),
+});
 export type Session = z.infer<typeof Session>;
+
+/** A device's renewal credential as the server hands it out: `<device id>.<secret>`. */
+export const DeviceToken = z
+  .string()
+  .max(200)
+  .refine((value) => /^[a-z2-9]{16}\.[A-Za-z0-9_-]{43}$/.test(value), {
+    error: 'must be the device credential this server gave',
+    params: { zh: '应为本服务器发给本设备的续期凭据' },
+  });
+
+/** `POST /session/refresh` and `POST /session/sign-out`: the device's credential. */
+export const DeviceRequest = z.strictObject({ deviceToken: DeviceToken });
+
+/** `POST /session/device-code` → 201: a short-lived one-time code (and its link) for another device. */
+export const DeviceCode = z.object({ code: z.string(), url: z.string(), expiresAt: IsoDateTime });
+export type DeviceCode = z.infer<typeof DeviceCode>;
+
+/** `POST /session/link`: a phone number or e-mail address on file. */
+export const LinkRequest = z.strictObject({
+  contact: z
+    .string()
+    .trim()
+    .min(3)
+    .max(254)
+    .refine((value) => /^[+\d][\d\s()-]{5,}$/.test(value) || /^[^\s@]+@[^\s@]+$/.test(value), {
+      error: 'must be your mobile number or e-mail address',
+      params: { zh: '应为你的手机号或电子邮箱' },
+    }),
+});
+
+/** `POST /session/link` → 202 and `POST /session/sign-out` → 200: what the person reads. */
+export const SessionNotice = z.object({ message: z.string() });

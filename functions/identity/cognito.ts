@@ -3,6 +3,7 @@ import {
   AdminCreateUserCommand,
   AdminDisableUserCommand,
   AdminResetUserPasswordCommand,
+  AdminSetUserMFAPreferenceCommand,
   AdminUserGlobalSignOutCommand,
   type AttributeType,
   CognitoIdentityProviderClient,
@@ -62,7 +63,7 @@ export const cognitoIdentity: IdentityPort = {
   async create(user, options) {
     return cognitoIdentity.invite(user, { ...options, first: true });
   },
-  async invite(user, { first }) {
+  async invite(user, { first, endSessions }) {
     const sentBy: ('email' | 'sms')[] = [
       ...(user.email ? ['email' as const] : []),
       ...(user.phone ? ['sms' as const] : []),
@@ -71,6 +72,11 @@ export const cognitoIdentity: IdentityPort = {
       const zh = '须填写邮箱或手机号，Cognito 才能发送邀请';
       const en = 'an e-mail or phone number is needed for Cognito to send the invitation';
       throw invalidInput([fieldIssue('email', `「email」${zh}`, `email: ${en}`)]);
+    }
+    if (first && user.role === 'coordinator' && !user.phone) {
+      const zh = '协调人须填写手机号：登录时要用短信验证码（多重验证）';
+      const en = 'a coordinator needs a phone number: signing in asks for a code sent by SMS (MFA)';
+      throw invalidInput([fieldIssue('phone', `「phone」${zh}`, `phone: ${en}`)]);
     }
     const mediums = sentBy.map((m): DeliveryMediumType => (m === 'email' ? 'EMAIL' : 'SMS'));
     if (first) {
@@ -82,6 +88,15 @@ export const cognitoIdentity: IdentityPort = {
           DesiredDeliveryMediums: mediums,
         }),
       );
+      // Coordinators steer every county: each of their sign-ins asks for a code sent to their phone.
+      if (user.role === 'coordinator')
+        await cognito().send(
+          new AdminSetUserMFAPreferenceCommand({
+            UserPoolId: pool(),
+            Username: user.id,
+            SMSMfaSettings: { Enabled: true, PreferredMfa: true },
+          }),
+        );
     } else {
       try {
         // Resends the invitation with a new temporary password; the old one stops working.
@@ -99,6 +114,9 @@ export const cognitoIdentity: IdentityPort = {
         await cognito().send(new AdminResetUserPasswordCommand({ UserPoolId: pool(), Username: user.id }));
       }
     }
+    // A coordinator re-inviting (a lost phone): every refresh token of theirs stops now.
+    if (endSessions)
+      await cognito().send(new AdminUserGlobalSignOutCommand({ UserPoolId: pool(), Username: user.id }));
     return {
       url: `${pagesUrl()}/signin`,
       expiresAt: new Date(Date.now() + COGNITO_INVITATION_DAYS * 24 * 3600 * 1000).toISOString(),
@@ -122,6 +140,19 @@ export const cognitoIdentity: IdentityPort = {
   },
   async renew() {
     throw new NotFoundError(MANAGED_LOGIN);
+  },
+  async refresh() {
+    throw new NotFoundError(MANAGED_LOGIN);
+  },
+  async signOut() {
+    // The pages revoke Cognito's refresh token and end the managed login themselves (pages/lib/cognito.js).
+  },
+  async deviceCode() {
+    throw new NotFoundError(MANAGED_LOGIN);
+  },
+  async signInLink() {
+    // The managed login's "forgot password" sends its own code to the person's e-mail or phone.
+    return undefined;
   },
   digest(code) {
     return createHash('sha256').update(code).digest('base64url');

@@ -1,5 +1,17 @@
 import * as z from 'zod';
-import { InvitedUser, NewUser, Session, SessionRequest, User, UserId, UserList } from '#schemas/users';
+import {
+  DeviceCode,
+  DeviceRequest,
+  InvitedUser,
+  LinkRequest,
+  NewUser,
+  Session,
+  SessionNotice,
+  SessionRequest,
+  User,
+  UserId,
+  UserList,
+} from '#schemas/users';
 import { defineRoute } from './route.ts';
 
 /** Coordinators manage users; a liaison or a team never sees another person's account. */
@@ -58,6 +70,8 @@ export const reinviteUser = defineRoute({
   functionId: 'ManageUsers',
   operationId: 'reinviteUser',
   summary: '重新邀请（旧邀请作废）/ a new invitation (the old one stops working)',
+  description:
+    '用于丢失手机等情形：旧邀请作废，此人所有设备上的登录同时结束。/ For a lost phone and the like: the old invitation stops working and every device the person is signed in on is signed out.',
   tag: 'users',
   access: COORDINATOR,
   params: UserParams,
@@ -75,14 +89,78 @@ export const createSession = defineRoute({
   operationId: 'createSession',
   summary: '用邀请码登录 / sign in with an invitation code',
   description:
-    '每个地址、每个邀请码每分钟最多 10 次尝试。本机使用；在 AWS 中页面通过 Cognito 登录。/ At most 10 tries a minute per client address and per code. Local sign-in; in AWS the pages sign in through Cognito.',
+    '邀请码、已登录设备显示的添加设备代码、或请求的登录链接中的代码，都由此登录；返回本设备的续期凭据（deviceToken），30 天不用才失效。每个地址、每个代码每分钟最多 10 次，全局另有上限；超限时不读写数据库。本机使用；在 AWS 中页面通过 Cognito 登录。/ The coordinator’s invitation code, a code shown on a signed-in device, or the code of a link asked for: all sign in here, and the answer carries the device’s renewal credential (deviceToken), which lapses after 30 days unused. At most 10 tries a minute per client address and per code, with a ceiling for all; over a limit nothing is read or written. Local sign-in; in AWS the pages sign in through Cognito.',
   tag: 'users',
   public: true,
   body: SessionRequest,
   responses: { 200: { description: '会话令牌及用户 / the session token and the user', schema: Session } },
   errors: [401, 404, 429],
-  readCost:
-    '1 GetItem of the invitation (+ the user when the identity port reads it), after 2 UpdateItem counters',
+  readCost: '1 GetItem of the invitation, then 1 GetItem of the user; limits are counted in memory first',
+});
+
+export const refreshSession = defineRoute({
+  method: 'POST',
+  path: '/session/refresh',
+  functionId: 'Sessions',
+  operationId: 'refreshSession',
+  summary:
+    '用本设备的续期凭据续期（离线多日之后亦可）/ renew with this device’s credential (after days offline too)',
+  description:
+    '凭据只能用一次，返回新的令牌和下一枚凭据；设备在最后一次续期后 30 天内保持登录。撤销、重新邀请或退出登录后为 401。/ The credential is spent: the answer carries a fresh token and the next credential; the device stays signed in for 30 days from its last renewal. 401 after revocation, a re-invitation or signing out.',
+  tag: 'users',
+  public: true,
+  body: DeviceRequest,
+  responses: { 200: { description: '新的会话 / a fresh session', schema: Session } },
+  errors: [401, 404, 429],
+  readCost: '1 GetItem of the device session, 1 GetItem of the user',
+});
+
+export const signOutSession = defineRoute({
+  method: 'POST',
+  path: '/session/sign-out',
+  functionId: 'Sessions',
+  operationId: 'signOutSession',
+  summary: '退出登录：结束本设备在服务器上的会话 / sign out: this device’s session ends on the server',
+  tag: 'users',
+  public: true,
+  body: DeviceRequest,
+  responses: { 200: { description: '已退出 / signed out', schema: SessionNotice } },
+  errors: [429],
+  readCost: '1 GetItem of the device session',
+});
+
+export const createDeviceCode = defineRoute({
+  method: 'POST',
+  path: '/session/device-code',
+  functionId: 'Sessions',
+  operationId: 'createDeviceCode',
+  summary: '添加设备：10 分钟内有效的一次性代码 / add a device: a one-time code for 10 minutes',
+  description:
+    '在已登录的设备上显示（二维码或代码），新设备用 POST /session 登录。/ Shown on the signed-in device (QR code or code); the new device signs in with POST /session.',
+  tag: 'users',
+  access: { roles: ['coordinator', 'liaison', 'team'] },
+  responses: {
+    201: { description: '代码、链接与失效时间 / the code, its link and its end', schema: DeviceCode },
+  },
+  errors: [401, 404],
+  readCost: '1 GetItem of the user',
+});
+
+export const requestSignInLink = defineRoute({
+  method: 'POST',
+  path: '/session/link',
+  functionId: 'Sessions',
+  operationId: 'requestSignInLink',
+  summary:
+    '请求新的登录链接（发到本人在册的手机、邮箱或学会机器人）/ ask for a new sign-in link (sent to your own phone, e-mail or robot on file)',
+  description:
+    '无论是否找到用户，回答都相同（202）。/ The answer is the same (202) whether or not a user matched.',
+  tag: 'users',
+  public: true,
+  body: LinkRequest,
+  responses: { 202: { description: '同一句说明 / always the same notice', schema: SessionNotice } },
+  errors: [429],
+  readCost: "1 Query of the users' partition, 1 Query of the societies",
 });
 
 export const renewSession = defineRoute({

@@ -19,6 +19,8 @@ export const StoredUser = User.extend({
   /** The digest of the user's current invitation (local sign-in only). */
   invitationDigest: z.string().optional(),
   revokedAt: IsoDateTime.optional(),
+  /** Device sessions begun before this (a coordinator re-invited the person: a lost phone) are over. */
+  sessionsFrom: IsoDateTime.optional(),
 });
 export type StoredUser = z.infer<typeof StoredUser>;
 
@@ -27,7 +29,14 @@ const StoredInvitation = z.object({
   issuedAt: IsoDateTime,
   validUntil: IsoDateTime,
   usedAt: IsoDateTime.optional(),
+  /**
+   * `invitation` (absent on older items): the coordinator's, the user's current one. `device`: a code
+   * a signed-in person showed to add a device; `link`: a link the person asked for. Neither replaces
+   * the current invitation.
+   */
+  kind: z.enum(['invitation', 'device', 'link']).optional(),
 });
+export type InvitationKind = 'invitation' | 'device' | 'link';
 
 /** Invitation items stay this long past their end (so a late try is told "expired"), then TTL removes them. */
 const INVITATION_KEPT_SECONDS = 30 * 24 * 3600;
@@ -99,7 +108,10 @@ export async function issueInvitation(
   digest: string,
   issuedAt: string,
   validUntil: string,
+  options: { kind?: InvitationKind; endSessions?: boolean } = {},
 ): Promise<boolean> {
+  const kind = options.kind ?? 'invitation';
+  const current = kind === 'invitation';
   try {
     await transact([
       {
@@ -108,6 +120,7 @@ export async function issueInvitation(
           Item: {
             ...keys.invitation(digest),
             type: 'invitation',
+            kind,
             userId,
             issuedAt,
             validUntil,
@@ -116,16 +129,32 @@ export async function issueInvitation(
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-      {
-        Update: {
-          TableName: tableName(),
-          Key: keys.user(userId),
-          UpdateExpression: 'SET invitationDigest = :digest',
-          ConditionExpression: 'attribute_exists(pk) AND #status = :active',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':digest': digest, ':active': 'active' },
-        },
-      },
+      current
+        ? {
+            Update: {
+              TableName: tableName(),
+              Key: keys.user(userId),
+              UpdateExpression: options.endSessions
+                ? 'SET invitationDigest = :digest, sessionsFrom = :at'
+                : 'SET invitationDigest = :digest',
+              ConditionExpression: 'attribute_exists(pk) AND #status = :active',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':digest': digest,
+                ':active': 'active',
+                ...(options.endSessions ? { ':at': issuedAt } : {}),
+              },
+            },
+          }
+        : {
+            ConditionCheck: {
+              TableName: tableName(),
+              Key: keys.user(userId),
+              ConditionExpression: 'attribute_exists(pk) AND #status = :active',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':active': 'active' },
+            },
+          },
     ]);
     return true;
   } catch (error) {
@@ -135,7 +164,9 @@ export async function issueInvitation(
 }
 
 export type RedeemRefusal = 'unknown' | 'used' | 'expired' | 'replaced' | 'revoked';
-export type Redeemed = { ok: true; user: StoredUser } | { ok: false; reason: RedeemRefusal };
+export type Redeemed =
+  | { ok: true; user: StoredUser; kind: InvitationKind }
+  | { ok: false; reason: RedeemRefusal; kind?: InvitationKind };
 
 async function refusalOf(digest: string, now: string): Promise<Redeemed> {
   const { Item } = await documents().send(
@@ -143,11 +174,12 @@ async function refusalOf(digest: string, now: string): Promise<Redeemed> {
   );
   if (!Item) return { ok: false, reason: 'unknown' };
   const invitation = StoredInvitation.parse(Item);
-  if (invitation.usedAt) return { ok: false, reason: 'used' };
-  if (invitation.validUntil <= now) return { ok: false, reason: 'expired' };
+  const kind = invitation.kind ?? 'invitation';
+  if (invitation.usedAt) return { ok: false, reason: 'used', kind };
+  if (invitation.validUntil <= now) return { ok: false, reason: 'expired', kind };
   const user = await getUser(invitation.userId, true);
-  if (user?.status !== 'active') return { ok: false, reason: 'revoked' };
-  return { ok: false, reason: 'replaced' };
+  if (user?.status !== 'active') return { ok: false, reason: 'revoked', kind };
+  return { ok: false, reason: 'replaced', kind };
 }
 
 /**
@@ -159,7 +191,16 @@ export async function redeemInvitation(digest: string, now: string): Promise<Red
     new GetCommand({ TableName: tableName(), Key: keys.invitation(digest), ConsistentRead: true }),
   );
   if (!Item) return { ok: false, reason: 'unknown' };
-  const { userId } = StoredInvitation.parse(Item);
+  const { userId, kind = 'invitation', issuedAt } = StoredInvitation.parse(Item);
+  // The coordinator's invitation must still be the user's current one; a device code or an asked-for
+  // link must be younger than the user's last re-invitation (which ended every session before it).
+  const userCondition =
+    kind === 'invitation'
+      ? { expression: '#status = :active AND invitationDigest = :digest', values: { ':digest': digest } }
+      : {
+          expression: '#status = :active AND (attribute_not_exists(sessionsFrom) OR sessionsFrom <= :issued)',
+          values: { ':issued': issuedAt },
+        };
   try {
     await transact([
       {
@@ -175,9 +216,9 @@ export async function redeemInvitation(digest: string, now: string): Promise<Red
         ConditionCheck: {
           TableName: tableName(),
           Key: keys.user(userId),
-          ConditionExpression: '#status = :active AND invitationDigest = :digest',
+          ConditionExpression: userCondition.expression,
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':active': 'active', ':digest': digest },
+          ExpressionAttributeValues: { ':active': 'active', ...userCondition.values },
         },
       },
     ]);
@@ -186,25 +227,100 @@ export async function redeemInvitation(digest: string, now: string): Promise<Red
     throw error;
   }
   const user = await getUser(userId, true);
-  return user ? { ok: true, user } : { ok: false, reason: 'revoked' };
+  return user ? { ok: true, user, kind } : { ok: false, reason: 'revoked' };
+}
+
+/*
+ * Device sessions (pk `DEVICE#<id>`): one per signed-in browser. The device holds `<id>.<secret>`;
+ * the table keeps an HMAC of the secret. Each renewal spends the secret and stores the next one (the
+ * previous digest is kept briefly, so an answer lost on a bad line can be asked for again); a device
+ * stays signed in until `validUntil`, 30 days after its last renewal.
+ */
+export const StoredDevice = z.object({
+  deviceId: z.string(),
+  userId: Slug,
+  secretDigest: z.string(),
+  previousDigest: z.string().optional(),
+  createdAt: IsoDateTime,
+  rotatedAt: IsoDateTime.optional(),
+  lastUsedAt: IsoDateTime,
+  validUntil: IsoDateTime,
+  endedAt: IsoDateTime.optional(),
+  /** How the device got in: an invitation, another device's code, a link asked for. */
+  via: z.enum(['invitation', 'device', 'link']),
+});
+export type StoredDevice = z.infer<typeof StoredDevice>;
+
+/** Ended or lapsed device items stay a while (so a late renewal is told why), then TTL removes them. */
+const DEVICE_KEPT_SECONDS = 7 * 24 * 3600;
+
+export function putDevice(device: StoredDevice): Promise<boolean> {
+  return putIfAbsent({
+    ...keys.device(device.deviceId),
+    type: 'device',
+    ...StoredDevice.parse(device),
+    expiresAt: epochSeconds(device.validUntil) + DEVICE_KEPT_SECONDS,
+  });
+}
+
+export async function getDevice(deviceId: string): Promise<StoredDevice | undefined> {
+  const { Item } = await documents().send(
+    new GetCommand({ TableName: tableName(), Key: keys.device(deviceId), ConsistentRead: true }),
+  );
+  return Item ? StoredDevice.parse(Item) : undefined;
 }
 
 /**
- * Counts one sign-in attempt in the current minute for a client address or a code digest and
- * returns the count so far. The counter removes itself (TTL) a few minutes later.
+ * The device's next secret, if it still holds `presented` (its current secret, or the one just
+ * before it) and has not ended or lapsed. False when another renewal got there first.
  */
-export async function countAttempt(scope: 'ip' | 'code', value: string, now: Date): Promise<number> {
-  const minute = now.toISOString().slice(0, 16);
-  const { Attributes } = await documents().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: keys.attempts(scope, value, minute),
-      UpdateExpression: 'ADD tries :one SET expiresAt = if_not_exists(expiresAt, :ttl)',
-      ExpressionAttributeValues: { ':one': 1, ':ttl': Math.floor(now.getTime() / 1000) + 300 },
-      ReturnValues: 'UPDATED_NEW',
-    }),
-  );
-  return Number(Attributes?.tries ?? 1);
+export async function rotateDevice(
+  deviceId: string,
+  presented: string,
+  next: string,
+  now: string,
+  validUntil: string,
+): Promise<boolean> {
+  try {
+    await documents().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.device(deviceId),
+        UpdateExpression:
+          'SET secretDigest = :next, previousDigest = secretDigest, rotatedAt = :now, lastUsedAt = :now, validUntil = :until, expiresAt = :ttl',
+        ConditionExpression:
+          'attribute_exists(pk) AND attribute_not_exists(endedAt) AND validUntil > :now AND (secretDigest = :presented OR previousDigest = :presented)',
+        ExpressionAttributeValues: {
+          ':next': next,
+          ':presented': presented,
+          ':now': now,
+          ':until': validUntil,
+          ':ttl': epochSeconds(validUntil) + DEVICE_KEPT_SECONDS,
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** Ends a device session (signing out, or a spent secret presented again); again: no change. */
+export async function endDevice(deviceId: string, now: string): Promise<void> {
+  try {
+    await documents().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.device(deviceId),
+        UpdateExpression: 'SET endedAt = :now',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(endedAt)',
+        ExpressionAttributeValues: { ':now': now },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
 }
 
 /** The person behind a request, for the log: their user id and name (a script token names no user). */

@@ -2,7 +2,7 @@
 // locally), the session's bearer token, the API's bilingual errors, and a 401 that sends the browser
 // to /signin after the page has saved its drafts.
 import { pageLang, splitBilingual } from './i18n.js';
-import { endSession, sessionToken } from './session-store.js';
+import { endSession, freshToken } from './session-store.js';
 
 /** An answer that was not 2xx: `message` in the page's language, both kept, fields as the API names them. */
 export class ApiError extends Error {
@@ -63,8 +63,10 @@ export function goToSignIn(reason = 'ended') {
  * as a Response; a 401 of a signed-in request opens /signin and throws.
  */
 export async function request(method, path, { body, headers = {}, signal, auth = true } = {}) {
-  const token = auth ? sessionToken() : '';
-  const res = await fetch(`${await apiBase()}${path}`, {
+  const base = await apiBase();
+  // A stale token is renewed with the device's credential first (lib/session-store.js).
+  const token = auth ? await freshToken(base) : '';
+  const res = await fetch(`${base}${path}`, {
     method,
     headers: {
       accept: 'application/json',

@@ -66,7 +66,7 @@ async function tokenRequest(login, fields) {
 }
 
 /** The session of a token answer: the access token for the API, the person from the tokens' claims. */
-function sessionOf(tokens, refreshToken) {
+function sessionOf(tokens, refreshToken, refreshExpiresAt) {
   const access = claimsOf(tokens.access_token);
   const id = claimsOf(tokens.id_token ?? '');
   const claim = (name) => access[name] ?? id[`custom:${name}`];
@@ -81,7 +81,7 @@ function sessionOf(tokens, refreshToken) {
   const expiresAt = new Date(
     access.exp ? access.exp * 1000 : Date.now() + (tokens.expires_in ?? 3600) * 1000,
   ).toISOString();
-  return { token: tokens.access_token, expiresAt, user, refreshToken };
+  return { token: tokens.access_token, expiresAt, user, refreshToken, refreshExpiresAt };
 }
 
 /**
@@ -99,7 +99,9 @@ export async function finishManagedLogin(login, params) {
     redirect_uri: login.redirectUri,
     code_verifier: pending.verifier,
   });
-  return { session: sessionOf(tokens, tokens.refresh_token), back: pending.back };
+  // The app client's refresh tokens last 30 days from the sign-in, rotated or not (infra/auth.ts).
+  const refreshExpiresAt = new Date(Date.now() + REFRESH_DAYS * 24 * 3600 * 1000).toISOString();
+  return { session: sessionOf(tokens, tokens.refresh_token, refreshExpiresAt), back: pending.back };
 }
 
 /** A fresh access token from the refresh token (Cognito keeps the refresh token). */
@@ -108,8 +110,11 @@ export async function refreshManagedLogin(login, session) {
     grant_type: 'refresh_token',
     refresh_token: session.refreshToken,
   });
-  return sessionOf(tokens, tokens.refresh_token ?? session.refreshToken);
+  return sessionOf(tokens, tokens.refresh_token ?? session.refreshToken, session.refreshExpiresAt);
 }
+
+/** How long Cognito's refresh token lasts from the sign-in (infra/auth.ts refreshTokenValidity). */
+export const REFRESH_DAYS = 30;
 
 /** Managed login's sign-out, which returns to the pages. */
 export function signOutUrl(login) {

@@ -1,17 +1,21 @@
 // The browser's session (stored by lib/session-store.js) renewed before it ends, and the bar on
 // every page that says who is signed in, with 退出登录.
-import { api, goToSignIn, runtimeConfig } from './api-client.js';
-import { managedLogin, refreshManagedLogin, signOutUrl } from './cognito.js';
+import { api, apiBase, goToSignIn, request, runtimeConfig } from './api-client.js';
+import { managedLogin, signOutUrl } from './cognito.js';
 import { el } from './dom.js';
 import { pick, say, sayBilingual } from './i18n.js';
-import { currentSession, endSession, hadSession, saveSession } from './session-store.js';
+import { ROLE_HOME } from './landing.js';
+import { currentSession, endSession, hadSession, refreshDevice, saveSession } from './session-store.js';
 
-/** Renew when less than this is left (sessions last 12 h locally, Cognito's access tokens 1 h). */
+/**
+ * Renew when less than this is left (tokens last 12 h locally, renewed with the device's credential
+ * for 30 days from its last use; Cognito's access tokens 1 h, renewed with its refresh token).
+ */
 const RENEW_BEFORE_MS = 10 * 60 * 1000;
 const RETRY_RENEW_MS = 60 * 1000;
 
-/** The page each role lands on, and the pages it may be sent back to after signing in. */
-export const ROLE_HOME = { liaison: '/needs.html', team: '/team.html', coordinator: '/dashboard.html' };
+export { landingFor, ROLE_HOME } from './landing.js';
+
 export const ROLE_NAMES = {
   coordinator: ['市科协协调人', 'Coordinator'],
   liaison: ['县科协联络员', 'County liaison'],
@@ -19,17 +23,20 @@ export const ROLE_NAMES = {
 };
 const TEXT = {
   signOut: ['退出登录', 'Sign out'],
+  addDevice: ['添加设备', 'Add a device'],
+  addDeviceTitle: ['在另一台设备上登录', 'Sign in on another device'],
+  addDeviceHint: [
+    '用另一台手机或电脑扫描这个二维码，或在它的登录页输入下面的代码。{minutes} 分钟内有效，只能用一次。',
+    'Scan this QR code with the other phone or computer, or type the code below on its sign-in page. Valid for {minutes} minutes, once.',
+  ],
+  addDeviceUntil: ['有效至 {time}（北京时间）', 'Valid until {time} (Beijing time)'],
+  addDeviceOffline: [
+    '现在连不上服务器，有信号时再试。',
+    'The server cannot be reached now: try again when there is a signal.',
+  ],
+  close: ['关闭', 'Close'],
   users: ['用户与邀请', 'Users and invitations'],
 };
-
-/** Where a user goes after signing in: `back` when it is a page of this site the role may use. */
-export function landingFor(user, back) {
-  const home = ROLE_HOME[user.role] ?? '/';
-  if (!back?.startsWith('/') || back.startsWith('//') || back.startsWith('/signin')) return home;
-  const path = back.split(/[?#]/)[0];
-  const allowed = user.role === 'coordinator' || path === home || path === home.replace(/\.html$/, '');
-  return allowed ? back : home;
-}
 
 let renewTimer;
 /**
@@ -40,8 +47,11 @@ export async function renewSession() {
   clearTimeout(renewTimer);
   try {
     const session = currentSession();
-    const login = session?.refreshToken ? managedLogin(await runtimeConfig()) : null;
-    saveSession(login ? await refreshManagedLogin(login, session) : await api('POST', '/session/renew'));
+    if (session?.deviceToken || session?.refreshToken) {
+      // The device's credential, or Cognito's refresh token (lib/session-store.js): a refusal means
+      // this device is signed out.
+      if (!(await refreshDevice(await apiBase(), RENEW_BEFORE_MS))) return goToSignIn('refused');
+    } else saveSession(await api('POST', '/session/renew'));
   } catch (error) {
     if (error?.status === 401) return;
     // Cognito refuses a revoked or disabled user's refresh token with 400 invalid_grant.
@@ -110,11 +120,18 @@ function mountSessionBar(session) {
     id: 'sign-out-button',
     onclick: async () => {
       const login = session.refreshToken ? managedLogin(await runtimeConfig()) : null;
+      const deviceToken = currentSession()?.deviceToken;
+      // The device's session ends on the server too (best effort: offline it lapses in 30 days).
+      if (deviceToken)
+        await request('POST', '/session/sign-out', { body: { deviceToken }, auth: false }).catch(() => {});
       endSession();
       location.assign(login ? signOutUrl(login) : '/signin?reason=signed-out');
     },
   });
-  document.body.prepend(el('div', { class: 'session-bar', id: 'session-bar' }, who, links, out));
+  const add = el('button', { type: 'button', id: 'add-device-button', onclick: () => showDeviceCode() });
+  // Only local sessions add devices here; in AWS another device signs in through the managed login.
+  add.hidden = !session.deviceToken;
+  document.body.prepend(el('div', { class: 'session-bar', id: 'session-bar' }, who, links, add, out));
   let place = null;
   const render = () => {
     who.replaceChildren(
@@ -127,6 +144,7 @@ function mountSessionBar(session) {
     const usersLink = session.user.role === 'coordinator' && !location.pathname.startsWith('/users');
     links.replaceChildren(...(usersLink ? [el('a', { href: '/users.html' }, pick(TEXT.users))] : []));
     out.textContent = pick(TEXT.signOut);
+    add.textContent = pick(TEXT.addDevice);
   };
   render();
   placeName(session.user).then((name) => {
@@ -138,4 +156,45 @@ function mountSessionBar(session) {
     attributes: true,
     attributeFilter: ['lang'],
   });
+}
+
+/**
+ * 添加设备: a one-time code for another device (POST /session/device-code), shown as a QR code, the
+ * code and until when, in a dialog over the page.
+ */
+async function showDeviceCode() {
+  document.getElementById('device-code')?.remove();
+  const body = el('div', { class: 'device-code-body' });
+  const dialog = el(
+    'dialog',
+    { id: 'device-code', class: 'device-code', 'aria-labelledby': 'device-code-title' },
+    el('h2', { id: 'device-code-title' }, pick(TEXT.addDeviceTitle)),
+    body,
+    el('button', { type: 'button', class: 'close', onclick: () => dialog.close() }, pick(TEXT.close)),
+  );
+  dialog.addEventListener('close', () => dialog.remove());
+  document.body.append(dialog);
+  dialog.showModal();
+  let shown;
+  try {
+    shown = await api('POST', '/session/device-code');
+  } catch (error) {
+    body.replaceChildren(
+      el('p', { role: 'alert' }, error?.status ? error.message : pick(TEXT.addDeviceOffline)),
+    );
+    return;
+  }
+  const { qrSvg } = await import('./qr-svg.js');
+  const minutes = Math.round((Date.parse(shown.expiresAt) - Date.now()) / 60000);
+  const time = new Date(shown.expiresAt).toLocaleTimeString('zh-CN', {
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: 'Asia/Shanghai',
+  });
+  body.replaceChildren(
+    el('p', {}, pick(TEXT.addDeviceHint).replace('{minutes}', String(minutes))),
+    el('div', { class: 'qr-box' }, qrSvg(shown.url)),
+    el('p', { class: 'device-code-text', id: 'device-code-text' }, shown.code.replace(/(.{5})(?=.)/g, '$1 ')),
+    el('p', { class: 'hint' }, pick(TEXT.addDeviceUntil).replace('{time}', time)),
+  );
 }

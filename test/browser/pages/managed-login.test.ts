@@ -162,6 +162,24 @@ describe('signing in through Cognito managed login (runtime-config.json)', () =>
       .poll(() => page.evaluate(() => JSON.parse(localStorage.getItem('session.v1') as string).refreshToken))
       .toBe('the-refresh-token');
 
+    // Offline for a day: the access token ended long ago, the refresh token (30 days) has not. The page
+    // opens signed in, renews first, and the API gets only the new token.
+    await page.evaluate(() => {
+      const session = JSON.parse(localStorage.getItem('session.v1') as string);
+      localStorage.setItem(
+        'session.v1',
+        JSON.stringify({ ...session, expiresAt: new Date(Date.now() - 24 * 3600_000).toISOString() }),
+      );
+    });
+    const calls = seen.api.length;
+    await page.reload();
+    await expect.poll(() => seen.tokenForms.length).toBe(3);
+    expect(new URL(page.url()).pathname).toBe('/needs.html');
+    await expect.poll(() => seen.api.length).toBeGreaterThan(calls);
+    expect(seen.api.slice(calls).map((c) => c.authorization)).toEqual(
+      seen.api.slice(calls).map(() => `Bearer ${seen.issued[2]}`),
+    );
+
     await page.locator('#session-bar').getByRole('button', { name: '退出登录' }).click();
     await page.waitForURL(`${DOMAIN}/logout**`);
     expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({

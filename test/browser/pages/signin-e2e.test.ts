@@ -222,7 +222,7 @@ describe('signing in by invitation', () => {
     await liaisonA.context().close();
   });
 
-  it('renews a session before it ends', async () => {
+  it('renews a session before it ends, with the device’s own credential', async () => {
     const page = await (await phone()).newPage();
     await signInWithInvitation(page, api, { role: 'liaison', county: 'chunan', name: '赵敏' }, '/needs.html');
     const soon = new Date(Date.now() + 5 * 60_000).toISOString();
@@ -230,7 +230,7 @@ describe('signing in by invitation', () => {
       const session = JSON.parse(localStorage.getItem('session.v1') as string);
       localStorage.setItem('session.v1', JSON.stringify({ ...session, expiresAt: at }));
     }, soon);
-    const renewed = page.waitForResponse((r) => new URL(r.url()).pathname === '/session/renew');
+    const renewed = page.waitForResponse((r) => new URL(r.url()).pathname === '/session/refresh');
 
     await page.reload();
 

@@ -278,6 +278,8 @@ describe('revoke and re-invite in AWS', () => {
           DesiredDeliveryMediums: ['EMAIL'],
         },
       },
+      // A re-invitation is for a lost phone: every refresh token of theirs stops.
+      { command: 'AdminUserGlobalSignOut', input: { UserPoolId: poolId, Username: id } },
     ]);
 
     sent = [];
@@ -286,9 +288,46 @@ describe('revoke and re-invite in AWS', () => {
     });
     const confirmed = await call('POST', `/users/${id}/invitation`);
     expect(confirmed.status).toBe(201);
-    expect(sent.map((s) => s.command)).toEqual(['AdminCreateUser', 'AdminResetUserPassword']);
+    expect(sent.map((s) => s.command)).toEqual([
+      'AdminCreateUser',
+      'AdminResetUserPassword',
+      'AdminUserGlobalSignOut',
+    ]);
     expect(sent[1]?.input).toEqual({ UserPoolId: poolId, Username: id });
     await expectAllowedByManageUsersPolicy(sent);
+  });
+});
+
+describe('coordinators in Cognito sign in with MFA', () => {
+  it('sets SMS MFA as a new coordinator’s requirement, allowed by ManageUsers’ policy', async () => {
+    sent = [];
+    const reply = await call('POST', '/users', {
+      name: '协调人 陈静',
+      role: 'coordinator',
+      email: 'chenjing@kexie.example.cn',
+      phone: '+8613800000009',
+    });
+    expect(reply.status, JSON.stringify(reply.body)).toBe(201);
+    expect(sent.map((s) => s.command)).toEqual(['AdminCreateUser', 'AdminSetUserMFAPreference']);
+    expect(sent[1]?.input).toEqual({
+      UserPoolId: poolId,
+      Username: reply.body.user.id,
+      SMSMfaSettings: { Enabled: true, PreferredMfa: true },
+    });
+    await expectAllowedByManageUsersPolicy(sent);
+  });
+
+  it('refuses a coordinator without a phone with 400 naming phone, and creates nothing', async () => {
+    sent = [];
+    const reply = await call('POST', '/users', {
+      name: '协调人 无手机',
+      role: 'coordinator',
+      email: 'nophone@kexie.example.cn',
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error.fields[0].path).toBe('phone');
+    expect(reply.body.error.fields[0].message).toMatch(/短信验证码.*SMS/);
+    expect(sent).toEqual([]);
   });
 });
 

@@ -12,6 +12,10 @@ import type { Json } from '#support/http';
 // Each test signs in from its own loopback address (127.0.0.x), as the rate limit counts per address.
 
 let store: typeof import('#store/users');
+let identity: typeof import('#local/identity');
+let limits: typeof import('#identity/limits');
+let outbox: typeof import('#store/outbox');
+let clients: typeof import('#commons/clients');
 let documents: typeof import('#commons/clients').documents;
 let tableName: string;
 const demo = loadDataDir(DEMO_DATA_DIR);
@@ -21,7 +25,10 @@ let scriptLiaison: string;
 
 beforeAll(async () => {
   store = await import('#store/users');
-  const clients = await import('#commons/clients');
+  identity = await import('#local/identity');
+  limits = await import('#identity/limits');
+  outbox = await import('#store/outbox');
+  clients = await import('#commons/clients');
   documents = clients.documents;
   tableName = clients.tableName();
   coordinator = await api.token({ role: 'coordinator', sub: 'script-coordinator' });
@@ -42,7 +49,7 @@ const freshAddress = () => `127.0.0.${++lastAddress}`;
 function call(
   method: string,
   path: string,
-  options: { token?: string; body?: unknown; from?: string } = {},
+  options: { token?: string; body?: unknown; from?: string; headers?: Record<string, string> } = {},
 ): Promise<Reply> {
   const url = new URL(path, api.server.url);
   const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
@@ -54,7 +61,10 @@ function call(
         path: url.pathname + url.search,
         method,
         localAddress: options.from ?? '127.0.0.1',
+        // A connection per request: no kept-alive socket the server may have closed meanwhile.
+        agent: false,
         headers: {
+          ...options.headers,
           ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
           ...(payload !== undefined
             ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
@@ -436,5 +446,280 @@ describe('rate limit on POST /session', () => {
       (await call('POST', '/session', { body: { invitation: invitation.code }, from: freshAddress() }))
         .status,
     ).toBe(200);
+  });
+});
+
+const DAY = 24 * 3600 * 1000;
+
+/** A liaison signed in on one device: the session with its device credential. */
+async function signedInLiaison(name = '淳安联络员') {
+  const invited = await liaisonOfChunan(name);
+  const reply = await call('POST', '/session', {
+    body: { invitation: invited.invitation.code },
+    from: freshAddress(),
+  });
+  expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+  return { ...invited, session: Session.parse(reply.body) };
+}
+
+const refresh = (deviceToken: string | undefined) =>
+  call('POST', '/session/refresh', { body: { deviceToken }, from: freshAddress() });
+
+/** Runs `body` with the device sessions' clock `days` ahead of now. */
+async function daysLater<T>(days: number, body: () => Promise<T>): Promise<T> {
+  const at = Date.now() + days * DAY;
+  identity.setIdentityClock(() => new Date(at));
+  try {
+    return await body();
+  } finally {
+    identity.setIdentityClock();
+  }
+}
+
+describe('device sessions last 30 days from their last use', () => {
+  it('gives a device credential that keeps the device signed in for 30 days', async () => {
+    const { session } = await signedInLiaison();
+    expect(session.deviceToken).toMatch(/^[a-z2-9]{16}\.[A-Za-z0-9_-]{43}$/);
+    const days = (Date.parse(session.deviceExpiresAt ?? '') - Date.now()) / DAY;
+    expect(days).toBeGreaterThan(29.9);
+    expect(days).toBeLessThanOrEqual(30);
+    // Only a digest of the secret is stored.
+    const [deviceId, secret] = (session.deviceToken ?? '').split('.');
+    const device = await store.getDevice(deviceId ?? '');
+    expect(device).toMatchObject({ userId: session.user.id, via: 'invitation' });
+    expect(JSON.stringify(device)).not.toContain(secret);
+  });
+
+  it('renews after 29 days offline, again 29 days later (sliding), and refuses after 31 days unused', async () => {
+    const { user, session } = await signedInLiaison();
+    const after29 = await daysLater(29, () => refresh(session.deviceToken));
+    expect(after29.status, JSON.stringify(after29.body)).toBe(200);
+    const second = Session.parse(after29.body);
+    expect(second.user).toEqual(user);
+    expect(second.deviceToken).not.toBe(session.deviceToken);
+    expect((Date.parse(second.deviceExpiresAt ?? '') - Date.now()) / DAY).toBeGreaterThan(58.9);
+    expect((await call('GET', '/counties', { token: second.token })).status).toBe(200);
+    const after58 = await daysLater(58, () => refresh(second.deviceToken));
+    expect(after58.status).toBe(200);
+    const third = Session.parse(after58.body);
+    const after89 = await daysLater(58 + 31, () => refresh(third.deviceToken));
+    expect(after89.status).toBe(401);
+    expect(after89.body.error.message).toMatch(/30 天.*30 days/);
+  });
+
+  it('refuses a device unused for 31 days', async () => {
+    const { session } = await signedInLiaison();
+    expect((await daysLater(31, () => refresh(session.deviceToken))).status).toBe(401);
+  });
+
+  it('spends each credential: the old one is taken again only within its short grace, then it ends the device', async () => {
+    const { session } = await signedInLiaison();
+    const first = await refresh(session.deviceToken);
+    expect(first.status).toBe(200);
+    // The answer was lost on a bad line: the same credential is asked again at once.
+    const again = await refresh(session.deviceToken);
+    expect(again.status).toBe(200);
+    const latest = Session.parse(again.body);
+    // Much later, someone replays a spent credential: refused, and the device session ends.
+    const replay = await daysLater(1, () => refresh(Session.parse(first.body).deviceToken));
+    expect(replay.status).toBe(401);
+    expect((await refresh(latest.deviceToken)).status).toBe(401);
+  });
+
+  it('ends at once when the user is revoked: the token and the credential', async () => {
+    const { user, session } = await signedInLiaison();
+    expect((await call('POST', `/users/${user.id}/revoke`, { token: coordinator })).status).toBe(200);
+    expect((await call('GET', '/counties', { token: session.token })).status).toBe(401);
+    const refused = await refresh(session.deviceToken);
+    expect(refused.status).toBe(401);
+    expect(refused.body.error.message).toMatch(/撤销.*revoked/);
+  });
+
+  it('ends every device of the person when the coordinator re-invites them (a lost phone)', async () => {
+    const { user, session: phone } = await signedInLiaison();
+    const device = await call('POST', '/session/device-code', { token: phone.token });
+    const tablet = Session.parse(
+      (await call('POST', '/session', { body: { invitation: device.body.code }, from: freshAddress() })).body,
+    );
+    // Tokens count whole seconds: the re-invitation comes in a later second than the sign-ins.
+    await new Promise((done) => setTimeout(done, 1100));
+    const reinvited = await call('POST', `/users/${user.id}/invitation`, { token: coordinator });
+    expect(reinvited.status).toBe(201);
+    for (const old of [phone, tablet]) {
+      expect((await refresh(old.deviceToken)).status).toBe(401);
+      expect((await call('GET', '/counties', { token: old.token })).status).toBe(401);
+    }
+    // The new invitation signs the found (or new) phone in.
+    const code = InvitedUser.parse(reinvited.body).invitation.code;
+    const fresh = await call('POST', '/session', { body: { invitation: code }, from: freshAddress() });
+    expect(fresh.status).toBe(200);
+    expect((await call('GET', '/counties', { token: fresh.body.token })).status).toBe(200);
+  });
+
+  it('ends this device on the server when it signs out, and no other', async () => {
+    const { session } = await signedInLiaison();
+    const code = (await call('POST', '/session/device-code', { token: session.token })).body.code;
+    const other = Session.parse(
+      (await call('POST', '/session', { body: { invitation: code }, from: freshAddress() })).body,
+    );
+    const out = await call('POST', '/session/sign-out', {
+      body: { deviceToken: session.deviceToken },
+      from: freshAddress(),
+    });
+    expect(out.status).toBe(200);
+    expect(out.body.message).toMatch(/已退出.*signed out/);
+    expect((await refresh(session.deviceToken)).status).toBe(401);
+    expect((await call('GET', '/counties', { token: session.token })).status).toBe(401);
+    expect((await call('GET', '/counties', { token: other.token })).status).toBe(200);
+    expect((await refresh(other.deviceToken)).status).toBe(200);
+  });
+
+  it('tells a second browser opening a used invitation how to get in without the coordinator', async () => {
+    const { invitation } = await signedInLiaison();
+    const second = await call('POST', '/session', {
+      body: { invitation: invitation.code },
+      from: freshAddress(),
+    });
+    expect(second.status).toBe(401);
+    expect(second.body.error.message).toMatch(/已经用过.*添加设备.*登录链接.*Add a device/s);
+  });
+});
+
+describe('adding a device with a code shown on a signed-in one', () => {
+  it('gives a 10-minute code and link that sign in the same person once', async () => {
+    const { user, session } = await signedInLiaison();
+    const shown = await call('POST', '/session/device-code', { token: session.token });
+    expect(shown.status, JSON.stringify(shown.body)).toBe(201);
+    expect(shown.body.code).toMatch(/^[2-9A-HJ-NP-Z]{10}$/);
+    expect(shown.body.url).toBe(`${api.server.url}/signin#code=${shown.body.code}`);
+    const minutes = (Date.parse(shown.body.expiresAt) - Date.now()) / 60_000;
+    expect(minutes).toBeGreaterThan(9.9);
+    expect(minutes).toBeLessThanOrEqual(10);
+    const added = await call('POST', '/session', {
+      body: { invitation: shown.body.code },
+      from: freshAddress(),
+    });
+    expect(added.status).toBe(200);
+    expect(added.body.user).toEqual(user);
+    const twice = await call('POST', '/session', {
+      body: { invitation: shown.body.code },
+      from: freshAddress(),
+    });
+    expect(twice.status).toBe(401);
+    expect(twice.body.error.message).toMatch(/已经用过.*已登录的设备.*used already/);
+    // The coordinator's invitation is not replaced by a device code.
+    expect((await refresh(session.deviceToken)).status).toBe(200);
+  });
+
+  it('refuses a code after its 10 minutes, and a script token cannot show one', async () => {
+    const { session } = await signedInLiaison();
+    const { code } = (await call('POST', '/session/device-code', { token: session.token })).body;
+    const late = await daysLater(11 / (24 * 60), () =>
+      call('POST', '/session', { body: { invitation: code }, from: freshAddress() }),
+    );
+    expect(late.status).toBe(401);
+    expect(late.body.error.message).toMatch(/已过期.*expired/);
+    expect((await call('POST', '/session/device-code', { token: scriptLiaison })).status).toBe(401);
+    expect((await call('POST', '/session/device-code', {})).status).toBe(401);
+  });
+});
+
+describe('asking for a fresh sign-in link', () => {
+  it('sends a single-use link to the phone on file, and answers the same for a number nobody has', async () => {
+    const phone = `+86139${String(lastAddress).padStart(8, '0')}`;
+    const { user } = await invite({ name: '建德联络员', role: 'liaison', county: 'jiande', phone });
+    const typed = `${phone.slice(3, 6)} ${phone.slice(6, 10)}-${phone.slice(10)}`;
+    const known = await call('POST', '/session/link', { body: { contact: typed }, from: freshAddress() });
+    const unknown = await call('POST', '/session/link', {
+      body: { contact: '139 0000 0001' },
+      from: freshAddress(),
+    });
+    expect(known.status).toBe(202);
+    expect(unknown.status).toBe(202);
+    expect(unknown.body).toEqual(known.body);
+    expect(known.body.message).toMatch(/登录链接.*sign-in link/);
+    const sent = (await outbox.outbox('signin')).filter((m) => m.to === phone);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.medium).toBe('sms');
+    const code = /#code=([2-9A-HJ-NP-Z]{10})/.exec(sent[0]?.body ?? '')?.[1];
+    const signedIn = await call('POST', '/session', { body: { invitation: code }, from: freshAddress() });
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.body.user.id).toBe(user.id);
+    expect(
+      (await call('POST', '/session', { body: { invitation: code }, from: freshAddress() })).status,
+    ).toBe(401);
+    expect((await outbox.outbox('signin')).some((m) => m.to === '+8613900000001')).toBe(false);
+  });
+
+  it('refuses what is neither a phone nor an e-mail with 400 naming contact, and limits asking', async () => {
+    const bad = await call('POST', '/session/link', { body: { contact: 'x' }, from: freshAddress() });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/contact/);
+    const from = freshAddress();
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++)
+      statuses.push(
+        (await call('POST', '/session/link', { body: { contact: `139 0000 ${1000 + i}` }, from })).status,
+      );
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(202));
+    expect(statuses.slice(10)).toEqual([429, 429]);
+  });
+});
+
+describe('a flood of sign-in guesses', () => {
+  it('writes nothing to the table, and a sign-in from another address still works', async () => {
+    const { invitation } = await liaisonOfChunan('洪水中的联络员');
+    limits.resetLimits();
+    const writes: string[] = [];
+    const reads: string[] = [];
+    const READ = /^(Get|Query|BatchGet|Scan)/;
+    clients.dynamodb().middlewareStack.add(
+      (next, context) => async (args) => {
+        (READ.test(context.commandName ?? '') ? reads : writes).push(context.commandName ?? '');
+        return next(args);
+      },
+      { step: 'initialize', name: 'countFloodCalls' },
+    );
+    try {
+      const from = freshAddress();
+      const guesses = Array.from({ length: 400 }, (_, i) => {
+        const tail = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+        return `FLXXDGU${tail[i % 32]}${tail[Math.floor(i / 32) % 32]}${tail[Math.floor(i / 1024) % 32]}`;
+      });
+      const statuses = await Promise.all(
+        guesses.map(
+          async (code) => (await call('POST', '/session', { body: { invitation: code }, from })).status,
+        ),
+      );
+      expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(390);
+      expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(10);
+      expect(writes).toEqual([]);
+      // Only the tries the limit let through read the table (one GetItem each).
+      expect(reads.length).toBeLessThanOrEqual(10);
+      const good = await call('POST', '/session', {
+        body: { invitation: invitation.code },
+        from: freshAddress(),
+      });
+      expect(good.status).toBe(200);
+    } finally {
+      clients.dynamodb().middlewareStack.remove('countFloodCalls');
+    }
+  });
+});
+
+describe('invitation links name this server, never the request’s Host', () => {
+  it('ignores a forged Host header', async () => {
+    const reply = await call('POST', '/users', {
+      token: coordinator,
+      body: { name: '宿主联络员', role: 'liaison', county: 'chunan' },
+      headers: { host: 'evil.example', 'x-forwarded-proto': 'https' },
+    });
+    expect(reply.status).toBe(201);
+    expect(reply.body.invitation.url.startsWith(`${api.server.url}/signin#code=`)).toBe(true);
+    const again = await call('POST', `/users/${reply.body.user.id}/invitation`, {
+      token: coordinator,
+      headers: { host: 'evil.example' },
+    });
+    expect(again.body.invitation.url).not.toContain('evil.example');
   });
 });

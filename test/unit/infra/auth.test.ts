@@ -62,6 +62,12 @@ describe('the pages’ app client', () => {
     expect(client.IdTokenValidity).toBe(60);
     expect(client.TokenValidityUnits).toMatchObject({ AccessToken: 'minutes', IdToken: 'minutes' });
   });
+
+  it('keeps a device signed in for 30 days, rotating the refresh token at each renewal (60 s grace for a retry)', () => {
+    expect(client.RefreshTokenValidity).toBe(43200);
+    expect(client.TokenValidityUnits).toMatchObject({ RefreshToken: 'minutes' });
+    expect(client.RefreshTokenRotation).toEqual({ Feature: 'ENABLED', RetryGracePeriodSeconds: 60 });
+  });
 });
 
 describe('the user pool', () => {
@@ -114,6 +120,11 @@ describe('the user pool', () => {
       ClientId: { Ref: clientId },
       UseCognitoProvidedValues: true,
     });
+  });
+
+  it('offers MFA (authenticator app or SMS) per person: optional in the pool, set for coordinators by ManageUsers', () => {
+    expect(pool.MfaConfiguration).toBe('OPTIONAL');
+    expect([...pool.EnabledMfas].sort()).toEqual(['SMS_MFA', 'SOFTWARE_TOKEN_MFA']);
   });
 
   it('names the domain after the stack and account by default, or as context says', () => {
@@ -178,7 +189,7 @@ describe('IAM: administering the pool’s users', () => {
   const manageRole = roleOfFunction(json, idOf(manageUsers));
   const poolArn = `arn:aws:cognito-idp:${PLACEHOLDER_REGION}:${PLACEHOLDER_ACCOUNT}:userpool/${poolId}`;
 
-  it('grants ManageUsers exactly the four admin calls it makes, on this pool only', () => {
+  it('grants ManageUsers exactly the five admin calls it makes, on this pool only', () => {
     const cognito = statementsOfRole(json, manageRole).filter((s) =>
       actionsOf(s).some((a) => a.startsWith('cognito-idp:')),
     );
@@ -190,6 +201,7 @@ describe('IAM: administering the pool’s users', () => {
         'cognito-idp:AdminCreateUser',
         'cognito-idp:AdminDisableUser',
         'cognito-idp:AdminResetUserPassword',
+        'cognito-idp:AdminSetUserMFAPreference',
         'cognito-idp:AdminUserGlobalSignOut',
       ].sort(),
     );

@@ -77,6 +77,18 @@ describe('HTTP API', () => {
     expect(json.Resources[idOf(stack.api.accessLogGroup)].Properties.RetentionInDays).toBe(30);
   });
 
+  it('throttles each public route on its own, well below the stage', () => {
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0];
+    const settings = stage?.Properties.RouteSettings as Record<string, unknown>;
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'))
+      .filter((r) => r.Properties.AuthorizationType === 'NONE')
+      .map((r) => r.Properties.RouteKey as string);
+    expect(routes.length).toBeGreaterThan(0);
+    expect(Object.keys(settings).sort()).toEqual([...routes].sort());
+    for (const key of routes)
+      expect(settings[key]).toEqual({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 });
+  });
+
   it('allows CORS only from the pages’ CloudFront URL', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: Match.objectLike({
@@ -110,7 +122,7 @@ describe('Cognito user pool', () => {
       ]),
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
       MfaConfiguration: 'OPTIONAL',
-      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      EnabledMfas: ['SMS_MFA', 'SOFTWARE_TOKEN_MFA'],
       Policies: {
         PasswordPolicy: Match.objectLike({
           MinimumLength: 12,
