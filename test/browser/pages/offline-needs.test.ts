@@ -85,6 +85,42 @@ const states = (page: Page) =>
     .locator('#outbox .outbox-item')
     .evaluateAll((items) => items.map((li) => li.getAttribute('data-state')));
 
+describe('the installable app, as the local server serves it', () => {
+  it('serves /sw.js uncached, the manifest as application/manifest+json with its icons, under a policy that allows both', async () => {
+    const worker = await fetch(`${api.server.url}/sw.js`);
+    expect(worker.status).toBe(200);
+    expect(worker.headers.get('cache-control')).toBe('no-cache');
+    expect(worker.headers.get('content-type')).toMatch(/^text\/javascript/);
+    const policy = worker.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("worker-src 'self'");
+    expect(policy).toContain("manifest-src 'self'");
+
+    const res = await fetch(`${api.server.url}/manifest.webmanifest`);
+    expect(res.headers.get('content-type')).toBe('application/manifest+json');
+    const manifest = (await res.json()) as {
+      name: string;
+      start_url: string;
+      display: string;
+      icons: { src: string; sizes: string; type: string; purpose: string }[];
+    };
+    expect(manifest).toMatchObject({ name: '山区科技服务', start_url: '/', display: 'standalone' });
+    for (const want of ['192x192/any', '512x512/any', '512x512/maskable'])
+      expect(manifest.icons.map((i) => `${i.sizes}/${i.purpose}`)).toContain(want);
+    for (const icon of manifest.icons) {
+      const png = Buffer.from(await (await fetch(`${api.server.url}${icon.src}`)).arrayBuffer());
+      // The PNG signature, then IHDR's width and height as the manifest says.
+      expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+      expect(`${png.readUInt32BE(16)}x${png.readUInt32BE(20)}`).toBe(icon.sizes);
+    }
+    // Every page links the manifest and registers the worker.
+    for (const page of ['needs.html', 'team.html', 'visit.html', 'index.html', 'signin.html']) {
+      const html = await (await fetch(`${api.server.url}/${page}`)).text();
+      expect(html, page).toContain('<link rel="manifest" href="/manifest.webmanifest">');
+      expect(html, page).toContain('<script type="module" src="/lib/sw-register.js"></script>');
+    }
+  });
+});
+
 describe('needs.html with the server gone', () => {
   it('reopens signed in with its last data, queues three needs, and each arrives once when the server is back', async () => {
     const page = await signedInPhone();
