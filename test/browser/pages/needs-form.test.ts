@@ -135,7 +135,7 @@ describe('the needs form', () => {
 
     await page.getByRole('button', { name: '提交需求' }).click();
 
-    await expect.poll(() => page.locator('#sent').textContent(), { timeout: 15_000 }).toContain('已提交');
+    await expect.poll(() => page.locator('#sent').textContent(), { timeout: 40_000 }).toContain('已送达');
     expect(keys.length).toBeGreaterThanOrEqual(2);
     expect(new Set(keys).size).toBe(1);
     expect(keys[0]).toMatch(/^[\x21-\x7e]{8,128}$/);
@@ -143,8 +143,14 @@ describe('the needs form', () => {
     const item = page.locator('#needs li', { hasText: title });
     await expect.poll(() => item.count()).toBe(1);
     expect(await item.locator('.status').textContent()).toBe('待解决');
-    // The draft is gone once the need is in.
+    // Named by its title and town, with the receipt, never the internal id alone.
+    const [need] = await needsTitled(title);
+    const sent = (await page.locator('#sent').textContent()) ?? '';
+    expect(sent).toContain(`「${title}」（千岛湖镇）`);
+    expect(sent).toContain(`回执号 ${need?.id}`);
+    // The form is ready for the next need at once: the town kept, the rest cleared.
     expect(await page.locator('#title').inputValue()).toBe('');
+    expect(await page.locator('#townId').inputValue()).toBe('qiandaohu');
     await page.context().close();
   });
 
@@ -156,13 +162,17 @@ describe('the needs form', () => {
 
     await context.setOffline(true);
     await page.getByRole('button', { name: '提交需求' }).click();
-    await expect.poll(() => page.locator('#pending').isVisible()).toBe(true);
-    expect(await page.locator('#pending-text').textContent()).toContain('网络中断');
-    expect(await page.locator('#title').isDisabled()).toBe(true);
+    // The item waits right under the button; the form stays free for the next need.
+    const waiting = page.locator('#outbox .outbox-item', { hasText: title });
+    await expect.poll(() => waiting.getAttribute('data-state')).toBe('waiting');
+    expect(await waiting.textContent()).toContain('待发送');
+    expect(await page.locator('#title').isDisabled()).toBe(false);
+    await expect.poll(() => page.locator('#outbox-badge').textContent()).toBe('待发送 1');
     expect(await needsTitled(title)).toHaveLength(0);
 
     await context.setOffline(false);
-    await expect.poll(() => page.locator('#sent').textContent(), { timeout: 15_000 }).toContain('已提交');
+    await expect.poll(() => page.locator('#sent').textContent(), { timeout: 40_000 }).toContain('已送达');
+    expect(await waiting.getAttribute('data-state')).toBe('sent');
     expect(await needsTitled(title)).toHaveLength(1);
     await context.close();
   });
@@ -182,6 +192,66 @@ describe('the needs form', () => {
       .poll(() => page.locator('#needs li', { hasText: title }).locator('.status').textContent())
       .toBe('已撤回');
     expect((await needsTitled(title))[0]?.status).toBe('withdrawn');
+    await page.context().close();
+  });
+});
+
+describe('this season’s visit on the liaison’s page', () => {
+  it('shows the town, the societies by name, the visit date, the team’s contact and a link to the visit', async () => {
+    const page = await signedInPage();
+    const asked: string[] = [];
+    // The county's visit this season, as GET /visits/{id} answers it once planned and a date proposed.
+    await page.route(
+      (url) => /^\/visits\/\d{4}-Q[1-4]\.chunan$/.test(url.pathname),
+      (route) => {
+        const id = decodeURIComponent(new URL(route.request().url()).pathname.split('/').pop() ?? '');
+        asked.push(id);
+        return route.fulfill({
+          json: {
+            id,
+            season: id.split('.')[0],
+            county: { id: 'chunan', name: { zh: '淳安县', en: 'Chun’an' } },
+            town: { id: 'fenkou', name: { zh: '汾口镇', en: 'Fenkou' } },
+            offers: [
+              {
+                id: `${id}.zj-agri`,
+                society: {
+                  id: 'zj-agri',
+                  name: { zh: '省农学会', en: 'Agricultural Society' },
+                  contact: { name: '王老师', phone: '+86 138 0000 0000' },
+                },
+                needIds: [],
+                status: 'accepted',
+                attempt: 1,
+              },
+              {
+                id: `${id}.zj-tea`,
+                society: { id: 'zj-tea', name: { zh: '茶叶学会', en: 'Tea Society' } },
+                needIds: [],
+                status: 'declined',
+                attempt: 1,
+              },
+            ],
+            schedule: { date: '2026-12-18', time: '09:30', status: 'proposed', proposedBy: 'team' },
+          },
+        });
+      },
+    );
+    await page.reload();
+    const card = page.locator('#visit');
+    await expect.poll(() => card.isVisible()).toBe(true);
+    await expect.poll(() => card.textContent()).toContain('汾口镇');
+    const text = (await card.textContent()) ?? '';
+    expect(text).toContain('本季走访');
+    expect(text).toContain('省农学会（已接受）');
+    expect(text).not.toContain('茶叶学会');
+    expect(text).toContain('2026-12-18 09:30 （待确认）');
+    expect(text).toContain('王老师');
+    expect(text).not.toMatch(/zj-agri|fenkou/);
+    expect(await card.locator('a[href^="tel:"]').getAttribute('href')).toBe('tel:+8613800000000');
+    expect(await card.locator('a.visit-link').getAttribute('href')).toBe(`/visit.html?id=${asked[0]}`);
+    await card.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: '/tmp/shots-offline/needs-visit-card.png' });
     await page.context().close();
   });
 });

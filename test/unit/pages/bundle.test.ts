@@ -65,7 +65,7 @@ describe('pages', () => {
     expect(gzipped).toBeLessThanOrEqual(BUDGET_GZIPPED);
   });
 
-  it('the needs page loads the bundled schemas, the API client and session, the DOM and language helpers, its script, the one-column pages’ stylesheet and its own', () => {
+  it('the needs page loads the bundled schemas, the API client and session (with its landing rule and the add-device QR code), the DOM and language helpers, the outbox and its view, the kept answers, the service worker’s registration, its script, the one-column pages’ stylesheet and its own', () => {
     const names = assetsOf('needs.html')
       .map((f) => f.slice(PAGES.length + 1))
       .sort();
@@ -75,13 +75,18 @@ describe('pages', () => {
       'lib/dom.js',
       'lib/i18n.js',
       'lib/landing.js',
+      'lib/last-data.js',
       'lib/one-column.css',
+      'lib/outbox-view.js',
+      'lib/outbox.js',
       'lib/qr-svg.js',
       'lib/qrcode.js',
       'lib/schemas.js',
       'lib/session-store.js',
       'lib/session.css',
       'lib/session.js',
+      'lib/sw-register.js',
+      'lib/vendor/idb.js',
       'needs.css',
       'needs.js',
     ]);
