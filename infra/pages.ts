@@ -103,11 +103,42 @@ export class RoundsPages extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    const origin = origins.S3BucketOrigin.withOriginAccessControl(this.bucket);
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Mountain rounds pages',
       defaultRootObject: 'index.html',
+      // The service worker is never cached, at the edge or in the browser: a new version of the
+      // pages is found at the next visit (docs/architecture.md, the pages offline).
+      additionalBehaviors: {
+        '/sw.js': {
+          origin,
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+          responseHeadersPolicy: new cloudfront.ResponseHeadersPolicy(this, 'ServiceWorkerHeaders', {
+            comment: 'The pages service worker: no-cache, and the managed security headers',
+            customHeadersBehavior: {
+              customHeaders: [{ header: 'Cache-Control', value: 'no-cache', override: true }],
+            },
+            securityHeadersBehavior: {
+              contentTypeOptions: { override: true },
+              frameOptions: { frameOption: cloudfront.HeadersFrameOption.SAMEORIGIN, override: true },
+              referrerPolicy: {
+                referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+                override: true,
+              },
+              strictTransportSecurity: {
+                accessControlMaxAge: Duration.days(365),
+                includeSubdomains: true,
+                override: true,
+              },
+              xssProtection: { protection: true, modeBlock: true, override: true },
+            },
+          }),
+          compress: true,
+        },
+      },
       defaultBehavior: {
-        origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
+        origin,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,

@@ -64,6 +64,9 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
     "style-src-attr 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "connect-src 'self' https:",
+    // The service worker (/sw.js) and the app's manifest: the pages open offline (docs/architecture.md).
+    "worker-src 'self'",
+    "manifest-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",
@@ -330,6 +333,8 @@ export async function startHttpServer(options: {
     send(res, result.statusCode ?? 200, payload, responseHeaders);
   };
 
+  const serviceWorkerFile = join(pagesDir, 'sw.js');
+
   /** A page's file: `/` is index.html, and a path without an extension is also `<path>.html` (`/signin`). */
   const pageFile = async (pathname: string): Promise<string | undefined> => {
     if (pathname === '/') return join(pagesDir, 'index.html');
@@ -351,6 +356,8 @@ export async function startHttpServer(options: {
       const content = await readFile(target);
       send(res, 200, content, {
         'content-type': CONTENT_TYPES[extname(target)] ?? 'application/octet-stream',
+        // The service worker is checked on every visit, so a new version of the pages is found.
+        ...(target === serviceWorkerFile ? { 'cache-control': 'no-cache' } : {}),
       });
     } catch {
       sendError(res, 404, 'not-found', `没有这个接口或页面 / no route or page for ${url.pathname}`);

@@ -1,14 +1,22 @@
 // The county liaisons' form: submit a town's need and follow it. Mobile first, Chinese first.
 // Checked in the browser with the very schemas the API uses (lib/schemas.js is bundled from
-// schemas/), kept as a draft on the device, and sent with an Idempotency-Key that a retry after a
-// lost connection reuses, so a need is never created twice.
+// schemas/), kept as a draft on the device, and queued in the outbox (lib/outbox.js): each need with
+// its own Idempotency-Key, many waiting at once with no signal, sent by themselves when the server
+// answers again. The form stays free and keeps the town for the next need. The last lists shown are
+// kept on the device (lib/last-data.js), so the page opens offline. See docs/architecture.md.
 
-import { onBeforeSignIn, request } from './lib/api-client.js';
+import { onBeforeSignIn } from './lib/api-client.js';
 import { $, el, option, showFieldErrors } from './lib/dom.js';
 import { both, pick, say, startLang, t } from './lib/i18n.js';
+import { getKept } from './lib/last-data.js';
+import { enqueue, subscribe } from './lib/outbox.js';
+import { mountOutboxBadge, mountOutboxList } from './lib/outbox-view.js';
 import {
   NeedInput,
+  OFFER_STATUS_LABELS,
   STATUS_LABELS,
+  seasonLabel,
+  seasonOfInstant,
   THEME_LABELS,
   THEMES,
   URGENCIES,
@@ -19,11 +27,10 @@ import { startSession } from './lib/session.js';
 
 const KEYS = {
   draft: 'needs.draft.v1',
+  /** Before the outbox: one pending need in localStorage, moved into the outbox at the next opening. */
   pending: 'needs.pending.v1',
-  counties: 'needs.counties.v1',
 };
-const REQUEST_TIMEOUT_MS = 20_000;
-const RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 20_000, 30_000];
+const NEED_KINDS = ['need', 'need-edit', 'need-withdraw'];
 const FIELD_SUGGESTIONS = [
   '农业',
   '林业',
@@ -54,7 +61,6 @@ const TEXT = {
   backHome: ['← 首页', '← Home'],
   title: ['乡镇需求填报', 'Town needs'],
   submitTitle: ['填报需求', 'Submit a need'],
-  retryNow: ['立即重试', 'Retry now'],
   countyLabel: ['县（市、区）', 'County'],
   townLabel: ['乡镇（街道）', 'Town'],
   themeLabel: ['主题（一镇五问）', 'Theme (five questions)'],
@@ -64,8 +70,8 @@ const TEXT = {
   urgencyLabel: ['紧急程度', 'Urgency'],
   submit: ['提交需求', 'Submit'],
   keptHint: [
-    '填写内容会自动保存在本机，关闭页面也不会丢失。',
-    'What you type is kept on this device, even if the page is closed.',
+    '填写内容和待发送的需求都保存在本机，关闭页面、重启手机也不会丢失；没有信号也可以连续填报。',
+    'What you type and the needs waiting to send are kept on this device, through a closed page or a restarted phone; with no signal you can record one need after another.',
   ],
   mineTitle: ['已提交的需求', 'Submitted needs'],
   all: ['全部', 'All'],
@@ -73,14 +79,30 @@ const TEXT = {
   resolved: ['已解决', 'Resolved'],
   withdrawn: ['已撤回', 'Withdrawn'],
   more: ['加载更多', 'Load more'],
-  sending: ['正在提交…', 'Sending…'],
-  retrying: ['正在重试（同一份提交，不会重复）…', 'Retrying (the same submission, never twice)…'],
-  offline: [
-    '网络中断，内容已保存在本机，将自动重试（不会重复提交）',
-    'No connection. Saved on this device; retrying automatically (never submitted twice)',
+  queued: [
+    '已保存在本机：「{title}」（{town}），有网络时自动发送，不会重复。可以接着填下一条。',
+    'Kept on this device: “{title}” ({town}); sent by itself when there is a connection, never twice. You can fill in the next one.',
   ],
-  retryIn: ['秒后重试', 's until retry'],
-  sent: ['已提交：', 'Submitted: '],
+  delivered: [
+    '已送达：「{title}」（{town}）· 回执号 {receipt}',
+    'Delivered: “{title}” ({town}) · receipt {receipt}',
+  ],
+  needLabel: ['需求「{title}」（{town}）', 'Need “{title}” ({town})'],
+  withdrawLabel: ['撤回需求「{title}」', 'Withdraw the need “{title}”'],
+  withdrawQueued: ['撤回待发送', 'Withdrawal waiting to send'],
+  listOffline: ['离线，显示的是本机保存的列表', 'Offline: the list kept on this device'],
+  listUnavailable: ['离线，本机还没有保存需求列表', 'Offline: no list kept on this device yet'],
+  visitTitle: ['本季走访', 'This season’s visit'],
+  visitNone: ['本季还没有安排走访。', 'No visit planned for this season yet.'],
+  visitTown: ['走访乡镇', 'Town'],
+  visitSocieties: ['学会', 'Societies'],
+  visitDate: ['走访日期', 'Visit date'],
+  visitDateNone: ['尚未约定', 'not agreed yet'],
+  visitDateProposed: ['（待确认）', '(proposed, to be confirmed)'],
+  visitDateConfirmed: ['（已确认）', '(confirmed)'],
+  visitContact: ['团队联系人', 'Team contact'],
+  visitOpen: ['查看走访详情', 'Open the visit'],
+  visitAwaiting: ['计划审核中', 'plan under review'],
   empty: ['还没有需求', 'No needs yet'],
   withdraw: ['撤回', 'Withdraw'],
   confirmWithdraw: ['确定撤回这条需求吗？', 'Withdraw this need?'],
@@ -90,9 +112,8 @@ const TEXT = {
 
 let counties = [];
 let identity = null;
-let retryTimer = null;
-let retryAttempt = 0;
-let sending = false;
+/** Outbox items queued from this page view: their confirmation is shown when they arrive. */
+const queuedHere = new Map();
 // The draft is saved only once the form shows it (an empty form must not overwrite it).
 let formReady = false;
 
@@ -104,25 +125,39 @@ async function start() {
   identity = { role: session.user.role, county: session.user.county };
   $('list-status').textContent = t('loading');
   try {
-    const reply = await api('GET', '/counties');
-    if (reply.status === 401) return;
-    counties = reply.body.items ?? [];
-    localStorage.setItem(KEYS.counties, JSON.stringify(counties));
-  } catch {
-    // Offline at start: the towns from the last visit, and the draft, are still on the phone.
-    try {
-      counties = JSON.parse(localStorage.getItem(KEYS.counties) ?? '[]');
-    } catch {}
-  }
+    // Offline: the towns kept from the last visit (lib/last-data.js), and the draft, are on the phone.
+    const reply = await getKept('/counties');
+    if (reply.status === 200) counties = reply.body?.items ?? [];
+  } catch {}
   $('submit').hidden = false;
   $('mine').hidden = false;
   renderCounties();
   restoreDraft();
   formReady = true;
-  showPending();
-  const pending = readPending();
-  if (pending) send(pending);
+  await adoptPending();
+  mountOutboxList($('outbox'), { filter: (item) => NEED_KINDS.includes(item.kind), limit: 10 });
+  mountOutboxBadge({ target: 'outbox' });
+  subscribe(onOutbox);
   loadList();
+  loadVisit();
+}
+
+/** A need an older version of this page left pending in localStorage goes to the outbox, same key. */
+async function adoptPending() {
+  let pending = null;
+  try {
+    pending = JSON.parse(localStorage.getItem(KEYS.pending) ?? 'null');
+  } catch {}
+  if (pending && typeof pending.key === 'string' && pending.body) {
+    await enqueue({
+      kind: 'need',
+      path: '/needs',
+      body: pending.body,
+      key: pending.key,
+      label: labelOf('needLabel', pending.body),
+    });
+  }
+  localStorage.removeItem(KEYS.pending);
 }
 
 // ---- form ------------------------------------------------------------------------------------------
@@ -221,109 +256,24 @@ function showErrors(issues) {
   first?.focus?.();
 }
 
-// ---- sending ---------------------------------------------------------------------------------------
+// ---- sending, through the outbox --------------------------------------------------------------
 
-function readPending() {
-  try {
-    const pending = JSON.parse(localStorage.getItem(KEYS.pending) ?? 'null');
-    return pending && typeof pending.key === 'string' && pending.body ? pending : null;
-  } catch {
-    return null;
-  }
+function townName(countyId, townId) {
+  const county = counties.find((c) => c.id === countyId);
+  const town = county?.towns.find((x) => x.id === townId);
+  return town ? town.name : { zh: townId ?? '', en: townId ?? '' };
 }
 
-function newKey() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-async function api(method, path, body, headers = {}) {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
-  try {
-    let res;
-    try {
-      res = await request(method, path, { body, headers, signal: controller.signal });
-    } catch (error) {
-      // A 401: the browser is on its way to /signin, the draft kept.
-      if (error?.status === 401) return { status: 401, body: null };
-      throw error;
-    }
-    let parsed = null;
-    try {
-      parsed = await res.json();
-    } catch {}
-    return { status: res.status, body: parsed };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function showPending() {
-  const pending = readPending();
-  $('pending').hidden = !pending || retryAttempt === 0;
-  $('need-fields').disabled = Boolean(pending);
-  if (pending) $('pending-text').textContent = t(sending ? 'retrying' : 'offline');
-}
-
-function scheduleRetry(pending) {
-  clearTimeout(retryTimer);
-  const delay = RETRY_DELAYS_MS[Math.min(retryAttempt, RETRY_DELAYS_MS.length - 1)];
-  retryAttempt++;
-  retryTimer = setTimeout(() => send(pending), delay);
-}
-
-/** Sends the pending submission; the same Idempotency-Key until the server has answered for it. */
-async function send(pending) {
-  if (sending) return;
-  sending = true;
-  clearTimeout(retryTimer);
-  $('sent').textContent = t('sending');
-  showPending();
-  let reply;
-  try {
-    reply = await api('POST', '/needs', pending.body, { 'idempotency-key': pending.key });
-  } catch {
-    reply = null; // no answer: offline, dropped, timed out
-  }
-  sending = false;
-  $('sent').textContent = '';
-  if (!reply || reply.status >= 500 || reply.status === 429) {
-    scheduleRetry(pending);
-    showPending();
-    return;
-  }
-  localStorage.removeItem(KEYS.pending);
-  retryAttempt = 0;
-  showPending();
-  if (reply.status === 201) {
-    localStorage.removeItem(KEYS.draft);
-    $('need-form').reset();
-    restoreDraft();
-    $('sent').textContent = `${t('sent')}${reply.body.title}（${reply.body.id}）`;
-    loadList();
-    return;
-  }
-  if (reply.status === 401) return;
-  const error = reply.body?.error ?? {};
-  showErrors(
-    error.fields?.length
-      ? error.fields
-      : [
-          {
-            path: '(form)',
-            message: error.message ?? `HTTP ${reply.status}`,
-            zh: error.message,
-            en: error.message,
-          },
-        ],
-  );
+/** `{zh, en}` of a TEXT key for a need, its title and town filled in both languages. */
+function labelOf(key, need) {
+  const town = townName(need.countyId, need.townId);
+  const fill = (text, lang) =>
+    text.replace('{title}', need.title ?? '').replace('{town}', typeof town === 'string' ? town : town[lang]);
+  return { zh: fill(TEXT[key][0], 'zh'), en: fill(TEXT[key][1], 'en') };
 }
 
 function submit(event) {
   event.preventDefault();
-  if (readPending()) return;
   $('sent').textContent = '';
   const result = validate(NeedInput, formValues());
   if (!result.ok) {
@@ -331,12 +281,62 @@ function submit(event) {
     return;
   }
   showErrors([]);
-  // The validated body is what is sent, and re-sent, under this key.
-  const pending = { key: newKey(), body: result.data, at: new Date().toISOString() };
-  localStorage.setItem(KEYS.pending, JSON.stringify(pending));
-  retryAttempt = 0;
-  send(pending);
+  const need = result.data;
+  // The validated body is what is sent, and re-sent, under the outbox's key for it.
+  enqueue({ kind: 'need', path: '/needs', body: need, label: labelOf('needLabel', need) }).then((item) => {
+    queuedHere.set(item.id, need);
+    showConfirmation('queued', need);
+  });
+  // Ready for the next need at once: the town stays, the rest is cleared.
+  const keep = { countyId: need.countyId, townId: need.townId };
+  localStorage.setItem(KEYS.draft, JSON.stringify(keep));
+  $('need-form').reset();
+  restoreDraft();
+  $('title').focus();
 }
+
+let confirmation = null;
+function showConfirmation(kind, need, receipt) {
+  confirmation = { kind, need, receipt };
+  renderConfirmation();
+}
+function renderConfirmation() {
+  if (!confirmation) return;
+  const { kind, need, receipt } = confirmation;
+  $('sent').textContent = t(kind, {
+    title: need.title,
+    town: say(townName(need.countyId, need.townId)),
+    receipt: receipt ?? '',
+  });
+}
+
+/** An item of this page arrived: say so by title and town, and show the list with it. */
+let listDirty = false;
+let firstCall = true;
+function onOutbox(items) {
+  withdrawing.clear();
+  for (const item of items)
+    if (item.kind === 'need-withdraw' && item.state !== 'sent' && item.state !== 'failed')
+      withdrawing.add(item.path);
+  for (const item of items) {
+    if (!NEED_KINDS.includes(item.kind) || item.state !== 'sent') continue;
+    if (queuedHere.has(item.id)) {
+      showConfirmation('delivered', queuedHere.get(item.id), item.receipt);
+      queuedHere.delete(item.id);
+      listDirty = true;
+    } else if (!seenSent.has(item.id)) listDirty = true;
+    seenSent.add(item.id);
+  }
+  if (firstCall) {
+    firstCall = false;
+    return;
+  }
+  if (listDirty) {
+    listDirty = false;
+    loadList();
+  }
+}
+const seenSent = new Set();
 
 // ---- the list --------------------------------------------------------------------------------------
 
@@ -370,17 +370,23 @@ function needItem(need) {
         .join(' · '),
     ),
   );
-  if (need.status === 'open') {
+  const path = `/needs/${encodeURIComponent(need.id)}/withdraw`;
+  if (need.status === 'open' && withdrawing.has(path)) {
+    li.append(el('span', { class: 'status status-withdrawn' }, t('withdrawQueued')));
+  } else if (need.status === 'open') {
     const withdraw = async () => {
       if (!confirm(t('confirmWithdraw'))) return;
-      const reply = await api('POST', `/needs/${encodeURIComponent(need.id)}/withdraw`).catch(() => null);
-      if (reply?.status === 200) li.replaceWith(needItem(reply.body));
+      withdrawing.add(path);
+      await enqueue({ kind: 'need-withdraw', path, body: {}, label: labelOf('withdrawLabel', need) });
+      li.replaceWith(needItem(need));
     };
     li.append(el('button', { type: 'button', class: 'link', onclick: withdraw }, t('withdraw')));
   }
   return li;
 }
 
+/** Withdrawals queued in the outbox and not yet delivered, by path. */
+const withdrawing = new Set();
 const LIST_PAGE = 30;
 const LIST_MAX = 2000;
 let listed = [];
@@ -395,6 +401,7 @@ async function loadList() {
   $('list-status').textContent = t('loading');
   const all = [];
   let cursor;
+  let offline = false;
   do {
     const params = new URLSearchParams({ limit: '100' });
     if (identity.role === 'liaison' && identity.county) params.set('countyId', identity.county);
@@ -402,16 +409,17 @@ async function loadList() {
     if (cursor) params.set('cursor', cursor);
     let reply;
     try {
-      reply = await api('GET', `/needs?${params}`);
-    } catch {
-      $('list-status').textContent = t('offline').split(/[，.]/)[0];
+      reply = await getKept(`/needs?${params}`);
+    } catch (error) {
+      if (error?.status === 401) return;
+      $('list-status').textContent = t('listUnavailable');
       return;
     }
-    if (reply.status === 401) return;
     if (reply.status !== 200) {
       $('list-status').textContent = reply.body?.error?.message ?? `HTTP ${reply.status}`;
       return;
     }
+    offline ||= Boolean(reply.offline);
     all.push(...reply.body.items);
     cursor = reply.body.cursor;
   } while (cursor && all.length < LIST_MAX);
@@ -421,6 +429,7 @@ async function loadList() {
   shown = 0;
   $('needs').replaceChildren();
   showMore();
+  if (offline) $('list-status').textContent = t('listOffline');
 }
 
 function showMore() {
@@ -429,6 +438,70 @@ function showMore() {
   shown += next.length;
   $('more').hidden = shown >= listed.length;
   $('list-status').textContent = listed.length ? '' : t('empty');
+}
+
+// ---- this season's visit ---------------------------------------------------------------------------
+
+let visit;
+/** The liaison's county's visit this season (its id is `<season>.<county>`), kept for offline. */
+async function loadVisit() {
+  if (identity?.role !== 'liaison' || !identity.county) return;
+  const id = `${seasonOfInstant(new Date())}.${identity.county}`;
+  try {
+    const reply = await getKept(`/visits/${encodeURIComponent(id)}`);
+    visit = reply.status === 200 ? reply.body : null;
+  } catch {
+    visit = undefined;
+  }
+  renderVisit();
+}
+
+const ACTIVE_OFFERS = new Set(['offered', 'accepted', 'proposed']);
+
+function renderVisit() {
+  if (visit === undefined) return;
+  const card = $('visit');
+  card.hidden = false;
+  const season = seasonLabel(seasonOfInstant(new Date()));
+  if (!visit) {
+    card.replaceChildren(el('h2', {}, `${t('visitTitle')} · ${say(season)}`), el('p', {}, t('visitNone')));
+    return;
+  }
+  const offers = (visit.offers ?? []).filter((o) => ACTIVE_OFFERS.has(o.status));
+  const societies = offers.map((o) => {
+    const status = OFFER_STATUS_LABELS[o.status] ? say(OFFER_STATUS_LABELS[o.status]) : t('visitAwaiting');
+    return `${say(o.society.name)}（${status}）`;
+  });
+  const schedule = visit.schedule;
+  const date = schedule
+    ? `${schedule.date}${schedule.time ? ` ${schedule.time}` : ''} ${t(schedule.status === 'confirmed' ? 'visitDateConfirmed' : 'visitDateProposed')}`
+    : t('visitDateNone');
+  const contacts = offers
+    .filter((o) => o.status === 'accepted' && o.society.contact)
+    .map((o) => {
+      const c = o.society.contact;
+      return el(
+        'li',
+        {},
+        [say(o.society.name), c.name].filter(Boolean).join(' · '),
+        c.phone ? [' · ', el('a', { href: `tel:${c.phone.replace(/\s/g, '')}` }, c.phone)] : null,
+        c.email ? [' · ', el('a', { href: `mailto:${c.email}` }, c.email)] : null,
+      );
+    });
+  const row = (label, ...value) =>
+    el('div', { class: 'visit-row' }, el('dt', {}, label), el('dd', {}, ...value));
+  card.replaceChildren(
+    el('h2', {}, `${t('visitTitle')} · ${say(season)}`),
+    el(
+      'dl',
+      { class: 'visit-facts' },
+      row(t('visitTown'), say(visit.town?.name)),
+      row(t('visitSocieties'), societies.length ? societies.join('、') : t('none')),
+      row(t('visitDate'), date),
+      contacts.length ? row(t('visitContact'), el('ul', { class: 'contacts' }, ...contacts)) : null,
+    ),
+    el('a', { href: `/visit.html?id=${encodeURIComponent(visit.id)}`, class: 'visit-link' }, t('visitOpen')),
+  );
 }
 
 // ---- wiring ----------------------------------------------------------------------------------------
@@ -440,21 +513,14 @@ $('need-form').addEventListener('change', (event) => {
   saveDraft();
 });
 $('need-form').addEventListener('submit', submit);
-$('retry-now').addEventListener('click', () => {
-  const pending = readPending();
-  if (pending) send(pending);
-});
 $('status-filter').addEventListener('change', () => loadList());
 $('more').addEventListener('click', showMore);
-window.addEventListener('online', () => {
-  const pending = readPending();
-  if (pending) send(pending);
-});
 
 startLang(TEXT, () => {
   renderChoices();
   renderCounties();
-  showPending();
+  renderConfirmation();
+  renderVisit();
   loadList();
 });
 start();

@@ -29,7 +29,11 @@ let config;
 export function runtimeConfig() {
   config ??= fetch('/runtime-config.json', { headers: { accept: 'application/json' } })
     .then((res) => (res.ok ? res.json() : null))
-    .catch(() => null);
+    .catch(() => {
+      // Offline: asked again on the next request, so the outbox finds the API once the signal is back.
+      config = undefined;
+      return null;
+    });
   return config;
 }
 

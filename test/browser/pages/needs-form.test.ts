@@ -135,7 +135,7 @@ describe('the needs form', () => {
 
     await page.getByRole('button', { name: '提交需求' }).click();
 
-    await expect.poll(() => page.locator('#sent').textContent(), { timeout: 15_000 }).toContain('已提交');
+    await expect.poll(() => page.locator('#sent').textContent(), { timeout: 40_000 }).toContain('已送达');
     expect(keys.length).toBeGreaterThanOrEqual(2);
     expect(new Set(keys).size).toBe(1);
     expect(keys[0]).toMatch(/^[\x21-\x7e]{8,128}$/);
@@ -143,8 +143,14 @@ describe('the needs form', () => {
     const item = page.locator('#needs li', { hasText: title });
     await expect.poll(() => item.count()).toBe(1);
     expect(await item.locator('.status').textContent()).toBe('待解决');
-    // The draft is gone once the need is in.
+    // Named by its title and town, with the receipt, never the internal id alone.
+    const [need] = await needsTitled(title);
+    const sent = (await page.locator('#sent').textContent()) ?? '';
+    expect(sent).toContain(`「${title}」（千岛湖镇）`);
+    expect(sent).toContain(`回执号 ${need?.id}`);
+    // The form is ready for the next need at once: the town kept, the rest cleared.
     expect(await page.locator('#title').inputValue()).toBe('');
+    expect(await page.locator('#townId').inputValue()).toBe('qiandaohu');
     await page.context().close();
   });
 
@@ -156,13 +162,17 @@ describe('the needs form', () => {
 
     await context.setOffline(true);
     await page.getByRole('button', { name: '提交需求' }).click();
-    await expect.poll(() => page.locator('#pending').isVisible()).toBe(true);
-    expect(await page.locator('#pending-text').textContent()).toContain('网络中断');
-    expect(await page.locator('#title').isDisabled()).toBe(true);
+    // The item waits right under the button; the form stays free for the next need.
+    const waiting = page.locator('#outbox .outbox-item', { hasText: title });
+    await expect.poll(() => waiting.getAttribute('data-state')).toBe('waiting');
+    expect(await waiting.textContent()).toContain('待发送');
+    expect(await page.locator('#title').isDisabled()).toBe(false);
+    await expect.poll(() => page.locator('#outbox-badge').textContent()).toBe('待发送 1');
     expect(await needsTitled(title)).toHaveLength(0);
 
     await context.setOffline(false);
-    await expect.poll(() => page.locator('#sent').textContent(), { timeout: 15_000 }).toContain('已提交');
+    await expect.poll(() => page.locator('#sent').textContent(), { timeout: 40_000 }).toContain('已送达');
+    expect(await waiting.getAttribute('data-state')).toBe('sent');
     expect(await needsTitled(title)).toHaveLength(1);
     await context.close();
   });

@@ -73,7 +73,7 @@ describe('pages', () => {
     expect(gzipped).toBeLessThanOrEqual(BUDGET_GZIPPED);
   });
 
-  it('the needs page loads the bundled schemas, the API client and session, the DOM and language helpers, its script, the one-column pages’ stylesheet and its own', () => {
+  it('the needs page loads the bundled schemas, the API client and session, the DOM and language helpers, the outbox and its view, the kept answers, the service worker’s registration, its script, the one-column pages’ stylesheet and its own', () => {
     const names = assetsOf('needs.html')
       .map((f) => f.slice(PAGES.length + 1))
       .sort();
@@ -82,11 +82,16 @@ describe('pages', () => {
       'lib/cognito.js',
       'lib/dom.js',
       'lib/i18n.js',
+      'lib/last-data.js',
       'lib/one-column.css',
+      'lib/outbox-view.js',
+      'lib/outbox.js',
       'lib/schemas.js',
       'lib/session-store.js',
       'lib/session.css',
       'lib/session.js',
+      'lib/sw-register.js',
+      'lib/vendor/idb.js',
       'needs.css',
       'needs.js',
     ]);
