@@ -16,6 +16,7 @@ import { getOpenApi } from './routes/meta.ts';
 import { getNeed, listNeeds, patchNeed, postNeed, withdrawNeed } from './routes/needs.ts';
 import { getSeasonQuestions, putSeasonQuestions } from './routes/questions.ts';
 import type { RouteDeclaration } from './routes/route.ts';
+import { confirmVisitSchedule, getVisitCalendar, proposeVisitSchedule } from './routes/schedule.ts';
 import {
   approveSeasonPlan,
   getSeasonPlan,
@@ -155,6 +156,9 @@ export const API_FUNCTIONS = wire('api', {
   ManageCatalog: { table: 'readWrite' },
   ListAudit: { table: 'read' },
   SeasonQuestions: { table: 'readWrite' },
+  // The visit date: a proposal or confirmation with its log and audit entries.
+  ScheduleVisit: { table: 'readWrite' },
+  GetVisitCalendar: { table: 'read' },
 } satisfies Record<string, Omit<ApiFunctionWiring, 'entry'>>);
 export type ApiFunctionId = keyof typeof API_FUNCTIONS;
 
@@ -218,4 +222,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   listAudit,
   getSeasonQuestions,
   putSeasonQuestions,
+  proposeVisitSchedule,
+  confirmVisitSchedule,
+  getVisitCalendar,
 ];

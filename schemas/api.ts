@@ -17,6 +17,7 @@ import {
   VisitId,
 } from './primitives.ts';
 import { OfferStatus, ROUND_STATUSES, VisitLogEntry } from './round.ts';
+import { VisitSchedule } from './schedule.ts';
 import { NeedOutcome, VisitReport } from './teams.ts';
 
 /*
@@ -106,6 +107,8 @@ export const VisitDetail = z.object({
   county: Named,
   town: Named,
   plannedAt: IsoDateTime,
+  /** The visit date (schemas/schedule.ts); null until someone proposes one. */
+  schedule: VisitSchedule.nullable(),
   /** The five questions as the visit was framed, with their wording. */
   questions: z.array(z.object({ theme: Theme, text: LocalizedName, needIds: z.array(Slug) })),
   needs: z.array(

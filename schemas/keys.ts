@@ -43,6 +43,7 @@ const PREFIX = {
   summary: 'SUMMARY#',
   messages: '#MESSAGES',
   placement: 'PLACEMENT#',
+  scheduleSubmission: 'SCHEDULEKEY#',
 } as const;
 /** The audit log in one partition, newest last: entries sort by time (`<at>#<id>`). */
 const AUDIT = 'AUDIT';
@@ -122,6 +123,13 @@ export const keys = {
   submission: (visitId: string, caller: string, key: string) => ({
     pk: visitPartition(visitId),
     sk: `${PREFIX.submission}${caller}#${key}`,
+  }),
+  /** A visit's date (one item, in the visit's partition; its `version` counts proposals). */
+  schedule: (visitId: string) => ({ pk: visitPartition(visitId), sk: 'SCHEDULE' }),
+  /** A schedule request's Idempotency-Key, scoped to the caller who sent it. */
+  scheduleSubmission: (visitId: string, caller: string, key: string) => ({
+    pk: visitPartition(visitId),
+    sk: `${PREFIX.scheduleSubmission}${caller}#${key}`,
   }),
   outbox: (season: string, messageId: string) => ({ pk: `${PREFIX.outbox}${season}`, sk: messageId }),
   /** A message waiting to go out, in the outbox-due index: queued (due at `at`) or sending (lease ends at `at`). */

@@ -3,6 +3,7 @@ import { NeedStatus } from './need.ts';
 import { THEMES, Theme, Urgency } from './primitives.ts';
 import { OfferStatus, ROUND_STATUSES, VisitLogKind } from './round.ts';
 import { FramedVisit } from './round-io.ts';
+import { VisitSchedule } from './schedule.ts';
 import { NeedOutcome } from './teams.ts';
 
 /*
@@ -245,6 +246,18 @@ export type ReportVersionRecord = z.infer<typeof ReportVersionRecord>;
 /** A report's retry key: which version the first submission with that key filed. */
 export const ReportSubmissionRecord = z.object({ societyId: Text, version: z.int().min(1), at: Instant });
 export type ReportSubmissionRecord = z.infer<typeof ReportSubmissionRecord>;
+
+/** A visit's date (`SCHEDULE` in the visit's partition): as answered, plus who acted (`society:user`). */
+export const ScheduleRecord = VisitSchedule.extend({
+  season: Text,
+  countyId: Text,
+  proposedByActor: Text,
+  confirmedByActor: Text.optional(),
+});
+export type ScheduleRecord = z.infer<typeof ScheduleRecord>;
+
+/** A schedule request's retry key: the schedule it produced, answered again on a retry. */
+export const ScheduleSubmissionRecord = z.object({ schedule: ScheduleRecord });
 
 export const OutboxMessageRecord = z.object({
   id: Text,

@@ -41,6 +41,8 @@ export const VISIT_LOG_KINDS = [
   'reported',
   'edited',
   'failed',
+  'date-proposed',
+  'date-confirmed',
 ] as const;
 export const VisitLogKind = z.enum(VISIT_LOG_KINDS);
 export type VisitLogKind = z.infer<typeof VisitLogKind>;

@@ -7,7 +7,9 @@ import { getCounty, societyNamesByIds } from '#store/catalog';
 import { needsByIds } from '#store/needs';
 import { countyOffers, getOffer } from '#store/offers';
 import { getVisit, type VisitRecord } from '#store/rounds';
+import { getSchedule } from '#store/schedules';
 import { reportVersions, visitLog } from '#store/visit-log';
+import { scheduleView } from './schedule-visit.ts';
 
 /**
  * A visit as its readers see it. Who may read one: coordinators, the liaison of its county, and a
@@ -34,11 +36,12 @@ const named = (id: string, name: Bilingual | undefined) => ({ id, name: name ?? 
  * Queries of its partition), then the names of the societies met there and its needs (BatchGetItems).
  */
 export async function visitDetail(visit: VisitRecord) {
-  const [county, countyOfferList, versions, entries] = await Promise.all([
+  const [county, countyOfferList, versions, entries, schedule] = await Promise.all([
     getCounty(visit.countyId),
     countyOffers(visit.season, visit.countyId),
     reportVersions(visit.id),
     visitLog(visit.id),
+    getSchedule(visit.id),
   ]);
   const offers = countyOfferList
     .filter((o) => o.visitId === visit.id)
@@ -69,6 +72,8 @@ export async function visitDetail(visit: VisitRecord) {
     county: named(visit.countyId, county?.name),
     town: named(visit.townId, county?.towns.find((t) => t.id === visit.townId)?.name),
     plannedAt: visit.plannedAt,
+    // The visit date both sides agree (functions/services/schedule-visit.ts); null before a proposal.
+    schedule: schedule ? scheduleView(schedule) : null,
     questions: visit.questions.map((q) => ({
       theme: q.theme,
       // The wording the visit was framed with, when the season set one; else the default.
