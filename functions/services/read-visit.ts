@@ -10,6 +10,7 @@ import { getVisit, type VisitRecord } from '#store/rounds';
 import { getSchedule } from '#store/schedules';
 import { reportVersions, visitLog } from '#store/visit-log';
 import { scheduleView } from './schedule-visit.ts';
+import { attachmentViews, storedAttachments } from './attachments.ts';
 
 /**
  * A visit as its readers see it. Who may read one: coordinators, the liaison of its county, and a
@@ -36,12 +37,13 @@ const named = (id: string, name: Bilingual | undefined) => ({ id, name: name ?? 
  * Queries of its partition), then the names of the societies met there and its needs (BatchGetItems).
  */
 export async function visitDetail(visit: VisitRecord) {
-  const [county, countyOfferList, versions, entries, schedule] = await Promise.all([
+  const [county, countyOfferList, versions, entries, schedule, photos] = await Promise.all([
     getCounty(visit.countyId),
     countyOffers(visit.season, visit.countyId),
     reportVersions(visit.id),
     visitLog(visit.id),
     getSchedule(visit.id),
+    storedAttachments(visit.id),
   ]);
   const offers = countyOfferList
     .filter((o) => o.visitId === visit.id)
@@ -54,6 +56,7 @@ export async function visitDetail(visit: VisitRecord) {
       e.by.split(':')[0] ?? '',
       typeof e.detail?.societyId === 'string' ? e.detail.societyId : '',
     ]),
+    ...photos.map((p) => p.societyId ?? ''),
   ];
   const needIds = visit.questions.flatMap((q) => q.needIds);
   const [societyName, needs] = await Promise.all([societyNamesByIds(societyIds), needsByIds(needIds)]);
@@ -131,5 +134,6 @@ export async function visitDetail(visit: VisitRecord) {
         ...(societyId ? { society: society(societyId) } : {}),
       };
     }),
+    attachments: await attachmentViews(photos, (id) => societyName.get(id)),
   };
 }
