@@ -4,15 +4,29 @@
 // submits by pages/lib/outbox.js, both in IndexedDB, so a new worker strands nothing).
 // A new version installs and waits: the page asks the person (pages/lib/sw-register.js), and only
 // then, once no outbox item is mid-send, sends SKIP_WAITING. See docs/architecture.md.
-import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
+import { cleanupOutdatedCaches, matchPrecache, precacheAndRoute } from 'workbox-precaching';
+import { NavigationRoute, registerRoute } from 'workbox-routing';
 
 cleanupOutdatedCaches();
-// `/needs` and `/needs.html?id=…` are the same page: cleanURLs and the ignored query find it.
+// Files by their exact URL only: `/needs` and `/users` are API routes too (GET /needs?…), which a
+// clean-URL or query-blind match would answer with a page.
 precacheAndRoute(self.__WB_MANIFEST, {
-  cleanURLs: true,
-  directoryIndex: 'index.html',
-  ignoreURLParametersMatching: [/.*/],
+  cleanURLs: false,
+  directoryIndex: null,
+  ignoreURLParametersMatching: [],
 });
+
+/** The page a navigation opens: `/` is index.html, `/needs` is needs.html, the query ignored. */
+export function pageOf(url) {
+  const path = new URL(url).pathname;
+  if (path === '/' || path.endsWith('/')) return `${path}index.html`;
+  return /\.[A-Za-z0-9]+$/.test(path) ? path : `${path}.html`;
+}
+
+// A page opened (a link, a reload, the home-screen icon), with or without signal: the precached copy.
+registerRoute(
+  new NavigationRoute(async ({ request }) => (await matchPrecache(pageOf(request.url))) ?? fetch(request)),
+);
 
 self.addEventListener('message', (event) => {
   if (event.data?.type === 'SKIP_WAITING') self.skipWaiting();

@@ -88,10 +88,10 @@ export function mountOutboxList(container, { filter = () => true, limit = 20, he
   const render = () => {
     const shown = items.filter(filter).reverse().slice(0, limit);
     container.hidden = shown.length === 0;
-    container.replaceChildren(
-      heading && shown.length ? el('h3', { class: 'outbox-heading' }, tx('heading')) : null,
-      el('ul', { class: 'outbox' }, ...shown.map(itemRow)),
-    );
+    const list = el('ul', { class: 'outbox' }, ...shown.map(itemRow));
+    if (heading && shown.length)
+      container.replaceChildren(el('h3', { class: 'outbox-heading' }, tx('heading')), list);
+    else container.replaceChildren(list);
   };
   onLangChange(render);
   return subscribe((next) => {

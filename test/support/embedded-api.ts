@@ -74,6 +74,10 @@ export interface LocalHttpServer {
   server: HttpServer;
   /** Its data directory: the key that signs local tokens and invitations. */
   dataDir: string;
+  /** Closes the server for real (every connection dropped): the phone finds no one there. */
+  stopServer(): Promise<void>;
+  /** Starts it again on the same port and data directory; `pagesDir` serves another build of the pages. */
+  restartServer(options?: { pagesDir?: string }): Promise<void>;
 }
 
 /**
@@ -83,6 +87,12 @@ export interface LocalHttpServer {
  */
 export function httpServer(dirPrefix = 'http-server-'): LocalHttpServer {
   const http = {} as LocalHttpServer;
+  http.stopServer = () => http.server.close();
+  http.restartServer = async ({ pagesDir } = {}) => {
+    const { startHttpServer } = await import('#local/http-server');
+    const port = Number(new URL(http.server.url).port);
+    http.server = await startHttpServer({ port, dataDir: http.dataDir, ...(pagesDir ? { pagesDir } : {}) });
+  };
   beforeAll(async () => {
     http.dataDir = mkdtempSync(join(tmpdir(), dirPrefix));
     const { startHttpServer } = await import('#local/http-server');
@@ -118,6 +128,8 @@ export function embeddedApi(data: DataSet, dirPrefix = 'embedded-api-'): Embedde
     server: { get: () => http.server },
     dataDir: { get: () => http.dataDir },
   });
+  api.stopServer = () => http.stopServer();
+  api.restartServer = (options) => http.restartServer(options);
   api.token = async (claims, expiresInSeconds) => {
     const key = JSON.stringify([claims, expiresInSeconds]);
     if (!tokens.has(key)) tokens.set(key, await signLocalToken(api.dataDir, claims, expiresInSeconds));
