@@ -101,7 +101,7 @@ function uploadedFigure(visitId, a, { user, selected, onSelect, town }) {
     el(
       'a',
       { href: a.url, target: '_blank', rel: 'noopener' },
-      el('img', { src: a.url, alt: a.caption ?? '', loading: 'lazy' }),
+      el('img', { src: a.url, alt: a.caption ?? '' }),
     ),
     mine
       ? el(
@@ -149,7 +149,11 @@ function uploadedFigure(visitId, a, { user, selected, onSelect, town }) {
           {},
           a.caption ?? '',
           a.uploadedBy?.name
-            ? el('span', { class: 'muted' }, ` · ${fill(TEXT.by, { who: say(a.uploadedBy.name) })}`)
+            ? el(
+                'span',
+                { class: 'muted' },
+                `${a.caption ? ' · ' : ''}${fill(TEXT.by, { who: say(a.uploadedBy.name) })}`,
+              )
             : null,
         ),
     selected ? tick(a.id, selected, onSelect) : null,
