@@ -127,7 +127,7 @@ function needList(needs) {
       el(
         'li',
         { class: n.mine ? 'mine' : '' },
-        `${n.title ?? n.id}`,
+        n.title ?? t('none'),
         ' ',
         el(
           'span',
@@ -435,7 +435,11 @@ function reportForm(item) {
       limit: 3,
     }),
   );
-  draft.photos ??= [];
+  // A ticked photo that was still queued is named by its attachment id once uploaded.
+  draft.photos = (draft.photos ?? []).map((key) => {
+    const queued = key.startsWith('outbox:') && items.find((i) => i.id === key.slice('outbox:'.length));
+    return (queued && attachmentIdOf(queued)) || key;
+  });
   const selected = new Set(draft.photos);
   const photos = photoStrip({
     visitId: item.visitId,

@@ -15,7 +15,7 @@ const TEXT = {
   gallery: ['从相册选择', 'Choose from the gallery'],
   shrinking: ['正在压缩照片…', 'Making the photo smaller…'],
   shrunk: ['照片已压缩 {from} → {to}，待发送', 'Photo made smaller {from} → {to}; waiting to send'],
-  notImage: ['只能上传照片（JPEG、PNG、WebP） / Only photos (JPEG, PNG, WebP) can be uploaded', ''],
+  notImage: ['只能上传照片（JPEG、PNG、WebP）', 'Only photos (JPEG, PNG, WebP) can be uploaded'],
   caption: ['说明', 'Caption'],
   saveCaption: ['保存说明', 'Save caption'],
   remove: ['删除照片', 'Remove photo'],
@@ -241,7 +241,7 @@ export function photoStrip({
       input.value = '';
       for (const file of files) {
         if (file.type && !file.type.startsWith('image/')) {
-          note.textContent = TEXT.notImage[0];
+          note.textContent = pick(TEXT.notImage);
           continue;
         }
         note.textContent = pick(TEXT.shrinking);

@@ -150,6 +150,8 @@ describe('the team in the field', () => {
     await expect.poll(() => page.locator('#outbox-badge').isHidden()).toBe(true);
     // The filed report folds away; open it to see its photos.
     await page.locator(`article[data-visit="${offer.visitId}"] summary`, { hasText: /^走访报告$/ }).click();
+    // Still ticked for the report, now by their stored ids.
+    expect(await form.locator('figure.photo:not(.queued) input[type="checkbox"]:checked').count()).toBe(2);
     await form.locator('.report-photos').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SHOTS}/team-photos-online.png` });
     await page.context().close();
