@@ -138,7 +138,12 @@ export const VisitDetail = z.object({
   offers: z.array(
     z.object({
       id: AssignmentId,
-      society: Named,
+      /** An accepted society's `contact` (person, phone, e-mail; never its webhook): whom to call. */
+      society: Named.extend({
+        contact: z
+          .object({ name: z.string().optional(), phone: z.string().optional(), email: z.string().optional() })
+          .optional(),
+      }),
       needIds: z.array(Slug),
       status: OfferStatus,
       attempt: z.int().min(1),

@@ -3,7 +3,7 @@ import { type Caller, requireOwnCounty } from '#commons/http';
 import { parseVisitId } from '#schemas/keys';
 import { actorLabel, type Bilingual, DEFAULT_QUESTION_TEXT } from '#schemas/labels';
 import type { VisitReport } from '#schemas/teams';
-import { getCounty, societyNamesByIds } from '#store/catalog';
+import { getCounty, societiesNamedByIds } from '#store/catalog';
 import { needsByIds } from '#store/needs';
 import { countyOffers, getOffer } from '#store/offers';
 import { getVisit, type VisitRecord } from '#store/rounds';
@@ -59,8 +59,17 @@ export async function visitDetail(visit: VisitRecord) {
     ...photos.map((p) => p.societyId ?? ''),
   ];
   const needIds = visit.questions.flatMap((q) => q.needIds);
-  const [societyName, needs] = await Promise.all([societyNamesByIds(societyIds), needsByIds(needIds)]);
+  const [societies, needs] = await Promise.all([societiesNamedByIds(societyIds), needsByIds(needIds)]);
+  const societyName = new Map([...societies].map(([id, s]) => [id, s.name]));
   const society = (id: string) => named(id, societyName.get(id));
+  // Whom the liaison calls to agree the day: an accepted society's contact person, phone and
+  // e-mail (never its robot's webhook, which is a credential).
+  const contactOf = (id: string) => {
+    const { name, phone, email } = societies.get(id)?.contact ?? {};
+    return name || phone || email
+      ? { contact: { ...(name ? { name } : {}), ...(phone ? { phone } : {}), ...(email ? { email } : {}) } }
+      : {};
+  };
 
   const latest = new Map<string, VisitReport>();
   for (const r of versions)
@@ -112,7 +121,7 @@ export async function visitDetail(visit: VisitRecord) {
     unassignedNeedIds: visit.unassignedNeedIds,
     offers: offers.map((o) => ({
       id: o.id,
-      society: society(o.societyId),
+      society: { ...society(o.societyId), ...(o.status === 'accepted' ? contactOf(o.societyId) : {}) },
       needIds: o.needIds,
       status: o.status,
       attempt: o.attempt ?? 1,

@@ -50,12 +50,32 @@ export async function countiesByIds(ids: readonly string[]): Promise<Map<string,
 
 /** Societies' names by id (BatchGetItem, projected); ids that are no society are left out. */
 export async function societyNamesByIds(ids: readonly string[]): Promise<Map<string, Society['name']>> {
-  const slugs = [...new Set(ids)].filter((id) => /^[a-z0-9-]{1,64}$/.test(id));
-  const items = await batchGet(
-    slugs.map((id) => keys.society(id)),
-    { expression: 'id, #name', names: { '#name': 'name' } },
-  );
+  const items = await societiesProjected(ids, 'id, #name');
   return new Map(items.map((item) => [String(item.id), item.name as Society['name']]));
+}
+
+/** The societies' names and contacts (one BatchGetItem, projected): a visit's page names whom to call. */
+export async function societiesNamedByIds(
+  ids: readonly string[],
+): Promise<Map<string, Pick<Society, 'name' | 'contact'>>> {
+  const items = await societiesProjected(ids, 'id, #name, contact');
+  return new Map(
+    items.map((item) => [
+      String(item.id),
+      {
+        name: item.name as Society['name'],
+        ...(item.contact ? { contact: item.contact as Society['contact'] } : {}),
+      },
+    ]),
+  );
+}
+
+function societiesProjected(ids: readonly string[], expression: string) {
+  const slugs = [...new Set(ids)].filter((id) => /^[a-z0-9-]{1,64}$/.test(id));
+  return batchGet(
+    slugs.map((id) => keys.society(id)),
+    { expression, names: { '#name': 'name' } },
+  );
 }
 
 export async function listSocieties(): Promise<Society[]> {

@@ -195,3 +195,63 @@ describe('the needs form', () => {
     await page.context().close();
   });
 });
+
+describe('this season’s visit on the liaison’s page', () => {
+  it('shows the town, the societies by name, the visit date, the team’s contact and a link to the visit', async () => {
+    const page = await signedInPage();
+    const asked: string[] = [];
+    // The county's visit this season, as GET /visits/{id} answers it once planned and a date proposed.
+    await page.route(
+      (url) => /^\/visits\/\d{4}-Q[1-4]\.chunan$/.test(url.pathname),
+      (route) => {
+        const id = decodeURIComponent(new URL(route.request().url()).pathname.split('/').pop() ?? '');
+        asked.push(id);
+        return route.fulfill({
+          json: {
+            id,
+            season: id.split('.')[0],
+            county: { id: 'chunan', name: { zh: '淳安县', en: 'Chun’an' } },
+            town: { id: 'fenkou', name: { zh: '汾口镇', en: 'Fenkou' } },
+            offers: [
+              {
+                id: `${id}.zj-agri`,
+                society: {
+                  id: 'zj-agri',
+                  name: { zh: '省农学会', en: 'Agricultural Society' },
+                  contact: { name: '王老师', phone: '+86 138 0000 0000' },
+                },
+                needIds: [],
+                status: 'accepted',
+                attempt: 1,
+              },
+              {
+                id: `${id}.zj-tea`,
+                society: { id: 'zj-tea', name: { zh: '茶叶学会', en: 'Tea Society' } },
+                needIds: [],
+                status: 'declined',
+                attempt: 1,
+              },
+            ],
+            schedule: { date: '2026-12-18', time: '09:30', status: 'proposed', proposedBy: 'team' },
+          },
+        });
+      },
+    );
+    await page.reload();
+    const card = page.locator('#visit');
+    await expect.poll(() => card.isVisible()).toBe(true);
+    await expect.poll(() => card.textContent()).toContain('汾口镇');
+    const text = (await card.textContent()) ?? '';
+    expect(text).toContain('本季走访');
+    expect(text).toContain('省农学会（已接受）');
+    expect(text).not.toContain('茶叶学会');
+    expect(text).toContain('2026-12-18 09:30 （待确认）');
+    expect(text).toContain('王老师');
+    expect(text).not.toMatch(/zj-agri|fenkou/);
+    expect(await card.locator('a[href^="tel:"]').getAttribute('href')).toBe('tel:+8613800000000');
+    expect(await card.locator('a.visit-link').getAttribute('href')).toBe(`/visit.html?id=${asked[0]}`);
+    await card.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: '/tmp/shots-offline/needs-visit-card.png' });
+    await page.context().close();
+  });
+});

@@ -139,6 +139,25 @@ describe('GET /visits/{visitId}', () => {
     expect(stranger.json.error.message).toMatch(/仅收到本次走访邀请的学会.*offered this visit/);
   });
 
+  it('names whom the liaison calls: an accepted society’s contact (person, phone, e-mail, never a webhook), no other’s', async () => {
+    const { status, json } = await get(`/visits/${visitId}`, liaison(countyId));
+    expect(status).toBe(200);
+    const offers = json.offers as {
+      society: { id: string; contact?: Record<string, string> };
+      status: string;
+    }[];
+    const { webhook: _webhook, ...contact } =
+      demo.societies.find((s) => s.id === accepted.societyId)?.contact ?? {};
+    const mine = offers.find((o) => o.society.id === accepted.societyId);
+    expect(mine?.status).toBe('accepted');
+    if (Object.keys(contact).length) expect(mine?.society.contact).toEqual(contact);
+    else expect(mine?.society.contact).toBeUndefined();
+    for (const offer of offers.filter((o) => o.status !== 'accepted'))
+      expect(offer.society.contact).toBeUndefined();
+    expect(JSON.stringify(json)).not.toMatch(/webhook/);
+    expect(VisitDetail.safeParse(json).success).toBe(true);
+  });
+
   it('answers 404 for a visit that does not exist and 400 naming visitId for a malformed id', async () => {
     const missing = await get(`/visits/${SEASON}.nowhere`, coordinator);
     expect(missing.status).toBe(404);
