@@ -133,6 +133,11 @@ describe('a photo of a visit', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('content-disposition')).toBe('inline');
     expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true);
+    // The port a document reads a photo through (the season's Word report) gives the same bytes.
+    const { photoBytes } = await import('#services/attachments');
+    const read = await photoBytes(VISIT, attachment.id);
+    expect(read?.attachment.caption).toBe('专家在田间查看水稻长势');
+    expect(Buffer.from(read?.bytes ?? []).equals(bytes)).toBe(true);
   });
 
   it('opens no link whose signature was tampered with, nor one that expired', async () => {
