@@ -218,7 +218,7 @@ export function receiveUpload(
       if (!result.ok && temp) await rm(temp, { force: true });
       if (result.ok && temp && policy) {
         const target = join(dataDir, 'attachments', policy.key);
-        await mkdir(dirname(target), { recursive: true });
+        await mkdir(dirname(target), { recursive: true, mode: 0o700 });
         await rename(temp, target);
       }
       resolve(result);
@@ -270,7 +270,7 @@ export function receiveUpload(
       let size = 0;
       let head = Buffer.alloc(0);
       let typeChecked = false;
-      writing = mkdir(incoming, { recursive: true }).then(
+      writing = mkdir(incoming, { recursive: true, mode: 0o700 }).then(
         () =>
           new Promise<void>((done, broke) => {
             const out = createWriteStream(temp as string, { flags: 'wx', mode: 0o600 });

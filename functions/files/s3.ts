@@ -23,7 +23,7 @@ export const attachmentsBucket = memoized(() => requiredEnv('ATTACHMENTS_BUCKET'
 
 export function s3Files(
   client: S3Client = new S3Client({ maxAttempts: 3 }),
-  bucket = attachmentsBucket,
+  bucket: () => string = attachmentsBucket,
 ): FilesPort {
   return {
     async uploadForm(policy: UploadPolicy): Promise<UploadForm> {

@@ -226,3 +226,20 @@ export async function attachmentViews(
     }),
   );
 }
+
+/** A stored photo with its bytes: what a document that prints the photo needs (the season's report). */
+export interface PhotoWithBytes {
+  readonly attachment: AttachmentRecord;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * The bytes of a visit's stored photo, or undefined when it has none by that id (or its bytes are
+ * gone). The caller's function needs `files: 'read'` in functions/registry.ts.
+ */
+export async function photoBytes(visitId: string, attachmentId: string): Promise<PhotoWithBytes | undefined> {
+  const attachment = await getAttachment(visitId, attachmentId);
+  if (attachment?.status !== 'stored') return undefined;
+  const bytes = await files().readBytes(attachment.key);
+  return bytes ? { attachment, bytes } : undefined;
+}

@@ -4,8 +4,8 @@
  * the bytes back, and every refusal — wrong type or size, more bytes than announced, a tampered or
  * expired form or link, someone not on the visit — with nothing kept.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataDir } from '#cli/data-dir';
 import { DEMO_DATA_DIR } from '#cli/session';
@@ -133,6 +133,11 @@ describe('a photo of a visit', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('content-disposition')).toBe('inline');
     expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true);
+    // The port a document reads a photo through (the season's Word report) gives the same bytes.
+    const { photoBytes } = await import('#services/attachments');
+    const read = await photoBytes(VISIT, attachment.id);
+    expect(read?.attachment.caption).toBe('专家在田间查看水稻长势');
+    expect(Buffer.from(read?.bytes ?? []).equals(bytes)).toBe(true);
   });
 
   it('opens no link whose signature was tampered with, nor one that expired', async () => {
@@ -289,5 +294,29 @@ describe('a photo of a visit', () => {
     expect(filed.status).toBe(201);
     const [version] = await api.store.reportVersions(VISIT);
     expect(version?.attachmentIds).toEqual([photo.id]);
+  });
+
+  it('is checked by the S3 upload trigger the same way: bytes of the declared type kept, others deleted', async () => {
+    const { handler } = await import('#functions/triggers/confirm-attachment-upload');
+    const { runAsFunction } = await import('#local/aws-rules/identity');
+    const put = async (bytes: Buffer) => {
+      const created = await announce(team(A), { contentType: 'image/jpeg', size: 5000 });
+      const id = created.body.attachment.id as string;
+      mkdirSync(dirname(fileOnDisk(id)), { recursive: true });
+      writeFileSync(fileOnDisk(id), bytes);
+      // As S3 notifies it, under the function's own role (its IAM is checked against the template).
+      const event = {
+        Records: [{ s3: { object: { key: created.body.upload.fields.key, size: bytes.length } } }],
+      };
+      await runAsFunction('ConfirmAttachmentUpload', () => handler(event as never));
+      return id;
+    };
+    const kept = await put(jpeg(5000));
+    const refused = await put(Buffer.concat([PNG_HEAD, Buffer.alloc(2000, 1)]));
+    const ids = (await listed()).map((a) => a.id);
+    expect(ids).toContain(kept);
+    expect(ids).not.toContain(refused);
+    expect(existsSync(fileOnDisk(kept))).toBe(true);
+    expect(existsSync(fileOnDisk(refused))).toBe(false);
   });
 });
