@@ -17,7 +17,7 @@ import {
   Urgency,
   VisitId,
 } from './primitives.ts';
-import { OfferStatus, ROUND_STATUSES, VisitLogEntry } from './round.ts';
+import { ROUND_STATUSES, ShownOfferStatus, VisitLogEntry } from './round.ts';
 import { VisitSchedule } from './schedule.ts';
 import { NeedOutcome, VisitReport } from './teams.ts';
 
@@ -56,6 +56,8 @@ export const SeasonPlan = z.object({
       unassignedNeedIds: z.array(Slug),
       /** Why this town and these societies (the plan's explanation, kept with the visit). */
       explain: VisitExplanation.optional(),
+      /** The visit date and its state (GET /seasons/{season}/plan); null before anyone proposes one. */
+      schedule: VisitSchedule.nullable().optional(),
     }),
   ),
   /** The plan review: its deadline while `awaiting-approval`, then who approved it. */
@@ -122,7 +124,7 @@ export const VisitDetail = z.object({
       status: NeedStatus,
       submittedAt: IsoDateTime,
       /** Every society offered this need on the visit, first offer first, with the offer's status. */
-      societies: z.array(Named.extend({ status: OfferStatus })),
+      societies: z.array(Named.extend({ status: ShownOfferStatus })),
       /** From the latest report of the society holding it; null before it reports. */
       outcome: z
         .object({
@@ -145,7 +147,7 @@ export const VisitDetail = z.object({
           .optional(),
       }),
       needIds: z.array(Slug),
-      status: OfferStatus,
+      status: ShownOfferStatus,
       attempt: z.int().min(1),
       offeredAt: IsoDateTime.optional(),
       answeredAt: IsoDateTime.optional(),

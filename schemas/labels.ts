@@ -1,6 +1,6 @@
 import { type Bilingual, STATUS_LABELS, THEME_LABELS, URGENCY_LABELS } from './need-api.ts';
 import type { Theme } from './primitives.ts';
-import type { OfferStatus, ROUND_STATUSES, VisitLogKind } from './round.ts';
+import type { ROUND_STATUSES, ShownOfferStatus, VisitLogKind } from './round.ts';
 import type { ScheduleStatus } from './schedule.ts';
 import type { NeedOutcome } from './teams.ts';
 import type { UserRole } from './users.ts';
@@ -14,7 +14,8 @@ import type { UserRole } from './users.ts';
 export type { Bilingual };
 export { STATUS_LABELS as NEED_STATUS_LABELS, THEME_LABELS, URGENCY_LABELS };
 
-export const OFFER_STATUS_LABELS: Readonly<Record<OfferStatus, Bilingual>> = {
+export const OFFER_STATUS_LABELS: Readonly<Record<ShownOfferStatus, Bilingual>> = {
+  proposed: { zh: '拟派（待批准，未发出）', en: 'Proposed (awaiting approval, not sent)' },
   offered: { zh: '待答复', en: 'Awaiting answer' },
   accepted: { zh: '已接受', en: 'Accepted' },
   declined: { zh: '已婉拒', en: 'Declined' },

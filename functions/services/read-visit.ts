@@ -2,6 +2,7 @@ import { ForbiddenError, NotFoundError } from '#commons/errors';
 import { type Caller, requireOwnCounty } from '#commons/http';
 import { parseVisitId } from '#schemas/keys';
 import { actorLabel, type Bilingual, DEFAULT_QUESTION_TEXT } from '#schemas/labels';
+import { isOfferSent, shownOfferStatus } from '#schemas/round';
 import type { VisitReport } from '#schemas/teams';
 import { getCounty, societiesNamedByIds } from '#store/catalog';
 import { needsByIds } from '#store/needs';
@@ -21,10 +22,13 @@ export async function visitForCaller(caller: Caller, id: string): Promise<VisitR
   const visit = parts && (await getVisit(parts.season, parts.countyId));
   if (!parts || !visit) throw new NotFoundError(`没有这次走访（${id}）/ visit "${id}" does not exist`);
   if (caller.role === 'liaison') requireOwnCounty(caller, visit.countyId);
-  if (caller.role === 'team' && !(await getOffer(parts.season, parts.countyId, caller.society as string))) {
-    throw new ForbiddenError(
-      '仅收到本次走访邀请的学会可查看 / only a society offered this visit may read it',
-    );
+  if (caller.role === 'team') {
+    // An offer still in the plan review (never sent) shows the team nothing.
+    const offer = await getOffer(parts.season, parts.countyId, caller.society as string);
+    if (!offer || !isOfferSent(offer))
+      throw new ForbiddenError(
+        '仅收到本次走访邀请的学会可查看 / only a society offered this visit may read it',
+      );
   }
   return visit;
 }
@@ -106,7 +110,7 @@ export async function visitDetail(visit: VisitRecord) {
         submittedAt: need.submittedAt,
         societies: offers
           .filter((o) => o.needIds.includes(need.id))
-          .map((o) => ({ ...society(o.societyId), status: o.status })),
+          .map((o) => ({ ...society(o.societyId), status: shownOfferStatus(o) })),
         outcome:
           report && outcome
             ? {
@@ -123,7 +127,7 @@ export async function visitDetail(visit: VisitRecord) {
       id: o.id,
       society: { ...society(o.societyId), ...(o.status === 'accepted' ? contactOf(o.societyId) : {}) },
       needIds: o.needIds,
-      status: o.status,
+      status: shownOfferStatus(o),
       attempt: o.attempt ?? 1,
       ...(o.offeredAt ? { offeredAt: o.offeredAt } : {}),
       ...(o.answeredAt ? { answeredAt: o.answeredAt } : {}),
