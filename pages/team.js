@@ -436,10 +436,16 @@ function reportForm(item) {
     }),
   );
   // A ticked photo that was still queued is named by its attachment id once uploaded.
-  draft.photos = (draft.photos ?? []).map((key) => {
+  const stored = (key) => {
     const queued = key.startsWith('outbox:') && items.find((i) => i.id === key.slice('outbox:'.length));
     return (queued && attachmentIdOf(queued)) || key;
-  });
+  };
+  draft.photos = (draft.photos ?? []).map(stored);
+  // What was sent reads the same way, so the unchanged report still keeps its key.
+  if (draft.sent?.content) {
+    const sent = JSON.parse(draft.sent.content);
+    draft.sent.content = JSON.stringify({ ...sent, photos: (sent.photos ?? []).map(stored) });
+  }
   const selected = new Set(draft.photos);
   const photos = photoStrip({
     visitId: item.visitId,

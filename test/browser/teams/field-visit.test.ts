@@ -154,6 +154,10 @@ describe('the team in the field', () => {
     expect(await form.locator('figure.photo:not(.queued) input[type="checkbox"]:checked').count()).toBe(2);
     await form.locator('.report-photos').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SHOTS}/team-photos-online.png` });
+    // Sent again unchanged, now that its photos have ids: the same report, not a second version.
+    await form.getByRole('button', { name: '提交报告' }).click();
+    await page.locator('#status', { hasText: '此前已提交（第 1 版）' }).waitFor();
+    expect(await reportVersions(offer.visitId)).toHaveLength(1);
     await page.context().close();
   }, 180_000);
 });
