@@ -27,6 +27,8 @@ import { TABLE_KEYS } from '#schemas/keys';
  * | outbox message                  | `OUTBOX#<season>`   | `<messageId>`                  | `SOCIETY#<s>#MESSAGES`    | `<createdAt>#<messageId>`      |
  * | visit report, one item a version| `VISIT#<visitId>`   | `REPORT#<societyId>#<000001>`  |                           |                                |
  * | a report's retry key            | `VISIT#<visitId>`   | `SUBMISSION#<caller>#<key>`    |                           |                                |
+ * | a visit's date                  | `VISIT#<visitId>`   | `SCHEDULE`                     |                           |                                |
+ * | a visit date's retry key        | `VISIT#<visitId>`   | `SCHEDULEKEY#<caller>#<key>`   |                           |                                |
  * | user                            | `USERS`             | `USER#<userId>`                |                           |                                |
  * | invitation (code never stored)  | `INVITATION#<hmac>` | `INVITATION`                   |                           |                                |
  * | sign-in attempts (TTL)          | `ATTEMPTS#ip#<ip>` or `ATTEMPTS#code#<hmac>` | `<minute>` |                        |                                |
@@ -46,6 +48,7 @@ import { TABLE_KEYS } from '#schemas/keys';
  * - a visit's log               = Query pk = VISIT#<id>, sk begins_with LOG#
  * - a visit's reports          = Query pk = VISIT#<id>, sk begins_with REPORT# (a society's latest:
  *                                 sk begins_with REPORT#<societyId>#, descending, Limit 1)
+ * - a visit's date             = GetItem pk = VISIT#<id>, sk = SCHEDULE (the coordinator's plan: BatchGetItem)
  * - the audit log, newest first = Query pk = AUDIT, descending, Limit + ExclusiveStartKey
  * - a season's current wording  = Query pk = SEASON#<s>, sk begins_with QUESTIONS#, descending, Limit 1
  * - a season's outbox          = Query pk = OUTBOX#<s> (tests; the dispatcher reads the outbox-due index)

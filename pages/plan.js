@@ -8,6 +8,8 @@ import {
   OFFER_STATUS_LABELS,
   ROLE_LABELS,
   ROUND_STATUS_LABELS,
+  SCHEDULE_NONE_LABEL,
+  SCHEDULE_STATUS_LABELS,
   seasonLabel,
   seasonOfInstant,
   shanghaiDateTime,
@@ -64,6 +66,9 @@ const TEXT = {
   noSociety: ['没有学会承接', 'No society'],
   pinned: ['（协调人指定）', ' (pinned)'],
   notSent: ['未发出', 'not sent yet'],
+  visitDate: ['走访日期', 'Visit date'],
+  dateBy: ['{who}提出', 'proposed by {who}'],
+  dateConfirmedBy: ['{who}确认', 'confirmed by {who}'],
   capacity: ['本季 {used}/{per} 次', '{used} of {per} this season'],
   unassignedHere: ['未分派', 'Unassigned'],
   'reason.no-competent-society': ['没有学会具备该主题与领域', 'no society has the theme and field'],
@@ -199,6 +204,25 @@ function roundStatus() {
 
 const live = (visit) => visit.assignments.filter((a) => a.status !== 'withdrawn');
 
+/** The visit date both sides agree, and its state, in words (docs/rules.md, The visit date). */
+function visitDate(visit) {
+  const s = visit.schedule;
+  if (!s)
+    return el('p', { class: 'visit-date muted' }, `${t('visitDate')}${colon()}${say(SCHEDULE_NONE_LABEL)}`);
+  const when = `${s.date}${s.time ? ` ${s.time}` : ''}`;
+  const who =
+    s.status === 'confirmed' && s.confirmedBy
+      ? t('dateConfirmedBy', { who: say(s.confirmedBy.name) })
+      : t('dateBy', { who: say(s.proposedBy.name) });
+  return el(
+    'p',
+    { class: `visit-date ${s.status}` },
+    `${t('visitDate')}${colon()}`,
+    el('strong', {}, when),
+    ` · ${say(SCHEDULE_STATUS_LABELS[s.status])} · ${who}`,
+  );
+}
+
 function townWhy(visit) {
   const explain = visit.explain;
   if (!explain) return [];
@@ -231,7 +255,8 @@ function societiesOf(visit) {
   const why = new Map((visit.explain?.assignments ?? []).map((a) => [a.societyId, a]));
   const rows = live(visit).map((a) => {
     const w = why.get(a.societyId);
-    const state = awaiting() ? t('notSent') : say(OFFER_STATUS_LABELS[a.status]);
+    // `proposed` while the plan waits: 拟派（待批准，未发出）.
+    const state = say(OFFER_STATUS_LABELS[a.status]) || t('notSent');
     return el(
       'li',
       { dataset: { society: societyName(a.societyId) } },
@@ -338,6 +363,7 @@ function renderVisits() {
         'li',
         { class: 'card visit', dataset: { county: countyName(visit.countyId) } },
         el('h3', {}, `${countyName(visit.countyId)} · ${townName(visit.countyId, visit.townId)}`),
+        visitDate(visit),
         townWhy(visit),
         el('h4', {}, t('societies')),
         societiesOf(visit),

@@ -1,9 +1,15 @@
-// One visit as its readers see it (GET /visits/{id}): the town, the five questions as framed, the
-// needs with the societies offered them and their outcomes, the offers, every report version with
-// its five answers and cooperations, and the log. Names and words only, never ids or status keys.
-import { api } from './lib/api-client.js';
+// One visit as its readers see it (GET /visits/{id}): the town, the visit date the team and the
+// county's liaison agree, the photos, the five questions as framed, the needs with the societies
+// offered them and their outcomes, the offers, every report version with its five answers and
+// cooperations, and the log. Names and words only, never ids or status keys. Opens offline with the
+// last answer it showed (lib/last-data.js); a date or a photo waits in the outbox (lib/outbox.js).
 import { $, el, muted, setStatus } from './lib/dom.js';
-import { say, startLang, t } from './lib/i18n.js';
+import { say, sayBilingual, startLang, t } from './lib/i18n.js';
+import { getKept } from './lib/last-data.js';
+import { list as outboxItems, subscribe } from './lib/outbox.js';
+import { mountOutboxBadge } from './lib/outbox-view.js';
+import { photoStrip } from './lib/photo-strip.js';
+import { scheduleCard } from './lib/schedule-card.js';
 import {
   LOG_KIND_LABELS,
   NEED_STATUS_LABELS,
@@ -47,9 +53,19 @@ const TEXT = {
   by_society: ['承接学会', 'Societies'],
   outcome: ['办理结果', 'Outcome'],
   submitted: ['提交于', 'Submitted'],
+  navNeeds: ['需求填报', 'Town needs'],
+  reportPhotos: ['报告附带的照片', 'Photos in this report'],
+};
+const NAV = {
+  coordinator: [['/dashboard.html', 'navDashboard']],
+  liaison: [['/needs.html', 'navNeeds']],
+  team: [['/team.html', 'navTeam']],
 };
 
 let visit;
+let session;
+const live = new Set();
+const track = (stop) => live.add(stop);
 const beijing = (iso) => (iso ? shanghaiDateTime(new Date(iso)) : '');
 
 const none = () => el('p', { class: 'muted' }, t('none'));
@@ -201,6 +217,7 @@ function reports() {
             ),
           )
         : none(),
+      r.attachmentIds?.length ? reportPhotos(r.attachmentIds) : null,
       el('h4', {}, t('cooperations')),
       r.cooperations.length
         ? el(
@@ -211,6 +228,27 @@ function reports() {
         : none(),
     ),
   );
+}
+
+/** The photos a report names, as thumbnails (the signed URLs GET /visits/{id} lists). */
+function reportPhotos(ids) {
+  const shown = ids.map((id) => (visit.attachments ?? []).find((a) => a.id === id)).filter(Boolean);
+  if (!shown.length) return null;
+  return [
+    el('h4', {}, t('reportPhotos')),
+    el(
+      'div',
+      { class: 'photo-strip' },
+      shown.map((a) =>
+        el(
+          'figure',
+          { class: 'photo', dataset: { attachment: a.id } },
+          el('img', { src: a.url, alt: a.caption ?? '', loading: 'lazy' }),
+          a.caption ? el('figcaption', {}, a.caption) : null,
+        ),
+      ),
+    ),
+  ];
 }
 
 function logEntries() {
@@ -229,9 +267,33 @@ function logEntries() {
   );
 }
 
-function render() {
+let lastItems = [];
+function render(items = lastItems) {
+  for (const stop of live) stop();
+  live.clear();
   document.title = `${say(visit.county.name)} ${say(visit.town.name)} · ${t('title')}`;
   $('summary').replaceChildren(...summary());
+  const canAct = session?.user.role === 'team' || session?.user.role === 'liaison';
+  $('schedule').replaceChildren(
+    scheduleCard({
+      visitId: visit.id,
+      schedule: visit.schedule ?? null,
+      items,
+      user: session?.user,
+      town: visit.town.name,
+      track,
+    }),
+  );
+  $('photos').replaceChildren(
+    photoStrip({
+      visitId: visit.id,
+      attachments: visit.attachments ?? [],
+      user: session?.user,
+      town: visit.town.name,
+      canAdd: canAct,
+      track,
+    }),
+  );
   $('questions').replaceChildren(...questions());
   $('needs').replaceChildren(...needs());
   $('offers').replaceChildren(...offers());
@@ -240,18 +302,47 @@ function render() {
   $('visit').hidden = false;
 }
 
+const visitId = () => new URLSearchParams(location.search).get('id');
+
 async function load() {
-  const id = new URLSearchParams(location.search).get('id');
+  const id = visitId();
   if (!id) return setStatus(t('noVisit'), true);
-  setStatus(t('loading'));
+  if (!visit) setStatus(t('loading'));
   try {
-    visit = await api('GET', `/visits/${encodeURIComponent(id)}`);
+    const got = await getKept(`/visits/${encodeURIComponent(id)}`);
+    if (got.status !== 200)
+      return setStatus(sayBilingual(got.body?.error?.message ?? `HTTP ${got.status}`), true);
+    visit = got.body;
     setStatus('');
-    render();
+    render(await outboxItems());
   } catch (error) {
     setStatus(error.message, true);
   }
 }
 
+/** A date or a photo of this visit delivered: read the visit again. */
+let delivered = null;
+function watchOutbox() {
+  const path = `/visits/${encodeURIComponent(visitId() ?? '')}/`;
+  subscribe((items) => {
+    lastItems = items;
+    const sent = new Set(items.filter((i) => i.state === 'sent' && i.path.startsWith(path)).map((i) => i.id));
+    const fresh = delivered && [...sent].some((i) => !delivered.has(i));
+    delivered = sent;
+    if (fresh) load();
+  });
+}
+
+function navFor(role) {
+  const nav = document.querySelector('nav.pages');
+  for (const [href, key] of NAV[role] ?? []) nav?.append(el('a', { href, 'data-t': key }, t(key)));
+}
+
 startLang(TEXT, () => visit && render());
-if (startSession({ roles: ['coordinator', 'liaison', 'team'] })) load();
+session = startSession({ roles: ['coordinator', 'liaison', 'team'] });
+if (session) {
+  navFor(session.user.role);
+  mountOutboxBadge();
+  watchOutbox();
+  load();
+}

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { AttachmentView } from './attachments.ts';
 import { County } from './catalog.ts';
 import { FIGURE_KEYS, type FigureKey, START_OUTCOMES } from './labels.ts';
 import { NeedStatus } from './need.ts';
@@ -16,7 +17,8 @@ import {
   Urgency,
   VisitId,
 } from './primitives.ts';
-import { OfferStatus, ROUND_STATUSES, VisitLogEntry } from './round.ts';
+import { ROUND_STATUSES, ShownOfferStatus, VisitLogEntry } from './round.ts';
+import { VisitSchedule } from './schedule.ts';
 import { NeedOutcome, VisitReport } from './teams.ts';
 
 /*
@@ -54,6 +56,8 @@ export const SeasonPlan = z.object({
       unassignedNeedIds: z.array(Slug),
       /** Why this town and these societies (the plan's explanation, kept with the visit). */
       explain: VisitExplanation.optional(),
+      /** The visit date and its state (GET /seasons/{season}/plan); null before anyone proposes one. */
+      schedule: VisitSchedule.nullable().optional(),
     }),
   ),
   /** The plan review: its deadline while `awaiting-approval`, then who approved it. */
@@ -106,6 +110,8 @@ export const VisitDetail = z.object({
   county: Named,
   town: Named,
   plannedAt: IsoDateTime,
+  /** The visit date (schemas/schedule.ts); null until someone proposes one. */
+  schedule: VisitSchedule.nullable(),
   /** The five questions as the visit was framed, with their wording. */
   questions: z.array(z.object({ theme: Theme, text: LocalizedName, needIds: z.array(Slug) })),
   needs: z.array(
@@ -118,7 +124,7 @@ export const VisitDetail = z.object({
       status: NeedStatus,
       submittedAt: IsoDateTime,
       /** Every society offered this need on the visit, first offer first, with the offer's status. */
-      societies: z.array(Named.extend({ status: OfferStatus })),
+      societies: z.array(Named.extend({ status: ShownOfferStatus })),
       /** From the latest report of the society holding it; null before it reports. */
       outcome: z
         .object({
@@ -141,7 +147,7 @@ export const VisitDetail = z.object({
           .optional(),
       }),
       needIds: z.array(Slug),
-      status: OfferStatus,
+      status: ShownOfferStatus,
       attempt: z.int().min(1),
       offeredAt: IsoDateTime.optional(),
       answeredAt: IsoDateTime.optional(),
@@ -152,6 +158,8 @@ export const VisitDetail = z.object({
   /** Every version of every society's report, oldest first; `latest` marks each society's newest. */
   reports: z.array(VisitReport.extend({ society: Named, latest: z.boolean() })),
   log: z.array(VisitLogEntry.extend({ who: LocalizedName, society: Named.optional() })),
+  /** Its photos whose bytes were checked, oldest first, each with a signed URL valid for minutes. */
+  attachments: z.array(AttachmentView),
 });
 
 const SeasonFigures = z.object(

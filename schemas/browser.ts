@@ -16,6 +16,8 @@ export {
   OUTCOME_LABELS,
   ROLE_LABELS,
   ROUND_STATUS_LABELS,
+  SCHEDULE_NONE_LABEL,
+  SCHEDULE_STATUS_LABELS,
   START_OUTCOME_LABELS,
   seasonLabel,
 } from './labels.ts';
@@ -30,4 +32,5 @@ export {
   URGENCY_LABELS,
 } from './need-api.ts';
 export { THEMES, URGENCIES } from './primitives.ts';
+export { ScheduleInput } from './schedule.ts';
 export { seasonOfInstant, shanghaiDate, shanghaiDateTime } from './shanghai-time.ts';

@@ -12,5 +12,6 @@ export * from './primitives.ts';
 export * from './questions.ts';
 export * from './round.ts';
 export * from './round-io.ts';
+export * from './schedule.ts';
 export * from './teams.ts';
 export * from './users.ts';

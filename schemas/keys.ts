@@ -44,6 +44,8 @@ const PREFIX = {
   summary: 'SUMMARY#',
   messages: '#MESSAGES',
   placement: 'PLACEMENT#',
+  scheduleSubmission: 'SCHEDULEKEY#',
+  attachment: 'ATTACHMENT#',
 } as const;
 /** The audit log in one partition, newest last: entries sort by time (`<at>#<id>`). */
 const AUDIT = 'AUDIT';
@@ -124,6 +126,18 @@ export const keys = {
     pk: visitPartition(visitId),
     sk: `${PREFIX.submission}${caller}#${key}`,
   }),
+  /** A visit's date (one item, in the visit's partition; its `version` counts proposals). */
+  schedule: (visitId: string) => ({ pk: visitPartition(visitId), sk: 'SCHEDULE' }),
+  /** A schedule request's Idempotency-Key, scoped to the caller who sent it. */
+  scheduleSubmission: (visitId: string, caller: string, key: string) => ({
+    pk: visitPartition(visitId),
+    sk: `${PREFIX.scheduleSubmission}${caller}#${key}`,
+  }),
+  /** A photo of a visit, in the visit's partition: `ATTACHMENT#<attachmentId>`. */
+  attachment: (visitId: string, attachmentId: string) => ({
+    pk: visitPartition(visitId),
+    sk: `${PREFIX.attachment}${attachmentId}`,
+  }),
   outbox: (season: string, messageId: string) => ({ pk: `${PREFIX.outbox}${season}`, sk: messageId }),
   /** A message waiting to go out, in the outbox-due index: queued (due at `at`) or sending (lease ends at `at`). */
   outboxDue: (status: OutboxDueStatus, at: string) => ({
@@ -200,6 +214,10 @@ export const ranges = {
   societyReports: (visitId: string, societyId: string): KeyRange => ({
     pk: visitPartition(visitId),
     skPrefix: `${PREFIX.report}${societyId}#`,
+  }),
+  visitAttachments: (visitId: string): KeyRange => ({
+    pk: visitPartition(visitId),
+    skPrefix: PREFIX.attachment,
   }),
   outbox: (season: string): KeyRange => ({ pk: `${PREFIX.outbox}${season}` }),
   societyMessages: (societyId: string): KeyRange => ({

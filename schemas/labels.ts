@@ -1,6 +1,7 @@
 import { type Bilingual, STATUS_LABELS, THEME_LABELS, URGENCY_LABELS } from './need-api.ts';
 import type { Theme } from './primitives.ts';
-import type { OfferStatus, ROUND_STATUSES, VisitLogKind } from './round.ts';
+import type { ROUND_STATUSES, ShownOfferStatus, VisitLogKind } from './round.ts';
+import type { ScheduleStatus } from './schedule.ts';
 import type { NeedOutcome } from './teams.ts';
 import type { UserRole } from './users.ts';
 
@@ -13,7 +14,8 @@ import type { UserRole } from './users.ts';
 export type { Bilingual };
 export { STATUS_LABELS as NEED_STATUS_LABELS, THEME_LABELS, URGENCY_LABELS };
 
-export const OFFER_STATUS_LABELS: Readonly<Record<OfferStatus, Bilingual>> = {
+export const OFFER_STATUS_LABELS: Readonly<Record<ShownOfferStatus, Bilingual>> = {
+  proposed: { zh: '拟派（待批准，未发出）', en: 'Proposed (awaiting approval, not sent)' },
   offered: { zh: '待答复', en: 'Awaiting answer' },
   accepted: { zh: '已接受', en: 'Accepted' },
   declined: { zh: '已婉拒', en: 'Declined' },
@@ -47,7 +49,16 @@ export const LOG_KIND_LABELS: Readonly<Record<VisitLogKind, Bilingual>> = {
   reported: { zh: '已提交报告', en: 'Report filed' },
   edited: { zh: '已修改报告', en: 'Report edited' },
   failed: { zh: '失败', en: 'Failed' },
+  'date-proposed': { zh: '提出走访日期', en: 'Visit date proposed' },
+  'date-confirmed': { zh: '确认走访日期', en: 'Visit date confirmed' },
 };
+
+/** A visit date's state (schemas/schedule.ts); no date yet reads `SCHEDULE_NONE_LABEL`. */
+export const SCHEDULE_STATUS_LABELS: Readonly<Record<ScheduleStatus, Bilingual>> = {
+  proposed: { zh: '日期待确认', en: 'Date proposed, awaiting confirmation' },
+  confirmed: { zh: '日期已确认', en: 'Date confirmed' },
+};
+export const SCHEDULE_NONE_LABEL: Bilingual = { zh: '尚未约定日期', en: 'No date agreed yet' };
 
 export const MESSAGE_STATUS_LABELS: Readonly<Record<string, Bilingual>> = {
   queued: { zh: '待发送', en: 'Queued' },

@@ -3,6 +3,7 @@ import { NeedStatus } from './need.ts';
 import { THEMES, Theme, Urgency } from './primitives.ts';
 import { OfferStatus, ROUND_STATUSES, VisitLogKind } from './round.ts';
 import { FramedVisit } from './round-io.ts';
+import { VisitSchedule } from './schedule.ts';
 import { NeedOutcome } from './teams.ts';
 
 /*
@@ -239,12 +240,49 @@ export const ReportVersionRecord = z.object({
   answers: z.object(Object.fromEntries(THEMES.map((theme) => [theme, Text])) as Record<Theme, typeof Text>),
   outcomes: z.array(z.object({ needId: Text, outcome: NeedOutcome, note: Text.optional() })),
   cooperations: z.array(z.object({ title: Text, partner: Text })),
+  attachmentIds: z.array(Text).optional(),
 });
 export type ReportVersionRecord = z.infer<typeof ReportVersionRecord>;
+
+/**
+ * A photo of a visit (functions/store/attachments.ts): `key` is its object in the files port,
+ * `by` the uploader (`<society or role>:<subject>`), `size` the bytes announced (then those stored).
+ */
+export const AttachmentRecord = z.object({
+  id: Text,
+  visitId: Text,
+  key: Text,
+  contentType: z.enum(['image/jpeg', 'image/png', 'image/webp']),
+  size: z.int().min(1),
+  caption: Text.optional(),
+  takenAt: Instant.optional(),
+  location: z.object({ lat: z.number(), lng: z.number() }).optional(),
+  by: Text,
+  role: z.enum(['coordinator', 'liaison', 'team']),
+  societyId: Text.optional(),
+  createdAt: Instant,
+  status: z.enum(['pending', 'stored', 'rejected', 'removed']),
+  storedAt: Instant.optional(),
+  removedAt: Instant.optional(),
+  rejectedReason: Text.optional(),
+});
+export type AttachmentRecord = z.infer<typeof AttachmentRecord>;
 
 /** A report's retry key: which version the first submission with that key filed. */
 export const ReportSubmissionRecord = z.object({ societyId: Text, version: z.int().min(1), at: Instant });
 export type ReportSubmissionRecord = z.infer<typeof ReportSubmissionRecord>;
+
+/** A visit's date (`SCHEDULE` in the visit's partition): as answered, plus who acted (`society:user`). */
+export const ScheduleRecord = VisitSchedule.extend({
+  season: Text,
+  countyId: Text,
+  proposedByActor: Text,
+  confirmedByActor: Text.optional(),
+});
+export type ScheduleRecord = z.infer<typeof ScheduleRecord>;
+
+/** A schedule request's retry key: the schedule it produced, answered again on a retry. */
+export const ScheduleSubmissionRecord = z.object({ schedule: ScheduleRecord });
 
 export const OutboxMessageRecord = z.object({
   id: Text,

@@ -15,6 +15,27 @@ export const OFFER_STATUSES = [
 export const OfferStatus = z.enum(OFFER_STATUSES);
 export type OfferStatus = z.infer<typeof OfferStatus>;
 
+/**
+ * An offer as people read it: `proposed` while it is stored `offered` but was never sent (no
+ * `offeredAt`: SendOfferAndWaitForAnswer sets it) — the plan under review, or an offer a moment
+ * before its round sends it. Teams see nothing of a proposed offer and cannot answer it.
+ */
+export const SHOWN_OFFER_STATUSES = ['proposed', ...OFFER_STATUSES] as const;
+export const ShownOfferStatus = z.enum(SHOWN_OFFER_STATUSES);
+export type ShownOfferStatus = z.infer<typeof ShownOfferStatus>;
+
+/** Whether the offer went out to its society (an answer, a listing, a visit read need it). */
+export function isOfferSent(offer: { status: OfferStatus; offeredAt?: string | undefined }): boolean {
+  return offer.status !== 'withdrawn' && (offer.status !== 'offered' || offer.offeredAt !== undefined);
+}
+
+export function shownOfferStatus(offer: {
+  status: OfferStatus;
+  offeredAt?: string | undefined;
+}): ShownOfferStatus {
+  return offer.status === 'offered' && offer.offeredAt === undefined ? 'proposed' : offer.status;
+}
+
 /** A society's offer for one visit: stored once per (season, county, society). */
 export const Offer = z.object({
   id: z.string().min(1),
@@ -41,6 +62,8 @@ export const VISIT_LOG_KINDS = [
   'reported',
   'edited',
   'failed',
+  'date-proposed',
+  'date-confirmed',
 ] as const;
 export const VisitLogKind = z.enum(VISIT_LOG_KINDS);
 export type VisitLogKind = z.infer<typeof VisitLogKind>;

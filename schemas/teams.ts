@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { AttachmentId } from './attachments.ts';
 import { IsoDateTime, SeasonId, Slug, THEMES, text } from './primitives.ts';
 
 /*
@@ -69,6 +70,8 @@ export const VisitReportInput = z.strictObject({
       }),
     )
     .max(100),
+  /** The visit's photos this report names (each a stored attachment of the visit). */
+  attachmentIds: z.array(AttachmentId).max(50).optional(),
 });
 export type VisitReportInput = z.infer<typeof VisitReportInput>;
 

@@ -1,6 +1,7 @@
 import { json, routeHandler } from '#commons/http';
 import { listAssignments } from '#routes/assignments';
 import { visitId as visitIdOf } from '#schemas/keys';
+import { isOfferSent } from '#schemas/round';
 import { countiesByIds } from '#store/catalog';
 import { needSummariesByIds } from '#store/needs';
 import { offersOfSociety } from '#store/offers';
@@ -22,10 +23,12 @@ export const ASSIGNMENTS_PAGE = 50;
  */
 export const handler = routeHandler(listAssignments, async ({ caller, query: { season } }) => {
   const societyId = caller.society as string;
-  const [offers, societyInbox] = await Promise.all([
+  const [page, societyInbox] = await Promise.all([
     offersOfSociety(societyId, season, ASSIGNMENTS_PAGE),
     societyMessages(societyId, ASSIGNMENTS_PAGE),
   ]);
+  // A plan under review was not sent: its offers are not the team's to see (docs/rules.md, Coordinator's word).
+  const offers = page.filter(isOfferSent);
   const confirmedOffer = (o: (typeof offers)[number]) => o.status === 'accepted' || o.decision === 'accept';
   const [visitList, counties, summaries] = await Promise.all([
     planVisitsByKeys(offers),

@@ -38,7 +38,7 @@ export const getSeasonPlan = defineRoute({
   responses: { 200: { description: '计划 / the plan', schema: SeasonPlan } },
   errors: [404],
   readCost:
-    "liaison: 2 GetItems of the round + the county's visit projected and whole (its explanation) + 1 Query of its offers; coordinator: the season's visits and offers in Query pages, the overrides and their costs, the catalog's names",
+    "liaison: 2 GetItems of the round + the county's visit projected and whole (its explanation) + 1 Query of its offers + 1 BatchGetItem of its date; coordinator: the season's visits and offers in Query pages, the overrides and their costs, the catalog's names, the visits' dates (BatchGetItem, 100 a request)",
 });
 
 export const getSeasonReport = defineRoute({

@@ -1,6 +1,8 @@
 import { ConflictError, NotFoundError, OFFER_DECLINED } from '#commons/errors';
 import { logger } from '#commons/logger';
 import { taskTokens } from '#commons/task-tokens';
+import { isOfferSent } from '#schemas/round';
+import { getCounty } from '#store/catalog';
 import { getOfferById, type OfferRecord, recordDecision } from '#store/offers';
 import { reminderIdOf, settleMessage } from '#store/outbox';
 
@@ -38,6 +40,25 @@ export async function cancelReminder(offer: Pick<OfferRecord, 'season' | 'id'>):
   await settleMessage(offer.season, reminderIdOf(offer.id), 'cancelled', new Date().toISOString());
 }
 
+/** Why an offer cannot be answered, naming its visit's town (never the offer's id). */
+async function unanswerable(offer: OfferRecord): Promise<ConflictError> {
+  const county = await getCounty(offer.countyId).catch(() => undefined);
+  const town = county?.towns.find((t) => t.id === offer.townId)?.name;
+  const zh = `${county?.name.zh ?? ''}${town?.zh ?? ''}`;
+  const en = town && county ? `${town.en}, ${county.name.en}` : 'this town';
+  if (offer.status === 'withdrawn')
+    return new ConflictError(
+      `${zh}的这项邀请已在计划审核时撤下，从未发出 / the offer for the visit to ${en} was withdrawn at the plan review and never sent`,
+    );
+  if (!isOfferSent(offer))
+    return new ConflictError(
+      `${zh}的走访计划尚待协调人批准，这项邀请尚未发出，暂不能答复 / the plan for the visit to ${en} awaits the coordinator's approval; this offer has not been sent and cannot be answered yet`,
+    );
+  return new ConflictError(
+    `${zh}的这项邀请已答复过或已结束 / the offer for the visit to ${en} was already answered or is no longer open`,
+  );
+}
+
 /**
  * A team's answer to an offer: recorded once (a second answer is a conflict), then passed to the
  * waiting state machine task. Used by the API and by `--auto-accept`.
@@ -49,8 +70,9 @@ export async function answerOffer(
   reason?: string,
 ): Promise<OfferRecord> {
   const offer = await findOffer(id);
+  if (!isOfferSent(offer)) throw await unanswerable(offer);
   const recorded = await recordDecision(offer, decision, by, new Date().toISOString(), reason);
-  if (!recorded) throw new ConflictError(`offer "${id}" was already answered or is no longer open`);
+  if (!recorded) throw await unanswerable(await findOffer(id));
   const current = await findOffer(id);
   await cancelReminder(current);
   await completeWaitingTask(current);

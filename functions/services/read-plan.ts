@@ -6,6 +6,7 @@ import {
   MAX_OFFER_TRIES,
   type PlanLabels,
   type SeasonId,
+  shownOfferStatus,
   THEMES,
   type UNASSIGNED_CAUSES,
 } from '#schemas/index';
@@ -23,6 +24,8 @@ import {
   type RoundRecord,
   seasonVisits,
 } from '#store/rounds';
+import { schedulesOf } from '#store/schedules';
+import { scheduleView } from './schedule-visit.ts';
 
 /*
  * The coordinator's word (docs/rules.md): the plan while it waits for approval, re-planned under the
@@ -85,12 +88,14 @@ export async function seasonPlanView(season: string, caller: Pick<Caller, 'role'
   if (!plan || !round)
     throw new NotFoundError(both(`${season} 还没有计划`, `season ${season} has no plan yet`));
   const explainOf = new Map(visits.map((v) => [v.countyId, v.explain]));
-  const shown = plan.visits
-    .filter((v) => caller.role === 'coordinator' || v.countyId === caller.county)
-    .map((v) => {
-      const explain = explainOf.get(v.countyId);
-      return explain ? { ...v, explain } : v;
-    });
+  const listed = plan.visits.filter((v) => caller.role === 'coordinator' || v.countyId === caller.county);
+  // Each visit's date (one BatchGetItem per 100 visits).
+  const schedules = await schedulesOf(listed.map((v) => v.id));
+  const shown = listed.map((v) => {
+    const explain = explainOf.get(v.countyId);
+    const schedule = schedules.get(v.id);
+    return { ...v, ...(explain ? { explain } : {}), schedule: schedule ? scheduleView(schedule) : null };
+  });
   const approval = {
     ...(round.approvalDeadline && !round.approvedAt ? { deadline: round.approvalDeadline } : {}),
     ...(round.approvedBy ? { approvedBy: round.approvedBy } : {}),
@@ -259,7 +264,8 @@ export async function storedPlan(season: string, countyId?: string): Promise<Sto
             id: o.id,
             societyId: o.societyId,
             needIds: o.needIds,
-            status: o.status,
+            // `proposed` until the round sends it: the plan under review reads so.
+            status: shownOfferStatus(o),
             attempt: o.attempt ?? 1,
             ...(o.replaces ? { replaces: o.replaces } : {}),
             ...(o.reassignedTo ? { reassignedTo: o.reassignedTo } : {}),

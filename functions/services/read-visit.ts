@@ -2,12 +2,16 @@ import { ForbiddenError, NotFoundError } from '#commons/errors';
 import { type Caller, requireOwnCounty } from '#commons/http';
 import { parseVisitId } from '#schemas/keys';
 import { actorLabel, type Bilingual, DEFAULT_QUESTION_TEXT } from '#schemas/labels';
+import { isOfferSent, shownOfferStatus } from '#schemas/round';
 import type { VisitReport } from '#schemas/teams';
 import { getCounty, societiesNamedByIds } from '#store/catalog';
 import { needsByIds } from '#store/needs';
 import { countyOffers, getOffer } from '#store/offers';
 import { getVisit, type VisitRecord } from '#store/rounds';
+import { getSchedule } from '#store/schedules';
 import { reportVersions, visitLog } from '#store/visit-log';
+import { attachmentViews, storedAttachments } from './attachments.ts';
+import { scheduleView } from './schedule-visit.ts';
 
 /**
  * A visit as its readers see it. Who may read one: coordinators, the liaison of its county, and a
@@ -18,10 +22,13 @@ export async function visitForCaller(caller: Caller, id: string): Promise<VisitR
   const visit = parts && (await getVisit(parts.season, parts.countyId));
   if (!parts || !visit) throw new NotFoundError(`没有这次走访（${id}）/ visit "${id}" does not exist`);
   if (caller.role === 'liaison') requireOwnCounty(caller, visit.countyId);
-  if (caller.role === 'team' && !(await getOffer(parts.season, parts.countyId, caller.society as string))) {
-    throw new ForbiddenError(
-      '仅收到本次走访邀请的学会可查看 / only a society offered this visit may read it',
-    );
+  if (caller.role === 'team') {
+    // An offer still in the plan review (never sent) shows the team nothing.
+    const offer = await getOffer(parts.season, parts.countyId, caller.society as string);
+    if (!offer || !isOfferSent(offer))
+      throw new ForbiddenError(
+        '仅收到本次走访邀请的学会可查看 / only a society offered this visit may read it',
+      );
   }
   return visit;
 }
@@ -34,11 +41,13 @@ const named = (id: string, name: Bilingual | undefined) => ({ id, name: name ?? 
  * Queries of its partition), then the names of the societies met there and its needs (BatchGetItems).
  */
 export async function visitDetail(visit: VisitRecord) {
-  const [county, countyOfferList, versions, entries] = await Promise.all([
+  const [county, countyOfferList, versions, entries, schedule, photos] = await Promise.all([
     getCounty(visit.countyId),
     countyOffers(visit.season, visit.countyId),
     reportVersions(visit.id),
     visitLog(visit.id),
+    getSchedule(visit.id),
+    storedAttachments(visit.id),
   ]);
   const offers = countyOfferList
     .filter((o) => o.visitId === visit.id)
@@ -51,6 +60,7 @@ export async function visitDetail(visit: VisitRecord) {
       e.by.split(':')[0] ?? '',
       typeof e.detail?.societyId === 'string' ? e.detail.societyId : '',
     ]),
+    ...photos.map((p) => p.societyId ?? ''),
   ];
   const needIds = visit.questions.flatMap((q) => q.needIds);
   const [societies, needs] = await Promise.all([societiesNamedByIds(societyIds), needsByIds(needIds)]);
@@ -78,6 +88,8 @@ export async function visitDetail(visit: VisitRecord) {
     county: named(visit.countyId, county?.name),
     town: named(visit.townId, county?.towns.find((t) => t.id === visit.townId)?.name),
     plannedAt: visit.plannedAt,
+    // The visit date both sides agree (functions/services/schedule-visit.ts); null before a proposal.
+    schedule: schedule ? scheduleView(schedule) : null,
     questions: visit.questions.map((q) => ({
       theme: q.theme,
       // The wording the visit was framed with, when the season set one; else the default.
@@ -98,7 +110,7 @@ export async function visitDetail(visit: VisitRecord) {
         submittedAt: need.submittedAt,
         societies: offers
           .filter((o) => o.needIds.includes(need.id))
-          .map((o) => ({ ...society(o.societyId), status: o.status })),
+          .map((o) => ({ ...society(o.societyId), status: shownOfferStatus(o) })),
         outcome:
           report && outcome
             ? {
@@ -115,7 +127,7 @@ export async function visitDetail(visit: VisitRecord) {
       id: o.id,
       society: { ...society(o.societyId), ...(o.status === 'accepted' ? contactOf(o.societyId) : {}) },
       needIds: o.needIds,
-      status: o.status,
+      status: shownOfferStatus(o),
       attempt: o.attempt ?? 1,
       ...(o.offeredAt ? { offeredAt: o.offeredAt } : {}),
       ...(o.answeredAt ? { answeredAt: o.answeredAt } : {}),
@@ -135,5 +147,6 @@ export async function visitDetail(visit: VisitRecord) {
         ...(societyId ? { society: society(societyId) } : {}),
       };
     }),
+    attachments: await attachmentViews(photos, (id) => societyName.get(id)),
   };
 }

@@ -237,7 +237,8 @@ export async function attachTaskToken(
 }
 
 /**
- * Records a team's decision once: the first answer wins, a second is refused (false).
+ * Records a team's decision once: the first answer wins, a second is refused (false), and so is an
+ * answer to an offer never sent.
  * The offer's status changes later, when the state machine records the outcome.
  */
 export async function recordDecision(
@@ -253,7 +254,9 @@ export async function recordDecision(
         TableName: tableName(),
         Key: keys.offer(offer.season, offer.countyId, offer.societyId),
         UpdateExpression: 'SET decision = :decision, decidedBy = :by, answeredAt = :at, reason = :reason',
-        ConditionExpression: 'attribute_exists(pk) AND #status = :offered AND attribute_not_exists(decision)',
+        // Sent (offeredAt) and unanswered: an offer of a plan under review cannot be answered.
+        ConditionExpression:
+          'attribute_exists(pk) AND #status = :offered AND attribute_exists(offeredAt) AND attribute_not_exists(decision)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':decision': decision,

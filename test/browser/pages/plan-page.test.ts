@@ -55,6 +55,7 @@ const RAW = [
   'n-b1',
   'awaiting-approval',
   'offered',
+  'proposed',
   'pin',
   'exclusion',
 ];
@@ -121,6 +122,9 @@ describe('the plan review page', () => {
     ])
       expect(text).toContain(name);
     expect(text).toContain('待解决需求');
+    // The plan under review reads proposed, and each visit says it has no date yet.
+    expect(text).toContain('拟派（待批准，未发出）');
+    expect(text).toContain('走访日期：尚未约定日期');
     for (const raw of RAW) expect(text, raw).not.toContain(raw);
     expect(await page.locator('#approve-what').textContent()).toMatch(/将向 \d+ 个学会发出 \d+ 份邀请/);
     expect(await societiesOf(page)).toContain('竹业学会');

@@ -48,17 +48,29 @@ describe('the team page', () => {
     await page.context().close();
   });
 
-  it('declines only with a reason', async () => {
+  it('declines only after a confirm step, with a reason', async () => {
     const offer = offers[1]!;
     const page = await openTeamPage(offer.societyId);
     const card = page.locator(`[data-offer="${offer.id}"]`);
     await card.waitFor();
 
+    // 婉拒 only opens the reason and its confirm; nothing is queued yet, and 取消 takes it back.
     await card.locator('button[data-action="decline"]').click();
+    const confirm = card.getByRole('button', { name: '确认婉拒' });
+    await confirm.waitFor();
+    await card.getByRole('button', { name: '取消' }).click();
+    expect(await confirm.isVisible()).toBe(false);
+    expect(await card.locator('button[data-action="accept"]').isVisible()).toBe(true);
+
     await card.locator('button[data-action="decline"]').click();
-    expect(await page.locator('#status').textContent()).toBe('请填写婉拒理由');
+    await confirm.click();
+    expect(await card.locator('.decline-box .error').textContent()).toBe('请填写婉拒理由');
+    expect(
+      (await api.store.getOffer(offer.season, offer.countyId, offer.societyId))?.decision,
+    ).toBeUndefined();
+
     await card.locator('textarea[name="reason"]').fill('本季专家外出');
-    await card.locator('button[data-action="decline"]').click();
+    await confirm.click();
 
     await page.locator('#status', { hasText: '已婉拒' }).waitFor();
     expect((await api.store.getOffer(offer.season, offer.countyId, offer.societyId))?.decision).toBe(
@@ -68,17 +80,20 @@ describe('the team page', () => {
     await page.context().close();
   });
 
-  it('accepts, keeps the report draft across a reload, and files it once even when the first response is lost', async () => {
+  it('accepts, keeps the report draft across a reload, and files it once when the first response is lost, retrying by itself', async () => {
     const offer = offers[0]!;
     const page = await openTeamPage(offer.societyId);
     await page.locator(`[data-offer="${offer.id}"] button[data-action="accept"]`).click();
     const form = page.locator(`form.report[data-visit="${offer.visitId}"]`);
     await form.waitFor();
-    expect(await page.locator('#status').textContent()).toBe('已接受，感谢！');
+    await page.locator('#status', { hasText: '已接受，感谢！' }).waitFor();
     // The visit's five questions in the wording it was framed with (the season's, here the default).
     const wording = page.locator('.question-text');
     await wording.first().waitFor({ state: 'attached' });
     expect(await wording.first().textContent()).toBe(DEFAULT_QUESTION_TEXT.talent.zh);
+    // No dead ends for a team: no coordinator's link, no lone load button.
+    expect(await page.locator('a[href="/dashboard.html"]').count()).toBe(0);
+    expect(await page.getByRole('button', { name: '载入' }).count()).toBe(0);
 
     for (const theme of ['talent', 'industry', 'literacy', 'advice', 'grassroots']) {
       await form.locator(`textarea[name="answer-${theme}"]`).fill(`${theme}：已与镇干部座谈`);
@@ -98,8 +113,10 @@ describe('the team page', () => {
     expect(await again.locator('input[name="coop-partner-0"]').inputValue()).toBe('镇农业服务中心');
 
     // The first submission reaches the server, but its response is lost on the way back.
+    const keys: string[] = [];
     let lost = false;
     await page.route('**/visits/*/report', async (route) => {
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
       if (!lost) {
         lost = true;
         await route.fetch();
@@ -107,18 +124,35 @@ describe('the team page', () => {
       } else await route.continue();
     });
     await again.getByRole('button', { name: '提交报告' }).click();
-    await page.locator('#status', { hasText: '网络不佳' }).waitFor();
-    await again.getByRole('button', { name: '提交报告' }).click();
-    await page.locator('#status', { hasText: '此前已提交（第 1 版）' }).waitFor();
+    // No second click: the outbox sends it again by itself, with the same key; the server files it once.
+    const line = page.locator(`article[data-visit="${offer.visitId}"] > .outbox-near .outbox-item`);
+    await line.filter({ hasText: '已送达 · 回执号 v1' }).waitFor();
+    expect(keys.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(keys).size).toBe(1);
+    expect(await page.locator('text=网络不佳').count()).toBe(0);
 
     const { reportVersions } = await import('#store/visit-log');
-    const versions = await reportVersions(offer.visitId);
-    expect(versions).toHaveLength(1);
-    expect(versions[0]).toMatchObject({
+    expect(await reportVersions(offer.visitId)).toHaveLength(1);
+    expect((await reportVersions(offer.visitId))[0]).toMatchObject({
       societyId: offer.societyId,
       cooperations: [{ title: '茶园病虫害绿色防控', partner: '镇农业服务中心' }],
     });
     expect((await api.store.getNeed(firstNeed))?.status).toBe('resolved');
+
+    // Sent again unchanged: the same key, still one version. Edited: a new key, a second version.
+    // Once filed the form folds away under its summary.
+    await page.locator('summary', { hasText: /^走访报告$/ }).click();
+    const form2 = page.locator(`form.report[data-visit="${offer.visitId}"]`);
+    await form2.getByRole('button', { name: '提交报告' }).click();
+    await page.locator('#status', { hasText: '此前已提交（第 1 版）' }).waitFor();
+    expect(new Set(keys).size).toBe(1);
+    await form2.locator('textarea[name="answer-advice"]').fill('advice：补充了专家建议');
+    await form2.getByRole('button', { name: '提交报告' }).click();
+    await page
+      .locator(`article[data-visit="${offer.visitId}"] > .outbox-near .outbox-item`, { hasText: '回执号 v2' })
+      .waitFor();
+    expect(new Set(keys).size).toBe(2);
+    expect(await reportVersions(offer.visitId)).toHaveLength(2);
     await page.context().close();
   });
 });

@@ -44,6 +44,10 @@ const OVER_THE_GOAL: Readonly<Record<string, { kib: number; why: string }>> = {
     why: 'the Step Functions client (StartExecution), the plan review and the audit log',
   },
   StartRound: { kib: 368, why: 'the Step Functions client, and the execution input’s schemas' },
+  // The S3 client (about 150 KiB: its XML protocol and middleware) for a visit's photos.
+  GetVisit: { kib: 520, why: 'the S3 client and its URL presigner (signed links to the visit’s photos)' },
+  ManageAttachments: { kib: 517, why: 'the S3 client and its presigned POST (a photo’s upload form)' },
+  ConfirmAttachmentUpload: { kib: 495, why: 'the S3 client (reads, keeps or deletes an uploaded photo)' },
 };
 
 /** The packages (or repository folders) esbuild put into a bundle, from its metafile. */

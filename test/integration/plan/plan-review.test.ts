@@ -150,6 +150,45 @@ describe('the plan review gate over HTTP', () => {
     expect(notice?.body).toContain('本季计划已生成');
   });
 
+  it('hides the waiting plan from teams: its assignments read proposed, no team lists one, an answer is 409 naming the town', async () => {
+    const plan = await call('GET', `/seasons/${SEASON}/plan`, await coordinator());
+    const assignments = plan.json.visits.flatMap((v: Json) =>
+      v.assignments.map((a: Json) => ({ ...a, countyId: v.countyId, townId: v.townId, visitId: v.id })),
+    );
+    expect(assignments.length).toBeGreaterThan(2);
+    expect(assignments.map((a: Json) => a.status)).toEqual(assignments.map(() => 'proposed'));
+    const liaisonPlan = await call(
+      'GET',
+      `/seasons/${SEASON}/plan`,
+      await token({ role: 'liaison', county: 'aaa', sub: 'liaison-aaa' }),
+    );
+    for (const v of liaisonPlan.json.visits) for (const a of v.assignments) expect(a.status).toBe('proposed');
+
+    for (const a of assignments) {
+      const mine = await call('GET', '/assignments', await team(a.societyId));
+      expect(mine.status).toBe(200);
+      expect([...mine.json.offers, ...mine.json.visits, ...mine.json.earlier]).toEqual([]);
+      expect((await call('GET', `/visits/${a.visitId}`, await team(a.societyId))).status).toBe(403);
+    }
+
+    // 竹业学会 answers an offer that was never sent (and is excluded below): refused, nothing recorded.
+    const bamboo = assignments.find((a: Json) => a.societyId === 'bamboo');
+    const accept = await call('POST', `/assignments/${bamboo.id}/accept`, await team('bamboo'), {});
+    expect(accept.status).toBe(409);
+    const county = REVIEW_COUNTIES.find((c) => c.id === bamboo.countyId)!;
+    const town = county.towns.find((t) => t.id === bamboo.townId)!;
+    expect(accept.json.error.message).toContain(`${county.name.zh}${town.name.zh}`);
+    expect(accept.json.error.message).toMatch(/尚未发出.* \/ .*not been sent/);
+    expect(accept.json.error.message).not.toContain(bamboo.id);
+    const decline = await call('POST', `/assignments/${bamboo.id}/decline`, await team('bamboo'), {
+      reason: '人手不足',
+    });
+    expect(decline.status).toBe(409);
+    const stored = (await offersNow()).find((o) => o.id === bamboo.id);
+    expect(stored?.decision).toBeUndefined();
+    expect(stored?.answeredAt).toBeUndefined();
+  });
+
   it('a re-run of the season while it waits does not plan twice: it goes straight to the review', async () => {
     const entered: string[] = [];
     const before = await api.store.getRound(SEASON);
@@ -279,6 +318,13 @@ describe('the plan review gate over HTTP', () => {
     ).toEqual(approved.sort((a: Json, b: Json) => a.id.localeCompare(b.id)));
     const log = await api.store.roundLog(SEASON);
     expect(log.find((e) => e.kind === 'plan-approved')?.by).toBe('coordinator-wang');
+
+    // Sent, they read offered and each team lists its own.
+    const after = await call('GET', `/seasons/${SEASON}/plan`, await coordinator());
+    for (const v of after.json.visits) for (const a of v.assignments) expect(a.status).not.toBe('proposed');
+    const first = sent[0]!;
+    const listed = await call('GET', '/assignments', await team(first.societyId));
+    expect(listed.json.offers.map((o: Json) => o.id)).toContain(first.id);
 
     const late = await call('PUT', `/seasons/${SEASON}/overrides`, await coordinator(), OVERRIDES);
     expect(late.status).toBe(409);

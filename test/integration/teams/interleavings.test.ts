@@ -72,6 +72,24 @@ const context = {
   awsRequestId: 'test',
   getRemainingTimeInMillis: () => 60_000,
 } as unknown as Context;
+/** What SendOfferAndWaitForAnswer's attachTaskToken stamps on an offer it sends (no task waits here). */
+async function markSent(id: string): Promise<void> {
+  const [{ documents, tableName }, { keys, parseOfferId }, { UpdateCommand }] = await Promise.all([
+    import('#commons/clients'),
+    import('#schemas/keys'),
+    import('@aws-sdk/lib-dynamodb'),
+  ]);
+  const { season, countyId, societyId } = parseOfferId(id)!;
+  await documents().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.offer(season, countyId, societyId),
+      UpdateExpression: 'SET offeredAt = if_not_exists(offeredAt, :at)',
+      ExpressionAttributeValues: { ':at': new Date().toISOString() },
+    }),
+  );
+}
+
 const seasonOf = (i: number) => `${3000 + Math.floor(i / 4)}-Q${(i % 4) + 1}`;
 
 interface Tally {
@@ -115,6 +133,8 @@ async function interleaving(i: number, tally: Tally): Promise<void> {
     let offerId = first;
     for (let tries = 1; ; tries++) {
       expect(tries).toBeLessThanOrEqual(3);
+      // The round sends it (SendOfferAndWaitForAnswer stamps offeredAt): only a sent offer is answered.
+      await markSent(offerId);
       await pause();
       const roll = rnd();
       let outcome: 'accepted' | 'declined' | 'expired';

@@ -332,10 +332,19 @@ describe('IAM: API functions on the round state machine', () => {
   });
 
   it('lets FileVisitReport write (versions, needs’ status) and keeps the other team reads read-only', () => {
-    expect(dynamoActions(apiStatements('FileVisitReport')).sort()).toEqual(
-      [...READ_ACTIONS, ...WRITE_ACTIONS].sort(),
-    );
-    for (const fnId of ['ListAssignments', 'GetVisitLog', 'GetVisit', 'GetSeasonReport', 'StartRound']) {
+    for (const fnId of ['FileVisitReport', 'ScheduleVisit']) {
+      expect(dynamoActions(apiStatements(fnId)).sort(), fnId).toEqual(
+        [...READ_ACTIONS, ...WRITE_ACTIONS].sort(),
+      );
+    }
+    for (const fnId of [
+      'ListAssignments',
+      'GetVisitLog',
+      'GetVisit',
+      'GetVisitCalendar',
+      'GetSeasonReport',
+      'StartRound',
+    ]) {
       expect(dynamoActions(apiStatements(fnId)).sort(), fnId).toEqual([...READ_ACTIONS].sort());
     }
   });

@@ -5,8 +5,10 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   BROWSER_BUNDLE,
+  buildBrowserExifr,
   buildBrowserQrCode,
   buildBrowserSchemas,
+  EXIFR_BUNDLE,
   QRCODE_BUNDLE,
 } from '#schemas/browser-bundle';
 import { ROOT } from '#support/paths';
@@ -54,6 +56,12 @@ describe('pages', () => {
   it('pages/lib/qrcode.js is the current bundle of qrcode-generator (npx tsx schemas/browser-bundle.ts)', async () => {
     expect(readFileSync(QRCODE_BUNDLE, 'utf8'), 'run: npx tsx schemas/browser-bundle.ts').toBe(
       await buildBrowserQrCode(),
+    );
+  });
+
+  it('pages/lib/vendor/exifr.js is the current bundle of exifr (npx tsx schemas/browser-bundle.ts)', async () => {
+    expect(readFileSync(EXIFR_BUNDLE, 'utf8'), 'run: npx tsx schemas/browser-bundle.ts').toBe(
+      await buildBrowserExifr(),
     );
   });
 
