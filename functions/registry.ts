@@ -15,6 +15,7 @@ import {
 import { getOpenApi } from './routes/meta.ts';
 import { getNeed, listNeeds, patchNeed, postNeed, withdrawNeed } from './routes/needs.ts';
 import { getSeasonQuestions, putSeasonQuestions } from './routes/questions.ts';
+import { getReports } from './routes/reports.ts';
 import type { RouteDeclaration } from './routes/route.ts';
 import {
   approveSeasonPlan,
@@ -33,7 +34,7 @@ import {
   renewSession,
   revokeUser,
 } from './routes/users.ts';
-import { fileVisitReport, getVisit, getVisitLog } from './routes/visits.ts';
+import { fileVisitReport, getVisit, getVisitLog, highlightVisit, unhighlightVisit } from './routes/visits.ts';
 
 /**
  * What a function's role may do on the table: `none` (no TABLE_NAME), `read`, `readWrite`, or
@@ -139,6 +140,9 @@ export const API_FUNCTIONS = wire('api', {
   GetVisitLog: { table: 'read' },
   GetVisit: { table: 'read' },
   GetSeasonReport: { table: 'read' },
+  GetReports: { table: 'read' },
+  // Marks the county summary of the visit's season.
+  HighlightVisit: { table: 'readWrite' },
   ReplanSeason: { table: 'readWrite' },
   // Approval completes the round's waiting AwaitPlanApproval.
   ApproveSeasonPlan: { table: 'readWrite', round: 'answer' },
@@ -196,6 +200,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
   getVisitLog,
   getVisit,
   getSeasonReport,
+  getReports,
+  highlightVisit,
+  unhighlightVisit,
   putSeasonOverrides,
   approveSeasonPlan,
   listUnassignedNeeds,

@@ -4,6 +4,7 @@
  */
 
 export {
+  ACTIVITY_LABELS,
   actorLabel,
   DEFAULT_QUESTION_TEXT,
   FIGURE_KEYS,
@@ -14,6 +15,8 @@ export {
   NEED_STATUS_LABELS,
   OFFER_STATUS_LABELS,
   OUTCOME_LABELS,
+  PEOPLE_FIGURE_KEYS,
+  PEOPLE_FIGURE_LABELS,
   ROLE_LABELS,
   ROUND_STATUS_LABELS,
   START_OUTCOME_LABELS,
@@ -31,3 +34,4 @@ export {
 } from './need-api.ts';
 export { THEMES, URGENCIES } from './primitives.ts';
 export { seasonOfInstant, shanghaiDate, shanghaiDateTime } from './shanghai-time.ts';
+export { ACTIVITY_KINDS, EXPERT_TITLES, MAX_REPORT_ACTIVITIES, MAX_REPORT_EXPERTS } from './teams.ts';
