@@ -43,6 +43,8 @@ export interface RangeReport {
   total: RangeFigures;
   counties: ({ countyId: string } & RangeFigures)[];
   bySeason: ({ season: SeasonId } & RangeFigures)[];
+  /** Each county in each season it has a row in (its season report's row and its people). */
+  byCountySeason: ({ season: SeasonId; countyId: string } & RangeFigures)[];
 }
 
 /** The seasons from `from` to `to`, both included, oldest first. */
@@ -99,7 +101,23 @@ export function rangeReport(from: SeasonId, to: SeasonId, seasons: readonly Rang
     ...sumFigures(seasons.map((s) => s.report.total)),
     ...peopleFigures(seasons.flatMap((s) => s.filed)),
   };
-  return { from, to, seasons: seasons.map((s) => s.report.season as SeasonId), total, counties, bySeason };
+  const byCountySeason = seasons.flatMap(({ report, filed }) =>
+    report.counties.map(({ countyId, townId: _town, ...figures }) => ({
+      season: report.season as SeasonId,
+      countyId,
+      ...figures,
+      ...peopleFigures(filed.filter((f) => f.countyId === countyId)),
+    })),
+  );
+  return {
+    from,
+    to,
+    seasons: seasons.map((s) => s.report.season as SeasonId),
+    total,
+    counties,
+    bySeason,
+    byCountySeason,
+  };
 }
 
 // ---- the words ----------------------------------------------------------------------------------
@@ -207,7 +225,57 @@ export const RANGE_COLUMNS: readonly { key: keyof RangeFigures; zh: string; en: 
   })),
 ];
 
-const figureCells = (row: RangeFigures): CellValue[] => RANGE_COLUMNS.map((c) => row[c.key]);
+/** The columns of the printed tables (page and Word): the figures the city reads, A4 wide. */
+export const PRINTED_COLUMNS = RANGE_COLUMNS.filter((c) =>
+  (
+    [
+      'collected',
+      'visited',
+      'handled',
+      'cooperations',
+      'expertVisits',
+      'academicianVisits',
+      'experts',
+      'participants',
+    ] as string[]
+  ).includes(c.key),
+);
+
+const figureCells = (row: RangeFigures, columns = RANGE_COLUMNS): CellValue[] =>
+  columns.map((c) => row[c.key]);
+
+/** A county's seasons as printed: a row per season with its figures, and the county's total. */
+export function countySeasonTable(report: RangeReport, countyId: string): CellValue[][] {
+  const total = report.counties.find((c) => c.countyId === countyId);
+  return [
+    ['季度', ...PRINTED_COLUMNS.map((c) => c.zh)],
+    ...report.byCountySeason
+      .filter((r) => r.countyId === countyId)
+      .map((row) => [row.season, ...figureCells(row, PRINTED_COLUMNS)]),
+    ...(total ? [['合计', ...figureCells(total, PRINTED_COLUMNS)]] : []),
+  ];
+}
+
+/** The counties as printed: a row per county and the total. */
+export function printedCountyTable(
+  report: RangeReport,
+  countyName: (countyId: string) => string,
+): CellValue[][] {
+  return [
+    ['县（市、区）', ...PRINTED_COLUMNS.map((c) => c.zh)],
+    ...report.counties.map((row) => [countyName(row.countyId), ...figureCells(row, PRINTED_COLUMNS)]),
+    ['合计', ...figureCells(report.total, PRINTED_COLUMNS)],
+  ];
+}
+
+/** The seasons side by side, as printed (the printed columns). */
+export function printedSeasonTable(report: RangeReport): CellValue[][] {
+  return [
+    ['季度', ...PRINTED_COLUMNS.map((c) => c.zh)],
+    ...report.bySeason.map((row) => [row.season, ...figureCells(row, PRINTED_COLUMNS)]),
+    ['合计', ...figureCells(report.total, PRINTED_COLUMNS)],
+  ];
+}
 
 /** 分季度: a row per season and the total; numbers as numbers. */
 export function seasonTable(report: RangeReport): CellValue[][] {

@@ -26,16 +26,22 @@ function svgOf(width: number, height: number, option: echarts.EChartsCoreOption)
   }
 }
 
-/** Both charts of the report, 640 by 300 (the width of an A4 page's text at 96 dpi). */
-export function reportCharts(report: RangeReport): ReportCharts {
+const WORDS = {
+  collected: ['收集需求', 'Needs collected'],
+  onVisit: ['走访涉及需求', 'Needs on visits'],
+  assigned: ['已分派', 'Assigned'],
+  handled: ['办结', 'Handled'],
+  cooperations: ['达成合作', 'Cooperations'],
+  expertVisits: ['专家人次', 'Expert visits'],
+} as const;
+
+/** Both charts of the report in one language, 640 by 300 (an A4 page's text width at 96 dpi). */
+export function reportCharts(report: RangeReport, lang: 'zh' | 'en' = 'zh'): ReportCharts {
   const t = report.total;
-  const steps = [
-    ['收集需求', t.collected],
-    ['走访涉及需求', t.onVisit],
-    ['已分派', t.assigned],
-    ['办结', t.handled],
-    ['达成合作', t.cooperations],
-  ] as const;
+  const word = (key: keyof typeof WORDS) => WORDS[key][lang === 'en' ? 1 : 0];
+  const steps = (['collected', 'onVisit', 'assigned', 'handled', 'cooperations'] as const).map(
+    (key) => [word(key), t[key]] as const,
+  );
   const funnel = svgOf(640, 300, {
     color: ['#1f6f8b', '#2f8fa8', '#4aa8bf', '#7cc4d3', '#b5dde6'],
     series: [
@@ -53,19 +59,18 @@ export function reportCharts(report: RangeReport): ReportCharts {
       },
     ],
   });
-  const series = [
-    ['收集需求', 'collected'],
-    ['办结', 'handled'],
-    ['达成合作', 'cooperations'],
-    ['专家人次', 'expertVisits'],
-  ] as const;
+  const series = (['collected', 'handled', 'cooperations', 'expertVisits'] as const).map(
+    (key) => [word(key), key] as const,
+  );
   const seasons = svgOf(640, 300, {
     color: ['#1f6f8b', '#e07b39', '#5a9e4b', '#8a5fb0'],
     legend: { top: 0, textStyle: { fontSize: 13 } },
     grid: { left: 48, right: 16, top: 40, bottom: 36 },
     xAxis: {
       type: 'category',
-      data: report.bySeason.map((s) => `${s.season.slice(0, 4)}年Q${s.season.slice(6)}`),
+      data: report.bySeason.map((s) =>
+        lang === 'en' ? s.season : `${s.season.slice(0, 4)}年Q${s.season.slice(6)}`,
+      ),
       axisLabel: { fontSize: 12 },
     },
     yAxis: { type: 'value', minInterval: 1 },

@@ -33,6 +33,8 @@ export interface ReportDocxInput {
   charts: ReportCharts;
   seasonRows: CellValue[][];
   countyRows: CellValue[][];
+  /** A table per county: its name and its seasons. */
+  perCounty: readonly { name: string; rows: CellValue[][] }[];
   cases: readonly DocxCase[];
 }
 
@@ -214,6 +216,7 @@ export async function reportDocx(input: ReportDocxInput): Promise<Buffer> {
           table(input.seasonRows),
           heading('四、各县情况', HeadingLevel.HEADING_1),
           table(input.countyRows),
+          ...input.perCounty.flatMap((c) => [heading(c.name, HeadingLevel.HEADING_2), table(c.rows)]),
           heading('五、典型案例', HeadingLevel.HEADING_1),
           ...(cases.length > 0 ? cases : [body('本期暂无标记的典型案例。')]),
         ],

@@ -15,7 +15,7 @@ import {
 import { getOpenApi } from './routes/meta.ts';
 import { getNeed, listNeeds, patchNeed, postNeed, withdrawNeed } from './routes/needs.ts';
 import { getSeasonQuestions, putSeasonQuestions } from './routes/questions.ts';
-import { getReports } from './routes/reports.ts';
+import { getReports, getSocietyExperts } from './routes/reports.ts';
 import type { RouteDeclaration } from './routes/route.ts';
 import {
   approveSeasonPlan,
@@ -140,6 +140,7 @@ export const API_FUNCTIONS = wire('api', {
   GetVisitLog: { table: 'read' },
   GetVisit: { table: 'read' },
   GetSeasonReport: { table: 'read' },
+  // And a society's roster of experts (GET /societies/{id}/experts).
   GetReports: { table: 'read' },
   // Marks the county summary of the visit's season.
   HighlightVisit: { table: 'readWrite' },
@@ -201,6 +202,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   getVisit,
   getSeasonReport,
   getReports,
+  getSocietyExperts,
   highlightVisit,
   unhighlightVisit,
   putSeasonOverrides,

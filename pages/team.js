@@ -4,6 +4,7 @@
 import { api as callApi } from './lib/api-client.js';
 import { $, el, setStatus } from './lib/dom.js';
 import { say, startLang, t } from './lib/i18n.js';
+import { peopleOf, reportPeople } from './lib/report-people.js';
 import {
   seasonLabel,
   shanghaiDate,
@@ -340,6 +341,7 @@ function reportForm(item) {
         t('addCoop'),
       ),
     ),
+    reportPeople(draft, save, item),
     el('p', { class: 'muted' }, t('draftKept')),
     submit,
     note,
@@ -353,6 +355,7 @@ function reportForm(item) {
       answers: draft.answers,
       outcomes: visitNeeds.map((n) => ({ needId: n.id, outcome: draft.outcomes[n.id] ?? 'unresolved' })),
       cooperations: draft.cooperations.filter((c) => c.title.trim() && c.partner.trim()),
+      ...peopleOf(draft),
     };
     try {
       // The same key for every retry of this draft: the server files it once.

@@ -184,6 +184,7 @@ export const AssociationReport = z.object({
   total: RangeFigures,
   counties: z.array(RangeFigures.extend({ countyId: Slug })),
   bySeason: z.array(RangeFigures.extend({ season: SeasonId })),
+  byCountySeason: z.array(RangeFigures.extend({ season: SeasonId, countyId: Slug })),
   /** The paragraph in the style of the association's yearly report. */
   summary: z.object({ zh: z.string(), en: z.string() }),
   countyNames: z.record(z.string(), LocalizedName),
@@ -206,7 +207,10 @@ export const AssociationReport = z.object({
     }),
   ),
   /** SVG drawn by ECharts on the server: the funnel and the seasons side by side. */
-  charts: z.object({ funnel: z.string(), seasons: z.string() }),
+  charts: z.object({
+    zh: z.object({ funnel: z.string(), seasons: z.string() }),
+    en: z.object({ funnel: z.string(), seasons: z.string() }),
+  }),
 });
 
 export const RANGE_REPORT_FORMATS = ['json', 'csv', 'xlsx', 'docx'] as const;
@@ -227,3 +231,15 @@ export const SubmissionKey = z
 
 /** The OpenAPI document itself. */
 export const OpenApiDocument = z.looseObject({ openapi: z.string(), info: z.looseObject({}) });
+
+/** `GET /societies/{societyId}/experts`: the experts a society named before, newest first. */
+export const SocietyRoster = z.object({
+  items: z.array(
+    z.object({
+      name: z.string(),
+      title: z.string().optional(),
+      academician: z.boolean().optional(),
+      lastVisitDate: z.string(),
+    }),
+  ),
+});

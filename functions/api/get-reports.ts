@@ -1,12 +1,13 @@
-import { json, routeHandler } from '#commons/http';
-import { getReports } from '#routes/reports';
+import { type ApiHandler, json, requireOwnSociety, routeDispatcher, serve } from '#commons/http';
+import { getReports, getSocietyExperts } from '#routes/reports';
 import { exportAssociationReport } from '#services/report-range';
+import { societyRoster } from '#services/society-roster';
 
 /**
  * GET /reports?from=&to=[&format=json|csv|xlsx|docx] (coordinator) — the association's report over
  * a range of seasons: the season reports' figures summed, the people reached, the typical cases.
  */
-export const handler = routeHandler(getReports, async ({ query }) => {
+const reports = serve(getReports, async ({ query }) => {
   const format = query.format ?? 'json';
   const exported = await exportAssociationReport(query.from, query.to, format);
   if (format === 'json') return json(200, exported.report);
@@ -19,3 +20,12 @@ export const handler = routeHandler(getReports, async ({ query }) => {
   }
   return { statusCode: 200, headers, body: exported.body };
 });
+
+/** GET /societies/{societyId}/experts (the society's team, or a coordinator). */
+const roster = serve(getSocietyExperts, async ({ caller, params }) => {
+  if (caller.role !== 'coordinator')
+    requireOwnSociety(caller, params.societyId, { zh: '专家名单', en: 'the roster' });
+  return json(200, { items: await societyRoster(params.societyId) });
+});
+
+export const handler: ApiHandler = routeDispatcher([reports, roster]);

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { AssociationReport, RANGE_REPORT_FORMATS } from '#schemas/api';
-import { SeasonId } from '#schemas/primitives';
+import { AssociationReport, RANGE_REPORT_FORMATS, SocietyRoster } from '#schemas/api';
+import { SeasonId, Slug } from '#schemas/primitives';
 import { defineRoute } from './route.ts';
 
 export const getReports = defineRoute({
@@ -32,4 +32,20 @@ export const getReports = defineRoute({
   },
   readCost:
     "1 Query of each season's county summaries (at most 20 seasons; pages of 200 counties) + BatchGetItem of the counties named (projected) and of the societies of the typical cases; docx adds the typical cases' photos",
+});
+
+/** The people the association's report counts: a society's experts, for its team's report form. */
+export const getSocietyExperts = defineRoute({
+  method: 'GET',
+  path: '/societies/{societyId}/experts',
+  functionId: 'GetReports',
+  operationId: 'getSocietyExperts',
+  summary:
+    '本学会以往报告中的专家（填写走访报告时选用）/ the experts a society named in its reports (to pick from when filing one)',
+  tag: 'visits',
+  access: { roles: ['team', 'coordinator'], ownSociety: true },
+  params: z.strictObject({ societyId: Slug }),
+  responses: { 200: { description: '专家名单 / the roster', schema: SocietyRoster } },
+  readCost:
+    "1 Query page (≤ 50) of the society's offers on gsi1 + BatchGetItem of the county summaries of those it accepted",
 });

@@ -1,8 +1,10 @@
 import { fieldIssue, invalidInput, PayloadTooLargeError } from '#commons/errors';
 import {
   caseSentence,
-  countyTable,
+  countySeasonTable,
   MAX_RANGE_SEASONS,
+  printedCountyTable,
+  printedSeasonTable,
   type RangeReport,
   rangeReport,
   rangeSummary,
@@ -71,7 +73,8 @@ export interface AssociationReport extends RangeReport {
   summary: { zh: string; en: string };
   countyNames: Record<string, { zh: string; en: string }>;
   cases: ReportCase[];
-  charts: ReportCharts;
+  /** The charts with Chinese words, and with English ones. */
+  charts: { zh: ReportCharts; en: ReportCharts };
 }
 
 const plain = <T extends object>(value: T): T =>
@@ -156,7 +159,7 @@ export async function loadAssociationReport(from: SeasonId, to: SeasonId): Promi
     summary: rangeSummary(report),
     countyNames,
     cases,
-    charts: reportCharts(report),
+    charts: { zh: reportCharts(report, 'zh'), en: reportCharts(report, 'en') },
   };
 }
 
@@ -216,9 +219,13 @@ export async function exportAssociationReport(
   const body = await reportDocx({
     report,
     summary: report.summary,
-    charts: report.charts,
-    seasonRows: seasonTable(report),
-    countyRows: countyTable(report, countyName),
+    charts: report.charts.zh,
+    seasonRows: printedSeasonTable(report),
+    countyRows: printedCountyTable(report, countyName),
+    perCounty: report.counties.map((c) => ({
+      name: countyName(c.countyId),
+      rows: countySeasonTable(report, c.countyId),
+    })),
     cases: report.cases.map((c) => ({ sentence: c.sentence, photo: photos.get(c.visitId) })),
   });
   if (body.byteLength > MAX_BINARY_BYTES) {

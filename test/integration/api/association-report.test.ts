@@ -6,7 +6,6 @@
  * reader for the Word document, exceljs for the workbook).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import ExcelJS from 'exceljs';
 import { unzipSync } from 'fflate';
 import mammoth from 'mammoth';
@@ -14,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { loadDataDir } from '#cli/data-dir';
 import { DEMO_DATA_DIR } from '#cli/session';
 import { FIGURE_KEYS } from '#schemas/labels';
-import { THEMES } from '#schemas/primitives';
+import { fileSeasonVisit as visit } from '#support/association-seasons';
 import { embeddedApi } from '#support/embedded-api';
 
 const api = embeddedApi(loadDataDir(DEMO_DATA_DIR), 'association-report-');
@@ -23,71 +22,6 @@ const SEASONS = ['2031-Q1', '2031-Q2', '2031-Q3', '2031-Q4'] as const;
 
 const wang = { name: '王建国', title: '研究员' };
 const academician = { name: '李明', academician: true };
-
-/** A county's visit in a season and its societies' reports, written as the round and the teams write them. */
-async function visit(
-  season: string,
-  countyId: string,
-  townId: string,
-  submitted: number,
-  reports: {
-    societyId: string;
-    needs: { id: string; outcome: 'resolved' | 'partial' | 'unresolved' }[];
-    cooperations?: number;
-    experts?: { name: string; title?: string; academician?: boolean }[];
-    participants?: number;
-    visitDate?: string;
-  }[],
-) {
-  const { documents } = await import('#commons/clients');
-  const summary = await import('#store/items/summary');
-  const { saveReport } = await import('#store/visit-log');
-  const needIds = reports.flatMap((r) => r.needs.map((n) => n.id));
-  const send = (u: object) => documents().send(new UpdateCommand(u as never));
-  await send(
-    summary.summaryVisitUpdate({
-      season,
-      countyId,
-      townId,
-      questions: [{ theme: 'industry', needIds }],
-      plannedAt: `${season.slice(0, 4)}-01-02T01:00:00.000Z`,
-    }),
-  );
-  await send(summary.summarySubmittedSet(season, countyId, submitted));
-  await send(
-    summary.summaryOfferUpdate(
-      season,
-      countyId,
-      reports.map((r) => ({ societyId: r.societyId, needIds: r.needs.map((n) => n.id), status: 'accepted' })),
-    ),
-  );
-  for (const r of reports) {
-    if (r.experts === undefined && r.participants === undefined && r.visitDate === 'none') continue;
-    await saveReport({
-      visit: { id: `${season}.${countyId}`, season, countyId, townId },
-      societyId: r.societyId,
-      by: `${r.societyId}:lead`,
-      needs: [],
-      report: {
-        visitDate: r.visitDate ?? `${season.slice(0, 4)}-0${Number(season.slice(6)) * 3 - 1}-12`,
-        answers: Object.fromEntries(THEMES.map((t) => [t, '座谈'])) as never,
-        outcomes: r.needs.map((n) => ({ needId: n.id, outcome: n.outcome })),
-        cooperations: Array.from({ length: r.cooperations ?? 0 }, (_, i) => ({
-          title: `合作${i}`,
-          partner: '合作社',
-        })),
-        ...(r.experts ? { experts: r.experts } : {}),
-        ...(r.participants !== undefined
-          ? {
-              activities: [
-                { kind: 'lecture' as const, title: '农民科学素质讲座', participants: r.participants },
-              ],
-            }
-          : {}),
-      },
-    });
-  }
-}
 
 describe('GET /reports over four seasons', () => {
   it('sums the season reports, counts an expert who went twice as 2 visits and 1 person, and prints the paragraph', async () => {
@@ -169,7 +103,7 @@ describe('GET /reports over four seasons', () => {
       '2031年，共征集山区3县需求14项，走访乡镇3个次，对接各类专家4人次（3人），其中两院院士1人次，3家学会参与服务，开展讲座、培训和现场指导，服务群众65人次，办结4件，达成合作3件。',
     );
     expect(range.body.summary.en).toContain('experts served 4 times (3 people; academicians 1 times)');
-    expect(range.body.charts.funnel).toMatch(/^<svg[\s\S]*收集需求[\s\S]*<\/svg>$/);
+    expect(range.body.charts.zh.funnel).toMatch(/^<svg[\s\S]*收集需求[\s\S]*<\/svg>$/);
   });
 
   it('refuses a range that ends before it starts, or is longer than 20 seasons, naming the field in both languages', async () => {
