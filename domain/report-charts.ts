@@ -14,7 +14,8 @@ export interface ReportCharts {
   seasons: string;
 }
 
-const FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif';
+// Single quotes: ECharts writes the family into a double-quoted style attribute as it is.
+const FONT = "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif";
 
 function svgOf(width: number, height: number, option: echarts.EChartsCoreOption): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });

@@ -3,7 +3,7 @@
 // table per county, the typical cases with their photos. report.css lays it out on A4 for print.
 import { api, requestOk } from './lib/api-client.js';
 import { $, el, option, saveFile, setStatus } from './lib/dom.js';
-import { lang, say, startLang, t } from './lib/i18n.js';
+import { lang, say, sayIssue, startLang, t } from './lib/i18n.js';
 import { RANGE_CHOICES, RANGE_TEXT, rangeFor, yearRange } from './lib/report-range.js';
 import { FIGURE_LABELS, PEOPLE_FIGURE_LABELS } from './lib/schemas.js';
 import { startSession } from './lib/session.js';
@@ -107,7 +107,10 @@ async function show(event) {
     // Another range's figures never stay on the page under this one's name.
     report = undefined;
     $('report').hidden = true;
-    setStatus(error.message, true);
+    // A refused range names its field (from, to): the issue, in the page's language.
+    const issues = (error.fields ?? []).map(sayIssue).join('；');
+    setStatus(issues || error.message, true);
+    for (const field of error.fields ?? []) $(field.path)?.setAttribute('aria-invalid', 'true');
   }
 }
 
