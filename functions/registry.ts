@@ -1,4 +1,5 @@
 import { acceptAssignment, declineAssignment, listAssignments } from './routes/assignments.ts';
+import { createAttachment, removeAttachment, updateAttachment } from './routes/attachments.ts';
 import {
   catalogTemplate,
   createCounty,
@@ -51,7 +52,16 @@ export type TableAccess = 'none' | 'read' | 'readWrite' | 'outbox';
 export interface FunctionWiring {
   readonly entry: string;
   readonly table: TableAccess;
+  /** What its role may do on the attachments bucket (infra/attachments.ts); none without it. */
+  readonly files?: FilesAccess;
 }
+
+/**
+ * What a function's role may do on the attachments bucket (ATTACHMENTS_BUCKET): `read` (GetObject:
+ * signed GET URLs, a photo's bytes), `sign` (read, plus PutObject for the presigned upload form and
+ * DeleteObject for a removed photo), `confirm` (read, DeleteObject, and removing the pending tag).
+ */
+export type FilesAccess = 'read' | 'sign' | 'confirm';
 
 /** A step of the round: `answerTasks` = SendTaskSuccess/SendTaskFailure on the round. */
 export interface RoundFunctionWiring extends FunctionWiring {
@@ -114,6 +124,12 @@ export const SCHEDULED_FUNCTIONS = wire('triggers', {
   StartScheduledRound: { table: 'read' },
 } satisfies Record<string, Omit<FunctionWiring, 'entry'>>);
 
+/** Functions the attachments bucket invokes (infra/attachments.ts). */
+export const FILE_FUNCTIONS = wire('triggers', {
+  /** S3 ObjectCreated: checks an upload's size and first bytes, marks its attachment stored or rejected. */
+  ConfirmAttachmentUpload: { table: 'readWrite', files: 'confirm' },
+} satisfies Record<string, Omit<FunctionWiring, 'entry'>>);
+
 /** Functions Cognito invokes (infra/auth.ts). */
 export const IDENTITY_FUNCTIONS = wire('triggers', {
   /** Pre-token generation (V2_0): the role, county and society claims into the access token. */
@@ -138,7 +154,10 @@ export const API_FUNCTIONS = wire('api', {
   AnswerAssignment: { table: 'readWrite', round: 'answer' },
   FileVisitReport: { table: 'readWrite' },
   GetVisitLog: { table: 'read' },
-  GetVisit: { table: 'read' },
+  // Lists the visit's photos with signed GET URLs.
+  GetVisit: { table: 'read', files: 'read' },
+  // A photo's upload form (presigned POST), its caption, its removal.
+  ManageAttachments: { table: 'readWrite', files: 'sign' },
   GetSeasonReport: { table: 'read' },
   // And a society's roster of experts (GET /societies/{id}/experts).
   GetReports: { table: 'read' },
@@ -177,6 +196,7 @@ export const ALL_FUNCTIONS: Readonly<Record<string, FunctionWiring>> = {
   ...API_FUNCTIONS,
   ...SCHEDULED_FUNCTIONS,
   ...IDENTITY_FUNCTIONS,
+  ...FILE_FUNCTIONS,
 };
 
 /**
@@ -200,6 +220,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
   fileVisitReport,
   getVisitLog,
   getVisit,
+  createAttachment,
+  updateAttachment,
+  removeAttachment,
   getSeasonReport,
   getReports,
   getSocietyExperts,

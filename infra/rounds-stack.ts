@@ -11,7 +11,13 @@ import {
 } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { Construct, IConstruct } from 'constructs';
-import { API_FUNCTIONS, ROUND_FUNCTIONS, type RoundFunctionId } from '#functions/registry';
+import {
+  API_FUNCTIONS,
+  type ApiFunctionWiring,
+  ROUND_FUNCTIONS,
+  type RoundFunctionId,
+} from '#functions/registry';
+import { AttachmentsStore } from './attachments.ts';
 import { RoundsAuth } from './auth.ts';
 import { RoundsHttpApi } from './http-api.ts';
 import { AlertNotifications } from './notifications.ts';
@@ -80,6 +86,7 @@ export class RoundsStack extends Stack {
   public readonly api: RoundsHttpApi;
   public readonly auth: RoundsAuth;
   public readonly pages: RoundsPages;
+  public readonly attachments: AttachmentsStore;
 
   constructor(scope: Construct, id: string, props: RoundsStackProps = {}) {
     super(scope, id, {
@@ -165,6 +172,16 @@ export class RoundsStack extends Stack {
       } else {
         this.round.grantTaskAnswer(fn);
       }
+    }
+    // Visit photos: the bucket, the check of each upload, and the API functions that sign or read.
+    this.attachments = new AttachmentsStore(this, 'Attachments', {
+      table: this.table,
+      corsOrigins: [this.pages.url],
+      accessLogsBucket: this.pages.logsBucket,
+    });
+    for (const [functionId, wiring] of Object.entries(API_FUNCTIONS) as [string, ApiFunctionWiring][]) {
+      const fn = this.api.functions[functionId];
+      if (fn && wiring.files) this.attachments.grantTo(fn, wiring.files);
     }
     this.pages.deploySite(runtimeConfigOf(this));
 
@@ -303,6 +320,7 @@ export function synthesizeRoundsTemplate(opts: SynthesizeOptions = {}): Synthesi
   functions.DispatchOutbox = logicalId(stack.outbox.function);
   functions.StartScheduledRound = logicalId(stack.schedule.starter);
   functions.AddTokenClaims = logicalId(stack.auth.tokenClaims);
+  for (const [id, fn] of Object.entries(stack.attachments.functions)) functions[id] = logicalId(fn);
   return {
     template,
     stack,

@@ -5,9 +5,12 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { ApiEvent } from '#commons/http';
+import { installFilesPort } from '#files/files';
 import { installIdentityPort } from '#identity/identity';
+import { confirmUpload } from '#services/attachments';
 import { API_FUNCTIONS, API_ROUTES, type ApiRoute } from '../functions/registry.ts';
 import { runAsFunction } from './aws-rules/identity.ts';
+import { FILES_PATH, localFiles, receiveUpload, signedFile, UPLOAD_PATH } from './files.ts';
 import { localIdentity, sessionRefusal } from './identity.ts';
 import { tokenKey, verifyLocalToken } from './tokens.ts';
 
@@ -137,6 +140,15 @@ export function keepServingOnUncaughtErrors(log: (line: string) => void): void {
   process.on('unhandledRejection', report('unhandled rejection'));
 }
 
+/** A photo may take this long to arrive over a slow line. */
+const UPLOAD_TIMEOUT_MS = 120_000;
+const UPLOAD_CODES: Record<number, string> = {
+  400: 'invalid',
+  403: 'forbidden',
+  413: 'too-large',
+  415: 'unsupported-media-type',
+};
+
 /** Past the limit the rest of the body is read and dropped (up to this much), so the 413 reaches the client. */
 const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
 
@@ -210,6 +222,9 @@ export async function startHttpServer(options: {
   const key = tokenKey(options.dataDir);
   // POST /users, /session…: invitations and sessions of this DATA_DIR.
   installIdentityPort(localIdentity(key));
+  // Photos: bytes under DATA_DIR, the upload form and read URLs pointing at this server.
+  let serverUrl = '';
+  installFilesPort(localFiles({ dataDir: options.dataDir, baseUrl: () => serverUrl }));
   const pagesDir = resolve(options.pagesDir ?? join(ROOT, 'pages'));
   const handlers = new Map<string, Promise<Handler>>();
   // Tokens whose signature was checked, until they expire: an HS256 check costs ~0.2 ms a request.
@@ -357,10 +372,55 @@ export async function startHttpServer(options: {
     }
   };
 
+  /** POST /uploads: the local stand-in for S3's presigned POST, then the check S3's event triggers. */
+  const serveUpload = async (req: IncomingMessage, res: ServerResponse) => {
+    const timer = setTimeout(() => req.destroy(), UPLOAD_TIMEOUT_MS);
+    const received = await receiveUpload(options.dataDir, req, DRAIN_LIMIT_BYTES).finally(() =>
+      clearTimeout(timer),
+    );
+    if (!received.ok)
+      return send(
+        res,
+        received.status,
+        JSON.stringify({ error: { code: UPLOAD_CODES[received.status], message: received.message } }),
+        {
+          'content-type': 'application/json; charset=utf-8',
+          connection: 'close',
+        },
+      );
+    const outcome = await runAsFunction('ConfirmAttachmentUpload', () => confirmUpload(received.key));
+    if (outcome.status === 'stored') return send(res, 204, '', {});
+    const message =
+      outcome.status === 'rejected'
+        ? `${outcome.reason.zh} / ${outcome.reason.en}`
+        : '没有等待上传的照片 / no photo waits for this upload';
+    return sendError(
+      res,
+      outcome.status === 'rejected' ? 400 : 403,
+      outcome.status === 'rejected' ? 'invalid' : 'forbidden',
+      message,
+    );
+  };
+
+  /** GET /files/<key>?…: a photo's bytes behind a signed, expiring link. */
+  const serveFile = async (res: ServerResponse, url: URL) => {
+    const found = await signedFile(options.dataDir, url);
+    if (!found.ok)
+      return sendError(res, found.status, found.status === 403 ? 'forbidden' : 'not-found', found.message);
+    send(res, 200, await readFile(found.file), {
+      'content-type': found.contentType,
+      'content-disposition': 'inline',
+      'cache-control': 'private, max-age=600',
+    });
+  };
+
   const route = (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = requestTarget(req.url);
     if (!url) return Promise.resolve(sendError(res, 400, 'invalid', BAD_TARGET));
     const method = req.method ?? 'GET';
+    if (url.pathname === UPLOAD_PATH && method === 'POST') return serveUpload(req, res);
+    if (url.pathname.startsWith(FILES_PATH) && (method === 'GET' || method === 'HEAD'))
+      return serveFile(res, url);
     const candidates = routes
       .map((compiled) => ({ compiled, match: compiled.pattern.exec(url.pathname) }))
       .filter((c): c is { compiled: CompiledRoute; match: RegExpExecArray } => c.match !== null);
@@ -448,6 +508,7 @@ export async function startHttpServer(options: {
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
+  serverUrl = `http://127.0.0.1:${port}`;
   return {
     url: `http://127.0.0.1:${port}`,
     close: () =>

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { AttachmentView } from './attachments.ts';
 import { County } from './catalog.ts';
 import { FIGURE_KEYS, type FigureKey, PEOPLE_FIGURE_KEYS, START_OUTCOMES } from './labels.ts';
 import { NeedStatus } from './need.ts';
@@ -147,6 +148,8 @@ export const VisitDetail = z.object({
   /** Every version of every society's report, oldest first; `latest` marks each society's newest. */
   reports: z.array(VisitReport.extend({ society: Named, latest: z.boolean() })),
   log: z.array(VisitLogEntry.extend({ who: LocalizedName, society: Named.optional() })),
+  /** Its photos whose bytes were checked, oldest first, each with a signed URL valid for minutes. */
+  attachments: z.array(AttachmentView),
 });
 
 const SeasonFigures = z.object(

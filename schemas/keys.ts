@@ -43,6 +43,7 @@ const PREFIX = {
   summary: 'SUMMARY#',
   messages: '#MESSAGES',
   placement: 'PLACEMENT#',
+  attachment: 'ATTACHMENT#',
 } as const;
 /** The audit log in one partition, newest last: entries sort by time (`<at>#<id>`). */
 const AUDIT = 'AUDIT';
@@ -123,6 +124,11 @@ export const keys = {
     pk: visitPartition(visitId),
     sk: `${PREFIX.submission}${caller}#${key}`,
   }),
+  /** A photo of a visit, in the visit's partition: `ATTACHMENT#<attachmentId>`. */
+  attachment: (visitId: string, attachmentId: string) => ({
+    pk: visitPartition(visitId),
+    sk: `${PREFIX.attachment}${attachmentId}`,
+  }),
   outbox: (season: string, messageId: string) => ({ pk: `${PREFIX.outbox}${season}`, sk: messageId }),
   /** A message waiting to go out, in the outbox-due index: queued (due at `at`) or sending (lease ends at `at`). */
   outboxDue: (status: OutboxDueStatus, at: string) => ({
@@ -197,6 +203,10 @@ export const ranges = {
   societyReports: (visitId: string, societyId: string): KeyRange => ({
     pk: visitPartition(visitId),
     skPrefix: `${PREFIX.report}${societyId}#`,
+  }),
+  visitAttachments: (visitId: string): KeyRange => ({
+    pk: visitPartition(visitId),
+    skPrefix: PREFIX.attachment,
   }),
   outbox: (season: string): KeyRange => ({ pk: `${PREFIX.outbox}${season}` }),
   societyMessages: (societyId: string): KeyRange => ({

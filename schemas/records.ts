@@ -254,8 +254,33 @@ export const ReportVersionRecord = z.object({
   activities: z
     .array(z.object({ kind: ActivityKind, title: Text.optional(), participants: z.int().min(0) }))
     .default([]),
+  attachmentIds: z.array(Text).optional(),
 });
 export type ReportVersionRecord = z.infer<typeof ReportVersionRecord>;
+
+/**
+ * A photo of a visit (functions/store/attachments.ts): `key` is its object in the files port,
+ * `by` the uploader (`<society or role>:<subject>`), `size` the bytes announced (then those stored).
+ */
+export const AttachmentRecord = z.object({
+  id: Text,
+  visitId: Text,
+  key: Text,
+  contentType: z.enum(['image/jpeg', 'image/png', 'image/webp']),
+  size: z.int().min(1),
+  caption: Text.optional(),
+  takenAt: Instant.optional(),
+  location: z.object({ lat: z.number(), lng: z.number() }).optional(),
+  by: Text,
+  role: z.enum(['coordinator', 'liaison', 'team']),
+  societyId: Text.optional(),
+  createdAt: Instant,
+  status: z.enum(['pending', 'stored', 'rejected', 'removed']),
+  storedAt: Instant.optional(),
+  removedAt: Instant.optional(),
+  rejectedReason: Text.optional(),
+});
+export type AttachmentRecord = z.infer<typeof AttachmentRecord>;
 
 /** A report's retry key: which version the first submission with that key filed. */
 export const ReportSubmissionRecord = z.object({ societyId: Text, version: z.int().min(1), at: Instant });

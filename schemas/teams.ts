@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { AttachmentId } from './attachments.ts';
 import { IsoDateTime, SeasonId, Slug, THEMES, text } from './primitives.ts';
 
 /*
@@ -114,6 +115,8 @@ export const VisitReportInput = z.strictObject({
   experts: z.array(ReportExpert).max(MAX_REPORT_EXPERTS).default([]),
   /** What they did and for how many people. */
   activities: z.array(ReportActivity).max(MAX_REPORT_ACTIVITIES).default([]),
+  /** The visit's photos this report names (each a stored attachment of the visit). */
+  attachmentIds: z.array(AttachmentId).max(50).optional(),
 });
 /** What a caller files: `experts` and `activities` may be left out (older clients, the demo). */
 export type VisitReportInput = z.input<typeof VisitReportInput>;

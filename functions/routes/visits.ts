@@ -27,7 +27,7 @@ export const fileVisitReport = defineRoute({
   },
   errors: [404, 409],
   readCost:
-    '1 GetItem of the visit + 1 GetItem of the offer + BatchGetItem of its needs + 1 Query (Limit 1) of the latest version (+ 2 GetItems for a retried Idempotency-Key)',
+    '1 GetItem of the visit + 1 GetItem of the offer + BatchGetItem of its needs (and of the photos it names) + 1 Query (Limit 1) of the latest version (+ 2 GetItems for a retried Idempotency-Key)',
 });
 
 export const getVisitLog = defineRoute({
@@ -60,7 +60,7 @@ export const getVisit = defineRoute({
   responses: { 200: { description: '走访 / the visit', schema: VisitDetail } },
   errors: [404],
   readCost:
-    "1 GetItem of the visit (+ 1 GetItem of the offer for a team), then in parallel 1 GetItem of the county, 1 Query of the county's offers and 2 Queries of the visit's partition (log, report versions), then BatchGetItem of the societies it names (projected) and of its needs",
+    "1 GetItem of the visit (+ 1 GetItem of the offer for a team), then in parallel 1 GetItem of the county, 1 Query of the county's offers and 3 Queries of the visit's partition (log, report versions, photos), then BatchGetItem of the societies it names (projected) and of its needs",
 });
 
 export const highlightVisit = defineRoute({

@@ -1,6 +1,14 @@
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '#commons/errors';
+import {
+  ConflictError,
+  ForbiddenError,
+  fieldIssue,
+  InvalidInputError,
+  invalidInput,
+  NotFoundError,
+} from '#commons/errors';
 import type { VisitReportInput } from '#schemas/index';
 import { parseVisitId } from '#schemas/keys';
+import { attachmentsByIds } from '#store/attachments';
 import { needsByIds } from '#store/needs';
 import { getOffer, type OfferRecord } from '#store/offers';
 import { getVisit, type VisitRecord } from '#store/rounds';
@@ -84,6 +92,8 @@ export async function fileReport(
     );
   }
 
+  // Each photo it names must be one of this visit's, uploaded and checked (400 naming attachmentIds[i]).
+  await requireStoredAttachments(visit.id, report.attachmentIds ?? []);
   const needs = await needsByIds([...ownNeedIds]);
   try {
     const saved = await saveReport({
@@ -111,4 +121,22 @@ export async function fileReport(
       throw new ConflictError(`需求状态已变化，请重新提交 / ${error.message}; please submit again`);
     throw error;
   }
+}
+
+/** 400 naming `attachmentIds[i]` for each id that is not an uploaded (stored) photo of the visit. */
+async function requireStoredAttachments(visitId: string, attachmentIds: readonly string[]): Promise<void> {
+  if (attachmentIds.length === 0) return;
+  const found = new Map((await attachmentsByIds(visitId, attachmentIds)).map((a) => [a.id, a]));
+  const issues = attachmentIds.flatMap((id, i) =>
+    found.get(id)?.status === 'stored'
+      ? []
+      : [
+          fieldIssue(
+            `attachmentIds[${i}]`,
+            `照片 ${id} 不是本次走访已上传的照片`,
+            `attachment "${id}" is not an uploaded photo of this visit`,
+          ),
+        ],
+  );
+  if (issues.length > 0) throw invalidInput(issues);
 }

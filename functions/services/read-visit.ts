@@ -8,6 +8,7 @@ import { needsByIds } from '#store/needs';
 import { countyOffers, getOffer } from '#store/offers';
 import { getVisit, type VisitRecord } from '#store/rounds';
 import { reportVersions, visitLog } from '#store/visit-log';
+import { attachmentViews, storedAttachments } from './attachments.ts';
 
 /**
  * A visit as its readers see it. Who may read one: coordinators, the liaison of its county, and a
@@ -34,11 +35,12 @@ const named = (id: string, name: Bilingual | undefined) => ({ id, name: name ?? 
  * Queries of its partition), then the names of the societies met there and its needs (BatchGetItems).
  */
 export async function visitDetail(visit: VisitRecord) {
-  const [county, countyOfferList, versions, entries] = await Promise.all([
+  const [county, countyOfferList, versions, entries, photos] = await Promise.all([
     getCounty(visit.countyId),
     countyOffers(visit.season, visit.countyId),
     reportVersions(visit.id),
     visitLog(visit.id),
+    storedAttachments(visit.id),
   ]);
   const offers = countyOfferList
     .filter((o) => o.visitId === visit.id)
@@ -51,6 +53,7 @@ export async function visitDetail(visit: VisitRecord) {
       e.by.split(':')[0] ?? '',
       typeof e.detail?.societyId === 'string' ? e.detail.societyId : '',
     ]),
+    ...photos.map((p) => p.societyId ?? ''),
   ];
   const needIds = visit.questions.flatMap((q) => q.needIds);
   const [societyName, needs] = await Promise.all([societyNamesByIds(societyIds), needsByIds(needIds)]);
@@ -126,5 +129,6 @@ export async function visitDetail(visit: VisitRecord) {
         ...(societyId ? { society: society(societyId) } : {}),
       };
     }),
+    attachments: await attachmentViews(photos, (id) => societyName.get(id)),
   };
 }

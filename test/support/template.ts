@@ -94,6 +94,9 @@ export function resolveWithPlaceholders(
       if (resources[id]?.Type === 'AWS::Lambda::Function' && attr === 'Arn') {
         return `arn:${target.partition}:lambda:${target.region}:${target.account}:function:${id}`;
       }
+      if (resources[id]?.Type === 'AWS::S3::Bucket' && attr === 'Arn') {
+        return `arn:${target.partition}:s3:::${id}`;
+      }
       if (resources[id]?.Type === 'AWS::Cognito::UserPool' && attr === 'Arn') {
         return `arn:${target.partition}:cognito-idp:${target.region}:${target.account}:userpool/${id}`;
       }

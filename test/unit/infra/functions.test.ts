@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ALL_FUNCTIONS,
   API_FUNCTIONS,
+  FILE_FUNCTIONS,
   IDENTITY_FUNCTIONS,
   isDeployed,
   ROUND_FUNCTIONS,
@@ -25,10 +26,11 @@ const everyFunction = [
   ...apiIds.map((id) => [id, defined(stack.api.functions[id], id)] as const),
   ['DispatchOutbox', stack.outbox.function] as const,
   ['AddTokenClaims', stack.auth.tokenClaims] as const,
+  ...Object.keys(FILE_FUNCTIONS).map((id) => [id, defined(stack.attachments.functions[id], id)] as const),
 ];
 
 describe('Lambda functions', () => {
-  it('builds exactly one function per registry entry (round, deployed API, scheduled, identity), plus none of its own', () => {
+  it('builds exactly one function per registry entry (round, deployed API, scheduled, identity, files), plus none of its own', () => {
     const functions = template.findResources('AWS::Lambda::Function');
     const ours = Object.entries(functions).filter(([, r]) => r.Metadata?.['mountain-rounds:function-id']);
     expect(ours.map(([, r]) => r.Metadata['mountain-rounds:function-id']).sort()).toEqual(
@@ -37,6 +39,7 @@ describe('Lambda functions', () => {
         ...apiIds,
         ...Object.keys(SCHEDULED_FUNCTIONS),
         ...Object.keys(IDENTITY_FUNCTIONS),
+        ...Object.keys(FILE_FUNCTIONS),
       ].sort(),
     );
     for (const [, r] of ours) {

@@ -30,11 +30,12 @@ describe('pages', () => {
         LoggingConfiguration: { DestinationBucketName: { Ref: logsId }, LogFilePrefix: 's3/' },
       }),
     });
+    // The site and the visit photos' bucket (infra/attachments.ts) log their access.
     expect(
       Object.keys(
         template.findResources('AWS::S3::Bucket', { Properties: { LoggingConfiguration: Match.anyValue() } }),
-      ),
-    ).toEqual([siteId]);
+      ).sort(),
+    ).toEqual([siteId, idOf(stack.attachments.bucket)].sort());
   });
 
   it.each([
