@@ -160,7 +160,7 @@ export const API_FUNCTIONS = wire('api', {
   ManageAttachments: { table: 'readWrite', files: 'sign' },
   GetSeasonReport: { table: 'read' },
   // And a society's roster of experts (GET /societies/{id}/experts).
-  GetReports: { table: 'read' },
+  GetReports: { table: 'read', files: 'read' },
   // Marks the county summary of the visit's season.
   HighlightVisit: { table: 'readWrite' },
   ReplanSeason: { table: 'readWrite' },

@@ -207,6 +207,7 @@ export const AssociationReport = z.object({
       caption: z.string(),
       sentence: z.string(),
       attachmentId: z.string().optional(),
+      photoUrl: z.string().optional(),
     }),
   ),
   /** SVG drawn by ECharts on the server: the funnel and the seasons side by side. */

@@ -137,9 +137,6 @@ export type VisitReport = z.infer<typeof VisitReport>;
 export const HighlightInput = z.strictObject({
   caption: text(300, 1),
   /** One of the visit's photos (GET /visits/{id} `attachments`). */
-  attachmentId: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,100}$/, { error: 'must be the id of one of the visit’s photos' })
-    .optional(),
+  attachmentId: AttachmentId.optional(),
 });
 export type HighlightInput = z.infer<typeof HighlightInput>;

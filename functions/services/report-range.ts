@@ -22,7 +22,7 @@ import { visitId } from '#schemas/keys';
 import type { SeasonId } from '#schemas/primitives';
 import { countiesByIds, societyNamesByIds } from '#store/catalog';
 import type { CountySummaryRecord } from '#store/season-summary';
-import { type CasePhoto, casePhoto } from './report-photos.ts';
+import { type CasePhoto, casePhoto, casePhotoUrl } from './report-photos.ts';
 import { seasonData } from './report-season.ts';
 
 /*
@@ -67,7 +67,12 @@ export interface ReportCase {
   /** As the source prints a photo's caption: "2026年10月12日，…在淳安县汾口镇…。" */
   sentence: string;
   attachmentId?: string;
+  /** A signed URL of the photo (for a while: READ_URL_SECONDS), when it is still stored. */
+  photoUrl?: string;
 }
+
+/** The typical cases one report prints, earliest first (each reads its photo). */
+export const MAX_CASES = 40;
 
 export interface AssociationReport extends RangeReport {
   summary: { zh: string; en: string };
@@ -153,7 +158,17 @@ export async function loadAssociationReport(from: SeasonId, to: SeasonId): Promi
         ...(s.highlight.attachmentId ? { attachmentId: s.highlight.attachmentId } : {}),
       };
     })
-    .sort((a, b) => a.visitDate.localeCompare(b.visitDate) || a.visitId.localeCompare(b.visitId));
+    .sort((a, b) => a.visitDate.localeCompare(b.visitDate) || a.visitId.localeCompare(b.visitId))
+    .slice(0, MAX_CASES);
+  // The photos' URLs: 1 GetItem of each case's attachment (at most MAX_CASES), 8 at a time.
+  for (let i = 0; i < cases.length; i += 8) {
+    await Promise.all(
+      cases.slice(i, i + 8).map(async (c) => {
+        const url = c.attachmentId ? await casePhotoUrl(c.visitId, c.attachmentId) : undefined;
+        if (url) c.photoUrl = url;
+      }),
+    );
+  }
   return {
     ...report,
     summary: rangeSummary(report),

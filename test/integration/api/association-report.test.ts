@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { loadDataDir } from '#cli/data-dir';
 import { DEMO_DATA_DIR } from '#cli/session';
 import { FIGURE_KEYS } from '#schemas/labels';
-import { fileSeasonVisit as visit } from '#support/association-seasons';
+import { solidPng, uploadPhoto, fileSeasonVisit as visit } from '#support/association-seasons';
 import { embeddedApi } from '#support/embedded-api';
 
 const api = embeddedApi(loadDataDir(DEMO_DATA_DIR), 'association-report-');
@@ -132,13 +132,24 @@ describe('GET /reports over four seasons', () => {
       body: { caption: '开展现场指导' },
     });
     expect(absent.status).toBe(404);
+    const notItsPhoto = await api.call('POST', '/visits/2031-Q1.chunan/highlight', {
+      as: coordinator,
+      body: { caption: '为茶农讲解茶园病虫害绿色防控技术', attachmentId: 'att-abcdefghijabcdefghij' },
+    });
+    expect(notItsPhoto.status).toBe(400);
+    expect(notItsPhoto.body.error.fields[0]).toMatchObject({ path: 'attachmentId' });
+    expect(notItsPhoto.body.error.fields[0].message).toMatch(/没有编号为.* \/ .*has no photo/);
+    const photo = await uploadPhoto(api, '2031-Q1.chunan', solidPng(64, 48), 'image/png', '专家在茶园');
     const marked = await api.call('POST', '/visits/2031-Q1.chunan/highlight', {
       as: coordinator,
-      body: { caption: '为茶农讲解茶园病虫害绿色防控技术' },
+      body: { caption: '为茶农讲解茶园病虫害绿色防控技术', attachmentId: photo },
     });
     expect(marked.status).toBe(200);
     const range = await api.call('GET', '/reports?from=2031-Q1&to=2031-Q2', { as: coordinator });
     expect(range.body.cases).toHaveLength(1);
+    // The page shows the photo by its signed URL: the very bytes uploaded.
+    const shown = await fetch(range.body.cases[0].photoUrl);
+    expect(Buffer.from(await shown.arrayBuffer()).equals(solidPng(64, 48))).toBe(true);
     expect(range.body.cases[0].sentence).toBe(
       '2031年2月12日，杭州市茶叶学会赵 敏教授，杭州市农学会王建国研究员、李明院士在淳安县汾口镇为茶农讲解茶园病虫害绿色防控技术。',
     );
@@ -170,8 +181,14 @@ describe('GET /reports over four seasons', () => {
     expect(text).toContain('2031年2月12日，杭州市茶叶学会');
     const parts = Object.keys(unzipSync(bytes));
     expect(parts.filter((p) => p.startsWith('word/media/') && p.endsWith('.svg'))).toHaveLength(2);
+    // The typical case's photo, byte for byte, beside the charts' fallbacks.
+    const media = unzipSync(bytes);
+    expect(
+      parts.some((p) => p.endsWith('.png') && Buffer.from(media[p] as Uint8Array).equals(solidPng(64, 48))),
+    ).toBe(true);
     const documentXml = new TextDecoder().decode(unzipSync(bytes)['word/document.xml']);
-    expect(documentXml.match(/<w:tbl>/g)).toHaveLength(2);
+    // The seasons, the counties, and a table per county.
+    expect(documentXml.match(/<w:tbl>/g)).toHaveLength(2 + json.counties.length);
   });
 
   it('exports a workbook with a sheet per table in real numbers, and the totals as CSV', async () => {
