@@ -13,7 +13,7 @@ import { loadDataDir } from '#cli/data-dir';
 import { DEMO_DATA_DIR } from '#cli/session';
 import type { LocalClaims } from '#local/tokens';
 import { THEMES } from '#schemas/primitives';
-import { fileSeasonVisit } from '#support/association-seasons';
+import { fileSeasonVisit, uploadPhoto } from '#support/association-seasons';
 import { chromiumForFile, signInWithInvitation } from '#support/browser';
 import { embeddedApi } from '#support/embedded-api';
 
@@ -66,13 +66,21 @@ beforeAll(async () => {
       visitDate: '2026-08-13',
     },
   ]);
-  for (const [visit, caption] of [
-    ['2026-Q1.chunan', '为茶农讲解茶园病虫害绿色防控技术'],
-    ['2026-Q3.tonglu', '开展农民科学素质讲座并现场指导果树修剪'],
+  // A photo as a phone would send it (a JPEG), drawn by Chromium.
+  const painter = await chromium.browser.newPage({ viewport: { width: 640, height: 400 } });
+  await painter.setContent(
+    '<body style="margin:0;background:linear-gradient(#9cc7a4,#3d7a4a);font:32px sans-serif;color:#fff;display:flex;align-items:center;justify-content:center;height:400px">茶园现场指导</body>',
+  );
+  const jpeg = await painter.screenshot({ type: 'jpeg', quality: 80 });
+  await painter.close();
+  const photo = await uploadPhoto(api, '2026-Q1.chunan', jpeg, 'image/jpeg', '专家在茶园');
+  for (const [visit, caption, attachmentId] of [
+    ['2026-Q1.chunan', '为茶农讲解茶园病虫害绿色防控技术', photo],
+    ['2026-Q3.tonglu', '开展农民科学素质讲座并现场指导果树修剪', undefined],
   ] as const) {
     const marked = await api.call('POST', `/visits/${visit}/highlight`, {
       as: coordinator,
-      body: { caption },
+      body: { caption, ...(attachmentId ? { attachmentId } : {}) },
     });
     expect(marked.status).toBe(200);
   }
@@ -165,6 +173,16 @@ describe('the report page', () => {
     }
     expect(await page.locator('#season-table tbody tr').count()).toBe(4);
     expect(await page.locator('#county-tables table').count()).toBe(1 + json.counties.length);
+    // The first case's photo is shown (loaded), the second case has none.
+    expect(await page.locator('#cases figure.case').first().locator('img').count()).toBe(1);
+    await expect
+      .poll(() =>
+        page
+          .locator('#cases img')
+          .first()
+          .evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
+      )
+      .toBe(640);
     expect(await page.locator('#cases figcaption').allTextContents()).toEqual(
       json.cases.map((c: { sentence: string }) => c.sentence),
     );
