@@ -300,6 +300,7 @@ describe('the team’s report form', () => {
     await form.locator('select[name="activity-kind-0"]').selectOption('field-guidance');
     await form.locator('input[name="activity-participants-0"]').fill('42');
     for (const theme of THEMES) await form.locator(`textarea[name="answer-${theme}"]`).fill(`${theme}：座谈`);
+    await form.screenshot({ path: `${SHOTS}/team-report-people.png` });
     await form.getByRole('button', { name: '提交报告' }).click();
     await page.locator('#status', { hasText: '第 2 版' }).waitFor();
     const { reportVersions } = await import('#store/visit-log');
@@ -312,7 +313,6 @@ describe('the team’s report form', () => {
       ],
       activities: [{ kind: 'field-guidance', participants: 42 }],
     });
-    await page.screenshot({ path: `${SHOTS}/team-report-people.png`, fullPage: true });
     await page.context().close();
   });
 });
