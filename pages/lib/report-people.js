@@ -105,7 +105,8 @@ export function reportPeople(draft, save, item) {
       }),
       el(
         'label',
-        { class: 'inline' },
+        // A checkbox beside its word (the form's labels stack their field under the text).
+        { class: 'inline', style: 'flex-direction:row;align-items:center;gap:0.2rem' },
         el('input', {
           type: 'checkbox',
           name: `expert-academician-${i}`,
