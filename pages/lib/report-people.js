@@ -106,7 +106,7 @@ export function reportPeople(draft, save, item) {
       el(
         'label',
         // A checkbox beside its word (the form's labels stack their field under the text).
-        { class: 'inline', style: 'flex-direction:row;align-items:center;gap:0.2rem' },
+        { class: 'inline', style: 'flex-direction:row;align-items:center;gap:0.2rem;white-space:nowrap' },
         el('input', {
           type: 'checkbox',
           name: `expert-academician-${i}`,
