@@ -75,15 +75,21 @@ export function seasonReportCsv(
   names: Pick<ReportNames, 'county' | 'town'>,
   details?: (countyId: string) => ReportDetails | undefined,
 ): string {
+  return csvOf(seasonReportTable(report, names, details));
+}
+
+/**
+ * Rows as CSV for spreadsheets: UTF-8 with a BOM, CRLF; text that a spreadsheet would run as a
+ * formula is written as text.
+ */
+export function csvOf(rows: readonly (readonly CellValue[])[]): string {
   const quote = (value: CellValue) => {
     if (typeof value === 'number') return String(value);
     // Names people typed: one that looks like a formula gets a leading ' and quotes (as OWASP advises).
     const text = startsLikeFormula(cellText(value)) ? `'${cellText(value)}` : cellText(value);
     return /[",\r\n']/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
-  return `\uFEFF${seasonReportTable(report, names, details)
-    .map((r) => r.map(quote).join(','))
-    .join('\r\n')}\r\n`;
+  return `\uFEFF${rows.map((r) => r.map(quote).join(',')).join('\r\n')}\r\n`;
 }
 
 // ---- the workbook's other sheets ----------------------------------------------------------------

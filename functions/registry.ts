@@ -16,6 +16,7 @@ import {
 import { getOpenApi } from './routes/meta.ts';
 import { getNeed, listNeeds, patchNeed, postNeed, withdrawNeed } from './routes/needs.ts';
 import { getSeasonQuestions, putSeasonQuestions } from './routes/questions.ts';
+import { getReports, getSocietyExperts } from './routes/reports.ts';
 import type { RouteDeclaration } from './routes/route.ts';
 import { confirmVisitSchedule, getVisitCalendar, proposeVisitSchedule } from './routes/schedule.ts';
 import {
@@ -39,7 +40,7 @@ import {
   revokeUser,
   signOutSession,
 } from './routes/users.ts';
-import { fileVisitReport, getVisit, getVisitLog } from './routes/visits.ts';
+import { fileVisitReport, getVisit, getVisitLog, highlightVisit, unhighlightVisit } from './routes/visits.ts';
 
 /**
  * What a function's role may do on the table: `none` (no TABLE_NAME), `read`, `readWrite`, or
@@ -163,6 +164,10 @@ export const API_FUNCTIONS = wire('api', {
   // A photo's upload form (presigned POST), its caption, its removal.
   ManageAttachments: { table: 'readWrite', files: 'sign' },
   GetSeasonReport: { table: 'read' },
+  // And a society's roster of experts (GET /societies/{id}/experts).
+  GetReports: { table: 'read', files: 'read' },
+  // Marks the county summary of the visit's season.
+  HighlightVisit: { table: 'readWrite' },
   ReplanSeason: { table: 'readWrite' },
   // Approval completes the round's waiting AwaitPlanApproval.
   ApproveSeasonPlan: { table: 'readWrite', round: 'answer' },
@@ -227,6 +232,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
   updateAttachment,
   removeAttachment,
   getSeasonReport,
+  getReports,
+  getSocietyExperts,
+  highlightVisit,
+  unhighlightVisit,
   putSeasonOverrides,
   approveSeasonPlan,
   listUnassignedNeeds,

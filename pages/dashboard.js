@@ -2,8 +2,9 @@
 // as bars, the funnel of the season's figures (the report's, under its labels), exports, and a link
 // to each visit's page. Names and words only, never ids or status keys.
 import { api, requestOk } from './lib/api-client.js';
-import { $, el, saveFile, setStatus } from './lib/dom.js';
+import { $, el, option, saveFile, setStatus } from './lib/dom.js';
 import { say, startLang, t } from './lib/i18n.js';
+import { RANGE_CHOICES, RANGE_TEXT, rangeFor, reportHref, yearRange } from './lib/report-range.js';
 import {
   FIGURE_LABELS,
   FUNNEL_KEYS,
@@ -16,6 +17,30 @@ import {
 import { startSession } from './lib/session.js';
 
 const TEXT = {
+  ...RANGE_TEXT,
+  navReport: ['协会报告', 'Association report'],
+  associationReport: [
+    '协会报告（年度、任意季度范围）',
+    'The association’s report (a year, any range of seasons)',
+  ],
+  choice: ['范围', 'Range'],
+  seasonHint: [
+    '填写季度（如 2026-Q3）或年份（如 2026）',
+    'Enter a season (like 2026-Q3) or a year (like 2026)',
+  ],
+  badSeason: [
+    '季度：请填写季度，如 2026-Q3，或年份，如 2026',
+    'Season: enter a season like 2026-Q3, or a year like 2026',
+  ],
+  yearPick: [
+    '{year}年：请选择一个季度查看计划，或打开全年的协会报告',
+    '{year}: pick a season to see its plan, or open the year’s report',
+  ],
+  yearReport: ['{year}年协会报告', 'The {year} report'],
+  noPlanFigures: [
+    '本季尚无计划；下面是本季已有的数字',
+    'No plan for this season yet; below are the season’s figures so far',
+  ],
   title: ['协调人看板：本季计划与成效', 'Coordinator dashboard: the season’s plan and results'],
   navCatalog: ['目录与五问', 'Catalog and questions'],
   navPlan: ['计划审核', 'Plan review'],
@@ -44,28 +69,85 @@ const COLORS = {
   cooperations: '#bf8700',
 };
 let state;
+/** Each show() counts: an answer to an earlier one (another season) is dropped, never drawn. */
+let asked = 0;
 const season = () => $('season').value.trim();
+const SEASON_PATTERN = /^\d{4}-Q[1-4]$/;
+
+/** Nothing of the season shown before stays on the page under another season's name. */
+function clear() {
+  state = undefined;
+  $('figures').hidden = true;
+  $('funnel').replaceChildren();
+  $('chart').replaceChildren();
+  $('plan-section').hidden = true;
+  $('plan').tBodies[0].replaceChildren();
+  $('year-seasons').hidden = true;
+  $('year-seasons').replaceChildren();
+  $('season').removeAttribute('aria-invalid');
+}
+
+/** A year typed alone: its four seasons to pick from, and the year's report. */
+function showYear(year) {
+  setStatus(t('yearPick', { year }));
+  const pick = (s) =>
+    el(
+      'button',
+      {
+        type: 'button',
+        onclick: () => {
+          $('season').value = s;
+          show();
+        },
+      },
+      say(seasonLabel(s)),
+    );
+  $('year-seasons').replaceChildren(
+    ...['Q1', 'Q2', 'Q3', 'Q4'].map((q) => pick(`${year}-${q}`)),
+    el('a', { href: reportHref(yearRange(year)), class: 'button' }, t('yearReport', { year })),
+  );
+  $('year-seasons').hidden = false;
+  setReportRange(yearRange(year));
+}
 
 async function show(event) {
   event?.preventDefault();
+  const mine = ++asked;
+  clear();
+  const wanted = season();
+  if (/^\d{4}$/.test(wanted)) return showYear(wanted);
+  if (!SEASON_PATTERN.test(wanted)) {
+    $('season').setAttribute('aria-invalid', 'true');
+    return setStatus(t('badSeason'), true);
+  }
   setStatus(t('loading'));
   try {
     const [counties, societies, plan, report] = await Promise.all([
       api('GET', '/counties'),
       // Society names (the catalog); without them a society shows as "(society)", never its id.
       api('GET', '/societies').catch(() => ({ items: [] })),
-      api('GET', `/seasons/${encodeURIComponent(season())}/plan`),
-      api('GET', `/seasons/${encodeURIComponent(season())}/report`),
+      // No plan yet (404): the season's figures still show, the plan table does not.
+      api('GET', `/seasons/${encodeURIComponent(wanted)}/plan`).catch((error) => {
+        if (error.status === 404) return null;
+        throw error;
+      }),
+      api('GET', `/seasons/${encodeURIComponent(wanted)}/report`),
     ]);
+    if (mine !== asked) return;
     state = {
       counties: new Map(counties.items.map((c) => [c.id, c])),
       societies: new Map(societies.items.map((s) => [s.id, s.name])),
       plan,
       report,
     };
-    setStatus(`${say(seasonLabel(plan.season))} · ${say(ROUND_STATUS_LABELS[plan.status])}`);
+    setStatus(
+      plan
+        ? `${say(seasonLabel(plan.season))} · ${say(ROUND_STATUS_LABELS[plan.status])}`
+        : `${say(seasonLabel(wanted))} · ${t('noPlanFigures')}`,
+    );
     render();
   } catch (error) {
+    if (mine !== asked) return;
     setStatus(error.status === 404 ? t('noPlan') : error.message, true);
   }
 }
@@ -84,7 +166,10 @@ const societyName = (id) => say(state.societies.get(id)) || t('unknownSociety');
 function funnel() {
   const { total } = state.report;
   const needMax = Math.max(1, total.collected, total.onVisit, total.assigned, total.cooperations);
-  const visits = Math.max(1, state.plan.visits.length);
+  const visits = Math.max(
+    1,
+    state.plan?.visits.length ?? state.report.counties.filter((c) => c.townId).length,
+  );
   const rows = FUNNEL_KEYS.map((key) => {
     const label = FIGURE_LABELS[key];
     const share = key === 'visited' ? total[key] / visits : total[key] / needMax;
@@ -181,11 +266,39 @@ function planRows() {
 }
 
 function render() {
+  if (!state) return;
   $('figures').hidden = false;
   $('funnel').replaceChildren(...funnel());
   $('chart').replaceChildren(...countyChart());
-  $('plan-section').hidden = false;
-  $('plan').tBodies[0].replaceChildren(...planRows());
+  $('plan-section').hidden = !state.plan;
+  $('plan').tBodies[0].replaceChildren(...(state.plan ? planRows() : []));
+}
+
+// ---- the association's report: a range of seasons, opened on its own page ----------------------
+
+function setReportRange(range) {
+  $('report-from').value = range.from;
+  $('report-to').value = range.to;
+  const choice = RANGE_CHOICES.find(
+    (c) => c !== 'custom' && JSON.stringify(rangeFor(c)) === JSON.stringify(range),
+  );
+  $('report-choice').value = choice ?? 'custom';
+  reportLink();
+}
+
+function reportLink() {
+  const custom = $('report-choice').value === 'custom';
+  $('report-from').readOnly = !custom;
+  $('report-to').readOnly = !custom;
+  $('report-link').href = reportHref({
+    from: $('report-from').value.trim(),
+    to: $('report-to').value.trim(),
+  });
+}
+
+function fillReportChoices() {
+  const chosen = $('report-choice').value || 'thisYear';
+  $('report-choice').replaceChildren(...RANGE_CHOICES.map((c) => option(c, t(c), c === chosen)));
 }
 
 async function download(format) {
@@ -209,9 +322,22 @@ async function startRound() {
 }
 
 $('access').addEventListener('submit', show);
+$('report-choice').addEventListener('change', () => {
+  if ($('report-choice').value !== 'custom') setReportRange(rangeFor($('report-choice').value));
+  else reportLink();
+});
+for (const id of ['report-from', 'report-to']) $(id).addEventListener('input', reportLink);
+$('report-range').addEventListener('submit', (event) => {
+  event.preventDefault();
+  location.href = $('report-link').href;
+});
 $('start').addEventListener('click', startRound);
 $('csv').addEventListener('click', () => download('csv'));
 $('xlsx').addEventListener('click', () => download('xlsx'));
 $('season').value = seasonOfInstant(new Date());
-startLang(TEXT, () => state && render());
+startLang(TEXT, () => {
+  fillReportChoices();
+  render();
+});
+setReportRange(rangeFor('thisYear'));
 if (startSession({ roles: ['coordinator'] })) show();

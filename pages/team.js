@@ -9,6 +9,7 @@ import { getKept } from './lib/last-data.js';
 import { enqueue, list as outboxItems, retry, subscribe } from './lib/outbox.js';
 import { mountOutboxBadge, mountOutboxList } from './lib/outbox-view.js';
 import { attachmentIdOf, photoStrip } from './lib/photo-strip.js';
+import { peopleOf, reportPeople } from './lib/report-people.js';
 import { scheduleCard } from './lib/schedule-card.js';
 import {
   seasonLabel,
@@ -543,12 +544,7 @@ function reportForm(item) {
         t('addCoop'),
       ),
     ),
-    // The experts and activities of the report mount here (their own module).
-    el('div', {
-      class: 'report-people',
-      id: `report-people-${item.visitId}`,
-      dataset: { visit: item.visitId },
-    }),
+    reportPeople(draft, save, item),
     el('fieldset', { class: 'report-photos' }, el('legend', {}, t('photosInReport')), photos),
     el('p', { class: 'muted' }, t('draftKept')),
     submit,
@@ -563,6 +559,7 @@ function reportForm(item) {
       answers: draft.answers,
       outcomes: visitNeeds.map((n) => ({ needId: n.id, outcome: draft.outcomes[n.id] ?? 'unresolved' })),
       cooperations: draft.cooperations.filter((c) => c.title.trim() && c.partner.trim()),
+      ...peopleOf(draft),
     };
     const said = await submitReport(item, draft, body);
     held.hidden = !localStorage.getItem(heldKey(item.visitId));

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { AttachmentView } from './attachments.ts';
 import { County } from './catalog.ts';
-import { FIGURE_KEYS, type FigureKey, START_OUTCOMES } from './labels.ts';
+import { FIGURE_KEYS, type FigureKey, PEOPLE_FIGURE_KEYS, START_OUTCOMES } from './labels.ts';
 import { NeedStatus } from './need.ts';
 import { Overrides } from './overrides.ts';
 import { OverrideCost, VisitExplanation } from './plan.ts';
@@ -181,6 +181,63 @@ export const SeasonReport = z.object({
 
 export const REPORT_FORMATS = ['json', 'csv', 'xlsx'] as const;
 
+/** A range's figures: the season report's, summed over its seasons, and the people figures. */
+const RangeFigures = SeasonFigures.extend(
+  Object.fromEntries(PEOPLE_FIGURE_KEYS.map((key) => [key, z.int().min(0)])) as Record<
+    (typeof PEOPLE_FIGURE_KEYS)[number],
+    z.ZodInt
+  >,
+);
+
+/** `GET /reports?from=&to=`: the association's report over a range of seasons. */
+export const AssociationReport = z.object({
+  from: SeasonId,
+  to: SeasonId,
+  seasons: z.array(SeasonId),
+  total: RangeFigures,
+  counties: z.array(RangeFigures.extend({ countyId: Slug })),
+  bySeason: z.array(RangeFigures.extend({ season: SeasonId })),
+  byCountySeason: z.array(RangeFigures.extend({ season: SeasonId, countyId: Slug })),
+  /** The paragraph in the style of the association's yearly report. */
+  summary: z.object({ zh: z.string(), en: z.string() }),
+  countyNames: z.record(z.string(), LocalizedName),
+  /** Visits a coordinator marked typical, as the report prints them. */
+  cases: z.array(
+    z.object({
+      visitId: VisitId,
+      season: SeasonId,
+      countyId: Slug,
+      county: z.string(),
+      town: z.string(),
+      visitDate: z.string(),
+      society: z.string(),
+      experts: z.array(
+        z.object({ name: z.string(), title: z.string().optional(), academician: z.boolean().optional() }),
+      ),
+      caption: z.string(),
+      sentence: z.string(),
+      attachmentId: z.string().optional(),
+      photoUrl: z.string().optional(),
+    }),
+  ),
+  /** SVG drawn by ECharts on the server: the funnel and the seasons side by side. */
+  charts: z.object({
+    zh: z.object({ funnel: z.string(), seasons: z.string() }),
+    en: z.object({ funnel: z.string(), seasons: z.string() }),
+  }),
+});
+
+export const RANGE_REPORT_FORMATS = ['json', 'csv', 'xlsx', 'docx'] as const;
+
+/** `POST /visits/{id}/highlight` and `DELETE`: the visit's mark as a typical case. */
+export const VisitHighlight = z.object({
+  visitId: VisitId,
+  highlighted: z.boolean(),
+  caption: z.string().optional(),
+  attachmentId: z.string().optional(),
+  at: IsoDateTime.optional(),
+});
+
 /** `Idempotency-Key` of a visit report: 8 to 128 letters, digits, `-` or `_`. */
 export const SubmissionKey = z
   .string()
@@ -188,3 +245,15 @@ export const SubmissionKey = z
 
 /** The OpenAPI document itself. */
 export const OpenApiDocument = z.looseObject({ openapi: z.string(), info: z.looseObject({}) });
+
+/** `GET /societies/{societyId}/experts`: the experts a society named before, newest first. */
+export const SocietyRoster = z.object({
+  items: z.array(
+    z.object({
+      name: z.string(),
+      title: z.string().optional(),
+      academician: z.boolean().optional(),
+      lastVisitDate: z.string(),
+    }),
+  ),
+});

@@ -71,7 +71,14 @@ const AssignmentView = z.object({
       version: z.int().min(1),
       reportedAt: IsoDateTime,
       reportedBy: z.string(),
-      input: VisitReport.pick({ visitDate: true, answers: true, outcomes: true, cooperations: true }),
+      input: VisitReport.pick({
+        visitDate: true,
+        answers: true,
+        outcomes: true,
+        cooperations: true,
+        experts: true,
+        activities: true,
+      }),
     })
     .nullable(),
 });

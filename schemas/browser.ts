@@ -4,6 +4,7 @@
  */
 
 export {
+  ACTIVITY_LABELS,
   actorLabel,
   DEFAULT_QUESTION_TEXT,
   FIGURE_KEYS,
@@ -14,6 +15,8 @@ export {
   NEED_STATUS_LABELS,
   OFFER_STATUS_LABELS,
   OUTCOME_LABELS,
+  PEOPLE_FIGURE_KEYS,
+  PEOPLE_FIGURE_LABELS,
   ROLE_LABELS,
   ROUND_STATUS_LABELS,
   SCHEDULE_NONE_LABEL,
@@ -34,3 +37,4 @@ export {
 export { THEMES, URGENCIES } from './primitives.ts';
 export { ScheduleInput } from './schedule.ts';
 export { seasonOfInstant, shanghaiDate, shanghaiDateTime } from './shanghai-time.ts';
+export { ACTIVITY_KINDS, EXPERT_TITLES, MAX_REPORT_ACTIVITIES, MAX_REPORT_EXPERTS } from './teams.ts';

@@ -2,7 +2,7 @@ import { type Bilingual, STATUS_LABELS, THEME_LABELS, URGENCY_LABELS } from './n
 import type { Theme } from './primitives.ts';
 import type { ROUND_STATUSES, ShownOfferStatus, VisitLogKind } from './round.ts';
 import type { ScheduleStatus } from './schedule.ts';
-import type { NeedOutcome } from './teams.ts';
+import type { ActivityKind, NeedOutcome } from './teams.ts';
 import type { UserRole } from './users.ts';
 
 /*
@@ -31,6 +31,31 @@ export const ROUND_STATUS_LABELS: Readonly<Record<RoundStatus, Bilingual>> = {
   'awaiting-approval': { zh: '计划待协调人批准', en: 'Plan awaiting approval' },
   approved: { zh: '计划已批准，等待答复', en: 'Plan approved, offers out' },
   completed: { zh: '已完成', en: 'Completed' },
+};
+
+/** What a visit did (讲座, 培训…): the visit report's activities. */
+export const ACTIVITY_LABELS: Readonly<Record<ActivityKind, Bilingual>> = {
+  lecture: { zh: '科普讲座', en: 'Lecture' },
+  training: { zh: '技术培训', en: 'Training' },
+  'field-guidance': { zh: '现场指导', en: 'Field guidance' },
+  consultation: { zh: '咨询服务', en: 'Consultation' },
+};
+
+/** The range report's people figures, beside the season's (docs/rules.md defines each). */
+export const PEOPLE_FIGURE_KEYS = [
+  'expertVisits',
+  'academicianVisits',
+  'experts',
+  'societies',
+  'participants',
+] as const;
+export type PeopleFigureKey = (typeof PEOPLE_FIGURE_KEYS)[number];
+export const PEOPLE_FIGURE_LABELS: Readonly<Record<PeopleFigureKey, Bilingual>> = {
+  expertVisits: { zh: '专家人次', en: 'Expert visits' },
+  academicianVisits: { zh: '院士人次', en: 'Academician visits' },
+  experts: { zh: '专家人数', en: 'Experts (people)' },
+  societies: { zh: '服务学会', en: 'Societies' },
+  participants: { zh: '服务群众人次', en: 'People reached' },
 };
 
 export const OUTCOME_LABELS: Readonly<Record<NeedOutcome, Bilingual>> = {

@@ -4,7 +4,7 @@ import { THEMES, Theme, Urgency } from './primitives.ts';
 import { OfferStatus, ROUND_STATUSES, VisitLogKind } from './round.ts';
 import { FramedVisit } from './round-io.ts';
 import { VisitSchedule } from './schedule.ts';
-import { NeedOutcome } from './teams.ts';
+import { ActivityKind, NeedOutcome } from './teams.ts';
 
 /*
  * The items of the single table, as stored (keys: schemas/keys.ts). The store reads every item back
@@ -176,6 +176,13 @@ export const SummaryReportEntry = z.object({
   visitDate: Text,
   outcomes: z.array(z.object({ needId: Text, outcome: NeedOutcome })),
   cooperations: z.array(z.object({ title: Text, partner: Text })),
+  /** Who went, and how many people the activities reached (absent on reports filed before). */
+  experts: z
+    .array(z.object({ name: Text, title: Text.optional(), academician: z.boolean().optional() }))
+    .default([]),
+  participants: z.int().min(0).default(0),
+  /** The activities' kinds, for the typical cases' sentences. */
+  activityKinds: z.array(Text).default([]),
 });
 export type SummaryReportEntry = z.infer<typeof SummaryReportEntry>;
 
@@ -197,6 +204,8 @@ export const CountySummaryRecord = z.object({
   plannedAt: Instant.optional(),
   offers: z.record(Text, SummaryOfferEntry),
   reports: z.record(Text, SummaryReportEntry),
+  /** A coordinator marked the visit a typical case (POST /visits/{id}/highlight). */
+  highlight: z.object({ caption: Text, attachmentId: Text.optional(), by: Text, at: Instant }).optional(),
 });
 export type CountySummaryRecord = z.infer<typeof CountySummaryRecord>;
 
@@ -240,6 +249,12 @@ export const ReportVersionRecord = z.object({
   answers: z.object(Object.fromEntries(THEMES.map((theme) => [theme, Text])) as Record<Theme, typeof Text>),
   outcomes: z.array(z.object({ needId: Text, outcome: NeedOutcome, note: Text.optional() })),
   cooperations: z.array(z.object({ title: Text, partner: Text })),
+  experts: z
+    .array(z.object({ name: Text, title: Text.optional(), academician: z.boolean().optional() }))
+    .default([]),
+  activities: z
+    .array(z.object({ kind: ActivityKind, title: Text.optional(), participants: z.int().min(0) }))
+    .default([]),
   attachmentIds: z.array(Text).optional(),
 });
 export type ReportVersionRecord = z.infer<typeof ReportVersionRecord>;

@@ -50,6 +50,47 @@ export type NeedOutcome = z.infer<typeof NeedOutcome>;
 
 const Answer = text(4000, 1);
 
+/** What a visit did for the people there (讲座, 培训, 现场指导, 咨询): ACTIVITY_LABELS in labels.ts. */
+export const ACTIVITY_KINDS = ['lecture', 'training', 'field-guidance', 'consultation'] as const;
+export const ActivityKind = z.enum(ACTIVITY_KINDS);
+export type ActivityKind = z.infer<typeof ActivityKind>;
+
+/** The titles the team's page offers (any other text is accepted too); 院士 is marked apart. */
+export const EXPERT_TITLES = [
+  '教授',
+  '研究员',
+  '副教授',
+  '副研究员',
+  '高级工程师',
+  '正高级工程师',
+  '高级农艺师',
+  '推广研究员',
+  '工程师',
+  '农艺师',
+  '讲师',
+  '博士',
+] as const;
+
+/** An expert who went on the visit: counted once per report in 专家人次 (docs/rules.md). */
+export const ReportExpert = z.strictObject({
+  name: text(40, 1),
+  title: text(40).optional(),
+  academician: z.boolean().optional(),
+});
+export type ReportExpert = z.infer<typeof ReportExpert>;
+
+/** An activity of the visit and how many people it reached. */
+export const ReportActivity = z.strictObject({
+  kind: ActivityKind,
+  title: text(200).optional(),
+  participants: z.int().min(0).max(100_000),
+});
+export type ReportActivity = z.infer<typeof ReportActivity>;
+
+/** At most this many experts and activities on one report (a visit is a team of a few people). */
+export const MAX_REPORT_EXPERTS = 50;
+export const MAX_REPORT_ACTIVITIES = 30;
+
 /** `POST /visits/{id}/report`: the answers to the five questions, an outcome per need, cooperations. */
 export const VisitReportInput = z.strictObject({
   visitDate: z.iso.date({ error: 'must be a date like 2026-10-15' }),
@@ -70,10 +111,15 @@ export const VisitReportInput = z.strictObject({
       }),
     )
     .max(100),
+  /** Who went (older reports have none: they count zero). */
+  experts: z.array(ReportExpert).max(MAX_REPORT_EXPERTS).default([]),
+  /** What they did and for how many people. */
+  activities: z.array(ReportActivity).max(MAX_REPORT_ACTIVITIES).default([]),
   /** The visit's photos this report names (each a stored attachment of the visit). */
   attachmentIds: z.array(AttachmentId).max(50).optional(),
 });
-export type VisitReportInput = z.infer<typeof VisitReportInput>;
+/** What a caller files: `experts` and `activities` may be left out (older clients, the demo). */
+export type VisitReportInput = z.input<typeof VisitReportInput>;
 
 /** One stored version of a visit report. */
 export const VisitReport = VisitReportInput.extend({
@@ -86,3 +132,11 @@ export const VisitReport = VisitReportInput.extend({
   reportedAt: IsoDateTime,
 });
 export type VisitReport = z.infer<typeof VisitReport>;
+
+/** `POST /visits/{id}/highlight`: a coordinator marks the visit a typical case of the report. */
+export const HighlightInput = z.strictObject({
+  caption: text(300, 1),
+  /** One of the visit's photos (GET /visits/{id} `attachments`). */
+  attachmentId: AttachmentId.optional(),
+});
+export type HighlightInput = z.infer<typeof HighlightInput>;

@@ -105,6 +105,8 @@ export const handler = routeHandler(listAssignments, async ({ caller, query: { s
               answers: report.answers,
               outcomes: report.outcomes,
               cooperations: report.cooperations,
+              experts: report.experts,
+              activities: report.activities,
             },
           }
         : null,

@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { FiledVisitReport, SubmissionKey, VisitDetail, VisitLog } from '#schemas/api';
+import { FiledVisitReport, SubmissionKey, VisitDetail, VisitHighlight, VisitLog } from '#schemas/api';
 import { VisitId } from '#schemas/primitives';
-import { VisitReportInput } from '#schemas/teams';
+import { HighlightInput, VisitReportInput } from '#schemas/teams';
 import { defineRoute } from './route.ts';
 
 const VisitParams = z.strictObject({ visitId: VisitId });
@@ -61,4 +61,35 @@ export const getVisit = defineRoute({
   errors: [404],
   readCost:
     "1 GetItem of the visit (+ 1 GetItem of the offer for a team), then in parallel 1 GetItem of the county, 1 Query of the county's offers, 3 Queries of the visit's partition (log, report versions, photos) and 1 GetItem of its date, then BatchGetItem of the societies it names (projected) and of its needs",
+});
+
+export const highlightVisit = defineRoute({
+  method: 'POST',
+  path: '/visits/{visitId}/highlight',
+  functionId: 'HighlightVisit',
+  operationId: 'highlightVisit',
+  summary: '标为典型案例（说明与照片）/ mark the visit a typical case (caption and photo)',
+  description:
+    '协会报告按原文格式印出：日期、学会与专家、地点、说明。再次提交改写说明。走访须已有报告。/ The association’s report prints it as the source does: date, society and experts, place, caption. Posting again rewrites it. The visit must have a report.',
+  tag: 'visits',
+  access: { roles: ['coordinator'] },
+  params: VisitParams,
+  body: HighlightInput,
+  responses: { 200: { description: '已标记 / marked', schema: VisitHighlight } },
+  errors: [404, 409],
+  readCost: '1 GetItem of the county summary (+ the attachment, when a photo is named)',
+});
+
+export const unhighlightVisit = defineRoute({
+  method: 'DELETE',
+  path: '/visits/{visitId}/highlight',
+  functionId: 'HighlightVisit',
+  operationId: 'unhighlightVisit',
+  summary: '取消典型案例 / unmark the typical case',
+  tag: 'visits',
+  access: { roles: ['coordinator'] },
+  params: VisitParams,
+  responses: { 200: { description: '已取消 / unmarked', schema: VisitHighlight } },
+  errors: [404],
+  readCost: 'none (1 conditional UpdateItem of the county summary)',
 });

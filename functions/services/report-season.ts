@@ -12,7 +12,7 @@ import { reportsByKeys } from '#store/visit-log';
  * from the county summaries: one Query of small items, a page per SUMMARY_PAGE_SIZE counties —
  * never a Query per visit or per county.
  */
-async function seasonData(season: string) {
+export async function seasonData(season: string) {
   const summaries = await seasonSummaries(season);
   const visits = summaries.flatMap((s) =>
     s.townId && s.questions ? [{ countyId: s.countyId, townId: s.townId, questions: s.questions }] : [],

@@ -121,6 +121,8 @@ export async function saveReport(input: SaveReportInput): Promise<SaveReportResu
     const at = new Date().toISOString();
     const report: VisitReport = {
       ...input.report,
+      experts: input.report.experts ?? [],
+      activities: input.report.activities ?? [],
       visitId: input.visit.id,
       season: input.visit.season as VisitReport['season'],
       countyId: input.visit.countyId,
@@ -142,6 +144,8 @@ export async function saveReport(input: SaveReportInput): Promise<SaveReportResu
         version,
         resolved: input.report.outcomes.filter((o) => o.outcome === 'resolved').length,
         cooperations: input.report.cooperations.length,
+        experts: (input.report.experts ?? []).length,
+        participants: (input.report.activities ?? []).reduce((sum, a) => sum + a.participants, 0),
       },
     };
     const items = [

@@ -97,6 +97,14 @@ export function summaryReportUpdate(report: ReportVersionRecord): SummaryUpdate 
     visitDate: report.visitDate,
     outcomes: report.outcomes.map(({ needId, outcome }) => ({ needId, outcome })),
     cooperations: report.cooperations.map(({ title, partner }) => ({ title, partner })),
+    // Who went and whom they reached: the range report counts them from here, not every report.
+    experts: (report.experts ?? []).map(({ name, title, academician }) => ({
+      name,
+      ...(title ? { title } : {}),
+      ...(academician ? { academician: true } : {}),
+    })),
+    participants: (report.activities ?? []).reduce((sum, a) => sum + a.participants, 0),
+    activityKinds: [...new Set((report.activities ?? []).map((a) => a.kind))],
   };
   return summaryUpdate(report.season, report.countyId, {
     [summaryAttributes.report(report.societyId)]: entry,
@@ -111,4 +119,15 @@ export function summarySubmittedAdd(season: string, countyId: string): SummaryUp
 /** The count of needs a data set seeds into the county's season (seeding writes them all at once). */
 export function summarySubmittedSet(season: string, countyId: string, submitted: number): SummaryUpdate {
   return summaryUpdate(season, countyId, { submitted });
+}
+
+/** A coordinator marks the visit a typical case (or, with `undefined`, unmarks it). */
+export function summaryHighlightUpdate(
+  season: string,
+  countyId: string,
+  highlight: { caption: string; attachmentId?: string; by: string; at: string } | undefined,
+): SummaryUpdate {
+  const update = summaryUpdate(season, countyId, highlight ? { highlight } : {});
+  if (highlight) return update;
+  return { ...update, UpdateExpression: `${update.UpdateExpression} REMOVE highlight` };
 }

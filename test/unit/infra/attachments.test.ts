@@ -139,7 +139,8 @@ describe('IAM on the attachments bucket', () => {
       .filter(([, wiring]) => wiring.files)
       .map(([id]) => id)
       .sort();
-    expect(withFiles).toEqual(['ConfirmAttachmentUpload', 'GetVisit', 'ManageAttachments']);
+    // GetReports reads the typical cases' photos (signed URLs, the Word document's bytes).
+    expect(withFiles).toEqual(['ConfirmAttachmentUpload', 'GetReports', 'GetVisit', 'ManageAttachments']);
     const named = Object.entries(functionLogicalIds)
       .filter(
         ([, logicalId]) => json.Resources[logicalId].Properties.Environment?.Variables?.ATTACHMENTS_BUCKET,
@@ -160,6 +161,9 @@ describe('IAM on the attachments bucket', () => {
     ['ManageAttachments', 's3:DeleteObjectTagging', 'ImplicitlyDenied'],
     ['GetVisit', 's3:GetObject', 'Allowed'],
     ['GetVisit', 's3:PutObject', 'ImplicitlyDenied'],
+    ['GetReports', 's3:GetObject', 'Allowed'],
+    ['GetReports', 's3:PutObject', 'ImplicitlyDenied'],
+    ['GetReports', 's3:DeleteObject', 'ImplicitlyDenied'],
     ['GetVisit', 's3:DeleteObject', 'ImplicitlyDenied'],
     ['ConfirmAttachmentUpload', 's3:GetObject', 'Allowed'],
     ['ConfirmAttachmentUpload', 's3:DeleteObject', 'Allowed'],
