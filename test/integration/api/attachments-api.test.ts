@@ -355,4 +355,37 @@ describe('a photo of a visit', () => {
     expect(incomingLeft()).toEqual([]);
     expect((await api.call('GET', `/visits/${VISIT}`, { as: liaison() })).status).toBe(200);
   });
+
+  it('points the upload form at the origin the page was opened from (localhost, not only 127.0.0.1)', async () => {
+    const { request: httpRequest } = await import('node:http');
+    const token = await api.token(team(A));
+    const url = new URL(`${api.server.url}/visits/${VISIT}/attachments`);
+    const body = JSON.stringify({ contentType: 'image/jpeg', size: 1000 });
+    const reply = await new Promise<{ status: number; json: { upload: { url: string } } }>((done, fail) => {
+      const req = httpRequest(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: {
+            host: `localhost:${url.port}`,
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+          },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk) => {
+            text += chunk;
+          });
+          res.on('end', () => done({ status: res.statusCode ?? 0, json: JSON.parse(text) }));
+        },
+      );
+      req.on('error', fail);
+      req.end(body);
+    });
+    expect(reply.status).toBe(201);
+    expect(reply.json.upload.url).toBe(`http://localhost:${url.port}/uploads`);
+  });
 });
