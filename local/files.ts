@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
@@ -19,6 +20,30 @@ import { authorizeCurrentCaller } from './aws-rules/index.ts';
 
 export const UPLOAD_PATH = '/uploads';
 export const FILES_PATH = '/files/';
+
+const requestOrigins = new AsyncLocalStorage<string>();
+const HOST = /^(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
+
+/**
+ * Runs a request's handler with the origin its forms and links should point at, so a page opened
+ * as `localhost:3000` posts to `localhost:3000` (same origin, as the pages' CSP requires): PUBLIC_URL
+ * when set (a proxy), else the request's Host; a Host that is no host name leaves the server's own.
+ */
+export function withRequestOrigin<T>(
+  headers: { host?: string | undefined; 'x-forwarded-proto'?: string | string[] | undefined },
+  run: () => T,
+): T {
+  const configured = process.env.PUBLIC_URL?.replace(/\/+$/, '');
+  const host = headers.host ?? '';
+  const proto =
+    String(headers['x-forwarded-proto'] ?? '')
+      .split(',')[0]
+      ?.trim() === 'https'
+      ? 'https'
+      : 'http';
+  const origin = configured || (HOST.test(host) ? `${proto}://${host}` : undefined);
+  return origin ? requestOrigins.run(origin, run) : run();
+}
 
 function keyFile(dataDir: string): string {
   return join(dataDir, 'files-key');
@@ -66,6 +91,7 @@ async function authorize(action: string, key: string): Promise<void> {
 
 export function localFiles(options: { dataDir: string; baseUrl: () => string }): FilesPort {
   const secret = filesKey(options.dataDir);
+  const base = () => requestOrigins.getStore() ?? options.baseUrl();
   const pathOf = (key: string) => {
     const file = fileOf(options.dataDir, key);
     if (!file) throw new Error(`not an attachment's key: ${key}`);
@@ -83,7 +109,7 @@ export function localFiles(options: { dataDir: string; baseUrl: () => string }):
       };
       const encoded = Buffer.from(JSON.stringify(document), 'utf8').toString('base64');
       return {
-        url: `${options.baseUrl()}${UPLOAD_PATH}`,
+        url: `${base()}${UPLOAD_PATH}`,
         fields: {
           key: policy.key,
           'Content-Type': policy.contentType,
@@ -101,7 +127,7 @@ export function localFiles(options: { dataDir: string; baseUrl: () => string }):
         expires,
         signature: hmac(secret, readText(key, contentType, expires)),
       });
-      return `${options.baseUrl()}${FILES_PATH}${key}?${query}`;
+      return `${base()}${FILES_PATH}${key}?${query}`;
     },
     async inspect(key, headBytes) {
       await authorize('s3:GetObject', key);

@@ -10,7 +10,14 @@ import { installIdentityPort } from '#identity/identity';
 import { confirmUpload } from '#services/attachments';
 import { API_FUNCTIONS, API_ROUTES, type ApiRoute } from '../functions/registry.ts';
 import { runAsFunction } from './aws-rules/identity.ts';
-import { FILES_PATH, localFiles, receiveUpload, signedFile, UPLOAD_PATH } from './files.ts';
+import {
+  FILES_PATH,
+  localFiles,
+  receiveUpload,
+  signedFile,
+  UPLOAD_PATH,
+  withRequestOrigin,
+} from './files.ts';
 import { localIdentity, sessionRefusal } from './identity.ts';
 import { tokenKey, verifyLocalToken } from './tokens.ts';
 
@@ -338,8 +345,11 @@ export async function startHttpServer(options: {
     } as unknown as ApiEvent;
     const handler = await handlerOf(compiled.route);
     // As the route's function: its AWS calls are checked against that function's role.
-    const result = (await runAsFunction(compiled.route.functionId, () =>
-      handler(event, { awsRequestId: event.requestContext.requestId } as Context),
+    // Upload forms and photo links point at the origin the page was opened from (local/files.ts).
+    const result = (await withRequestOrigin(req.headers, () =>
+      runAsFunction(compiled.route.functionId, () =>
+        handler(event, { awsRequestId: event.requestContext.requestId } as Context),
+      ),
     )) as APIGatewayProxyStructuredResultV2;
     const responseHeaders = Object.fromEntries(
       Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]),

@@ -319,4 +319,73 @@ describe('a photo of a visit', () => {
     expect(existsSync(fileOnDisk(kept))).toBe(true);
     expect(existsSync(fileOnDisk(refused))).toBe(false);
   });
+
+  it('holds the local files adapter to each function’s IAM on the bucket: GetVisit may not sign an upload', async () => {
+    const { files } = await import('#files/files');
+    const { runAsFunction } = await import('#local/aws-rules/identity');
+    const policy = {
+      key: `visits/${VISIT}/att-bbbbbbbbbbbbbbbbbbbb`,
+      contentType: 'image/jpeg',
+      maxBytes: 10,
+      expiresInSeconds: 60,
+    };
+    await expect(runAsFunction('GetVisit', () => files().uploadForm(policy))).rejects.toThrow(/s3:PutObject/);
+    await expect(runAsFunction('ManageAttachments', () => files().uploadForm(policy))).resolves.toMatchObject(
+      {
+        fields: { key: policy.key },
+      },
+    );
+  });
+
+  it('answers a body that is no upload form with a clear refusal, and keeps serving', async () => {
+    const json = await fetch(`${api.server.url}/uploads`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"file":"x"}',
+    });
+    expect(json.status).toBe(415);
+    const garbled = await fetch(`${api.server.url}/uploads`, {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data; boundary=zz' },
+      body: '--zz\r\nContent-Disposition: form-data; name="key"\r\n\r\nvisits/x',
+    });
+    expect([400, 403]).toContain(garbled.status);
+    const message = ((await garbled.json()) as { error: { message: string } }).error.message;
+    expect(message).toMatch(/[\u4e00-\u9fff].*\/ [a-z]/i);
+    expect(incomingLeft()).toEqual([]);
+    expect((await api.call('GET', `/visits/${VISIT}`, { as: liaison() })).status).toBe(200);
+  });
+
+  it('points the upload form at the origin the page was opened from (localhost, not only 127.0.0.1)', async () => {
+    const { request: httpRequest } = await import('node:http');
+    const token = await api.token(team(A));
+    const url = new URL(`${api.server.url}/visits/${VISIT}/attachments`);
+    const body = JSON.stringify({ contentType: 'image/jpeg', size: 1000 });
+    const reply = await new Promise<{ status: number; json: { upload: { url: string } } }>((done, fail) => {
+      const req = httpRequest(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: {
+            host: `localhost:${url.port}`,
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+          },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk) => {
+            text += chunk;
+          });
+          res.on('end', () => done({ status: res.statusCode ?? 0, json: JSON.parse(text) }));
+        },
+      );
+      req.on('error', fail);
+      req.end(body);
+    });
+    expect(reply.status).toBe(201);
+    expect(reply.json.upload.url).toBe(`http://localhost:${url.port}/uploads`);
+  });
 });
