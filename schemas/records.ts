@@ -297,7 +297,11 @@ export const ScheduleRecord = VisitSchedule.extend({
 export type ScheduleRecord = z.infer<typeof ScheduleRecord>;
 
 /** A schedule request's retry key: the schedule it produced, answered again on a retry. */
-export const ScheduleSubmissionRecord = z.object({ schedule: ScheduleRecord });
+export const ScheduleSubmissionRecord = z.object({
+  schedule: ScheduleRecord,
+  /** What was asked (`propose:{…}` / `confirm:{…}`): the same key for another request is a conflict. */
+  request: Text.optional(),
+});
 
 export const OutboxMessageRecord = z.object({
   id: Text,

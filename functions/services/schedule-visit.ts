@@ -140,10 +140,9 @@ export async function proposeVisitDate(
 ): Promise<ScheduleResult> {
   const visit = await visitOf(visitId);
   const side = await sideOf(caller, visit);
-  if (submissionKey) {
-    const replay = await scheduleSubmission(visit.id, side.actor, submissionKey);
-    if (replay) return { schedule: scheduleView(replay), replayed: true };
-  }
+  const request = `propose:${JSON.stringify(input)}`;
+  const replay = await replayOf(visit.id, side.actor, submissionKey, request);
+  if (replay) return replay;
   checkDate(input, now);
   const before = await getSchedule(visit.id);
   const at = shanghaiTimestamp(now);
@@ -167,7 +166,7 @@ export async function proposeVisitDate(
     before,
     schedule,
     'date-proposed',
-    submissionKey && { caller: side.actor, key: submissionKey },
+    submissionKey && { caller: side.actor, key: submissionKey, request },
   );
   return { schedule: scheduleView(schedule), replayed: false };
 }
@@ -182,10 +181,9 @@ export async function confirmVisitDate(
 ): Promise<ScheduleResult> {
   const visit = await visitOf(visitId);
   const side = await sideOf(caller, visit);
-  if (submissionKey) {
-    const replay = await scheduleSubmission(visit.id, side.actor, submissionKey);
-    if (replay) return { schedule: scheduleView(replay), replayed: true };
-  }
+  const request = `confirm:${JSON.stringify(input)}`;
+  const replay = await replayOf(visit.id, side.actor, submissionKey, request);
+  if (replay) return replay;
   const before = await getSchedule(visit.id);
   if (!before)
     throw new ConflictError(
@@ -218,9 +216,26 @@ export async function confirmVisitDate(
     before,
     schedule,
     'date-confirmed',
-    submissionKey && { caller: side.actor, key: submissionKey },
+    submissionKey && { caller: side.actor, key: submissionKey, request },
   );
   return { schedule: scheduleView(schedule), replayed: false };
+}
+
+/** The first answer to a retried request; 409 when the key was used for another request. */
+async function replayOf(
+  visitId: string,
+  actor: string,
+  key: string | undefined,
+  request: string,
+): Promise<ScheduleResult | undefined> {
+  if (!key) return undefined;
+  const replay = await scheduleSubmission(visitId, actor, key);
+  if (!replay) return undefined;
+  if (replay.request !== undefined && replay.request !== request)
+    throw new ConflictError(
+      '这个 Idempotency-Key 已用于另一次请求，请换一个 / this Idempotency-Key was used for another request; use a new one',
+    );
+  return { schedule: scheduleView(replay.schedule), replayed: true };
 }
 
 async function save(
@@ -229,7 +244,7 @@ async function save(
   before: ScheduleRecord | undefined,
   schedule: ScheduleRecord,
   kind: 'date-proposed' | 'date-confirmed',
-  submission: { caller: string; key: string } | undefined | '',
+  submission: { caller: string; key: string; request: string } | undefined | '',
 ): Promise<void> {
   const county = await getCounty(visit.countyId);
   const town = county?.towns.find((t) => t.id === visit.townId)?.name;

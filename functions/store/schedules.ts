@@ -35,11 +35,11 @@ export async function scheduleSubmission(
   visitId: string,
   caller: string,
   key: string,
-): Promise<ScheduleRecord | undefined> {
+): Promise<{ schedule: ScheduleRecord; request?: string | undefined } | undefined> {
   const { Item } = await documents().send(
     new GetCommand({ TableName: tableName(), Key: keys.scheduleSubmission(visitId, caller, key) }),
   );
-  return Item ? parseRecord(ScheduleSubmissionRecord, 'schedule submission', Item).schedule : undefined;
+  return Item ? parseRecord(ScheduleSubmissionRecord, 'schedule submission', Item) : undefined;
 }
 
 /** Another request changed the schedule between the read and the write. */
@@ -55,7 +55,7 @@ export interface ScheduleWrite {
   log: VisitLogEntry;
   /** The audit entry, built by the service (store/items/audit.ts). */
   audit: TransactItems[number];
-  submission?: { caller: string; key: string };
+  submission?: { caller: string; key: string; request: string };
 }
 
 /**
@@ -97,6 +97,7 @@ export async function writeSchedule(write: ScheduleWrite): Promise<void> {
                 ...keys.scheduleSubmission(schedule.visitId, write.submission.caller, write.submission.key),
                 type: 'schedule-submission',
                 schedule,
+                request: write.submission.request,
               },
               ConditionExpression: 'attribute_not_exists(pk)',
             },

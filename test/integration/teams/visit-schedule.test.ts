@@ -100,7 +100,7 @@ describe('the visit date', () => {
     expect((await visit()).schedule).toBeNull();
   });
 
-  it('records the society’s proposal once for a retried Idempotency-Key, and lets it not confirm its own (409)', async () => {
+  it('records the society’s proposal once for a retried Idempotency-Key (409 for the key on another date), and lets it not confirm its own (409)', async () => {
     const body = { date: dayIn(30), time: '09:30', note: '上午在镇政府会议室座谈' };
     const key = { 'Idempotency-Key': 'schedule-propose-0001' };
     const first = await propose(team(accepted), body, key);
@@ -117,6 +117,9 @@ describe('the visit date', () => {
     expect(first.body.startsAt).toBe(`${body.date}T09:30:00.000+08:00`);
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
+    const reused = await propose(team(accepted), { ...body, date: dayIn(31) }, key);
+    expect(reused.status).toBe(409);
+    expect(reused.body.error.message).toMatch(/另一次请求.*\/ .*another request/);
     const detail = await visit();
     expect(detail.schedule.version).toBe(1);
     expect(detail.log.filter((e: Json) => e.kind === 'date-proposed')).toHaveLength(1);
