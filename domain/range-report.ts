@@ -156,7 +156,7 @@ export function rangeSummary(
   const name = rangeName(report.from, report.to);
   const zh = [
     `${name.zh}，共征集山区${countyCount}县需求${t.collected}项`,
-    t.visited > 0 ? `走访乡镇${t.visited}个次` : '',
+    t.visited > 0 ? `走访乡镇${t.visited}次` : '',
     t.expertVisits > 0
       ? `对接各类专家${t.expertVisits}人次（${t.experts}人）${t.academicianVisits > 0 ? `，其中两院院士${t.academicianVisits}人次` : ''}`
       : '',

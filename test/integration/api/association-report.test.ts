@@ -100,7 +100,7 @@ describe('GET /reports over four seasons', () => {
     const jiande = range.body.counties.find((c: { countyId: string }) => c.countyId === 'jiande');
     expect(jiande).toMatchObject({ expertVisits: 1, experts: 1, handled: 2, cooperations: 2 });
     expect(range.body.summary.zh).toBe(
-      '2031年，共征集山区3县需求14项，走访乡镇3个次，对接各类专家4人次（3人），其中两院院士1人次，3家学会参与服务，开展讲座、培训和现场指导，服务群众65人次，办结4件，达成合作3件。',
+      '2031年，共征集山区3县需求14项，走访乡镇3次，对接各类专家4人次（3人），其中两院院士1人次，3家学会参与服务，开展讲座、培训和现场指导，服务群众65人次，办结4件，达成合作3件。',
     );
     expect(range.body.summary.en).toContain('experts served 4 times (3 people; academicians 1 times)');
     expect(range.body.charts.zh.funnel).toMatch(/^<svg[\s\S]*收集需求[\s\S]*<\/svg>$/);

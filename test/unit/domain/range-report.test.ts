@@ -150,7 +150,7 @@ describe('the range report', () => {
   it('writes the paragraph in the source’s style, leaving out clauses whose figure is zero', () => {
     const { report } = fixture();
     expect(rangeSummary(report).zh).toBe(
-      '2031年第一季度至2031年第三季度，共征集山区3县需求14项，走访乡镇3个次，对接各类专家3人次（2人），其中两院院士1人次，2家学会参与服务，开展讲座、培训和现场指导，服务群众65人次，办结3件，达成合作3件。',
+      '2031年第一季度至2031年第三季度，共征集山区3县需求14项，走访乡镇3次，对接各类专家3人次（2人），其中两院院士1人次，2家学会参与服务，开展讲座、培训和现场指导，服务群众65人次，办结3件，达成合作3件。',
     );
     const empty = rangeReport('2030-Q1', '2030-Q4', []);
     expect(rangeSummary(empty).zh).toBe('2030年，共征集山区0县需求0项，办结0件，达成合作0件。');
