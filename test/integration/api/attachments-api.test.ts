@@ -47,6 +47,8 @@ beforeAll(async () => {
   ] as const) {
     const offer = { season: SEASON, countyId: COUNTY, townId, societyId, needIds, createdAt: at };
     expect(await api.store.createOffer(offer, 10)).toBe('created');
+    // Sent as SendOfferAndWaitForAnswer sends it (a token and offeredAt); only a sent offer is answered.
+    await api.store.attachTaskToken(offer, `sent-${societyId}`, at, at);
     expect(await api.store.recordDecision(offer, decision, `${societyId}:lead`, at)).toBe(true);
     expect(await api.store.settleOffer(offer, status, at)).toBe(true);
   }
