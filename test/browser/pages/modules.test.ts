@@ -23,11 +23,21 @@ const importsOf = (file: string) =>
     return ref.startsWith('/') ? join(PAGES, ref) : resolve(dirname(file), ref);
   });
 
-/** A `const NAME = { … };` table of `key: ['中文', 'English']`, as the module declares it. */
+/**
+ * A `const NAME = { … };` table of `key: ['中文', 'English']`, as the module declares it; a table it
+ * spreads in (`...RANGE_TEXT`) is read from the module of pages/ that exports it.
+ */
 function textTable(source: string, name: string): Record<string, unknown> {
-  const found = new RegExp(`const ${name} = (\\{\\n[\\s\\S]*?\\n\\});`).exec(source);
+  const found = new RegExp(`(?:export )?const ${name} = (\\{\\n[\\s\\S]*?\\n\\});`).exec(source);
   if (!found) return {};
-  return new Function(`return (${found[1]});`)() as Record<string, unknown>;
+  const spread = [...(found[1] as string).matchAll(/\.\.\.([A-Z_]+),/g)].map((m) => m[1] as string);
+  const tables = spread.map((inner) => {
+    const home = scripts(PAGES).find((file) =>
+      readFileSync(file, 'utf8').includes(`export const ${inner} = {`),
+    );
+    return home ? textTable(readFileSync(home, 'utf8'), inner) : {};
+  });
+  return new Function(...spread, `return (${found[1]});`)(...tables) as Record<string, unknown>;
 }
 
 const pages = readdirSync(PAGES).filter((f) => f.endsWith('.html'));
@@ -62,12 +72,12 @@ describe('the pages’ modules', () => {
 
   it.each(pages)('%s: one translation markup, each data-t key with a Chinese and an English text', (page) => {
     const html = readFileSync(join(PAGES, page), 'utf8');
-    // The page's own script (lib/sw-register.js, in every page's head, has no texts).
-    const script = /<script[^>]*\bsrc="\/((?!lib\/)[^"]+)"/.exec(html)?.[1] as string;
-    const texts = {
-      ...textTable(readFileSync(join(PAGES, 'lib/i18n.js'), 'utf8'), 'SHARED'),
-      ...textTable(readFileSync(join(PAGES, script), 'utf8'), 'TEXT'),
-    };
+    // The page's own scripts (lib/sw-register.js, in every page's head, has no texts).
+    const own = [...html.matchAll(/<script[^>]*\bsrc="\/((?!lib\/)[^"]+)"/g)].map((m) => m[1] as string);
+    const texts = Object.assign(
+      textTable(readFileSync(join(PAGES, 'lib/i18n.js'), 'utf8'), 'SHARED'),
+      ...own.map((script) => textTable(readFileSync(join(PAGES, script), 'utf8'), 'TEXT')),
+    );
     const keys = [...html.matchAll(/\bdata-t="([^"]+)"/g)].map((m) => m[1] as string);
 
     expect(html).not.toMatch(/\bdata-(zh|en)=/);
