@@ -7,9 +7,9 @@
 // Item: { id, kind, method, path, body, label: {zh,en}, key, state: 'waiting'|'sending'|'sent'|
 // 'failed', receipt?, response?, error?: {zh,en}, attempts, createdAt, nextAt?, sentAt? }.
 // A photo's bytes are kept beside it (store `blobs`), so list() stays light.
-import { apiBase } from './api-client.js';
+import { apiBase, goToSignIn } from './api-client.js';
 import { splitBilingual } from './i18n.js';
-import { currentSession } from './session-store.js';
+import { currentSession, freshToken } from './session-store.js';
 import { openDB } from './vendor/idb.js';
 
 export const KINDS = [
@@ -264,9 +264,11 @@ async function fetchWithTimeout(url, init) {
 }
 
 async function apiRequest(item) {
-  const token = currentSession()?.token ?? '';
+  const base = await apiBase();
+  // After days offline the token has lapsed: the device's credential renews it first (lib/session-store.js).
+  const token = await freshToken(base);
   const json = item.body !== undefined && item.body !== null;
-  return fetchWithTimeout(`${await apiBase()}${item.path}`, {
+  return fetchWithTimeout(`${base}${item.path}`, {
     method: item.method,
     headers: {
       accept: 'application/json',
@@ -342,6 +344,9 @@ async function sendOne(item) {
     }
     if (res.status === 401) {
       await wait({ error: SIGNED_OUT });
+      // Even the device's credential was refused (revoked, signed out elsewhere): sign in again; the
+      // item waits here on the device and goes once this person is back.
+      if (currentSession() && !location.pathname.startsWith('/signin')) goToSignIn('refused');
       return 'signed-out';
     }
     if (!res.ok) {

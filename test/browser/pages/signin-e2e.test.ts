@@ -159,7 +159,7 @@ describe('signing in by invitation', () => {
     expect(liaisonA.url()).not.toContain('code=');
     await fillNeed(liaisonA, `茶园机采技术指导 ${stamp}`);
     await liaisonA.getByRole('button', { name: '提交需求' }).click();
-    await expect.poll(() => liaisonA.locator('#sent').textContent()).toContain('已提交');
+    await expect.poll(() => liaisonA.locator('#sent').textContent()).toContain('已送达');
     await expectNoTokenMentioned(liaisonA);
   });
 
@@ -176,7 +176,7 @@ describe('signing in by invitation', () => {
     await expect.poll(() => page.locator('#session-bar').textContent()).toContain(issued[1]!.name);
     await fillNeed(page, `林下中药材种植 ${stamp}`);
     await page.getByRole('button', { name: '提交需求' }).click();
-    await expect.poll(() => page.locator('#sent').textContent()).toContain('已提交');
+    await expect.poll(() => page.locator('#sent').textContent()).toContain('已送达');
     await expectNoTokenMentioned(page);
     await page.context().close();
   });
@@ -196,7 +196,7 @@ describe('signing in by invitation', () => {
     await page.context().close();
   });
 
-  it('after the coordinator revokes the liaison, the next request is 401 and the page returns to /signin, draft kept', async () => {
+  it('after the coordinator revokes the liaison, the next request is 401 and the page returns to /signin, the need kept on the device', async () => {
     const title = `撤销后的草稿 ${stamp}`;
     await fillNeed(liaisonA, title);
     coordinator.once('dialog', (dialog) => dialog.accept());
@@ -215,8 +215,13 @@ describe('signing in by invitation', () => {
     const url = new URL(liaisonA.url());
     expect(url.searchParams.get('return')).toBe('/needs.html');
     await expect.poll(() => liaisonA.locator('#notice').textContent()).toContain('已保存在本机');
-    const draft = await liaisonA.evaluate(() => JSON.parse(localStorage.getItem('needs.draft.v1') ?? '{}'));
-    expect(draft).toMatchObject({ title, townId: 'qiandaohu', theme: 'industry', urgency: 'high' });
+    // The need waits in the device's outbox for this person's next sign-in (lib/outbox.js).
+    // A string, so the test runner leaves the page's own import() alone.
+    const waiting = await liaisonA.evaluate(`(async () => {
+      const outbox = await import('/lib/outbox.js');
+      return (await outbox.list()).map((item) => ({ title: item.body?.title, state: item.state }));
+    })()`);
+    expect(waiting).toContainEqual({ title, state: 'waiting' });
     expect(await liaisonA.evaluate(() => localStorage.getItem('session.v1'))).toBeNull();
     await expectNoTokenMentioned(liaisonA);
     await liaisonA.context().close();
