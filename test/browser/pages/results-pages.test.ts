@@ -121,7 +121,9 @@ async function rawWordsOn(page: Page): Promise<string[]> {
         where,
       ),
     );
-  return [...found(ids, text), ...found(RAW_WORDS, withoutMessages)];
+  // An e-mail address is a contact to write to, not an id standing in for a name.
+  const withoutEmails = text.replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, '');
+  return [...found(ids, withoutEmails), ...found(RAW_WORDS, withoutMessages)];
 }
 
 /** Runs an expression in the page (a string: the browser's globals are not this program's). */
