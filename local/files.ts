@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { dirname, join } from 'node:path';
@@ -8,6 +8,7 @@ import busboy from 'busboy';
 import { IMAGE_HEAD_BYTES, imageTypeOf, parseAttachmentObjectKey } from '#domain/attachments';
 import type { FilesPort, UploadForm, UploadPolicy } from '#files/port';
 import { authorizeCurrentCaller } from './aws-rules/index.ts';
+import { dataDirSecret } from './tokens.ts';
 
 /**
  * The files port on one machine: a photo's bytes under `DATA_DIR/attachments/<key>`. The upload
@@ -45,22 +46,9 @@ export function withRequestOrigin<T>(
   return origin ? requestOrigins.run(origin, run) : run();
 }
 
-function keyFile(dataDir: string): string {
-  return join(dataDir, 'files-key');
-}
-
-/** The signing key of this DATA_DIR's files, created on first use. */
+/** The signing key of this DATA_DIR's files (upload forms and photo links). */
 export function filesKey(dataDir: string): Buffer {
-  const file = keyFile(dataDir);
-  if (!existsSync(file)) {
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    try {
-      writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-  }
-  return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  return dataDirSecret(dataDir, 'files-key');
 }
 
 const hmac = (key: Buffer, text: string) => createHmac('sha256', key).update(text).digest('hex');

@@ -29,13 +29,12 @@ export interface LocalClaims {
 /** How long a session lasts; the pages renew it (POST /session/renew) before it ends. */
 export const SESSION_SECONDS = 12 * 3600;
 
-function keyFile(dataDir: string): string {
-  return join(dataDir, 'token-key');
-}
-
-/** The signing key of this DATA_DIR, created on first use. */
-export function tokenKey(dataDir: string): Uint8Array {
-  const file = keyFile(dataDir);
+/**
+ * A secret of this DATA_DIR kept in the file `name` (32 random bytes, mode 0600), created on first
+ * use; two processes creating it at once end with the same key.
+ */
+export function dataDirSecret(dataDir: string, name: string): Buffer {
+  const file = join(dataDir, name);
   if (!existsSync(file)) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     try {
@@ -45,6 +44,11 @@ export function tokenKey(dataDir: string): Uint8Array {
     }
   }
   return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+}
+
+/** The signing key of this DATA_DIR's tokens. */
+export function tokenKey(dataDir: string): Uint8Array {
+  return dataDirSecret(dataDir, 'token-key');
 }
 
 export async function signLocalToken(

@@ -1,4 +1,4 @@
-import { type ApiHandler, json, requireOwnSociety, routeDispatcher, serve } from '#commons/http';
+import { type ApiHandler, download, json, requireOwnSociety, routeDispatcher, serve } from '#commons/http';
 import { getReports, getSocietyExperts } from '#routes/reports';
 import { exportAssociationReport } from '#services/report-range';
 import { societyRoster } from '#services/society-roster';
@@ -10,15 +10,7 @@ import { societyRoster } from '#services/society-roster';
 const reports = serve(getReports, async ({ query }) => {
   const format = query.format ?? 'json';
   const exported = await exportAssociationReport(query.from, query.to, format);
-  if (format === 'json') return json(200, exported.report);
-  const headers = {
-    'content-type': exported.contentType,
-    'content-disposition': `attachment; filename="${exported.fileName}"`,
-  };
-  if (Buffer.isBuffer(exported.body)) {
-    return { statusCode: 200, headers, body: exported.body.toString('base64'), isBase64Encoded: true };
-  }
-  return { statusCode: 200, headers, body: exported.body };
+  return format === 'json' ? json(200, exported.report) : download(exported);
 });
 
 /** GET /societies/{societyId}/experts (the society's team, or a coordinator). */

@@ -1,4 +1,4 @@
-import { json, routeHandler } from '#commons/http';
+import { download, json, routeHandler } from '#commons/http';
 import { getSeasonReport } from '#routes/seasons';
 import { exportSeasonReport } from '#services/report-season';
 
@@ -10,13 +10,5 @@ import { exportSeasonReport } from '#services/report-season';
 export const handler = routeHandler(getSeasonReport, async ({ params: { season }, query }) => {
   const format = query.format ?? 'json';
   const exported = await exportSeasonReport(season, format);
-  if (format === 'json') return json(200, exported.report);
-  const headers = {
-    'content-type': exported.contentType,
-    'content-disposition': `attachment; filename="${exported.fileName}"`,
-  };
-  if (Buffer.isBuffer(exported.body)) {
-    return { statusCode: 200, headers, body: exported.body.toString('base64'), isBase64Encoded: true };
-  }
-  return { statusCode: 200, headers, body: exported.body };
+  return format === 'json' ? json(200, exported.report) : download(exported);
 });

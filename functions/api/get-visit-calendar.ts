@@ -1,4 +1,4 @@
-import { routeHandler } from '#commons/http';
+import { download, routeHandler } from '#commons/http';
 import { getVisitCalendar } from '#routes/schedule';
 import { visitForCaller } from '#services/read-visit';
 import { visitCalendar } from '#services/schedule-visit';
@@ -9,13 +9,8 @@ import { visitCalendar } from '#services/schedule-visit';
  */
 export const handler = routeHandler(getVisitCalendar, async ({ caller, params: { visitId } }) => {
   const file = await visitCalendar(await visitForCaller(caller, visitId));
-  return {
-    statusCode: 200,
-    headers: {
-      'content-type': 'text/calendar; charset=utf-8',
-      'content-disposition': `attachment; filename="${file.fileName}"`,
-      'cache-control': 'no-store',
-    },
-    body: file.body,
-  };
+  return download(
+    { contentType: 'text/calendar; charset=utf-8', fileName: file.fileName, body: file.body },
+    { 'cache-control': 'no-store' },
+  );
 });

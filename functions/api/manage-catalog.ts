@@ -1,4 +1,4 @@
-import { type ApiHandler, json, routeDispatcher, serve } from '#commons/http';
+import { type ApiHandler, download, json, routeDispatcher, serve } from '#commons/http';
 import * as routes from '#routes/catalog';
 import type { Society } from '#schemas/catalog';
 import {
@@ -52,15 +52,7 @@ export const handler: ApiHandler = routeDispatcher([
   ),
   serve(routes.catalogTemplate, async ({ query }) => {
     const kind = query.kind ?? 'societies';
-    const bytes = await catalogTemplate(kind);
-    return {
-      statusCode: 200,
-      headers: {
-        'content-type': XLSX_TYPE,
-        'content-disposition': `attachment; filename="catalog-${kind}.xlsx"`,
-      },
-      body: Buffer.from(bytes).toString('base64'),
-      isBase64Encoded: true,
-    };
+    const body = await catalogTemplate(kind);
+    return download({ contentType: XLSX_TYPE, fileName: `catalog-${kind}.xlsx`, body });
   }),
 ]);

@@ -91,6 +91,24 @@ export function json(
   };
 }
 
+/** A file to download: text as it is, bytes base64-encoded (API Gateway's binary answers). */
+export function download(
+  file: { contentType: string; fileName: string; body: string | Uint8Array },
+  headers: Record<string, string> = {},
+): APIGatewayProxyResultV2 {
+  const base = {
+    statusCode: 200,
+    headers: {
+      'content-type': file.contentType,
+      'content-disposition': `attachment; filename="${file.fileName}"`,
+      ...headers,
+    },
+  };
+  return typeof file.body === 'string'
+    ? { ...base, body: file.body }
+    : { ...base, body: Buffer.from(file.body).toString('base64'), isBase64Encoded: true };
+}
+
 // ---- enforcing a declaration ------------------------------------------------------------------------
 
 function checkAccess(route: RouteDeclaration, caller: Caller): void {
