@@ -6,7 +6,7 @@
 import { $, el, setStatus } from './lib/dom.js';
 import { both, say, sayBilingual, startLang, t } from './lib/i18n.js';
 import { getKept } from './lib/last-data.js';
-import { enqueue, list as outboxItems, retry, subscribe } from './lib/outbox.js';
+import { enqueue, KINDS, list as outboxItems, retry, subscribe } from './lib/outbox.js';
 import { mountOutboxBadge, mountOutboxList } from './lib/outbox-view.js';
 import { attachmentIdOf, photoStrip } from './lib/photo-strip.js';
 import { peopleOf, reportPeople } from './lib/report-people.js';
@@ -636,15 +636,7 @@ function render() {
 }
 
 /** What this page sends: once one is delivered, the lists are read again. */
-const OURS = [
-  'answer',
-  'report',
-  'schedule',
-  'schedule-confirm',
-  'attachment',
-  'attachment-edit',
-  'attachment-delete',
-];
+const OURS = KINDS.filter((kind) => !kind.startsWith('need'));
 let delivered = null;
 function watchOutbox() {
   subscribe(async (next) => {
