@@ -88,6 +88,11 @@ export interface WarmStart {
 export interface AssignmentOptions {
   /** Seconds allowed to a large component's solve. @default 30 */
   timeLimit?: number;
+  /**
+   * Seconds allowed to evening out the load (c) of an exact component. A wall-clock limit: tests
+   * that assert (c) give it room, so a busy machine cannot cut it short. @default 1
+   */
+  balanceTimeLimit?: number;
   /** Start from a related solution; pairs no longer possible are dropped. */
   warmStart?: WarmStart;
 }
@@ -107,8 +112,8 @@ export const EXACT_MAX_PAIRS = 2_500;
  * with load counting `capacityUsed`. See `solveAssignment` for how it is solved and what is proven.
  * The same input in any order gives the same output.
  */
-export function assignSocieties(input: AssignmentInput): StaffedVisit[] {
-  return solveAssignment(input).visits;
+export function assignSocieties(input: AssignmentInput, options: AssignmentOptions = {}): StaffedVisit[] {
+  return solveAssignment(input, options).visits;
 }
 
 /**
@@ -148,7 +153,10 @@ export function solveAssignment(input: AssignmentInput, options: AssignmentOptio
       const start = model.visits.map((_, v) => [...warm[v]!]);
       fill(model, start, component);
       prune(model, start);
-      const result = solveExact(model, component, { start });
+      const result = solveExact(model, component, {
+        start,
+        ...(options.balanceTimeLimit === undefined ? {} : { balanceTimeLimit: options.balanceTimeLimit }),
+      });
       for (const [v, societies] of result.joined) joined[v] = societies;
       weightBound += result.weightBound;
       optimalWeight &&= result.optimal;

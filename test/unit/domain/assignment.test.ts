@@ -118,10 +118,13 @@ describe('the assignment objective, worked examples', () => {
   });
 
   it('spreads visits across equally able societies', () => {
-    const result = assignSocieties({
-      visits: [visitTo('c1', need('n1', 'industry', 'tea')), visitTo('c2', need('n2', 'industry', 'tea'))],
-      societies: [society('a', ['industry'], ['tea'], 2), society('b', ['industry'], ['tea'], 2)],
-    });
+    const result = assignSocieties(
+      {
+        visits: [visitTo('c1', need('n1', 'industry', 'tea')), visitTo('c2', need('n2', 'industry', 'tea'))],
+        societies: [society('a', ['industry'], ['tea'], 2), society('b', ['industry'], ['tea'], 2)],
+      },
+      { balanceTimeLimit: 60 },
+    );
 
     const societiesUsed = result.flatMap((visit) =>
       visit.assignments.map((assignment) => assignment.societyId),
