@@ -162,6 +162,10 @@ describe('signing in through Cognito managed login (runtime-config.json)', () =>
       .poll(() => page.evaluate(() => JSON.parse(localStorage.getItem('session.v1') as string).refreshToken))
       .toBe('the-refresh-token');
 
+    // The page opened before still has calls under way with its own token; let them finish first,
+    // so that every call counted below is the reopened page's.
+    await page.waitForLoadState('networkidle');
+
     // Offline for a day: the access token ended long ago, the refresh token (30 days) has not. The page
     // opens signed in, renews first, and the API gets only the new token.
     await page.evaluate(() => {
