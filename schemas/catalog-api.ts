@@ -101,4 +101,7 @@ export const TemplateQuery = z.strictObject({ kind: CatalogSheetKind.optional() 
  * in `contact`, say) is refused by name instead of vanishing.
  */
 export const SocietyBody = Society.extend({ contact: Contact.strict().optional() }).strict();
-export const CountyBody = County.extend({ towns: z.array(Town.strict()) }).strict();
+export const CountyBody = County.extend({
+  towns: z.array(Town.strict()),
+  contact: Contact.strict().optional(),
+}).strict();

@@ -1,11 +1,9 @@
 import * as z from 'zod';
+import { WEBHOOK_KINDS } from './delivery.ts';
 import { LocalizedName, Slug, Theme, text } from './primitives.ts';
 
 export const Town = z.object({ id: Slug, name: LocalizedName });
 export type Town = z.infer<typeof Town>;
-
-export const County = z.object({ id: Slug, name: LocalizedName, towns: z.array(Town) });
-export type County = z.infer<typeof County>;
 
 export const Contact = z.object({
   /** The person to call (联系人). */
@@ -15,8 +13,23 @@ export const Contact = z.object({
     .string()
     .regex(/^\+?[0-9 -]{5,20}$/)
     .optional(),
+  /** A group robot (DingTalk 钉钉, WeCom 企业微信): any http(s) URL, a relay on the association's network included. */
   webhook: z.url({ protocol: /^https?$/ }).optional(),
+  /** DingTalk 加签 secret (SEC…): kept like a credential, shown only to coordinators, never logged. */
+  webhookSecret: text(200, 1).optional(),
+  /** The robot's dialect, when the host does not tell (a relay). */
+  webhookKind: z.enum(WEBHOOK_KINDS).optional(),
 });
+export type Contact = z.infer<typeof Contact>;
+
+/** A county; its `contact` reaches the county's liaisons as a group (their robot, e-mail, phone). */
+export const County = z.object({
+  id: Slug,
+  name: LocalizedName,
+  towns: z.array(Town),
+  contact: Contact.optional(),
+});
+export type County = z.infer<typeof County>;
 
 export const Society = z.object({
   id: Slug,

@@ -5,7 +5,7 @@
  * `npm start` printer and the tests' recorder are the same dispatcher with other adapters.
  */
 
-import type { Audience, Medium } from '#schemas/delivery';
+import type { Audience, Medium, MessageKind, WebhookKind } from '#schemas/delivery';
 
 /** What an adapter needs of a message. */
 export interface Deliverable {
@@ -16,6 +16,11 @@ export interface Deliverable {
   readonly to: string;
   readonly subject: string;
   readonly body: string;
+  readonly kind?: MessageKind;
+  /** The absolute address of the page where the reader acts: a robot's button, a line in an e-mail. */
+  readonly link?: string;
+  /** A robot's 加签 secret and dialect, read from the recipient's contact when it is delivered. */
+  readonly robot?: { readonly secret?: string; readonly kind?: WebhookKind };
 }
 
 export interface MediumAdapter {

@@ -1,7 +1,7 @@
 import { QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documents, tableName } from '#commons/clients';
 import { entityOf, type Item, isConditionFailure, putIfAbsent, queryPage, queryRange } from '#commons/table';
-import type { Audience, Medium } from '#schemas/delivery';
+import type { Audience, DeliveryFailure, Medium, MessageKind, Recipient } from '#schemas/delivery';
 import { keys, type OutboxDueStatus, ranges, TABLE_KEYS } from '#schemas/keys';
 
 /**
@@ -37,7 +37,13 @@ export interface OutboxMessage {
 export interface StoredMessage extends OutboxMessage {
   status: 'queued' | 'sending' | 'sent' | 'cancelled' | 'failed';
   societyId?: string;
-  kind?: 'offer' | 'reminder' | 'reassigned' | 'alert';
+  kind?: MessageKind;
+  /** Whose contact it goes to; read again at delivery (absent on messages queued before recipients were kept). */
+  recipient?: Recipient;
+  /** The absolute address of the page where the reader acts. */
+  link?: string;
+  countyId?: string;
+  visitId?: string;
   /** A reminder is only sent while this offer still waits for an answer. */
   offerId?: string;
   /** When it is due next (queued) or when the claim runs out (sending); absent once settled. */
@@ -46,6 +52,7 @@ export interface StoredMessage extends OutboxMessage {
   leaseId?: string;
   attempts?: number;
   lastError?: string;
+  lastErrorCode?: DeliveryFailure;
   lastTriedAt?: string;
   sentAt?: string;
   cancelledAt?: string;
