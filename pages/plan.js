@@ -6,6 +6,7 @@ import { $, el, muted, option, setStatus } from './lib/dom.js';
 import { lang, say, sayBilingual, startLang, t } from './lib/i18n.js';
 import {
   OFFER_STATUS_LABELS,
+  overrideCostWords,
   ROLE_LABELS,
   ROUND_STATUS_LABELS,
   SCHEDULE_NONE_LABEL,
@@ -100,19 +101,6 @@ const TEXT = {
   'draft.exclusionAll': ['{society} 本季不参加任何走访', '{society} on no visit this season'],
   'draft.town-lock': ['{county} 锁定走访 {town}', '{county} visits {town}'],
   noCosts: ['尚无（应用调整后显示）', 'None yet (shown after applying overrides)'],
-  costNone: ['需求覆盖不变', 'covers the same needs'],
-  costLess: [
-    '少覆盖紧急度 {n}（紧急 3、一般 2、不急 1）',
-    'covers {n} less urgency (high 3, normal 2, low 1)',
-  ],
-  costMore: ['多覆盖紧急度 {n}', 'covers {n} more urgency'],
-  pairsMore: ['多 {n} 次学会走访', '{n} more society visits'],
-  pairsLess: ['少 {n} 次学会走访', '{n} fewer society visits'],
-  costUnknown: [
-    '无法单独计算（其他调整离不开它，或计算超时）',
-    'cannot be costed alone (the others need it, or costing ran out of time)',
-  ],
-  notProven: ['（近似）', ' (approximate)'],
   replanned: [
     '已重新规划：覆盖紧急度 {weight}，共 {pairs} 次学会走访',
     'Re-planned: urgency {weight} covered, {pairs} society visits',
@@ -414,17 +402,7 @@ function renderDraft() {
 }
 
 function costWords(c) {
-  if (c.weightLost === null || c.pairsAdded === null) return t('costUnknown');
-  const words = [
-    c.weightLost > 0
-      ? t('costLess', { n: c.weightLost })
-      : c.weightLost < 0
-        ? t('costMore', { n: -c.weightLost })
-        : t('costNone'),
-  ];
-  if (c.pairsAdded > 0) words.push(t('pairsMore', { n: c.pairsAdded }));
-  if (c.pairsAdded < 0) words.push(t('pairsLess', { n: -c.pairsAdded }));
-  return `${words.join('，')}${c.proven ? '' : t('notProven')}`;
+  return overrideCostWords(c, lang === 'en' ? 'en' : 'zh');
 }
 
 function renderCosts(costs) {
