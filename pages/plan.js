@@ -79,7 +79,10 @@ const TEXT = {
     'the competent societies are excluded by an override',
   ],
   'cause.no-competent-society': ['没有学会具备该主题与领域', 'No society has the theme and field'],
-  'cause.all-full': ['能承接的学会本季已满', 'Every competent society is full this season'],
+  'cause.all-full': [
+    '对口的学会都不能再承接（见下）；可安排其他尚有余力的学会',
+    'No competent society can take it (see below); another society with capacity left may',
+  ],
   'cause.excluded-by-override': [
     '尚有余力的对口学会已被本季调整排除；仍可手工安排',
     'The competent societies with capacity left are excluded by this season’s overrides; a placement by hand may still choose one',
@@ -115,7 +118,16 @@ const TEXT = {
   ],
   approvedNow: ['已批准：{n} 份邀请正在发出', 'Approved: {n} offers are going out'],
   placeWith: ['安排', 'Place'],
-  noCandidate: ['没有尚有余力的对口学会', 'No competent society has capacity left'],
+  noCandidate: [
+    '所有学会本季都已满或已在此走访',
+    'Every society is full this season or on this visit already',
+  ],
+  competentGroup: ['对口的学会', 'Competent societies'],
+  otherGroup: ['其他尚有余力的学会', 'Other societies with capacity left'],
+  notCompetent: ['不对口：擅长 {fields}', 'not competent: works on {fields}'],
+  blocked: ['对口的学会：{list}', 'Competent societies: {list}'],
+  blockedFull: ['{society}本季已满', '{society} is full this season'],
+  blockedOnVisit: ['{society}已在此走访（{status}）', '{society} is on this visit already ({status})'],
   left: ['余力 {n} 次', '{n} left'],
   excludedHere: ['已被本季调整排除', 'excluded by this season’s overrides'],
   placed: ['已安排 {society}，邀请已发出', '{society} placed; the offer is out'],
@@ -435,21 +447,51 @@ function causeWords(item) {
   return t(`cause.${item.cause}`, { n: item.refusals });
 }
 
+/** Competent societies first; the others in their own group, each marked 不对口 with what it works on. */
+function candidateGroups(item) {
+  const words = (c) => {
+    const notes = [t('left', { n: c.capacityLeft })];
+    if (!c.competent)
+      notes.push(t('notCompetent', { fields: (c.fields ?? []).join(lang === 'zh' ? '、' : ', ') }));
+    if (c.excluded) notes.push(t('excludedHere'));
+    return lang === 'zh' ? `${say(c.name)}（${notes.join('，')}）` : `${say(c.name)} (${notes.join(', ')})`;
+  };
+  const group = (label, list) =>
+    list.length
+      ? [
+          el(
+            'optgroup',
+            { label },
+            list.map((c) => option(c.societyId, words(c))),
+          ),
+        ]
+      : [];
+  return [
+    ...group(
+      t('competentGroup'),
+      item.candidates.filter((c) => c.competent),
+    ),
+    ...group(
+      t('otherGroup'),
+      item.candidates.filter((c) => !c.competent),
+    ),
+  ];
+}
+
+/** Why the competent societies cannot take the need: each by name, full or on the visit already. */
+function blockedWords(item) {
+  if (!item.blocked?.length) return '';
+  const one = (b) =>
+    b.why === 'full'
+      ? t('blockedFull', { society: say(b.name) })
+      : t('blockedOnVisit', { society: say(b.name), status: say(OFFER_STATUS_LABELS[b.offerStatus]) });
+  return t('blocked', { list: item.blocked.map(one).join(lang === 'zh' ? '；' : '; ') });
+}
+
 function renderUnassigned() {
   if (!unassigned) return;
   const items = unassigned.items.map((item) => {
-    const select = el(
-      'select',
-      { name: 'candidate', 'aria-label': t('placeWith') },
-      item.candidates.map((c) =>
-        option(
-          c.societyId,
-          lang === 'zh'
-            ? `${say(c.name)}（${t('left', { n: c.capacityLeft })}${c.excluded ? `，${t('excludedHere')}` : ''}）`
-            : `${say(c.name)} (${t('left', { n: c.capacityLeft })}${c.excluded ? `, ${t('excludedHere')}` : ''})`,
-        ),
-      ),
-    );
+    const select = el('select', { name: 'candidate', 'aria-label': t('placeWith') }, candidateGroups(item));
     const result = el('div', { class: 'result', 'aria-live': 'polite' });
     const place = async (button) => {
       button.disabled = true;
@@ -484,6 +526,7 @@ function renderUnassigned() {
       el('h3', {}, item.title),
       el('p', { class: 'muted' }, `${countyName(item.countyId)} · ${townName(item.countyId, item.townId)}`),
       el('p', {}, causeWords(item)),
+      item.blocked?.length ? el('p', { class: 'muted blocked' }, blockedWords(item)) : '',
       item.candidates.length
         ? el(
             'div',

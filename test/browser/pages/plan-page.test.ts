@@ -214,9 +214,13 @@ describe('the plan review page', () => {
       .toContain('已安排 竹业学会');
     const bCard = page.locator('#visit-list .card', { hasText: '乙县' });
     await expect.poll(() => bCard.locator('li[data-society="竹业学会"]').count()).toBe(1);
-    // 竹业学会 is full now: the other bamboo need has nobody left to place it with.
+    // 竹业学会 is full now: the other bamboo need says so by name, and offers the societies with
+    // capacity left that do other work, each marked 不对口 with what it works on.
     const other = page.locator('#unassigned-list .card', { hasText: '竹笋加工保鲜' });
-    expect(await other.textContent()).toContain('没有尚有余力的对口学会');
+    await expect.poll(() => other.textContent()).toContain('对口的学会：竹业学会本季已满');
+    const others = other.locator('select[name="candidate"] optgroup[label="其他尚有余力的学会"] option');
+    expect(await others.count()).toBeGreaterThan(0);
+    expect(await others.first().textContent()).toMatch(/（余力 \d+ 次，不对口：擅长 [^）]+）/);
     expect(await overflowsSideways(page)).toBe(false);
     await page.screenshot({ path: join(SHOTS, 'plan-desktop.png'), fullPage: true });
 
