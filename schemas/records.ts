@@ -167,7 +167,12 @@ export const OfferRecord = z.object({
 export type OfferRecord = z.infer<typeof OfferRecord>;
 
 /** A society on a county's visit, as the county summary keeps it. */
-export const SummaryOfferEntry = z.object({ needIds: z.array(Text), status: OfferStatus });
+export const SummaryOfferEntry = z.object({
+  needIds: z.array(Text),
+  status: OfferStatus,
+  /** Which try it was (the plan's offer is 1): the needs sheet lists the societies in this order. */
+  attempt: z.int().min(1).optional(),
+});
 export type SummaryOfferEntry = z.infer<typeof SummaryOfferEntry>;
 /** A society's latest report on the visit, as the county summary keeps it (no answers: they are long). */
 export const SummaryReportEntry = z.object({
