@@ -118,6 +118,15 @@ const TEXT = {
   ],
   approvedNow: ['已批准：{n} 份邀请正在发出', 'Approved: {n} offers are going out'],
   placeWith: ['安排', 'Place'],
+  bareTitle: ['{n} 个县的走访没有任何学会承接', '{n} visits have no society at all'],
+  bareVisit: [
+    '{place}：{n} 项需求都没有学会，批准后本季无人前往',
+    '{place}: none of its {n} needs has a society; approved as it is, nobody goes this season',
+  ],
+  bareConfirm: [
+    '我已知晓，仍然批准（之后可在“未分派需求”中手工安排）',
+    'I know; approve anyway (the needs can be placed by hand under “Unassigned needs” after)',
+  ],
   noCandidate: [
     '所有学会本季都已满或已在此走访',
     'Every society is full this season or on this visit already',
@@ -424,12 +433,46 @@ function renderCosts(costs) {
   $('cost-list').replaceChildren(...(items.length ? items : [el('li', { class: 'muted' }, t('noCosts'))]));
 }
 
+/** Visits the plan gives no society at all: nobody would go to that county this season. */
+const bareVisits = () => plan.visits.filter((visit) => live(visit).length === 0);
+const approveAnyway = el('input', { type: 'checkbox', name: 'approveAnyway' });
+
 function renderApprove() {
   const offers = plan.visits.flatMap(live);
   const societies = new Set(offers.map((a) => a.societyId));
   $('approve-what').textContent = t('willSend', { n: offers.length, m: societies.size });
   if (!awaiting()) $('approve-what').textContent = t('sent', { n: offers.length, m: societies.size });
+  // Approving a visit with no society is allowed (the coordinator may place needs by hand after),
+  // but never without a word: each is named, and the approval waits for a tick that says so.
+  const bare = awaiting() ? bareVisits() : [];
+  const warning = $('approve-warning');
+  warning.hidden = bare.length === 0;
+  const confirm = approveAnyway;
+  if (bare.length === 0) confirm.checked = false;
+  warning.replaceChildren(
+    ...(bare.length
+      ? [
+          el('p', {}, el('strong', {}, t('bareTitle', { n: bare.length }))),
+          el(
+            'ul',
+            {},
+            bare.map((visit) =>
+              el(
+                'li',
+                {},
+                t('bareVisit', {
+                  place: `${countyName(visit.countyId)} · ${townName(visit.countyId, visit.townId)}`,
+                  n: visit.unassignedNeedIds.length,
+                }),
+              ),
+            ),
+          ),
+          el('label', {}, confirm, ' ', t('bareConfirm')),
+        ]
+      : []),
+  );
   $('approve').hidden = !awaiting();
+  $('approve').disabled = bare.length > 0 && !confirm.checked;
   $('approve-section').hidden = false;
 }
 
@@ -609,6 +652,10 @@ $('apply').addEventListener('click', async () => {
   } finally {
     button.disabled = false;
   }
+});
+
+approveAnyway.addEventListener('change', () => {
+  $('approve').disabled = bareVisits().length > 0 && awaiting() && !approveAnyway.checked;
 });
 
 $('approve').addEventListener('click', async () => {
