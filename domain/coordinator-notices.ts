@@ -2,6 +2,7 @@ import type { County } from '#schemas/catalog';
 import type { DeliveryFailure, MessageKind } from '#schemas/delivery';
 import { type Bilingual, seasonLabel } from '#schemas/labels';
 import type { LocalizedName } from '#schemas/primitives';
+import { shanghaiDate } from '#schemas/shanghai-time';
 import { ellipsize, SNS_SUBJECT_MAX_LENGTH, snsSubject } from './sns-subject.ts';
 import { beijingTime, beijingTimeEn, count } from './wording.ts';
 
@@ -154,9 +155,17 @@ export interface DigestFigures {
   readonly alertsOpen: number;
 }
 
-/** The digest's id for one Beijing day: one per day, however often the timer runs. */
-export function digestId(day: string): string {
-  return `digest#${day}`;
+/** The digest's id for the Beijing day of `at`: one per day, however often the timer runs. */
+export function digestId(at: Date): string {
+  return `digest#${shanghaiDate(at)}`;
+}
+
+/** 08:00 Beijing time (UTC+8 all year, so 00:00 UTC) next after `now`. */
+export function nextDigestTime(now: Date): Date {
+  const next = new Date(now);
+  next.setUTCHours(0, 0, 0, 0);
+  if (next.getTime() <= now.getTime()) next.setUTCDate(next.getUTCDate() + 1);
+  return next;
 }
 
 /** Whether the digest has anything to say (nothing happened and nothing is open: no message). */

@@ -1,11 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   alertTexts,
   DELIVERY_FAILURE_WORDS,
   digestHasNews,
+  digestId,
   digestText,
   failureWords,
+  nextDigestTime,
 } from '#domain/coordinator-notices';
+import { startDigestTimer } from '#local/digest-timer';
 import type { County } from '#schemas/catalog';
 
 const county: County = {
@@ -116,5 +119,36 @@ describe('the daily digest', () => {
     expect(body).not.toContain('走访日期');
     expect(body).toContain('1 report filed; 3 messages not delivered, see the dashboard');
     expect(body).toContain('https://rounds.example.org/dashboard.html#failed-messages');
+  });
+});
+
+describe('when the digest goes', () => {
+  it('is 08:00 Beijing time next, one id per Beijing day', () => {
+    expect(nextDigestTime(new Date('2026-12-09T23:59:59.000Z')).toISOString()).toBe(
+      '2026-12-10T00:00:00.000Z',
+    );
+    expect(nextDigestTime(new Date('2026-12-10T00:00:00.000Z')).toISOString()).toBe(
+      '2026-12-11T00:00:00.000Z',
+    );
+    expect(digestId(new Date('2026-12-10T00:00:00.000Z'))).toBe('digest#2026-12-10');
+    expect(digestId(new Date('2026-12-10T15:59:00.000Z'))).toBe('digest#2026-12-10');
+    expect(digestId(new Date('2026-12-10T16:00:00.000Z'))).toBe('digest#2026-12-11');
+  });
+
+  it('fires the local timer at 08:00 Beijing time each day', () => {
+    vi.useFakeTimers({ now: new Date('2026-12-09T23:00:00.000Z') });
+    try {
+      const fired: string[] = [];
+      const timer = startDigestTimer((at) => fired.push(at.toISOString()));
+      vi.advanceTimersByTime(3_599_000);
+      expect(fired).toEqual([]);
+      vi.advanceTimersByTime(1_000);
+      expect(fired).toEqual(['2026-12-10T00:00:00.000Z']);
+      vi.advanceTimersByTime(24 * 3_600_000);
+      expect(fired).toEqual(['2026-12-10T00:00:00.000Z', '2026-12-11T00:00:00.000Z']);
+      timer.stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
