@@ -2,10 +2,10 @@
 // the API and pages, and the quarterly schedule, until Ctrl-C.
 import '#local/terminal-logs';
 import { currentSeason } from '#domain/season';
+import { startDigestTimer } from '#local/digest-timer';
 import { resumeHandPlacements } from '#local/hand-placements';
 import { keepServingOnUncaughtErrors, startHttpServer } from '#local/http-server';
 import { localInvitation, ROLE_PAGES } from '#local/invitations';
-import { startDigestTimer } from '#local/digest-timer';
 import { startOutboxDispatcher } from '#local/outbox-dispatcher';
 import { startQuarterlySchedule } from '#local/scheduler';
 import { BUILT_IN_COORDINATOR } from '#schemas/users';
