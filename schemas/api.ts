@@ -51,6 +51,14 @@ export const SeasonPlan = z.object({
           attempt: z.int().min(1),
           replaces: AssignmentId.optional(),
           reassignedTo: AssignmentId.optional(),
+          /** Refused, and nobody could take its needs: the coordinator's alert (no society left, or tries exhausted). */
+          alert: z
+            .object({
+              reason: z.enum(['tries-exhausted', 'no-society']),
+              needIds: z.array(Slug),
+              at: IsoDateTime,
+            })
+            .optional(),
         }),
       ),
       unassignedNeedIds: z.array(Slug),

@@ -239,6 +239,8 @@ export interface StoredPlan {
       replaces?: string;
       /** Where this offer's needs went (status `reassigned`). */
       reassignedTo?: string;
+      /** Refused, and nobody could take its needs: the coordinator was alerted (the dashboard shows it). */
+      alert?: { reason: 'tries-exhausted' | 'no-society'; needIds: string[]; at: string };
     }[];
     unassignedNeedIds: string[];
   }[];
@@ -292,6 +294,7 @@ export async function storedPlan(season: string, countyId?: string): Promise<Sto
             attempt: o.attempt ?? 1,
             ...(o.replaces ? { replaces: o.replaces } : {}),
             ...(o.reassignedTo ? { reassignedTo: o.reassignedTo } : {}),
+            ...(o.alert ? { alert: o.alert } : {}),
           })),
         // Derived from the offers: a need is unassigned when no offered or accepted offer covers it.
         unassignedNeedIds: unassignedNeedIdsOf(visit, offersByCounty.get(visit.countyId) ?? []),

@@ -1,6 +1,6 @@
 /** The pure rules behind the teams' side: who takes refused needs, what stays unassigned, message timing. No I/O. */
 import { describe, expect, it } from 'vitest';
-import { alertTexts, offerMessage, reminderMessage, reminderTime } from '#delivery/messages';
+import { offerMessage, reminderMessage, reminderTime } from '#delivery/messages';
 import { rankSuccessors, unassignedNeedIdsOf } from '#domain/reassignment';
 import type { Theme } from '#schemas/index';
 
@@ -106,18 +106,5 @@ describe('messages', () => {
       offerId: offer.id,
     });
     expect(offerMessage({ offer: { ...offer, attempt: 2 }, now, deadline }).kind).toBe('reassigned');
-  });
-
-  it('writes an ASCII subject for SNS and a Chinese-first message for the coordinator', () => {
-    const { subject, message } = alertTexts({
-      offer,
-      reason: 'tries-exhausted',
-      needs: [{ id: 'n1', title: '茶园病虫害' }],
-      tries: 3,
-    });
-
-    expect(subject).toMatch(/^[\x20-\x7e]{1,99}$/);
-    expect(message.split('\n')[0]).toContain('已尝试 3 个学会');
-    expect(message).toContain('n1 茶园病虫害');
   });
 });
