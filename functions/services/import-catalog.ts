@@ -7,7 +7,15 @@ import type { County, Society } from '#schemas/catalog';
 import type { CatalogChange, CatalogImportResult, CatalogSheetKind } from '#schemas/catalog-api';
 import { type CapacityGuard, type CatalogWrite, listVersioned, type Versioned } from '#store/catalog';
 import type { AuditActor } from '#store/users';
-import { countyHolds, type Hold, holdConflict, societyHolds, writeCatalog } from './edit-catalog.ts';
+import {
+  auditedContents,
+  countyHolds,
+  type Hold,
+  holdConflict,
+  shown,
+  societyHolds,
+  writeCatalog,
+} from './edit-catalog.ts';
 
 /*
  * Bulk edit by spreadsheet: one sheet of societies (a row each) or of counties (a row per town),
@@ -143,15 +151,20 @@ export async function importCatalog(
       id: change.id,
       expected: change.version,
       after: change.after as County | Society,
-      audit: {
-        at,
-        by,
-        action: `${kind}.${change.change}`,
-        target: { kind, id: change.id, name: change.name },
-        ...(change.before ? { before: change.before } : {}),
-        after: change.after,
-        note: NOTE,
-      },
+      audit: (() => {
+        const contents = auditedContents(
+          change.before as County | Society | undefined,
+          change.after as County | Society,
+        );
+        return {
+          at,
+          by,
+          action: `${kind}.${change.change}`,
+          target: { kind, id: change.id, name: change.name },
+          ...contents,
+          note: contents.note ? `${NOTE}；${contents.note}` : NOTE,
+        };
+      })(),
     }));
     await writeCatalog(writes, guards);
   }
@@ -160,7 +173,12 @@ export async function importCatalog(
     applied: request.apply && changes.length > 0,
     rows: sheet.rows,
     unchanged,
-    changes: changes.map(({ row: _row, version: _version, ...change }) => change),
+    // The preview and its answer show what changes, never a robot's secret.
+    changes: changes.map(({ row: _row, version: _version, before, after, ...change }) => ({
+      ...change,
+      ...(before ? { before: shown(before as County | Society) } : {}),
+      after: shown(after as County | Society),
+    })),
   };
 }
 
