@@ -240,14 +240,15 @@ export function auditedContents<T extends County | Society>(before?: T, after?: 
   return {
     ...(before ? { before: withShownContact(before, true) } : {}),
     ...(after ? { after: withShownContact(after, true) } : {}),
-    ...(replaced ? { note: SECRET_NOTE(after.contact) } : {}),
+    ...(replaced ? { note: `${secretNote(after.contact).zh} / ${secretNote(after.contact).en}` } : {}),
   };
 }
 
-const SECRET_NOTE = (after?: Contact) =>
+/** The audit note of a secret replaced or cleared, in both languages. */
+export const secretNote = (after?: Contact) =>
   after?.webhookSecret
-    ? "加签密钥已更换 / the robot's signing secret was replaced"
-    : "加签密钥已清除 / the robot's signing secret was cleared";
+    ? { zh: '加签密钥已更换', en: "the robot's signing secret was replaced" }
+    : { zh: '加签密钥已清除', en: "the robot's signing secret was cleared" };
 
 /** A county or society as a coordinator's answer shows it: never the secret. */
 export const shown = <T extends County | Society>(item: T) => withShownContact(item, true);

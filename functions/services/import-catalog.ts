@@ -2,6 +2,7 @@ import { type FieldIssue, fieldIssue, InvalidInputError } from '#commons/errors'
 import { canonicalJson } from '#domain/canonical-json';
 import { readSpreadsheet, SpreadsheetError } from '#domain/catalog-file';
 import { catalogSheet, readCatalogSheet, type SheetIssue } from '#domain/catalog-sheet';
+import { secretChanged } from '#domain/contact-secret';
 import { xlsxWorkbook } from '#domain/xlsx';
 import type { County, Society } from '#schemas/catalog';
 import type { CatalogChange, CatalogImportResult, CatalogSheetKind } from '#schemas/catalog-api';
@@ -12,6 +13,7 @@ import {
   countyHolds,
   type Hold,
   holdConflict,
+  secretNote,
   shown,
   societyHolds,
   writeCatalog,
@@ -28,6 +30,13 @@ import {
 export const MAX_CHANGES_PER_IMPORT = 40;
 
 const NOTE = '表格导入 / spreadsheet import';
+
+/** 表格导入, and when the sheet replaced or cleared a robot's secret, that too. */
+function importNote(before: County | Society | undefined, after: County | Society): string {
+  if (!before || !secretChanged(before.contact, after.contact)) return NOTE;
+  const secret = secretNote(after.contact);
+  return `表格导入；${secret.zh} / spreadsheet import; ${secret.en}`;
+}
 
 const sheetIssue = (kind: CatalogSheetKind, i: SheetIssue): FieldIssue =>
   fieldIssue(
@@ -151,20 +160,14 @@ export async function importCatalog(
       id: change.id,
       expected: change.version,
       after: change.after as County | Society,
-      audit: (() => {
-        const contents = auditedContents(
-          change.before as County | Society | undefined,
-          change.after as County | Society,
-        );
-        return {
-          at,
-          by,
-          action: `${kind}.${change.change}`,
-          target: { kind, id: change.id, name: change.name },
-          ...contents,
-          note: contents.note ? `${NOTE}；${contents.note}` : NOTE,
-        };
-      })(),
+      audit: {
+        at,
+        by,
+        action: `${kind}.${change.change}`,
+        target: { kind, id: change.id, name: change.name },
+        ...auditedContents(change.before as County | Society | undefined, change.after as County | Society),
+        note: importNote(change.before as County | Society | undefined, change.after as County | Society),
+      },
     }));
     await writeCatalog(writes, guards);
   }
