@@ -3,6 +3,7 @@ import { canonicalJson } from '#domain/canonical-json';
 import { readSpreadsheet, SpreadsheetError } from '#domain/catalog-file';
 import { catalogSheet, readCatalogSheet, type SheetIssue } from '#domain/catalog-sheet';
 import { secretChanged } from '#domain/contact-secret';
+import { count as countWords } from '#domain/wording';
 import { xlsxWorkbook } from '#domain/xlsx';
 import type { County, Society } from '#schemas/catalog';
 import type { CatalogChange, CatalogImportResult, CatalogSheetKind } from '#schemas/catalog-api';
@@ -50,7 +51,7 @@ function refuse(kind: CatalogSheetKind, issues: readonly SheetIssue[], count: nu
   const rows = [...new Set(issues.map((i) => i.row))];
   const shown = rows.slice(0, 8).join('、');
   throw new InvalidInputError(
-    `表格有 ${count} 处错误（第 ${shown} 行），未做任何修改 / the sheet has ${count} errors (rows ${rows.slice(0, 8).join(', ')}): nothing was changed`,
+    `表格有 ${count} 处错误（第 ${shown} 行），未做任何修改 / the sheet has ${countWords(count, 'error')} (${rows.length === 1 ? 'row' : 'rows'} ${rows.slice(0, 8).join(', ')}): nothing was changed`,
     issues.map((i) => sheetIssue(kind, i)),
   );
 }

@@ -291,4 +291,15 @@ describe("the catalog spreadsheet's contacts", () => {
     expect(again.json.changes).toEqual([]);
     expect((await stored('county', 'yunshan')).contact.webhookSecret).toBe(SECRET);
   });
+
+  it('refuses a bad contact cell by row and column, its field in words, counting in English that agrees', async () => {
+    const content = await xlsx([
+      ['县编号', '县名', '县英文名', '镇编号', '镇名', '镇英文名', '电子邮件', '机器人类型'],
+      ['yunshan', '云山县', 'Yunshan County', 'xicun', '西村镇', 'Xicun', 'no-address', '钉钉'],
+    ]);
+    const refused = await upload(content, false);
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.message).toContain('the sheet has 1 error (row 2)');
+    expect(refused.json.error.fields.map((f: Json) => f.path)).toEqual(['counties[2].电子邮件']);
+  });
 });
