@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { WEBHOOK_KINDS } from './delivery.ts';
 import { NeedStatus } from './need.ts';
 import { THEMES, Theme, Urgency } from './primitives.ts';
 import { OfferStatus, ROUND_STATUSES, VisitLogKind } from './round.ts';
@@ -17,10 +18,21 @@ const Text = z.string();
 const Instant = z.string().min(1);
 const Name = z.object({ zh: Text, en: Text });
 
+/** A society's or a county's contact; a robot's secret and dialect are read at delivery (functions/delivery/). */
+const ContactRecord = z.object({
+  name: Text.optional(),
+  email: Text.optional(),
+  phone: Text.optional(),
+  webhook: Text.optional(),
+  webhookSecret: Text.optional(),
+  webhookKind: z.enum(WEBHOOK_KINDS).optional(),
+});
+
 export const CountyRecord = z.object({
   id: Text,
   name: Name,
   towns: z.array(z.object({ id: Text, name: Name })),
+  contact: ContactRecord.optional(),
 });
 export type CountyRecord = z.infer<typeof CountyRecord>;
 
@@ -30,14 +42,7 @@ export const SocietyRecord = z.object({
   themes: z.array(Theme),
   fields: z.array(Text),
   capacityPerSeason: z.int().min(0),
-  contact: z
-    .object({
-      name: Text.optional(),
-      email: Text.optional(),
-      phone: Text.optional(),
-      webhook: Text.optional(),
-    })
-    .optional(),
+  contact: ContactRecord.optional(),
 });
 export type SocietyRecord = z.infer<typeof SocietyRecord>;
 
