@@ -305,7 +305,7 @@ describe('DispatchOutbox in AWS: SES e-mail and robot webhooks', () => {
       robot.close();
     }
 
-    expect(result).toMatchObject({ sent: 2, failed: 0, retrying: 0 });
+    expect(result).toMatchObject({ sent: 2, failed: 0, retrying: 0, deferred: 0 });
     expect(ses).toHaveBeenCalledTimes(1);
     const input = (ses.mock.calls[0] as unknown as [{ input: Record<string, unknown> }])[0].input;
     ses.mockRestore();
@@ -319,7 +319,9 @@ describe('DispatchOutbox in AWS: SES e-mail and robot webhooks', () => {
         },
       },
     });
-    expect(received).toEqual([{ msgtype: 'text', text: { content: '【测试】邀请\n请答复' } }]);
+    expect(received).toEqual([
+      { msgtype: 'markdown', markdown: { title: '【测试】邀请', text: '### 【测试】邀请\n\n请答复  ' } },
+    ]);
     expect(await stored(mail)).toMatchObject({ status: 'sent' });
     expect(await stored(hook)).toMatchObject({ status: 'sent' });
 
