@@ -130,8 +130,9 @@ export async function dispatchDue(at: Date, options: DispatchOptions): Promise<D
         result.cancelled.push(message.id);
       return;
     }
-    const deliverable = message.medium === 'webhook' ? await withRobot(message) : message;
-    if (message.medium === 'webhook' && !(await takeRobotSlot(message.to, clock()))) {
+    const robot = message.medium === 'webhook' && settings.adapters.webhook !== undefined;
+    const deliverable = robot ? await withRobot(message) : message;
+    if (robot && !(await takeRobotSlot(message.to, clock()))) {
       const until = nextSendableTime(nextMinute(clock())).toISOString();
       if (await deferMessage(message, leaseId, { until }))
         result.deferred.push({ id: message.id, until, code: 'too-fast' });

@@ -104,6 +104,7 @@ describe('the outbox dispatcher', () => {
         status: 'queued',
         attempts: attempt,
         lastError: 'Error: SMTP 451 try later',
+        lastErrorCode: 'unreachable',
       });
       const next = new Date(after?.dueAt as string);
       waits.push(Math.round((next.getTime() - at.getTime()) / 60_000));
@@ -131,12 +132,17 @@ describe('the outbox dispatcher', () => {
     const result = await dispatch.dispatchDue(NOON, { adapters: recordingAdapters().adapters });
 
     expect(result.failed).toEqual([{ id: nobody.id, error: expect.stringContaining('no contact') }]);
-    expect(await stored(nobody)).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(await stored(nobody)).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastErrorCode: 'no-contact',
+    });
     expect(await stored(phone)).toMatchObject({ status: 'sent' });
 
     const unconfigured = await queue({ medium: 'webhook', to: 'https://oapi.dingtalk.com/robot/send?x=1' });
     const refused = await dispatch.dispatchDue(NOON, { adapters: {} });
     expect(refused.failed).toEqual([{ id: unconfigured.id, error: expect.stringContaining('"webhook"') }]);
+    expect(await stored(unconfigured)).toMatchObject({ status: 'failed', lastErrorCode: 'no-adapter' });
   });
 
   it('delivers concurrently, never more at once than its bound', async () => {

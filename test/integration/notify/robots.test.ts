@@ -227,4 +227,23 @@ describe('robot messages', () => {
       },
     ]);
   });
+
+  it('runs the same on npm start’s dispatcher, under the DispatchOutbox function’s role (contact read, slot taken)', async () => {
+    const { startOutboxDispatcher } = await import('#local/outbox-dispatcher');
+    const lines: string[] = [];
+    const dispatcher = startOutboxDispatcher({
+      out: (l) => lines.push(l),
+      intervalMs: 3_600_000,
+      adapters: adapters(),
+    });
+    const message = await queue('signed', signed.url('signed'));
+    world = minutes(NOON, 30).getTime();
+    try {
+      const result = await dispatcher.run(minutes(NOON, 30));
+      expect(result.sent.map((m) => m.id)).toEqual([message.id]);
+    } finally {
+      dispatcher.stop();
+    }
+    expect(lines).toEqual([]);
+  });
 });
