@@ -26,6 +26,8 @@ export function smtpEmailAdapter(options: { url: string; from?: string }): Mediu
         subject: message.subject,
         text: textWithLink(message),
       });
+      // A delivery given up on (aborted) may still fail later: that failure is already told.
+      sending.catch(() => {});
       try {
         await Promise.race([sending, aborted(signal)]);
       } catch (error) {
