@@ -35,7 +35,7 @@ import {
  * retries included.
  *
  * Robots: the recipient's contact is read again at delivery for the robot's 加签 secret and dialect
- * (never copied into the outbox), and each webhook delivery first takes a slot of the robot's
+ * (never copied into the outbox), and each delivery to a real robot first takes a slot of the robot's
  * 20 a minute (functions/store/robot-budget.ts). Without one, or when the robot itself says "too
  * fast", the message goes back to the queue for a later minute without counting as a try.
  */
@@ -132,7 +132,8 @@ export async function dispatchDue(at: Date, options: DispatchOptions): Promise<D
     }
     const robot = message.medium === 'webhook' && settings.adapters.webhook !== undefined;
     const deliverable = robot ? await withRobot(message) : message;
-    if (robot && !(await takeRobotSlot(message.to, clock()))) {
+    const paced = robot && settings.adapters.webhook?.pacedPerRobot === true;
+    if (paced && !(await takeRobotSlot(message.to, clock()))) {
       const until = nextSendableTime(nextMinute(clock())).toISOString();
       if (await deferMessage(message, leaseId, { until }))
         result.deferred.push({ id: message.id, until, code: 'too-fast' });

@@ -26,6 +26,8 @@ export interface Deliverable {
 export interface MediumAdapter {
   /** Resolves once the medium accepted the message; `signal` aborts a delivery that takes too long. */
   deliver(message: Deliverable, signal: AbortSignal): Promise<void>;
+  /** Posts to real robots: the dispatcher keeps each robot's 20 a minute (a printer needs no pacing). */
+  readonly pacedPerRobot?: boolean;
 }
 
 export type DeliveryAdapters = Readonly<Partial<Record<Medium, MediumAdapter>>>;

@@ -13,6 +13,7 @@ export function webhookAdapter(options: { fetch?: typeof fetch; now?: () => numb
   const send = options.fetch ?? fetch;
   const now = options.now ?? Date.now;
   return {
+    pacedPerRobot: true,
     async deliver(message: Deliverable, signal: AbortSignal) {
       const kind = robotKind(message.to, message.robot?.kind);
       const secret = kind === 'dingtalk' ? message.robot?.secret : undefined;
