@@ -1,7 +1,9 @@
 // `npm start`: the whole product on one machine. Database, demo data, the current season's round,
 // the API and pages, and the quarterly schedule, until Ctrl-C.
 import '#local/terminal-logs';
+import { DEFAULT_QUIET_HOURS, parseQuietHours } from '#domain/quiet-hours';
 import { currentSeason } from '#domain/season';
+import { localAdapters } from '#local/delivery';
 import { startDigestTimer } from '#local/digest-timer';
 import { resumeHandPlacements } from '#local/hand-placements';
 import { keepServingOnUncaughtErrors, startHttpServer } from '#local/http-server';
@@ -24,12 +26,21 @@ function portFromEnv(): number {
 
 async function main(): Promise<void> {
   const port = portFromEnv();
+  // NOTIFY and QUIET_HOURS are checked before anything starts: a typo must not print what was meant to be sent.
+  const quiet = parseQuietHours(process.env.QUIET_HOURS);
   // The demo shows a whole round at once; AUTO_APPROVE=0 and AUTO_ACCEPT=0 are real use.
   const mode = startMode(process.env);
   const autoAccept = mode.autoAccept;
   process.env.AUTO_APPROVE = mode.autoApprove ? '1' : '0';
   const out = (line: string) => process.stdout.write(`${line}\n`);
+  const delivery = localAdapters(process.env, out);
   out(mode.line);
+  out(delivery.line);
+  out(
+    quiet
+      ? `免打扰时段 / quiet hours: ${process.env.QUIET_HOURS?.trim() || DEFAULT_QUIET_HOURS}（北京时间 / Beijing time）`
+      : '免打扰时段：关闭 / quiet hours: off',
+  );
 
   out('正在启动本地数据库（DynamoDB Local）… / starting the embedded database…');
   const session = await openLocalSession();
@@ -54,8 +65,8 @@ async function main(): Promise<void> {
   out(
     `  其他人：在 ${origin}/users.html 邀请，或 rounds signin --role … / others: invited at ${origin}/users.html, or rounds signin --role …`,
   );
-  // Offers, reminders, reassignments and coordinator alerts: printed here when due (never 22:00–07:00).
-  const outbox = startOutboxDispatcher({ out });
+  // Offers, reminders, reassignments and coordinator alerts: printed or sent when due (never in quiet hours).
+  const outbox = startOutboxDispatcher({ out, adapters: delivery.adapters });
 
   let running: Promise<unknown> = Promise.resolve();
   const runSeason = (input: { season?: string; scheduledTime?: string }) => {

@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { parseQuietHours } from '#domain/quiet-hours';
 
 /** The repository root: entries in functions/registry.ts are relative to it. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -97,6 +98,18 @@ function flag(scope: Construct, value: boolean | undefined, context: string): bo
 }
 
 /**
+ * The installation's quiet hours (`-c quietHours=21:00-06:30` or `off`), checked at synth; every
+ * function that queues or sends a message reads QUIET_HOURS (domain/quiet-hours.ts). Unset: the
+ * functions keep the default 22:00-07:00.
+ */
+function quietHoursContext(scope: Construct): string | undefined {
+  const value = scope.node.tryGetContext('quietHours');
+  if (value === undefined || value === null || value === '') return undefined;
+  parseQuietHours(String(value));
+  return String(value);
+}
+
+/**
  * Modules a bundle gets in place of others (esbuild aliases): the SDK's default credential chain
  * becomes a reader of the environment, where Lambda puts the role's credentials (the chain's nested
  * STS and SSO clients are never needed there); the SDK's lazily loaded event-stream support, which no
@@ -149,6 +162,7 @@ export class RoundsFunction extends NodejsFunction {
     });
     logGroup.grantWrite(role);
     const sourceMaps = flag(scope, props.sourceMaps, 'sourceMaps');
+    const quietHours = quietHoursContext(scope);
 
     super(scope, id, {
       entry: entryAbs,
@@ -164,6 +178,7 @@ export class RoundsFunction extends NodejsFunction {
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
       environment: {
+        ...(quietHours ? { QUIET_HOURS: quietHours } : {}),
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         ...(sourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),

@@ -32,6 +32,7 @@ import { TABLE_KEYS } from '#schemas/keys';
  * | user                            | `USERS`             | `USER#<userId>`                |                           |                                |
  * | invitation (code never stored)  | `INVITATION#<hmac>` | `INVITATION`                   |                           |                                |
  * | sign-in attempts (TTL)          | `ATTEMPTS#ip#<ip>` or `ATTEMPTS#code#<hmac>` | `<minute>` |                        |                                |
+ * | a robot's messages a minute (TTL)| `ROBOT#<sha256 of its URL>` | `<minute>`            |                           |                                |
  * | audit log entry (append-only)   | `AUDIT`             | `<at>#<entryId>`               |                           |                                |
  * | a season's question wording     | `SEASON#<season>`   | `QUESTIONS#<000001>`           |                           |                                |
  *
@@ -72,6 +73,7 @@ import { TABLE_KEYS } from '#schemas/keys';
  * - an invitation by its code   = GetItem pk = INVITATION#<hmac of the code>; signing in is one transaction
  *                                 (the invitation marked used, the user checked active with it as current)
  * - sign-in attempts            = UpdateItem ADD on the minute's counter (expiresAt: TTL)
+ * - a robot's slot this minute  = UpdateItem ADD sent :1 if sent < 20 on the robot's minute (the dispatcher; expiresAt: TTL)
  * The state machine writes the round's failure entry itself: PutItem pk = SEASON#<s>, sk = LOG#failed#<execution name>,
  * and each county's draft visit: PutItem pk = SEASON#<s>, sk = DRAFT#<countyId> (SaveDraftVisit).
  * Items with `expiresAt` (epoch seconds) are removed by TTL (e.g. delivered outbox messages).

@@ -1,19 +1,60 @@
-import type { Deliverable, DeliveryAdapters, MediumAdapter } from '#delivery/port';
+import { smtpEmailAdapter, smtpServerName } from '#delivery/email-smtp';
+import { type Deliverable, type DeliveryAdapters, type MediumAdapter, textWithLink } from '#delivery/port';
+import { webhookAdapter } from '#delivery/webhook';
 
 /**
- * The delivery adapters of one machine: nothing leaves it. `npm start` prints each message as it
- * goes out; tests record them (and can make a medium fail).
+ * The delivery adapters of one machine, chosen by NOTIFY: `print` (the default) prints each message
+ * to the `npm start` log as it goes out; `send` delivers robot webhooks over HTTP(S) and e-mail
+ * through SMTP_URL (printed when it is not set); SMS is printed either way (AWS sends SMS). Any other
+ * value is refused, so that a typo does not silently print what was meant to be sent.
  */
+export function localAdapters(
+  env: Readonly<Record<string, string | undefined>>,
+  out: (line: string) => void,
+): { adapters: DeliveryAdapters; line: string } {
+  const notify = env.NOTIFY?.trim() || 'print';
+  const printing = printingAdapters(out);
+  if (notify === 'print')
+    return {
+      adapters: printing,
+      line: '通知：打印在此，不发送 / notifications: printed here, not sent (NOTIFY=send to send)',
+    };
+  if (notify !== 'send')
+    throw new Error(
+      `NOTIFY 只能是 send 或 print，而不是“${notify}” / NOTIFY must be send or print, not "${notify}"`,
+    );
+  const smtp = env.SMTP_URL?.trim();
+  const adapters: DeliveryAdapters = {
+    ...printing,
+    webhook: webhookAdapter(),
+    ...(smtp ? { email: smtpEmailAdapter({ url: smtp, from: env.SMTP_FROM?.trim() || undefined }) } : {}),
+    sms: printingAdapter(out, '短信由 AWS 发送，此处只打印 / SMS is left to AWS; printed here'),
+  };
+  const email = smtp
+    ? `邮件经 ${smtpServerName(smtp)} / e-mail through ${smtpServerName(smtp)}`
+    : '邮件打印（未设 SMTP_URL）/ e-mail printed (no SMTP_URL)';
+  return {
+    adapters,
+    line: `通知：真实发送 / notifications sent for real: 机器人 webhooks; ${email}; 短信打印 / SMS printed`,
+  };
+}
+
+/** Every medium printed to `out`: the recipient, subject, body and the link line (never a robot's secret). */
 export function printingAdapters(out: (line: string) => void): DeliveryAdapters {
-  const print: MediumAdapter = {
+  const print = printingAdapter(out);
+  return { email: print, webhook: print, sms: print, topic: print };
+}
+
+function printingAdapter(out: (line: string) => void, note?: string): MediumAdapter {
+  return {
     async deliver(message) {
       const coordinator = message.audience === 'coordinator';
       const to = coordinator ? '协调人 coordinator' : `${message.medium} ${message.to}`;
       out(`✉ ${coordinator ? '⚠ ' : ''}[${to}] ${message.subject}`);
-      for (const line of message.body.split('\n')) out(`    ${line}`);
+      if (note) out(`    (${note})`);
+      for (const line of textWithLink(message).split('\n')) out(`    ${line}`);
     },
   };
-  return { email: print, webhook: print, sms: print, topic: print };
 }
 
 export interface RecordingAdapters {

@@ -46,6 +46,7 @@ const PREFIX = {
   placement: 'PLACEMENT#',
   scheduleSubmission: 'SCHEDULEKEY#',
   attachment: 'ATTACHMENT#',
+  robotBudget: 'ROBOT#',
 } as const;
 /** The audit log in one partition, newest last: entries sort by time (`<at>#<id>`). */
 const AUDIT = 'AUDIT';
@@ -160,6 +161,11 @@ export const keys = {
   /** Sign-in attempts of one client address or one code digest in one minute (`scope`: `ip` or `code`). */
   attempts: (scope: 'ip' | 'code', value: string, minute: string) => ({
     pk: `${PREFIX.attempts}${scope}#${value}`,
+    sk: minute,
+  }),
+  /** The messages sent to one robot (by a digest of its URL) in one minute (`2026-11-10T04:05`). */
+  robotBudget: (robotDigest: string, minute: string) => ({
+    pk: `${PREFIX.robotBudget}${robotDigest}`,
     sk: minute,
   }),
 };

@@ -18,7 +18,7 @@ const Text = z.string();
 const Instant = z.string().min(1);
 const Name = z.object({ zh: Text, en: Text });
 
-/** A county's or society's contact; the robot's secret is stored, and only the store reads it. */
+/** A society's or a county's contact; the robot's secret is stored and read only at delivery (functions/delivery/). */
 const ContactRecord = z.object({
   name: Text.optional(),
   email: Text.optional(),

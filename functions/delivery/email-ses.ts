@@ -1,5 +1,5 @@
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { type Deliverable, DeliveryRefusedError, type MediumAdapter } from './port.ts';
+import { type Deliverable, DeliveryRefusedError, type MediumAdapter, textWithLink } from './port.ts';
 
 /** SES errors that a retry cannot cure (a bad or suppressed address, an unverified sender). */
 const REFUSED = new Set([
@@ -20,7 +20,10 @@ export function sesEmailAdapter(options: { client: Pick<SESv2Client, 'send'>; fr
         await options.client.send(sesEmail(options.from, message), { abortSignal: signal });
       } catch (error) {
         if (error instanceof Error && REFUSED.has(error.name))
-          throw new DeliveryRefusedError(`SES ${error.name}: ${error.message}`, { cause: error });
+          throw new DeliveryRefusedError(`SES ${error.name}: ${error.message}`, {
+            cause: error,
+            code: error.name === 'MessageRejected' ? 'bad-address' : 'rejected',
+          });
         throw error;
       }
     },
@@ -29,7 +32,7 @@ export function sesEmailAdapter(options: { client: Pick<SESv2Client, 'send'>; fr
 
 export function sesEmail(
   from: string,
-  message: Pick<Deliverable, 'to' | 'subject' | 'body'>,
+  message: Pick<Deliverable, 'to' | 'subject' | 'body' | 'link'>,
 ): SendEmailCommand {
   return new SendEmailCommand({
     FromEmailAddress: from,
@@ -37,7 +40,7 @@ export function sesEmail(
     Content: {
       Simple: {
         Subject: { Data: message.subject, Charset: 'UTF-8' },
-        Body: { Text: { Data: message.body, Charset: 'UTF-8' } },
+        Body: { Text: { Data: textWithLink(message), Charset: 'UTF-8' } },
       },
     },
   });

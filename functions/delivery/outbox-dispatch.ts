@@ -1,16 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
 import { nextSendableTime } from '#domain/quiet-hours';
+import type { Contact } from '#schemas/catalog';
+import type { DeliveryFailure } from '#schemas/delivery';
+import { getCounty, getSociety } from '#store/catalog';
 import { getTeamOffer } from '#store/offers';
 import {
   claimMessage,
+  deferMessage,
   deliveryFailed,
   dueMessages,
   type MessageKey,
   type StoredMessage,
   settleClaimed,
 } from '#store/outbox';
-import { type DeliveryAdapters, DeliveryRefusedError, deliver } from './port.ts';
+import { nextMinute, takeRobotSlot } from '#store/robot-budget';
+import {
+  type Deliverable,
+  type DeliveryAdapters,
+  DeliveryDeferredError,
+  DeliveryRefusedError,
+  deliver,
+  failureCode,
+} from './port.ts';
 
 /**
  * The outbox's sender, shared by the `DispatchOutbox` Lambda (AWS, every 10 minutes) and the
@@ -18,8 +30,14 @@ import { type DeliveryAdapters, DeliveryRefusedError, deliver } from './port.ts'
  * index), claims each with a lease, hands it to the adapter of its medium and marks it sent only
  * once the medium took it. A failed delivery is retried later with backoff, and after
  * `maxAttempts` tries (or at once, when the medium refuses it for good) the message is `failed`
- * with its last error. A reminder whose offer was answered meanwhile is cancelled instead. During
- * quiet hours (22:00–07:00 Asia/Shanghai) nothing goes out, retries included.
+ * with its last error and its code. A reminder whose offer was answered meanwhile is cancelled
+ * instead. During quiet hours (QUIET_HOURS, 22:00–07:00 Asia/Shanghai by default) nothing goes out,
+ * retries included.
+ *
+ * Robots: the recipient's contact is read again at delivery for the robot's 加签 secret and dialect
+ * (never copied into the outbox), and each delivery to a real robot first takes a slot of the robot's
+ * 20 a minute (functions/store/robot-budget.ts). Without one, or when the robot itself says "too
+ * fast", the message goes back to the queue for a later minute without counting as a try.
  */
 export interface DispatchOptions {
   readonly adapters: DeliveryAdapters;
@@ -44,6 +62,8 @@ export interface DispatchResult {
   retrying: { id: string; error: string; retryAt: string }[];
   /** Given up: no tries left, or refused by the medium. */
   failed: { id: string; error: string }[];
+  /** Back in the queue without counting as a try: the robot's minute was full (`too-fast`). */
+  deferred: { id: string; until: string; code: DeliveryFailure }[];
   /** Quiet hours: nothing was claimed. */
   quiet: boolean;
   /** The run stopped claiming because its time ran short; the rest waits for the next run. */
@@ -77,6 +97,7 @@ export async function dispatchDue(at: Date, options: DispatchOptions): Promise<D
     cancelled: [],
     retrying: [],
     failed: [],
+    deferred: [],
     quiet: false,
     stoppedEarly: false,
   };
@@ -109,18 +130,37 @@ export async function dispatchDue(at: Date, options: DispatchOptions): Promise<D
         result.cancelled.push(message.id);
       return;
     }
+    const robot = message.medium === 'webhook' && settings.adapters.webhook !== undefined;
+    const deliverable = robot ? await withRobot(message) : message;
+    const paced = robot && settings.adapters.webhook?.pacedPerRobot === true;
+    if (paced && !(await takeRobotSlot(message.to, clock()))) {
+      const until = nextSendableTime(nextMinute(clock())).toISOString();
+      if (await deferMessage(message, leaseId, { until }))
+        result.deferred.push({ id: message.id, until, code: 'too-fast' });
+      return;
+    }
     try {
-      await deliver(settings.adapters, message, AbortSignal.timeout(settings.deliveryTimeoutMs));
+      await deliver(settings.adapters, deliverable, AbortSignal.timeout(settings.deliveryTimeoutMs));
     } catch (error) {
       const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      const code = failureCode(error);
       const failedAt = clock();
+      if (error instanceof DeliveryDeferredError) {
+        const until = nextSendableTime(new Date(failedAt.getTime() + error.retryAfterMs)).toISOString();
+        const failure = { error: text, code, at: failedAt.toISOString() };
+        if (await deferMessage(message, leaseId, { until, failure }))
+          result.deferred.push({ id: message.id, until, code });
+        return;
+      }
       const retryAt =
         error instanceof DeliveryRefusedError || (message.attempts ?? 1) >= settings.maxAttempts
           ? undefined
           : nextSendableTime(
               new Date(failedAt.getTime() + retryDelayMs(message.attempts ?? 1, settings.retryBaseMs)),
             ).toISOString();
-      if (await deliveryFailed(message, leaseId, { error: text, at: failedAt.toISOString(), retryAt })) {
+      if (
+        await deliveryFailed(message, leaseId, { error: text, code, at: failedAt.toISOString(), retryAt })
+      ) {
         if (retryAt) result.retrying.push({ id: message.id, error: text, retryAt });
         else result.failed.push({ id: message.id, error: text });
       }
@@ -137,6 +177,32 @@ export async function dispatchDue(at: Date, options: DispatchOptions): Promise<D
     }
   }
   return result;
+}
+
+/**
+ * A robot message with the robot's secret and dialect from the recipient's contact as it is now —
+ * only when that contact's webhook is still the address the message goes to.
+ */
+async function withRobot(message: StoredMessage): Promise<Deliverable> {
+  const contact = await recipientContact(message);
+  if (!contact?.webhook || contact.webhook !== message.to) return message;
+  if (!contact.webhookSecret && !contact.webhookKind) return message;
+  return {
+    ...message,
+    robot: {
+      ...(contact.webhookSecret ? { secret: contact.webhookSecret } : {}),
+      ...(contact.webhookKind ? { kind: contact.webhookKind } : {}),
+    },
+  };
+}
+
+async function recipientContact(message: StoredMessage): Promise<Contact | undefined> {
+  const recipient =
+    message.recipient ??
+    (message.societyId ? { kind: 'society' as const, id: message.societyId } : undefined);
+  if (recipient?.kind === 'society') return (await getSociety(recipient.id))?.contact;
+  if (recipient?.kind === 'county') return (await getCounty(recipient.id))?.contact;
+  return undefined;
 }
 
 async function stillWaiting(offerId: string): Promise<boolean> {

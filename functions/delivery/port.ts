@@ -5,7 +5,7 @@
  * `npm start` printer and the tests' recorder are the same dispatcher with other adapters.
  */
 
-import type { Audience, Medium, MessageKind, WebhookKind } from '#schemas/delivery';
+import type { Audience, DeliveryFailure, Medium, MessageKind, WebhookKind } from '#schemas/delivery';
 
 /** What an adapter needs of a message. */
 export interface Deliverable {
@@ -26,13 +26,45 @@ export interface Deliverable {
 export interface MediumAdapter {
   /** Resolves once the medium accepted the message; `signal` aborts a delivery that takes too long. */
   deliver(message: Deliverable, signal: AbortSignal): Promise<void>;
+  /** Posts to real robots: the dispatcher keeps each robot's 20 a minute (a printer needs no pacing). */
+  readonly pacedPerRobot?: boolean;
 }
 
 export type DeliveryAdapters = Readonly<Partial<Record<Medium, MediumAdapter>>>;
 
-/** A delivery that can never succeed as it stands (no adapter, no contact, address refused): not retried. */
+/**
+ * A delivery that can never succeed as it stands (no adapter, no contact, address or signature
+ * refused): not retried. `code` says why, for the coordinator (schemas/delivery.ts).
+ */
 export class DeliveryRefusedError extends Error {
   override readonly name = 'DeliveryRefusedError';
+  readonly code: DeliveryFailure;
+  constructor(message: string, options: ErrorOptions & { code?: DeliveryFailure } = {}) {
+    super(message, options);
+    this.code = options.code ?? 'rejected';
+  }
+}
+
+/**
+ * The medium asks to be tried again later (a robot's 20-a-minute limit): the message goes back to
+ * the queue at least `retryAfterMs` later, and the try does not count as an attempt.
+ */
+export class DeliveryDeferredError extends Error {
+  override readonly name = 'DeliveryDeferredError';
+  readonly code: DeliveryFailure;
+  readonly retryAfterMs: number;
+  constructor(message: string, options: ErrorOptions & { code?: DeliveryFailure; retryAfterMs: number }) {
+    super(message, options);
+    this.code = options.code ?? 'too-fast';
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** Why a delivery failed, as the outbox records it: an error without a code is retried as `unreachable`. */
+export function failureCode(error: unknown): DeliveryFailure {
+  return error instanceof DeliveryRefusedError || error instanceof DeliveryDeferredError
+    ? error.code
+    : 'unreachable';
 }
 
 /** Hands a message to the adapter of its medium. */
@@ -42,15 +74,27 @@ export async function deliver(
   signal: AbortSignal,
 ): Promise<void> {
   if (message.medium === 'none') {
-    throw new DeliveryRefusedError('收件人没有联系方式 / the recipient has no contact to deliver to');
+    throw new DeliveryRefusedError('收件人没有联系方式 / the recipient has no contact to deliver to', {
+      code: 'no-contact',
+    });
   }
   const adapter = adapters[message.medium];
   if (!adapter) {
     throw new DeliveryRefusedError(
       `未配置“${message.medium}”发送方式 / no adapter is configured for the medium "${message.medium}"`,
+      { code: 'no-adapter' },
     );
   }
   await adapter.deliver(message, signal);
+}
+
+/**
+ * The body with the line that leads to the page (`link`) at its end, for media that carry plain
+ * text (e-mail, SMS, the printed log); unchanged when there is no link or the body has it already.
+ */
+export function textWithLink(message: Pick<Deliverable, 'body' | 'link'>): string {
+  if (!message.link || message.body.includes(message.link)) return message.body;
+  return `${message.body}\n\n打开页面 / Open the page: ${message.link}`;
 }
 
 /** Where a contact is reached: a robot webhook first (read at once by the team), then e-mail, then SMS. */

@@ -12,11 +12,12 @@ export function snsSmsAdapter(options: { client: Pick<SNSClient, 'send'> }): Med
   return {
     async deliver(message: Deliverable, signal: AbortSignal) {
       const phone = e164(message.to);
-      if (!phone) throw new DeliveryRefusedError(`"${message.to}" is not a phone number`);
+      if (!phone)
+        throw new DeliveryRefusedError(`"${message.to}" is not a phone number`, { code: 'bad-address' });
       await options.client.send(
         new PublishCommand({
           PhoneNumber: phone,
-          Message: `${message.subject}\n${message.body}`.slice(0, SMS_MAX_CHARS),
+          Message: smsText(message),
           MessageAttributes: {
             'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
           },
@@ -25,6 +26,12 @@ export function snsSmsAdapter(options: { client: Pick<SNSClient, 'send'> }): Med
       );
     },
   };
+}
+
+/** The subject and the first lines, then the link (cut last, so a long body does not cut the link). */
+function smsText(message: Pick<Deliverable, 'subject' | 'body' | 'link'>): string {
+  const link = message.link && !message.body.includes(message.link) ? `\n${message.link}` : '';
+  return `${`${message.subject}\n${message.body}`.slice(0, SMS_MAX_CHARS - link.length)}${link}`;
 }
 
 /** `138 0013 8000` → `+8613800138000`; undefined when it cannot be a number. */

@@ -191,18 +191,19 @@ export async function settleClaimed(
 export async function deliveryFailed(
   message: MessageKey,
   leaseId: string,
-  failure: { error: string; at: string; retryAt: string | undefined },
+  failure: { error: string; at: string; retryAt: string | undefined; code?: DeliveryFailure },
 ): Promise<boolean> {
   const common = {
     ':sending': 'sending',
     ':lease': leaseId,
     ':error': failure.error.slice(0, 1000),
     ':at': failure.at,
+    ':code': failure.code ?? 'unreachable',
   };
   const settled = failure.retryAt
     ? await update(message, {
         UpdateExpression:
-          'SET #status = :queued, #dueStatus = :dueStatus, #dueAt = :retryAt, lastError = :error, lastTriedAt = :at REMOVE leaseUntil, leaseId',
+          'SET #status = :queued, #dueStatus = :dueStatus, #dueAt = :retryAt, lastError = :error, lastErrorCode = :code, lastTriedAt = :at REMOVE leaseUntil, leaseId',
         ConditionExpression: '#status = :sending AND leaseId = :lease',
         ExpressionAttributeNames: NAMES,
         ExpressionAttributeValues: {
@@ -214,11 +215,44 @@ export async function deliveryFailed(
       })
     : await update(message, {
         UpdateExpression:
-          'SET #status = :failed, failedAt = :at, lastError = :error, lastTriedAt = :at REMOVE #dueStatus, #dueAt, leaseUntil, leaseId',
+          'SET #status = :failed, failedAt = :at, lastError = :error, lastErrorCode = :code, lastTriedAt = :at REMOVE #dueStatus, #dueAt, leaseUntil, leaseId',
         ConditionExpression: '#status = :sending AND leaseId = :lease',
         ExpressionAttributeNames: NAMES,
         ExpressionAttributeValues: { ...common, ':failed': 'failed' },
       });
+  return settled !== undefined;
+}
+
+/**
+ * A claimed message goes back to the queue, due at `until`, and the claim's try is taken back
+ * (`attempts` as before the claim): the medium asked to wait (a robot's 20-a-minute limit), or
+ * the dispatcher held it back to keep that limit. With `failure`, the robot's answer is kept.
+ * False when the lease was lost meanwhile.
+ */
+export async function deferMessage(
+  message: MessageKey,
+  leaseId: string,
+  deferral: { until: string; failure?: { error: string; code: DeliveryFailure; at: string } },
+): Promise<boolean> {
+  const failure = deferral.failure;
+  const settled = await update(message, {
+    UpdateExpression: `SET #status = :queued, #dueStatus = :dueStatus, #dueAt = :until, attempts = attempts - :one${
+      failure ? ', lastError = :error, lastErrorCode = :code, lastTriedAt = :at' : ''
+    } REMOVE leaseUntil, leaseId`,
+    ConditionExpression: '#status = :sending AND leaseId = :lease AND attempts >= :one',
+    ExpressionAttributeNames: NAMES,
+    ExpressionAttributeValues: {
+      ':queued': 'queued',
+      ':sending': 'sending',
+      ':lease': leaseId,
+      ':dueStatus': keys.outboxDue('queued', deferral.until)[DUE.partitionKey],
+      ':until': deferral.until,
+      ':one': 1,
+      ...(failure
+        ? { ':error': failure.error.slice(0, 1000), ':code': failure.code, ':at': failure.at }
+        : {}),
+    },
+  });
   return settled !== undefined;
 }
 

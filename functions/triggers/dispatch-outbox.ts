@@ -32,12 +32,20 @@ export function awsAdapters(): DeliveryAdapters {
   return adapters;
 }
 
-type Summary = { sent: number; cancelled: number; retrying: number; failed: number; stoppedEarly: boolean };
+type Summary = {
+  sent: number;
+  cancelled: number;
+  retrying: number;
+  failed: number;
+  deferred: number;
+  stoppedEarly: boolean;
+};
 
 /**
  * DispatchOutbox: started by EventBridge Scheduler every 10 minutes; stops claiming before its time runs out.
  * Reads: per page of 100 due messages, 1 Query on the outbox-due index (keys only); per reminder, 1 GetItem
- * of its offer; each claim is a conditional UpdateItem that returns the message.
+ * of its offer; each claim is a conditional UpdateItem that returns the message; per robot message, 1 GetItem
+ * of the recipient's contact and 1 conditional UpdateItem for the robot's slot of the minute.
  */
 export const handler = middy<unknown, Summary, Error, Context>().handler(async (_event, context) => {
   const result = await dispatchDue(new Date(), {
@@ -51,6 +59,7 @@ export const handler = middy<unknown, Summary, Error, Context>().handler(async (
     cancelled: result.cancelled.length,
     retrying: result.retrying.length,
     failed: result.failed.length,
+    deferred: result.deferred.length,
     stoppedEarly: result.stoppedEarly,
   };
 });

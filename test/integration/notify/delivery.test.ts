@@ -5,7 +5,7 @@
 import { createServer } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { sesEmailAdapter } from '#delivery/email-ses';
-import { contactRoute, type Deliverable, DeliveryRefusedError } from '#delivery/port';
+import { contactRoute, type Deliverable, DeliveryDeferredError, DeliveryRefusedError } from '#delivery/port';
 import { e164, snsSmsAdapter } from '#delivery/sms-sns';
 import { webhookAdapter } from '#delivery/webhook';
 import { alertTexts } from '#domain/coordinator-notices';
@@ -39,33 +39,57 @@ async function robot(answer: { status: number; body: string }) {
 }
 
 describe('the webhook adapter (DingTalk / WeCom robots)', () => {
-  it('posts the robot text message and accepts errcode 0', async () => {
+  it('posts the robot a markdown message (DingTalk, unsigned without a secret) and accepts errcode 0', async () => {
     const hook = await robot({ status: 200, body: '{"errcode":0,"errmsg":"ok"}' });
     await webhookAdapter().deliver(message({ to: hook.url }), signal());
     hook.close();
     expect(hook.received).toEqual([
-      { msgtype: 'text', text: { content: '【2026-Q4 科技服务】邀请\n请答复 / please answer' } },
+      {
+        msgtype: 'markdown',
+        markdown: {
+          title: '【2026-Q4 科技服务】邀请',
+          text: '### 【2026-Q4 科技服务】邀请\n\n请答复 / please answer  ',
+        },
+      },
     ]);
   });
 
-  it('fails (to be retried) when the robot answers 200 with another errcode, or 5xx', async () => {
+  it('fails (to be retried) when the robot answers 200 with an unknown errcode, or 5xx; defers "too fast"', async () => {
+    const busy = await robot({ status: 200, body: '{"errcode":-1,"errmsg":"system busy"}' });
     const limited = await robot({ status: 200, body: '{"errcode":130101,"errmsg":"send too fast"}' });
     const down = await robot({ status: 503, body: '' });
-    const a = webhookAdapter().deliver(message({ to: limited.url }), signal());
+    const a = webhookAdapter().deliver(message({ to: busy.url }), signal());
     const b = webhookAdapter().deliver(message({ to: down.url }), signal());
-    await expect(a).rejects.toThrow(/errcode 130101/);
+    await expect(a).rejects.toThrow(/errcode -1/);
+    await expect(a).rejects.not.toBeInstanceOf(DeliveryRefusedError);
     await expect(b).rejects.toThrow(/HTTP 503/);
     await expect(b).rejects.not.toBeInstanceOf(DeliveryRefusedError);
+    const c = webhookAdapter().deliver(message({ to: limited.url }), signal());
+    await expect(c).rejects.toBeInstanceOf(DeliveryDeferredError);
+    await expect(c).rejects.toMatchObject({ code: 'too-fast', retryAfterMs: 60_000 });
+    busy.close();
     limited.close();
     down.close();
   });
 
   it('refuses for good when the robot answers 404 (a wrong URL is not cured by retrying)', async () => {
     const gone = await robot({ status: 404, body: '' });
-    await expect(webhookAdapter().deliver(message({ to: gone.url }), signal())).rejects.toBeInstanceOf(
-      DeliveryRefusedError,
-    );
+    const refused = webhookAdapter().deliver(message({ to: gone.url }), signal());
+    await expect(refused).rejects.toBeInstanceOf(DeliveryRefusedError);
+    await expect(refused).rejects.toMatchObject({ code: 'bad-address' });
     gone.close();
+  });
+
+  it('refuses for good a bad or expired token, and keeps the token and signature out of the error', async () => {
+    const expired = await robot({ status: 200, body: '{"errcode":300005,"errmsg":"token is not exist"}' });
+    const refused = webhookAdapter().deliver(
+      message({ to: expired.url, robot: { secret: 'SEC0123456789abcdef' } }),
+      signal(),
+    );
+    await expect(refused).rejects.toMatchObject({ name: 'DeliveryRefusedError', code: 'bad-address' });
+    const error = (await refused.catch((e: Error) => e)) as Error;
+    expect(error.message).not.toMatch(/SEC0123|sign=|access_token=t/);
+    expired.close();
   });
 });
 

@@ -104,6 +104,7 @@ describe('the outbox dispatcher', () => {
         status: 'queued',
         attempts: attempt,
         lastError: 'Error: SMTP 451 try later',
+        lastErrorCode: 'unreachable',
       });
       const next = new Date(after?.dueAt as string);
       waits.push(Math.round((next.getTime() - at.getTime()) / 60_000));
@@ -131,12 +132,17 @@ describe('the outbox dispatcher', () => {
     const result = await dispatch.dispatchDue(NOON, { adapters: recordingAdapters().adapters });
 
     expect(result.failed).toEqual([{ id: nobody.id, error: expect.stringContaining('no contact') }]);
-    expect(await stored(nobody)).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(await stored(nobody)).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastErrorCode: 'no-contact',
+    });
     expect(await stored(phone)).toMatchObject({ status: 'sent' });
 
     const unconfigured = await queue({ medium: 'webhook', to: 'https://oapi.dingtalk.com/robot/send?x=1' });
     const refused = await dispatch.dispatchDue(NOON, { adapters: {} });
     expect(refused.failed).toEqual([{ id: unconfigured.id, error: expect.stringContaining('"webhook"') }]);
+    expect(await stored(unconfigured)).toMatchObject({ status: 'failed', lastErrorCode: 'no-adapter' });
   });
 
   it('delivers concurrently, never more at once than its bound', async () => {
@@ -305,7 +311,7 @@ describe('DispatchOutbox in AWS: SES e-mail and robot webhooks', () => {
       robot.close();
     }
 
-    expect(result).toMatchObject({ sent: 2, failed: 0, retrying: 0 });
+    expect(result).toMatchObject({ sent: 2, failed: 0, retrying: 0, deferred: 0 });
     expect(ses).toHaveBeenCalledTimes(1);
     const input = (ses.mock.calls[0] as unknown as [{ input: Record<string, unknown> }])[0].input;
     ses.mockRestore();
@@ -319,7 +325,9 @@ describe('DispatchOutbox in AWS: SES e-mail and robot webhooks', () => {
         },
       },
     });
-    expect(received).toEqual([{ msgtype: 'text', text: { content: '【测试】邀请\n请答复' } }]);
+    expect(received).toEqual([
+      { msgtype: 'markdown', markdown: { title: '【测试】邀请', text: '### 【测试】邀请\n\n请答复  ' } },
+    ]);
     expect(await stored(mail)).toMatchObject({ status: 'sent' });
     expect(await stored(hook)).toMatchObject({ status: 'sent' });
 
