@@ -1,4 +1,5 @@
 import { InvalidInputError } from '#commons/errors';
+import { beijingTime, beijingTimeEn } from '#domain/wording';
 import { NewUser } from '#schemas/users';
 import { defaultOrigin, localInvitation } from '../../local/invitations.ts';
 import { defineCommand, UsageError } from '../command.ts';
@@ -58,13 +59,23 @@ export const signinCommand = defineCommand({
           );
         throw error;
       });
-      const where = user.county ?? user.society;
+      // Names, the role in words and Beijing time: the operator reads this, and may forward it.
+      const { ROLE_LABELS } = await import('#schemas/labels');
+      const catalog = await import('#store/catalog');
+      const place = user.county
+        ? (await catalog.getCounty(user.county))?.name
+        : user.society
+          ? (await catalog.getSociety(user.society))?.name
+          : undefined;
+      const role = ROLE_LABELS[user.role];
+      const expires = new Date(invitation.expiresAt);
       process.stdout.write(
         [
-          `${user.name}（${user.role}${where ? ` · ${where}` : ''}，${user.id}）`,
+          `${user.name} · ${role.zh}${place ? ` · ${place.zh}` : ''} / ${role.en}${place ? ` · ${place.en}` : ''}`,
           `登录链接 / sign-in link: ${invitation.url}`,
           `邀请码 / code: ${invitation.code}`,
-          `有效期至 / valid until: ${invitation.expiresAt}（仅可使用一次 / once only）`,
+          `有效期至 ${beijingTime(expires)}（北京时间，仅可使用一次）/ valid until ${beijingTimeEn(expires)}, once only`,
+          `用户编号 / user id: ${user.id}`,
         ]
           .map((line) => `${line}\n`)
           .join(''),

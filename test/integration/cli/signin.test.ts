@@ -28,11 +28,15 @@ describe('rounds signin', () => {
     const code = /邀请码 \/ code: ([2-9A-HJ-NP-Z]{10})/.exec(first.stdout)?.[1];
     expect(code).toBeDefined();
     expect(first.stdout).toContain(`http://127.0.0.1:3999/signin#code=${code}`);
-    expect(first.stdout).toContain('淳安');
-    const id = /，(u-[a-z0-9]+)）/.exec(first.stdout)?.[1];
+    // Who, in words: the role and the county by name; the expiry in Beijing time, not UTC.
+    expect(first.stdout.split('\n')[0]).toMatch(/^淳安县联络员 · 县联络员 · 淳安县 \/ County liaison · /);
+    expect(first.stdout).toMatch(/有效期至 \d{1,2}月\d{1,2}日 \d\d:\d\d（北京时间，仅可使用一次）/);
+    expect(first.stdout).not.toMatch(/\d{4}-\d\d-\d\dT/);
+    const id = /用户编号 \/ user id: (u-[a-z0-9]+)/.exec(first.stdout)?.[1];
+    expect(id).toBeDefined();
     const second = rounds(['signin', '--role', 'liaison', '--county', 'chunan']);
     expect(second.status, second.stderr).toBe(0);
-    expect(second.stdout).toContain(`，${id}）`);
+    expect(second.stdout).toContain(`user id: ${id}`);
     expect(second.stdout).not.toContain(code);
   });
 
