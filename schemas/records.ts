@@ -17,10 +17,21 @@ const Text = z.string();
 const Instant = z.string().min(1);
 const Name = z.object({ zh: Text, en: Text });
 
+/** A county's contact (its liaisons' group), as stored; the robot's secret is read at delivery. */
+const CountyContactRecord = z.object({
+  name: Text.optional(),
+  email: Text.optional(),
+  phone: Text.optional(),
+  webhook: Text.optional(),
+  webhookSecret: Text.optional(),
+  webhookKind: z.enum(['dingtalk', 'wecom']).optional(),
+});
+
 export const CountyRecord = z.object({
   id: Text,
   name: Name,
   towns: z.array(z.object({ id: Text, name: Name })),
+  contact: CountyContactRecord.optional(),
 });
 export type CountyRecord = z.infer<typeof CountyRecord>;
 
