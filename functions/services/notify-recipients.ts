@@ -19,8 +19,13 @@ export interface Address {
   readonly to: string;
 }
 
+/** An address as compared: e-mail case-insensitive, a phone as E.164. */
 const same = (medium: Medium, to: string) =>
-  medium === 'email' ? `email:${to.trim().toLowerCase()}` : `${medium}:${normalizePhone(to)}`;
+  medium === 'email'
+    ? `email:${to.trim().toLowerCase()}`
+    : medium === 'sms'
+      ? `sms:${normalizePhone(to)}`
+      : `${medium}:${to}`;
 
 function addresses(
   audience: Address['audience'],

@@ -69,6 +69,17 @@ describe('a society’s readers', () => {
   });
 });
 
+describe('a phone written two ways', () => {
+  it('is one address: a member whose phone is the contact’s own is reached through the contact', () => {
+    const bySms = { name: society.name, contact: { phone: '+86 139-0000-0001' } };
+    const readers = societyAddresses('nongxue', bySms, [
+      user('u-a', { society: 'nongxue', phone: '+8613900000001' }),
+      user('u-b', { society: 'nongxue', phone: '+8613900000002' }),
+    ]);
+    expect(routes(readers)).toEqual(['sms:+86 139-0000-0001', 'sms:+8613900000002']);
+  });
+});
+
 describe('a county’s readers', () => {
   it('are its group contact and its active liaisons, not another county’s', () => {
     const county = {
