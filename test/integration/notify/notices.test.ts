@@ -188,14 +188,50 @@ describe('the visit date, its reminders and the report', () => {
     expect(due.some((m) => m.recipient?.kind === 'county')).toBe(false);
   });
 
-  it('cancels the old date’s reminders when the date moves, and queues the new date’s', async () => {
+  it('cancels the old date’s reminders when the date moves, and queues the new date’s — also when the first confirmation failed to enqueue them', async () => {
     expect(
       (await api.call('PUT', `/visits/${visitId}/schedule`, { as: team(accepted), body: second })).status,
     ).toBe(200);
-    expect(
-      (await api.call('POST', `/visits/${visitId}/schedule/confirm`, { as: liaison(countyId), body: {} }))
-        .status,
-    ).toBe(200);
+    // The confirmation is written, then its first notice fails to enqueue: the request fails, the date
+    // stays confirmed, and the same request again (its Idempotency-Key) enqueues the notices.
+    const { documents } = await import('#commons/clients');
+    let failed = false;
+    const plain = (v: unknown) => (v && typeof v === 'object' && 'S' in v ? (v as { S: unknown }).S : v);
+    const failFirstNotice =
+      (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+      async (args: unknown) => {
+        const item = (args as { input?: { Item?: Record<string, unknown> } }).input?.Item;
+        if (!failed && /^Put/.test(context.commandName ?? '') && plain(item?.kind) === 'date-confirmed') {
+          failed = true;
+          throw new Error('the outbox write failed');
+        }
+        return next(args);
+      };
+    (documents().middlewareStack.add as (...args: unknown[]) => void)(failFirstNotice, {
+      step: 'initialize',
+      name: 'noticeFails',
+    });
+    const key = { 'Idempotency-Key': 'notices-confirm-0002' };
+    const confirm = () =>
+      api.call('POST', `/visits/${visitId}/schedule/confirm`, {
+        as: liaison(countyId),
+        body: {},
+        headers: key,
+      });
+    try {
+      expect((await confirm()).status).toBe(500);
+    } finally {
+      documents().middlewareStack.remove('noticeFails');
+    }
+    expect(failed).toBe(true);
+    const visit = await api.call('GET', `/visits/${visitId}`, { as: liaison(countyId) });
+    expect(visit.body.schedule).toMatchObject({ date: second.date, status: 'confirmed' });
+    const confirmedOf = async () => of(await outbox(), 'date-confirmed').filter((m) => m.id.includes('#v2#'));
+    const before = await confirmedOf();
+    expect((await confirm()).status).toBe(200);
+    const after = await confirmedOf();
+    expect(after.length).toBeGreaterThan(before.length);
+    expect(addressesOf(after)).toContain(`email:${memberEmail(accepted)}`);
     const messages = await outbox();
     const old = [...of(messages, 'visit-soon'), ...of(messages, 'report-due')].filter((m) =>
       m.id.includes(first.date),
