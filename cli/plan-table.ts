@@ -1,5 +1,6 @@
 import type { DataSet, Plan, PlanExplanation, Theme } from '#schemas/index';
 import { THEMES } from '#schemas/index';
+import { overrideCostWords } from '#schemas/override-cost-words';
 import type { Lang } from './progress.ts';
 
 /**
@@ -60,12 +61,7 @@ const zh = {
           : `胜任学会容量已满（${societies}）`
     }`,
   overridesTitle: '协调员调整及其代价',
-  overrideLine: (what: string, lost: number | null, added: number | null, proven: boolean, note?: string) =>
-    `${what}：${
-      lost === null || added === null
-        ? '未能单独评估（其他调整依赖它，或评估超时）'
-        : `少覆盖权重 ${lost}，学会走访次数 ${signed(added)}${proven ? '' : '（估计）'}`
-    }${note ? `（${note}）` : ''}`,
+  overrideLine: (what: string, cost: string, note?: string) => `${what}：${cost}${note ? `（${note}）` : ''}`,
   pin: (society: string, county: string) => `固定 ${society} → ${county}`,
   exclusion: (society: string, county?: string) =>
     county ? `排除 ${society} ← ${county}` : `本季排除 ${society}`,
@@ -126,12 +122,7 @@ const en: typeof zh = {
           : `every competent society is full (${societies})`
     }`,
   overridesTitle: 'Coordinator overrides and what they cost',
-  overrideLine: (what, lost, added, proven, note) =>
-    `${what}: ${
-      lost === null || added === null
-        ? 'not costed (other overrides depend on it, or costing ran out of time)'
-        : `weight lost ${lost}, society visits ${signed(added)}${proven ? '' : ' (estimate)'}`
-    }${note ? ` (${note})` : ''}`,
+  overrideLine: (what, cost, note) => `${what}: ${cost}${note ? ` (${note})` : ''}`,
   pin: (society, county) => `pin ${society} to ${county}`,
   exclusion: (society, county) =>
     county ? `exclude ${society} from ${county}` : `exclude ${society} from the season`,
@@ -194,11 +185,6 @@ export function renderPlan(plan: Plan, data: DataSet, lang: Lang): string {
   lines.push(labels.totals(plan.visits.length, needCount, needCount - unassignedCount, unassignedCount));
   if (plan.explain !== undefined) lines.push('', ...renderExplanation(plan.explain, data, lang));
   return `${lines.join('\n')}\n`;
-}
-
-/** +2, −1, 0. */
-function signed(value: number): string {
-  return value > 0 ? `+${value}` : value < 0 ? `−${-value}` : '0';
 }
 
 /** Alternatives shown per society before "… in all". */
@@ -279,7 +265,7 @@ export function renderExplanation(explain: PlanExplanation, data: DataSet, lang:
                 nameOfCounty(cost.countyId ?? ''),
                 nameOfTown(cost.countyId ?? '', cost.townId ?? ''),
               );
-      lines.push(`  ${labels.overrideLine(what, cost.weightLost, cost.pairsAdded, cost.proven, cost.note)}`);
+      lines.push(`  ${labels.overrideLine(what, overrideCostWords(cost, lang), cost.note)}`);
     }
   }
   return lines;

@@ -2,6 +2,7 @@
 // the API and pages, and the quarterly schedule, until Ctrl-C.
 import '#local/terminal-logs';
 import { currentSeason } from '#domain/season';
+import { startDigestTimer } from '#local/digest-timer';
 import { resumeHandPlacements } from '#local/hand-placements';
 import { keepServingOnUncaughtErrors, startHttpServer } from '#local/http-server';
 import { localInvitation, ROLE_PAGES } from '#local/invitations';
@@ -84,6 +85,15 @@ async function main(): Promise<void> {
     out(`季度触发 / quarterly trigger at ${scheduledTime}`);
     runSeason({ scheduledTime });
   });
+  // The coordinators' daily digest, 08:00 Beijing time, through the outbox like the alerts.
+  const digest = startDigestTimer((at) => {
+    import('#services/daily-digest')
+      .then(({ queueDailyDigest }) => queueDailyDigest(at))
+      .then(({ outcome }) => {
+        if (outcome === 'queued') out('每日摘要已排队 / the daily digest is queued');
+      })
+      .catch((error: Error) => out(`每日摘要出错 / daily digest error: ${error.message}`));
+  });
   await running;
   out('');
   out(`下次季度触发 / next quarterly trigger: ${schedule.next.toISOString()}（北京时间每季首日 9:00）`);
@@ -98,6 +108,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     schedule.stop();
+    digest.stop();
     outbox.stop();
     await server.close();
     await session.close();

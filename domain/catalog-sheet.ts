@@ -1,8 +1,9 @@
 import type * as z from 'zod';
-import { County, Society } from '#schemas/catalog';
+import { Contact, County, Society } from '#schemas/catalog';
 import type { CatalogSheetKind } from '#schemas/catalog-api';
 import { THEME_LABELS } from '#schemas/need-api';
 import { THEMES, type Theme } from '#schemas/primitives';
+import { type ContactInput, contactToStore } from './contact-secret.ts';
 import type { CellValue, Sheet } from './xlsx.ts';
 
 /*
@@ -36,11 +37,18 @@ export const SOCIETY_COLUMNS = {
   fields: { header: '专业领域', en: 'fields', aliases: ['领域'] },
   capacity: { header: '容量', en: 'capacity per season', aliases: ['每季容量'] },
   contactName: { header: '联系人', en: 'contact person' },
-  phone: { header: '电话', en: 'phone', aliases: ['联系电话'] },
-  email: { header: '邮箱', en: 'e-mail', aliases: ['电子邮箱', 'email'] },
-  webhook: { header: 'Webhook', en: 'webhook', aliases: ['网络钩子'] },
+  phone: { header: '电话', en: 'phone', aliases: ['联系电话', '手机号'] },
+  email: { header: '邮箱', en: 'e-mail', aliases: ['电子邮箱', '电子邮件', 'email'] },
+  webhook: { header: 'Webhook', en: 'webhook', aliases: ['网络钩子', '群机器人', '群机器人地址'] },
+  webhookKind: { header: '机器人类型', en: 'robot kind' },
+  webhookSecret: { header: '加签密钥', en: 'signing secret' },
 } as const satisfies Record<string, Column>;
 
+/*
+ * A contact's columns, on both sheets. A column the file does not have keeps what is stored (an
+ * older file says nothing about it); an empty cell clears that field, but for the secret: it is
+ * never written out, so its empty cell keeps it (domain/contact-secret.ts).
+ */
 export const COUNTY_COLUMNS = {
   countyId: { header: '县编号', en: 'county id' },
   countyZh: { header: '县名', en: 'county name', aliases: ['县名称'] },
@@ -48,7 +56,93 @@ export const COUNTY_COLUMNS = {
   townId: { header: '镇编号', en: 'town id', aliases: ['乡镇编号'] },
   townZh: { header: '镇名', en: 'town name', aliases: ['乡镇名', '乡镇名称'] },
   townEn: { header: '镇英文名', en: 'town English name', aliases: ['乡镇英文名'] },
+  contactName: { header: '联系人', en: 'contact person' },
+  email: { header: '电子邮件', en: 'e-mail', aliases: ['邮箱', '电子邮箱', 'email'] },
+  phone: { header: '手机号', en: 'phone', aliases: ['电话', '联系电话'] },
+  webhook: { header: '群机器人', en: 'group robot', aliases: ['群机器人地址', 'Webhook'] },
+  webhookKind: { header: '机器人类型', en: 'robot kind' },
+  webhookSecret: { header: '加签密钥', en: 'signing secret' },
 } as const satisfies Record<string, Column>;
+
+/** Columns the template writes: the secret only ever goes in. */
+const written = (columns: Record<string, Column>) =>
+  Object.entries(columns)
+    .filter(([key]) => key !== 'webhookSecret')
+    .map(([, column]) => column.header);
+
+type ContactColumn = 'contactName' | 'email' | 'phone' | 'webhook' | 'webhookKind' | 'webhookSecret';
+
+const ROBOT_KINDS: Record<string, Contact['webhookKind'] | null> = {
+  钉钉: 'dingtalk',
+  dingtalk: 'dingtalk',
+  企业微信: 'wecom',
+  wecom: 'wecom',
+  自动: null,
+  '': null,
+};
+const ROBOT_KIND_NAMES = { dingtalk: '钉钉', wecom: '企业微信' } as const;
+
+const contactColumnOf = (path: readonly PropertyKey[]): ContactColumn =>
+  path[1] === 'phone'
+    ? 'phone'
+    : path[1] === 'email'
+      ? 'email'
+      : path[1] === 'webhook'
+        ? 'webhook'
+        : path[1] === 'webhookKind'
+          ? 'webhookKind'
+          : path[1] === 'webhookSecret'
+            ? 'webhookSecret'
+            : 'contactName';
+
+/**
+ * The contact a row gives: each column's cell, or what is stored when the file has no such column.
+ * `cell` is undefined for a column the file does not have.
+ */
+function readContact(
+  cell: (key: ContactColumn) => string | undefined,
+  stored: Contact | undefined,
+  problem: (key: ContactColumn, zh: string, en: string) => void,
+): Contact | undefined {
+  const kindCell = cell('webhookKind');
+  let webhookKind: Contact['webhookKind'] | null | undefined = stored?.webhookKind;
+  if (kindCell !== undefined) {
+    const kind = ROBOT_KINDS[kindCell] ?? ROBOT_KINDS[kindCell.toLowerCase()];
+    if (kind === undefined)
+      problem(
+        'webhookKind',
+        '须为 钉钉、企业微信 或 自动（留空）',
+        'must be 钉钉 (dingtalk), 企业微信 (wecom) or empty',
+      );
+    webhookKind = kind;
+  }
+  const pick = (key: ContactColumn, field: keyof Contact) => {
+    const value = cell(key);
+    return value === undefined ? stored?.[field] : value;
+  };
+  const input: Record<string, string | undefined> = {
+    name: pick('contactName', 'name'),
+    email: pick('email', 'email'),
+    phone: pick('phone', 'phone'),
+    webhook: pick('webhook', 'webhook'),
+    webhookKind: webhookKind ?? undefined,
+    // Empty or absent: keep the stored secret (while the robot stays the same).
+    webhookSecret: cell('webhookSecret') || undefined,
+  };
+  const present = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== ''));
+  if (present.webhookSecret && !present.webhook)
+    problem('webhookSecret', '须同时填写群机器人地址', "needs the robot's address too");
+  const contact = contactToStore(present as ContactInput, stored);
+  return Object.keys(contact).length > 0 ? contact : undefined;
+}
+
+const contactCells = (contact: Contact | undefined): CellValue[] => [
+  contact?.name ?? '',
+  contact?.email ?? '',
+  contact?.phone ?? '',
+  contact?.webhook ?? '',
+  contact?.webhookKind ? ROBOT_KIND_NAMES[contact.webhookKind] : '',
+];
 
 type SocietyColumn = keyof typeof SOCIETY_COLUMNS;
 type CountyColumn = keyof typeof COUNTY_COLUMNS;
@@ -230,10 +324,11 @@ function readSocieties(
   for (const { row, cells } of body) {
     if (isBlank(cells)) continue;
     rows++;
-    const cell = (key: SocietyColumn) => {
+    const cellOrAbsent = (key: SocietyColumn) => {
       const index = at.get(key);
-      return index === undefined ? '' : (cells[index] ?? '').trim();
+      return index === undefined ? undefined : (cells[index] ?? '').trim();
     };
+    const cell = (key: SocietyColumn) => cellOrAbsent(key) ?? '';
     const rowIssues: SheetIssue[] = [];
     const problem = (key: SocietyColumn, zh: string, en: string) =>
       rowIssues.push({
@@ -268,23 +363,14 @@ function readSocieties(
 
     const existing = current.get(id);
     const nameEn = cell('nameEn') || existing?.name.en || '';
-    const contact = Object.fromEntries(
-      (
-        [
-          ['name', cell('contactName')],
-          ['phone', cell('phone')],
-          ['email', cell('email')],
-          ['webhook', cell('webhook')],
-        ] as const
-      ).filter(([, value]) => value !== ''),
-    );
+    const contact = readContact(cellOrAbsent, existing?.contact, problem);
     const candidate = {
       id,
       name: { zh: cell('nameZh'), en: nameEn },
       themes,
       fields,
       capacityPerSeason,
-      ...(Object.keys(contact).length > 0 ? { contact } : {}),
+      ...(contact ? { contact } : {}),
     };
     const parsed = Society.safeParse(candidate);
     if (!parsed.success) {
@@ -311,14 +397,7 @@ function societyColumnOf(path: readonly PropertyKey[]): SocietyColumn {
   if (first === 'themes') return 'themes';
   if (first === 'fields') return 'fields';
   if (first === 'capacityPerSeason') return 'capacity';
-  if (first === 'contact')
-    return second === 'phone'
-      ? 'phone'
-      : second === 'email'
-        ? 'email'
-        : second === 'webhook'
-          ? 'webhook'
-          : 'contactName';
+  if (first === 'contact') return contactColumnOf(path);
   return 'id';
 }
 
@@ -341,10 +420,11 @@ function readCounties(
   for (const { row, cells } of body) {
     if (isBlank(cells)) continue;
     rows++;
-    const cell = (key: CountyColumn) => {
+    const cellOrAbsent = (key: CountyColumn) => {
       const index = at.get(key);
-      return index === undefined ? '' : (cells[index] ?? '').trim();
+      return index === undefined ? undefined : (cells[index] ?? '').trim();
     };
+    const cell = (key: CountyColumn) => cellOrAbsent(key) ?? '';
     const rowIssues: SheetIssue[] = [];
     const problem = (key: CountyColumn, zh: string, en: string) =>
       rowIssues.push({ row, column: COUNTY_COLUMNS[key].header, zh, en: `${COUNTY_COLUMNS[key].en}: ${en}` });
@@ -369,6 +449,29 @@ function readCounties(
         `differs from the county's name in row ${entry.row} ("${entry.county.name.zh}")`,
       );
 
+    // The county's contact is its first row's; a later row may repeat it or leave it empty.
+    const contactKeys = ['contactName', 'email', 'phone', 'webhook', 'webhookKind', 'webhookSecret'] as const;
+    const contactGiven = contactKeys.some((key) => cell(key) !== '');
+    let contact: Contact | undefined;
+    if (!entry) {
+      contact = readContact(cellOrAbsent, existing?.contact, problem);
+      const parsed = contact ? Contact.safeParse(contact) : undefined;
+      if (parsed && !parsed.success)
+        for (const zodIssue of parsed.error.issues)
+          rowIssues.push(
+            cellIssue(row, COUNTY_COLUMNS[contactColumnOf(['contact', ...zodIssue.path])], zodIssue),
+          );
+    } else if (contactGiven && rowIssues.length === 0) {
+      const again = readContact(cellOrAbsent, existing?.contact, () => {});
+      if (canonical(again) !== canonical(entry.county.contact))
+        problem(
+          'contactName',
+          `与第 ${entry.row} 行的联系方式不同（同一县的各行留空或相同）`,
+          `differs from the county's contact in row ${entry.row} (leave it empty on later rows, or the same)`,
+        );
+    }
+    const withContact = contact ? { contact } : {};
+
     const townId = cell('townId');
     const townZh = cell('townZh');
     if (townId !== '' || townZh !== '') {
@@ -382,13 +485,13 @@ function readCounties(
       if (duplicate) problem('townId', '同一县中乡镇编号重复', 'the same town id twice in one county');
       if (rowIssues.length === 0) {
         if (!entry) {
-          entry = { row, county: { id: countyId, name: countyName, towns: [] }, bad: false };
+          entry = { row, county: { id: countyId, name: countyName, towns: [], ...withContact }, bad: false };
           counties.set(countyId, entry);
         }
         entry.county.towns.push({ id: townId, name: townName });
       }
     } else if (rowIssues.length === 0 && !entry) {
-      entry = { row, county: { id: countyId, name: countyName, towns: [] }, bad: false };
+      entry = { row, county: { id: countyId, name: countyName, towns: [], ...withContact }, bad: false };
       counties.set(countyId, entry);
     }
     if (rowIssues.length > 0 && entry) entry.bad = true;
@@ -411,7 +514,13 @@ const societyRow = (society: Society): CellValue[] => [
   society.contact?.phone ?? '',
   society.contact?.email ?? '',
   society.contact?.webhook ?? '',
+  society.contact?.webhookKind ? ROBOT_KIND_NAMES[society.contact.webhookKind] : '',
 ];
+
+const canonical = (value: unknown) =>
+  JSON.stringify(value, (_k, v) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort()) : v,
+  );
 
 /** The catalog as the sheet a coordinator edits and uploads again (unchanged, it changes nothing). */
 export function catalogSheet(
@@ -422,16 +531,19 @@ export function catalogSheet(
     return {
       name: '学会',
       rows: [
-        Object.values(SOCIETY_COLUMNS).map((column) => column.header),
+        written(SOCIETY_COLUMNS),
         ...[...catalog.societies].sort((a, b) => a.id.localeCompare(b.id)).map(societyRow),
       ],
     };
   }
-  const rows: CellValue[][] = [Object.values(COUNTY_COLUMNS).map((column) => column.header)];
+  const rows: CellValue[][] = [written(COUNTY_COLUMNS)];
   for (const county of [...catalog.counties].sort((a, b) => a.id.localeCompare(b.id))) {
-    if (county.towns.length === 0) rows.push([county.id, county.name.zh, county.name.en, '', '', '']);
+    // The contact on every row of its county, so a sorted or filtered sheet keeps it.
+    const contact = contactCells(county.contact);
+    if (county.towns.length === 0)
+      rows.push([county.id, county.name.zh, county.name.en, '', '', '', ...contact]);
     for (const town of county.towns)
-      rows.push([county.id, county.name.zh, county.name.en, town.id, town.name.zh, town.name.en]);
+      rows.push([county.id, county.name.zh, county.name.en, town.id, town.name.zh, town.name.en, ...contact]);
   }
   return { name: '县与乡镇', rows };
 }

@@ -133,9 +133,12 @@ function overrideCosts(
   const pins = overrides.pins ?? [];
   const exclusions = overrides.exclusions ?? [];
   const townLocks = overrides.townLocks ?? [];
+  const urgencyOf = new Map(data.needs.map((need) => [need.id, need.urgency]));
+  const covered = coveredByUrgency(core.visits, urgencyOf);
+  const unknown = { weightLost: null, pairsAdded: null, needsLost: null, proven: false };
   const costOf = (without: PlanOverrides) => {
     const remaining = (deadline - Date.now()) / 1000;
-    if (remaining <= 0) return { weightLost: null, pairsAdded: null, proven: false };
+    if (remaining <= 0) return unknown;
     try {
       const other = planCore(
         season,
@@ -143,15 +146,20 @@ function overrideCosts(
         without,
         Math.min(timeLimit ?? 30, remaining),
         core.solution.warmStart,
-      ).solution;
+      );
+      const otherCovered = coveredByUrgency(other.visits, urgencyOf);
       return {
-        weightLost: other.objective.weight - weight,
-        pairsAdded: pairs - other.objective.pairs,
-        proven: other.bound.optimal.weight && core.solution.bound.optimal.weight,
+        weightLost: other.solution.objective.weight - weight,
+        pairsAdded: pairs - other.solution.objective.pairs,
+        needsLost: {
+          high: otherCovered.high - covered.high,
+          normal: otherCovered.normal - covered.normal,
+          low: otherCovered.low - covered.low,
+        },
+        proven: other.solution.bound.optimal.weight && core.solution.bound.optimal.weight,
       };
     } catch (error) {
-      if (error instanceof OverrideConflictError)
-        return { weightLost: null, pairsAdded: null, proven: false };
+      if (error instanceof OverrideConflictError) return unknown;
       throw error;
     }
   };
@@ -188,6 +196,23 @@ function overrideCosts(
       }),
     ),
   ];
+}
+
+/** How many of the plan's needs have a society, by urgency. */
+function coveredByUrgency(
+  visits: PlanCore['visits'],
+  urgencyOf: ReadonlyMap<string, Need['urgency']>,
+): Record<Need['urgency'], number> {
+  const counts = { high: 0, normal: 0, low: 0 };
+  for (const visit of visits) {
+    for (const assignment of visit.assignments) {
+      for (const needId of assignment.needIds) {
+        const urgency = urgencyOf.get(needId);
+        if (urgency) counts[urgency] += 1;
+      }
+    }
+  }
+  return counts;
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

@@ -104,6 +104,9 @@ export interface SheetOffer {
   societyId: string;
   needIds: string[];
   status: keyof typeof OFFER_STATUS_LABELS;
+  /** 1 for the plan's offer, 2 and 3 for the societies its needs moved to. */
+  attempt?: number | undefined;
+  offeredAt?: string | undefined;
 }
 export interface SheetReport {
   countyId: string;
@@ -123,6 +126,8 @@ export interface SheetNeed {
   urgency: keyof typeof URGENCY_LABELS;
   submittedAt: string;
 }
+
+const isHolding = (offer: SheetOffer) => offer.status === 'accepted' || offer.status === 'offered';
 
 export interface SeasonWorkbookInput {
   report: SeasonReport;
@@ -178,10 +183,23 @@ export function seasonWorkbookSheets(input: SeasonWorkbookInput): Sheet[] {
     return visit.questions.flatMap((question) =>
       question.needIds.map((needId) => {
         const need = needs.get(needId);
-        const offer =
-          offers.find(
-            (o) => o.needIds.includes(needId) && (o.status === 'accepted' || o.status === 'offered'),
-          ) ?? offers.find((o) => o.needIds.includes(needId));
+        // Who holds the need now (an offer waiting or accepted), and every society it went to, in order.
+        const tried = offers
+          .filter((o) => o.needIds.includes(needId) && o.status !== 'withdrawn')
+          // By try; summaries written before tries were kept have none: the holder goes last.
+          .sort(
+            (a, b) =>
+              (a.attempt ?? 0) - (b.attempt ?? 0) ||
+              Number(isHolding(a)) - Number(isHolding(b)) ||
+              (a.offeredAt ?? '').localeCompare(b.offeredAt ?? ''),
+          );
+        const offer = tried.find(isHolding);
+        const history =
+          tried.length > 1 || (tried.length === 1 && !offer)
+            ? tried
+                .map((o) => `${names.society(o.societyId)}（${zh(OFFER_STATUS_LABELS[o.status])}）`)
+                .join(' → ')
+            : '';
         const outcome = offer
           ? filed.find((r) => r.societyId === offer.societyId)?.outcomes.find((o) => o.needId === needId)
           : undefined;
@@ -197,6 +215,7 @@ export function seasonWorkbookSheets(input: SeasonWorkbookInput): Sheet[] {
           offer ? zh(OFFER_STATUS_LABELS[offer.status]) : '',
           outcome ? zh(OUTCOME_LABELS[outcome.outcome]) : '未报告',
           outcome?.note ?? '',
+          history,
         ];
       }),
     );
@@ -251,6 +270,7 @@ export function seasonWorkbookSheets(input: SeasonWorkbookInput): Sheet[] {
           '邀请状态',
           '办理结果',
           '说明',
+          '经过',
         ],
         ...needRows,
       ],

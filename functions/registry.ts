@@ -15,6 +15,7 @@ import {
 } from './routes/catalog.ts';
 import { getOpenApi } from './routes/meta.ts';
 import { getNeed, listNeeds, patchNeed, postNeed, withdrawNeed } from './routes/needs.ts';
+import { listNotifications, resendNotification } from './routes/notifications.ts';
 import { getSeasonQuestions, putSeasonQuestions } from './routes/questions.ts';
 import { getReports, getSocietyExperts } from './routes/reports.ts';
 import type { RouteDeclaration } from './routes/route.ts';
@@ -187,6 +188,9 @@ export const API_FUNCTIONS = wire('api', {
   // The visit date: a proposal or confirmation with its log and audit entries.
   ScheduleVisit: { table: 'readWrite' },
   GetVisitCalendar: { table: 'read' },
+  // The coordinator's view of the outbox; a resend puts a failed message back in the queue, audited.
+  ListNotifications: { table: 'read' },
+  ResendNotification: { table: 'readWrite' },
 } satisfies Record<string, Omit<ApiFunctionWiring, 'entry'>>);
 export type ApiFunctionId = keyof typeof API_FUNCTIONS;
 
@@ -265,4 +269,6 @@ export const API_ROUTES: readonly ApiRoute[] = [
   proposeVisitSchedule,
   confirmVisitSchedule,
   getVisitCalendar,
+  listNotifications,
+  resendNotification,
 ];

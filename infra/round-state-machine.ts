@@ -570,16 +570,17 @@ export class RoundStateMachine extends Construct {
       ),
       message: sfn.TaskInput.fromText(
         sfn.JsonPath.format(
-          '【{} 科技服务】本季计划已生成，请在协调人控制台审核、调整并批准；{} 秒内未批准将自动按此计划发出邀请。\nThe {} plan is ready: review, adjust and approve it on the coordinator console; without approval within {} seconds its offers go out as planned.',
+          '【{} 科技服务】本季计划已生成，请在计划审核页审核、调整并批准；{}内未批准将自动按此计划发出邀请。\nThe {} plan is ready: review, adjust and approve it on the plan review page; without approval within {} its offers go out as planned.',
           sfn.JsonPath.stringAt('$.season'),
-          sfn.JsonPath.stringAt('$.planApprovalSeconds'),
+          sfn.JsonPath.stringAt('$.planApprovalWords.zh'),
           sfn.JsonPath.stringAt('$.season'),
-          sfn.JsonPath.stringAt('$.planApprovalSeconds'),
+          sfn.JsonPath.stringAt('$.planApprovalWords.en'),
         ),
       ),
       messageAttributes: {
         season: { value: sfn.JsonPath.stringAt('$.season') },
         messageId: { value: sfn.JsonPath.format('plan-ready#{}', sfn.JsonPath.stringAt('$.season')) },
+        kind: { value: 'plan-ready' },
       },
       resultPath: sfn.JsonPath.DISCARD,
       taskTimeout: sfn.Timeout.duration(TASK_TIMEOUT),

@@ -435,7 +435,9 @@ export class RoundRunner {
           createdAt: now,
           notBefore: attribute('notBefore') ?? now,
           status: 'queued',
-          kind: 'alert',
+          // The plan-ready notice says its kind; the reassignment's alert does not.
+          kind: attribute('kind') === 'plan-ready' ? 'plan-ready' : 'alert',
+          recipient: { kind: 'coordinators', id: 'coordinators' },
           ...(offerId ? { offerId } : {}),
         };
         await asEmbeddedRuntime(() => enqueueMessage(message as OutboxMessage));

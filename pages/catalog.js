@@ -35,9 +35,26 @@ const TEXT = {
   capacity: ['每季容量（次）', 'Capacity per season (visits)'],
   capacityShort: ['每季容量', 'Capacity'],
   contactName: ['联系人', 'Contact person'],
-  phone: ['电话', 'Phone'],
-  email: ['邮箱', 'E-mail'],
-  webhook: ['Webhook', 'Webhook'],
+  phone: ['手机号', 'Mobile number'],
+  email: ['电子邮件', 'E-mail'],
+  webhook: ['群机器人地址', 'Group robot address'],
+  webhookSecret: ['加签密钥', 'Signing secret'],
+  webhookKind: ['机器人类型', 'Robot kind'],
+  kindAuto: ['自动（按地址判断）', 'Automatic (by the address)'],
+  kind_dingtalk: ['钉钉', 'DingTalk'],
+  kind_wecom: ['企业微信', 'WeCom'],
+  secretSet: ['已设置（留空则保留）', 'Set (leave empty to keep it)'],
+  secretUnset: [
+    '未设置（钉钉加签时填写 SEC 开头的密钥）',
+    'Not set (for DingTalk 加签, the secret starting SEC)',
+  ],
+  secretClear: ['清除已设置的密钥', 'Clear the secret that is set'],
+  secretHint: [
+    '密钥只保存不显示；更换群机器人地址时请重新填写。',
+    'The secret is kept, never shown; give it again when the robot address changes.',
+  ],
+  robot: ['群机器人', 'Group robot'],
+  robotSigned: ['已加签', 'signed'],
   contact: ['联系方式', 'Contact'],
   towns: ['乡镇', 'Towns'],
   townId: ['乡镇编号', 'Town id'],
@@ -156,6 +173,92 @@ const listOf = (text) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
+// ---- contacts (a society's, a county's) ------------------------------------------------------------
+
+/** A contact in one line: whom to call, and the robot by kind (its address holds a token). */
+function contactLine(contact = {}) {
+  const robot = contact.webhook
+    ? [
+        t('robot'),
+        [
+          contact.webhookKind ? t(`kind_${contact.webhookKind}`) : null,
+          contact.webhookSecretSet ? t('robotSigned') : null,
+        ]
+          .filter(Boolean)
+          .join(sep()),
+      ]
+        .filter(Boolean)
+        .join(lang === 'zh' ? '' : ' ')
+    : null;
+  const parts = [contact.name, contact.phone, contact.email, robot].filter(Boolean);
+  return parts.length ? parts.join(' · ') : t('none');
+}
+
+/**
+ * A contact's inputs. The secret is never shown (the API says only `webhookSecretSet`): its box is
+ * empty, saying 已设置 when one is set; left empty it keeps the secret, 清除 sends "" to clear it.
+ */
+function contactFields(contact = {}) {
+  return el(
+    'fieldset',
+    { class: 'contact', dataset: { path: 'contact' } },
+    el('legend', {}, t('contact')),
+    el(
+      'div',
+      { class: 'grid2' },
+      input(t('contactName'), 'contact.name', contact.name ?? ''),
+      input(t('email'), 'contact.email', contact.email ?? '', { type: 'email' }),
+      input(t('phone'), 'contact.phone', contact.phone ?? '', { type: 'tel' }),
+      input(t('webhook'), 'contact.webhook', contact.webhook ?? '', { type: 'url', spellcheck: 'false' }),
+      input(t('webhookSecret'), 'contact.webhookSecret', '', {
+        type: 'password',
+        autocomplete: 'new-password',
+        spellcheck: 'false',
+        placeholder: contact.webhookSecretSet ? t('secretSet') : t('secretUnset'),
+      }),
+      el(
+        'label',
+        { dataset: { path: 'contact.webhookKind' } },
+        el('span', {}, t('webhookKind')),
+        el(
+          'select',
+          { name: 'contact.webhookKind' },
+          ['', 'dingtalk', 'wecom'].map((kind) =>
+            el(
+              'option',
+              { value: kind, selected: (contact.webhookKind ?? '') === kind },
+              kind ? t(`kind_${kind}`) : t('kindAuto'),
+            ),
+          ),
+        ),
+      ),
+    ),
+    contact.webhookSecretSet
+      ? el(
+          'label',
+          { class: 'check' },
+          el('input', { type: 'checkbox', name: 'contact.clearSecret' }),
+          t('secretClear'),
+        )
+      : null,
+    el('p', { class: 'hint' }, t('secretHint')),
+  );
+}
+
+/** The contact as the API takes it: the secret only when typed ("" when cleared), else left out. */
+function contactBody(form) {
+  const value = (name) => String(form.querySelector(`[name="${name}"]`)?.value ?? '').trim();
+  const contact = Object.fromEntries(
+    ['name', 'email', 'phone', 'webhook', 'webhookKind']
+      .map((k) => [k, value(`contact.${k}`)])
+      .filter(([, v]) => v !== ''),
+  );
+  const secret = value('contact.webhookSecret');
+  if (form.querySelector('[name="contact.clearSecret"]')?.checked) contact.webhookSecret = '';
+  else if (secret) contact.webhookSecret = secret;
+  return Object.keys(contact).length ? { contact } : {};
+}
+
 // ---- societies ----------------------------------------------------------------------------------
 
 /** A society's or county's card: its names, `details`, and Edit / Remove with their message. */
@@ -182,10 +285,6 @@ function entryCard(collection, entry, openForm, details) {
 }
 
 function societyCard(society) {
-  const contact = society.contact ?? {};
-  const contactText = [contact.name, contact.phone, contact.email, contact.webhook]
-    .filter(Boolean)
-    .join(' · ');
   return entryCard(
     'societies',
     society,
@@ -204,7 +303,7 @@ function societyCard(society) {
       el('dt', {}, t('capacityShort')),
       el('dd', {}, t('perSeason', { n: society.capacityPerSeason })),
       el('dt', {}, t('contact')),
-      el('dd', {}, contactText || t('none')),
+      el('dd', { class: 'contact-line' }, contactLine(society.contact)),
     ),
   );
 }
@@ -271,25 +370,13 @@ function openSocietyForm(society) {
       step: '1',
       inputmode: 'numeric',
     }),
-    el(
-      'div',
-      { class: 'grid2' },
-      input(t('contactName'), 'contact.name', society?.contact?.name ?? ''),
-      input(t('phone'), 'contact.phone', society?.contact?.phone ?? '', { type: 'tel' }),
-      input(t('email'), 'contact.email', society?.contact?.email ?? '', { type: 'email' }),
-      input(t('webhook'), 'contact.webhook', society?.contact?.webhook ?? '', { type: 'url' }),
-    ),
+    contactFields(society?.contact),
     saveOrCancel(form),
   );
   form.onsubmit = async (event) => {
     event.preventDefault();
     const data = new FormData(form);
     const value = (name) => String(data.get(name) ?? '').trim();
-    const contact = Object.fromEntries(
-      ['name', 'phone', 'email', 'webhook']
-        .map((k) => [k, value(`contact.${k}`)])
-        .filter(([, v]) => v !== ''),
-    );
     const capacityText = value('capacityPerSeason');
     const body = {
       id: editing ? society.id : value('id'),
@@ -297,7 +384,7 @@ function openSocietyForm(society) {
       themes: data.getAll('themes').map(String),
       fields: listOf(value('fields')),
       capacityPerSeason: /^\d+$/.test(capacityText) ? Number(capacityText) : capacityText,
-      ...(Object.keys(contact).length ? { contact } : {}),
+      ...contactBody(form),
     };
     await saveEntry(form, 'societies', society, body);
   };
@@ -337,10 +424,7 @@ async function removeItem(kind, item, message) {
 // ---- counties -------------------------------------------------------------------------------------
 
 function countyCard(county) {
-  return entryCard(
-    'counties',
-    county,
-    openCountyForm,
+  return entryCard('counties', county, openCountyForm, [
     el(
       'p',
       {},
@@ -348,7 +432,13 @@ function countyCard(county) {
         ? county.towns.map((town) => el('span', { class: 'chip' }, say(town.name)))
         : el('span', { class: 'muted' }, t('noTowns')),
     ),
-  );
+    el(
+      'dl',
+      {},
+      el('dt', {}, t('contact')),
+      el('dd', { class: 'contact-line' }, contactLine(county.contact)),
+    ),
+  ]);
 }
 
 function townRow(town, index) {
@@ -385,6 +475,7 @@ function openCountyForm(county) {
         t('addTown'),
       ),
     ),
+    contactFields(county?.contact),
     saveOrCancel(form),
   );
   form.onsubmit = async (event) => {
@@ -400,6 +491,7 @@ function openCountyForm(county) {
           en: String(row.querySelector('[name="town.en"]')?.value ?? '').trim(),
         },
       })),
+      ...contactBody(form),
     };
     // The API names towns by their place in the list: keep each row's place in step.
     [...towns.querySelectorAll('.town-row')].forEach((row, i) => {
@@ -618,8 +710,14 @@ function describeChange(kind, before = {}, after = {}) {
     line(t('themes'), (before.themes ?? []).map(themeName), (after.themes ?? []).map(themeName));
     line(t('fieldsShort'), before.fields, after.fields);
     line(t('capacityShort'), before.capacityPerSeason, after.capacityPerSeason);
+  }
+  if (kind === 'society' || kind === 'county') {
+    const kindName = (c) => (c?.webhookKind ? t(`kind_${c.webhookKind}`) : undefined);
+    const secret = (c) => (c?.webhookSecretSet ? t('robotSigned') : undefined);
     for (const key of ['name', 'phone', 'email', 'webhook'])
       line(t(key === 'name' ? 'contactName' : key), before.contact?.[key], after.contact?.[key]);
+    line(t('webhookKind'), kindName(before.contact), kindName(after.contact));
+    line(t('webhookSecret'), secret(before.contact), secret(after.contact));
   }
   if (kind === 'county') {
     const old = new Map((before.towns ?? []).map((town) => [town.id, town]));

@@ -59,6 +59,32 @@ const TEXT = {
   noPlan: ['本季尚无计划', 'No plan for this season yet'],
   definitions: ['各项数字的含义', 'What each figure counts'],
   try: ['第 {n} 次', 'try {n}'],
+  alertsTitle: ['需要协调的事项', 'Needs your attention'],
+  alertTriesExhausted: [
+    '{place}：{n} 项需求已先后请 {tries} 个学会对接，均婉拒或未答复（最后一个：{society}）。',
+    '{place}: {n} needs are unassigned after {tries} societies declined or did not answer (last: {society}).',
+  ],
+  alertNoSociety: [
+    '{place}：{n} 项需求没有其他对口且有余力的学会可以改派（婉拒的学会：{society}）。',
+    '{place}: no other competent society with capacity left can take {n} needs (declined by {society}).',
+  ],
+  alertTodo: [
+    '请在计划审核页把它们安排到其他学会。',
+    'Place them with another society on the plan review page.',
+  ],
+  placeByHand: ['去安排', 'Place them'],
+  failedTitle: ['发送失败的消息', 'Messages not delivered'],
+  fixFirst: [
+    '重新发送前，请先在目录中改正收件人的联系方式（机器人地址、加签密钥、邮箱或电话）：',
+    'Before sending again, fix the recipient’s contact (robot URL, 加签 secret, e-mail or phone) in the catalog:',
+  ],
+  openCatalog: ['打开目录', 'Open the catalog'],
+  failedAbout: ['内容：{kind}', 'About: {kind}'],
+  failedWhy: ['原因：{reason}', 'Why: {reason}'],
+  failedWhen: ['{time} 发送失败，已尝试 {n} 次', 'Failed {time}, after {n} tries'],
+  unknownReason: ['原因不明', 'Reason unknown'],
+  resend: ['重新发送', 'Send again'],
+  resent: ['已重新排队，将很快发出：{who}', 'Queued again, going out shortly: {who}'],
 };
 const COLORS = {
   collected: '#8c959f',
@@ -85,6 +111,10 @@ function clear() {
   $('year-seasons').hidden = true;
   $('year-seasons').replaceChildren();
   $('season').removeAttribute('aria-invalid');
+  $('alerts-section').hidden = true;
+  $('alert-list').replaceChildren();
+  $('failed-messages').hidden = true;
+  $('failed-list').replaceChildren();
 }
 
 /** A year typed alone: its four seasons to pick from, and the year's report. */
@@ -122,7 +152,7 @@ async function show(event) {
   }
   setStatus(t('loading'));
   try {
-    const [counties, societies, plan, report] = await Promise.all([
+    const [counties, societies, plan, report, failed] = await Promise.all([
       api('GET', '/counties'),
       // Society names (the catalog); without them a society shows as "(society)", never its id.
       api('GET', '/societies').catch(() => ({ items: [] })),
@@ -132,6 +162,7 @@ async function show(event) {
         throw error;
       }),
       api('GET', `/seasons/${encodeURIComponent(wanted)}/report`),
+      failedMessages(wanted),
     ]);
     if (mine !== asked) return;
     state = {
@@ -139,6 +170,7 @@ async function show(event) {
       societies: new Map(societies.items.map((s) => [s.id, s.name])),
       plan,
       report,
+      failed,
     };
     setStatus(
       plan
@@ -265,8 +297,130 @@ function planRows() {
   });
 }
 
+// ---- what needs the coordinator: alerts still open, messages not delivered ----------------------
+
+/** The season's failed messages, every page (one Query each on the server). */
+async function failedMessages(wanted) {
+  const items = [];
+  let cursor;
+  for (let page = 0; page < 10; page++) {
+    const query = `status=failed&season=${encodeURIComponent(wanted)}&limit=200${cursor ? `&cursor=${cursor}` : ''}`;
+    const answer = await api('GET', `/notifications?${query}`);
+    items.push(...answer.items);
+    cursor = answer.cursor;
+    if (!cursor) break;
+  }
+  return items;
+}
+
+const clock = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'Asia/Shanghai',
+  month: 'numeric',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** Beijing time as 12月10日 18:00 (10 Dec 18:00 in English). */
+function when(iso) {
+  const p = Object.fromEntries(clock.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
+  return say({
+    zh: `${p.month}月${p.day}日 ${p.hour}:${p.minute}`,
+    en: `${p.day} ${MONTHS[Number(p.month) - 1]} ${p.hour}:${p.minute}`,
+  });
+}
+
+/** Offers refused with nobody left to take their needs, while some of those needs still wait. */
+function openAlerts() {
+  if (!state.plan) return [];
+  return state.plan.visits.flatMap((visit) =>
+    visit.assignments
+      .filter((a) => a.alert)
+      .map((a) => ({
+        visit,
+        assignment: a,
+        left: a.alert.needIds.filter((id) => visit.unassignedNeedIds.includes(id)),
+      }))
+      .filter((x) => x.left.length > 0),
+  );
+}
+
+function alertItems() {
+  return openAlerts().map(({ visit, assignment, left }) => {
+    const [county, town] = names(visit.countyId, visit.townId);
+    const vars = {
+      place: say({ zh: `${county}${town}`, en: `${town}, ${county}` }),
+      n: left.length,
+      tries: assignment.attempt,
+      society: societyName(assignment.societyId),
+    };
+    const href = `/plan.html?season=${encodeURIComponent(state.plan.season)}#unassigned`;
+    return el(
+      'li',
+      { class: 'alert' },
+      el(
+        'p',
+        {},
+        t(assignment.alert.reason === 'tries-exhausted' ? 'alertTriesExhausted' : 'alertNoSociety', vars),
+      ),
+      el('p', {}, t('alertTodo')),
+      el('p', {}, el('a', { class: 'button', href }, t('placeByHand'))),
+    );
+  });
+}
+
+function failedItems() {
+  return state.failed.map((m) =>
+    el(
+      'li',
+      { class: 'failed' },
+      el('p', {}, el('strong', {}, say(m.recipient.name))),
+      el('p', {}, t('failedAbout', { kind: say(m.kindWords) }), m.subject ? ` · ${m.subject}` : ''),
+      el('p', { class: 'reason' }, t('failedWhy', { reason: m.reason ? say(m.reason) : t('unknownReason') })),
+      el(
+        'p',
+        { class: 'muted' },
+        t('failedWhen', { time: when(m.failedAt ?? m.lastTriedAt ?? m.createdAt), n: m.attempts }),
+      ),
+      el(
+        'p',
+        {},
+        el(
+          'button',
+          { type: 'button', class: 'resend', onclick: (event) => resend(m, event.currentTarget) },
+          t('resend'),
+        ),
+      ),
+    ),
+  );
+}
+
+async function resend(message, button) {
+  button.disabled = true;
+  try {
+    await api('POST', '/notifications/resend', { body: { season: message.season, id: message.id } });
+    state.failed = state.failed.filter((m) => m !== message);
+    render();
+    setStatus(t('resent', { who: say(message.recipient.name) }));
+  } catch (error) {
+    button.disabled = false;
+    setStatus(error.message, true);
+  }
+}
+
 function render() {
   if (!state) return;
+  const alerts = alertItems();
+  $('alerts-section').hidden = alerts.length === 0;
+  $('alert-list').replaceChildren(...alerts);
+  $('failed-messages').hidden = state.failed.length === 0;
+  $('fix-contact-first').replaceChildren(
+    t('fixFirst'),
+    ' ',
+    el('a', { href: '/catalog.html' }, t('openCatalog')),
+  );
+  $('failed-list').replaceChildren(...failedItems());
   $('figures').hidden = false;
   $('funnel').replaceChildren(...funnel());
   $('chart').replaceChildren(...countyChart());

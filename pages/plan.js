@@ -6,6 +6,7 @@ import { $, el, muted, option, setStatus } from './lib/dom.js';
 import { lang, say, sayBilingual, startLang, t } from './lib/i18n.js';
 import {
   OFFER_STATUS_LABELS,
+  overrideCostWords,
   ROLE_LABELS,
   ROUND_STATUS_LABELS,
   SCHEDULE_NONE_LABEL,
@@ -78,7 +79,10 @@ const TEXT = {
     'the competent societies are excluded by an override',
   ],
   'cause.no-competent-society': ['没有学会具备该主题与领域', 'No society has the theme and field'],
-  'cause.all-full': ['能承接的学会本季已满', 'Every competent society is full this season'],
+  'cause.all-full': [
+    '对口的学会都不能再承接（见下）；可安排其他尚有余力的学会',
+    'No competent society can take it (see below); another society with capacity left may',
+  ],
   'cause.excluded-by-override': [
     '尚有余力的对口学会已被本季调整排除；仍可手工安排',
     'The competent societies with capacity left are excluded by this season’s overrides; a placement by hand may still choose one',
@@ -100,19 +104,6 @@ const TEXT = {
   'draft.exclusionAll': ['{society} 本季不参加任何走访', '{society} on no visit this season'],
   'draft.town-lock': ['{county} 锁定走访 {town}', '{county} visits {town}'],
   noCosts: ['尚无（应用调整后显示）', 'None yet (shown after applying overrides)'],
-  costNone: ['需求覆盖不变', 'covers the same needs'],
-  costLess: [
-    '少覆盖紧急度 {n}（紧急 3、一般 2、不急 1）',
-    'covers {n} less urgency (high 3, normal 2, low 1)',
-  ],
-  costMore: ['多覆盖紧急度 {n}', 'covers {n} more urgency'],
-  pairsMore: ['多 {n} 次学会走访', '{n} more society visits'],
-  pairsLess: ['少 {n} 次学会走访', '{n} fewer society visits'],
-  costUnknown: [
-    '无法单独计算（其他调整离不开它，或计算超时）',
-    'cannot be costed alone (the others need it, or costing ran out of time)',
-  ],
-  notProven: ['（近似）', ' (approximate)'],
   replanned: [
     '已重新规划：覆盖紧急度 {weight}，共 {pairs} 次学会走访',
     'Re-planned: urgency {weight} covered, {pairs} society visits',
@@ -127,7 +118,25 @@ const TEXT = {
   ],
   approvedNow: ['已批准：{n} 份邀请正在发出', 'Approved: {n} offers are going out'],
   placeWith: ['安排', 'Place'],
-  noCandidate: ['没有尚有余力的对口学会', 'No competent society has capacity left'],
+  bareTitle: ['{n} 个县的走访没有任何学会承接', '{n} visits have no society at all'],
+  bareVisit: [
+    '{place}：{n} 项需求都没有学会，批准后本季无人前往',
+    '{place}: none of its {n} needs has a society; approved as it is, nobody goes this season',
+  ],
+  bareConfirm: [
+    '我已知晓，仍然批准（之后可在“未分派需求”中手工安排）',
+    'I know; approve anyway (the needs can be placed by hand under “Unassigned needs” after)',
+  ],
+  noCandidate: [
+    '所有学会本季都已满或已在此走访',
+    'Every society is full this season or on this visit already',
+  ],
+  competentGroup: ['对口的学会', 'Competent societies'],
+  otherGroup: ['其他尚有余力的学会', 'Other societies with capacity left'],
+  notCompetent: ['不对口：擅长 {fields}', 'not competent: works on {fields}'],
+  blocked: ['对口的学会：{list}', 'Competent societies: {list}'],
+  blockedFull: ['{society}本季已满', '{society} is full this season'],
+  blockedOnVisit: ['{society}已在此走访（{status}）', '{society} is on this visit already ({status})'],
   left: ['余力 {n} 次', '{n} left'],
   excludedHere: ['已被本季调整排除', 'excluded by this season’s overrides'],
   placed: ['已安排 {society}，邀请已发出', '{society} placed; the offer is out'],
@@ -414,17 +423,7 @@ function renderDraft() {
 }
 
 function costWords(c) {
-  if (c.weightLost === null || c.pairsAdded === null) return t('costUnknown');
-  const words = [
-    c.weightLost > 0
-      ? t('costLess', { n: c.weightLost })
-      : c.weightLost < 0
-        ? t('costMore', { n: -c.weightLost })
-        : t('costNone'),
-  ];
-  if (c.pairsAdded > 0) words.push(t('pairsMore', { n: c.pairsAdded }));
-  if (c.pairsAdded < 0) words.push(t('pairsLess', { n: -c.pairsAdded }));
-  return `${words.join('，')}${c.proven ? '' : t('notProven')}`;
+  return overrideCostWords(c, lang === 'en' ? 'en' : 'zh');
 }
 
 function renderCosts(costs) {
@@ -434,12 +433,46 @@ function renderCosts(costs) {
   $('cost-list').replaceChildren(...(items.length ? items : [el('li', { class: 'muted' }, t('noCosts'))]));
 }
 
+/** Visits the plan gives no society at all: nobody would go to that county this season. */
+const bareVisits = () => plan.visits.filter((visit) => live(visit).length === 0);
+const approveAnyway = el('input', { type: 'checkbox', name: 'approveAnyway' });
+
 function renderApprove() {
   const offers = plan.visits.flatMap(live);
   const societies = new Set(offers.map((a) => a.societyId));
   $('approve-what').textContent = t('willSend', { n: offers.length, m: societies.size });
   if (!awaiting()) $('approve-what').textContent = t('sent', { n: offers.length, m: societies.size });
+  // Approving a visit with no society is allowed (the coordinator may place needs by hand after),
+  // but never without a word: each is named, and the approval waits for a tick that says so.
+  const bare = awaiting() ? bareVisits() : [];
+  const warning = $('approve-warning');
+  warning.hidden = bare.length === 0;
+  const confirm = approveAnyway;
+  if (bare.length === 0) confirm.checked = false;
+  warning.replaceChildren(
+    ...(bare.length
+      ? [
+          el('p', {}, el('strong', {}, t('bareTitle', { n: bare.length }))),
+          el(
+            'ul',
+            {},
+            bare.map((visit) =>
+              el(
+                'li',
+                {},
+                t('bareVisit', {
+                  place: `${countyName(visit.countyId)} · ${townName(visit.countyId, visit.townId)}`,
+                  n: visit.unassignedNeedIds.length,
+                }),
+              ),
+            ),
+          ),
+          el('label', {}, confirm, ' ', t('bareConfirm')),
+        ]
+      : []),
+  );
   $('approve').hidden = !awaiting();
+  $('approve').disabled = bare.length > 0 && !confirm.checked;
   $('approve-section').hidden = false;
 }
 
@@ -457,21 +490,51 @@ function causeWords(item) {
   return t(`cause.${item.cause}`, { n: item.refusals });
 }
 
+/** Competent societies first; the others in their own group, each marked 不对口 with what it works on. */
+function candidateGroups(item) {
+  const words = (c) => {
+    const notes = [t('left', { n: c.capacityLeft })];
+    if (!c.competent)
+      notes.push(t('notCompetent', { fields: (c.fields ?? []).join(lang === 'zh' ? '、' : ', ') }));
+    if (c.excluded) notes.push(t('excludedHere'));
+    return lang === 'zh' ? `${say(c.name)}（${notes.join('，')}）` : `${say(c.name)} (${notes.join(', ')})`;
+  };
+  const group = (label, list) =>
+    list.length
+      ? [
+          el(
+            'optgroup',
+            { label },
+            list.map((c) => option(c.societyId, words(c))),
+          ),
+        ]
+      : [];
+  return [
+    ...group(
+      t('competentGroup'),
+      item.candidates.filter((c) => c.competent),
+    ),
+    ...group(
+      t('otherGroup'),
+      item.candidates.filter((c) => !c.competent),
+    ),
+  ];
+}
+
+/** Why the competent societies cannot take the need: each by name, full or on the visit already. */
+function blockedWords(item) {
+  if (!item.blocked?.length) return '';
+  const one = (b) =>
+    b.why === 'full'
+      ? t('blockedFull', { society: say(b.name) })
+      : t('blockedOnVisit', { society: say(b.name), status: say(OFFER_STATUS_LABELS[b.offerStatus]) });
+  return t('blocked', { list: item.blocked.map(one).join(lang === 'zh' ? '；' : '; ') });
+}
+
 function renderUnassigned() {
   if (!unassigned) return;
   const items = unassigned.items.map((item) => {
-    const select = el(
-      'select',
-      { name: 'candidate', 'aria-label': t('placeWith') },
-      item.candidates.map((c) =>
-        option(
-          c.societyId,
-          lang === 'zh'
-            ? `${say(c.name)}（${t('left', { n: c.capacityLeft })}${c.excluded ? `，${t('excludedHere')}` : ''}）`
-            : `${say(c.name)} (${t('left', { n: c.capacityLeft })}${c.excluded ? `, ${t('excludedHere')}` : ''})`,
-        ),
-      ),
-    );
+    const select = el('select', { name: 'candidate', 'aria-label': t('placeWith') }, candidateGroups(item));
     const result = el('div', { class: 'result', 'aria-live': 'polite' });
     const place = async (button) => {
       button.disabled = true;
@@ -506,6 +569,7 @@ function renderUnassigned() {
       el('h3', {}, item.title),
       el('p', { class: 'muted' }, `${countyName(item.countyId)} · ${townName(item.countyId, item.townId)}`),
       el('p', {}, causeWords(item)),
+      item.blocked?.length ? el('p', { class: 'muted blocked' }, blockedWords(item)) : '',
       item.candidates.length
         ? el(
             'div',
@@ -588,6 +652,10 @@ $('apply').addEventListener('click', async () => {
   } finally {
     button.disabled = false;
   }
+});
+
+approveAnyway.addEventListener('change', () => {
+  $('approve').disabled = bareVisits().length > 0 && awaiting() && !approveAnyway.checked;
 });
 
 $('approve').addEventListener('click', async () => {

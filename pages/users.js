@@ -80,7 +80,12 @@ const TEXT = {
   sheetFor: ['{county} · 县科协联络员邀请单', '{county} · invitations for county liaisons'],
   printAgain: ['打印', 'Print'],
   closeSheet: ['关闭邀请单', 'Close the sheet'],
-  societyId: ['学会编号', 'Society id'],
+  listLoading: ['正在载入…', 'Loading…'],
+  countiesFailed: ['县列表未能载入：{why}', 'The counties could not be loaded: {why}'],
+  societiesFailed: ['学会列表未能载入：{why}', 'The societies could not be loaded: {why}'],
+  retry: ['重试', 'Try again'],
+  countyMissing: ['请选择所属县（县列表载入后）', 'Choose the county (once the list has loaded)'],
+  societyMissing: ['请选择所属学会（学会列表载入后）', 'Choose the society (once the list has loaded)'],
 };
 
 /** A person's name; the built-in coordinator's reads `协调人 / coordinator`. */
@@ -89,8 +94,15 @@ const beijing = (iso) => shanghaiDateTime(new Date(iso));
 const SHOWN_KEY = 'users.invitations.v1';
 
 let counties = [];
-/** null while GET /societies is not there: the society is then typed by id. */
-let societies = null;
+let societies = [];
+/**
+ * The lists the form chooses from, by name: `loading`, `ready` or `failed` (with why). A county or
+ * society is always chosen from its list, never typed; the choice waits for the list.
+ */
+const lists = {
+  county: { state: 'loading', why: '' },
+  society: { state: 'loading', why: '' },
+};
 let users = [];
 /** The invitations issued on this page (this tab only): { user, invitation }. */
 let shown = [];
@@ -102,7 +114,7 @@ const grouped = (code) => code.replace(/(.{5})(?=.)/g, '$1 ');
 
 function placeOf(user) {
   if (user.county) return say(counties.find((c) => c.id === user.county)?.name) || user.county;
-  if (user.society) return say(societies?.find((s) => s.id === user.society)?.name) || user.society;
+  if (user.society) return say(societies.find((s) => s.id === user.society)?.name) || user.society;
   return '';
 }
 
@@ -154,28 +166,67 @@ function remember(invited) {
   renderInvitations();
 }
 
+/** A `<select>` filled from its list, or disabled saying 正在载入… (or that it failed, with 重试). */
+function fillChoice(select, list, options, failedKey, retry) {
+  const value = select.value;
+  select.disabled = list.state !== 'ready';
+  if (list.state === 'ready') {
+    select.replaceChildren(...options());
+    if (value) select.value = value;
+  } else select.replaceChildren(option('', list.state === 'loading' ? t('listLoading') : '—'));
+  const line = select.parentElement.querySelector('.list-failed');
+  if (!line) return;
+  line.hidden = list.state !== 'failed';
+  line.replaceChildren(
+    ...(list.state === 'failed'
+      ? [
+          el('span', {}, t(failedKey, { why: list.why })),
+          ' ',
+          el('button', { type: 'button', class: 'link retry', onclick: retry }, t('retry')),
+        ]
+      : []),
+  );
+}
+
 function renderForm() {
   const countyOptions = () => counties.map((c) => option(c.id, say(c.name)));
-  const keep = (select, options) => {
-    const value = select.value;
-    select.replaceChildren(...options);
-    if (value) select.value = value;
-  };
-  keep($('county'), countyOptions());
-  keep($('print-county'), countyOptions());
-  if (societies)
-    keep(
-      $('society'),
-      societies.map((s) => option(s.id, say(s.name))),
-    );
-  else if ($('society').tagName === 'SELECT')
-    $('society').replaceWith(
-      el('input', { id: 'society', name: 'society', autocomplete: 'off', placeholder: t('societyId') }),
-    );
+  fillChoice($('county'), lists.county, countyOptions, 'countiesFailed', loadCounties);
+  fillChoice($('print-county'), lists.county, countyOptions, 'countiesFailed', loadCounties);
+  fillChoice(
+    $('society'),
+    lists.society,
+    () => societies.map((s) => option(s.id, say(s.name))),
+    'societiesFailed',
+    loadSocieties,
+  );
   const role = $('role').value;
   $('county-row').hidden = role !== 'liaison';
   $('society-row').hidden = role !== 'team';
 }
+
+/** Loads one list the form chooses from; the form shows it loading, then its names or 重试. */
+async function loadList(list, path, keep) {
+  list.state = 'loading';
+  renderForm();
+  try {
+    keep((await api('GET', path)).items);
+    list.state = 'ready';
+  } catch (error) {
+    list.state = 'failed';
+    list.why = sayBilingual(error.message);
+  }
+  renderForm();
+  renderUsers();
+}
+
+const loadCounties = () =>
+  loadList(lists.county, '/counties', (items) => {
+    counties = items;
+  });
+const loadSocieties = () =>
+  loadList(lists.society, '/societies', (items) => {
+    societies = items;
+  });
 
 function renderUsers() {
   const rows = users.map((user) =>
@@ -214,14 +265,7 @@ async function loadUsers() {
 async function load() {
   setStatus(t('loading'));
   try {
-    const [countyList, societyList] = await Promise.all([
-      api('GET', '/counties'),
-      api('GET', '/societies').catch(() => null),
-    ]);
-    counties = countyList.items;
-    societies = societyList?.items ?? null;
-    renderForm();
-    await loadUsers();
+    await Promise.all([loadCounties(), loadSocieties(), loadUsers()]);
     renderInvitations();
     setStatus('');
   } catch (error) {
@@ -234,9 +278,14 @@ async function create(event) {
   const role = $('role').value;
   const body = { name: $('name').value.trim(), role };
   if (role === 'liaison') body.county = $('county').value;
-  if (role === 'team') body.society = $('society').value.trim();
+  if (role === 'team') body.society = $('society').value;
   for (const key of ['phone', 'email']) if ($(key).value.trim()) body[key] = $(key).value.trim();
-  if (!body.name) return showFieldErrors($('user-form'), [{ path: 'name', ...both('nameRequired') }]);
+  const missing = [
+    ...(body.name ? [] : [{ path: 'name', ...both('nameRequired') }]),
+    ...(role === 'liaison' && !body.county ? [{ path: 'county', ...both('countyMissing') }] : []),
+    ...(role === 'team' && !body.society ? [{ path: 'society', ...both('societyMissing') }] : []),
+  ];
+  if (missing.length) return showFieldErrors($('user-form'), missing);
   showFieldErrors($('user-form'), []);
   $('create-button').disabled = true;
   try {

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { AttachmentView } from './attachments.ts';
-import { County } from './catalog.ts';
+import { County, ShownContact } from './catalog.ts';
 import { FIGURE_KEYS, type FigureKey, PEOPLE_FIGURE_KEYS, START_OUTCOMES } from './labels.ts';
 import { NeedStatus } from './need.ts';
 import { Overrides } from './overrides.ts';
@@ -28,7 +28,9 @@ import { NeedOutcome, VisitReport } from './teams.ts';
  */
 
 /** `GET /counties`; `version` is what a coordinator's `PUT /counties/{id}` names in `If-Match`. */
-export const CountyList = z.object({ items: z.array(County.extend({ version: z.int().min(0).optional() })) });
+export const CountyList = z.object({
+  items: z.array(County.extend({ contact: ShownContact.optional(), version: z.int().min(0).optional() })),
+});
 
 /** `GET /seasons/{season}/plan`: the shape of `rounds plan --json` with ids and each offer's status. */
 export const SeasonPlan = z.object({
@@ -51,6 +53,14 @@ export const SeasonPlan = z.object({
           attempt: z.int().min(1),
           replaces: AssignmentId.optional(),
           reassignedTo: AssignmentId.optional(),
+          /** Refused, and nobody could take its needs: the coordinator's alert (no society left, or tries exhausted). */
+          alert: z
+            .object({
+              reason: z.enum(['tries-exhausted', 'no-society']),
+              needIds: z.array(Slug),
+              at: IsoDateTime,
+            })
+            .optional(),
         }),
       ),
       unassignedNeedIds: z.array(Slug),

@@ -34,6 +34,7 @@ export {
   THEME_LABELS,
   URGENCY_LABELS,
 } from './need-api.ts';
+export { overrideCostWords } from './override-cost-words.ts';
 export { THEMES, URGENCIES } from './primitives.ts';
 export { ScheduleInput } from './schedule.ts';
 export { seasonOfInstant, shanghaiDate, shanghaiDateTime } from './shanghai-time.ts';

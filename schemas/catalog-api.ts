@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { Contact, County, Society, Town } from './catalog.ts';
-import { LocalizedName } from './primitives.ts';
+import { Contact, County, ShownContact, Society, Town } from './catalog.ts';
+import { LocalizedName, text } from './primitives.ts';
 
 /*
  * The coordinators' catalog routes: counties with their towns and societies as the data directory
@@ -11,11 +11,11 @@ import { LocalizedName } from './primitives.ts';
 /** A catalog item's version: 1 when created, one more at each change (0: seeded, never changed). */
 export const CatalogVersion = z.int().min(0);
 
-export const VersionedSociety = Society.extend({ version: CatalogVersion });
+export const VersionedSociety = Society.extend({ contact: ShownContact.optional(), version: CatalogVersion });
 export type VersionedSociety = z.infer<typeof VersionedSociety>;
 export const SocietyList = z.object({ items: z.array(VersionedSociety) });
 
-export const VersionedCounty = County.extend({ version: CatalogVersion });
+export const VersionedCounty = County.extend({ contact: ShownContact.optional(), version: CatalogVersion });
 export type VersionedCounty = z.infer<typeof VersionedCounty>;
 
 const VersionTag = z
@@ -97,11 +97,24 @@ export type CatalogImportResult = z.infer<typeof CatalogImportResult>;
 export const TemplateQuery = z.strictObject({ kind: CatalogSheetKind.optional() });
 
 /**
+ * A contact as a change sends it: `webhookSecret` left out keeps the stored secret while the robot's
+ * address stays the same; `""` or `null` clears it (domain/contact-secret.ts).
+ */
+export const ContactBody = Contact.extend({
+  webhookSecret: z
+    .union([text(200, 1), z.literal('')])
+    .nullable()
+    .optional(),
+}).strict();
+
+/**
  * A society or county as the API takes it: the data-file shape, but a field it does not know (a typo
  * in `contact`, say) is refused by name instead of vanishing.
  */
-export const SocietyBody = Society.extend({ contact: Contact.strict().optional() }).strict();
+export const SocietyBody = Society.extend({ contact: ContactBody.optional() }).strict();
+export type SocietyBody = z.infer<typeof SocietyBody>;
 export const CountyBody = County.extend({
   towns: z.array(Town.strict()),
-  contact: Contact.strict().optional(),
+  contact: ContactBody.optional(),
 }).strict();
+export type CountyBody = z.infer<typeof CountyBody>;

@@ -22,6 +22,15 @@ export const Contact = z.object({
 });
 export type Contact = z.infer<typeof Contact>;
 
+/**
+ * A contact as an answer shows it (domain/contact-secret.ts): never the secret; a coordinator reads
+ * `webhookSecretSet: true` when one is stored, anyone else only name, phone and e-mail.
+ */
+export const ShownContact = Contact.omit({ webhookSecret: true }).extend({
+  webhookSecretSet: z.literal(true).optional(),
+});
+export type ShownContact = z.infer<typeof ShownContact>;
+
 /** A county; its `contact` reaches the county's liaisons as a group (their robot, e-mail, phone). */
 export const County = z.object({
   id: Slug,

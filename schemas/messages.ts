@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import { FIELD_LABELS, THEME_LABELS, URGENCY_LABELS } from './need-api.ts';
+import { type Bilingual, FIELD_LABELS, THEME_LABELS, URGENCY_LABELS } from './need-api.ts';
 
 /*
  * Validation messages in Chinese and English, made from zod issues. The API answers with both
@@ -58,9 +58,25 @@ export function bilingualIssues(issues: readonly z.core.$ZodIssue[]): BilingualI
   return out;
 }
 
+/**
+ * A field's name in words, from its path: the label of `parent.key` when the key means something
+ * else under that parent (`contact.name` is the contact person, `name` a person's name), else of
+ * the key. Undefined when there is none; the path is then shown as it is.
+ */
+export function labelOf(path: readonly PropertyKey[] | string): Bilingual | undefined {
+  const parts = (
+    typeof path === 'string' ? path.split(/[.[\]"]+/).filter((p) => p !== '' && !/^\d+$/.test(p)) : path
+  )
+    .filter((part) => typeof part !== 'number')
+    .map(String);
+  const name = parts.at(-1);
+  if (name === undefined) return undefined;
+  const parent = parts.at(-2);
+  return (parent !== undefined ? FIELD_LABELS[`${parent}.${name}`] : undefined) ?? FIELD_LABELS[name];
+}
+
 function make(path: readonly PropertyKey[], zh: string, en: string): BilingualIssue {
-  const name = path.length > 0 ? String(path[path.length - 1]) : '';
-  const label = FIELD_LABELS[name];
+  const label = labelOf(path);
   const where = formatPath(path) || '(root)';
   const zhText = `${label ? `「${label.zh}」` : where === '(root)' ? '' : `「${where}」`}${zh}`;
   const enText = `${label ? label.en : where === '(root)' ? 'The input' : where} ${en}`;

@@ -142,4 +142,18 @@ export const FIELD_LABELS: Readonly<Record<string, Bilingual>> = {
   visitDate: { zh: '走访日期', en: 'Visit date' },
   partner: { zh: '合作方', en: 'Partner' },
   'Idempotency-Key': { zh: '幂等键', en: 'Idempotency-Key' },
+  // A person (users: invitations, their own details; a report's experts).
+  name: { zh: '姓名', en: 'Name' },
+  role: { zh: '角色', en: 'Role' },
+  county: { zh: '所属县', en: 'County' },
+  society: { zh: '所属学会', en: 'Society' },
+  phone: { zh: '手机号', en: 'Mobile number' },
+  email: { zh: '电子邮件', en: 'E-mail' },
+  webhook: { zh: '群机器人地址', en: 'Group robot address' },
+  // Scoped by the parent key: the same key means another thing there (messages.ts, `labelOf`).
+  'contact.name': { zh: '联系人', en: 'Contact person' },
+  'contact.webhookSecret': { zh: '加签密钥', en: 'Signing secret' },
+  'contact.webhookKind': { zh: '机器人类型', en: 'Robot kind' },
+  'name.zh': { zh: '中文名称', en: 'Chinese name' },
+  'name.en': { zh: '英文名称', en: 'English name' },
 };

@@ -63,12 +63,32 @@ export const UnassignedNeedList = z.object({
       /** Offers that covered the need and were declined or not answered. */
       refusals: z.int().min(0),
       /**
-       * Competent societies with capacity left and no offer on this visit yet, most capacity left
-       * first; `excluded`: the season's overrides keep it off this visit (a placement by hand may
-       * still choose it).
+       * Every society with capacity left and no offer on this visit yet: the competent ones first,
+       * then the others (the coordinator's judgement may go beyond fields), most capacity left
+       * first within each; `excluded`: the season's overrides keep it off this visit (a placement
+       * by hand may still choose it).
        */
       candidates: z.array(
-        z.object({ societyId: Slug, name: LocalizedName, capacityLeft: z.int(), excluded: z.boolean() }),
+        z.object({
+          societyId: Slug,
+          name: LocalizedName,
+          capacityLeft: z.int(),
+          excluded: z.boolean(),
+          /** False for a society whose themes and fields do not match: offered too, marked 不对口. */
+          competent: z.boolean(),
+          /** What a society that is not competent does work on, for the 不对口 mark. */
+          fields: z.array(z.string()).optional(),
+        }),
+      ),
+      /** The competent societies that cannot take it, and why: full this season, or on this visit already. */
+      blocked: z.array(
+        z.object({
+          societyId: Slug,
+          name: LocalizedName,
+          why: z.enum(['full', 'on-visit']),
+          /** On the visit: how its offer stands (accepted, declined…). */
+          offerStatus: z.string().optional(),
+        }),
       ),
     }),
   ),

@@ -130,6 +130,11 @@ export const OverrideCost = z.object({
   /** Null when the other overrides cannot be honoured without this one, or costing ran out of time. */
   weightLost: z.int().nullable(),
   pairsAdded: z.int().nullable(),
+  /**
+   * Needs covered without the override less those covered with it, by urgency (negative: the
+   * override covers more of them). Null like `weightLost`; absent on costs stored before it existed.
+   */
+  needsLost: z.object({ high: z.int(), normal: z.int(), low: z.int() }).nullable().optional(),
   /** Both plans' weights are proven optimal, so `weightLost` is exact. */
   proven: z.boolean(),
 });

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { WEBHOOK_KINDS } from './delivery.ts';
 import { NeedStatus } from './need.ts';
 import { THEMES, Theme, Urgency } from './primitives.ts';
 import { OfferStatus, ROUND_STATUSES, VisitLogKind } from './round.ts';
@@ -17,21 +18,21 @@ const Text = z.string();
 const Instant = z.string().min(1);
 const Name = z.object({ zh: Text, en: Text });
 
-/** A county's contact (its liaisons' group), as stored; the robot's secret is read at delivery. */
-const CountyContactRecord = z.object({
+/** A county's or society's contact; the robot's secret is stored, and only the store reads it. */
+const ContactRecord = z.object({
   name: Text.optional(),
   email: Text.optional(),
   phone: Text.optional(),
   webhook: Text.optional(),
   webhookSecret: Text.optional(),
-  webhookKind: z.enum(['dingtalk', 'wecom']).optional(),
+  webhookKind: z.enum(WEBHOOK_KINDS).optional(),
 });
 
 export const CountyRecord = z.object({
   id: Text,
   name: Name,
   towns: z.array(z.object({ id: Text, name: Name })),
-  contact: CountyContactRecord.optional(),
+  contact: ContactRecord.optional(),
 });
 export type CountyRecord = z.infer<typeof CountyRecord>;
 
@@ -41,14 +42,7 @@ export const SocietyRecord = z.object({
   themes: z.array(Theme),
   fields: z.array(Text),
   capacityPerSeason: z.int().min(0),
-  contact: z
-    .object({
-      name: Text.optional(),
-      email: Text.optional(),
-      phone: Text.optional(),
-      webhook: Text.optional(),
-    })
-    .optional(),
+  contact: ContactRecord.optional(),
 });
 export type SocietyRecord = z.infer<typeof SocietyRecord>;
 
@@ -178,7 +172,12 @@ export const OfferRecord = z.object({
 export type OfferRecord = z.infer<typeof OfferRecord>;
 
 /** A society on a county's visit, as the county summary keeps it. */
-export const SummaryOfferEntry = z.object({ needIds: z.array(Text), status: OfferStatus });
+export const SummaryOfferEntry = z.object({
+  needIds: z.array(Text),
+  status: OfferStatus,
+  /** Which try it was (the plan's offer is 1): the needs sheet lists the societies in this order. */
+  attempt: z.int().min(1).optional(),
+});
 export type SummaryOfferEntry = z.infer<typeof SummaryOfferEntry>;
 /** A society's latest report on the visit, as the county summary keeps it (no answers: they are long). */
 export const SummaryReportEntry = z.object({

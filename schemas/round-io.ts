@@ -37,6 +37,8 @@ export const LoadedRound = z.object({
   planApproved: z.boolean(),
   autoApprove: z.boolean(),
   planApprovalSeconds: z.int().min(1),
+  /** The same in words (`3 天` / `3 days`), for the plan-ready notice the state machine formats. */
+  planApprovalWords: z.object({ zh: z.string().min(1), en: z.string().min(1) }),
   /** A hand placement's offers (RoundExecutionInput.offerIds), or null for the season's round. */
   offerIds: z.array(z.string().min(1)).nullable(),
   counties: z.array(z.object({ countyId: Slug })),

@@ -1,4 +1,5 @@
 import { type ApiHandler, download, json, routeDispatcher, serve } from '#commons/http';
+import { withShownContact } from '#domain/contact-secret';
 import * as routes from '#routes/catalog';
 import type { Society } from '#schemas/catalog';
 import {
@@ -23,9 +24,11 @@ const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.s
 export const handler: ApiHandler = routeDispatcher([
   serve(routes.listSocieties, async ({ caller }) => {
     // A team member's page names their own society; other societies' contacts stay with coordinators.
-    const items = (await listVersioned<Society>('society')).filter(
-      (society) => caller.role === 'coordinator' || society.id === caller.society,
-    );
+    // The robot's secret never leaves the table (domain/contact-secret.ts).
+    const coordinator = caller.role === 'coordinator';
+    const items = (await listVersioned<Society>('society'))
+      .filter((society) => coordinator || society.id === caller.society)
+      .map((society) => withShownContact(society, coordinator));
     items.sort((a, b) => a.id.localeCompare(b.id));
     return json(200, { items });
   }),

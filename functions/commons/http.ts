@@ -4,7 +4,7 @@ import * as z from 'zod';
 import { mayAccessCounty } from '#domain/needs';
 import type { RouteDeclaration, RouteInput } from '#routes/route';
 import { DEFAULT_BODY_LIMIT, type Role } from '#routes/route';
-import { type BilingualIssue, validate } from '#schemas/messages';
+import { type BilingualIssue, labelOf, validate } from '#schemas/messages';
 import {
   type FieldIssue,
   ForbiddenError,
@@ -233,8 +233,11 @@ function routeContract(
         body: route.body ? read(route.body, rawBody, '(body)') : {},
       };
       if (issues.length > 0) {
-        const named = [...new Set(issues.map((i) => i.path))].slice(0, 5).join(', ');
-        throw new InvalidInputError(`输入有误：${named} / invalid input: ${named}`, issues);
+        // Fields by their names in words where they have one (schemas/messages.ts), never bare keys.
+        const paths = [...new Set(issues.map((i) => i.path))].slice(0, 5);
+        const zh = [...new Set(paths.map((path) => labelOf(path)?.zh ?? path))].join('、');
+        const en = [...new Set(paths.map((path) => labelOf(path)?.en ?? path))].join(', ');
+        throw new InvalidInputError(`输入有误：${zh} / invalid input: ${en}`, issues);
       }
       request.context.route = { ...(input as RouteInput<RouteDeclaration>), caller };
     },

@@ -1,9 +1,10 @@
 import { NotFoundError } from '#commons/errors';
-import { alertTexts } from '#delivery/messages';
+import { alertTexts } from '#domain/coordinator-notices';
 import { nextSendableTime } from '#domain/quiet-hours';
 import { rankSuccessors } from '#domain/reassignment';
+import { publicOrigin } from '#functions/api/public-origin';
 import { MAX_OFFER_TRIES, type Reassignment, ReassignNeedsInput } from '#schemas/index';
-import { getCounty, listSocieties } from '#store/catalog';
+import { getCounty, getSociety, listSocieties } from '#store/catalog';
 import { needsByIds } from '#store/needs';
 import {
   countyOffers,
@@ -26,7 +27,8 @@ const BY = 'round-state-machine';
  * society got capacity back since. Idempotent, also when two runs race (a retried step): both end
  * with the one successor created, or the one alert.
  * Reads: 1 GetItem (the offer) + 1 Query of its county's offers + 1 Query of the season's capacity
- * (one small item per society), then the needs (BatchGetItem) and the societies (1 Query).
+ * (one small item per society), then the needs (BatchGetItem) and the societies (1 Query); an alert
+ * reads the county and the last society (2 GetItems) to name them.
  */
 export const handler = roundStep(
   'FindNextSociety',
@@ -107,12 +109,17 @@ async function alertOf(
   known?: Awaited<ReturnType<typeof needsByIds>>,
 ): Promise<Reassignment> {
   const attempt = offer.attempt ?? 1;
+  const origin = linkOrigin();
   const sameNeeds =
     known
       ?.map((n) => n.id)
       .sort()
       .join() === decided.needIds.join();
-  const needs = known && sameNeeds ? known : await needsByIds(decided.needIds);
+  const [needs, county, lastSociety] = await Promise.all([
+    known && sameNeeds ? known : needsByIds(decided.needIds),
+    getCounty(offer.countyId),
+    getSociety(offer.societyId),
+  ]);
   return {
     nextOfferId: null,
     attempt,
@@ -121,14 +128,25 @@ async function alertOf(
       reason: decided.reason,
       ...alertTexts({
         offer,
-        county: await getCounty(offer.countyId),
+        county,
+        ...(lastSociety ? { lastSociety } : {}),
         reason: decided.reason,
         needs,
         tries: attempt,
+        ...(origin ? { origin } : {}),
       }),
       notBefore: nextSendableTime(new Date()).toISOString(),
     },
   };
+}
+
+/** The pages' address for the alert's link; the alert still says where to go without one. */
+function linkOrigin(): string | undefined {
+  try {
+    return publicOrigin();
+  } catch {
+    return undefined;
+  }
 }
 
 function nothingToMove(attempt: number): Reassignment {

@@ -2,6 +2,7 @@ import { memoized, optionalIntEnv } from '#commons/config';
 import { InvalidInputError } from '#commons/errors';
 import { countiesToVisit } from '#domain/plan-steps';
 import { seasonOfInstant } from '#domain/season';
+import { durationWords } from '#domain/wording';
 import { type LoadedRound, RoundExecutionInput } from '#schemas/index';
 import { listCounties } from '#store/catalog';
 import { getRound } from '#store/rounds';
@@ -25,6 +26,7 @@ export const handler = roundStep('LoadRound', RoundExecutionInput, async (input)
     ]);
 
   const [round, counties] = await Promise.all([getRound(season), listCounties()]);
+  const planApprovalSeconds = input.planApprovalSeconds ?? defaultPlanApprovalSeconds();
   return {
     season,
     autoAccept: input.autoAccept ?? false,
@@ -32,7 +34,9 @@ export const handler = roundStep('LoadRound', RoundExecutionInput, async (input)
     planExists: round?.plannedAt !== undefined,
     planApproved: round?.approvedAt !== undefined || round?.status === 'completed',
     autoApprove: input.autoApprove ?? defaultAutoApprove(),
-    planApprovalSeconds: input.planApprovalSeconds ?? defaultPlanApprovalSeconds(),
+    planApprovalSeconds,
+    // NotifyPlanReady formats its text in the definition, which cannot turn seconds into days.
+    planApprovalWords: durationWords(planApprovalSeconds),
     offerIds: input.offerIds ?? null,
     // One town per county (docs/rules.md): every county with at least one town gets a visit.
     counties: countiesToVisit(counties)

@@ -23,6 +23,8 @@ export const getCounties = defineRoute({
   functionId: 'GetCounties',
   operationId: 'listCounties',
   summary: '县与乡镇（表单用）/ counties and their towns, for the form',
+  description:
+    '协调人看到联系方式（加签密钥只显示 `webhookSecretSet`），其他角色只看到联系人、电话和邮箱。/ A coordinator reads the contact (the signing secret only as `webhookSecretSet`); other roles read only name, phone and e-mail.',
   tag: 'catalog',
   access: { roles: ['coordinator', 'liaison', 'team'] },
   responses: { 200: { description: '各县及其乡镇 / the counties with their towns', schema: CountyList } },
@@ -159,7 +161,7 @@ export const importCatalog = defineRoute({
   operationId: 'importCatalog',
   summary: '用表格批量修改目录（先预览）/ bulk edit of the catalog by spreadsheet (preview first)',
   description:
-    '一个工作表：学会（学会编号、学会名称、英文名称、主题、专业领域、容量、联系人、电话、邮箱）或县与乡镇（县编号、县名、县英文名、镇编号、镇名、镇英文名，每个乡镇一行）。全部成功或全部不做，每个错误注明行与列；同一文件再导入不改变任何内容。`apply: false` 只预览。/ One sheet: societies or counties with a row per town, Chinese headers. All or nothing, each error by row and column; the same file again changes nothing. `apply: false` previews.',
+    "一个工作表：学会（学会编号、学会名称、英文名称、主题、专业领域、容量、联系人、电话、邮箱、Webhook、机器人类型）或县与乡镇（县编号、县名、县英文名、镇编号、镇名、镇英文名，每个乡镇一行；联系人、电子邮件、手机号、群机器人、机器人类型）。加签密钥列只导入不导出，留空则保留。全部成功或全部不做，每个错误注明行与列；同一文件再导入不改变任何内容。`apply: false` 只预览。/ One sheet: societies or counties with a row per town and the county's contact, Chinese headers. A 加签密钥 (signing secret) column is read, never written; its empty cell keeps the secret. All or nothing, each error by row and column; the same file again changes nothing. `apply: false` previews.",
   tag: 'catalog',
   access: COORDINATOR,
   body: CatalogImportRequest,

@@ -10,7 +10,15 @@ export type Role = 'coordinator' | 'liaison' | 'team';
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 /** OpenAPI tags; each is described in the document (functions/services/openapi-document.ts). */
-export type RouteTag = 'catalog' | 'needs' | 'rounds' | 'assignments' | 'visits' | 'users' | 'meta';
+export type RouteTag =
+  | 'catalog'
+  | 'needs'
+  | 'rounds'
+  | 'assignments'
+  | 'visits'
+  | 'users'
+  | 'notifications'
+  | 'meta';
 
 export interface Access {
   /** Roles allowed; any other role is 403 before the request is read. */

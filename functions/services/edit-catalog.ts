@@ -1,7 +1,8 @@
 import { ConflictError, type FieldIssue, fieldIssue, invalidInput, NotFoundError } from '#commons/errors';
 import { canonicalJson } from '#domain/canonical-json';
+import { type ContactInput, itemToStore, secretChanged, withShownContact } from '#domain/contact-secret';
 import { currentSeason } from '#domain/season';
-import type { County, Society } from '#schemas/catalog';
+import type { Contact, County, Society } from '#schemas/catalog';
 import type { Bilingual } from '#schemas/need-api';
 import { THEME_LABELS } from '#schemas/need-api';
 import {
@@ -11,7 +12,6 @@ import {
   capacityUsed,
   listCounties,
   readVersioned,
-  type Versioned,
   writeCatalogChanges,
 } from '#store/catalog';
 import { openNeedsOfCounty } from '#store/needs';
@@ -36,9 +36,24 @@ const quoteList = (items: readonly string[], most = 5) =>
 const quoteListEn = (items: readonly string[], most = 5) =>
   items.slice(0, most).join(', ') + (items.length > most ? ` … (${items.length} in all)` : '');
 
+/** A secret signs a robot's messages: without the robot's address it has nothing to sign. */
+function contactIssues(contact: ContactInput | undefined): FieldIssue[] {
+  if (!contact?.webhookSecret || contact.webhook) return [];
+  return [
+    issue(
+      'contact.webhookSecret',
+      '须同时填写群机器人地址（密钥只用于该机器人）',
+      "needs the robot's address too (the secret signs only that robot's messages)",
+    ),
+  ];
+}
+
+/** What a change sends: the stored shape, with its contact's secret as `ContactInput` says. */
+type Input<T extends County | Society> = Omit<T, 'contact'> & { contact?: ContactInput };
+
 /** The checks of a society's body that its schema cannot make alone. */
-function checkSociety(society: Society, pathId?: string): void {
-  const issues: FieldIssue[] = [];
+function checkSociety(society: Input<Society>, pathId?: string): void {
+  const issues: FieldIssue[] = contactIssues(society.contact);
   if (pathId !== undefined && society.id !== pathId)
     issues.push(issue('id', `须与地址中的编号"${pathId}"相同`, `must be the id in the path ("${pathId}")`));
   society.themes.forEach((theme, i) => {
@@ -52,8 +67,8 @@ function checkSociety(society: Society, pathId?: string): void {
   if (issues.length > 0) invalid(issues);
 }
 
-function checkCounty(county: County, pathId?: string): void {
-  const issues: FieldIssue[] = [];
+function checkCounty(county: Input<County>, pathId?: string): void {
+  const issues: FieldIssue[] = contactIssues(county.contact);
   if (pathId !== undefined && county.id !== pathId)
     issues.push(issue('id', `须与地址中的编号"${pathId}"相同`, `must be the id in the path ("${pathId}")`));
   county.towns.forEach((town, i) => {
@@ -212,15 +227,31 @@ function changeOf<T extends County | Society>(
     id,
     expected,
     ...(after ? { after } : { removed: before }),
-    audit: {
-      by,
-      action: `${kind}.${action}`,
-      target: { kind, id, name },
-      ...(before ? { before } : {}),
-      ...(after ? { after } : {}),
-    },
+    audit: { by, action: `${kind}.${action}`, target: { kind, id, name }, ...auditedContents(before, after) },
   };
 }
+
+/**
+ * Before → after as the audit log keeps them: a secret never, only that one is set
+ * (`webhookSecretSet`), and a note when it was replaced, which the two sides cannot show.
+ */
+export function auditedContents<T extends County | Society>(before?: T, after?: T) {
+  const replaced = before && after && secretChanged(before.contact, after.contact);
+  return {
+    ...(before ? { before: withShownContact(before, true) } : {}),
+    ...(after ? { after: withShownContact(after, true) } : {}),
+    ...(replaced ? { note: `${secretNote(after.contact).zh} / ${secretNote(after.contact).en}` } : {}),
+  };
+}
+
+/** The audit note of a secret replaced or cleared, in both languages. */
+export const secretNote = (after?: Contact) =>
+  after?.webhookSecret
+    ? { zh: '加签密钥已更换', en: "the robot's signing secret was replaced" }
+    : { zh: '加签密钥已清除', en: "the robot's signing secret was cleared" };
+
+/** A county or society as a coordinator's answer shows it: never the secret. */
+export const shown = <T extends County | Society>(item: T) => withShownContact(item, true);
 
 /** The item as stored, on the version the person read (409 otherwise), with and without its version. */
 async function readAt<T extends County | Society>(kind: CatalogKind, id: string, expected: number) {
@@ -236,63 +267,57 @@ async function readAt<T extends County | Society>(kind: CatalogKind, id: string,
   return { found, before: before as unknown as T };
 }
 
-export async function createSociety(society: Society, by: AuditActor): Promise<Versioned<Society>> {
-  checkSociety(society);
+export async function createSociety(input: Input<Society>, by: AuditActor) {
+  checkSociety(input);
+  const society = itemToStore<Society>(input, undefined);
   await write([changeOf('society', society.id, 'absent', by, { after: society })]);
-  return { ...society, version: 1 };
+  return shown({ ...society, version: 1 });
 }
 
 /** PUT /societies/{id}: the whole society, on the version read. Unchanged content writes nothing. */
-export async function updateSociety(
-  id: string,
-  society: Society,
-  expected: number,
-  by: AuditActor,
-): Promise<Versioned<Society>> {
-  checkSociety(society, id);
+export async function updateSociety(id: string, input: Input<Society>, expected: number, by: AuditActor) {
+  checkSociety(input, id);
   const { found, before } = await readAt<Society>('society', id, expected);
-  if (canonicalJson(before) === canonicalJson(society)) return found;
+  const society = itemToStore<Society>(input, before);
+  if (canonicalJson(before) === canonicalJson(society)) return shown(found);
   const { holds, guard } = await societyHolds(before, society, listCounties);
   if (holds.length > 0) holdConflict(holds);
   await write([changeOf('society', id, expected, by, { before, after: society })], guard ? [guard] : []);
-  return { ...society, version: expected + 1 };
+  return shown({ ...society, version: expected + 1 });
 }
 
-export async function removeSociety(id: string, expected: number, by: AuditActor): Promise<Society> {
+export async function removeSociety(id: string, expected: number, by: AuditActor) {
   const { before } = await readAt<Society>('society', id, expected);
   const { holds } = await societyHolds(before, undefined, listCounties);
   if (holds.length > 0) holdConflict(holds);
   await write([changeOf('society', id, expected, by, { before })]);
-  return before;
+  return shown(before);
 }
 
-export async function createCounty(county: County, by: AuditActor): Promise<Versioned<County>> {
-  checkCounty(county);
+export async function createCounty(input: Input<County>, by: AuditActor) {
+  checkCounty(input);
+  const county = itemToStore<County>(input, undefined);
   await write([changeOf('county', county.id, 'absent', by, { after: county })]);
-  return { ...county, version: 1 };
+  return shown({ ...county, version: 1 });
 }
 
-export async function updateCounty(
-  id: string,
-  county: County,
-  expected: number,
-  by: AuditActor,
-): Promise<Versioned<County>> {
-  checkCounty(county, id);
+export async function updateCounty(id: string, input: Input<County>, expected: number, by: AuditActor) {
+  checkCounty(input, id);
   const { found, before } = await readAt<County>('county', id, expected);
-  if (canonicalJson(before) === canonicalJson(county)) return found;
+  const county = itemToStore<County>(input, before);
+  if (canonicalJson(before) === canonicalJson(county)) return shown(found);
   const holds = await countyHolds(before, county);
   if (holds.length > 0) holdConflict(holds);
   await write([changeOf('county', id, expected, by, { before, after: county })]);
-  return { ...county, version: expected + 1 };
+  return shown({ ...county, version: expected + 1 });
 }
 
-export async function removeCounty(id: string, expected: number, by: AuditActor): Promise<County> {
+export async function removeCounty(id: string, expected: number, by: AuditActor) {
   const { before } = await readAt<County>('county', id, expected);
   const holds = await countyHolds(before, undefined);
   if (holds.length > 0) holdConflict(holds);
   await write([changeOf('county', id, expected, by, { before })]);
-  return before;
+  return shown(before);
 }
 
 export { write as writeCatalog };

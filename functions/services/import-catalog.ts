@@ -2,12 +2,23 @@ import { type FieldIssue, fieldIssue, InvalidInputError } from '#commons/errors'
 import { canonicalJson } from '#domain/canonical-json';
 import { readSpreadsheet, SpreadsheetError } from '#domain/catalog-file';
 import { catalogSheet, readCatalogSheet, type SheetIssue } from '#domain/catalog-sheet';
+import { secretChanged } from '#domain/contact-secret';
+import { count as countWords } from '#domain/wording';
 import { xlsxWorkbook } from '#domain/xlsx';
 import type { County, Society } from '#schemas/catalog';
 import type { CatalogChange, CatalogImportResult, CatalogSheetKind } from '#schemas/catalog-api';
 import { type CapacityGuard, type CatalogWrite, listVersioned, type Versioned } from '#store/catalog';
 import type { AuditActor } from '#store/users';
-import { countyHolds, type Hold, holdConflict, societyHolds, writeCatalog } from './edit-catalog.ts';
+import {
+  auditedContents,
+  countyHolds,
+  type Hold,
+  holdConflict,
+  secretNote,
+  shown,
+  societyHolds,
+  writeCatalog,
+} from './edit-catalog.ts';
 
 /*
  * Bulk edit by spreadsheet: one sheet of societies (a row each) or of counties (a row per town),
@@ -21,6 +32,13 @@ export const MAX_CHANGES_PER_IMPORT = 40;
 
 const NOTE = '表格导入 / spreadsheet import';
 
+/** 表格导入, and when the sheet replaced or cleared a robot's secret, that too. */
+function importNote(before: County | Society | undefined, after: County | Society): string {
+  if (!before || !secretChanged(before.contact, after.contact)) return NOTE;
+  const secret = secretNote(after.contact);
+  return `表格导入；${secret.zh} / spreadsheet import; ${secret.en}`;
+}
+
 const sheetIssue = (kind: CatalogSheetKind, i: SheetIssue): FieldIssue =>
   fieldIssue(
     `${kind}[${i.row}].${i.column}`,
@@ -33,7 +51,7 @@ function refuse(kind: CatalogSheetKind, issues: readonly SheetIssue[], count: nu
   const rows = [...new Set(issues.map((i) => i.row))];
   const shown = rows.slice(0, 8).join('、');
   throw new InvalidInputError(
-    `表格有 ${count} 处错误（第 ${shown} 行），未做任何修改 / the sheet has ${count} errors (rows ${rows.slice(0, 8).join(', ')}): nothing was changed`,
+    `表格有 ${count} 处错误（第 ${shown} 行），未做任何修改 / the sheet has ${countWords(count, 'error')} (${rows.length === 1 ? 'row' : 'rows'} ${rows.slice(0, 8).join(', ')}): nothing was changed`,
     issues.map((i) => sheetIssue(kind, i)),
   );
 }
@@ -148,9 +166,8 @@ export async function importCatalog(
         by,
         action: `${kind}.${change.change}`,
         target: { kind, id: change.id, name: change.name },
-        ...(change.before ? { before: change.before } : {}),
-        after: change.after,
-        note: NOTE,
+        ...auditedContents(change.before as County | Society | undefined, change.after as County | Society),
+        note: importNote(change.before as County | Society | undefined, change.after as County | Society),
       },
     }));
     await writeCatalog(writes, guards);
@@ -160,7 +177,12 @@ export async function importCatalog(
     applied: request.apply && changes.length > 0,
     rows: sheet.rows,
     unchanged,
-    changes: changes.map(({ row: _row, version: _version, ...change }) => change),
+    // The preview and its answer show what changes, never a robot's secret.
+    changes: changes.map(({ row: _row, version: _version, before, after, ...change }) => ({
+      ...change,
+      ...(before ? { before: shown(before as County | Society) } : {}),
+      after: shown(after as County | Society),
+    })),
   };
 }
 

@@ -18,6 +18,7 @@ const TAGS: Record<RouteTag, string> = {
   assignments: '学会团队的邀请：接受或婉拒 / the society teams’ offers: accept or decline',
   visits: '走访：报告与日志 / visits: reports and logs',
   users: '用户、邀请与登录 / users, invitations and sign-in',
+  notifications: '发出的消息与重新发送（协调人）/ messages sent, and resending a failed one (coordinator)',
   meta: '接口说明 / about the API',
 };
 

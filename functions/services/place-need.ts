@@ -37,8 +37,8 @@ const societyField = (zh: string, en: string): FieldIssue[] => [fieldIssue('body
 
 /**
  * POST /seasons/{season}/needs/{needId}/assign: a need of the season's visit that no offer covers
- * goes to a competent society with capacity left, as a new offer sent by its own execution (its
- * own timeout and reassignment, like any offer).
+ * goes to a society with capacity left — competent or, by the coordinator's judgement, not — as a
+ * new offer sent by its own execution (its own timeout and reassignment, like any offer).
  */
 export async function placeNeed(caller: Caller, season: string, needId: string, societyId: string) {
   const round = await getRound(season);
@@ -72,14 +72,8 @@ export async function placeNeed(caller: Caller, season: string, needId: string, 
       both('请求有误', 'invalid request'),
       societyField(`没有学会“${societyId}”`, `no society "${societyId}"`),
     );
-  if (!isCompetent(society, need))
-    throw new InvalidInputError(
-      both('该学会不对口', 'the society is not competent for the need'),
-      societyField(
-        `${society.name.zh}不对口：需求为 ${need.theme} / ${need.field}`,
-        `${society.name.en} is not competent for ${need.theme} / ${need.field}`,
-      ),
-    );
+  // A society outside the need's fields may still go: the coordinator knows people the catalog does not.
+  const competent = isCompetent(society, need);
 
   const id = offerIdOf(season, need.countyId, societyId);
   for (let attempt = 0; ; attempt++) {
@@ -112,12 +106,12 @@ export async function placeNeed(caller: Caller, season: string, needId: string, 
         kind: 'reassigned',
         at,
         by: caller.subject,
-        detail: { societyId, needIds: [needId], byHand: true },
+        detail: { societyId, needIds: [needId], byHand: true, ...(competent ? {} : { competent }) },
       }),
       await planChangePut(caller, {
         action: 'need.assign',
         target: { kind: 'need', id: needId },
-        after: { societyId, offerId: id },
+        after: { societyId, offerId: id, ...(competent ? {} : { competent }) },
       }),
     ];
     try {

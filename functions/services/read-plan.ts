@@ -6,6 +6,7 @@ import {
   MAX_OFFER_TRIES,
   type PlanLabels,
   type SeasonId,
+  type Society,
   shownOfferStatus,
   THEMES,
   type UNASSIGNED_CAUSES,
@@ -158,24 +159,45 @@ export async function seasonUnassigned(season: string) {
         (o) => o.countyId === visit.countyId && o.needIds.includes(needId) && refusedOffer(o),
       ).length;
       const competent = societies.filter((s) => isCompetent(s, need));
-      const candidates = competent
-        .map((s) => ({ society: s, left: s.capacityPerSeason - (capacityUsed[s.id] ?? 0) }))
-        .filter((c) => c.left > 0 && !onVisit.has(c.society.id))
-        .sort((a, b) => b.left - a.left || (a.society.id < b.society.id ? -1 : 1))
+      const left = (s: Society) => s.capacityPerSeason - (capacityUsed[s.id] ?? 0);
+      const candidates = societies
+        .filter((s) => left(s) > 0 && !onVisit.has(s.id))
+        .map((s) => ({ society: s, left: left(s), competent: isCompetent(s, need) }))
+        .sort(
+          (a, b) =>
+            Number(b.competent) - Number(a.competent) ||
+            b.left - a.left ||
+            (a.society.id < b.society.id ? -1 : 1),
+        )
         .map((c) => ({
           societyId: c.society.id,
           name: c.society.name,
           capacityLeft: c.left,
           excluded: excludedFrom(c.society.id, visit.countyId),
+          competent: c.competent,
+          ...(c.competent ? {} : { fields: c.society.fields }),
         }));
+      const competentCandidates = candidates.filter((c) => c.competent);
+      const offerOn = (societyId: string) =>
+        offers.find(
+          (o) => o.countyId === visit.countyId && o.societyId === societyId && o.status !== 'withdrawn',
+        );
+      const blocked = competent
+        .filter((s) => !competentCandidates.some((c) => c.societyId === s.id))
+        .map((s) => {
+          const offer = offerOn(s.id);
+          return offer
+            ? { societyId: s.id, name: s.name, why: 'on-visit' as const, offerStatus: offer.status }
+            : { societyId: s.id, name: s.name, why: 'full' as const };
+        });
       const cause: (typeof UNASSIGNED_CAUSES)[number] =
         refusals >= MAX_OFFER_TRIES
           ? 'declined-three-times'
           : competent.length === 0
             ? 'no-competent-society'
-            : candidates.length === 0
+            : competentCandidates.length === 0
               ? 'all-full'
-              : candidates.every((c) => c.excluded)
+              : competentCandidates.every((c) => c.excluded)
                 ? 'excluded-by-override'
                 : 'not-planned';
       return [
@@ -188,6 +210,7 @@ export async function seasonUnassigned(season: string) {
           cause,
           refusals,
           candidates,
+          blocked,
         },
       ];
     });
@@ -216,6 +239,8 @@ export interface StoredPlan {
       replaces?: string;
       /** Where this offer's needs went (status `reassigned`). */
       reassignedTo?: string;
+      /** Refused, and nobody could take its needs: the coordinator was alerted (the dashboard shows it). */
+      alert?: { reason: 'tries-exhausted' | 'no-society'; needIds: string[]; at: string };
     }[];
     unassignedNeedIds: string[];
   }[];
@@ -269,6 +294,7 @@ export async function storedPlan(season: string, countyId?: string): Promise<Sto
             attempt: o.attempt ?? 1,
             ...(o.replaces ? { replaces: o.replaces } : {}),
             ...(o.reassignedTo ? { reassignedTo: o.reassignedTo } : {}),
+            ...(o.alert ? { alert: o.alert } : {}),
           })),
         // Derived from the offers: a need is unassigned when no offered or accepted offer covers it.
         unassignedNeedIds: unassignedNeedIdsOf(visit, offersByCounty.get(visit.countyId) ?? []),

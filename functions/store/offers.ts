@@ -176,7 +176,7 @@ export async function reassignOffer(
           replaces: old.id,
         },
         capacityPerSeason,
-        [{ societyId: old.societyId, needIds: old.needIds, status: 'reassigned' }],
+        [{ societyId: old.societyId, needIds: old.needIds, status: 'reassigned', attempt: old.attempt }],
       ),
       {
         Update: {
@@ -281,7 +281,7 @@ export async function recordDecision(
  * retried step).
  */
 export async function settleOffer(
-  offer: OfferKey & Pick<OfferRecord, 'needIds'>,
+  offer: OfferKey & Pick<OfferRecord, 'needIds' | 'attempt'>,
   status: 'accepted' | 'declined' | 'expired',
   at: string,
   log?: VisitLogEntry,
@@ -296,7 +296,7 @@ export async function settleOffer(
   };
   const summary = {
     Update: summaryOfferUpdate(offer.season, offer.countyId, [
-      { societyId: offer.societyId, needIds: offer.needIds, status },
+      { societyId: offer.societyId, needIds: offer.needIds, status, attempt: offer.attempt },
     ]),
   };
   const capacityBack = capacityReturned(offer.season, offer.societyId);

@@ -61,7 +61,7 @@ export async function withdrawUnsentOffer(offer: OfferRecord): Promise<boolean> 
       capacityReturned(offer.season, offer.societyId),
       {
         Update: summaryOfferUpdate(offer.season, offer.countyId, [
-          { societyId: offer.societyId, needIds: offer.needIds, status: 'withdrawn' },
+          { societyId: offer.societyId, needIds: offer.needIds, status: 'withdrawn', attempt: offer.attempt },
         ]),
       },
     ]);
@@ -129,7 +129,7 @@ export async function reviseUnsentOffer(
       },
       {
         Update: summaryOfferUpdate(offer.season, offer.countyId, [
-          { societyId: offer.societyId, needIds: change.needIds, status: 'offered' },
+          { societyId: offer.societyId, needIds: change.needIds, status: 'offered', attempt: offer.attempt },
         ]),
       },
     ]);

@@ -47,7 +47,7 @@ export function newOfferWrites(
     },
     {
       Update: summaryOfferUpdate(offer.season, offer.countyId, [
-        { societyId: offer.societyId, needIds: offer.needIds, status: 'offered' },
+        { societyId: offer.societyId, needIds: offer.needIds, status: 'offered', attempt: offer.attempt },
         ...alsoOnSummary,
       ]),
     },

@@ -75,7 +75,10 @@ export function summaryVisitUpdate(visit: {
 export function summaryOfferUpdate(
   season: string,
   countyId: string,
-  offers: readonly (Pick<OfferRecord, 'societyId' | 'needIds'> & { status: OfferRecord['status'] })[],
+  offers: readonly (Pick<OfferRecord, 'societyId' | 'needIds'> & {
+    status: OfferRecord['status'];
+    attempt?: number | undefined;
+  })[],
 ): SummaryUpdate {
   return summaryUpdate(
     season,
@@ -83,7 +86,7 @@ export function summaryOfferUpdate(
     Object.fromEntries(
       offers.map((o): [string, SummaryOfferEntry] => [
         summaryAttributes.offer(o.societyId),
-        { needIds: [...o.needIds], status: o.status },
+        { needIds: [...o.needIds], status: o.status, ...(o.attempt ? { attempt: o.attempt } : {}) },
       ]),
     ),
   );

@@ -120,4 +120,50 @@ describe('the catalog page', () => {
     await page.screenshot({ path: join(SHOTS, 'catalog-desktop.png'), fullPage: true });
     expect(await overflowsSideways(page)).toBe(false);
   });
+
+  it('on a phone: gives a county a contact with a robot and its secret, which the page never shows, keeps on a save and clears', async () => {
+    const secret = 'SEC7f3a9c0e1b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4';
+    const page = await signedIn({ width: 390, height: 844 }, true);
+    const shanxi = page.locator('#county-list .card', { hasText: '山溪县' });
+    await shanxi.getByRole('button', { name: '修改' }).click();
+    const form = page.locator('#county-form');
+    await form.locator('input[name="contact.name"]').fill('陈联络');
+    await form.locator('input[name="contact.email"]').fill('shanxi-kx@example.org');
+    await form.locator('input[name="contact.phone"]').fill('+86 571 5555 0101');
+    await form
+      .locator('input[name="contact.webhook"]')
+      .fill('http://127.0.0.1:9/robot/send?access_token=abc');
+    expect(await form.locator('input[name="contact.webhookSecret"]').getAttribute('type')).toBe('password');
+    await form.locator('input[name="contact.webhookSecret"]').fill(secret);
+    await form.locator('select[name="contact.webhookKind"]').selectOption({ label: '钉钉' });
+    await form
+      .locator('fieldset.contact')
+      .screenshot({ path: join(SHOTS, 'catalog-phone-county-contact.png') });
+    await form.locator('button[type="submit"]').click();
+    await expect.poll(() => shanxi.locator('.contact-line').textContent()).toContain('陈联络');
+    expect(await shanxi.locator('.contact-line').textContent()).toContain('群机器人钉钉、已加签');
+
+    // Opened again: the secret's box is empty and says 已设置; a change to the person keeps it.
+    await shanxi.getByRole('button', { name: '修改' }).click();
+    const secretBox = form.locator('input[name="contact.webhookSecret"]');
+    expect(await secretBox.inputValue()).toBe('');
+    expect(await secretBox.getAttribute('placeholder')).toContain('已设置');
+    expect(await page.content()).not.toContain(secret);
+    await form.locator('input[name="contact.name"]').fill('陈主任');
+    await page.screenshot({ path: join(SHOTS, 'catalog-phone-county-form.png') });
+    await form.locator('button[type="submit"]').click();
+    await expect.poll(() => shanxi.locator('.contact-line').textContent()).toContain('陈主任');
+    expect(await shanxi.locator('.contact-line').textContent()).toContain('已加签');
+
+    // 清除 clears it; the audit log says so in words, and nothing on the page is the secret.
+    await shanxi.getByRole('button', { name: '修改' }).click();
+    await form.getByLabel('清除已设置的密钥').check();
+    await form.locator('button[type="submit"]').click();
+    await expect.poll(() => shanxi.locator('.contact-line').textContent()).not.toContain('已加签');
+    await expect.poll(() => page.locator('#audit-list').textContent()).toContain('加签密钥已清除');
+    expect(await page.locator('#audit-list').textContent()).toContain('联系人：陈联络 → 陈主任');
+    expect(await page.content()).not.toContain(secret);
+    await page.screenshot({ path: join(SHOTS, 'catalog-phone-county-contact-page.png'), fullPage: true });
+    expect(await overflowsSideways(page)).toBe(false);
+  });
 });

@@ -138,7 +138,9 @@ describe('the plan review page', () => {
     await page.locator('#apply').click();
     await expect.poll(() => page.locator('#visit-list').textContent()).toContain('乙县 · 乙二镇');
     expect(await page.locator('#visit-list').textContent()).toContain('协调人锁定了这个乡镇');
-    expect(await page.locator('#cost-list').textContent()).toMatch(/乙县 锁定走访 乙二镇：少覆盖紧急度 \d/);
+    expect(await page.locator('#cost-list').textContent()).toContain(
+      '乙县 锁定走访 乙二镇：少覆盖 2 项需求（紧急 2）、多覆盖 2 项（一般 2），紧急度合计少 2',
+    );
     await page.locator('#draft-list li', { hasText: '乙二镇' }).getByRole('button', { name: '删除' }).click();
 
     // Exclude 竹业学会 everywhere from 乙县's card, apply: re-planned at once, its cost in words.
@@ -150,7 +152,7 @@ describe('the plan review page', () => {
     await expect.poll(() => page.locator('#apply-result').textContent()).toContain('已重新规划');
     const cost = await page.locator('#cost-list').textContent();
     expect(cost).toContain('竹业学会 本季不参加任何走访');
-    expect(cost).toMatch(/少覆盖紧急度 3/);
+    expect(cost).toContain('竹业学会 本季不参加任何走访：少覆盖 1 项需求（紧急 1），紧急度合计 3');
     expect(await page.locator('#visit-list').textContent()).toContain('乙县 · 乙一镇');
     expect(await societiesOf(page)).not.toContain('竹业学会');
     expect(await page.locator('#visit-list').textContent()).toContain('能承接的学会被调整排除');
@@ -212,9 +214,13 @@ describe('the plan review page', () => {
       .toContain('已安排 竹业学会');
     const bCard = page.locator('#visit-list .card', { hasText: '乙县' });
     await expect.poll(() => bCard.locator('li[data-society="竹业学会"]').count()).toBe(1);
-    // 竹业学会 is full now: the other bamboo need has nobody left to place it with.
+    // 竹业学会 is full now: the other bamboo need says so by name, and offers the societies with
+    // capacity left that do other work, each marked 不对口 with what it works on.
     const other = page.locator('#unassigned-list .card', { hasText: '竹笋加工保鲜' });
-    expect(await other.textContent()).toContain('没有尚有余力的对口学会');
+    await expect.poll(() => other.textContent()).toContain('对口的学会：竹业学会本季已满');
+    const others = other.locator('select[name="candidate"] optgroup[label="其他尚有余力的学会"] option');
+    expect(await others.count()).toBeGreaterThan(0);
+    expect(await others.first().textContent()).toMatch(/（余力 \d+ 次，不对口：擅长 [^）]+）/);
     expect(await overflowsSideways(page)).toBe(false);
     await page.screenshot({ path: join(SHOTS, 'plan-desktop.png'), fullPage: true });
 

@@ -66,6 +66,32 @@ describe('loadDataDir', () => {
     expect(data).toEqual({ counties: COUNTIES, societies: SOCIETIES, needs: [NEED], visits: [] });
   });
 
+  it("keeps a county's contact, robot and secret included, and names a bad contact field in words", () => {
+    const contact = {
+      name: '淳安县科协联络组',
+      email: 'chunan-kx@example.org.cn',
+      phone: '0571-0000-2101',
+      webhook: 'https://oapi.dingtalk.com/robot/send?access_token=abc',
+      webhookSecret: 'SECabc',
+      webhookKind: 'dingtalk',
+    };
+    const good = dataDir({
+      'counties.json': [{ ...COUNTIES[0], contact }],
+      'societies.json': SOCIETIES,
+      'needs.json': [NEED],
+    });
+    expect(loadDataDir(good).counties[0]!.contact).toEqual(contact);
+
+    const bad = dataDir({
+      'counties.json': [{ ...COUNTIES[0], contact: { email: 'not-an-address' } }],
+      'societies.json': SOCIETIES,
+      'needs.json': [NEED],
+    });
+    expect(issuesOf(() => loadDataDir(bad))).toEqual([
+      { file: 'counties.json', path: '[0].contact.email', message: expect.stringContaining('「电子邮件」') },
+    ]);
+  });
+
   it('reports every missing required file, and a missing directory', () => {
     const dir = dataDir({ 'needs.json': [] });
 

@@ -721,6 +721,7 @@ describe('plan review paths (the coordinator’s word before any offer, docs/rul
     planApproved: false,
     autoApprove: false,
     planApprovalSeconds: 259_200,
+    planApprovalWords: { zh: '3 天', en: '3 days' },
     offerIds: null,
     counties: [{ countyId: 'chunan' }],
     ...fields,
@@ -744,7 +745,10 @@ describe('plan review paths (the coordinator’s word before any offer, docs/rul
     const notice = run.calls[S.NotifyPlanReady]?.[0];
     expect(notice.Subject).toBe(`Mountain rounds ${SEASON}: the plan is ready for review`);
     expect(notice.Message).toContain(`【${SEASON} 科技服务】本季计划已生成`);
-    expect(notice.Message).toContain('259200');
+    expect(notice.Message).toContain('3 天内未批准');
+    expect(notice.Message).toContain('without approval within 3 days');
+    expect(notice.Message).not.toContain('259200');
+    expect(notice.MessageAttributes.kind).toEqual({ DataType: 'String', StringValue: 'plan-ready' });
     expect(notice.MessageAttributes.messageId).toEqual({
       DataType: 'String',
       StringValue: `plan-ready#${SEASON}`,

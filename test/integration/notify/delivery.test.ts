@@ -5,10 +5,10 @@
 import { createServer } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { sesEmailAdapter } from '#delivery/email-ses';
-import { alertTexts } from '#delivery/messages';
 import { contactRoute, type Deliverable, DeliveryRefusedError } from '#delivery/port';
 import { e164, snsSmsAdapter } from '#delivery/sms-sns';
 import { webhookAdapter } from '#delivery/webhook';
+import { alertTexts } from '#domain/coordinator-notices';
 
 const message = (overrides: Partial<Deliverable> = {}): Deliverable => ({
   id: 'o1#offered',

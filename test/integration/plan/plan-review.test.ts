@@ -362,11 +362,21 @@ describe('the plan review gate over HTTP', () => {
     const tried = (await offersNow()).filter((o) => o.countyId === 'bbb').map((o) => o.societyId);
     // tea societies never asked on 乙县, most capacity left first
     const left = DATA.societies.filter((s) => s.fields.includes('tea') && !tried.includes(s.id));
-    expect(unassigned.candidates.map((c: Json) => c.societyId)).toEqual(left.map((s) => s.id));
+    const competent = unassigned.candidates.filter((c: Json) => c.competent);
+    expect(competent.map((c: Json) => c.societyId)).toEqual(left.map((s) => s.id));
+    // Every other society with capacity left is offered too, after the competent ones, marked with its fields.
+    const others = unassigned.candidates.slice(competent.length);
+    expect(others.length).toBeGreaterThan(0);
+    for (const other of others) expect(other).toMatchObject({ competent: false, fields: expect.any(Array) });
+    expect(others.map((c: Json) => c.societyId)).toContain('bamboo');
+    // The tried ones are named with why they cannot take it: on this visit already.
+    expect(unassigned.blocked.map((b: Json) => [b.societyId, b.why])).toEqual(
+      expect.arrayContaining(tried.filter((id) => id.startsWith('tea')).map((id) => [id, 'on-visit'])),
+    );
     const societyId = unassigned.candidates[0].societyId;
 
     const wrong = await call('POST', `/seasons/${SEASON}/needs/n-b2-1/assign`, await coordinator(), {
-      societyId: 'health',
+      societyId: 'no-such-society',
     });
     expect(wrong.status).toBe(400);
     expect(wrong.json.error.fields[0].path).toBe('body.societyId');
@@ -415,10 +425,14 @@ describe('the plan review gate over HTTP', () => {
     const res = await call('GET', `/seasons/${SEASON}/unassigned`, await coordinator());
     expect(res.status).toBe(200);
     const item = res.json.items.find((i: Json) => i.needId === 'n-a1-2');
-    expect(item).toMatchObject({
-      cause: 'excluded-by-override',
-      candidates: [{ societyId: 'bamboo', capacityLeft: 1, excluded: true }],
+    expect(item).toMatchObject({ cause: 'excluded-by-override' });
+    expect(item.candidates[0]).toMatchObject({
+      societyId: 'bamboo',
+      capacityLeft: 1,
+      excluded: true,
+      competent: true,
     });
+    expect(item.candidates.slice(1).every((c: Json) => c.competent === false)).toBe(true);
   });
 
   it('racing placements on one society never exceed its capacity', async () => {
@@ -436,5 +450,24 @@ describe('the plan review gate over HTTP', () => {
     const { capacityUsed, offers } = await api.store.seasonItems(SEASON);
     expect(capacityUsed.bamboo).toBe(1);
     expect(offers.filter((o) => o.societyId === 'bamboo' && o.status === 'offered')).toHaveLength(1);
+  });
+
+  it('places a need on a society outside its fields when the coordinator chooses so, and says so in the log', async () => {
+    // The bamboo need the race left without 竹业学会: no tea society works on bamboo, but one with
+    // capacity left may still go.
+    const res = await call('GET', `/seasons/${SEASON}/unassigned`, await coordinator());
+    const item = res.json.items.find((i: Json) => ['n-a1-2', 'n-b2-2'].includes(i.needId));
+    expect(item.candidates.every((c: Json) => !c.competent)).toBe(true);
+    const other = item.candidates.find((c: Json) => !c.competent && c.societyId !== 'bamboo');
+    expect(other?.fields).toEqual(['tea']);
+    const placed = await call('POST', `/seasons/${SEASON}/needs/${item.needId}/assign`, await coordinator(), {
+      societyId: other.societyId,
+    });
+    expect(placed.status).toBe(201);
+    const audit = await call('GET', '/audit', await coordinator());
+    const entry = audit.json.items.find(
+      (e: Json) => e.action === 'need.assign' && e.target.id === item.needId,
+    );
+    expect(entry.after).toMatchObject({ societyId: other.societyId, competent: false });
   });
 });

@@ -32,6 +32,13 @@ describe('the plan review on the embedded runtime', () => {
     expect(offers.length).toBeGreaterThan(0);
     expect(offers.every((o) => o.status === 'accepted')).toBe(true);
 
+    // The coordinator's notice says the wait in words, and waits in the outbox as a plan-ready message.
+    const { seasonOutbox } = await import('#store/outbox');
+    const notice = (await seasonOutbox(SEASON)).find((m) => m.id === `plan-ready#${SEASON}`);
+    expect(notice).toMatchObject({ kind: 'plan-ready', audience: 'coordinator', medium: 'topic' });
+    expect(notice?.body).toContain('1 分钟内未批准');
+    expect(notice?.body).toContain('within 1 minute its offers');
+
     const { approveSeason } = await import('#services/approve-plan');
     await expect(approveSeason({ subject: 'late', role: 'coordinator' }, SEASON)).rejects.toMatchObject({
       name: 'ConflictError',

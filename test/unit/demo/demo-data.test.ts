@@ -46,6 +46,12 @@ describe('demo data', () => {
     expect(fenkou?.name.zh).toBe('汾口镇');
   });
 
+  it("gives every county a contact with an e-mail, so the county's liaisons hear what concerns them", () => {
+    for (const county of counties) expect(county.contact?.email, county.id).toMatch(/@example\.org\.cn$/);
+    // Demo data never carries a robot's secret.
+    expect(counties.every((c) => c.contact?.webhookSecret === undefined)).toBe(true);
+  });
+
   it('has at least 14 societies with a capacity of 1 to 4 each and enough in total for four visits', () => {
     expect(societies.length).toBeGreaterThanOrEqual(14);
     expectUnique(

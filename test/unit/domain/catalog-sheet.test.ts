@@ -175,6 +175,129 @@ describe('reading a catalog sheet', () => {
     expect(sheet.issues.map((i) => `${i.row}:${i.column}`)).toEqual(['3:镇编号', '4:县名', '5:镇英文名']);
   });
 
+  it("reads a county's contact from an exceljs file: its first row, a later row empty or the same, robot kind by name", async () => {
+    const robot = 'https://oapi.dingtalk.com/robot/send?access_token=abc';
+    const file = await exceljsFile(
+      [
+        [
+          '县编号',
+          '县名',
+          '县英文名',
+          '镇编号',
+          '镇名',
+          '镇英文名',
+          '联系人',
+          '电子邮件',
+          '手机号',
+          '群机器人',
+          '机器人类型',
+          '加签密钥',
+        ],
+        [
+          'shanxi',
+          '山溪县',
+          '',
+          'dongcun',
+          '东村镇',
+          '',
+          '陈联络',
+          'shanxi@example.org',
+          '+86 571 5555 0101',
+          robot,
+          '钉钉',
+          'SECabc',
+        ],
+        ['shanxi', '山溪县', '', 'xicun', '西村镇', '', null, null, null, null, null, null],
+        ['linhe', '临河县', '', 'hekou', '河口镇', '', '', 'qs@example.org', '', '', '', ''],
+        ['linhe', '临河县', '', 'xiacun', '下村镇', 'Xiacun', '', 'other@example.org', '', '', '', ''],
+        ['baishi', '白石县', 'Baishi County', 'a', '甲镇', 'A', '', '', '12', '', '飞书', 'SEClonely'],
+      ],
+      '县与乡镇',
+    );
+    const sheet = readCatalogSheet(readSpreadsheet('xlsx', file), current);
+    expect(sheet.issues.map((i) => `${i.row}:${i.column}`)).toEqual([
+      '5:联系人',
+      '6:机器人类型',
+      '6:加签密钥',
+      '6:手机号',
+    ]);
+    const shanxi = sheet.records.find((r) => r.record.id === 'shanxi')!.record as County;
+    expect(shanxi.contact).toEqual({
+      name: '陈联络',
+      email: 'shanxi@example.org',
+      phone: '+86 571 5555 0101',
+      webhook: robot,
+      webhookKind: 'dingtalk',
+      webhookSecret: 'SECabc',
+    });
+    expect(shanxi.towns.map((t) => t.id)).toEqual(['dongcun', 'xicun']);
+  });
+
+  it('keeps a stored secret on an empty 加签密钥 cell and a stored contact when the sheet has no contact columns', () => {
+    const robot = 'https://oapi.dingtalk.com/robot/send?access_token=abc';
+    const withContact = {
+      ...current,
+      counties: new Map(
+        [...current.counties].map(([id, c]) => [
+          id,
+          { ...c, contact: { email: 'x@example.org', webhook: robot, webhookSecret: 'SECkept' } },
+        ]),
+      ),
+    };
+    const town = SMALL_CATALOG.counties[0]!.towns[0]!;
+    const id = SMALL_CATALOG.counties[0]!.id;
+    const zh = SMALL_CATALOG.counties[0]!.name.zh;
+    const emptySecret = readCatalogSheet(
+      [
+        ['县编号', '县名', '镇编号', '镇名', '电子邮件', '群机器人', '加签密钥'],
+        [id, zh, town.id, town.name.zh, 'new@example.org', robot, ''],
+      ],
+      withContact,
+    );
+    expect(emptySecret.issues).toEqual([]);
+    expect((emptySecret.records[0]!.record as County).contact).toEqual({
+      email: 'new@example.org',
+      webhook: robot,
+      webhookSecret: 'SECkept',
+    });
+    const oldSheet = readCatalogSheet(
+      [
+        ['县编号', '县名', '镇编号', '镇名'],
+        [id, zh, town.id, town.name.zh],
+      ],
+      withContact,
+    );
+    expect((oldSheet.records[0]!.record as County).contact).toEqual({
+      email: 'x@example.org',
+      webhook: robot,
+      webhookSecret: 'SECkept',
+    });
+  });
+
+  it('writes no secret in the template: the contact columns without 加签密钥', () => {
+    const robot = 'https://oapi.dingtalk.com/robot/send?access_token=abc';
+    const counties = SMALL_CATALOG.counties.map((c) => ({
+      ...c,
+      contact: { name: '陈', webhook: robot, webhookKind: 'wecom' as const, webhookSecret: 'SECnever' },
+    }));
+    const rows = readFirstSheet(xlsxWorkbook([catalogSheet('counties', { societies: [], counties })]));
+    expect(rows[0]).toEqual([
+      '县编号',
+      '县名',
+      '县英文名',
+      '镇编号',
+      '镇名',
+      '镇英文名',
+      '联系人',
+      '电子邮件',
+      '手机号',
+      '群机器人',
+      '机器人类型',
+    ]);
+    expect(rows[1]!.slice(6)).toEqual(['陈', '', '', robot, '企业微信']);
+    expect(JSON.stringify(rows)).not.toContain('SECnever');
+  });
+
   it('asks for a header it knows when the first row has none', () => {
     const sheet = readCatalogSheet([['名字', '数量']], current);
     expect(sheet.issues[0]).toMatchObject({ row: 1 });

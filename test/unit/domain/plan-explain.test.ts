@@ -157,7 +157,17 @@ describe('planRound with coordinator overrides', () => {
     expect(societiesOn(plan, 'c1')).toEqual([]);
     expect(plan.explain?.visits[1]?.assignments.find((a) => a.societyId === 'tea')?.pinned).toBe(true);
     expect(plan.explain?.overrides).toEqual([
-      { kind: 'pin', index: 0, societyId: 'tea', countyId: 'c2', weightLost: 1, pairsAdded: 0, proven: true },
+      {
+        kind: 'pin',
+        index: 0,
+        societyId: 'tea',
+        countyId: 'c2',
+        weightLost: 1,
+        // Without the pin the plan takes the high need instead of a normal one.
+        needsLost: { high: 1, normal: -1, low: 0 },
+        pairsAdded: 0,
+        proven: true,
+      },
     ]);
   });
 
@@ -180,6 +190,7 @@ describe('planRound with coordinator overrides', () => {
         countyId: 'c2',
         note: 'busy',
         weightLost: 1,
+        needsLost: { high: 0, normal: 0, low: 1 },
         pairsAdded: -1,
         proven: true,
       },
@@ -210,6 +221,7 @@ describe('planRound with coordinator overrides', () => {
         countyId: 'c1',
         townId: 'a2',
         weightLost: 1,
+        needsLost: { high: 1, normal: -1, low: 0 },
         pairsAdded: 0,
         proven: true,
       },
@@ -236,6 +248,7 @@ describe('planRound with coordinator overrides', () => {
     expect(plan.explain?.overrides.find((o) => o.kind === 'town-lock')).toMatchObject({
       weightLost: null,
       pairsAdded: null,
+      needsLost: null,
       proven: false,
     });
   });

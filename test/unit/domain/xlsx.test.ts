@@ -15,7 +15,10 @@ async function read(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
 const names = {
   county: (id: string) => ({ chunan: '淳安县' })[id] ?? id,
   town: (_: string, id: string) => ({ linqi: '临岐镇 <&>' })[id] ?? id,
-  society: (id: string) => ({ 'dianzi-shangwu': '杭州市电子商务学会' })[id] ?? id,
+  society: (id: string) =>
+    ({ 'dianzi-shangwu': '杭州市电子商务学会', nongxue: '杭州市农学会', zhongyiyao: '杭州市中医药学会' })[
+      id
+    ] ?? id,
 };
 const VISIT = {
   countyId: 'chunan',
@@ -42,7 +45,11 @@ const REPORT = {
   cooperations: [{ title: '农村电商直播培训', partner: '临岐镇政府' }],
 };
 
-function workbookOfOneVisit() {
+function workbookOfOneVisit(
+  offers = [
+    { countyId: 'chunan', societyId: 'dianzi-shangwu', needIds: ['n1'], status: 'accepted' as const },
+  ],
+) {
   const report = seasonFigures({
     season: '2026-Q4',
     visits: [VISIT],
@@ -55,7 +62,7 @@ function workbookOfOneVisit() {
       report,
       names,
       visits: [VISIT],
-      offers: [{ countyId: 'chunan', societyId: 'dianzi-shangwu', needIds: ['n1'], status: 'accepted' }],
+      offers,
       reports: [REPORT],
       needs: new Map([
         [
@@ -75,6 +82,27 @@ function workbookOfOneVisit() {
 }
 
 describe('the season workbook', () => {
+  it('names who holds each need now, never a society that declined, and the way it went in its own column', async () => {
+    const moved = await read(
+      workbookOfOneVisit([
+        { countyId: 'chunan', societyId: 'nongxue', needIds: ['n1', 'n2'], status: 'declined', attempt: 1 },
+        { countyId: 'chunan', societyId: 'dianzi-shangwu', needIds: ['n1'], status: 'accepted', attempt: 2 },
+      ] as never),
+    );
+    const needs = moved.getWorksheet('需求')!;
+    expect([needs.getCell('H2').value, needs.getCell('I2').value, needs.getCell('L2').value]).toEqual([
+      '杭州市电子商务学会',
+      '已接受',
+      '杭州市农学会（已婉拒） → 杭州市电子商务学会（已接受）',
+    ]);
+    // Declined and not moved: nobody holds it.
+    expect([needs.getCell('H3').value, needs.getCell('I3').value, needs.getCell('L3').value]).toEqual([
+      '未分派',
+      null,
+      '杭州市农学会（已婉拒）',
+    ]);
+  });
+
   it('has four sheets: county summary, visits with the five answers, needs with outcomes, cooperations', async () => {
     const workbook = await read(workbookOfOneVisit());
 
@@ -147,6 +175,7 @@ describe('the season workbook', () => {
       '邀请状态',
       '办理结果',
       '说明',
+      '经过',
     ]);
     expect((needs.getRow(2).values as unknown[]).slice(1)).toEqual([
       '淳安县',

@@ -350,6 +350,25 @@ describe('IAM: API functions on the round state machine', () => {
   });
 });
 
+describe('IAM: the coordinator’s notifications', () => {
+  it('lets ListNotifications only read, and ResendNotification read and write items (the message and its audit entry)', () => {
+    const statements = (fnId: string) =>
+      statementsOfRole(json, roleOfFunction(json, idOf(stack.api.functions[fnId]!)));
+    expect(dynamoActions(statements('ListNotifications')).sort()).toEqual([...READ_ACTIONS].sort());
+    expect(dynamoActions(statements('ResendNotification')).sort()).toEqual(
+      [...READ_ACTIONS, ...WRITE_ACTIONS].sort(),
+    );
+    for (const fnId of ['ListNotifications', 'ResendNotification']) {
+      const services = new Set(
+        statements(fnId)
+          .flatMap(actionsOf)
+          .map((a) => a.split(':')[0]),
+      );
+      expect(services.has('sns') || services.has('ses') || services.has('states'), fnId).toBe(false);
+    }
+  });
+});
+
 describe('IAM: answering waiting offers (task tokens), evaluated with iam-simulate', () => {
   const simulate = async (statements: Statement[], action: string) => {
     const resolved = statements.map((s) => ({

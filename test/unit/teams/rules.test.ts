@@ -1,6 +1,6 @@
 /** The pure rules behind the teams' side: who takes refused needs, what stays unassigned, message timing. No I/O. */
 import { describe, expect, it } from 'vitest';
-import { alertTexts, reminderTime } from '#delivery/messages';
+import { reminderTime } from '#delivery/messages';
 import { nextSendableTime } from '#domain/quiet-hours';
 import { rankSuccessors, unassignedNeedIdsOf } from '#domain/reassignment';
 import type { Theme } from '#schemas/index';
@@ -73,18 +73,6 @@ describe('unassignedNeedIdsOf', () => {
 });
 
 describe('messages', () => {
-  const offer = {
-    id: '2026-Q4.chunan.chaye',
-    season: '2026-Q4',
-    visitId: '2026-Q4.chunan',
-    countyId: 'chunan',
-    townId: 'linqi',
-    societyId: 'chaye',
-    needIds: ['n1', 'n2'],
-    status: 'offered' as const,
-    createdAt: '2026-10-01T01:00:00Z',
-  };
-
   it('reminds 2 days before a 7-day deadline, halfway through a short one', () => {
     const sent = new Date('2026-10-01T02:00:00Z');
     expect(reminderTime(sent, 7 * 86_400).toISOString()).toBe('2026-10-06T02:00:00.000Z');
@@ -95,18 +83,5 @@ describe('messages', () => {
     const now = new Date('2026-10-01T15:00:00Z'); // 23:00 in Beijing
     expect(nextSendableTime(now).toISOString()).toBe('2026-10-01T23:00:00.000Z'); // 07:00 on 2 October
     expect(nextSendableTime(reminderTime(now, 7 * 86_400)).toISOString()).toBe('2026-10-06T23:00:00.000Z');
-  });
-
-  it('writes an ASCII subject for SNS and a Chinese-first message for the coordinator', () => {
-    const { subject, message } = alertTexts({
-      offer,
-      reason: 'tries-exhausted',
-      needs: [{ id: 'n1', title: '茶园病虫害' }],
-      tries: 3,
-    });
-
-    expect(subject).toMatch(/^[\x20-\x7e]{1,99}$/);
-    expect(message.split('\n')[0]).toContain('已尝试 3 个学会');
-    expect(message).toContain('n1 茶园病虫害');
   });
 });
