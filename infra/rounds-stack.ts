@@ -161,6 +161,16 @@ export class RoundsStack extends Stack {
     const manageUsers = this.api.functions.ManageUsers;
     if (!manageUsers) throw new Error('the HTTP API has no ManageUsers function');
     this.auth.grantUserAdministration(manageUsers, this.pages.url);
+    // The notices to societies and liaisons link to the pages (functions/services/notices.ts).
+    for (const fn of [
+      functions.RecordPlanApproval,
+      functions.SendOfferAndWaitForAnswer,
+      functions.RecordAnswer,
+      this.api.functions.ApproveSeasonPlan,
+      this.api.functions.ScheduleVisit,
+      this.api.functions.FileVisitReport,
+    ])
+      fn?.addEnvironment('PAGES_URL', this.pages.url);
     // POST /rounds starts the round; accept/decline complete its waiting task. Nothing else on it.
     for (const [functionId, wiring] of Object.entries(API_FUNCTIONS)) {
       if (!('round' in wiring)) continue;

@@ -108,3 +108,20 @@ export function contactRoute(contact?: {
   if (contact?.phone) return { medium: 'sms', to: contact.phone };
   return { medium: 'none', to: '' };
 }
+
+/**
+ * Every way a contact is reached at once: its robot and its e-mail (a group robot is read at once,
+ * an e-mail is kept); SMS only when it has neither; `none` when it has nothing, so the message can
+ * still be read on its page.
+ */
+export function contactRoutes(contact?: {
+  email?: string | undefined;
+  phone?: string | undefined;
+  webhook?: string | undefined;
+}): { medium: Medium; to: string }[] {
+  const routes: { medium: Medium; to: string }[] = [];
+  if (contact?.webhook) routes.push({ medium: 'webhook', to: contact.webhook });
+  if (contact?.email) routes.push({ medium: 'email', to: contact.email });
+  if (routes.length === 0 && contact?.phone) routes.push({ medium: 'sms', to: contact.phone });
+  return routes.length > 0 ? routes : [{ medium: 'none', to: '' }];
+}

@@ -1,5 +1,6 @@
 import { RecordAnswerInput } from '#schemas/index';
 import { findOffer } from '#services/answer-offer';
+import { noticeAnswer } from '#services/notices';
 import { getTeamOffer, settleOffer, type TeamOffer } from '#store/offers';
 import { appendVisitLog } from '#store/visit-log';
 import { roundStep } from './step.ts';
@@ -10,7 +11,9 @@ const LOG_KIND = { accepted: 'accepted', declined: 'declined', expired: 'timed-o
  * Records how an offer ended: accepted, declined, or no answer in time. Idempotent. The log entry is
  * written only when the offer did end that way (a stale wait that times out after the team answered
  * through a newer execution logs nothing).
- * Reads: 1 GetItem of the offer (+ 1 after a lost race).
+ * The county's liaisons hear the outcome (services/notices.ts) whenever the offer did end that way,
+ * a retried step included (the copies' ids make it once).
+ * Reads: 1 GetItem of the offer (+ 1 after a lost race), and the notice's (county, society, users).
  */
 export const handler = roundStep(
   'RecordAnswer',
@@ -28,13 +31,14 @@ export const handler = roundStep(
     };
     // The outcome and its log entry: one transaction.
     const changed = await settleOffer(offer, outcome, at, entry);
+    let endedSo = changed;
     if (!changed) {
       // A retried step, or an answer recorded before a crash: the entry is written once, if it ended so.
       const after: TeamOffer = (await getTeamOffer(offerId)) ?? offer;
-      const endedSo =
-        after.status === outcome || (after.status === 'reassigned' && after.endedAs === outcome);
+      endedSo = after.status === outcome || (after.status === 'reassigned' && after.endedAs === outcome);
       if (endedSo) await appendVisitLog(entry);
     }
+    if (endedSo) await noticeAnswer(offer, outcome);
     return { offerId, outcome, changed };
   },
 );

@@ -1,11 +1,11 @@
 import { OFFER_DECLINED } from '#commons/errors';
 import { taskTokens } from '#commons/task-tokens';
-import { offerMessage, reminderMessage } from '#delivery/messages';
+import { reminderTime } from '#delivery/messages';
 import { SendOfferInput } from '#schemas/index';
 import { answerOffer, cancelReminder, completeWaitingTask, findOffer } from '#services/answer-offer';
+import { noticeOfferSent } from '#services/notices';
 import { getCounty, getSociety } from '#store/catalog';
 import { attachTaskToken, isRefusedNotHandedOver } from '#store/offers';
-import { enqueueMessage, type OutboxMessage } from '#store/outbox';
 import { appendVisitLog } from '#store/visit-log';
 import { roundStep } from './step.ts';
 
@@ -14,8 +14,11 @@ import { roundStep } from './step.ts';
  * the state machine waiting on the task token until the team answers or the offer times out. The
  * token is kept on the offer in the table. The reminder is queued now with `notBefore` two days
  * before the deadline; the outbox dispatcher drops it if the offer was answered by then.
- * Reads: 1 GetItem (the offer) + 2 GetItems in parallel (county, society). Writes: 1 UpdateItem
- * (token and deadline), then the two messages and the log entry side by side (conditional puts).
+ * The offer and its reminder go to the society's contact and each of its team members
+ * (services/notices.ts), one copy per reader and medium.
+ * Reads: 1 GetItem (the offer) + 2 GetItems in parallel (county, society) + 1 Query of the users.
+ * Writes: 1 UpdateItem (token and deadline), then the messages and the log entry side by side
+ * (conditional puts).
  */
 export const handler = roundStep('SendOfferAndWaitForAnswer', SendOfferInput, async (input) => {
   const offer = await findOffer(input.offerId);
@@ -34,13 +37,16 @@ export const handler = roundStep('SendOfferAndWaitForAnswer', SendOfferInput, as
     return { offerId: offer.id, waitingUntil: deadline.toISOString() };
   }
 
-  const context = { offer, county, society, now, deadline };
   // Each is conditional on its own key, so side by side they land once whatever the order.
   await Promise.all([
-    enqueueMessage(offerMessage(context) as OutboxMessage),
-    enqueueMessage(
-      reminderMessage({ ...context, timeoutSeconds: input.offerTimeoutSeconds }) as OutboxMessage,
-    ),
+    noticeOfferSent({
+      offer,
+      county,
+      society,
+      now,
+      deadline,
+      reminderAt: reminderTime(now, input.offerTimeoutSeconds),
+    }),
     appendVisitLog({
       visitId: offer.visitId,
       key: `offered#${offer.societyId}`,

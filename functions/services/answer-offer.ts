@@ -4,7 +4,7 @@ import { taskTokens } from '#commons/task-tokens';
 import { isOfferSent } from '#schemas/round';
 import { getCounty } from '#store/catalog';
 import { getOfferById, type OfferRecord, recordDecision } from '#store/offers';
-import { reminderIdOf, settleMessage } from '#store/outbox';
+import { cancelOfferReminder } from './notices.ts';
 
 export async function findOffer(id: string): Promise<OfferRecord> {
   const offer = await getOfferById(id);
@@ -36,8 +36,8 @@ export async function completeWaitingTask(offer: OfferRecord): Promise<void> {
  * An answered offer's reminder is cancelled (the dispatcher would drop it when due anyway). Both
  * the answer and SendOfferAndWaitForAnswer call it: the answer may come before SendOfferAndWaitForAnswer has queued the reminder.
  */
-export async function cancelReminder(offer: Pick<OfferRecord, 'season' | 'id'>): Promise<void> {
-  await settleMessage(offer.season, reminderIdOf(offer.id), 'cancelled', new Date().toISOString());
+export async function cancelReminder(offer: Pick<OfferRecord, 'season' | 'id' | 'societyId'>): Promise<void> {
+  await cancelOfferReminder(offer);
 }
 
 /** Why an offer cannot be answered, naming its visit's town (never the offer's id). */

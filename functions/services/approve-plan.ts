@@ -3,6 +3,7 @@ import { logger } from '#commons/logger';
 import { taskTokens } from '#commons/task-tokens';
 import { approvePlan } from '#store/rounds';
 import { planChangePut } from './audit-plan-change.ts';
+import { noticePlanApproved } from './notices.ts';
 import { refused, seasonPlanView } from './read-plan.ts';
 
 /*
@@ -10,7 +11,11 @@ import { refused, seasonPlanView } from './read-plan.ts';
  * waiting round goes on and sends exactly the stored offers.
  */
 
-/** POST /seasons/{season}/plan/approve: the waiting round goes on and sends the stored plan's offers. */
+/**
+ * POST /seasons/{season}/plan/approve: the waiting round goes on and sends the stored plan's offers;
+ * each county's liaisons hear their town (a retry after a failed enqueue, refused as approved
+ * already, enqueues what is missing).
+ */
 export async function approveSeason(caller: Caller, season: string) {
   const at = new Date().toISOString();
   const audit = await planChangePut(caller, {
@@ -24,11 +29,13 @@ export async function approveSeason(caller: Caller, season: string) {
     // hear of it, or it would wait out the review.
     if (result.reason === 'approved' && result.round?.approvalToken)
       await handOverApproval(season, result.round.approvalToken, result.round.approvedBy ?? caller.subject);
+    if (result.reason === 'approved') await noticePlanApproved(season);
     throw refused(result, season);
   }
   // Without a token the round has not begun to wait yet: AwaitPlanApproval sees the approval itself.
   const token = result.round.approvalToken;
   if (token) await handOverApproval(season, token, caller.subject);
+  await noticePlanApproved(season);
   return seasonPlanView(season, caller);
 }
 

@@ -13,7 +13,9 @@ import { attachmentsByIds } from '#store/attachments';
 import { needsByIds } from '#store/needs';
 import { getOffer, type OfferRecord } from '#store/offers';
 import { getVisit, type VisitRecord } from '#store/rounds';
+import { getSchedule } from '#store/schedules';
 import { NeedChangedMeanwhile, SubmissionKeyReused, saveReport } from '#store/visit-log';
+import { noticeReportFiled } from './notices.ts';
 
 /*
  * Who may report what on a visit (visit report authority, docs/rules.md): only a society that accepted its offer on the visit
@@ -60,7 +62,9 @@ export interface FiledReport {
 /**
  * Files the society's report: 400 for an outcome on a need that is not on the visit (or a need given
  * twice), 403 naming the need for one of another society's assignment (or no one's), 409 when one of
- * its needs changed meanwhile. Only the society's own needs change status.
+ * its needs changed meanwhile. Only the society's own needs change status. Then the county's
+ * liaisons hear of it and of each need it resolved, and the society's report reminder is cancelled
+ * (services/notices.ts; a replayed request enqueues what a failure left out, never twice).
  */
 export async function fileReport(
   { visit, offer }: ReportingAssignment,
@@ -108,6 +112,14 @@ export async function fileReport(
     const resolved = new Set(
       saved.report.outcomes.filter((o) => o.outcome === 'resolved').map((o) => o.needId),
     );
+    await noticeReportFiled({
+      visit,
+      societyId: offer.societyId,
+      version: saved.version,
+      needIds: [...ownNeedIds],
+      resolved: needs.filter((n) => resolved.has(n.id)).map((n) => ({ id: n.id, title: n.title })),
+      schedule: await getSchedule(visit.id),
+    });
     return {
       visitId: visit.id,
       version: saved.version,

@@ -17,13 +17,16 @@ import {
   writeSchedule,
 } from '#store/schedules';
 import { auditActorOf } from '#store/users';
+import { noticeSchedule } from './notices.ts';
 
 /*
  * The visit date both sides agree (docs/rules.md, "The visit date"). The two sides are a society
  * with an accepted assignment on the visit and the county's liaison; either proposes, the other
  * confirms. Confirming one's own side's proposal is 409, anyone else 403. A proposal after a
  * confirmation re-opens the date (version + 1). A day before today or more than a year ahead
- * (Beijing time) is 400 naming `date`.
+ * (Beijing time) is 400 naming `date`. After each write the other side hears of it, and a confirmed
+ * date queues its reminders (services/notices.ts); a retried request (its Idempotency-Key) enqueues
+ * again what a failure left out, never twice.
  */
 
 /** How far ahead a visit may be set: a year and a day. */
@@ -141,7 +144,7 @@ export async function proposeVisitDate(
   const visit = await visitOf(visitId);
   const side = await sideOf(caller, visit);
   const request = `propose:${JSON.stringify(input)}`;
-  const replay = await replayOf(visit.id, side.actor, submissionKey, request);
+  const replay = await replayOf(visit, side.actor, submissionKey, request);
   if (replay) return replay;
   checkDate(input, now);
   const before = await getSchedule(visit.id);
@@ -168,6 +171,7 @@ export async function proposeVisitDate(
     'date-proposed',
     submissionKey && { caller: side.actor, key: submissionKey, request },
   );
+  await noticeSchedule(visit, schedule, before, now);
   return { schedule: scheduleView(schedule), replayed: false };
 }
 
@@ -182,7 +186,7 @@ export async function confirmVisitDate(
   const visit = await visitOf(visitId);
   const side = await sideOf(caller, visit);
   const request = `confirm:${JSON.stringify(input)}`;
-  const replay = await replayOf(visit.id, side.actor, submissionKey, request);
+  const replay = await replayOf(visit, side.actor, submissionKey, request);
   if (replay) return replay;
   const before = await getSchedule(visit.id);
   if (!before)
@@ -194,7 +198,8 @@ export async function confirmVisitDate(
       `走访日期已改为 ${before.date}${before.time ? ` ${before.time}` : ''}，请查看后再确认 / the visit date has since changed to ${before.date}${before.time ? ` ${before.time}` : ''}; look at it before confirming`,
     );
   if (before.status === 'confirmed') {
-    // Confirmed already (by this side or a retry): nothing changes.
+    // Confirmed already (by this side or a retry): nothing changes; what its notices left out is enqueued.
+    await noticeSchedule(visit, before, undefined, now);
     return { schedule: scheduleView(before), replayed: true };
   }
   if (before.proposedBy.role === side.party.role)
@@ -218,23 +223,29 @@ export async function confirmVisitDate(
     'date-confirmed',
     submissionKey && { caller: side.actor, key: submissionKey, request },
   );
+  await noticeSchedule(visit, schedule, before, now);
   return { schedule: scheduleView(schedule), replayed: false };
 }
 
 /** The first answer to a retried request; 409 when the key was used for another request. */
 async function replayOf(
-  visitId: string,
+  visit: VisitRecord,
   actor: string,
   key: string | undefined,
   request: string,
 ): Promise<ScheduleResult | undefined> {
   if (!key) return undefined;
-  const replay = await scheduleSubmission(visitId, actor, key);
+  const replay = await scheduleSubmission(visit.id, actor, key);
   if (!replay) return undefined;
   if (replay.request !== undefined && replay.request !== request)
     throw new ConflictError(
       '这个 Idempotency-Key 已用于另一次请求，请换一个 / this Idempotency-Key was used for another request; use a new one',
     );
+  // The first request may have failed after its write, before its notices were all enqueued; only
+  // while its date still stands (a later one would get an old date's reminders).
+  const current = await getSchedule(visit.id);
+  if (current?.version === replay.schedule.version && current.status === replay.schedule.status)
+    await noticeSchedule(visit, current, undefined);
   return { schedule: scheduleView(replay.schedule), replayed: true };
 }
 

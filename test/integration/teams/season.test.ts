@@ -572,7 +572,7 @@ describe('a whole season through HTTP', () => {
 
     const outbox = await seasonOutbox(SEASON);
     const successor = state.successors[state.declined!.id]!;
-    expect(outbox.find((m) => m.id === `${successor}#offered`)).toMatchObject({
+    expect(outbox.find((m) => m.id.startsWith(`${successor}#offered#`))).toMatchObject({
       kind: 'reassigned',
       status: 'sent',
     });

@@ -251,6 +251,22 @@ describe('IAM: administering the pool’s users', () => {
     }
   });
 
+  it('tells the functions that send notices to societies and liaisons the pages’ address (PAGES_URL), for their links', () => {
+    const vars = (fn: string) => propsOf(fn).Environment?.Variables ?? {};
+    const notifying = [
+      stack.roundFunctions.RecordPlanApproval,
+      stack.roundFunctions.SendOfferAndWaitForAnswer,
+      stack.roundFunctions.RecordAnswer,
+      stack.api.functions.ApproveSeasonPlan,
+      stack.api.functions.ScheduleVisit,
+      stack.api.functions.FileVisitReport,
+    ];
+    for (const fn of notifying) {
+      expect(fn).toBeDefined();
+      expect(vars(idOf(fn!)).PAGES_URL).toEqual({ 'Fn::Join': ['', ['https://', pagesDomain]] });
+    }
+  });
+
   it('leaves the statement resources of ManageUsers concrete: no cognito-idp grant on "*"', () => {
     for (const statement of statementsOfRole(json, manageRole))
       if (actionsOf(statement).some((a) => a.startsWith('cognito-idp:')))
