@@ -1,7 +1,8 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { defineCommand, requireSeason, UsageError } from '../command.ts';
 import { renderTable } from '../plan-table.ts';
-import { withLocalSession } from '../session.ts';
+import { dataDirFromEnv, withLocalSession } from '../session.ts';
 
 const USAGE = `用法 / Usage: rounds report --season S [--format table|json|csv]
 
@@ -28,7 +29,25 @@ export const reportCommand = defineCommand({
     if (format !== 'table' && format !== 'json' && format !== 'csv')
       throw new UsageError(`--format "${format}"：请用 table、json 或 csv / use table, json or csv`);
 
+    // Say which database is read, and never make one up: an empty or missing one would print zeros.
+    const dataDir = dataDirFromEnv();
+    const which = process.env.DATA_DIR
+      ? dataDir
+      : `${dataDir}（未设 DATA_DIR，用默认的 .data / DATA_DIR not set: the default .data）`;
+    if (!existsSync(dataDir) || readdirSync(dataDir).length === 0)
+      throw new UsageError(
+        `数据库 ${which} 是空的：请先运行 npm start 或 rounds run --season ${season}，或用 DATA_DIR 指向已有的数据 / ` +
+          `the database ${dataDir} is empty: run npm start or rounds run --season ${season} first, or point DATA_DIR at existing data`,
+      );
+    process.stderr.write(`数据库 / database: ${which}\n`);
+
     return withLocalSession({}, async () => {
+      const { getRound } = await import('#store/rounds');
+      if (!(await getRound(season)))
+        throw new UsageError(
+          `数据库中还没有 ${season} 的走访：请先运行 rounds run --season ${season} / ` +
+            `no round of ${season} in this database yet: run rounds run --season ${season} first`,
+        );
       // The same code path as GET /seasons/{season}/report, so both give the same figures.
       const { exportSeasonReport } = await import('#services/report-season');
       const exported = await exportSeasonReport(season, format === 'table' ? 'csv' : format);

@@ -68,6 +68,24 @@ describe('rounds run and rounds report', () => {
     expect(report.stdout).not.toMatch(/chunan|jiande|tonglu|linan/);
   });
 
+  it('says which database it read, and refuses an empty one or a season never run, writing nothing', () => {
+    const report = rounds(['report', '--season', '2026-Q4'], dataDir);
+    expect(report.stderr).toContain(`数据库 / database: ${dataDir}`);
+
+    const empty = tempDir('rounds-empty-');
+    const refused = rounds(['report', '--season', '2026-Q4'], empty);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain(`数据库 ${empty} 是空的`);
+    expect(refused.stderr).toContain('rounds run --season 2026-Q4');
+    expect(refused.stdout).toBe('');
+    expect(readdirSync(empty)).toEqual([]);
+
+    const never = rounds(['report', '--season', '2025-Q1'], dataDir);
+    expect(never.status).toBe(2);
+    expect(never.stderr).toContain('数据库中还没有 2025-Q1 的走访');
+    expect(never.stdout).toBe('');
+  });
+
   it('prints the report as CSV with a byte-order mark and Chinese headers', () => {
     const report = rounds(['report', '--season', '2026-Q4', '--format', 'csv'], dataDir);
 
