@@ -26,11 +26,11 @@ const zh = {
     `正在规划：${counties} 个县、${societies} 个学会、${needs} 项需求……`,
   objectiveTitle: '目标与上界',
   weightLine: (weight: number, bound: number, ratio: string, proven: boolean, coverable: number) =>
-    `覆盖需求紧急度权重 ${weight}，已证明上界 ${bound}（${ratio}${proven ? '，已证明最优' : ''}）；简单上界（有学会能承接的需求）${coverable}`,
-  pairsLine: (pairs: number, proven: boolean, maxLoad: string, squares: number) =>
-    `学会走访 ${pairs} 次${proven ? '（已证明最少）' : ''}；最高负载率 ${maxLoad}，Σ负载率² = ${squares}`,
+    `有学会承接的需求紧急度合计 ${weight}；任何计划最多能到 ${bound}，本计划达到 ${ratio}${proven ? '，已是最优' : ''}（有学会能承接的需求合计 ${coverable}）`,
+  pairsLine: (pairs: number, proven: boolean, maxLoad: string, _squares: number) =>
+    `学会共走访 ${pairs} 次${proven ? '（已是最少）' : ''}；最忙的学会用去本季容量的 ${maxLoad}，各学会的负担尽量均衡`,
   method: (method: string) =>
-    `求解方法：${method === 'exact' ? '精确求解（HiGHS 分支定界）' : '列生成 + 拉格朗日上界（HiGHS）'}`,
+    `计算方式：${method === 'exact' ? '精确求解' : '大规模近似求解，并算出最多能到多少以作比较'}`,
   whyTitle: '走访说明',
   visitHeading: (county: string, town: string, locked: boolean) =>
     `${county} · ${town}（${locked ? '协调员锁定' : '按择镇规则选定'}）`,
@@ -43,29 +43,29 @@ const zh = {
     recent: boolean,
     since: number | null,
   ) =>
-    `${rank}. ${town} 需求${needs}项 权重${weight} ${recent ? '近4季走访过' : '近4季未走访'} ${since === null ? '从未走访' : `距上次走访${since}季`}`,
+    `${rank}. ${town}：待解决需求 ${needs} 项，紧急度合计 ${weight}，${since === null ? '从未走访' : `${since} 季前走访过${recent ? '（近 4 季内）' : ''}`}`,
   societyWhy: (name: string, needs: string, competent: number, pinned: boolean) =>
-    `${name}${pinned ? '【协调员固定】' : ''}：承接 ${needs}（可胜任本镇 ${competent} 项）`,
+    `${name}${pinned ? '（协调人指定）' : ''}承接：${needs}（本镇需求中对口 ${competent} 项）`,
   capacity: (perSeason: number, before: number, inPlan: number, left: number) =>
-    `容量 ${perSeason}，此前已用 ${before}，本计划 ${inPlan}，剩余 ${left}`,
-  alternatives: (list: string, more: number) => `其他胜任学会：${list}${more > 0 ? ` 等共 ${more} 个` : ''}`,
-  noAlternatives: '无其他胜任学会',
+    `本季可走访 ${perSeason} 次，此前已用 ${before} 次，本计划用 ${inPlan} 次，剩 ${left} 次`,
+  alternatives: (list: string, more: number) => `其他对口学会：${list}${more > 0 ? ` 等共 ${more} 个` : ''}`,
+  noAlternatives: '没有其他对口学会',
   alternative: (name: string, left: number, onVisit: boolean, excluded: boolean) =>
-    `${name}（剩余${left}${onVisit ? '，同行' : ''}${excluded ? '，已排除' : ''}）`,
+    `${name}（剩 ${left} 次${onVisit ? '，同去此镇' : ''}${excluded ? '，已被协调人排除' : ''}）`,
   unassignedWhy: (need: string, reason: string, societies: string) =>
-    `未分配 ${need}：${
+    `未分配「${need}」：${
       reason === 'no-competent-society'
-        ? '没有胜任的学会'
+        ? '没有对口的学会'
         : reason === 'excluded-by-override'
-          ? `有余量的胜任学会被协调员排除（${societies}）`
-          : `胜任学会容量已满（${societies}）`
+          ? `尚有余力的对口学会被协调人排除（${societies}）`
+          : `对口的学会本季都已满（${societies}）`
     }`,
-  overridesTitle: '协调员调整及其代价',
+  overridesTitle: '协调人的调整及其代价',
   overrideLine: (what: string, cost: string, note?: string) => `${what}：${cost}${note ? `（${note}）` : ''}`,
-  pin: (society: string, county: string) => `固定 ${society} → ${county}`,
+  pin: (society: string, county: string) => `指定 ${society} 走访 ${county}`,
   exclusion: (society: string, county?: string) =>
-    county ? `排除 ${society} ← ${county}` : `本季排除 ${society}`,
-  lock: (county: string, town: string) => `锁定 ${county} → ${town}`,
+    county ? `${society} 不参加 ${county} 的走访` : `${society} 本季不参加任何走访`,
+  lock: (county: string, town: string) => `${county} 锁定走访 ${town}`,
   themes: {
     talent: '人才引智',
     industry: '科技兴业',
@@ -94,27 +94,27 @@ const en: typeof zh = {
     `Planning ${counties} counties, ${societies} societies, ${needs} needs…`,
   objectiveTitle: 'Objective and bound',
   weightLine: (weight, bound, ratio, proven, coverable) =>
-    `Urgency weight covered ${weight}, proven upper bound ${bound} (${ratio}${proven ? ', proven optimal' : ''}); simple bound (needs some society could take) ${coverable}`,
-  pairsLine: (pairs, proven, maxLoad, squares) =>
-    `${pairs} society visits${proven ? ' (proven fewest)' : ''}; highest load ${maxLoad}, sum of squared loads ${squares}`,
+    `Needs with a society: urgency ${weight} in all; no plan can reach more than ${bound}, this one reaches ${ratio}${proven ? ', the best possible' : ''} (needs some society could take: ${coverable})`,
+  pairsLine: (pairs, proven, maxLoad, _squares) =>
+    `${pairs} society ${pairs === 1 ? 'visit' : 'visits'}${proven ? ' (the fewest possible)' : ''}; the busiest society uses ${maxLoad} of its season, the load spread as evenly as it goes`,
   method: (method) =>
-    `Method: ${method === 'exact' ? 'exact (HiGHS branch and cut)' : 'column generation with a Lagrangian bound (HiGHS)'}`,
+    `Worked out ${method === 'exact' ? 'exactly' : 'approximately at this size, with the most any plan could reach to compare'}`,
   whyTitle: 'Why each visit',
   visitHeading: (county, town, locked) =>
     `${county} · ${town} (${locked ? 'locked by the coordinator' : 'chosen by town choice'})`,
   towns: 'Top towns',
   townFigures: (rank, town, needs, weight, recent, since) =>
-    `${rank}. ${town}: ${needs} need${needs === 1 ? '' : 's'}, weight ${weight}, ${recent ? 'visited in the last 4 seasons' : 'not visited in the last 4 seasons'}, ${since === null ? 'never visited' : `last visit ${since} seasons ago`}`,
+    `${rank}. ${town}: ${needs} open need${needs === 1 ? '' : 's'}, urgency ${weight} in all, ${since === null ? 'never visited' : `last visited ${since} season${since === 1 ? '' : 's'} ago${recent ? ' (within 4 seasons)' : ''}`}`,
   societyWhy: (name, needs, competent, pinned) =>
-    `${name}${pinned ? ' [pinned by the coordinator]' : ''}: takes ${needs} (competent for ${competent} of the town's needs)`,
+    `${name}${pinned ? ' (pinned by the coordinator)' : ''} takes: ${needs} (competent for ${competent} of the town's needs)`,
   capacity: (perSeason, before, inPlan, left) =>
-    `capacity ${perSeason}, used before ${before}, in this plan ${inPlan}, left ${left}`,
+    `${perSeason} visits this season, ${before} used before, ${inPlan} in this plan, ${left} left`,
   alternatives: (list, more) => `other competent societies: ${list}${more > 0 ? `, ${more} in all` : ''}`,
   noAlternatives: 'no other competent society',
   alternative: (name, left, onVisit, excluded) =>
     `${name} (left ${left}${onVisit ? ', on this visit' : ''}${excluded ? ', excluded' : ''})`,
   unassignedWhy: (need, reason, societies) =>
-    `unassigned ${need}: ${
+    `unassigned “${need}”: ${
       reason === 'no-competent-society'
         ? 'no competent society'
         : reason === 'excluded-by-override'
@@ -123,10 +123,10 @@ const en: typeof zh = {
     }`,
   overridesTitle: 'Coordinator overrides and what they cost',
   overrideLine: (what, cost, note) => `${what}: ${cost}${note ? ` (${note})` : ''}`,
-  pin: (society, county) => `pin ${society} to ${county}`,
+  pin: (society, county) => `${society} pinned to ${county}`,
   exclusion: (society, county) =>
-    county ? `exclude ${society} from ${county}` : `exclude ${society} from the season`,
-  lock: (county, town) => `lock ${county} to ${town}`,
+    county ? `${society} off the visit of ${county}` : `${society} on no visit this season`,
+  lock: (county, town) => `${county} visits ${town}`,
   themes: {
     talent: 'Talent',
     industry: 'Industry',
@@ -199,6 +199,8 @@ export function renderExplanation(explain: PlanExplanation, data: DataSet, lang:
   const nameOfCounty = (id: string) => countyById.get(id)?.name[lang] ?? id;
   const nameOfTown = (countyId: string, townId: string) =>
     countyById.get(countyId)?.towns.find((town) => town.id === townId)?.name[lang] ?? townId;
+  const needTitle = new Map(data.needs.map((need) => [need.id, need.title]));
+  const titleOf = (id: string) => needTitle.get(id) ?? id;
   const percent = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
   const { objective, bound } = explain;
 
@@ -233,7 +235,7 @@ export function renderExplanation(explain: PlanExplanation, data: DataSet, lang:
         );
       const more = assignment.alternativeCount > ALTERNATIVES_SHOWN ? assignment.alternativeCount : 0;
       lines.push(
-        `  ${labels.societyWhy(nameOfSociety(assignment.societyId), assignment.needIds.join(labels.listSeparator), assignment.competentNeedIds.length, assignment.pinned)}`,
+        `  ${labels.societyWhy(nameOfSociety(assignment.societyId), assignment.needIds.map(titleOf).join(labels.listSeparator), assignment.competentNeedIds.length, assignment.pinned)}`,
         `    ${labels.capacity(perSeason, usedBefore, usedInPlan, left)}${labels.clauseSeparator}${
           shown.length > 0
             ? labels.alternatives(shown.join(labels.listSeparator), more)
@@ -247,7 +249,7 @@ export function renderExplanation(explain: PlanExplanation, data: DataSet, lang:
         .map((society) => nameOfSociety(society.societyId))
         .join(labels.listSeparator);
       const more = unassigned.competentSocieties.length > ALTERNATIVES_SHOWN ? ' …' : '';
-      lines.push(`  ${labels.unassignedWhy(unassigned.needId, unassigned.reason, names + more)}`);
+      lines.push(`  ${labels.unassignedWhy(titleOf(unassigned.needId), unassigned.reason, names + more)}`);
     }
   }
   if (explain.overrides.length > 0) {

@@ -219,11 +219,15 @@ describe('rounds plan explains the plan and takes the coordinator’s overrides'
     const zh = rounds('plan', '--season', '2026-Q4', '--data', dir);
     const en = rounds('plan', '--season', '2026-Q4', '--data', dir, '--lang', 'en');
 
-    expect(zh.stdout).toContain('已证明上界 3');
-    expect(zh.stdout).toContain('未分配 school-lab：没有胜任的学会');
-    expect(en.stdout).toContain('proven upper bound 3');
-    expect(en.stdout).toContain('1. Fenkou: 1 need, weight 3');
-    expect(en.stdout).toContain('Agricultural Society: takes tea-pests');
+    expect(zh.stdout).toContain('任何计划最多能到 3，本计划达到 100.0%，已是最优');
+    expect(zh.stdout).toContain('未分配「乡村学校科学实验室」：没有对口的学会');
+    expect(zh.stdout).toContain('1. 汾口镇：待解决需求 1 项，紧急度合计 3，从未走访');
+    // Names and sentences: no need ids, no solver words.
+    for (const word of ['school-lab', 'tea-pests', 'Σ', '负载率', '权重', 'HiGHS', '拉格朗日'])
+      expect(zh.stdout).not.toContain(word);
+    expect(en.stdout).toContain('no plan can reach more than 3');
+    expect(en.stdout).toContain('1. Fenkou: 1 open need, urgency 3 in all, never visited');
+    expect(en.stdout).toContain('Agricultural Society takes: 茶园病虫害绿色防控');
   });
 
   it('applies overrides.json from the data directory and reports what each costs', () => {
@@ -244,6 +248,7 @@ describe('rounds plan explains the plan and takes the coordinator’s overrides'
         townId: 'qiandaohu',
         note: '镇里有会',
         weightLost: 3,
+        needsLost: { high: 1, normal: 0, low: 0 },
         pairsAdded: -1,
         proven: true,
       },
