@@ -13,6 +13,7 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { PAGE_CSP } from '#commons/security-headers';
 import { nagArnParts } from './cdk-nag-ids.ts';
 import { REPO_ROOT } from './rounds-function.ts';
 
@@ -104,6 +105,27 @@ export class RoundsPages extends Construct {
     });
 
     const origin = origins.S3BucketOrigin.withOriginAccessControl(this.bucket);
+    // One strict CSP and the same headers as the local server (functions/commons/security-headers.ts).
+    const pageHeaders = (
+      id: string,
+      comment: string,
+      customHeadersBehavior?: cloudfront.ResponseCustomHeadersBehavior,
+    ) =>
+      new cloudfront.ResponseHeadersPolicy(this, id, {
+        comment,
+        ...(customHeadersBehavior ? { customHeadersBehavior } : {}),
+        securityHeadersBehavior: {
+          contentSecurityPolicy: { contentSecurityPolicy: PAGE_CSP, override: true },
+          contentTypeOptions: { override: true },
+          frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+          referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+          strictTransportSecurity: {
+            accessControlMaxAge: Duration.days(365),
+            includeSubdomains: true,
+            override: true,
+          },
+        },
+      });
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Mountain rounds pages',
       defaultRootObject: 'index.html',
@@ -114,25 +136,8 @@ export class RoundsPages extends Construct {
           origin,
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
           cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-          responseHeadersPolicy: new cloudfront.ResponseHeadersPolicy(this, 'ServiceWorkerHeaders', {
-            comment: 'The pages service worker: no-cache, and the managed security headers',
-            customHeadersBehavior: {
-              customHeaders: [{ header: 'Cache-Control', value: 'no-cache', override: true }],
-            },
-            securityHeadersBehavior: {
-              contentTypeOptions: { override: true },
-              frameOptions: { frameOption: cloudfront.HeadersFrameOption.SAMEORIGIN, override: true },
-              referrerPolicy: {
-                referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
-                override: true,
-              },
-              strictTransportSecurity: {
-                accessControlMaxAge: Duration.days(365),
-                includeSubdomains: true,
-                override: true,
-              },
-              xssProtection: { protection: true, modeBlock: true, override: true },
-            },
+          responseHeadersPolicy: pageHeaders('ServiceWorkerHeaders', 'The pages service worker: no-cache', {
+            customHeaders: [{ header: 'Cache-Control', value: 'no-cache', override: true }],
           }),
           compress: true,
         },
@@ -141,7 +146,10 @@ export class RoundsPages extends Construct {
         origin,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
-        responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+        responseHeadersPolicy: pageHeaders(
+          'PageHeaders',
+          'The pages: the same CSP and headers as the local server',
+        ),
         compress: true,
         functionAssociations: [
           {

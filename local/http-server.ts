@@ -5,6 +5,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { ApiEvent } from '#commons/http';
+import { SECURITY_HEADERS } from '#commons/security-headers';
 import { installFilesPort } from '#files/files';
 import { installIdentityPort } from '#identity/identity';
 import { confirmUpload } from '#services/attachments';
@@ -61,38 +62,13 @@ function compile(route: ApiRoute): CompiledRoute {
   return { route, pattern: new RegExp(`^${source}$`), params };
 }
 
-/**
- * On every answer, pages and API alike. The pages load their scripts and styles from files only
- * (no inline script); the dashboard's bars set a style attribute, hence style-src-attr. connect-src
- * allows https: because runtime-config.json may name an API and a sign-in domain of their own.
- */
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'content-security-policy': [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "style-src-attr 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "connect-src 'self' https:",
-    // The service worker (/sw.js) and the app's manifest: the pages open offline (docs/architecture.md).
-    "worker-src 'self'",
-    "manifest-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join('; '),
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-};
-
 function send(
   res: ServerResponse,
   status: number,
   body: string | Buffer,
   headers: Record<string, string>,
 ): void {
+  // On every answer, pages and API alike: the same headers as CloudFront's.
   res.writeHead(status, { 'cache-control': 'no-store', ...headers, ...SECURITY_HEADERS });
   res.end(body);
 }
