@@ -412,6 +412,10 @@ export async function startHttpServer(options: {
     if (!url) return Promise.resolve(sendError(res, 400, 'invalid', BAD_TARGET));
     const method = req.method ?? 'GET';
     if (url.pathname === UPLOAD_PATH && method === 'POST') return serveUpload(req, res);
+    // The pages ask for it (in AWS the stack writes it: infra/pages.ts); here the API is this origin
+    // and sign-in is by invitation code, so there is nothing to configure.
+    if (url.pathname === '/runtime-config.json' && (method === 'GET' || method === 'HEAD'))
+      return Promise.resolve(send(res, 200, '{}', { 'content-type': 'application/json; charset=utf-8' }));
     if (url.pathname.startsWith(FILES_PATH) && (method === 'GET' || method === 'HEAD'))
       return serveFile(res, url);
     const candidates = routes
