@@ -187,7 +187,10 @@ const STYLES =
   '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>' +
   '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1" quotePrefix="1"><alignment wrapText="1" vertical="top"/></xf>' +
   '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" quotePrefix="1"/>' +
-  '</cellXfs></styleSheet>';
+  '</cellXfs>' +
+  // The Normal style named: readers (openpyxl among them) otherwise warn of a workbook with no default style.
+  '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>' +
+  '</styleSheet>';
 
 /** Tab names as Excel allows them: at most 31 characters, none of \ / ? * [ ] :, no two alike. */
 function tabNames(sheets: readonly Sheet[]): string[] {

@@ -240,6 +240,16 @@ describe('the season workbook', () => {
     expect(visits.getCell('H2').alignment?.wrapText).toBe(true);
   });
 
+  it('names its default cell style Normal, so readers (openpyxl) take it as the workbook’s default', () => {
+    const files = unzipSync(xlsxWorkbook([{ name: '表', rows: [['县'], ['淳安县']] }]));
+    const styles = new TextDecoder().decode(files['xl/styles.xml']);
+    expect(styles).toContain(
+      '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>',
+    );
+    // cellStyles follows cellXfs, as the schema orders them.
+    expect(styles.indexOf('<cellStyles')).toBeGreaterThan(styles.indexOf('</cellXfs>'));
+  });
+
   it('writes several sheets in order, each with its header frozen, column widths as given and unique tab names', async () => {
     const bytes = xlsxWorkbook([
       {
