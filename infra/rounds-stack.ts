@@ -161,9 +161,11 @@ export class RoundsStack extends Stack {
     const manageUsers = this.api.functions.ManageUsers;
     if (!manageUsers) throw new Error('the HTTP API has no ManageUsers function');
     this.auth.grantUserAdministration(manageUsers, this.pages.url);
-    // The notices to societies and liaisons link to the pages (functions/services/notices.ts).
+    // The notices to societies and liaisons, and the coordinator's alert, link to the pages
+    // (functions/services/notices.ts, domain/coordinator-notices.ts).
     for (const fn of [
       functions.RecordPlanApproval,
+      functions.FindNextSociety,
       functions.SendOfferAndWaitForAnswer,
       functions.RecordAnswer,
       this.api.functions.ApproveSeasonPlan,

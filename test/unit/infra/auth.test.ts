@@ -251,10 +251,11 @@ describe('IAM: administering the pool’s users', () => {
     }
   });
 
-  it('tells the functions that send notices to societies and liaisons the pages’ address (PAGES_URL), for their links', () => {
+  it('tells the functions that send notices (and the coordinator’s alert) the pages’ address (PAGES_URL), for their links', () => {
     const vars = (fn: string) => propsOf(fn).Environment?.Variables ?? {};
     const notifying = [
       stack.roundFunctions.RecordPlanApproval,
+      stack.roundFunctions.FindNextSociety,
       stack.roundFunctions.SendOfferAndWaitForAnswer,
       stack.roundFunctions.RecordAnswer,
       stack.api.functions.ApproveSeasonPlan,
