@@ -68,6 +68,10 @@ const TEXT = {
     '{place}：{n} 项需求没有其他对口且有余力的学会可以改派（婉拒的学会：{society}）。',
     '{place}: no other competent society with capacity left can take {n} needs (declined by {society}).',
   ],
+  alertBareVisit: [
+    '{place}：本季走访没有任何学会承接（{n} 项需求），无人前往。',
+    '{place}: no society at all on this season’s visit ({n} needs); nobody goes.',
+  ],
   alertTodo: [
     '请在计划审核页把它们安排到其他学会。',
     'Place them with another society on the plan review page.',
@@ -346,28 +350,57 @@ function openAlerts() {
   );
 }
 
+/** Visits with no society at all (none planned, or every offer withdrawn): nobody goes to that county. */
+function bareVisits() {
+  if (!state.plan) return [];
+  return state.plan.visits.filter(
+    (visit) => visit.unassignedNeedIds.length > 0 && !visit.assignments.some((a) => a.status !== 'withdrawn'),
+  );
+}
+
 function alertItems() {
-  return openAlerts().map(({ visit, assignment, left }) => {
+  const href = () => `/plan.html?season=${encodeURIComponent(state.plan.season)}#unassigned`;
+  const bare = bareVisits().map((visit) => {
     const [county, town] = names(visit.countyId, visit.townId);
-    const vars = {
-      place: say({ zh: `${county}${town}`, en: `${town}, ${county}` }),
-      n: left.length,
-      tries: assignment.attempt,
-      society: societyName(assignment.societyId),
-    };
-    const href = `/plan.html?season=${encodeURIComponent(state.plan.season)}#unassigned`;
     return el(
       'li',
       { class: 'alert' },
       el(
         'p',
         {},
-        t(assignment.alert.reason === 'tries-exhausted' ? 'alertTriesExhausted' : 'alertNoSociety', vars),
+        t('alertBareVisit', {
+          place: say({ zh: `${county}${town}`, en: `${town}, ${county}` }),
+          n: visit.unassignedNeedIds.length,
+        }),
       ),
       el('p', {}, t('alertTodo')),
-      el('p', {}, el('a', { class: 'button', href }, t('placeByHand'))),
+      el('p', {}, el('a', { class: 'button', href: href() }, t('placeByHand'))),
     );
   });
+  return [
+    ...bare,
+    ...openAlerts().map(({ visit, assignment, left }) => {
+      const [county, town] = names(visit.countyId, visit.townId);
+      const vars = {
+        place: say({ zh: `${county}${town}`, en: `${town}, ${county}` }),
+        n: left.length,
+        tries: assignment.attempt,
+        society: societyName(assignment.societyId),
+      };
+      const href = `/plan.html?season=${encodeURIComponent(state.plan.season)}#unassigned`;
+      return el(
+        'li',
+        { class: 'alert' },
+        el(
+          'p',
+          {},
+          t(assignment.alert.reason === 'tries-exhausted' ? 'alertTriesExhausted' : 'alertNoSociety', vars),
+        ),
+        el('p', {}, t('alertTodo')),
+        el('p', {}, el('a', { class: 'button', href }, t('placeByHand'))),
+      );
+    }),
+  ];
 }
 
 function failedItems() {

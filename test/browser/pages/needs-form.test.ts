@@ -165,7 +165,8 @@ describe('the needs form', () => {
     // The item waits right under the button; the form stays free for the next need.
     const waiting = page.locator('#outbox .outbox-item', { hasText: title });
     await expect.poll(() => waiting.getAttribute('data-state')).toBe('waiting');
-    expect(await waiting.textContent()).toContain('待发送');
+    // The outbox may be trying it at this moment (正在发送…); offline, it is back to waiting at once.
+    await expect.poll(() => waiting.textContent()).toContain('待发送');
     expect(await page.locator('#title').isDisabled()).toBe(false);
     await expect.poll(() => page.locator('#outbox-badge').textContent()).toBe('待发送 1');
     expect(await needsTitled(title)).toHaveLength(0);

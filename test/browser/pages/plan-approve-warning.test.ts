@@ -79,6 +79,19 @@ describe('approving a plan that sends nobody to a county', () => {
     await approve.click();
     await expect.poll(() => page.locator('#round-status').textContent()).toContain('已批准');
     expect(await warning.isHidden()).toBe(true);
+
+    // The dashboard keeps it on the list of what needs the coordinator, with the way to place its needs.
+    await page.goto(`${api.server.url}/dashboard.html`);
+    await page.locator('#season').fill(SEASON);
+    await page.locator('#season').press('Enter');
+    const alerts = page.locator('#alert-list');
+    await expect
+      .poll(() => alerts.textContent())
+      .toContain('乙县乙一镇：本季走访没有任何学会承接（2 项需求），无人前往。');
+    expect(await alerts.getByRole('link', { name: '去安排' }).first().getAttribute('href')).toBe(
+      `/plan.html?season=${SEASON}#unassigned`,
+    );
+    await page.screenshot({ path: join(SHOTS, 'dashboard-bare-visit.png'), fullPage: true });
     await context.close();
   });
 });
