@@ -7,11 +7,12 @@
 
 import { onBeforeSignIn } from './lib/api-client.js';
 import { $, el, option, showFieldErrors } from './lib/dom.js';
-import { both, pick, say, startLang, t } from './lib/i18n.js';
+import { both, say, startLang, t } from './lib/i18n.js';
 import { getKept } from './lib/last-data.js';
 import { enqueue, subscribe } from './lib/outbox.js';
 import { mountOutboxBadge, mountOutboxList } from './lib/outbox-view.js';
 import {
+  DEFAULT_QUESTION_TEXT,
   NeedInput,
   OFFER_STATUS_LABELS,
   STATUS_LABELS,
@@ -49,13 +50,8 @@ const FIELD_SUGGESTIONS = [
   '建筑',
   '物流',
 ];
-const THEME_HINTS = {
-  talent: ['需要哪些方面的人才或专家？', 'What expertise or people are needed?'],
-  industry: ['哪个本地产业遇到技术难题？', 'Which local industry has a technical problem?'],
-  literacy: ['需要哪些科普，面向谁？', 'What science-popularisation, for whom?'],
-  advice: ['哪项本地决策需要专家建议？', 'Which local decision needs expert advice?'],
-  grassroots: ['基层科协组织需要什么？', 'What does the grassroots science organisation need?'],
-};
+/** The five questions as the form's hints: the season's wording once it is read, the default before. */
+let wording = DEFAULT_QUESTION_TEXT;
 const TEXT = {
   pageTitle: ['需求填报 · 山区四县科技服务', 'Town needs · Mountain-county rounds'],
   backHome: ['← 首页', '← Home'],
@@ -140,6 +136,7 @@ async function start() {
   subscribe(onOutbox);
   loadList();
   loadVisit();
+  loadWording();
 }
 
 /** A need an older version of this page left pending in localStorage goes to the outbox, same key. */
@@ -169,14 +166,14 @@ function choice(name, value, text, hint) {
     { class: 'choice', for: id },
     el('input', { type: 'radio', name, value, id }),
     el('strong', {}, text),
-    hint ? el('small', {}, hint) : null,
+    hint ? el('small', { dataset: { hint: value } }, hint) : null,
   );
 }
 
 function renderChoices() {
   const draft = readDraft();
   $('theme').replaceChildren(
-    ...THEMES.map((th) => choice('theme', th, say(THEME_LABELS[th]), pick(THEME_HINTS[th]))),
+    ...THEMES.map((th) => choice('theme', th, say(THEME_LABELS[th]), say(wording[th]))),
   );
   $('urgency').replaceChildren(...URGENCIES.map((u) => choice('urgency', u, say(URGENCY_LABELS[u]))));
   setRadio('theme', draft.theme);
@@ -441,6 +438,20 @@ function showMore() {
 }
 
 // ---- this season's visit ---------------------------------------------------------------------------
+
+/** The season's wording of the five questions, as the coordinators set it (kept for offline). */
+async function loadWording() {
+  try {
+    const reply = await getKept(`/seasons/${encodeURIComponent(seasonOfInstant(new Date()))}/questions`);
+    if (reply.status !== 200 || !reply.body) return;
+    wording = Object.fromEntries(THEMES.map((th) => [th, reply.body[th] ?? DEFAULT_QUESTION_TEXT[th]]));
+    // Only the hints change: a theme already chosen stays chosen.
+    for (const small of document.querySelectorAll('#theme small[data-hint]'))
+      small.textContent = say(wording[small.dataset.hint]);
+  } catch {
+    // Offline and never read: the default wording stays.
+  }
+}
 
 let visit;
 /** The liaison's county's visit this season (its id is `<season>.<county>`), kept for offline. */

@@ -13,9 +13,9 @@ export const getSeasonQuestions = defineRoute({
   operationId: 'getSeasonQuestions',
   summary: '本季五问的措辞 / the season’s wording of the five questions',
   description:
-    '未修改过时为默认措辞（version 0）。/ The default wording (version 0) until a coordinator changes it.',
+    '未修改过时为默认措辞（version 0）。县联络员也可读取：需求填报表单以此作提示。/ The default wording (version 0) until a coordinator changes it. Liaisons read it too: the needs form shows it as its hints.',
   tag: 'rounds',
-  access: { roles: ['coordinator'] },
+  access: { roles: ['coordinator', 'liaison'] },
   params: SeasonParams,
   responses: { 200: { description: '当前措辞 / the wording in force', schema: SeasonQuestions } },
   readCost: "1 Query (Limit 1, newest first) of the season's question versions",

@@ -154,6 +154,33 @@ describe('the needs form', () => {
     await page.context().close();
   });
 
+  it('shows the five questions as the season words them, not a wording of its own', async () => {
+    const { seasonOfInstant } = await import('#schemas/shanghai-time');
+    const { DEFAULT_QUESTIONS } = await import('#schemas/questions');
+    const season = seasonOfInstant(new Date());
+    const page = await signedInPage();
+    const hint = page.locator('#theme small[data-hint="talent"]');
+    await expect.poll(() => hint.textContent()).toBe(DEFAULT_QUESTIONS.talent.zh);
+    await page.context().close();
+
+    const wording = Object.fromEntries(
+      Object.entries(DEFAULT_QUESTIONS).map(([theme, text]) => [
+        theme,
+        { zh: `【本季】${text.zh}`, en: text.en },
+      ]),
+    );
+    const put = await api.call('PUT', `/seasons/${season}/questions`, {
+      as: { role: 'coordinator', sub: 'coordinator-wang' },
+      body: wording,
+    });
+    expect(put.status).toBe(200);
+    const again = await signedInPage();
+    await expect
+      .poll(() => again.locator('#theme small[data-hint="talent"]').textContent())
+      .toBe(`【本季】${DEFAULT_QUESTIONS.talent.zh}`);
+    await again.context().close();
+  });
+
   it('holds a submission made offline and sends it once when the phone is back online', async () => {
     const page = await signedInPage();
     const context = page.context();

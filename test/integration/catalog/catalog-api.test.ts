@@ -372,6 +372,19 @@ describe("the season's questions", () => {
     expect(got.json).toMatchObject({ season: SEASON, version: 0, ...DEFAULT_QUESTIONS });
   });
 
+  it('lets a liaison read the wording (the needs form shows it), and no one but a coordinator change it', async () => {
+    const read = await call('GET', `/seasons/${SEASON}/questions`, { token: liaison });
+    expect(read.status).toBe(200);
+    expect(read.json).toMatchObject({ season: SEASON });
+    const team = await api.token({ role: 'team', society: 'kepu', sub: 'lead-kepu' });
+    expect((await call('GET', `/seasons/${SEASON}/questions`, { token: team })).status).toBe(403);
+    const put = await call('PUT', `/seasons/${SEASON}/questions`, {
+      token: liaison,
+      body: DEFAULT_QUESTIONS,
+    });
+    expect(put.status).toBe(403);
+  });
+
   it('refuses a wording without every theme or with an unknown one, naming it, and writes nothing', async () => {
     const { grassroots: _g, ...four } = wording('新');
     const missing = await call('PUT', `/seasons/${SEASON}/questions`, { body: four });
