@@ -418,6 +418,11 @@ function jvmOfDataDirGone(dataDir: string): boolean {
 const NOT_COMPARED_TYPES = new Set(['task-token', 'invitation']);
 const ISO_INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})/g;
 const BEIJING_MINUTE = /\d{4}-\d{2}-\d{2} \d{2}:\d{2}/g;
+/** A time as messages say it (12月8日 06:28; 8 Dec 06:28): when it was sent decides it, as an instant's. */
+const MESSAGE_MINUTE =
+  /(?:\d{4}年)?\d{1,2}月\d{1,2}日 \d{2}:\d{2}|\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{2}:\d{2}/g;
+/** The local server's address in a message's link: each start of npm start listens on a port of its own. */
+const LOCAL_ORIGIN = /http:\/\/127\.0\.0\.1:\d+/g;
 const MESSAGE_DELIVERY = [
   'status',
   'attempts',
@@ -431,7 +436,11 @@ const MESSAGE_DELIVERY = [
 
 function normaliseValue(value: unknown): unknown {
   if (typeof value === 'string')
-    return value.replace(ISO_INSTANT, '<instant>').replace(BEIJING_MINUTE, '<minute>');
+    return value
+      .replace(ISO_INSTANT, '<instant>')
+      .replace(BEIJING_MINUTE, '<minute>')
+      .replace(MESSAGE_MINUTE, '<minute>')
+      .replace(LOCAL_ORIGIN, '<origin>');
   if (Array.isArray(value)) return value.map(normaliseValue);
   if (value && typeof value === 'object')
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normaliseValue(v)]));
