@@ -423,12 +423,18 @@ const MESSAGE_MINUTE =
   /(?:\d{4}年)?\d{1,2}月\d{1,2}日 \d{2}:\d{2}|\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{2}:\d{2}/g;
 /** The local server's address in a message's link: each start of npm start listens on a port of its own. */
 const LOCAL_ORIGIN = /http:\/\/127\.0\.0\.1:\d+/g;
+/**
+ * A message's delivery state, which depends on when the dispatcher ran: compared apart from the
+ * message. A reminder of an answered offer is cancelled by the answer, or by the dispatcher when it
+ * is due (functions/delivery/outbox-dispatch.ts): either way it is never sent.
+ */
 const MESSAGE_DELIVERY = [
   'status',
   'attempts',
   'leaseUntil',
   'leaseId',
   'sentAt',
+  'cancelledAt',
   'lastError',
   TABLE_KEYS.outboxDue.partitionKey,
   TABLE_KEYS.outboxDue.sortKey,
