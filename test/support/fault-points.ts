@@ -27,11 +27,19 @@ export const NOT_ON_THE_AUTO_APPROVED_SEASON: Record<string, string> = {
 /** A step with more writes than this is cut at a sample of them: the first two, the middle, the last two. */
 const ALL_WRITES_UP_TO = 6;
 
+/**
+ * The dispatcher's writes after its first half depend on when it runs (a reminder the answer
+ * cancelled first is never claimed), so a rerun may not reach them: its sample stops at the middle.
+ */
+const TIMING_DEPENDENT_WRITES = new Set(['DispatchOutbox']);
+
 function writePointsOf(functionId: string, writes: number): string[] {
   const ks =
     writes <= ALL_WRITES_UP_TO
       ? Array.from({ length: writes }, (_, i) => i + 1)
-      : [...new Set([1, 2, Math.ceil(writes / 2), writes - 1, writes])];
+      : TIMING_DEPENDENT_WRITES.has(functionId)
+        ? [1, 2, Math.ceil(writes / 2)]
+        : [...new Set([1, 2, Math.ceil(writes / 2), writes - 1, writes])];
   return ks.map((k) => `${functionId}:${k}`);
 }
 
