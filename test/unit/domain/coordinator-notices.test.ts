@@ -8,7 +8,7 @@ import {
   failureWords,
   nextDigestTime,
 } from '#domain/coordinator-notices';
-import { startDigestTimer } from '#local/digest-timer';
+import { startDigestTimer } from '#local/scheduler';
 import type { County } from '#schemas/catalog';
 
 const county: County = {
