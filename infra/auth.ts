@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -28,6 +28,25 @@ export const API_RESOURCE_SERVER = 'rounds';
 export const API_SCOPE_NAME = 'api';
 export const API_SCOPE = `${API_RESOURCE_SERVER}/${API_SCOPE_NAME}`;
 
+/** The signature mainland carriers require at the head of every SMS, unless context `smsSignature` names another. */
+export const DEFAULT_SMS_SIGNATURE = '【科协科技服务】';
+
+/**
+ * The SMS signature from context `smsSignature` (`科协科技服务` or `【科协科技服务】`), as `【…】`:
+ * 2 to 12 characters, Chinese characters, letters or digits, the carriers' form of a signature.
+ */
+export function smsSignatureOf(value: unknown): string {
+  if (value === undefined) return DEFAULT_SMS_SIGNATURE;
+  const name = String(value)
+    .trim()
+    .replace(/^【(.*)】$/u, '$1');
+  if (!/^[\p{Script=Han}A-Za-z0-9]{2,12}$/u.test(name))
+    throw new Error(
+      `context smsSignature「${String(value)}」无效：短信签名应为 2 到 12 个汉字、字母或数字，如 ${DEFAULT_SMS_SIGNATURE} / context smsSignature "${String(value)}" is not valid: an SMS signature is 2 to 12 Chinese characters, letters or digits, e.g. ${DEFAULT_SMS_SIGNATURE}`,
+    );
+  return `【${name}】`;
+}
+
 /** The path Cognito's managed login returns to with the authorization code (pages/signin.html). */
 export const SIGN_IN_PATH = '/signin';
 
@@ -40,6 +59,12 @@ export interface RoundsAuthProps {
    * @default `<stack name>-<account id>`, lower-cased
    */
   readonly domainPrefix?: string;
+  /**
+   * The address Cognito e-mails invitations and codes from, through SES (the notifications' sender):
+   * an address on a verified SES domain identity.
+   * @default - Cognito's own e-mail (a few dozen messages a day; for trying out only)
+   */
+  readonly senderEmail?: string;
 }
 
 /**
@@ -69,6 +94,8 @@ export class RoundsAuth extends Construct {
     const stack = Stack.of(this);
     this.callbackUrl = `${props.pagesUrl}${SIGN_IN_PATH}`;
     this.signOutUrl = `${props.pagesUrl}/`;
+    // Mainland carriers deliver an SMS only with the sender's signature 【…】 at its head.
+    const signature = smsSignatureOf(this.node.tryGetContext('smsSignature'));
 
     this.userPool = new cognito.UserPool(this, 'UserPool', {
       // Coordinators create accounts (POST /users); nobody signs themselves up.
@@ -89,8 +116,29 @@ export class RoundsAuth extends Construct {
       userInvitation: {
         emailSubject: '科技服务走访：邀请您登录 / Science-service rounds: your invitation',
         emailBody: `您好！协调人邀请您使用科技服务走访系统。用户名：{username}，临时密码：{####}（7 天内有效）。请在手机上打开 ${props.pagesUrl}${SIGN_IN_PATH} 登录并设置新密码。<br>Hello! The coordinator invited you to the science-service rounds. User name: {username}, temporary password: {####} (valid 7 days). Open ${props.pagesUrl}${SIGN_IN_PATH} to sign in and choose a new password.`,
-        smsMessage: `科技服务走访邀请：用户名 {username} 临时密码 {####}，7 天内登录 ${props.pagesUrl}${SIGN_IN_PATH}`,
+        smsMessage: `${signature}科技服务走访邀请：用户名 {username} 临时密码 {####}，7 天内登录 ${props.pagesUrl}${SIGN_IN_PATH}`,
       },
+      // A changed e-mail address or phone number is confirmed with a code.
+      userVerification: {
+        emailStyle: cognito.VerificationEmailStyle.CODE,
+        emailSubject: '科技服务走访：验证码 / Science-service rounds: your code',
+        emailBody:
+          '您好！您的验证码 / Hello! Your verification code: {####}<br>请在科技服务走访系统中输入。/ Enter it in the science-service rounds.',
+        smsMessage: `${signature}科技服务走访验证码 / verification code: {####}`,
+      },
+      // Coordinators' sign-in codes (SMS MFA).
+      mfaMessage: `${signature}科技服务走访登录验证码 / sign-in code: {####}，请勿告诉他人 / tell no one`,
+      // Invitations and codes go through SES as the notifications' sender: Cognito's own e-mail
+      // sends only a few dozen a day.
+      ...(props.senderEmail
+        ? {
+            email: cognito.UserPoolEmail.withSES({
+              fromEmail: props.senderEmail,
+              fromName: '科技服务走访 Science-service rounds',
+              sesRegion: stack.region,
+            }),
+          }
+        : {}),
       // Cognito texts invitations to those with only a phone: it needs its SMS role.
       enableSmsRole: true,
       passwordPolicy: {
@@ -112,6 +160,18 @@ export class RoundsAuth extends Construct {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    if (props.senderEmail) {
+      // The sender's domain is the verified SES identity (docs/deploy.md), as for DispatchOutbox
+      // (infra/outbox.ts); the address may be a parameter, so the domain is cut from it at deploy.
+      (this.userPool.node.defaultChild as cognito.CfnUserPool).addPropertyOverride(
+        'EmailConfiguration.SourceArn',
+        stack.formatArn({
+          service: 'ses',
+          resource: 'identity',
+          resourceName: Fn.select(1, Fn.split('@', props.senderEmail)),
+        }),
+      );
+    }
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions-COG2',
       reason:

@@ -1,4 +1,5 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -15,19 +16,36 @@ export interface AlertNotificationsProps {
 
 /**
  * Coordinator alerts (an offer declined three times, a round failed, …): one SNS topic,
- * encrypted with the AWS managed key `alias/aws/sns`, publishing over TLS only. Only the state
- * machine publishes to it (its AlertCoordinator task).
+ * encrypted with its own KMS key (rotated yearly), publishing over TLS only. The state machine
+ * publishes to it (its AlertCoordinator task), and so do the operators' CloudWatch alarms
+ * (infra/operations.ts): the AWS managed key `alias/aws/sns` would refuse them, its policy can
+ * not name CloudWatch.
  */
 export class AlertNotifications extends Construct {
   public readonly topic: sns.Topic;
+  /** The topic's key. */
+  public readonly key: kms.Key;
   /** Dead-letter queue of the e-mail subscriptions (only when there are any). */
   public readonly deadLetterQueue?: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: AlertNotificationsProps = {}) {
     super(scope, id);
+    this.key = new kms.Key(this, 'AlertsKey', {
+      description: 'Encrypts the coordinator alerts topic (CloudWatch alarms may publish to it)',
+      enableKeyRotation: true,
+    });
+    // CloudWatch alarm actions publish to the encrypted topic as the CloudWatch service.
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
     this.topic = new sns.Topic(this, 'CoordinatorAlerts', {
       displayName: 'Mountain rounds coordinator alerts',
-      masterKey: kms.Alias.fromAliasName(this, 'AwsManagedSnsKey', 'alias/aws/sns'),
+      masterKey: this.key,
       enforceSSL: true,
     });
 

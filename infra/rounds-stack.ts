@@ -21,6 +21,7 @@ import { AttachmentsStore } from './attachments.ts';
 import { RoundsAuth } from './auth.ts';
 import { RoundsHttpApi } from './http-api.ts';
 import { AlertNotifications } from './notifications.ts';
+import { Operations } from './operations.ts';
 import { OutboxDispatch } from './outbox.ts';
 import { RoundsPages } from './pages.ts';
 import { RoundStateMachine } from './round-state-machine.ts';
@@ -87,6 +88,7 @@ export class RoundsStack extends Stack {
   public readonly auth: RoundsAuth;
   public readonly pages: RoundsPages;
   public readonly attachments: AttachmentsStore;
+  public readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: RoundsStackProps = {}) {
     super(scope, id, {
@@ -149,6 +151,7 @@ export class RoundsStack extends Stack {
     this.pages = new RoundsPages(this, 'Pages');
     this.auth = new RoundsAuth(this, 'Auth', {
       pagesUrl: this.pages.url,
+      senderEmail,
       ...(props.userPoolDomainPrefix ? { domainPrefix: props.userPoolDomainPrefix } : {}),
     });
     this.api = new RoundsHttpApi(this, 'HttpApi', {
@@ -196,6 +199,21 @@ export class RoundsStack extends Stack {
       if (fn && wiring.files) this.attachments.grantTo(fn, wiring.files);
     }
     this.pages.deploySite(runtimeConfigOf(this));
+    // Last: its alarms cover every function made above (infra/operations.ts).
+    this.operations = new Operations(this, 'Operations', {
+      alertTopic: this.notifications.topic,
+      stateMachine: this.round.stateMachine,
+      httpApi: this.api.api,
+      deadLetterQueues: {
+        OutboxSchedule: this.outbox.deadLetterQueue,
+        QuarterlySchedule: this.schedule.deadLetterQueue,
+        ...(this.notifications.deadLetterQueue
+          ? { AlertSubscriptions: this.notifications.deadLetterQueue }
+          : {}),
+      },
+      outboxFunction: this.outbox.function,
+      pendingOffersFunction: functions.ListPendingOffers,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'PagesUrl', { value: this.pages.url });

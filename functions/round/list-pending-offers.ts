@@ -1,3 +1,4 @@
+import { emitMetrics, METRIC } from '#commons/metrics';
 import { ListPendingOffersInput } from '#schemas/index';
 import { offerId } from '#schemas/keys';
 import { seasonSummaries } from '#store/season-summary';
@@ -20,15 +21,17 @@ export const handler = roundStep(
   async ({ season, offerIds }) => {
     const summaries = await seasonSummaries(season);
     const only = offerIds ? new Set(offerIds) : undefined;
-    return {
-      offers: summaries
-        .flatMap((s) =>
-          Object.entries(s.offers)
-            .filter(([, offer]) => TO_SEE_THROUGH.has(offer.status))
-            .map(([societyId]) => ({ offerId: offerId(season, s.countyId, societyId) })),
-        )
-        .filter((offer) => !only || only.has(offer.offerId))
-        .sort((a, b) => a.offerId.localeCompare(b.offerId)),
-    };
+    const offers = summaries
+      .flatMap((s) =>
+        Object.entries(s.offers)
+          .filter(([, offer]) => TO_SEE_THROUGH.has(offer.status))
+          .map(([societyId]) => ({ offerId: offerId(season, s.countyId, societyId) })),
+      )
+      .filter((offer) => !only || only.has(offer.offerId))
+      .sort((a, b) => a.offerId.localeCompare(b.offerId));
+    // The season's offers the round is about to wait on (the operators' dashboard,
+    // infra/operations.ts); a hand placement's few are no measure of the season.
+    if (!only) emitMetrics({ [METRIC.offersWaiting]: offers.length });
+    return { offers };
   },
 );

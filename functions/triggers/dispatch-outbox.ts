@@ -4,6 +4,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { requiredEnv } from '#commons/config';
 import { logger } from '#commons/logger';
+import { emitMetrics, METRIC } from '#commons/metrics';
 import { tracer } from '#commons/tracer';
 import { sesEmailAdapter } from '#delivery/email-ses';
 import { dispatchDue } from '#delivery/outbox-dispatch';
@@ -54,6 +55,13 @@ export const handler = middy<unknown, Summary, Error, Context>().handler(async (
   });
   for (const retry of result.retrying) logger.warn('message not delivered, will retry', retry);
   for (const failure of result.failed) logger.error('message not delivered, given up', failure);
+  // Every run counts, zeros included: the operators' alarm and dashboard read these (infra/operations.ts).
+  if (!result.quiet)
+    emitMetrics({
+      [METRIC.messagesSent]: result.sent.length,
+      [METRIC.messagesFailed]: result.failed.length,
+      [METRIC.messagesRetrying]: result.retrying.length,
+    });
   return {
     sent: result.sent.length,
     cancelled: result.cancelled.length,

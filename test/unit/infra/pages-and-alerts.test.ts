@@ -109,9 +109,21 @@ describe('pages', () => {
 });
 
 describe('coordinator alerts', () => {
-  it('are an SNS topic encrypted with the AWS managed SNS key', () => {
+  it('are an SNS topic encrypted with its own rotated key, which CloudWatch alarms may use', () => {
+    const keyId = idOf(stack.notifications.key);
     template.hasResourceProperties('AWS::SNS::Topic', {
-      KmsMasterKeyId: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':alias/aws/sns$')])] },
+      KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+        ]),
+      },
     });
   });
 
