@@ -2,7 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { handler as addTokenClaims } from '#functions/triggers/add-token-claims';
-import { API_SCOPE, USER_ADMIN_ACTIONS } from '#infra/auth';
+import { API_SCOPE, smsSignatureOf, USER_ADMIN_ACTIONS } from '#infra/auth';
 import { PAGE_PATH_FUNCTION_CODE } from '#infra/pages';
 import { RoundsStack, runtimeConfigOf } from '#infra/rounds-stack';
 import {
@@ -346,5 +346,50 @@ describe('CloudFront serves /signin (the callback) from signin.html', () => {
     const functionId = behavior.FunctionAssociations[0].FunctionARN['Fn::GetAtt'][0];
     expect(propsOf(functionId).FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
     expect(propsOf(functionId).FunctionCode).toBe(PAGE_PATH_FUNCTION_CODE);
+  });
+});
+
+describe('Cognito’s e-mail and SMS in global regions', () => {
+  const pool = propsOf(poolId);
+  const joined = (value: CfnJson) => JSON.stringify(value);
+
+  it('e-mails through SES (DEVELOPER) from the stack’s sender, the sender’s domain as the identity', () => {
+    expect(pool.EmailConfiguration.EmailSendingAccount).toBe('DEVELOPER');
+    expect(pool.EmailConfiguration.From['Fn::Join'][1]).toContainEqual({ Ref: 'SenderEmail' });
+    expect(joined(pool.EmailConfiguration.SourceArn)).toContain(':identity/');
+    expect(pool.EmailConfiguration.SourceArn['Fn::Join'][1]).toContainEqual({
+      'Fn::Select': [1, { 'Fn::Split': ['@', { Ref: 'SenderEmail' }] }],
+    });
+  });
+
+  it('starts every SMS with the signature mainland carriers require, 【科协科技服务】 by default', () => {
+    expect(pool.SmsConfiguration.SnsCallerArn).toBeDefined();
+    expect(pool.SmsVerificationMessage).toMatch(/^【科协科技服务】.*\{####\}/u);
+    expect(pool.SmsAuthenticationMessage).toMatch(/^【科协科技服务】.*\{####\}/u);
+    expect(pool.VerificationMessageTemplate.SmsMessage).toMatch(/^【科协科技服务】/u);
+    const invite = pool.AdminCreateUserConfig.InviteMessageTemplate.SMSMessage['Fn::Join'][1][0] as string;
+    expect(invite).toMatch(/^【科协科技服务】科技服务走访邀请/u);
+    // The verification e-mail keeps the invitation's style: Chinese first, then English.
+    expect(pool.VerificationMessageTemplate.EmailSubject).toMatch(/^[\u4e00-\u9fff].* \/ [A-Z]/u);
+  });
+
+  it.each([
+    ['山区科协', '【山区科协】'],
+    ['【山区科协】', '【山区科协】'],
+    [' KX2026 ', '【KX2026】'],
+  ])('takes the signature %j from context as %s', (value, expected) => {
+    expect(smsSignatureOf(value)).toBe(expected);
+  });
+
+  it.each(['', '科', '【】', '科协<script>', '科协 科技', '一二三四五六七八九十一二三'])(
+    'refuses the signature %j, naming the context value in Chinese and English',
+    (value) => {
+      expect(() => smsSignatureOf(value)).toThrow(/context smsSignature.*短信签名.*an SMS signature/su);
+    },
+  );
+
+  it('builds no stack with a bad smsSignature in context', () => {
+    const app = new App({ context: { smsSignature: 'bad!', 'aws:cdk:bundling-stacks': [] } });
+    expect(() => new RoundsStack(app, 'BadSignature')).toThrow(/context smsSignature "bad!"/);
   });
 });

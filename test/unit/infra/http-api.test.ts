@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { API_FUNCTIONS, API_ROUTES, isDeployed } from '#functions/registry';
 import { API_SCOPE, RoundsAuth } from '#infra/auth';
 import { RoundsHttpApi } from '#infra/http-api';
+import { synthesizeRoundsTemplate } from '#infra/rounds-stack';
 import { RoundsTable } from '#infra/table';
-import { synthRounds } from '#support/template';
+import { type CfnJson, synthRounds } from '#support/template';
 
 const { stack, template, json, idOf } = synthRounds();
 const apiId = idOf(stack.api.api);
@@ -179,5 +180,29 @@ describe('public routes', () => {
           routes: [{ method: 'GET', path: '/x', functionId: 'Nope' as never }],
         }),
     ).toThrow(/unknown function Nope/);
+  });
+});
+
+describe('the sign-in routes’ own throttle', () => {
+  it('keeps every route without an authorizer below the stage’s rate and burst, sign-in included', () => {
+    // The embedded runtime's template serves sign-in (POST /session…) through API Gateway's model.
+    const { template: signIn } = synthesizeRoundsTemplate({
+      bundle: false,
+      stackProps: { localSignIn: true },
+    });
+    const stage = Object.values(signIn.Resources as Record<string, CfnJson>).find(
+      (r) => r.Type === 'AWS::ApiGatewayV2::Stage',
+    )?.Properties;
+    const publicKeys = Object.values(signIn.Resources as Record<string, CfnJson>)
+      .filter((r) => r.Type === 'AWS::ApiGatewayV2::Route' && r.Properties.AuthorizationType === 'NONE')
+      .map((r) => r.Properties.RouteKey as string);
+    expect(publicKeys).toEqual(
+      expect.arrayContaining(['POST /session', 'POST /session/refresh', 'POST /session/link']),
+    );
+    for (const key of publicKeys) {
+      const own = stage.RouteSettings[key];
+      expect(own.ThrottlingRateLimit).toBeLessThan(stage.DefaultRouteSettings.ThrottlingRateLimit);
+      expect(own.ThrottlingBurstLimit).toBeLessThan(stage.DefaultRouteSettings.ThrottlingBurstLimit);
+    }
   });
 });
