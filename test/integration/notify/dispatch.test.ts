@@ -273,6 +273,71 @@ describe('the outbox dispatcher', () => {
 describe('DispatchOutbox in AWS: SES e-mail and robot webhooks', () => {
   const SENDER = 'notify@mail.kexie.example.cn';
 
+  it('writes the messages it gave up on as the EMF metric the operators’ alarm reads', async () => {
+    // SMS is off in this stack: an SMS message has no adapter and fails at once.
+    const sms = await queue({ medium: 'sms', to: '+8613800000000', subject: '【测试】邀请', body: '请答复' });
+    process.env.SENDER_EMAIL = SENDER;
+    process.env.AWS_LAMBDA_FUNCTION_NAME = 'RoundsStack-OutboxDispatchOutbox';
+    const lines: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    vi.useFakeTimers({ toFake: ['Date'], now: NOON });
+    let result: Record<string, unknown>;
+    try {
+      const { handler } = await import('#functions/triggers/dispatch-outbox');
+      result = await (handler as unknown as (e: unknown, c: unknown) => Promise<Record<string, unknown>>)(
+        {},
+        { getRemainingTimeInMillis: () => 110_000 },
+      );
+    } finally {
+      vi.useRealTimers();
+      write.mockRestore();
+      delete process.env.AWS_LAMBDA_FUNCTION_NAME;
+    }
+    expect(result).toMatchObject({ failed: 1 });
+    expect(await stored(sms)).toMatchObject({ status: 'failed', lastErrorCode: 'no-adapter' });
+
+    const documents = lines
+      .flatMap((chunk) => chunk.split('\n'))
+      .filter((line) => line.includes('"_aws"'))
+      .map((line) => JSON.parse(line));
+    expect(documents).toHaveLength(1);
+    const { METRIC, METRICS_DIMENSION, METRICS_NAMESPACE } = await import('#commons/metrics');
+    expect(documents[0]).toMatchObject({
+      _aws: {
+        Timestamp: NOON.getTime(),
+        CloudWatchMetrics: [
+          {
+            Namespace: METRICS_NAMESPACE,
+            Dimensions: [[METRICS_DIMENSION]],
+            Metrics: expect.arrayContaining([{ Name: METRIC.messagesFailed, Unit: 'Count' }]),
+          },
+        ],
+      },
+      [METRICS_DIMENSION]: 'RoundsStack-OutboxDispatchOutbox',
+      [METRIC.messagesFailed]: 1,
+      [METRIC.messagesSent]: 0,
+    });
+
+    // The alarm of the synthesized stack reads exactly that metric of this function.
+    const { synthesizeRoundsTemplate } = await import('#infra/rounds-stack');
+    const { logicalIdOf } = await import('#support/template');
+    const synth = synthesizeRoundsTemplate({ bundle: false, stackProps: { senderEmail: SENDER } });
+    const dispatcher = logicalIdOf(synth.stack, synth.stack.outbox.function);
+    const alarm = Object.values(
+      synth.template.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>,
+    )
+      .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
+      .map((r) => r.Properties)
+      .find((p) => p.MetricName === METRIC.messagesFailed);
+    expect(alarm).toMatchObject({
+      Namespace: METRICS_NAMESPACE,
+      Dimensions: [{ Name: METRICS_DIMENSION, Value: { Ref: dispatcher } }],
+    });
+  });
+
   it('e-mails through SES v2 from the sender (a call its synthesized policy allows) and posts robot webhooks', async () => {
     const { createServer } = await import('node:http');
     const received: unknown[] = [];
