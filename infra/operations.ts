@@ -251,12 +251,16 @@ export class Operations extends Construct {
         width: 24,
         height: 8,
       }),
-      new cloudwatch.AlarmStatusWidget({
-        title: '告警 / Alarms',
-        alarms: this.alarms,
-        width: 24,
-        height: 8,
-      }),
     );
+    // An alarm status widget shows at most 100 alarms: 50 a widget.
+    for (let from = 0; from < this.alarms.length; from += 50)
+      this.dashboard.addWidgets(
+        new cloudwatch.AlarmStatusWidget({
+          title: '告警 / Alarms',
+          alarms: this.alarms.slice(from, from + 50),
+          width: 24,
+          height: 6,
+        }),
+      );
   }
 }

@@ -150,6 +150,22 @@ describe('the season dashboard', () => {
     for (const metric of metrics) expect(body()).toContain(`\\"${metric}\\"`);
   });
 
+  it('shows the state of every alarm, at most 100 to a widget', () => {
+    const alarmIds = ofType('AWS::CloudWatch::Alarm').map(([id]) => id);
+    // The body is a join of text and each alarm's ARN; widgets start in the text parts.
+    const parts = dashboards[0]?.[1].Properties.DashboardBody['Fn::Join'][1] as CfnJson[];
+    const perWidget: string[][] = [];
+    for (const part of parts) {
+      if (typeof part === 'string') {
+        for (let n = part.split('"type":"alarm"').length - 1; n > 0; n--) perWidget.push([]);
+      } else if (part['Fn::GetAtt']?.[1] === 'Arn') {
+        perWidget.at(-1)?.push(part['Fn::GetAtt'][0]);
+      }
+    }
+    expect(perWidget.flat().sort()).toEqual([...alarmIds].sort());
+    for (const widget of perWidget) expect(widget.length).toBeLessThanOrEqual(100);
+  });
+
   it('reads the offers waiting from ListPendingOffers and the messages from DispatchOutbox', () => {
     expect(body()).toContain(logicalIdOf(stack, stack.roundFunctions.ListPendingOffers));
     expect(body()).toContain(logicalIdOf(stack, stack.outbox.function));
