@@ -12,6 +12,7 @@ import { THEMES } from '#schemas/primitives';
 import { embeddedRuntime } from '#support/embedded-api';
 
 const SEASON = '2026-Q3';
+const OUTCOMES = ['resolved', 'partial', 'unresolved'] as const;
 const rt = embeddedRuntime(loadDataDir(DEMO_DATA_DIR));
 
 async function scanAll(): Promise<Record<string, unknown>[]> {
@@ -69,7 +70,7 @@ describe('backfilling the county summaries of a season planned before they exist
             answers: Object.fromEntries(THEMES.map((t) => [t, `第${version}版：${t}`])) as never,
             outcomes: offer.needIds.map((needId, n) => ({
               needId,
-              outcome: (['resolved', 'partial', 'unresolved'] as const)[(n + version) % 3],
+              outcome: OUTCOMES[(n + version) % 3] ?? 'resolved',
             })),
             cooperations: Array.from({ length: version }, (_, c) => ({
               title: `项目${c}`,
