@@ -35,6 +35,7 @@ async function main(): Promise<void> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const delivery = localAdapters(process.env, out);
   out(mode.line);
+  if (mode.realUse) out(mode.realUse);
   out(delivery.line);
   out(
     quiet
