@@ -2,9 +2,11 @@ import '../local/terminal-logs.ts';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Command, UsageError } from './command.ts';
+import { backupCommand } from './commands/backup.ts';
 import { needsCommand } from './commands/needs.ts';
 import { planCommand } from './commands/plan.ts';
 import { reportCommand } from './commands/report.ts';
+import { restoreCommand } from './commands/restore.ts';
 import { runCommand } from './commands/run.ts';
 import { signinCommand } from './commands/signin.ts';
 import { tokenCommand } from './commands/token.ts';
@@ -20,6 +22,8 @@ export const COMMANDS: Record<string, Command> = {
   signin: signinCommand,
   token: tokenCommand,
   needs: needsCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
   help: {
     summary: '显示本帮助 / show this help',
     async run() {

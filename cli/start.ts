@@ -7,6 +7,7 @@ import { localAdapters } from '#local/delivery';
 import { resumeHandPlacements } from '#local/hand-placements';
 import { keepServingOnUncaughtErrors, startHttpServer } from '#local/http-server';
 import { localInvitation, ROLE_PAGES } from '#local/invitations';
+import { migrateLocalData } from '#local/migrations';
 import { startOutboxDispatcher } from '#local/outbox-dispatcher';
 import { startDigestTimer, startQuarterlySchedule } from '#local/scheduler';
 import { BUILT_IN_COORDINATOR } from '#schemas/users';
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const delivery = localAdapters(process.env, out);
   out(mode.line);
+  if (mode.realUse) out(mode.realUse);
   out(delivery.line);
   out(
     quiet
@@ -45,6 +47,13 @@ async function main(): Promise<void> {
   const session = await openLocalSession();
   out(`数据目录 DATA_DIR: ${session.dataDir}`);
   if (session.seededFrom) out(`数据库为空，已载入演示数据：${session.seededFrom}`);
+  // The data migrations before anything is served (docs/deploy.md); a failure stops the start.
+  const migrated = await migrateLocalData(out);
+  out(
+    migrated.applied.length > 0
+      ? `数据版本 ${migrated.from} → ${migrated.to} / data version ${migrated.from} → ${migrated.to}`
+      : `数据版本 ${migrated.to}（已是最新）/ data version ${migrated.to} (up to date)`,
+  );
 
   keepServingOnUncaughtErrors(out);
   const server = await startHttpServer({ port, dataDir: session.dataDir });

@@ -136,6 +136,14 @@ export const FILE_FUNCTIONS = wire('triggers', {
   ConfirmAttachmentUpload: { table: 'readWrite', files: 'confirm' },
 } satisfies Record<string, Omit<FunctionWiring, 'entry'>>);
 
+/**
+ * Functions CloudFormation runs once a deploy is in place (a CDK Trigger, infra/rounds-stack.ts).
+ * RunMigrations reads and writes the table (functions/migrations/, docs/deploy.md).
+ */
+export const DEPLOY_FUNCTIONS = wire('triggers', {
+  RunMigrations: { table: 'readWrite' },
+} satisfies Record<string, Omit<FunctionWiring, 'entry'>>);
+
 /** Functions Cognito invokes (infra/auth.ts). */
 export const IDENTITY_FUNCTIONS = wire('triggers', {
   /** Pre-token generation (V2_0): the role, county and society claims into the access token. */
@@ -209,6 +217,7 @@ export const ALL_FUNCTIONS: Readonly<Record<string, FunctionWiring>> = {
   ...SCHEDULED_FUNCTIONS,
   ...IDENTITY_FUNCTIONS,
   ...FILE_FUNCTIONS,
+  ...DEPLOY_FUNCTIONS,
 };
 
 /**

@@ -9,11 +9,13 @@ import {
   type StackProps,
   Validations,
 } from 'aws-cdk-lib';
+import * as triggers from 'aws-cdk-lib/triggers';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { Construct, IConstruct } from 'constructs';
 import {
   API_FUNCTIONS,
   type ApiFunctionWiring,
+  DEPLOY_FUNCTIONS,
   ROUND_FUNCTIONS,
   type RoundFunctionId,
 } from '#functions/registry';
@@ -31,6 +33,9 @@ import { RoundsTable } from './table.ts';
 
 /** The planner's solver (HiGHS) loads its WebAssembly from beside the bundle. */
 const HIGHS_WASM = 'node_modules/highs/build/highs.wasm';
+
+/** One run of the data migrations: Lambda's longest; a longer one resumes at the next deploy. */
+const MIGRATIONS_TIMEOUT = Duration.minutes(15);
 
 /** Stack name (and construct id) of the product's one stack. */
 export const ROUNDS_STACK_ID = 'RoundsStack';
@@ -88,6 +93,8 @@ export class RoundsStack extends Stack {
   public readonly auth: RoundsAuth;
   public readonly pages: RoundsPages;
   public readonly attachments: AttachmentsStore;
+  /** The data migrations, run by a Trigger after each deploy that changes them (docs/deploy.md). */
+  public readonly migrations: RoundsFunction;
   public readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: RoundsStackProps = {}) {
@@ -199,6 +206,17 @@ export class RoundsStack extends Stack {
       if (fn && wiring.files) this.attachments.grantTo(fn, wiring.files);
     }
     this.pages.deploySite(runtimeConfigOf(this));
+    // Data migrations once the new code is in place: a failure fails (and rolls back) the deploy.
+    this.migrations = new RoundsFunction(this, 'RunMigrations', {
+      entry: DEPLOY_FUNCTIONS.RunMigrations.entry,
+      timeout: MIGRATIONS_TIMEOUT,
+    });
+    this.table.grantTo(this.migrations, DEPLOY_FUNCTIONS.RunMigrations.table);
+    new triggers.Trigger(this, 'RunMigrationsAfterDeploy', {
+      handler: this.migrations,
+      timeout: MIGRATIONS_TIMEOUT,
+      executeAfter: [this.table, this.round, this.api],
+    });
     // Last: its alarms cover every function made above (infra/operations.ts).
     this.operations = new Operations(this, 'Operations', {
       alertTopic: this.notifications.topic,
@@ -350,6 +368,7 @@ export function synthesizeRoundsTemplate(opts: SynthesizeOptions = {}): Synthesi
   functions.DispatchOutbox = logicalId(stack.outbox.function);
   functions.StartScheduledRound = logicalId(stack.schedule.starter);
   functions.AddTokenClaims = logicalId(stack.auth.tokenClaims);
+  functions.RunMigrations = logicalId(stack.migrations);
   for (const [id, fn] of Object.entries(stack.attachments.functions)) functions[id] = logicalId(fn);
   return {
     template,

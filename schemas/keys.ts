@@ -52,6 +52,8 @@ const PREFIX = {
 const AUDIT = 'AUDIT';
 /** Question versions sort as text: `000001`. */
 const questionsVersion = (version: number) => String(version).padStart(6, '0');
+/** The table's own bookkeeping (its data version). */
+const DATA = 'DATA';
 /** Every user in one partition: the coordinators' list is one Query (users number in the hundreds). */
 const USERS = 'USERS';
 
@@ -163,6 +165,8 @@ export const keys = {
     pk: `${PREFIX.attempts}${scope}#${value}`,
     sk: minute,
   }),
+  /** The data's version: the last migration applied to the table (functions/migrations/). */
+  dataVersion: () => ({ pk: DATA, sk: 'VERSION' }),
   /** The messages sent to one robot (by a digest of its URL) in one minute (`2026-11-10T04:05`). */
   robotBudget: (robotDigest: string, minute: string) => ({
     pk: `${PREFIX.robotBudget}${robotDigest}`,

@@ -32,6 +32,22 @@ export async function openNeedsOfCounty(countyId: string): Promise<StoredNeed[]>
   return items.map(needOf);
 }
 
+/**
+ * How many needs were submitted in a county per season (Asia/Shanghai quarter of `submittedAt`),
+ * every status: what the county summaries' `submitted` counts (one Query on gsi1, projected).
+ */
+export async function countyNeedsPerSeason(countyId: string): Promise<Map<string, number>> {
+  const items = await queryRange(ranges.countyNeeds(countyId), {
+    ProjectionExpression: 'submittedAt',
+  });
+  const counts = new Map<string, number>();
+  for (const item of items) {
+    const season = seasonOfInstant(new Date(String(item.submittedAt)));
+    counts.set(season, (counts.get(season) ?? 0) + 1);
+  }
+  return counts;
+}
+
 export async function getNeed(needId: string): Promise<StoredNeed | undefined> {
   const { Item } = await documents().send(new GetCommand({ TableName: tableName(), Key: keys.need(needId) }));
   return Item ? needOf(Item) : undefined;

@@ -1,8 +1,9 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents, tableName } from '#commons/clients';
-import { batchGet, type Item, queryRange } from '#commons/table';
+import { batchGet, type Item, isConditionFailure, queryRange } from '#commons/table';
 import { keys, ranges, summaryAttributes } from '#schemas/keys';
 import { CountySummaryRecord, parseRecord } from '#schemas/records';
+import type { SummaryUpdate } from './items/summary.ts';
 
 export type { CountySummaryRecord };
 
@@ -46,4 +47,49 @@ export async function summariesByKeys(
 ): Promise<CountySummaryRecord[]> {
   const items = await batchGet(summaryKeys.map((k) => keys.countySummary(k.season, k.countyId)));
   return items.map(summaryOf);
+}
+
+/**
+ * Writes a part of a county summary (an update of ./items/summary.ts) only where the summary does
+ * not have `attribute` yet: what its live writer wrote, in the transaction of the record it sums
+ * up, is never overwritten by an older read of that record. False: the attribute was there.
+ */
+export async function writeSummaryPartIfAbsent(update: SummaryUpdate, attribute: string): Promise<boolean> {
+  return conditionalSummaryWrite({
+    ...update,
+    ConditionExpression: 'attribute_not_exists(#absent)',
+    ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#absent': attribute },
+  });
+}
+
+/**
+ * Writes the county summary's `submitted` count (summarySubmittedSet) only while it still holds
+ * `seen` (undefined: none), so a need counted by its own transaction in between is never lost.
+ * False: it changed meanwhile.
+ */
+export async function writeSubmittedIfUnchanged(
+  update: SummaryUpdate,
+  seen: number | undefined,
+): Promise<boolean> {
+  return conditionalSummaryWrite({
+    ...update,
+    ConditionExpression: seen === undefined ? 'attribute_not_exists(#seen)' : '#seen = :seen',
+    ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#seen': 'submitted' },
+    ExpressionAttributeValues: {
+      ...update.ExpressionAttributeValues,
+      ...(seen === undefined ? {} : { ':seen': seen }),
+    },
+  });
+}
+
+async function conditionalSummaryWrite(
+  update: SummaryUpdate & { ConditionExpression: string },
+): Promise<boolean> {
+  try {
+    await documents().send(new UpdateCommand(update));
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
 }

@@ -47,6 +47,17 @@ describe('the rooms of functions/', () => {
     expect(reaching).toEqual([]);
   });
 
+  it('keeps the data migrations to store modules and item builders: no table call of their own', () => {
+    const migrations = tsFiles('migrations');
+    expect(migrations.length).toBeGreaterThan(2);
+    const direct = migrations.flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => spec.startsWith('@aws-sdk/') || spec === '#commons/clients')
+        .map((spec) => `${file} → ${spec}`),
+    );
+    expect(direct).toEqual([]);
+  });
+
   it('keeps commons/ to plumbing: it imports no service, store, delivery, identity or function', () => {
     const commons = [...tsFiles('commons'), ...tsFiles('commons/bundle')];
     const upward = commons.flatMap((file) =>

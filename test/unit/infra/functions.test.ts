@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ALL_FUNCTIONS,
   API_FUNCTIONS,
+  DEPLOY_FUNCTIONS,
   FILE_FUNCTIONS,
   IDENTITY_FUNCTIONS,
   isDeployed,
@@ -26,6 +27,7 @@ const everyFunction = [
   ...apiIds.map((id) => [id, defined(stack.api.functions[id], id)] as const),
   ['DispatchOutbox', stack.outbox.function] as const,
   ['AddTokenClaims', stack.auth.tokenClaims] as const,
+  ['RunMigrations', stack.migrations] as const,
   ...Object.keys(FILE_FUNCTIONS).map((id) => [id, defined(stack.attachments.functions[id], id)] as const),
 ];
 
@@ -40,6 +42,7 @@ describe('Lambda functions', () => {
         ...Object.keys(SCHEDULED_FUNCTIONS),
         ...Object.keys(IDENTITY_FUNCTIONS),
         ...Object.keys(FILE_FUNCTIONS),
+        ...Object.keys(DEPLOY_FUNCTIONS),
       ].sort(),
     );
     for (const [, r] of ours) {
@@ -58,7 +61,10 @@ describe('Lambda functions', () => {
         ? { timeout: 30, memory: 3008 }
         : id === 'DispatchOutbox'
           ? { timeout: 120, memory: 512 }
-          : { timeout: 30, memory: 512 };
+          : // The data migrations after a deploy: Lambda's longest run (docs/deploy.md).
+            id === 'RunMigrations'
+            ? { timeout: 900, memory: 512 }
+            : { timeout: 30, memory: 512 };
 
   it.each(everyFunction)(
     '%s runs nodejs24.x on arm64 with an explicit timeout and memory (30 s and 512 MB unless it plans or dispatches) and active tracing',
