@@ -24,8 +24,17 @@ export type HttpRouteBinding = Pick<ApiRoute, 'method' | 'path' | 'functionId'> 
 };
 
 export interface RoundsHttpApiProps {
-  /** The user pool and the pages' app client whose access tokens the API accepts. */
-  readonly auth: RoundsAuth;
+  /**
+   * The user pool and the pages' app client whose access tokens the API accepts.
+   * @default - none: `sessionAuthorizer` instead (AWS China)
+   */
+  readonly auth?: RoundsAuth;
+  /**
+   * Where there is no Cognito (AWS China): the authorizer of the product's own session tokens
+   * (infra/session-auth.ts). Lambda authorizers take no OAuth scopes.
+   * @default - none: the JWT authorizer of `auth`
+   */
+  readonly sessionAuthorizer?: apigw.IHttpRouteAuthorizer;
   /**
    * Serve the local-only routes too (`localOnly` in the registry: sign-in with invitation codes): the
    * embedded runtime's template. AWS signs people in through Cognito instead.
@@ -76,9 +85,9 @@ export const PUBLIC_ROUTE_THROTTLE = { ThrottlingRateLimit: 5, ThrottlingBurstLi
 export class RoundsHttpApi extends Construct {
   public readonly api: apigw.HttpApi;
   public readonly stage: apigw.HttpStage;
-  public readonly userPool: cognito.UserPool;
-  public readonly userPoolClient: cognito.UserPoolClient;
-  public readonly authorizer: HttpJwtAuthorizer;
+  public readonly userPool?: cognito.UserPool;
+  public readonly userPoolClient?: cognito.UserPoolClient;
+  public readonly authorizer: apigw.IHttpRouteAuthorizer;
   public readonly accessLogGroup: logs.LogGroup;
   /** The API functions by construct id. */
   public readonly functions: Readonly<Record<string, RoundsFunction>>;
@@ -92,18 +101,25 @@ export class RoundsHttpApi extends Construct {
     );
 
     // ---- identity ------------------------------------------------------------------------
-    this.userPool = props.auth.userPool;
-    this.userPoolClient = props.auth.client;
-    const region = Stack.of(this).region;
-    // Access tokens of the pages' client (client_id; an ID token has no scope and is refused).
-    this.authorizer = new HttpJwtAuthorizer(
-      'CognitoJwt',
-      `https://cognito-idp.${region}.amazonaws.com/${this.userPool.userPoolId}`,
-      {
-        jwtAudience: [this.userPoolClient.userPoolClientId],
-        identitySource: ['$request.header.Authorization'],
-      },
-    );
+    const stack = Stack.of(this);
+    if (props.auth) {
+      this.userPool = props.auth.userPool;
+      this.userPoolClient = props.auth.client;
+      // Access tokens of the pages' client (client_id; an ID token has no scope and is refused).
+      this.authorizer = new HttpJwtAuthorizer(
+        'CognitoJwt',
+        `https://cognito-idp.${stack.region}.${stack.urlSuffix}/${this.userPool.userPoolId}`,
+        {
+          jwtAudience: [this.userPoolClient.userPoolClientId],
+          identitySource: ['$request.header.Authorization'],
+        },
+      );
+    } else if (props.sessionAuthorizer) {
+      this.authorizer = props.sessionAuthorizer;
+    } else {
+      throw new Error('RoundsHttpApi needs auth (Cognito) or sessionAuthorizer');
+    }
+    const scoped = props.auth !== undefined;
 
     // ---- API -----------------------------------------------------------------------------
     this.api = new apigw.HttpApi(this, 'Api', {
@@ -183,7 +199,7 @@ export class RoundsHttpApi extends Construct {
         methods: [apigw.HttpMethod[route.method]],
         integration,
         authorizer: route.public ? new apigw.HttpNoneAuthorizer() : this.authorizer,
-        ...(route.public ? {} : { authorizationScopes: [API_SCOPE] }),
+        ...(route.public || !scoped ? {} : { authorizationScopes: [API_SCOPE] }),
       });
       if (route.public) {
         publicRouteSettings[`${route.method} ${route.path}`] = PUBLIC_ROUTE_THROTTLE;

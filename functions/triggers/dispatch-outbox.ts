@@ -1,3 +1,4 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
@@ -6,6 +7,7 @@ import { requiredEnv } from '#commons/config';
 import { logger } from '#commons/logger';
 import { tracer } from '#commons/tracer';
 import { sesEmailAdapter } from '#delivery/email-ses';
+import { smtpEmailAdapter } from '#delivery/email-smtp';
 import { dispatchDue } from '#delivery/outbox-dispatch';
 import type { DeliveryAdapters } from '#delivery/port';
 import { snsSmsAdapter } from '#delivery/sms-sns';
@@ -14,16 +16,37 @@ import { webhookAdapter } from '#delivery/webhook';
 let adapters: DeliveryAdapters | undefined;
 
 /**
- * Delivery in AWS: e-mail through SES v2 from `SENDER_EMAIL`, DingTalk/WeCom robot webhooks, and —
- * when the stack enables it — SMS through SNS. Coordinator alerts do not pass here: the state
- * machine publishes them to their SNS topic itself. Clients are made once, on the first run.
+ * AWS China has no SES: e-mail through the SMTP server of the secret SMTP_SECRET_ID
+ * (`{"url":"smtps://user:pass@host:465","from":"…"}`, docs/deploy.md); with neither it nor
+ * SENDER_EMAIL there is no e-mail adapter (an e-mail is refused at once, not retried).
  */
-export function awsAdapters(): DeliveryAdapters {
-  adapters ??= {
-    email: sesEmailAdapter({
-      client: tracer.captureAWSv3Client(new SESv2Client({})),
-      from: requiredEnv('SENDER_EMAIL'),
-    }),
+async function emailAdapter(): Promise<DeliveryAdapters['email']> {
+  const secretId = process.env.SMTP_SECRET_ID;
+  if (secretId) {
+    const secret = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secretId }));
+    const smtp = JSON.parse(secret.SecretString ?? '{}') as { url?: unknown; from?: unknown };
+    if (typeof smtp.url !== 'string' || smtp.url === '')
+      throw new Error(`SMTP 密钥 ${secretId} 缺少 url / the SMTP secret ${secretId} has no "url"`);
+    return smtpEmailAdapter({ url: smtp.url, ...(typeof smtp.from === 'string' ? { from: smtp.from } : {}) });
+  }
+  if (process.env.SMTP_SECRET_ID === '' && !process.env.SENDER_EMAIL) return undefined;
+  return sesEmailAdapter({
+    client: tracer.captureAWSv3Client(new SESv2Client({})),
+    from: requiredEnv('SENDER_EMAIL'),
+  });
+}
+
+/**
+ * Delivery in AWS: e-mail through SES v2 from `SENDER_EMAIL` (in AWS China through SMTP, or none),
+ * DingTalk/WeCom robot webhooks, and — when the stack enables it — SMS through SNS. Coordinator
+ * alerts do not pass here: the state machine publishes them to their SNS topic itself. Clients are
+ * made once, on the first run.
+ */
+export async function awsAdapters(): Promise<DeliveryAdapters> {
+  if (adapters) return adapters;
+  const email = await emailAdapter();
+  adapters = {
+    ...(email ? { email } : {}),
     webhook: webhookAdapter(),
     ...(process.env.SMS_ENABLED === '1'
       ? { sms: snsSmsAdapter({ client: tracer.captureAWSv3Client(new SNSClient({})) }) }
@@ -49,7 +72,7 @@ type Summary = {
  */
 export const handler = middy<unknown, Summary, Error, Context>().handler(async (_event, context) => {
   const result = await dispatchDue(new Date(), {
-    adapters: awsAdapters(),
+    adapters: await awsAdapters(),
     remainingMs: () => context.getRemainingTimeInMillis(),
   });
   for (const retry of result.retrying) logger.warn('message not delivered, will retry', retry);
