@@ -3,6 +3,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -216,8 +217,24 @@ export class RoundsHttpApi extends Construct {
       (this.stage.node.defaultChild as apigw.CfnStage).routeSettings = publicRouteSettings;
   }
 
+  private customDomain?: string;
+
+  /**
+   * Serves the API on `domainName` too (AWS China: an ICP-recorded domain, with a certificate
+   * imported into ACM in the stack's region); `url` is then that domain's.
+   */
+  public useCustomDomain(domainName: string, certificateArn: string): apigw.DomainName {
+    const domain = new apigw.DomainName(this, 'Domain', {
+      domainName,
+      certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', certificateArn),
+    });
+    new apigw.ApiMapping(this, 'DomainMapping', { api: this.api, domainName: domain, stage: this.stage });
+    this.customDomain = domainName;
+    return domain;
+  }
+
   /** The API's base URL. */
   public get url(): string {
-    return this.api.apiEndpoint;
+    return this.customDomain ? `https://${this.customDomain}` : this.api.apiEndpoint;
   }
 }

@@ -541,7 +541,8 @@ export class RoundStateMachine extends Construct {
       for (const id of ['AwsSolutions-SF2', 'Serverless-StepFunctionStateMachineXray'])
         Validations.of(this.stateMachine).acknowledge({
           id,
-          reason: 'No X-Ray in AWS China (docs/deploy.md, AWS China): the execution history and its log group remain.',
+          reason:
+            'No X-Ray in AWS China (docs/deploy.md, AWS China): the execution history and its log group remain.',
         });
 
     this.acknowledgeFindings(props);

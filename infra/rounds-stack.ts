@@ -19,7 +19,14 @@ import {
 } from '#functions/registry';
 import { AttachmentsStore } from './attachments.ts';
 import { RoundsAuth } from './auth.ts';
-import { CHINA_CONTEXT, contextString, isChina } from './china.ts';
+import {
+  ACM_CERTIFICATE_ARN,
+  CHINA_CONTEXT,
+  contextDomain,
+  contextString,
+  IAM_CERTIFICATE_ID,
+  isChina,
+} from './china.ts';
 import { RoundsHttpApi } from './http-api.ts';
 import { AlertNotifications } from './notifications.ts';
 import { OutboxDispatch } from './outbox.ts';
@@ -93,6 +100,11 @@ export interface RoundsStackProps extends StackProps {
    * @default - context `smtpSecret`; without it no e-mail in AWS China (robots only)
    */
   readonly smtpSecret?: string;
+  /**
+   * The API's ICP-recorded domain and the ARN of its certificate imported into ACM in the region.
+   * @default - context `apiDomain` and `apiCertificateArn`; without them the execute-api endpoint
+   */
+  readonly apiDomain?: { readonly domainName: string; readonly certificateArn: string };
 }
 
 /** The whole product in AWS: table, round functions and state machine, schedule, API, alerts, pages. */
@@ -175,15 +187,17 @@ export class RoundsStack extends Stack {
 
     // Pages first (the API's CORS allows their URL), their upload last (it carries the API's URL).
     // Sign-in returns to the pages' domain, so the pages come before the user pool's client.
+    const pagesContext = contextDomain(this, 'pagesDomain', 'pagesCertificateId', IAM_CERTIFICATE_ID);
     const pagesDomain =
       props.pagesDomain ??
-      (contextString(this, 'pagesDomain') && contextString(this, 'pagesCertificateId')
-        ? {
-            domainName: contextString(this, 'pagesDomain') as string,
-            iamCertificateId: contextString(this, 'pagesCertificateId') as string,
-          }
+      (pagesContext
+        ? { domainName: pagesContext.domainName, iamCertificateId: pagesContext.certificate }
         : undefined);
-    this.pages = new RoundsPages(this, 'Pages', china ? { china: true, ...(pagesDomain ? { pagesDomain } : {}) } : {});
+    this.pages = new RoundsPages(
+      this,
+      'Pages',
+      china ? { china: true, ...(pagesDomain ? { pagesDomain } : {}) } : {},
+    );
     if (china) {
       // No Cognito in China: the product's own invitations and sessions, as on one machine.
       this.sessionAuth = new SessionAuth(this, 'SessionAuth', { table: this.table });
@@ -193,6 +207,13 @@ export class RoundsStack extends Stack {
         corsOrigins: [this.pages.url],
         includeLocalOnly: true,
       });
+      const apiContext = contextDomain(this, 'apiDomain', 'apiCertificateArn', ACM_CERTIFICATE_ARN);
+      const apiDomain =
+        props.apiDomain ??
+        (apiContext
+          ? { domainName: apiContext.domainName, certificateArn: apiContext.certificate }
+          : undefined);
+      if (apiDomain) this.api.useCustomDomain(apiDomain.domainName, apiDomain.certificateArn);
       for (const functionId of ['ManageUsers', 'Sessions']) {
         const fn = this.api.functions[functionId];
         if (!fn) throw new Error(`the HTTP API has no ${functionId} function`);

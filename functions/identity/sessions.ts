@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import { UnauthorizedError } from '#commons/errors';
-import type { IdentityPort } from './port.ts';
 import { INVITATION_ALPHABET, INVITATION_CODE_LENGTH, type Session } from '#schemas/users';
+import type { IdentityPort } from './port.ts';
 import { type LocalClaims, SESSION_SECONDS, signWithKey } from './tokens.ts';
 
 /*
