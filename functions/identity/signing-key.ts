@@ -13,8 +13,9 @@ export function signingKey(
   client: Pick<SecretsManagerClient, 'send'> = new SecretsManagerClient({}),
   secretId = process.env.SIGNING_KEY_SECRET_ID,
 ): Promise<Uint8Array> {
+  if (key) return key;
   if (!secretId) throw new Error('SIGNING_KEY_SECRET_ID is not set: the session key cannot be read');
-  key ??= client.send(new GetSecretValueCommand({ SecretId: secretId })).then(
+  key = client.send(new GetSecretValueCommand({ SecretId: secretId })).then(
     (secret) => {
       if (!secret.SecretString) throw new Error(`secret ${secretId} has no string value`);
       return new Uint8Array(Buffer.from(secret.SecretString, 'utf8'));

@@ -22,16 +22,15 @@ let users: typeof import('#store/users');
 let http: typeof import('#commons/http');
 
 beforeAll(async () => {
+  // As the stack sets it on the function (infra/session-auth.ts).
+  process.env.SIGNING_KEY_SECRET_ID = SECRET_ID;
   const signing = await import('#identity/signing-key');
-  await signing.signingKey(
-    {
-      send: async (command: GetSecretValueCommand) => {
-        asked.push(command);
-        return { SecretString: Buffer.from(key).toString('utf8') };
-      },
-    } as never,
-    SECRET_ID,
-  );
+  await signing.signingKey({
+    send: async (command: GetSecretValueCommand) => {
+      asked.push(command);
+      return { SecretString: Buffer.from(key).toString('utf8') };
+    },
+  } as never);
   authorizer = await import('#functions/triggers/authorize-session');
   sessions = await import('#identity/sessions');
   tokens = await import('#identity/tokens');
