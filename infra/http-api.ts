@@ -74,6 +74,11 @@ export interface RoundsHttpApiProps {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Entry files in place of the registry's, by function id (AWS China's sign-in, functions/china/).
+   * @default - the registry's
+   */
+  readonly entries?: Readonly<Record<string, string>>;
 }
 
 /** Requests a second (and burst) on each public route, per account and region as API Gateway counts. */
@@ -175,7 +180,7 @@ export class RoundsHttpApi extends Construct {
     const integrations: Record<string, HttpLambdaIntegration> = {};
     for (const [functionId, wiring] of Object.entries(wirings)) {
       const fn = new RoundsFunction(this, functionId, {
-        entry: wiring.entry,
+        entry: props.entries?.[functionId] ?? wiring.entry,
         // The coordinator's re-plan runs the planner of `rounds plan` (HiGHS, WebAssembly) within the API's 30 s.
         ...(functionId === 'ReplanSeason'
           ? { bundleFiles: ['node_modules/highs/build/highs.wasm'], memorySize: 3008 }

@@ -9,6 +9,9 @@ import { SCHEDULED_FUNCTIONS } from '../functions/registry.ts';
 import { RoundsFunction } from './rounds-function.ts';
 import type { RoundsTable } from './table.ts';
 
+/** The dispatcher's entry in AWS China (no SES): SMTP from a secret, or no e-mail. */
+export const CHINA_DISPATCH_ENTRY = 'functions/china/dispatch-outbox.ts';
+
 /** How often the outbox is looked at: a message waits at most this long past its `notBefore`. */
 export const OUTBOX_DISPATCH_RATE = Duration.minutes(10);
 
@@ -62,7 +65,8 @@ export class OutboxDispatch extends Construct {
   constructor(scope: Construct, id: string, props: OutboxDispatchProps) {
     super(scope, id);
     this.function = new RoundsFunction(this, 'DispatchOutbox', {
-      entry: SCHEDULED_FUNCTIONS.DispatchOutbox.entry,
+      // AWS China: SMTP (or no e-mail) chosen before the handler runs, in that bundle alone.
+      entry: props.smtpSecret === undefined ? SCHEDULED_FUNCTIONS.DispatchOutbox.entry : CHINA_DISPATCH_ENTRY,
       timeout: OUTBOX_DISPATCH_TIMEOUT,
       environment:
         props.smtpSecret === undefined

@@ -34,7 +34,7 @@ import { RoundsPages } from './pages.ts';
 import { RoundStateMachine } from './round-state-machine.ts';
 import { FUNCTION_ID_METADATA, RoundsFunction } from './rounds-function.ts';
 import { QuarterlySchedule } from './schedule.ts';
-import { SessionAuth } from './session-auth.ts';
+import { CHINA_SESSION_ENTRIES, SessionAuth } from './session-auth.ts';
 import { RoundsTable } from './table.ts';
 
 /** The planner's solver (HiGHS) loads its WebAssembly from beside the bundle. */
@@ -206,6 +206,7 @@ export class RoundsStack extends Stack {
         sessionAuthorizer: this.sessionAuth.authorizer,
         corsOrigins: [this.pages.url],
         includeLocalOnly: true,
+        entries: CHINA_SESSION_ENTRIES,
       });
       const apiContext = contextDomain(this, 'apiDomain', 'apiCertificateArn', ACM_CERTIFICATE_ARN);
       const apiDomain =

@@ -6,6 +6,12 @@ import { SESSION_FUNCTIONS } from '../functions/registry.ts';
 import { RoundsFunction } from './rounds-function.ts';
 import type { RoundsTable } from './table.ts';
 
+/** ManageUsers and Sessions in AWS China: the product's own sessions as the identity port (functions/china/). */
+export const CHINA_SESSION_ENTRIES = {
+  ManageUsers: 'functions/china/manage-users.ts',
+  Sessions: 'functions/china/sessions.ts',
+} as const;
+
 export interface SessionAuthProps {
   /** The product table: the authorizer reads users and device sessions. */
   readonly table: RoundsTable;

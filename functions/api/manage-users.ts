@@ -1,11 +1,7 @@
 import { type ApiHandler, actorOf, json, routeDispatcher, serve } from '#commons/http';
-import { installSessionIdentity } from '#identity/signing-key';
 import * as routes from '#routes/users';
 import { allUsers, createUser, reinviteUser, revokeUser } from '#services/manage-users';
 import { publicOrigin } from './public-origin.ts';
-
-// In a stack without Cognito (AWS China) the product's own sessions, keyed by the stack's secret.
-await installSessionIdentity();
 
 /*
  * The coordinators' user routes: POST /users, GET /users, POST /users/{userId}/revoke and

@@ -1,12 +1,8 @@
 import { type ApiHandler, json, routeDispatcher, serve } from '#commons/http';
 import { identity } from '#identity/identity';
-import { installSessionIdentity } from '#identity/signing-key';
 import * as routes from '#routes/users';
 import { deviceCode, refreshSession, requestLink, signIn, signOut } from '#services/manage-users';
 import { publicOrigin } from './public-origin.ts';
-
-// In a stack without Cognito (AWS China) the product's own sessions, keyed by the stack's secret.
-await installSessionIdentity();
 
 /**
  * The ways in (docs/api.md, users and sign-in): POST /session (a code → a session and the device's

@@ -1,4 +1,3 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
@@ -6,8 +5,8 @@ import type { Context } from 'aws-lambda';
 import { requiredEnv } from '#commons/config';
 import { logger } from '#commons/logger';
 import { tracer } from '#commons/tracer';
+import { chosenEmailAdapter } from '#delivery/email-choice';
 import { sesEmailAdapter } from '#delivery/email-ses';
-import { smtpEmailAdapter } from '#delivery/email-smtp';
 import { dispatchDue } from '#delivery/outbox-dispatch';
 import type { DeliveryAdapters } from '#delivery/port';
 import { snsSmsAdapter } from '#delivery/sms-sns';
@@ -16,20 +15,12 @@ import { webhookAdapter } from '#delivery/webhook';
 let adapters: DeliveryAdapters | undefined;
 
 /**
- * AWS China has no SES: e-mail through the SMTP server of the secret SMTP_SECRET_ID
- * (`{"url":"smtps://user:pass@host:465","from":"…"}`, docs/deploy.md); with neither it nor
- * SENDER_EMAIL there is no e-mail adapter (an e-mail is refused at once, not retried).
+ * E-mail through SES, unless the bundle chose otherwise before (AWS China has no SES: its bundle
+ * carries functions/delivery/install-smtp.ts, SMTP or no e-mail).
  */
 async function emailAdapter(): Promise<DeliveryAdapters['email']> {
-  const secretId = process.env.SMTP_SECRET_ID;
-  if (secretId) {
-    const secret = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secretId }));
-    const smtp = JSON.parse(secret.SecretString ?? '{}') as { url?: unknown; from?: unknown };
-    if (typeof smtp.url !== 'string' || smtp.url === '')
-      throw new Error(`SMTP 密钥 ${secretId} 缺少 url / the SMTP secret ${secretId} has no "url"`);
-    return smtpEmailAdapter({ url: smtp.url, ...(typeof smtp.from === 'string' ? { from: smtp.from } : {}) });
-  }
-  if (process.env.SMTP_SECRET_ID === '' && !process.env.SENDER_EMAIL) return undefined;
+  const chosen = chosenEmailAdapter();
+  if (chosen !== undefined) return chosen ?? undefined;
   return sesEmailAdapter({
     client: tracer.captureAWSv3Client(new SESv2Client({})),
     from: requiredEnv('SENDER_EMAIL'),

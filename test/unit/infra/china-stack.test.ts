@@ -148,6 +148,18 @@ describe('what differs from the global stack', () => {
       .map(([, r]) => r.Metadata['mountain-rounds:function-id'])
       .sort();
     expect(readers).toEqual(['AuthorizeSession', 'ManageUsers', 'Sessions']);
+    // Their China entries install the sessions first (functions/china/); the global bundles stay without them.
+    const entries = Object.fromEntries(
+      resourcesOfType(china, 'AWS::Lambda::Function')
+        .filter(([, r]) => r.Metadata?.['mountain-rounds:function-id'])
+        .map(([, r]) => [r.Metadata['mountain-rounds:function-id'], r.Metadata['mountain-rounds:entry']]),
+    );
+    expect(entries).toMatchObject({
+      ManageUsers: 'functions/china/manage-users.ts',
+      Sessions: 'functions/china/sessions.ts',
+      DispatchOutbox: 'functions/china/dispatch-outbox.ts',
+      AuthorizeSession: 'functions/triggers/authorize-session.ts',
+    });
     const grants = statements(china).filter((s) => actionsOf(s).includes('secretsmanager:GetSecretValue'));
     expect(grants.filter((s) => JSON.stringify(s.Resource).includes(secretId))).toHaveLength(3);
     const manageUsers = chinaStack.api.functions.ManageUsers;
