@@ -150,6 +150,14 @@ export const IDENTITY_FUNCTIONS = wire('triggers', {
   AddTokenClaims: { table: 'none' },
 } satisfies Record<string, Omit<FunctionWiring, 'entry'>>);
 
+/**
+ * The HTTP API's own authorizer where there is no Cognito (AWS China, infra/session-auth.ts): verifies
+ * the product's session tokens and that their user and device session still stand.
+ */
+export const SESSION_FUNCTIONS = wire('triggers', {
+  AuthorizeSession: { table: 'read' },
+} satisfies Record<string, Omit<FunctionWiring, 'entry'>>);
+
 /** A route as declared in functions/routes/ (method, path, access, schemas, responses, body limit). */
 export type ApiRoute = RouteDeclaration & { readonly functionId: ApiFunctionId };
 
@@ -216,6 +224,7 @@ export const ALL_FUNCTIONS: Readonly<Record<string, FunctionWiring>> = {
   ...API_FUNCTIONS,
   ...SCHEDULED_FUNCTIONS,
   ...IDENTITY_FUNCTIONS,
+  ...SESSION_FUNCTIONS,
   ...FILE_FUNCTIONS,
   ...DEPLOY_FUNCTIONS,
 };

@@ -8,7 +8,9 @@
  * `offerConcurrency` (offers in flight at once, default 800), `senderEmail` (the SES sender; else the
  * stack parameter SenderEmail at deploy), `smsEnabled` (default false), `sourceMaps` (ship source maps
  * and run with --enable-source-maps, default false), `xrayTracing` (bundle the Powertools tracer for
- * per-call X-Ray subsegments, default false), `bundleMetafile` (esbuild's metafile beside each bundle).
+ * per-call X-Ray subsegments, default false), `bundleMetafile` (esbuild's metafile beside each bundle);
+ * for AWS China `china`, `pagesDomain`, `pagesCertificateId`, `apiDomain`, `apiCertificateArn` and
+ * `smtpSecret` (docs/deploy.md, AWS China).
  */
 import { createRoundsApp } from './rounds-stack.ts';
 

@@ -3,6 +3,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -24,8 +25,17 @@ export type HttpRouteBinding = Pick<ApiRoute, 'method' | 'path' | 'functionId'> 
 };
 
 export interface RoundsHttpApiProps {
-  /** The user pool and the pages' app client whose access tokens the API accepts. */
-  readonly auth: RoundsAuth;
+  /**
+   * The user pool and the pages' app client whose access tokens the API accepts.
+   * @default - none: `sessionAuthorizer` instead (AWS China)
+   */
+  readonly auth?: RoundsAuth;
+  /**
+   * Where there is no Cognito (AWS China): the authorizer of the product's own session tokens
+   * (infra/session-auth.ts). Lambda authorizers take no OAuth scopes.
+   * @default - none: the JWT authorizer of `auth`
+   */
+  readonly sessionAuthorizer?: apigw.IHttpRouteAuthorizer;
   /**
    * Serve the local-only routes too (`localOnly` in the registry: sign-in with invitation codes): the
    * embedded runtime's template. AWS signs people in through Cognito instead.
@@ -64,6 +74,11 @@ export interface RoundsHttpApiProps {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Entry files in place of the registry's, by function id (AWS China's sign-in, functions/china/).
+   * @default - the registry's
+   */
+  readonly entries?: Readonly<Record<string, string>>;
 }
 
 /** Requests a second (and burst) on each public route, per account and region as API Gateway counts. */
@@ -76,9 +91,9 @@ export const PUBLIC_ROUTE_THROTTLE = { ThrottlingRateLimit: 5, ThrottlingBurstLi
 export class RoundsHttpApi extends Construct {
   public readonly api: apigw.HttpApi;
   public readonly stage: apigw.HttpStage;
-  public readonly userPool: cognito.UserPool;
-  public readonly userPoolClient: cognito.UserPoolClient;
-  public readonly authorizer: HttpJwtAuthorizer;
+  public readonly userPool?: cognito.UserPool;
+  public readonly userPoolClient?: cognito.UserPoolClient;
+  public readonly authorizer: apigw.IHttpRouteAuthorizer;
   public readonly accessLogGroup: logs.LogGroup;
   /** The API functions by construct id. */
   public readonly functions: Readonly<Record<string, RoundsFunction>>;
@@ -92,18 +107,25 @@ export class RoundsHttpApi extends Construct {
     );
 
     // ---- identity ------------------------------------------------------------------------
-    this.userPool = props.auth.userPool;
-    this.userPoolClient = props.auth.client;
-    const region = Stack.of(this).region;
-    // Access tokens of the pages' client (client_id; an ID token has no scope and is refused).
-    this.authorizer = new HttpJwtAuthorizer(
-      'CognitoJwt',
-      `https://cognito-idp.${region}.amazonaws.com/${this.userPool.userPoolId}`,
-      {
-        jwtAudience: [this.userPoolClient.userPoolClientId],
-        identitySource: ['$request.header.Authorization'],
-      },
-    );
+    const stack = Stack.of(this);
+    if (props.auth) {
+      this.userPool = props.auth.userPool;
+      this.userPoolClient = props.auth.client;
+      // Access tokens of the pages' client (client_id; an ID token has no scope and is refused).
+      this.authorizer = new HttpJwtAuthorizer(
+        'CognitoJwt',
+        `https://cognito-idp.${stack.region}.${stack.urlSuffix}/${this.userPool.userPoolId}`,
+        {
+          jwtAudience: [this.userPoolClient.userPoolClientId],
+          identitySource: ['$request.header.Authorization'],
+        },
+      );
+    } else if (props.sessionAuthorizer) {
+      this.authorizer = props.sessionAuthorizer;
+    } else {
+      throw new Error('RoundsHttpApi needs auth (Cognito) or sessionAuthorizer');
+    }
+    const scoped = props.auth !== undefined;
 
     // ---- API -----------------------------------------------------------------------------
     this.api = new apigw.HttpApi(this, 'Api', {
@@ -158,7 +180,7 @@ export class RoundsHttpApi extends Construct {
     const integrations: Record<string, HttpLambdaIntegration> = {};
     for (const [functionId, wiring] of Object.entries(wirings)) {
       const fn = new RoundsFunction(this, functionId, {
-        entry: wiring.entry,
+        entry: props.entries?.[functionId] ?? wiring.entry,
         // The coordinator's re-plan runs the planner of `rounds plan` (HiGHS, WebAssembly) within the API's 30 s.
         ...(functionId === 'ReplanSeason'
           ? { bundleFiles: ['node_modules/highs/build/highs.wasm'], memorySize: 3008 }
@@ -183,7 +205,7 @@ export class RoundsHttpApi extends Construct {
         methods: [apigw.HttpMethod[route.method]],
         integration,
         authorizer: route.public ? new apigw.HttpNoneAuthorizer() : this.authorizer,
-        ...(route.public ? {} : { authorizationScopes: [API_SCOPE] }),
+        ...(route.public || !scoped ? {} : { authorizationScopes: [API_SCOPE] }),
       });
       if (route.public) {
         publicRouteSettings[`${route.method} ${route.path}`] = PUBLIC_ROUTE_THROTTLE;
@@ -200,8 +222,24 @@ export class RoundsHttpApi extends Construct {
       (this.stage.node.defaultChild as apigw.CfnStage).routeSettings = publicRouteSettings;
   }
 
+  private customDomain?: string;
+
+  /**
+   * Serves the API on `domainName` too (AWS China: an ICP-recorded domain, with a certificate
+   * imported into ACM in the stack's region); `url` is then that domain's.
+   */
+  public useCustomDomain(domainName: string, certificateArn: string): apigw.DomainName {
+    const domain = new apigw.DomainName(this, 'Domain', {
+      domainName,
+      certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', certificateArn),
+    });
+    new apigw.ApiMapping(this, 'DomainMapping', { api: this.api, domainName: domain, stage: this.stage });
+    this.customDomain = domainName;
+    return domain;
+  }
+
   /** The API's base URL. */
   public get url(): string {
-    return this.api.apiEndpoint;
+    return this.customDomain ? `https://${this.customDomain}` : this.api.apiEndpoint;
   }
 }

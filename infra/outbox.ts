@@ -2,11 +2,15 @@ import { type CfnElement, Duration, Fn, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SCHEDULED_FUNCTIONS } from '../functions/registry.ts';
 import { RoundsFunction } from './rounds-function.ts';
 import type { RoundsTable } from './table.ts';
+
+/** The dispatcher's entry in AWS China (no SES): SMTP from a secret, or no e-mail. */
+export const CHINA_DISPATCH_ENTRY = 'functions/china/dispatch-outbox.ts';
 
 /** How often the outbox is looked at: a message waits at most this long past its `notBefore`. */
 export const OUTBOX_DISPATCH_RATE = Duration.minutes(10);
@@ -22,7 +26,13 @@ export interface OutboxDispatchProps {
    * verified domain. The function may send as that address or domain only. (In the SES sandbox SES
    * also checks each recipient's identity; ask for production access before the societies' mail.)
    */
-  readonly senderEmail: string;
+  readonly senderEmail?: string;
+  /**
+   * AWS China (no SES): the Secrets Manager secret (name or ARN) with the SMTP server
+   * (`{"url":…,"from":…}`); an empty string: no e-mail at all (robots only). Set instead of senderEmail.
+   * @default - SES from senderEmail
+   */
+  readonly smtpSecret?: string;
   /**
    * Whether societies with only a phone number get an SMS (SNS Publish to a phone number, which
    * IAM can only allow on "*").
@@ -55,13 +65,22 @@ export class OutboxDispatch extends Construct {
   constructor(scope: Construct, id: string, props: OutboxDispatchProps) {
     super(scope, id);
     this.function = new RoundsFunction(this, 'DispatchOutbox', {
-      entry: SCHEDULED_FUNCTIONS.DispatchOutbox.entry,
+      // AWS China: SMTP (or no e-mail) chosen before the handler runs, in that bundle alone.
+      entry: props.smtpSecret === undefined ? SCHEDULED_FUNCTIONS.DispatchOutbox.entry : CHINA_DISPATCH_ENTRY,
       timeout: OUTBOX_DISPATCH_TIMEOUT,
-      environment: { SENDER_EMAIL: props.senderEmail, SMS_ENABLED: props.smsEnabled ? '1' : '0' },
+      environment:
+        props.smtpSecret === undefined
+          ? { SENDER_EMAIL: props.senderEmail ?? '', SMS_ENABLED: props.smsEnabled ? '1' : '0' }
+          : { SMTP_SECRET_ID: props.smtpSecret, SMS_ENABLED: '0' },
     });
     props.table.grantTo(this.function, SCHEDULED_FUNCTIONS.DispatchOutbox.table);
-    this.grantSendEmail(props.senderEmail);
-    if (props.smsEnabled) this.grantSendSms();
+    if (props.smtpSecret !== undefined) {
+      if (props.smtpSecret !== '') this.smtpSecret(props.smtpSecret).grantRead(this.function);
+    } else {
+      if (!props.senderEmail) throw new Error('OutboxDispatch needs senderEmail (SES) or smtpSecret');
+      this.grantSendEmail(props.senderEmail);
+      if (props.smsEnabled) this.grantSendSms();
+    }
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -92,6 +111,13 @@ export class OutboxDispatch extends Construct {
       id: `AwsSolutions-IAM5[Resource::<${functionId}.Arn>:*]`,
       reason: `The scheduler's lambda:InvokeFunction covers ${this.function.node.id} and its qualified versions/aliases (<arn>:*); nothing beyond that function.`,
     });
+  }
+
+  /** The SMTP secret by ARN or by name. */
+  private smtpSecret(nameOrArn: string): secretsmanager.ISecret {
+    return nameOrArn.startsWith('arn:')
+      ? secretsmanager.Secret.fromSecretCompleteArn(this, 'SmtpSecret', nameOrArn)
+      : secretsmanager.Secret.fromSecretNameV2(this, 'SmtpSecret', nameOrArn);
   }
 
   /** ses:SendEmail as the sender's address identity or its domain identity, nothing else. */

@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type CfnElement,
@@ -38,6 +38,18 @@ export interface RoundsPagesProps {
    * @default Duration.days(90)
    */
   readonly logRetention?: Duration;
+  /**
+   * AWS China: an origin access identity (no origin access control there) and no CloudFront
+   * Function (extension-less copies of the pages instead, `deploySite`).
+   * @default false
+   */
+  readonly china?: boolean;
+  /**
+   * A custom domain (AWS China: ICP-recorded) and its IAM server certificate id (CloudFront in
+   * China takes no ACM certificate).
+   * @default - the CloudFront domain
+   */
+  readonly pagesDomain?: { readonly domainName: string; readonly iamCertificateId: string };
 }
 
 /**
@@ -78,10 +90,14 @@ export class RoundsPages extends Construct {
   /** Set by `deploySite()`; stays undefined while `pages/` has no files. */
   public deployment?: s3deploy.BucketDeployment;
   private readonly sourceDir: string;
+  private readonly china: boolean;
+  private readonly domainName?: string;
 
   constructor(scope: Construct, id: string, props: RoundsPagesProps = {}) {
     super(scope, id);
     this.sourceDir = props.sourceDir ?? join(REPO_ROOT, 'pages');
+    this.china = props.china ?? false;
+    if (props.pagesDomain) this.domainName = props.pagesDomain.domainName;
 
     this.logsBucket = new s3.Bucket(this, 'AccessLogs', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -104,7 +120,9 @@ export class RoundsPages extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    const origin = origins.S3BucketOrigin.withOriginAccessControl(this.bucket);
+    const origin = this.china
+      ? origins.S3BucketOrigin.withOriginAccessIdentity(this.bucket)
+      : origins.S3BucketOrigin.withOriginAccessControl(this.bucket);
     // One strict CSP and the same headers as the local server (functions/commons/security-headers.ts).
     const pageHeaders = (
       id: string,
@@ -151,16 +169,20 @@ export class RoundsPages extends Construct {
           'The pages: the same CSP and headers as the local server',
         ),
         compress: true,
-        functionAssociations: [
-          {
-            eventType: cloudfront.FunctionEventType.VIEWER_REQUEST,
-            function: new cloudfront.Function(this, 'PagePaths', {
-              comment: 'Extension-less page paths (/signin) to their .html file',
-              code: cloudfront.FunctionCode.fromInline(PAGE_PATH_FUNCTION_CODE),
-              runtime: cloudfront.FunctionRuntime.JS_2_0,
+        ...(this.china
+          ? {}
+          : {
+              functionAssociations: [
+                {
+                  eventType: cloudfront.FunctionEventType.VIEWER_REQUEST,
+                  function: new cloudfront.Function(this, 'PagePaths', {
+                    comment: 'Extension-less page paths (/signin) to their .html file',
+                    code: cloudfront.FunctionCode.fromInline(PAGE_PATH_FUNCTION_CODE),
+                    runtime: cloudfront.FunctionRuntime.JS_2_0,
+                  }),
+                },
+              ],
             }),
-          },
-        ],
       },
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_ALL,
@@ -168,6 +190,22 @@ export class RoundsPages extends Construct {
       logBucket: this.logsBucket,
       logFilePrefix: 'cloudfront/',
     });
+    if (this.china)
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR7',
+        reason:
+          'CloudFront in AWS China has no origin access control: the bucket is reached through an origin access identity, and stays private.',
+      });
+    if (props.pagesDomain) {
+      // CloudFront in China serves a custom domain with an IAM server certificate only.
+      const cfn = this.distribution.node.defaultChild as cloudfront.CfnDistribution;
+      cfn.addPropertyOverride('DistributionConfig.Aliases', [props.pagesDomain.domainName]);
+      cfn.addPropertyOverride('DistributionConfig.ViewerCertificate', {
+        IamCertificateId: props.pagesDomain.iamCertificateId,
+        SslSupportMethod: 'sni-only',
+        MinimumProtocolVersion: 'TLSv1.2_2021',
+      });
+    }
     Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions-CFR1',
       reason:
@@ -195,20 +233,43 @@ export class RoundsPages extends Construct {
     if (!hasFiles(this.sourceDir)) return undefined;
     const sources = [s3deploy.Source.asset(this.sourceDir, { exclude: PAGES_EXCLUDE })];
     if (runtimeConfig) sources.push(s3deploy.Source.jsonData('runtime-config.json', runtimeConfig));
+    // No CloudFront Function in China: each top-level page is also stored under its name without
+    // `.html` (`signin` = signin.html, as text/html), the paths PAGE_PATH_FUNCTION_CODE maps elsewhere.
+    const pagePaths = this.china
+      ? readdirSync(this.sourceDir)
+          .filter((name) => name.endsWith('.html'))
+          .map((name) => name.slice(0, -'.html'.length))
+      : [];
     this.deployment = new s3deploy.BucketDeployment(this, 'Deploy', {
       sources,
       destinationBucket: this.bucket,
       distribution: this.distribution,
       distributionPaths: ['/*'],
       memoryLimit: 512,
+      // The copies are the other deployment's: not pruned by this one.
+      ...(pagePaths.length > 0 ? { exclude: pagePaths } : {}),
     });
+    if (pagePaths.length > 0) {
+      const copies = new s3deploy.BucketDeployment(this, 'DeployPagePaths', {
+        sources: pagePaths.map((path) =>
+          s3deploy.Source.data(path, readFileSync(join(this.sourceDir, `${path}.html`), 'utf8')),
+        ),
+        destinationBucket: this.bucket,
+        contentType: 'text/html; charset=utf-8',
+        prune: false,
+        distribution: this.distribution,
+        distributionPaths: pagePaths.map((path) => `/${path}`),
+        memoryLimit: 512,
+      });
+      copies.node.addDependency(this.deployment);
+    }
     acknowledgeBucketDeploymentFindings(this.deployment, this.bucket);
     return this.deployment;
   }
 
   /** The pages' URL. */
   public get url(): string {
-    return `https://${this.distribution.distributionDomainName}`;
+    return `https://${this.domainName ?? this.distribution.distributionDomainName}`;
   }
 }
 

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { keyFormats } from '#schemas/keys';
 import type { RoundFunctionId } from '../functions/registry.ts';
 import { nagArnParts } from './cdk-nag-ids.ts';
+import { isChina } from './china.ts';
 
 /** Every state of the round, by name. Tests and the embedded runtime refer to states through these. */
 export const ROUND_STATE_NAMES = {
@@ -533,8 +534,16 @@ export class RoundStateMachine extends Construct {
       queryLanguage: sfn.QueryLanguage.JSON_PATH,
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       logs: { destination: this.logGroup, level: sfn.LogLevel.ERROR, includeExecutionData: false },
-      tracingEnabled: true,
+      // No X-Ray in AWS China (docs/deploy.md, AWS China).
+      tracingEnabled: !isChina(this),
     });
+    if (isChina(this))
+      for (const id of ['AwsSolutions-SF2', 'Serverless-StepFunctionStateMachineXray'])
+        Validations.of(this.stateMachine).acknowledge({
+          id,
+          reason:
+            'No X-Ray in AWS China (docs/deploy.md, AWS China): the execution history and its log group remain.',
+        });
 
     this.acknowledgeFindings(props);
   }

@@ -8,6 +8,7 @@ import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lam
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { parseQuietHours } from '#domain/quiet-hours';
+import { isChina } from './china.ts';
 
 /** The repository root: entries in functions/registry.ts are relative to it. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -172,7 +173,8 @@ export class RoundsFunction extends NodejsFunction {
       architecture: lambda.Architecture.ARM_64,
       timeout: props.timeout ?? Duration.seconds(30),
       memorySize: props.memorySize ?? 512,
-      tracing: lambda.Tracing.ACTIVE,
+      // AWS China offers no Lambda X-Ray integration: no tracing, no X-Ray permissions.
+      tracing: isChina(scope) ? lambda.Tracing.DISABLED : lambda.Tracing.ACTIVE,
       logGroup,
       role,
       projectRoot: REPO_ROOT,
@@ -220,6 +222,11 @@ export class RoundsFunction extends NodejsFunction {
     cfn.addMetadata(FUNCTION_ID_METADATA, id);
     cfn.addMetadata(FUNCTION_ENTRY_METADATA, props.entry);
 
+    if (isChina(this))
+      Validations.of(this).acknowledge({
+        id: 'Serverless-LambdaTracing',
+        reason: 'AWS China offers no Lambda X-Ray integration; logs and metrics remain.',
+      });
     // Tracing.ACTIVE adds xray:PutTraceSegments / xray:PutTelemetryRecords on "*".
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

@@ -21,6 +21,14 @@ import {
 } from '#functions/registry';
 import { AttachmentsStore } from './attachments.ts';
 import { RoundsAuth } from './auth.ts';
+import {
+  ACM_CERTIFICATE_ARN,
+  CHINA_CONTEXT,
+  contextDomain,
+  contextString,
+  IAM_CERTIFICATE_ID,
+  isChina,
+} from './china.ts';
 import { RoundsHttpApi } from './http-api.ts';
 import { AlertNotifications } from './notifications.ts';
 import { Operations } from './operations.ts';
@@ -29,6 +37,7 @@ import { RoundsPages } from './pages.ts';
 import { RoundStateMachine } from './round-state-machine.ts';
 import { FUNCTION_ID_METADATA, RoundsFunction } from './rounds-function.ts';
 import { QuarterlySchedule } from './schedule.ts';
+import { CHINA_SESSION_ENTRIES, SessionAuth } from './session-auth.ts';
 import { RoundsTable } from './table.ts';
 
 /** The planner's solver (HiGHS) loads its WebAssembly from beside the bundle. */
@@ -79,6 +88,29 @@ export interface RoundsStackProps extends StackProps {
    * @default false
    */
   readonly localSignIn?: boolean;
+  /**
+   * AWS China (aws-cn): no Cognito (the product's own sessions and a Lambda authorizer), pages
+   * through an origin access identity, e-mail through SMTP, no SES, SNS SMS or X-Ray.
+   * @default - the region is `cn-*`, or context `china=true` (docs/deploy.md, AWS China)
+   */
+  readonly china?: boolean;
+  /**
+   * The pages' ICP-recorded domain and its IAM server certificate id (AWS China: CloudFront takes
+   * no ACM certificate there).
+   * @default - context `pagesDomain` and `pagesCertificateId`; without them the CloudFront domain
+   */
+  readonly pagesDomain?: { readonly domainName: string; readonly iamCertificateId: string };
+  /**
+   * SMTP for e-mail in AWS China: the Secrets Manager secret (name or ARN) holding
+   * `{"url":"smtps://user:pass@host:465","from":"…"}`.
+   * @default - context `smtpSecret`; without it no e-mail in AWS China (robots only)
+   */
+  readonly smtpSecret?: string;
+  /**
+   * The API's ICP-recorded domain and the ARN of its certificate imported into ACM in the region.
+   * @default - context `apiDomain` and `apiCertificateArn`; without them the execute-api endpoint
+   */
+  readonly apiDomain?: { readonly domainName: string; readonly certificateArn: string };
 }
 
 /** The whole product in AWS: table, round functions and state machine, schedule, API, alerts, pages. */
@@ -90,7 +122,11 @@ export class RoundsStack extends Stack {
   public readonly notifications: AlertNotifications;
   public readonly outbox: OutboxDispatch;
   public readonly api: RoundsHttpApi;
-  public readonly auth: RoundsAuth;
+  private readonly cognito?: RoundsAuth;
+  /** Sign-in where there is no Cognito (AWS China). */
+  public readonly sessionAuth?: SessionAuth;
+  /** Whether this is the AWS China flavour (infra/china.ts). */
+  public readonly china: boolean;
   public readonly pages: RoundsPages;
   public readonly attachments: AttachmentsStore;
   /** The data migrations, run by a Trigger after each deploy that changes them (docs/deploy.md). */
@@ -104,6 +140,9 @@ export class RoundsStack extends Stack {
     });
     // Server access logs are delivered under a bucket policy, not the deprecated LogDeliveryWrite ACL.
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
+    if (props.china !== undefined) this.node.setContext(CHINA_CONTEXT, String(props.china));
+    this.china = isChina(this);
+    const china = this.china;
 
     this.table = new RoundsTable(this, 'RoundsTable');
     this.notifications = new AlertNotifications(this, 'Notifications', {
@@ -134,6 +173,7 @@ export class RoundsStack extends Stack {
     }
     const senderEmail =
       props.senderEmail ??
+      (china ? '' : undefined) ??
       new CfnParameter(this, 'SenderEmail', {
         type: 'String',
         description:
@@ -143,8 +183,9 @@ export class RoundsStack extends Stack {
       }).valueAsString;
     this.outbox = new OutboxDispatch(this, 'Outbox', {
       table: this.table,
-      senderEmail,
-      ...(props.smsEnabled ? { smsEnabled: true } : {}),
+      ...(china
+        ? { smtpSecret: props.smtpSecret ?? contextString(this, 'smtpSecret') ?? '' }
+        : { senderEmail, ...(props.smsEnabled ? { smsEnabled: true } : {}) }),
       ...(props.scheduleEnabled === undefined ? {} : { enabled: props.scheduleEnabled }),
     });
     this.schedule = new QuarterlySchedule(this, 'QuarterlySchedule', {
@@ -155,22 +196,57 @@ export class RoundsStack extends Stack {
 
     // Pages first (the API's CORS allows their URL), their upload last (it carries the API's URL).
     // Sign-in returns to the pages' domain, so the pages come before the user pool's client.
-    this.pages = new RoundsPages(this, 'Pages');
-    this.auth = new RoundsAuth(this, 'Auth', {
-      pagesUrl: this.pages.url,
-      senderEmail,
-      ...(props.userPoolDomainPrefix ? { domainPrefix: props.userPoolDomainPrefix } : {}),
-    });
-    this.api = new RoundsHttpApi(this, 'HttpApi', {
-      table: this.table,
-      auth: this.auth,
-      corsOrigins: [this.pages.url],
-      ...(props.localSignIn ? { includeLocalOnly: true } : {}),
-    });
-    // The coordinators' user routes alone administer the pool's users.
-    const manageUsers = this.api.functions.ManageUsers;
-    if (!manageUsers) throw new Error('the HTTP API has no ManageUsers function');
-    this.auth.grantUserAdministration(manageUsers, this.pages.url);
+    const pagesContext = contextDomain(this, 'pagesDomain', 'pagesCertificateId', IAM_CERTIFICATE_ID);
+    const pagesDomain =
+      props.pagesDomain ??
+      (pagesContext
+        ? { domainName: pagesContext.domainName, iamCertificateId: pagesContext.certificate }
+        : undefined);
+    this.pages = new RoundsPages(
+      this,
+      'Pages',
+      china ? { china: true, ...(pagesDomain ? { pagesDomain } : {}) } : {},
+    );
+    if (china) {
+      // No Cognito in China: the product's own invitations and sessions, as on one machine.
+      this.sessionAuth = new SessionAuth(this, 'SessionAuth', { table: this.table });
+      this.api = new RoundsHttpApi(this, 'HttpApi', {
+        table: this.table,
+        sessionAuthorizer: this.sessionAuth.authorizer,
+        corsOrigins: [this.pages.url],
+        includeLocalOnly: true,
+        entries: CHINA_SESSION_ENTRIES,
+      });
+      const apiContext = contextDomain(this, 'apiDomain', 'apiCertificateArn', ACM_CERTIFICATE_ARN);
+      const apiDomain =
+        props.apiDomain ??
+        (apiContext
+          ? { domainName: apiContext.domainName, certificateArn: apiContext.certificate }
+          : undefined);
+      if (apiDomain) this.api.useCustomDomain(apiDomain.domainName, apiDomain.certificateArn);
+      for (const functionId of ['ManageUsers', 'Sessions']) {
+        const fn = this.api.functions[functionId];
+        if (!fn) throw new Error(`the HTTP API has no ${functionId} function`);
+        this.sessionAuth.grantSessions(fn);
+        fn.addEnvironment('PAGES_URL', this.pages.url);
+      }
+    } else {
+      this.cognito = new RoundsAuth(this, 'Auth', {
+        pagesUrl: this.pages.url,
+        senderEmail,
+        ...(props.userPoolDomainPrefix ? { domainPrefix: props.userPoolDomainPrefix } : {}),
+      });
+      this.api = new RoundsHttpApi(this, 'HttpApi', {
+        table: this.table,
+        auth: this.cognito,
+        corsOrigins: [this.pages.url],
+        ...(props.localSignIn ? { includeLocalOnly: true } : {}),
+      });
+      // The coordinators' user routes alone administer the pool's users.
+      const manageUsers = this.api.functions.ManageUsers;
+      if (!manageUsers) throw new Error('the HTTP API has no ManageUsers function');
+      this.cognito.grantUserAdministration(manageUsers, this.pages.url);
+    }
     // The notices to societies and liaisons, and the coordinator's alert, link to the pages
     // (functions/services/notices.ts, domain/coordinator-notices.ts).
     for (const fn of [
@@ -235,12 +311,22 @@ export class RoundsStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'PagesUrl', { value: this.pages.url });
-    new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });
-    new CfnOutput(this, 'UserPoolClientId', { value: this.api.userPoolClient.userPoolClientId });
-    new CfnOutput(this, 'SignInDomainUrl', { value: this.auth.signInDomainUrl });
+    if (this.cognito) {
+      new CfnOutput(this, 'UserPoolId', { value: this.cognito.userPool.userPoolId });
+      new CfnOutput(this, 'UserPoolClientId', { value: this.cognito.client.userPoolClientId });
+      new CfnOutput(this, 'SignInDomainUrl', { value: this.cognito.signInDomainUrl });
+    }
+    if (this.sessionAuth)
+      new CfnOutput(this, 'SigningKeySecretArn', { value: this.sessionAuth.signingKey.secretArn });
     new CfnOutput(this, 'StateMachineArn', { value: this.round.stateMachine.stateMachineArn });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
     new CfnOutput(this, 'AlertTopicArn', { value: this.notifications.topic.topicArn });
+  }
+
+  /** Cognito (the global stack); the AWS China stack has none (`sessionAuth` instead). */
+  public get auth(): RoundsAuth {
+    if (!this.cognito) throw new Error('the AWS China stack has no Cognito user pool (see sessionAuth)');
+    return this.cognito;
   }
 }
 
@@ -251,6 +337,8 @@ export class RoundsStack extends Stack {
  * with the access token (`apiToken`; an ID token is refused: it carries no scope).
  */
 export function runtimeConfigOf(stack: RoundsStack): Record<string, string> {
+  // Without Cognito (AWS China) the pages sign in with codes, as on one machine: only the API's URL.
+  if (stack.sessionAuth) return { apiUrl: stack.api.url };
   return {
     region: stack.region,
     apiUrl: stack.api.url,
@@ -304,6 +392,7 @@ export function createRoundsApp(options: RoundsAppOptions = {}): { app: App; sta
   const senderEmail = app.node.tryGetContext('senderEmail');
   const smsEnabled = String(app.node.tryGetContext('smsEnabled') ?? 'false') === 'true';
   const userPoolDomainPrefix = app.node.tryGetContext('userPoolDomainPrefix');
+  // `china`, `pagesDomain`, `pagesCertificateId` and `smtpSecret` are read by the stack itself.
   const cli = options.cliEnvironment ?? {};
   const stack = new RoundsStack(app, ROUNDS_STACK_ID, {
     env: { account: cli.CDK_DEFAULT_ACCOUNT, region: cli.CDK_DEFAULT_REGION },
@@ -367,7 +456,8 @@ export function synthesizeRoundsTemplate(opts: SynthesizeOptions = {}): Synthesi
   for (const [id, fn] of Object.entries(stack.api.functions)) functions[id] = logicalId(fn);
   functions.DispatchOutbox = logicalId(stack.outbox.function);
   functions.StartScheduledRound = logicalId(stack.schedule.starter);
-  functions.AddTokenClaims = logicalId(stack.auth.tokenClaims);
+  if (stack.sessionAuth) functions.AuthorizeSession = logicalId(stack.sessionAuth.function);
+  else functions.AddTokenClaims = logicalId(stack.auth.tokenClaims);
   functions.RunMigrations = logicalId(stack.migrations);
   for (const [id, fn] of Object.entries(stack.attachments.functions)) functions[id] = logicalId(fn);
   return {

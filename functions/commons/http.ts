@@ -47,7 +47,12 @@ const ROLE_NAMES: Record<Role, { zh: string; en: string }> = {
  * tokens (`role`…, `sub` the user's id); a Cognito ID token's `custom:role` reads the same.
  */
 export function callerOf(event: ApiEvent): Caller {
-  const claims = (event.requestContext?.authorizer?.jwt?.claims ?? {}) as Record<string, unknown>;
+  // AWS China has no Cognito: its own authorizer (functions/triggers/authorize-session.ts) hands the
+  // same claims over as the Lambda authorizer's context.
+  const authorizer = event.requestContext?.authorizer as
+    | { jwt?: { claims?: Record<string, unknown> }; lambda?: Record<string, unknown> }
+    | undefined;
+  const claims = authorizer?.jwt?.claims ?? authorizer?.lambda ?? {};
   const claim = (name: string) => {
     const value = claims[name] ?? claims[`custom:${name}`];
     return typeof value === 'string' && value !== '' ? value : undefined;

@@ -3,7 +3,10 @@ import type { IdentityPort } from './port.ts';
 
 export type { IdentityPort } from './port.ts';
 
-/** The identity port in use (identity-port.ts): Cognito in AWS, local/identity.ts on one machine. */
+/**
+ * The identity port in use (port.ts): Cognito in AWS, the product's own sessions (sessions.ts) on one
+ * machine and in AWS China (installed by the session-bound entries, functions/identity/signing-key.ts).
+ */
 let current: IdentityPort = cognitoIdentity;
 
 export function identity(): IdentityPort {

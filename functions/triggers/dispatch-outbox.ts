@@ -6,6 +6,7 @@ import { requiredEnv } from '#commons/config';
 import { logger } from '#commons/logger';
 import { emitMetrics, METRIC } from '#commons/metrics';
 import { tracer } from '#commons/tracer';
+import { chosenEmailAdapter } from '#delivery/email-choice';
 import { sesEmailAdapter } from '#delivery/email-ses';
 import { dispatchDue } from '#delivery/outbox-dispatch';
 import type { DeliveryAdapters } from '#delivery/port';
@@ -15,16 +16,29 @@ import { webhookAdapter } from '#delivery/webhook';
 let adapters: DeliveryAdapters | undefined;
 
 /**
- * Delivery in AWS: e-mail through SES v2 from `SENDER_EMAIL`, DingTalk/WeCom robot webhooks, and —
- * when the stack enables it — SMS through SNS. Coordinator alerts do not pass here: the state
- * machine publishes them to their SNS topic itself. Clients are made once, on the first run.
+ * E-mail through SES, unless the bundle chose otherwise before (AWS China has no SES: its bundle
+ * carries functions/delivery/install-smtp.ts, SMTP or no e-mail).
  */
-export function awsAdapters(): DeliveryAdapters {
-  adapters ??= {
-    email: sesEmailAdapter({
-      client: tracer.captureAWSv3Client(new SESv2Client({})),
-      from: requiredEnv('SENDER_EMAIL'),
-    }),
+async function emailAdapter(): Promise<DeliveryAdapters['email']> {
+  const chosen = chosenEmailAdapter();
+  if (chosen !== undefined) return chosen ?? undefined;
+  return sesEmailAdapter({
+    client: tracer.captureAWSv3Client(new SESv2Client({})),
+    from: requiredEnv('SENDER_EMAIL'),
+  });
+}
+
+/**
+ * Delivery in AWS: e-mail through SES v2 from `SENDER_EMAIL` (in AWS China through SMTP, or none),
+ * DingTalk/WeCom robot webhooks, and — when the stack enables it — SMS through SNS. Coordinator
+ * alerts do not pass here: the state machine publishes them to their SNS topic itself. Clients are
+ * made once, on the first run.
+ */
+export async function awsAdapters(): Promise<DeliveryAdapters> {
+  if (adapters) return adapters;
+  const email = await emailAdapter();
+  adapters = {
+    ...(email ? { email } : {}),
     webhook: webhookAdapter(),
     ...(process.env.SMS_ENABLED === '1'
       ? { sms: snsSmsAdapter({ client: tracer.captureAWSv3Client(new SNSClient({})) }) }
@@ -50,7 +64,7 @@ type Summary = {
  */
 export const handler = middy<unknown, Summary, Error, Context>().handler(async (_event, context) => {
   const result = await dispatchDue(new Date(), {
-    adapters: awsAdapters(),
+    adapters: await awsAdapters(),
     remainingMs: () => context.getRemainingTimeInMillis(),
   });
   for (const retry of result.retrying) logger.warn('message not delivered, will retry', retry);

@@ -53,7 +53,14 @@ describe('HTTP API', () => {
         Issuer: {
           'Fn::Join': [
             '',
-            ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: poolId }],
+            [
+              'https://cognito-idp.',
+              { Ref: 'AWS::Region' },
+              '.',
+              { Ref: 'AWS::URLSuffix' },
+              '/',
+              { Ref: poolId },
+            ],
           ],
         },
       },
