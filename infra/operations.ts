@@ -62,7 +62,10 @@ export function functionResources(stack: Stack): FunctionResource[] {
   for (const c of stack.node.findAll()) {
     if (!(c instanceof CfnResource) || c.cfnResourceType !== 'AWS::Lambda::Function') continue;
     const owner: IConstruct = c.node.id === 'Resource' || c.node.id === 'Handler' ? (c.node.scope ?? c) : c;
-    const base = owner.node.id.replace(/^Custom::/, '').replace(/[0-9a-f]{32}.*$/i, '') || owner.node.id;
+    // Alarm names and construct ids take letters, digits and '-' only (CDK's trigger provider has dots).
+    const base = (owner.node.id.replace(/^Custom::/, '').replace(/[0-9a-f]{32}.*$/i, '') || owner.node.id)
+      .replace(/^AWSCDK\./, '')
+      .replace(/[^A-Za-z0-9-]/g, '-');
     let label = base;
     for (let n = 2; used.has(label); n++) label = `${base}${n}`;
     used.add(label);
