@@ -1,17 +1,30 @@
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { requiredEnv } from '#commons/config';
 import { logger } from '#commons/logger';
-import { tracer } from '#commons/tracer';
-import { sesEmailAdapter } from '#delivery/email-ses';
 import { dispatchDue } from '#delivery/outbox-dispatch';
-import type { DeliveryAdapters } from '#delivery/port';
-import { snsSmsAdapter } from '#delivery/sms-sns';
+import type { DeliveryAdapters, MediumAdapter } from '#delivery/port';
 import { webhookAdapter } from '#delivery/webhook';
 
 let adapters: DeliveryAdapters | undefined;
+
+/**
+ * A medium whose adapter, and the SDK client in it, is loaded for its first message: a run with no
+ * e-mail or SMS due reads neither client, each a chunk of its own in the bundle (splitBundleCommand
+ * in infra/rounds-function.ts).
+ */
+function loadedOnFirstUse(load: () => Promise<MediumAdapter>): MediumAdapter {
+  let adapter: Promise<MediumAdapter> | undefined;
+  return {
+    async deliver(message, signal) {
+      adapter ??= load().catch((error: unknown) => {
+        adapter = undefined;
+        throw error;
+      });
+      return (await adapter).deliver(message, signal);
+    },
+  };
+}
 
 /**
  * Delivery in AWS: e-mail through SES v2 from `SENDER_EMAIL`, DingTalk/WeCom robot webhooks, and —
@@ -19,14 +32,13 @@ let adapters: DeliveryAdapters | undefined;
  * machine publishes them to their SNS topic itself. Clients are made once, on the first run.
  */
 export function awsAdapters(): DeliveryAdapters {
-  adapters ??= {
-    email: sesEmailAdapter({
-      client: tracer.captureAWSv3Client(new SESv2Client({})),
-      from: requiredEnv('SENDER_EMAIL'),
-    }),
+  if (adapters) return adapters;
+  const from = requiredEnv('SENDER_EMAIL');
+  adapters = {
+    email: loadedOnFirstUse(async () => (await import('#delivery/email-ses')).awsSesEmailAdapter(from)),
     webhook: webhookAdapter(),
     ...(process.env.SMS_ENABLED === '1'
-      ? { sms: snsSmsAdapter({ client: tracer.captureAWSv3Client(new SNSClient({})) }) }
+      ? { sms: loadedOnFirstUse(async () => (await import('#delivery/sms-sns')).awsSnsSmsAdapter()) }
       : {}),
   };
   return adapters;
