@@ -127,6 +127,47 @@ export function bundleAliases(xrayTracing: boolean): string[] {
   ];
 }
 
+/** A word for `bash -c`, quoted as is. */
+const shellWord = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
+
+/**
+ * The bundle again, with esbuild's code splitting: NodejsFunction writes one `--outfile` and has no
+ * splitting option (esbuild needs `--outdir` for it), so the bundling's last step builds the entry
+ * once more into the same folder with the same options. `index.mjs` then holds what every invocation
+ * loads; each module a handler imports with `import()` (a path most invocations never take: the
+ * spreadsheet reader, the Cognito admin client, the SES and SNS clients) is a file under `chunks/`
+ * that Node reads the first time that path runs. Without a dynamic import the output is the single
+ * `index.mjs` it was. bench/cold-start.ts and test/integration/infra/bundles.test.ts measure both.
+ */
+function splitBundleCommand(
+  entry: string,
+  output: string,
+  options: { sourceMaps: boolean; metafile: boolean; aliases: readonly string[] },
+): string {
+  const args = [
+    join(REPO_ROOT, 'node_modules', '.bin', 'esbuild'),
+    '--bundle',
+    entry,
+    '--target=node24',
+    '--platform=node',
+    '--format=esm',
+    '--splitting',
+    `--outdir=${output}`,
+    '--entry-names=index',
+    '--chunk-names=chunks/[name]-[hash]',
+    '--out-extension:.js=.mjs',
+    '--minify',
+    ...(options.sourceMaps ? ['--sourcemap', '--sources-content=false'] : []),
+    `--tsconfig=${join(REPO_ROOT, 'tsconfig.json')}`,
+    ...(options.metafile ? [`--metafile=${join(output, 'index.meta.json')}`] : []),
+    `--banner:js=${ESM_REQUIRE_SHIM}`,
+    '--main-fields=module,main',
+    ...options.aliases.map((alias) => `--alias:${alias}`),
+    '--log-level=warning',
+  ];
+  return args.map(shellWord).join(' ');
+}
+
 /**
  * The one Lambda function shape of the product: Node.js 24 on arm64, ESM bundle with the
  * AWS SDK inside it (credentials from the environment only), X-Ray active, no source map unless
@@ -163,6 +204,8 @@ export class RoundsFunction extends NodejsFunction {
     });
     logGroup.grantWrite(role);
     const sourceMaps = flag(scope, props.sourceMaps, 'sourceMaps');
+    const metafile = flag(scope, props.metafile, 'bundleMetafile');
+    const aliases = bundleAliases(flag(scope, props.xrayTracing, 'xrayTracing'));
     const quietHours = quietHoursContext(scope);
 
     super(scope, id, {
@@ -196,21 +239,19 @@ export class RoundsFunction extends NodejsFunction {
           ? { sourceMap: true, sourceMapMode: SourceMapMode.DEFAULT, sourcesContent: false }
           : { sourceMap: false }),
         minify: true,
-        metafile: flag(scope, props.metafile, 'bundleMetafile'),
-        esbuildArgs: { '--alias': bundleAliases(flag(scope, props.xrayTracing, 'xrayTracing')) },
+        metafile,
+        esbuildArgs: { '--alias': aliases },
         tsconfig: join(REPO_ROOT, 'tsconfig.json'),
         // No Docker on the build machines: always the local esbuild from node_modules.
         forceDockerBundling: false,
-        ...(props.bundleFiles?.length
-          ? {
-              commandHooks: {
-                beforeBundling: () => [],
-                beforeInstall: () => [],
-                afterBundling: (_input: string, output: string) =>
-                  (props.bundleFiles ?? []).map((file) => `cp "${join(REPO_ROOT, file)}" "${output}/"`),
-              },
-            }
-          : {}),
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_input: string, output: string) => [
+            splitBundleCommand(entryAbs, output, { sourceMaps, metafile, aliases }),
+            ...(props.bundleFiles ?? []).map((file) => `cp "${join(REPO_ROOT, file)}" "${output}/"`),
+          ],
+        },
       },
     });
 

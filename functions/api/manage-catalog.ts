@@ -10,9 +10,14 @@ import {
   updateCounty,
   updateSociety,
 } from '#services/edit-catalog';
-import { catalogTemplate, importCatalog } from '#services/import-catalog';
 import { listVersioned } from '#store/catalog';
 import { auditActorOf } from '#store/users';
+
+/**
+ * The spreadsheet import and its template, with the XLSX/CSV readers and the XLSX writer: loaded by
+ * those two routes only, a chunk of its own in the bundle (splitBundleCommand in infra/rounds-function.ts).
+ */
+const spreadsheets = () => import('#services/import-catalog');
 
 /*
  * The coordinators' catalog routes: societies and counties (add, change, remove), the spreadsheet
@@ -51,11 +56,11 @@ export const handler: ApiHandler = routeDispatcher([
     json(200, await removeCounty(params.countyId, headers['If-Match'], await auditActorOf(caller))),
   ),
   serve(routes.importCatalog, async ({ caller, body }) =>
-    json(200, await importCatalog(body, await auditActorOf(caller))),
+    json(200, await (await spreadsheets()).importCatalog(body, await auditActorOf(caller))),
   ),
   serve(routes.catalogTemplate, async ({ query }) => {
     const kind = query.kind ?? 'societies';
-    const body = await catalogTemplate(kind);
+    const body = await (await spreadsheets()).catalogTemplate(kind);
     return download({ contentType: XLSX_TYPE, fileName: `catalog-${kind}.xlsx`, body });
   }),
 ]);

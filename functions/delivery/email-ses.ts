@@ -1,4 +1,5 @@
-import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { tracer } from '#commons/tracer';
 import { type Deliverable, DeliveryRefusedError, type MediumAdapter, textWithLink } from './port.ts';
 
 /** SES errors that a retry cannot cure (a bad or suppressed address, an unverified sender). */
@@ -28,6 +29,11 @@ export function sesEmailAdapter(options: { client: Pick<SESv2Client, 'send'>; fr
       }
     },
   };
+}
+
+/** The adapter with a client of its own (the function's role and region), as the dispatcher runs it in AWS. */
+export function awsSesEmailAdapter(from: string): MediumAdapter {
+  return sesEmailAdapter({ client: tracer.captureAWSv3Client(new SESv2Client({})), from });
 }
 
 export function sesEmail(

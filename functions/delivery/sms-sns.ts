@@ -1,8 +1,14 @@
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { tracer } from '#commons/tracer';
 import { type Deliverable, DeliveryRefusedError, type MediumAdapter } from './port.ts';
 
 /** SNS refuses an SMS over 1,600 bytes; a society's SMS is the subject and the first lines. */
 const SMS_MAX_CHARS = 300;
+
+/** The adapter with a client of its own (the function's role and region), as the dispatcher runs it in AWS. */
+export function awsSnsSmsAdapter(): MediumAdapter {
+  return snsSmsAdapter({ client: tracer.captureAWSv3Client(new SNSClient({})) });
+}
 
 /**
  * SMS through Amazon SNS (Publish to a phone number, transactional). A number without a country

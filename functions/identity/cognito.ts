@@ -1,13 +1,8 @@
 import { createHash } from 'node:crypto';
-import {
-  AdminCreateUserCommand,
-  AdminDisableUserCommand,
-  AdminResetUserPasswordCommand,
-  AdminSetUserMFAPreferenceCommand,
-  AdminUserGlobalSignOutCommand,
-  type AttributeType,
+import type {
+  AttributeType,
   CognitoIdentityProviderClient,
-  type DeliveryMediumType,
+  DeliveryMediumType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { memoized, requiredEnv } from '#commons/config';
 import { fieldIssue, invalidInput, NotFoundError } from '#commons/errors';
@@ -30,9 +25,18 @@ let client: CognitoIdentityProviderClient | undefined;
 export function useCognitoClient(replacement: CognitoIdentityProviderClient): void {
   client = replacement;
 }
-function cognito(): CognitoIdentityProviderClient {
-  client ??= tracer.captureAWSv3Client(new CognitoIdentityProviderClient({}));
-  return client;
+type CognitoSdk = typeof import('./cognito-admin.ts');
+/**
+ * One admin call. The client and its commands (./cognito-admin.ts) are loaded on the first: listing
+ * users needs none, so they are a chunk of their own in the bundle (splitBundleCommand in
+ * infra/rounds-function.ts).
+ */
+async function adminCall(
+  call: (client: CognitoIdentityProviderClient, sdk: CognitoSdk) => Promise<unknown>,
+): Promise<void> {
+  const sdk = await import('./cognito-admin.ts');
+  client ??= tracer.captureAWSv3Client(new sdk.CognitoIdentityProviderClient({}));
+  await call(client, sdk);
 }
 function pool(): string {
   return userPoolId();
@@ -80,43 +84,53 @@ export const cognitoIdentity: IdentityPort = {
     }
     const mediums = sentBy.map((m): DeliveryMediumType => (m === 'email' ? 'EMAIL' : 'SMS'));
     if (first) {
-      await cognito().send(
-        new AdminCreateUserCommand({
-          UserPoolId: pool(),
-          Username: user.id,
-          UserAttributes: cognitoAttributes(user),
-          DesiredDeliveryMediums: mediums,
-        }),
+      await adminCall((cognito, sdk) =>
+        cognito.send(
+          new sdk.AdminCreateUserCommand({
+            UserPoolId: pool(),
+            Username: user.id,
+            UserAttributes: cognitoAttributes(user),
+            DesiredDeliveryMediums: mediums,
+          }),
+        ),
       );
       // Coordinators steer every county: each of their sign-ins asks for a code sent to their phone.
       if (user.role === 'coordinator')
-        await cognito().send(
-          new AdminSetUserMFAPreferenceCommand({
-            UserPoolId: pool(),
-            Username: user.id,
-            SMSMfaSettings: { Enabled: true, PreferredMfa: true },
-          }),
+        await adminCall((cognito, sdk) =>
+          cognito.send(
+            new sdk.AdminSetUserMFAPreferenceCommand({
+              UserPoolId: pool(),
+              Username: user.id,
+              SMSMfaSettings: { Enabled: true, PreferredMfa: true },
+            }),
+          ),
         );
     } else {
       try {
         // Resends the invitation with a new temporary password; the old one stops working.
-        await cognito().send(
-          new AdminCreateUserCommand({
-            UserPoolId: pool(),
-            Username: user.id,
-            MessageAction: 'RESEND',
-            DesiredDeliveryMediums: mediums,
-          }),
+        await adminCall((cognito, sdk) =>
+          cognito.send(
+            new sdk.AdminCreateUserCommand({
+              UserPoolId: pool(),
+              Username: user.id,
+              MessageAction: 'RESEND',
+              DesiredDeliveryMediums: mediums,
+            }),
+          ),
         );
       } catch (error) {
         // Someone who already set a password gets a reset code instead.
         if ((error as Error).name !== 'UnsupportedUserStateException') throw error;
-        await cognito().send(new AdminResetUserPasswordCommand({ UserPoolId: pool(), Username: user.id }));
+        await adminCall((cognito, sdk) =>
+          cognito.send(new sdk.AdminResetUserPasswordCommand({ UserPoolId: pool(), Username: user.id })),
+        );
       }
     }
     // A coordinator re-inviting (a lost phone): every refresh token of theirs stops now.
     if (endSessions)
-      await cognito().send(new AdminUserGlobalSignOutCommand({ UserPoolId: pool(), Username: user.id }));
+      await adminCall((cognito, sdk) =>
+        cognito.send(new sdk.AdminUserGlobalSignOutCommand({ UserPoolId: pool(), Username: user.id })),
+      );
     return {
       url: `${pagesUrl()}/signin`,
       expiresAt: new Date(Date.now() + COGNITO_INVITATION_DAYS * 24 * 3600 * 1000).toISOString(),
@@ -126,14 +140,18 @@ export const cognitoIdentity: IdentityPort = {
   async revoke(user) {
     // Refresh tokens stop at once; access and ID tokens already issued end within their hour.
     try {
-      await cognito().send(new AdminUserGlobalSignOutCommand({ UserPoolId: pool(), Username: user.id }));
+      await adminCall((cognito, sdk) =>
+        cognito.send(new sdk.AdminUserGlobalSignOutCommand({ UserPoolId: pool(), Username: user.id })),
+      );
     } catch (error) {
       // Revoked again (Cognito refuses to sign out a disabled user), or removed from the pool: nothing to stop.
       const name = (error as Error).name;
       if (name === 'UserNotFoundException') return;
       if (name !== 'NotAuthorizedException') throw error;
     }
-    await cognito().send(new AdminDisableUserCommand({ UserPoolId: pool(), Username: user.id }));
+    await adminCall((cognito, sdk) =>
+      cognito.send(new sdk.AdminDisableUserCommand({ UserPoolId: pool(), Username: user.id })),
+    );
   },
   async signIn() {
     throw new NotFoundError(MANAGED_LOGIN);

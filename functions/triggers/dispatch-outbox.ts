@@ -1,31 +1,42 @@
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { requiredEnv } from '#commons/config';
 import { logger } from '#commons/logger';
 import { emitMetrics, METRIC } from '#commons/metrics';
-import { tracer } from '#commons/tracer';
 import { chosenEmailAdapter } from '#delivery/email-choice';
-import { sesEmailAdapter } from '#delivery/email-ses';
 import { dispatchDue } from '#delivery/outbox-dispatch';
-import type { DeliveryAdapters } from '#delivery/port';
-import { snsSmsAdapter } from '#delivery/sms-sns';
+import type { DeliveryAdapters, MediumAdapter } from '#delivery/port';
 import { webhookAdapter } from '#delivery/webhook';
 
 let adapters: DeliveryAdapters | undefined;
 
 /**
+ * A medium whose adapter, and the SDK client in it, is loaded for its first message: a run with no
+ * e-mail or SMS due reads neither client, each a chunk of its own in the bundle (splitBundleCommand
+ * in infra/rounds-function.ts).
+ */
+function loadedOnFirstUse(load: () => Promise<MediumAdapter>): MediumAdapter {
+  let adapter: Promise<MediumAdapter> | undefined;
+  return {
+    async deliver(message, signal) {
+      adapter ??= load().catch((error: unknown) => {
+        adapter = undefined;
+        throw error;
+      });
+      return (await adapter).deliver(message, signal);
+    },
+  };
+}
+
+/**
  * E-mail through SES, unless the bundle chose otherwise before (AWS China has no SES: its bundle
  * carries functions/delivery/install-smtp.ts, SMTP or no e-mail).
  */
-async function emailAdapter(): Promise<DeliveryAdapters['email']> {
+function emailAdapter(): MediumAdapter | undefined {
   const chosen = chosenEmailAdapter();
   if (chosen !== undefined) return chosen ?? undefined;
-  return sesEmailAdapter({
-    client: tracer.captureAWSv3Client(new SESv2Client({})),
-    from: requiredEnv('SENDER_EMAIL'),
-  });
+  const from = requiredEnv('SENDER_EMAIL');
+  return loadedOnFirstUse(async () => (await import('#delivery/email-ses')).awsSesEmailAdapter(from));
 }
 
 /**
@@ -34,14 +45,14 @@ async function emailAdapter(): Promise<DeliveryAdapters['email']> {
  * alerts do not pass here: the state machine publishes them to their SNS topic itself. Clients are
  * made once, on the first run.
  */
-export async function awsAdapters(): Promise<DeliveryAdapters> {
+export function awsAdapters(): DeliveryAdapters {
   if (adapters) return adapters;
-  const email = await emailAdapter();
+  const email = emailAdapter();
   adapters = {
     ...(email ? { email } : {}),
     webhook: webhookAdapter(),
     ...(process.env.SMS_ENABLED === '1'
-      ? { sms: snsSmsAdapter({ client: tracer.captureAWSv3Client(new SNSClient({})) }) }
+      ? { sms: loadedOnFirstUse(async () => (await import('#delivery/sms-sns')).awsSnsSmsAdapter()) }
       : {}),
   };
   return adapters;
@@ -64,7 +75,7 @@ type Summary = {
  */
 export const handler = middy<unknown, Summary, Error, Context>().handler(async (_event, context) => {
   const result = await dispatchDue(new Date(), {
-    adapters: await awsAdapters(),
+    adapters: awsAdapters(),
     remainingMs: () => context.getRemainingTimeInMillis(),
   });
   for (const retry of result.retrying) logger.warn('message not delivered, will retry', retry);
