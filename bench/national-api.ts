@@ -5,10 +5,15 @@
 // visit's page — through the local HTTP adapter — and of the outbox dispatcher's run. Each is a ratio
 // to one Query of the same page size on the same table, measured interleaved with it in the same run
 // (a route call, then the baseline Query, and again). Read units come from ReturnConsumedCapacity.
-// `--province` runs it on the province size for a quick look.
-import { mkdtempSync } from 'node:fs';
+// `--province` runs it on the province size for a quick look; `--counties N` the national generator
+// scaled to N counties. `--cpu-prof DIR` writes a CPU profile of the measured calls (not the setup)
+// to DIR. Before the calls, the season report phase by phase (where its time goes) and each export's
+// peak resident memory (a worker samples the process's RSS while it runs).
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { rangeQuery } from '#commons/table';
 import { documents, tableName } from '../functions/commons/clients.ts';
@@ -22,11 +27,28 @@ import { type KeyRange, ranges } from '../schemas/keys.ts';
 import { generateInstance, SIZES } from './generate.ts';
 
 const SEASON = '2026-Q4';
-const size = process.argv.includes('--province') ? SIZES.province : SIZES.national;
+const countiesArg = process.argv.indexOf('--counties');
+/** The national generator scaled to `counties` (societies and needs in proportion). */
+const scaled = (counties: number) => ({
+  ...SIZES.national,
+  name: `national-${counties}`,
+  counties,
+  societies: Math.max(8, Math.round((SIZES.national.societies * counties) / SIZES.national.counties)),
+  needs: Math.round((SIZES.national.needs * counties) / SIZES.national.counties),
+});
+const size =
+  countiesArg > 0
+    ? scaled(Number(process.argv[countiesArg + 1]))
+    : process.argv.includes('--province')
+      ? SIZES.province
+      : SIZES.national;
+const profileArg = process.argv.indexOf('--cpu-prof');
+const profileDir = profileArg > 0 ? process.argv[profileArg + 1] : undefined;
 /** Calls per route (each followed by its baseline Query): odd, for a median. */
 const HEAVY_CALLS = Number(process.env.NATIONAL_API_HEAVY ?? 7);
 const LIGHT_CALLS = Number(process.env.NATIONAL_API_LIGHT ?? 51);
 const loads: number[][] = [];
+const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const noteLoad = () => loads.push(loadavg());
 
 const runtime = await bootEmbeddedRuntime();
@@ -40,7 +62,7 @@ try {
     `seeded ${size.name} (${size.counties} counties) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
   started = performance.now();
-  const execution = await runtime.runner.run({ season: SEASON, autoAccept: true });
+  const execution = await runtime.runner.run({ season: SEASON, autoAccept: true, autoApprove: true });
   console.log(
     `round ${execution.status} in ${((performance.now() - started) / 1000).toFixed(1)} s${
       execution.status === 'SUCCEEDED' ? '' : `: ${execution.error?.name}: ${execution.error?.message}`
@@ -159,6 +181,15 @@ try {
     noteLoad();
   };
 
+  const phases = await reportPhases();
+  const memory = await exportMemory();
+  noteLoad();
+  const profiler = profileDir ? new Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   const summaries = { range: ranges.seasonSummaries(SEASON), limit: 200, label: '200 county summaries' };
   const offers50 = { range: ranges.seasonOffers(SEASON), limit: 50, label: '50 offers' };
   const report = `/seasons/${SEASON}/report`;
@@ -230,7 +261,13 @@ try {
   for (let i = 0; i < 7; i++) dueBase.push(await baseline(ranges.seasonSummaries(SEASON), 100));
   noteLoad();
 
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const median = medianOf;
+  if (profiler && profileDir) {
+    const { profile } = await profiler.post('Profiler.stop');
+    mkdirSync(profileDir, { recursive: true });
+    writeFileSync(join(profileDir, `national-api-${size.name}.cpuprofile`), JSON.stringify(profile));
+    profiler.disconnect();
+  }
   const p99 = (xs: number[]) =>
     [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.99) - 1)]!;
   const f = (x: number, d = 1) => x.toFixed(d);
@@ -290,6 +327,12 @@ try {
   console.log(line(table[0]!));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of table.slice(1)) console.log(line(r));
+  console.log('\nseason report by phase (median of the calls, ms, in this process, no HTTP):');
+  for (const [name, ms] of Object.entries(phases)) console.log(`  ${name.padEnd(48)} ${f(ms)}`);
+  console.log(
+    `\nexports' memory on ${size.counties} counties (resident set, sampled every 2 ms while each runs):`,
+  );
+  for (const line of memory) console.log(`  ${line}`);
   console.log(
     `\nload average (1, 5, 15 min) during the run: ${loads.map((l) => l.map((x) => x.toFixed(1)).join('/')).join(', ')}`,
   );
@@ -298,3 +341,68 @@ try {
   await runtime.close();
 }
 process.exit(0);
+
+/** The season report's phases, each the median of HEAVY_CALLS runs (XLSX: 3). */
+async function reportPhases(): Promise<Record<string, number>> {
+  const { queryRange } = await import('#commons/table');
+  const { seasonSummaries, SUMMARY_PAGE_SIZE } = await import('#store/season-summary');
+  const { seasonData, exportSeasonReport } = await import('#services/report-season');
+  const { seasonFigures } = await import('#domain/season-figures');
+  const times: Record<string, number[]> = {};
+  const time = async <T>(name: string, run: () => Promise<T> | T): Promise<T> => {
+    const t = performance.now();
+    const out = await run();
+    times[name] = [...(times[name] ?? []), performance.now() - t];
+    return out;
+  };
+  for (let i = 0; i < HEAVY_CALLS; i++) {
+    await time('summaries: Query pages, unmarshalled', () =>
+      queryRange(ranges.seasonSummaries(SEASON), { pageSize: SUMMARY_PAGE_SIZE }),
+    );
+    await time('summaries: through the store (adds the check)', () => seasonSummaries(SEASON));
+    const data = await time('season data (store + grouping)', () => seasonData(SEASON));
+    const report = await time('figures', () => seasonFigures({ season: SEASON, ...data }));
+    await time('JSON.stringify', () => JSON.stringify(report));
+    await time('JSON export (all of it)', () => exportSeasonReport(SEASON, 'json'));
+    await time('CSV export (all of it)', () => exportSeasonReport(SEASON, 'csv'));
+    if (i < 3) await time('XLSX export (all of it)', () => exportSeasonReport(SEASON, 'xlsx'));
+  }
+  return Object.fromEntries(Object.entries(times).map(([name, ms]) => [name, medianOf(ms)]));
+}
+
+/**
+ * Each export's memory: the process's resident set before it and its highest while it runs, as a
+ * worker thread samples it every 2 ms (it keeps sampling while the main thread computes).
+ */
+async function exportMemory(): Promise<string[]> {
+  const { exportSeasonReport } = await import('#services/report-season');
+  const sampler = new Worker(
+    `const { parentPort } = require('node:worker_threads');
+     let peak = 0;
+     setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()); }, 2);
+     parentPort.on('message', () => { parentPort.postMessage(peak); peak = 0; });`,
+    { eval: true },
+  );
+  const peakSinceLast = () =>
+    new Promise<number>((resolve) => {
+      sampler.once('message', resolve);
+      sampler.postMessage('peak');
+    });
+  const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+  const lines: string[] = [];
+  try {
+    for (const format of ['json', 'csv', 'xlsx'] as const) {
+      await new Promise((r) => setTimeout(r, 50));
+      await peakSinceLast();
+      const before = process.memoryUsage.rss();
+      const out = await exportSeasonReport(SEASON, format);
+      const peak = Math.max(await peakSinceLast(), process.memoryUsage.rss());
+      lines.push(
+        `${format}: ${(out.body.length / 1024).toFixed(0)} KiB; RSS ${mib(before)} MiB before, ${mib(peak)} MiB at most (+${mib(peak - before)})`,
+      );
+    }
+  } finally {
+    await sampler.terminate();
+  }
+  return lines;
+}

@@ -1,9 +1,10 @@
-import { strToU8, zipSync } from 'fflate';
+import { strToU8, Zip, ZipDeflate } from 'fflate';
 
 /**
  * A small XLSX writer: sheets of strings, numbers and dates, inline strings (no shared-string
  * table), each sheet's first row a bold header frozen in place. An XLSX file is a ZIP of XML
- * parts (fflate zips them). Pure: bytes in memory, no I/O.
+ * parts (fflate zips them). Pure: bytes in memory, no I/O. Each sheet's XML goes into the ZIP a few
+ * hundred rows at a time, so a national workbook never exists as whole XML strings beside its bytes.
  */
 
 /**
@@ -115,29 +116,35 @@ function columnWidth(sheet: Sheet, c: number): number {
   return Math.min(wrap ? 40 : 60, Math.max(8, widest));
 }
 
-function sheetXml(sheet: Sheet): string {
+/** A sheet's XML in pieces (the head, then a piece per ROWS_PER_PIECE rows, then the tail). */
+function* sheetXml(sheet: Sheet): Generator<string> {
   const width = Math.max(1, ...sheet.rows.map((r) => r.length));
   const widths = Array.from({ length: width }, (_, c) => sheet.columnWidths?.[c] ?? columnWidth(sheet, c));
   const cols = widths
     .map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`)
     .join('');
-  const body = sheet.rows
-    .map((row, r) => {
-      const cells = row
-        .map((value, c) =>
-          cellXml(value, `${columnName(c)}${r + 1}`, r === 0, sheet.wrapColumns?.includes(c) ?? false),
-        )
-        .join('');
-      return `<row r="${r + 1}">${cells}</row>`;
-    })
-    .join('');
-  return (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
+  yield '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
     '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' +
     '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>' +
-    `<cols>${cols}</cols><sheetData>${body}</sheetData></worksheet>`
-  );
+    `<cols>${cols}</cols><sheetData>`;
+  const wrap = widths.map((_, c) => sheet.wrapColumns?.includes(c) ?? false);
+  const refs = widths.map((_, c) => columnName(c));
+  for (let start = 0; start < sheet.rows.length; start += ROWS_PER_PIECE) {
+    let piece = '';
+    for (let r = start; r < Math.min(sheet.rows.length, start + ROWS_PER_PIECE); r++) {
+      const row = sheet.rows[r]!;
+      let cells = '';
+      for (let c = 0; c < row.length; c++)
+        cells += cellXml(row[c]!, `${refs[c] ?? columnName(c)}${r + 1}`, r === 0, wrap[c] ?? false);
+      piece += `<row r="${r + 1}">${cells}</row>`;
+    }
+    yield piece;
+  }
+  yield '</sheetData></worksheet>';
 }
+
+/** Rows of sheet XML turned into bytes and zipped at a time. */
+const ROWS_PER_PIECE = 500;
 
 const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 const SHEET_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml';
@@ -215,15 +222,35 @@ const FILE_TIME = new Date(1980, 0, 1);
 /** An .xlsx workbook of the given sheets, in order. */
 export function xlsxWorkbook(sheets: readonly Sheet[]): Uint8Array {
   if (sheets.length === 0) throw new Error('a workbook needs at least one sheet');
-  const files: Record<string, Uint8Array> = {
-    '[Content_Types].xml': strToU8(contentTypes(sheets.length)),
-    '_rels/.rels': strToU8(ROOT_RELS),
-    'xl/workbook.xml': strToU8(workbookXml(tabNames(sheets))),
-    'xl/_rels/workbook.xml.rels': strToU8(workbookRels(sheets.length)),
-    'xl/styles.xml': strToU8(STYLES),
-  };
-  sheets.forEach((sheet, i) => {
-    files[`xl/worksheets/sheet${i + 1}.xml`] = strToU8(sheetXml(sheet));
+  const chunks: Uint8Array[] = [];
+  let failure: Error | null = null;
+  // fflate's streaming ZIP with synchronous deflate: each push is compressed and handed over at once.
+  const zip = new Zip((error, chunk) => {
+    if (error) failure = error;
+    else chunks.push(chunk);
   });
-  return zipSync(files, { level: 6, mtime: FILE_TIME });
+  const add = (name: string, pieces: Iterable<string>) => {
+    const file = new ZipDeflate(name, { level: 6 });
+    file.mtime = FILE_TIME;
+    zip.add(file);
+    for (const piece of pieces) file.push(strToU8(piece));
+    file.push(new Uint8Array(0), true);
+  };
+  add('[Content_Types].xml', [contentTypes(sheets.length)]);
+  add('_rels/.rels', [ROOT_RELS]);
+  add('xl/workbook.xml', [workbookXml(tabNames(sheets))]);
+  add('xl/_rels/workbook.xml.rels', [workbookRels(sheets.length)]);
+  add('xl/styles.xml', [STYLES]);
+  sheets.forEach((sheet, i) => {
+    add(`xl/worksheets/sheet${i + 1}.xml`, sheetXml(sheet));
+  });
+  zip.end();
+  if (failure) throw failure;
+  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return bytes;
 }

@@ -77,6 +77,36 @@ export function queryRange(
   });
 }
 
+/**
+ * Every item of a key range, each page mapped by `map` while the next page is on its way: the
+ * caller's work on a page (checking, grouping) overlaps DynamoDB's time on the next.
+ */
+export async function mapRangePages<T>(
+  range: KeyRange,
+  options: Pick<QueryCommandInput, 'ConsistentRead'> & { pageSize: number },
+  map: (items: Item[]) => T[],
+): Promise<T[]> {
+  const query = { TableName: tableName(), ...rangeQuery(range), Limit: options.pageSize };
+  const send = (ExclusiveStartKey?: Record<string, unknown>) =>
+    documents().send(
+      new QueryCommand({
+        ...query,
+        ...(options.ConsistentRead ? { ConsistentRead: true } : {}),
+        ExclusiveStartKey,
+      }),
+    );
+  const out: T[] = [];
+  let pending: ReturnType<typeof send> | undefined = send();
+  while (pending) {
+    const page: Awaited<ReturnType<typeof send>> = await pending;
+    pending = page.LastEvaluatedKey ? send(page.LastEvaluatedKey) : undefined;
+    // A page that fails to map leaves the next request unawaited: its failure is not the caller's.
+    pending?.catch(() => undefined);
+    for (const item of map((page.Items ?? []) as Item[])) out.push(item);
+  }
+  return out;
+}
+
 /** One page of a key range: at most `limit` items, and where to go on from. */
 export async function queryPage(
   range: KeyRange,
@@ -126,11 +156,12 @@ const BATCH_GET_CONCURRENCY = 4;
 export async function batchGet(
   itemKeys: readonly TableKey[],
   projection?: { expression: string; names?: Record<string, string> },
+  options: { concurrency?: number } = {},
 ): Promise<Item[]> {
   const unique = [...new Map(itemKeys.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
   const chunks: TableKey[][] = [];
   for (let i = 0; i < unique.length; i += 100) chunks.push(unique.slice(i, i + 100));
-  const pages = await inParallel(chunks, BATCH_GET_CONCURRENCY, async (chunk) => {
+  const pages = await inParallel(chunks, options.concurrency ?? BATCH_GET_CONCURRENCY, async (chunk) => {
     const found: Item[] = [];
     let request: Record<string, { Keys: Item[] }> | undefined = {
       [tableName()]: {

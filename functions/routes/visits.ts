@@ -60,7 +60,7 @@ export const getVisit = defineRoute({
   responses: { 200: { description: '走访 / the visit', schema: VisitDetail } },
   errors: [404],
   readCost:
-    "1 GetItem of the visit (+ 1 GetItem of the offer for a team), then in parallel 1 GetItem of the county, 1 Query of the county's offers, 3 Queries of the visit's partition (log, report versions, photos) and 1 GetItem of its date, then BatchGetItem of the societies it names (projected) and of its needs",
+    "1 GetItem of the visit (+ 1 GetItem of the offer for a team), then in parallel 1 GetItem of the county, 1 Query of the county's offers, 3 Queries of the visit's partition (log, report versions, photos) and 1 GetItem of its date and BatchGetItem of its needs, then BatchGetItem of the societies it names (projected)",
 });
 
 export const highlightVisit = defineRoute({

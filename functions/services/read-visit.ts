@@ -41,13 +41,15 @@ const named = (id: string, name: Bilingual | undefined) => ({ id, name: name ?? 
  * Queries of its partition), then the names of the societies met there and its needs (BatchGetItems).
  */
 export async function visitDetail(visit: VisitRecord) {
-  const [county, countyOfferList, versions, entries, schedule, photos] = await Promise.all([
+  // The needs are the visit's own: read with the rest, not after it.
+  const [county, countyOfferList, versions, entries, schedule, photos, needs] = await Promise.all([
     getCounty(visit.countyId),
     countyOffers(visit.season, visit.countyId),
     reportVersions(visit.id),
     visitLog(visit.id),
     getSchedule(visit.id),
     storedAttachments(visit.id),
+    needsByIds(visit.questions.flatMap((q) => q.needIds)),
   ]);
   const offers = countyOfferList
     .filter((o) => o.visitId === visit.id)
@@ -62,8 +64,7 @@ export async function visitDetail(visit: VisitRecord) {
     ]),
     ...photos.map((p) => p.societyId ?? ''),
   ];
-  const needIds = visit.questions.flatMap((q) => q.needIds);
-  const [societies, needs] = await Promise.all([societiesNamedByIds(societyIds), needsByIds(needIds)]);
+  const societies = await societiesNamedByIds(societyIds);
   const societyName = new Map([...societies].map(([id, s]) => [id, s.name]));
   const society = (id: string) => named(id, societyName.get(id));
   // Whom the liaison calls to agree the day: an accepted society's contact person, phone and

@@ -3,7 +3,7 @@ import { type ReportNames, seasonReportCsv, seasonWorkbookSheets } from '#domain
 import { xlsxWorkbook } from '#domain/xlsx';
 import { visitId } from '#schemas/keys';
 import { countiesByIds, societyNamesByIds } from '#store/catalog';
-import { needsByIds } from '#store/needs';
+import { EXPORT_BATCH_CONCURRENCY, needSheetRowsByIds } from '#store/needs';
 import { seasonSummaries } from '#store/season-summary';
 import { reportsByKeys } from '#store/visit-log';
 
@@ -80,15 +80,17 @@ export async function exportSeasonReport(
       body: seasonReportCsv(report, names, (countyId) => latest.get(countyId)),
     };
   }
-  // The workbook's answers and notes are in the report versions the summaries name (by key, 100 a request).
+  // The workbook's answers and notes are in the report versions the summaries name (by key, 100 a
+  // request, several at once); of the needs, the sheet's columns only.
   const [needList, fullReports] = await Promise.all([
-    needsByIds(data.visits.flatMap((v) => v.questions.flatMap((q) => q.needIds))),
+    needSheetRowsByIds(data.visits.flatMap((v) => v.questions.flatMap((q) => q.needIds))),
     reportsByKeys(
       data.reports.map((r) => ({
         visitId: visitId(season, r.countyId),
         societyId: r.societyId,
         version: r.version,
       })),
+      { concurrency: EXPORT_BATCH_CONCURRENCY },
     ),
   ]);
   const sheets = seasonWorkbookSheets({

@@ -98,6 +98,36 @@ export async function needSummariesByIds(ids: readonly string[]): Promise<NeedSu
   return items.map((item) => parseRecord(NeedSummary, 'need', item));
 }
 
+/** What the season workbook's needs sheet shows of a need. */
+const NeedSheetRow = NeedRecord.pick({
+  id: true,
+  theme: true,
+  field: true,
+  title: true,
+  urgency: true,
+  submittedAt: true,
+});
+export type NeedSheetRow = (typeof NeedSheetRow)['_zod']['output'];
+
+/**
+ * Needs by id with the needs sheet's attributes only (BatchGetItem, 100 keys a request, several at
+ * once): a national season's workbook names about 6,000 of them.
+ */
+export async function needSheetRowsByIds(ids: readonly string[]): Promise<NeedSheetRow[]> {
+  const items = await batchGet(
+    ids.map((id) => keys.need(id)),
+    {
+      expression: 'id, theme, #field, title, urgency, submittedAt',
+      names: { '#field': 'field' },
+    },
+    { concurrency: EXPORT_BATCH_CONCURRENCY },
+  );
+  return items.map((item) => parseRecord(NeedSheetRow, 'need', item));
+}
+
+/** BatchGetItems at once for an export, which reads thousands of items by key. */
+export const EXPORT_BATCH_CONCURRENCY = 16;
+
 /** A need by id, read strongly consistent (a retry right after a write must see it). */
 export async function readNeed(needId: string): Promise<NeedView | undefined> {
   const Item = await readItem(needId);

@@ -66,8 +66,13 @@ export async function latestReport(
 /** Report versions by key (BatchGetItem): e.g. the latest ones the county summaries name. */
 export async function reportsByKeys(
   reportKeys: readonly { visitId: string; societyId: string; version: number }[],
+  options: { concurrency?: number } = {},
 ): Promise<VisitReport[]> {
-  const items = await batchGet(reportKeys.map((k) => keys.report(k.visitId, k.societyId, k.version)));
+  const items = await batchGet(
+    reportKeys.map((k) => keys.report(k.visitId, k.societyId, k.version)),
+    undefined,
+    options,
+  );
   return items.map(reportOf);
 }
 
