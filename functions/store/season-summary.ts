@@ -1,6 +1,6 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents, tableName } from '#commons/clients';
-import { batchGet, type Item, isConditionFailure, mapRangePages, queryRange } from '#commons/table';
+import { batchGet, type Item, isConditionFailure, mapRangePages } from '#commons/table';
 import { keys, ranges, summaryAttributes } from '#schemas/keys';
 import { THEMES } from '#schemas/primitives';
 import { CountySummaryRecord, parseRecord } from '#schemas/records';
