@@ -4,7 +4,7 @@ import type { CatalogSheetKind } from '#schemas/catalog-api';
 import { THEME_LABELS } from '#schemas/need-api';
 import { THEMES, type Theme } from '#schemas/primitives';
 import { type ContactInput, contactToStore } from './contact-secret.ts';
-import type { CellValue, Sheet } from './xlsx.ts';
+import type { CellValue, Sheet } from './sheet-cells.ts';
 
 /*
  * The catalog as a spreadsheet with Chinese headers, both ways: the rows a coordinator downloads

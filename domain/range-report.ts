@@ -8,7 +8,7 @@ import {
 import type { SeasonId } from '#schemas/primitives';
 import { seasonFromOrdinal, seasonOrdinal } from './season.ts';
 import type { SeasonFigures, SeasonReport } from './season-figures.ts';
-import type { CellValue, Sheet } from './xlsx.ts';
+import type { CellValue, Sheet } from './sheet-cells.ts';
 
 /*
  * The association's report over a range of seasons (docs/rules.md, "The association's report"):

@@ -14,7 +14,7 @@ import {
 } from 'docx';
 import { type RangeReport, rangeName } from './range-report.ts';
 import type { ReportCharts } from './report-charts.ts';
-import { type CellValue, cellText } from './xlsx.ts';
+import { type CellValue, cellText } from './sheet-cells.ts';
 
 /*
  * The association's report as a Word document a secretary edits in WPS or Word: the title, the

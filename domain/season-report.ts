@@ -10,7 +10,7 @@ import {
 import { THEMES, type Theme } from '#schemas/primitives';
 import { shanghaiDate, shanghaiDateTime } from '#schemas/shanghai-time';
 import { groupByCounty, type SeasonReport } from './season-figures.ts';
-import { type CellValue, cellText, type Sheet, startsLikeFormula } from './xlsx.ts';
+import { type CellValue, cellText, type Sheet, startsLikeFormula } from './sheet-cells.ts';
 
 /*
  * The season report as people read it: the county summary (CSV, and the XLSX's first sheet) and the

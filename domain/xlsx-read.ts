@@ -1,6 +1,6 @@
 import { strFromU8, type UnzipFileInfo, unzipSync } from 'fflate';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import { columnName } from './xlsx.ts';
+import { columnName } from './sheet-cells.ts';
 
 /*
  * A small XLSX reader: the first sheet's cells as text (shared strings, inline strings, numbers,

@@ -1,4 +1,5 @@
 import { strToU8, Zip, ZipDeflate } from 'fflate';
+import { type CellValue, cellText, columnName, type Sheet, startsLikeFormula } from './sheet-cells.ts';
 
 /**
  * A small XLSX writer: sheets of strings, numbers and dates, inline strings (no shared-string
@@ -6,32 +7,6 @@ import { strToU8, Zip, ZipDeflate } from 'fflate';
  * parts (fflate zips them). Pure: bytes in memory, no I/O. Each sheet's XML goes into the ZIP a few
  * hundred rows at a time, so a national workbook never exists as whole XML strings beside its bytes.
  */
-
-/**
- * A wall-clock date (`2026-10-15`) or date and time (`2026-10-15 14:30`), written as a real
- * spreadsheet date. Spreadsheet dates have no time zone: pass the local time people read
- * (Asia/Shanghai here).
- */
-export interface DateCell {
-  readonly date: string;
-}
-export type CellValue = string | number | DateCell;
-
-export interface Sheet {
-  /** Shown on the tab; cut to 31 characters, characters Excel refuses become "-". */
-  readonly name: string;
-  /** The first row is the header: bold, and frozen when the sheet scrolls. */
-  readonly rows: readonly (readonly CellValue[])[];
-  /** Column widths in characters. @default from the longest cell of each column */
-  readonly columnWidths?: readonly number[];
-  /** Columns (0-based) of long text: wrapped in the cell, at most 40 characters wide. */
-  readonly wrapColumns?: readonly number[];
-}
-
-/** The text a cell shows, for CSV and for sizing columns. */
-export function cellText(value: CellValue): string {
-  return typeof value === 'object' ? value.date : String(value);
-}
 
 /**
  * What XML 1.0 cannot hold (its production `Char`): control characters other than tab and line
@@ -48,20 +23,6 @@ const escapeXml = (text: string) =>
     .replaceAll('"', '&quot;')
     // A parser reads a raw CR as a line feed.
     .replaceAll('\r', '&#13;');
-
-/** Column index 0 → `A`, 26 → `AA`. */
-export function columnName(index: number): string {
-  let name = '';
-  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26))
-    name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
-  return name;
-}
-
-/**
- * Text a spreadsheet would take for a formula: starting with = + - @ (or their full-width forms), a
- * tab or a carriage return (OWASP's "CSV injection"). Written as text: see cellXml and the CSV report.
- */
-export const startsLikeFormula = (text: string): boolean => /^[=+\-@\t\r＝＋－＠]/.test(text);
 
 /** Style indexes into `cellXfs` of STYLES; the `…Text` ones keep a cell text when it is edited (quotePrefix). */
 const STYLE = { header: 1, date: 2, dateTime: 3, wrap: 4, text: 5, wrapText: 6, headerText: 7 } as const;

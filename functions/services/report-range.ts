@@ -17,7 +17,6 @@ import { reportDocx } from '#domain/report-docx';
 import { seasonOrdinal } from '#domain/season';
 import { seasonFigures } from '#domain/season-figures';
 import { csvOf } from '#domain/season-report';
-import { xlsxWorkbook } from '#domain/xlsx';
 import { visitId } from '#schemas/keys';
 import type { SeasonId } from '#schemas/primitives';
 import { countiesByIds, societyNamesByIds } from '#store/catalog';
@@ -211,6 +210,8 @@ export async function exportAssociationReport(
     };
   }
   if (format === 'xlsx') {
+    // The XLSX writer is a chunk read only for a workbook (splitBundleCommand in infra/rounds-function.ts).
+    const { xlsxWorkbook } = await import('#domain/xlsx');
     const sheets = rangeWorkbookSheets(report, report.summary, countyName, report.cases);
     return {
       report,

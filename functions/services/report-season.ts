@@ -1,6 +1,5 @@
 import { type SeasonReport, seasonFigures } from '#domain/season-figures';
 import { type ReportNames, seasonReportCsv, seasonWorkbookSheets } from '#domain/season-report';
-import { xlsxWorkbook } from '#domain/xlsx';
 import { visitId } from '#schemas/keys';
 import { countiesByIds, societyNamesByIds } from '#store/catalog';
 import { EXPORT_BATCH_CONCURRENCY, needSheetRowsByIds } from '#store/needs';
@@ -80,6 +79,9 @@ export async function exportSeasonReport(
       body: seasonReportCsv(report, names, (countyId) => latest.get(countyId)),
     };
   }
+  // The XLSX writer is a chunk of its own in the bundle, read while the workbook's data is: JSON and
+  // CSV, most of the requests, never load it (splitBundleCommand in infra/rounds-function.ts).
+  const writer = import('#domain/xlsx');
   // The workbook's answers and notes are in the report versions the summaries name (by key, 100 a
   // request, several at once); of the needs, the sheet's columns only.
   const [needList, fullReports] = await Promise.all([
@@ -105,6 +107,6 @@ export async function exportSeasonReport(
     report,
     contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     fileName: `season-report-${season}.xlsx`,
-    body: Buffer.from(xlsxWorkbook(sheets)),
+    body: Buffer.from((await writer).xlsxWorkbook(sheets)),
   };
 }
