@@ -276,3 +276,13 @@ export function synthWithFindings(
 /** A finding in one line: the rule, its severity and where. */
 export const describeFinding = (f: Violation) =>
   `${f.ruleName} (${f.severity}) at ${f.violatingConstructs.map((c) => c.constructPath).join(', ')}`;
+
+/** The AWS China stack's context values with both custom domains and the SMTP secret (docs/deploy.md, AWS China). */
+export const CHINA_CONTEXT = {
+  pagesDomain: 'rounds.example.org.cn',
+  pagesCertificateId: 'ASCAEXAMPLE1234567890',
+  apiDomain: 'api.rounds.example.org.cn',
+  apiCertificateArn:
+    'arn:aws-cn:acm:cn-northwest-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789',
+  smtpSecret: 'rounds/smtp',
+};

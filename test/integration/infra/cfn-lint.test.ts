@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { synthesizeRoundsTemplate } from '#infra/rounds-stack';
-import type { CfnJson } from '#support/template';
+import { type CfnJson, CHINA_CONTEXT } from '#support/template';
 
 const dir = mkdtempSync(join(tmpdir(), 'rounds-cfn-lint-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,14 +19,7 @@ const CN = { CDK_DEFAULT_ACCOUNT: '123456789012', CDK_DEFAULT_REGION: 'cn-northw
 const china = synthesizeRoundsTemplate({
   bundle: false,
   cliEnvironment: CN,
-  context: {
-    pagesDomain: 'rounds.example.org.cn',
-    pagesCertificateId: 'ASCAEXAMPLE1234567890',
-    apiDomain: 'api.rounds.example.org.cn',
-    apiCertificateArn:
-      'arn:aws-cn:acm:cn-northwest-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789',
-    smtpSecret: 'rounds/smtp',
-  },
+  context: CHINA_CONTEXT,
 }).template;
 const chinaByContext = synthesizeRoundsTemplate({ bundle: false, context: { china: true } }).template;
 const global = synthesizeRoundsTemplate({ bundle: false }).template;

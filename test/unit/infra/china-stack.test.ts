@@ -11,6 +11,7 @@ import { temporaryDirs } from '#support/rounds-cli';
 import {
   actionsOf,
   type CfnJson,
+  CHINA_CONTEXT,
   describeFinding,
   logicalIdOf,
   resourcesOf,
@@ -23,15 +24,6 @@ const outdirs = temporaryDirs();
 afterAll(() => outdirs.removeAll());
 
 const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
-
-const CHINA_CONTEXT = {
-  pagesDomain: 'rounds.example.org.cn',
-  pagesCertificateId: 'ASCAEXAMPLE1234567890',
-  apiDomain: 'api.rounds.example.org.cn',
-  apiCertificateArn:
-    'arn:aws-cn:acm:cn-northwest-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789',
-  smtpSecret: 'rounds/smtp',
-};
 
 function synthChina(
   cli: { CDK_DEFAULT_ACCOUNT?: string; CDK_DEFAULT_REGION?: string },
